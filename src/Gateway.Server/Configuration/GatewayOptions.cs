@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Http;
+
+namespace Gateway.Server.Configuration;
+
+/// <summary>Everything the process is configured with, read from environment variables.</summary>
+internal sealed record GatewayOptions
+{
+    private static readonly HttpServerOptions s_httpDefaults = new();
+
+    /// <summary>Every variable the server reads, with its default; <c>--help</c> prints this table.</summary>
+    public static IReadOnlyList<EnvironmentVariable> Variables { get; } =
+    [
+        new("HOST", "127.0.0.1", "Address to listen on (0.0.0.0 or :: for every interface)."),
+        new("PORT", "4000", "TCP port to listen on."),
+        new("DEFAULT_MODEL", null, "Model used when a request names none."),
+        new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
+        new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
+        new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
+        new("MAX_HEADER_BYTES", Invariant(s_httpDefaults.MaxHeaderBytes), "Largest header section; larger is 431."),
+        new("MAX_HEADER_COUNT", Invariant(s_httpDefaults.MaxHeaderCount), "Most header fields; more is 431."),
+        new("MAX_BODY_BYTES", Invariant(s_httpDefaults.MaxBodyBytes), "Largest request body; larger is 413."),
+        new("HEADERS_TIMEOUT_SECONDS", Invariant(s_httpDefaults.HeadersTimeout.TotalSeconds), "Time to receive a whole request head; then 408."),
+        new("BODY_TIMEOUT_SECONDS", Invariant(s_httpDefaults.BodyTimeout.TotalSeconds), "Time to receive a whole request body; then 408."),
+        new("KEEPALIVE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.KeepAliveTimeout.TotalSeconds), "Idle time between requests before the connection is closed."),
+        new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
+    ];
+
+    public required IPEndPoint EndPoint { get; init; }
+
+    public string? DefaultModel { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Info;
+
+    public HttpServerOptions Http { get; init; } = new();
+
+    /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
+    public static GatewayOptions FromEnvironment(Func<string, string?> variable)
+    {
+        var reader = new VariableReader(variable);
+        return new GatewayOptions
+        {
+            EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
+            DefaultModel = reader.Text("DEFAULT_MODEL"),
+            LogLevel = reader.Level("LOG_LEVEL"),
+            Http = new HttpServerOptions
+            {
+                MaxConnections = reader.Integer("MAX_CONNECTIONS", 1, int.MaxValue),
+                MaxRequestLineBytes = reader.Integer("MAX_REQUEST_LINE_BYTES", 64, 1024 * 1024),
+                MaxHeaderBytes = reader.Integer("MAX_HEADER_BYTES", 256, 16 * 1024 * 1024),
+                MaxHeaderCount = reader.Integer("MAX_HEADER_COUNT", 1, 10_000),
+                MaxBodyBytes = reader.Integer("MAX_BODY_BYTES", 0, int.MaxValue),
+                HeadersTimeout = reader.Seconds("HEADERS_TIMEOUT_SECONDS"),
+                BodyTimeout = reader.Seconds("BODY_TIMEOUT_SECONDS"),
+                KeepAliveTimeout = reader.Seconds("KEEPALIVE_TIMEOUT_SECONDS"),
+                ShutdownTimeout = reader.Seconds("SHUTDOWN_TIMEOUT_SECONDS"),
+            },
+        };
+    }
+
+    /// <summary>The <c>--help</c> text: usage, then every variable with its default.</summary>
+    public static string HelpText()
+    {
+        var lines = new List<string>
+        {
+            "Gateway: an LLM agent gateway over HTTP/1.1 and Server-Sent Events.",
+            "",
+            "Usage: gateway [--help]",
+            "",
+            "Configuration is read from environment variables:",
+            "",
+        };
+        var width = Variables.Max(v => v.Name.Length) + 2;
+        foreach (var v in Variables)
+        {
+            lines.Add($"  {v.Name.PadRight(width)}{v.Description} (default: {v.Default ?? "unset"})");
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    /// <summary>Reads one variable at a time, falling back to the table's default.</summary>
+    private readonly struct VariableReader(Func<string, string?> variable)
+    {
+        public string? Text(string name)
+        {
+            var value = variable(name);
+            return string.IsNullOrWhiteSpace(value) ? Variables.First(v => v.Name == name).Default : value.Trim();
+        }
+
+        public int Integer(string name, int min, int max)
+        {
+            var text = Text(name);
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw new ConfigurationException($"{name}={text}: expected a whole number from {min} to {max}.");
+        }
+
+        public TimeSpan Seconds(string name)
+        {
+            var text = Text(name);
+            return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= 86_400
+                ? TimeSpan.FromSeconds(value)
+                : throw new ConfigurationException($"{name}={text}: expected a number of seconds above 0 and at most 86400.");
+        }
+
+        public IPAddress Address(string name)
+        {
+            var text = Text(name);
+            if (text == "localhost")
+            {
+                return IPAddress.Loopback;
+            }
+            return IPAddress.TryParse(text, out var address)
+                ? address
+                : throw new ConfigurationException($"{name}={text}: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::.");
+        }
+
+        public LogLevel Level(string name)
+        {
+            var text = Text(name);
+            return text?.ToLowerInvariant() switch
+            {
+                "debug" => LogLevel.Debug,
+                "info" => LogLevel.Info,
+                "warning" or "warn" => LogLevel.Warning,
+                "error" => LogLevel.Error,
+                "none" => LogLevel.None,
+                _ => throw new ConfigurationException($"{name}={text}: expected debug, info, warning, error or none."),
+            };
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace Gateway.Server.Endpoints;
+
+internal static class ContentTypes
+{
+    public static ReadOnlySpan<byte> Json => "application/json"u8;
+}

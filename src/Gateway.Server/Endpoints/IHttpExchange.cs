@@ -1,0 +1,22 @@
+namespace Gateway.Server.Endpoints;
+
+/// <summary>One request and its response, as endpoints see them.</summary>
+/// <remarks>
+/// Endpoints depend on this and not on the transport, so the same handlers can be hosted on
+/// another server (perf/ hosts them on Kestrel to measure what our own server buys). An exchange
+/// is only valid until the endpoint's task completes; it is reused for the connection's next request.
+/// </remarks>
+internal interface IHttpExchange
+{
+    /// <summary>The whole request body, already de-chunked.</summary>
+    ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>Signalled when the client goes away.</summary>
+    CancellationToken RequestAborted { get; }
+
+    /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
+    string GetRouteValue(int index);
+
+    /// <summary>Sends a complete response with a Content-Length body.</summary>
+    void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body);
+}

@@ -1,0 +1,73 @@
+using System.Buffers;
+
+namespace Gateway.Server.Http;
+
+/// <summary>The character classes of RFC 9110 §5.6.2 and RFC 3986 §3.3 as vectorised sets.</summary>
+internal static class HttpCharacters
+{
+    private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    // RFC 3986 §2.3 unreserved and §2.2 sub-delims.
+    private const string Unreserved = Alphanumeric + "-._~";
+    private const string SubDelimiters = "!$&'()*+,;=";
+
+    /// <summary>tchar: what a method, a header name or a transfer coding may hold.</summary>
+    public static readonly SearchValues<byte> Token = Create("!#$%&'*+-.^_`|~" + Alphanumeric);
+
+    /// <summary>pchar plus "/" (RFC 3986 §3.3), with "%" standing for a percent-encoded triplet checked separately.</summary>
+    public static readonly SearchValues<byte> PathChar = Create(Unreserved + SubDelimiters + ":@/%");
+
+    /// <summary>query (RFC 3986 §3.4): pchar, "/" and "?".</summary>
+    public static readonly SearchValues<byte> QueryChar = Create(Unreserved + SubDelimiters + ":@/?%");
+
+    /// <summary>What a Host value (uri-host [":" port], RFC 9112 §3.2) may hold, IP literals included.</summary>
+    public static readonly SearchValues<byte> HostChar = Create(Unreserved + SubDelimiters + ":%[]");
+
+    /// <summary>Control characters a field value must not hold: CTL except HTAB (RFC 9110 §5.5).</summary>
+    public static readonly SearchValues<byte> InvalidFieldValue = SearchValues.Create(
+        Enumerable.Range(0, 0x20).Where(b => b != '\t').Append(0x7F).Select(b => (byte)b).ToArray());
+
+    private static SearchValues<byte> Create(string characters) =>
+        SearchValues.Create(characters.Select(c => (byte)c).ToArray());
+
+    public static bool IsToken(ReadOnlySpan<byte> value) => !value.IsEmpty && !value.ContainsAnyExcept(Token);
+
+    /// <summary>Whether every "%" in <paramref name="value"/> starts a triplet of two hex digits (RFC 3986 §2.1).</summary>
+    public static bool HasValidPercentEncoding(ReadOnlySpan<byte> value)
+    {
+        var i = value.IndexOf((byte)'%');
+        while (i >= 0)
+        {
+            if ((uint)(i + 2) >= (uint)value.Length || !IsHexDigit(value[i + 1]) || !IsHexDigit(value[i + 2]))
+            {
+                return false;
+            }
+            var next = value[(i + 3)..].IndexOf((byte)'%');
+            i = next < 0 ? -1 : i + 3 + next;
+        }
+        return true;
+    }
+
+    public static bool IsHexDigit(byte b) => char.IsAsciiHexDigit((char)b);
+
+    /// <summary>The value of a byte already known to be a hex digit.</summary>
+    public static int HexValue(byte digit) => digit <= (byte)'9' ? digit - '0' : (digit | 0x20) - 'a' + 10;
+
+    public static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t';
+
+    /// <summary>Trims optional whitespace (OWS: SP / HTAB) from both ends.</summary>
+    public static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> value)
+    {
+        var start = 0;
+        while (start < value.Length && IsWhitespace(value[start]))
+        {
+            start++;
+        }
+        var end = value.Length;
+        while (end > start && IsWhitespace(value[end - 1]))
+        {
+            end--;
+        }
+        return value[start..end];
+    }
+}

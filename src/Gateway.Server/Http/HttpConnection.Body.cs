@@ -1,0 +1,75 @@
+using System.Buffers;
+
+namespace Gateway.Server.Http;
+
+internal sealed partial class HttpConnection
+{
+    private readonly RequestBodyBuffer _body = new();
+    private ChunkedBodyDecoder _chunkedDecoder;
+
+    /// <summary>Reads the whole body (Content-Length or chunked) into <see cref="_body"/>.</summary>
+    private async ValueTask ReadBodyAsync()
+    {
+        // RFC 9110 §10.1.1: refuse an oversized body before the client is invited to send it.
+        if (_contentLength > _options.MaxBodyBytes)
+        {
+            RequestRejection.Throw(RequestRejectionReason.BodyTooLarge);
+        }
+        if (_expectContinue && _version == HttpVersion.Http11)
+        {
+            _output.Write(StatusLines.For(100));
+            _output.Write("\r\n"u8);
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+
+        _state = RequestState.Body;
+        SetDeadline(DeadlineKind.Body, _options.BodyTimeout);
+        _chunkedDecoder.Reset();
+        var remaining = _contentLength;
+        if (!_isChunked)
+        {
+            _body.EnsureRoom(remaining);
+        }
+
+        while (true)
+        {
+            var result = await _input.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                _input.AdvanceTo(buffer.Start);
+                if (TakeTimeout() == DeadlineKind.Body)
+                {
+                    RequestRejection.Throw(RequestRejectionReason.BodyTimeout);
+                }
+                continue;
+            }
+
+            bool complete;
+            if (_isChunked)
+            {
+                var reader = new SequenceReader<byte>(buffer);
+                complete = _chunkedDecoder.TryDecode(ref reader, _body, _options.MaxHeaderCount);
+                _input.AdvanceTo(reader.Position, complete ? reader.Position : buffer.End);
+            }
+            else
+            {
+                var take = Math.Min(remaining, buffer.Length);
+                _body.Append(buffer.Slice(0, take));
+                remaining -= take;
+                complete = remaining == 0;
+                _input.AdvanceTo(buffer.GetPosition(take));
+            }
+
+            if (complete)
+            {
+                ClearDeadline();
+                return;
+            }
+            if (result.IsCompleted)
+            {
+                RequestRejection.Throw(RequestRejectionReason.UnexpectedEndOfRequest);
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.IO.Pipelines;
+using System.Text;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Routing;
+using Gateway.Server.Transport;
+
+namespace Gateway.Server.Http;
+
+/// <summary>Serves HTTP/1.1 (and 1.0) requests on one connection, one after another, until it closes.</summary>
+/// <remarks>
+/// The connection is a state machine over its input pipe: <see cref="RequestState.Idle"/> (waiting
+/// for a request's first byte; keep-alive timeout), <see cref="RequestState.Head"/> (request line
+/// and header fields; header timeout), <see cref="RequestState.Body"/> (body timeout) and
+/// <see cref="RequestState.Endpoint"/>. Pipelined requests are parsed from what is already
+/// buffered and answered in order; responses are flushed only when no further request is
+/// buffered, so a pipelined batch leaves in one write. Any framing error is answered and the
+/// connection closed, since the position in the byte stream can no longer be trusted.
+/// </remarks>
+internal sealed partial class HttpConnection
+{
+    private readonly ITransportConnection _transport;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly HttpServerOptions _options;
+    private readonly Router _router;
+    private readonly DateHeader _date;
+    private readonly GatewayLog _log;
+
+    private volatile RequestState _state;
+    private volatile bool _shuttingDown;
+    private bool _keepAlive;
+
+    public HttpConnection(ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log)
+    {
+        _transport = transport;
+        _input = transport.Input;
+        _output = transport.Output;
+        _options = options;
+        _router = router;
+        _date = date;
+        _log = log;
+        _body.Limit = options.MaxBodyBytes;
+        // The first request's clock starts at accept: a client that connects and sends nothing
+        // gets the header timeout, not the (longer) keep-alive one.
+        SetDeadline(DeadlineKind.Headers, options.HeadersTimeout);
+    }
+
+    private enum RequestState : byte
+    {
+        Idle,
+        Head,
+        Body,
+        Endpoint,
+    }
+
+    /// <summary>Serves requests until the client or the server closes the connection.</summary>
+    public async Task ProcessRequestsAsync()
+    {
+        try
+        {
+            while (await ReadRequestHeadAsync().ConfigureAwait(false)
+                && await HandleRequestAsync().ConfigureAwait(false))
+            {
+            }
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await RejectAsync(e.Reason).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The peer reset the connection; there is nobody left to answer.
+        }
+        catch (Exception e)
+        {
+            _log.Error("Unhandled error while serving a request.", e);
+            await RespondAfterFailureAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseRequest();
+            await _input.CompleteAsync().ConfigureAwait(false);
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Answers a connection accepted beyond the connection limit with 503, then closes it.</summary>
+    public async Task RejectOverCapacityAsync()
+    {
+        _keepAlive = false;
+        WriteResponse(503, """{"error":"Server at connection limit"}"""u8, default);
+        await _input.CompleteAsync().ConfigureAwait(false);
+        await _output.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops after the current request; an idle connection closes now.</summary>
+    public void BeginShutdown()
+    {
+        _shuttingDown = true;
+        if (_state == RequestState.Idle)
+        {
+            _input.CancelPendingRead();
+        }
+    }
+
+    public void Abort() => _transport.Abort();
+
+    /// <summary>Runs one parsed request to its response; false when the connection must close after it.</summary>
+    private async ValueTask<bool> HandleRequestAsync()
+    {
+        ValidateHead();
+        _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
+        var hasBody = _isChunked || _contentLength > 0;
+
+        if (_route.Status != RouteMatchStatus.Found)
+        {
+            // The body is not read, so the connection cannot carry another request after it.
+            _keepAlive &= !hasBody;
+            WriteRouteError();
+            return _keepAlive;
+        }
+
+        if (hasBody)
+        {
+            await ReadBodyAsync().ConfigureAwait(false);
+        }
+
+        _state = RequestState.Endpoint;
+        await _route.Endpoint!.InvokeAsync(this).ConfigureAwait(false);
+        if (!_responseStarted)
+        {
+            throw new InvalidOperationException($"The endpoint for {_method} {Encoding.ASCII.GetString(_path, 0, _pathLength)} completed without a response.");
+        }
+        ReleaseRequest();
+        return _keepAlive;
+    }
+
+    private void WriteRouteError()
+    {
+        if (_route.Status == RouteMatchStatus.MethodNotAllowed)
+        {
+            WriteResponse(405, """{"error":"Method Not Allowed"}"""u8, _route.AllowHeader);
+        }
+        else
+        {
+            WriteResponse(404, """{"error":"Not Found"}"""u8, default);
+        }
+    }
+
+    private async ValueTask RejectAsync(RequestRejectionReason reason)
+    {
+        if (_responseStarted)
+        {
+            return;
+        }
+        _keepAlive = false;
+        WriteResponse(RequestRejection.StatusCode(reason), RequestRejection.ErrorBody(reason), default);
+        await _output.FlushAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask RespondAfterFailureAsync()
+    {
+        if (_responseStarted)
+        {
+            return; // Part of a response is out; cutting the connection is the only honest signal left.
+        }
+        _keepAlive = false;
+        WriteResponse(500, """{"error":"Internal Server Error"}"""u8, default);
+        await _output.FlushAsync().ConfigureAwait(false);
+    }
+}

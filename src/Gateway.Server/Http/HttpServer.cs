@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Routing;
+using Gateway.Server.Transport;
+
+namespace Gateway.Server.Http;
+
+/// <summary>Accepts connections and runs an <see cref="HttpConnection"/> on each, within the connection limit.</summary>
+/// <remarks>
+/// One heartbeat timer serves every connection's timeouts and the Date header. Stopping closes the
+/// listener, lets in-flight requests finish (idle connections close at once) for up to the shutdown
+/// timeout, then aborts whatever is left.
+/// </remarks>
+internal sealed class HttpServer : IAsyncDisposable
+{
+    private readonly HttpServerOptions _options;
+    private readonly Router _router;
+    private readonly GatewayLog _log;
+    private readonly DateHeader _date = new();
+    private readonly ConcurrentDictionary<long, HttpConnection> _connections = new();
+    private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SocketListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private ITimer? _heartbeat;
+    private long _nextConnectionId;
+    private int _connectionCount;
+    private volatile bool _stopping;
+
+    public HttpServer(HttpServerOptions options, Router router, GatewayLog log)
+    {
+        _options = options;
+        _router = router;
+        _log = log;
+    }
+
+    public IPEndPoint EndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("The server has not started.");
+
+    /// <summary>How many connections are open right now.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
+    public void Start(IPEndPoint endPoint)
+    {
+        _listener = SocketListener.Bind(endPoint, backlog: 1024);
+        _heartbeat = TimeProvider.System.CreateTimer(_ => OnHeartbeat(), null, _options.HeartbeatInterval, _options.HeartbeatInterval);
+        _acceptLoop = AcceptLoopAsync(_listener);
+    }
+
+    /// <summary>Stops accepting, drains in-flight requests for up to the shutdown timeout, then aborts the rest.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+        _stopping = true;
+        _listener?.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+
+        foreach (var connection in _connections.Values)
+        {
+            connection.BeginShutdown();
+        }
+        if (ConnectionCount == 0)
+        {
+            _allClosed.TrySetResult();
+        }
+        if (!await WaitAllClosedAsync(_options.ShutdownTimeout).ConfigureAwait(false))
+        {
+            _log.Warning($"Shutdown timeout: aborting {ConnectionCount} connection(s).");
+            foreach (var connection in _connections.Values)
+            {
+                connection.Abort();
+            }
+            await WaitAllClosedAsync(SocketConnection.LingerTime).ConfigureAwait(false);
+        }
+        _heartbeat?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task<bool> WaitAllClosedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _allClosed.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task AcceptLoopAsync(SocketListener listener)
+    {
+        while (await listener.AcceptAsync().ConfigureAwait(false) is { } socket)
+        {
+            var overCapacity = Interlocked.Increment(ref _connectionCount) > _options.MaxConnections;
+            var transport = new SocketConnection(socket);
+            var connection = new HttpConnection(transport, _options, _router, _date, _log);
+            // Each connection runs on the thread pool so a slow one never holds up the accept loop.
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state => _ = state.Server.RunConnectionAsync(state.Transport, state.Connection, state.OverCapacity),
+                (Server: this, Transport: transport, Connection: connection, OverCapacity: overCapacity),
+                preferLocal: false);
+        }
+    }
+
+    private async Task RunConnectionAsync(SocketConnection transport, HttpConnection connection, bool overCapacity)
+    {
+        var id = Interlocked.Increment(ref _nextConnectionId);
+        _connections[id] = connection;
+        if (_stopping)
+        {
+            connection.BeginShutdown();
+        }
+        try
+        {
+            var transferring = transport.RunAsync();
+            await (overCapacity ? connection.RejectOverCapacityAsync() : connection.ProcessRequestsAsync()).ConfigureAwait(false);
+            await transferring.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.Error("Connection failed.", e);
+        }
+        finally
+        {
+            _connections.TryRemove(id, out _);
+            if (Interlocked.Decrement(ref _connectionCount) == 0 && _stopping)
+            {
+                _allClosed.TrySetResult();
+            }
+        }
+    }
+
+    private void OnHeartbeat()
+    {
+        _date.Refresh(DateTimeOffset.UtcNow);
+        var now = Environment.TickCount64;
+        foreach (var connection in _connections.Values)
+        {
+            connection.OnHeartbeat(now);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Server.Http;
+
+/// <summary>Receives the parts of a request line. Implemented by a struct so calls devirtualise.</summary>
+internal interface IHttpRequestLineHandler
+{
+    /// <param name="path">The path as sent (still percent-encoded); "/" for an asterisk or authority form.</param>
+    void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path);
+}
+
+/// <summary>Receives header (or trailer) field lines, already split and trimmed.</summary>
+internal interface IHttpHeadersHandler
+{
+    void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value);
+}

@@ -1,0 +1,27 @@
+namespace Gateway.Server.Providers;
+
+/// <summary>What the catalog knew after one refresh: every model id with its provider, and what failed.</summary>
+/// <remarks>Immutable: a refresh publishes a new snapshot, so readers never see a half-built list.</remarks>
+internal sealed class ModelCatalogSnapshot
+{
+    public ModelCatalogSnapshot(IReadOnlyList<(string Id, IModelProvider Provider)> models, string? defaultModel, IReadOnlyList<string> failures, int providerCount)
+    {
+        Models = models;
+        Failures = failures;
+        AllFailed = providerCount > 0 && failures.Count == providerCount;
+        // SPEC §2: defaultModel is reported only when it is one of the served models.
+        DefaultModel = defaultModel is not null && models.Any(m => m.Id == defaultModel) ? defaultModel : null;
+    }
+
+    public static ModelCatalogSnapshot Empty { get; } = new([], null, [], 0);
+
+    public IReadOnlyList<(string Id, IModelProvider Provider)> Models { get; }
+
+    public string? DefaultModel { get; }
+
+    /// <summary>One line per provider whose listing failed.</summary>
+    public IReadOnlyList<string> Failures { get; }
+
+    /// <summary>True when there were providers and every one of them failed to list its models.</summary>
+    public bool AllFailed { get; }
+}

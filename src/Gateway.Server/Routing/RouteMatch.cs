@@ -1,0 +1,14 @@
+using Gateway.Server.Endpoints;
+
+namespace Gateway.Server.Routing;
+
+internal enum RouteMatchStatus : byte
+{
+    Found,
+    NotFound,
+    MethodNotAllowed,
+}
+
+/// <summary>The router's answer: an endpoint with its parameters, or why there is none.</summary>
+/// <param name="AllowHeader">For <see cref="RouteMatchStatus.MethodNotAllowed"/>, the value of the Allow header (RFC 9110 §10.2.1).</param>
+internal readonly record struct RouteMatch(RouteMatchStatus Status, IEndpoint? Endpoint, byte[]? AllowHeader, RouteValues Values);

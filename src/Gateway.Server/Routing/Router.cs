@@ -1,0 +1,103 @@
+using Gateway.Server.Endpoints;
+using Gateway.Server.Http;
+
+namespace Gateway.Server.Routing;
+
+/// <summary>Maps a method and a raw request path to an endpoint, without allocating.</summary>
+/// <remarks>
+/// Templates are tried in the order they were first mapped; the first whose segments match the
+/// path decides between 200-bound, 405 and (when none matches) 404. Paths are compared segment by
+/// segment on their bytes; a segment holding percent-encodings is decoded before comparison, so
+/// "/he%61lth" is "/health", while an encoded "/" (%2F) never splits a segment.
+/// </remarks>
+internal sealed class Router
+{
+    private readonly List<Route> _routes = [];
+
+    public Router Map(RequestMethod method, string template, IEndpoint endpoint)
+    {
+        var route = _routes.Find(r => r.Template == template);
+        if (route is null)
+        {
+            route = new Route(template);
+            _routes.Add(route);
+        }
+        route.Map(method, endpoint);
+        return this;
+    }
+
+    public RouteMatch Match(RequestMethod method, ReadOnlySpan<byte> path)
+    {
+        foreach (var route in _routes)
+        {
+            var values = default(RouteValues);
+            if (!TryMatchPath(route.Segments, path, ref values))
+            {
+                continue;
+            }
+            var endpoint = route.EndpointFor(method);
+            return endpoint is null
+                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, default)
+                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, values);
+        }
+        return new RouteMatch(RouteMatchStatus.NotFound, null, null, default);
+    }
+
+    private static bool TryMatchPath(RouteSegment[] segments, ReadOnlySpan<byte> path, ref RouteValues values)
+    {
+        if (path.IsEmpty || path[0] != (byte)'/')
+        {
+            return false;
+        }
+        if (segments.Length == 0)
+        {
+            return path.Length == 1;
+        }
+
+        var position = 1;
+        foreach (var segment in segments)
+        {
+            if (position > path.Length)
+            {
+                return false;
+            }
+            var length = path[position..].IndexOf((byte)'/');
+            if (length < 0)
+            {
+                length = path.Length - position;
+            }
+            var raw = path.Slice(position, length);
+
+            if (segment.IsParameter)
+            {
+                if (raw.IsEmpty)
+                {
+                    return false;
+                }
+                values.Add(new Range(position, position + length));
+            }
+            else if (!LiteralEquals(raw, segment.Literal))
+            {
+                return false;
+            }
+            position += length + 1;
+        }
+        // Every segment matched; the path must end exactly there (no trailing segment or slash).
+        return position == path.Length + 1;
+    }
+
+    private static bool LiteralEquals(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> literal)
+    {
+        if (raw.SequenceEqual(literal))
+        {
+            return true;
+        }
+        // Three encoded bytes decode to one, so anything longer cannot equal the literal.
+        if (!raw.Contains((byte)'%') || raw.Length > 3 * literal.Length)
+        {
+            return false;
+        }
+        Span<byte> decoded = stackalloc byte[raw.Length];
+        return decoded[..PercentDecoding.Decode(raw, decoded)].SequenceEqual(literal);
+    }
+}

@@ -1,0 +1,81 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace Gateway.Server.Transport;
+
+/// <summary>Moves bytes between one connected socket and a duplex pipe. It never parses them.</summary>
+/// <remarks>
+/// The application reads <see cref="Input"/> and writes <see cref="Output"/>. Completing
+/// <see cref="Output"/> ends the connection gracefully: what is buffered is sent, the send side is
+/// shut down, and the peer is given <see cref="LingerTime"/> to close its side before the socket is
+/// disposed (the staged close of RFC 9112 §9.6, so a client that is still sending gets the response
+/// instead of a reset). <see cref="Abort"/> ends it at once.
+/// </remarks>
+internal sealed partial class SocketConnection : ITransportConnection
+{
+    /// <summary>How long a closing connection waits for the peer's FIN after ours.</summary>
+    public static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(2);
+
+    private const int MinimumReceiveSegment = 4096;
+
+    private static readonly PipeOptions s_receiveOptions = new(
+        pauseWriterThreshold: 256 * 1024,
+        resumeWriterThreshold: 128 * 1024,
+        minimumSegmentSize: MinimumReceiveSegment,
+        useSynchronizationContext: false);
+
+    // The output threshold is what makes a slow reader slow its writer down instead of growing memory.
+    private static readonly PipeOptions s_sendOptions = new(
+        pauseWriterThreshold: 64 * 1024,
+        resumeWriterThreshold: 32 * 1024,
+        minimumSegmentSize: 4096,
+        useSynchronizationContext: false);
+
+    private readonly Socket _socket;
+    private readonly Pipe _receivePipe = new(s_receiveOptions);
+    private readonly Pipe _sendPipe = new(s_sendOptions);
+    private volatile bool _aborted;
+
+    public SocketConnection(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+    }
+
+    /// <summary>Bytes received from the peer.</summary>
+    public PipeReader Input => _receivePipe.Reader;
+
+    /// <summary>Bytes to send to the peer; complete it to close the connection gracefully.</summary>
+    public PipeWriter Output => _sendPipe.Writer;
+
+    /// <summary>Runs both directions until the connection is closed or aborted, then disposes the socket.</summary>
+    public async Task RunAsync()
+    {
+        var receiving = ReceiveLoopAsync();
+        await SendLoopAsync().ConfigureAwait(false);
+
+        if (!_aborted && !receiving.IsCompleted)
+        {
+            await Task.WhenAny(receiving, Task.Delay(LingerTime)).ConfigureAwait(false);
+        }
+
+        _socket.Dispose();
+        await receiving.ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the connection now: nothing more is sent or received.</summary>
+    public void Abort()
+    {
+        _aborted = true;
+        _sendPipe.Reader.CancelPendingRead();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed by the peer or by us: nothing left to shut down.
+        }
+        _socket.Dispose();
+    }
+}
