@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Gateway.IntegrationTests.Infrastructure;
+
+/// <summary>The gateway executable run as a child process, the way an operator runs it.</summary>
+internal sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _log = [];
+    private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private GatewayProcess(Process process) => _process = process;
+
+    [GeneratedRegex(@"listening on http://(?<endpoint>\S+)")]
+    private static partial Regex ListeningLine();
+
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "gateway");
+
+    public IReadOnlyList<string> Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return [.. _log];
+            }
+        }
+    }
+
+    public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(ExecutablePath)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        var gateway = new GatewayProcess(new Process { StartInfo = start });
+        gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
+        gateway._process.Start();
+        gateway._process.BeginErrorReadLine();
+        gateway._process.BeginOutputReadLine();
+        return gateway;
+    }
+
+    /// <summary>Where the process listens, once it has logged its start-up line.</summary>
+    public Task<IPEndPoint> ListeningAsync() => _listening.Task.WaitAsync(RawConnection.ReadTimeout);
+
+    /// <summary>Waits (bounded) for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(RawConnection.ReadTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void SendSignal(string signal) => Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.Add(line);
+        }
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(IPEndPoint.Parse(match.Groups["endpoint"].Value));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

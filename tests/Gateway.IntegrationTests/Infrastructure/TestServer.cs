@@ -1,0 +1,30 @@
+using System.Net;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Http;
+using Gateway.Server.Routing;
+
+namespace Gateway.IntegrationTests.Infrastructure;
+
+/// <summary>Our HTTP server on a loopback port with routes of the test's choosing.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    /// <summary>Fast heartbeat so timeout tests take milliseconds beyond their configured timeout.</summary>
+    public static readonly HttpServerOptions FastOptions = new() { HeartbeatInterval = TimeSpan.FromMilliseconds(20) };
+
+    private TestServer(HttpServer server) => Server = server;
+
+    public HttpServer Server { get; }
+
+    public IPEndPoint EndPoint => Server.EndPoint;
+
+    public static TestServer Start(Router router, HttpServerOptions? options = null)
+    {
+        var server = new HttpServer(options ?? FastOptions, router, GatewayLog.Silent);
+        server.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        return new TestServer(server);
+    }
+
+    public Task<RawConnection> ConnectAsync() => RawConnection.ConnectAsync(EndPoint);
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
