@@ -31,10 +31,11 @@ internal sealed class GatewayHost : IAsyncDisposable
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var router = new Router()
-            .Map(RequestMethod.Get, "/health", new HealthEndpoint())
+            .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog));
 
-        var server = new HttpServer(options.Http, router, log);
+        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
+        var server = new HttpServer(options.Http, router, log, authenticator);
         server.Start(options.EndPoint);
         return new GatewayHost(server, catalog);
     }

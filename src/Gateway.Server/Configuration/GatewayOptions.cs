@@ -17,6 +17,7 @@ internal sealed record GatewayOptions
         new("PORT", "4000", "TCP port to listen on."),
         new("DEFAULT_MODEL", null, "Model used when a request names none."),
         new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
+        new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set, every route but /health needs 'Authorization: Bearer <key>'."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
         new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
         new("MAX_HEADER_BYTES", Invariant(s_httpDefaults.MaxHeaderBytes), "Largest header section; larger is 431."),
@@ -34,6 +35,9 @@ internal sealed record GatewayOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
 
+    /// <summary>Bearer keys clients must present; empty means no authentication.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
     public HttpServerOptions Http { get; init; } = new();
 
     /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
@@ -45,6 +49,7 @@ internal sealed record GatewayOptions
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
             DefaultModel = reader.Text("DEFAULT_MODEL"),
             LogLevel = reader.Level("LOG_LEVEL"),
+            ApiKeys = reader.List("GATEWAY_API_KEYS"),
             Http = new HttpServerOptions
             {
                 MaxConnections = reader.Integer("MAX_CONNECTIONS", 1, int.MaxValue),
@@ -90,6 +95,9 @@ internal sealed record GatewayOptions
             var value = variable(name);
             return string.IsNullOrWhiteSpace(value) ? Variables.First(v => v.Name == name).Default : value.Trim();
         }
+
+        public string[] List(string name) =>
+            Text(name)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
 
         public int Integer(string name, int min, int max)
         {

@@ -19,6 +19,8 @@ internal sealed partial class HttpConnection
     private bool _connectionClose;
     private bool _connectionKeepAlive;
     private bool _expectContinue;
+    private byte[] _authorization = [];
+    private int _authorizationLength;
     private bool _firstRequest = true;
 
     /// <summary>Reads until a whole request head is parsed; false when the connection should close quietly instead.</summary>
@@ -137,6 +139,7 @@ internal sealed partial class HttpConnection
         _connectionClose = false;
         _connectionKeepAlive = false;
         _expectContinue = false;
+        _authorizationLength = 0;
         _responseStarted = false;
         if (!_firstRequest)
         {
@@ -175,6 +178,9 @@ internal sealed partial class HttpConnection
             case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
                 OnConnection(value);
                 break;
+            case 13 when Ascii.EqualsIgnoreCase(name, "Authorization"u8) && _authenticator is not null:
+                OnAuthorization(value);
+                break;
             case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
                 OnContentLength(value);
                 break;
@@ -195,6 +201,17 @@ internal sealed partial class HttpConnection
         {
             RequestRejection.Throw(RequestRejectionReason.InvalidHost);
         }
+    }
+
+    /// <summary>Kept (in a buffer reused across requests) only when keys are configured, for the check after routing.</summary>
+    private void OnAuthorization(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > _authorization.Length)
+        {
+            _authorization = new byte[value.Length];
+        }
+        value.CopyTo(_authorization);
+        _authorizationLength = value.Length;
     }
 
     private void OnConnection(ReadOnlySpan<byte> value)

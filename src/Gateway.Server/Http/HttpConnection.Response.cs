@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Routing;
 
@@ -29,41 +28,22 @@ internal sealed partial class HttpConnection : IHttpExchange
         WriteBody(body);
     }
 
-    /// <summary>A JSON response written by the connection itself (errors, 503), with an optional Allow header.</summary>
-    private void WriteResponse(int statusCode, ReadOnlySpan<byte> json, ReadOnlySpan<byte> allow)
+    /// <summary>A JSON response written by the connection itself (errors, 503), with an optional extra header line.</summary>
+    private void WriteResponse(int statusCode, ReadOnlySpan<byte> json, ReadOnlySpan<byte> extraHeaderLine)
     {
-        WriteHead(statusCode, ContentTypes.Json, json.Length, allow);
+        WriteHead(statusCode, ContentTypes.Json, json.Length, extraHeaderLine);
         WriteBody(json);
     }
 
-    private void WriteHead(int statusCode, ReadOnlySpan<byte> contentType, long contentLength, ReadOnlySpan<byte> allow)
+    /// <param name="extraHeaderLine">A whole header line with its CRLF (Allow, WWW-Authenticate), or empty.</param>
+    private void WriteHead(int statusCode, ReadOnlySpan<byte> contentType, long contentLength, ReadOnlySpan<byte> extraHeaderLine)
     {
         _responseStarted = true;
         _keepAlive &= !_shuttingDown;
-        var writer = new BufferWriter<PipeWriter>(_output);
-        writer.Write(StatusLines.For(statusCode));
-        writer.Write(_date.Line);
-        writer.Write("Content-Type: "u8);
-        writer.Write(contentType);
-        writer.Write("\r\nContent-Length: "u8);
-        writer.WriteNumber(contentLength);
-        writer.Write("\r\n"u8);
-        if (!_keepAlive)
-        {
-            writer.Write("Connection: close\r\n"u8);
-        }
-        else if (_version == HttpVersion.Http10)
-        {
-            writer.Write("Connection: keep-alive\r\n"u8);
-        }
-        if (!allow.IsEmpty)
-        {
-            writer.Write("Allow: "u8);
-            writer.Write(allow);
-            writer.Write("\r\n"u8);
-        }
-        writer.Write("\r\n"u8);
-        writer.Commit();
+        var connectionLine = !_keepAlive ? "Connection: close\r\n"u8
+            : _version == HttpVersion.Http10 ? "Connection: keep-alive\r\n"u8
+            : default;
+        ResponseHead.Write(_output, statusCode, _date.Line, contentType, contentLength, connectionLine, extraHeaderLine);
     }
 
     /// <summary>RFC 9110 §9.3.2: a response to HEAD carries the GET response's headers and no content.</summary>

@@ -25,12 +25,13 @@ internal sealed partial class HttpConnection
     private readonly Router _router;
     private readonly DateHeader _date;
     private readonly GatewayLog _log;
+    private readonly BearerKeyAuthenticator? _authenticator;
 
     private volatile RequestState _state;
     private volatile bool _shuttingDown;
     private bool _keepAlive;
 
-    public HttpConnection(ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log)
+    public HttpConnection(ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator)
     {
         _transport = transport;
         _input = transport.Input;
@@ -39,6 +40,7 @@ internal sealed partial class HttpConnection
         _router = router;
         _date = date;
         _log = log;
+        _authenticator = authenticator;
         _body.Limit = options.MaxBodyBytes;
         // The first request's clock starts at accept: a client that connects and sends nothing
         // gets the header timeout, not the (longer) keep-alive one.
@@ -113,11 +115,11 @@ internal sealed partial class HttpConnection
         _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
         var hasBody = _isChunked || _contentLength > 0;
 
-        if (_route.Status != RouteMatchStatus.Found)
+        if (!IsAuthorized() || _route.Status != RouteMatchStatus.Found)
         {
             // The body is not read, so the connection cannot carry another request after it.
             _keepAlive &= !hasBody;
-            WriteRouteError();
+            WriteRefusal();
             return _keepAlive;
         }
 
@@ -136,9 +138,18 @@ internal sealed partial class HttpConnection
         return _keepAlive;
     }
 
-    private void WriteRouteError()
+    /// <summary>With bearer keys configured, only anonymous routes (/health) may skip the key (SPEC §1).</summary>
+    private bool IsAuthorized() =>
+        _authenticator is null || _route.IsAnonymous || _authenticator.IsAuthorized(_authorization.AsSpan(0, _authorizationLength));
+
+    private void WriteRefusal()
     {
-        if (_route.Status == RouteMatchStatus.MethodNotAllowed)
+        if (!IsAuthorized())
+        {
+            // RFC 6750 §3: a 401 names the scheme the client should use.
+            WriteResponse(401, """{"error":"Unauthorized"}"""u8, "WWW-Authenticate: Bearer\r\n"u8);
+        }
+        else if (_route.Status == RouteMatchStatus.MethodNotAllowed)
         {
             WriteResponse(405, """{"error":"Method Not Allowed"}"""u8, _route.AllowHeader);
         }

@@ -17,6 +17,7 @@ internal sealed class HttpServer : IAsyncDisposable
     private readonly HttpServerOptions _options;
     private readonly Router _router;
     private readonly GatewayLog _log;
+    private readonly BearerKeyAuthenticator? _authenticator;
     private readonly DateHeader _date = new();
     private readonly ConcurrentDictionary<long, HttpConnection> _connections = new();
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,11 +28,13 @@ internal sealed class HttpServer : IAsyncDisposable
     private int _connectionCount;
     private volatile bool _stopping;
 
-    public HttpServer(HttpServerOptions options, Router router, GatewayLog log)
+    /// <param name="authenticator">When set, every route not mapped as anonymous needs a bearer key.</param>
+    public HttpServer(HttpServerOptions options, Router router, GatewayLog log, BearerKeyAuthenticator? authenticator = null)
     {
         _options = options;
         _router = router;
         _log = log;
+        _authenticator = authenticator;
     }
 
     public IPEndPoint EndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("The server has not started.");
@@ -98,7 +101,7 @@ internal sealed class HttpServer : IAsyncDisposable
         {
             var overCapacity = Interlocked.Increment(ref _connectionCount) > _options.MaxConnections;
             var transport = new SocketConnection(socket);
-            var connection = new HttpConnection(transport, _options, _router, _date, _log);
+            var connection = new HttpConnection(transport, _options, _router, _date, _log, _authenticator);
             // Each connection runs on the thread pool so a slow one never holds up the accept loop.
             ThreadPool.UnsafeQueueUserWorkItem(
                 static state => _ = state.Server.RunConnectionAsync(state.Transport, state.Connection, state.OverCapacity),

@@ -27,8 +27,11 @@ internal sealed class Route
 
     public RouteSegment[] Segments { get; }
 
-    /// <summary>The Allow header value: every method mapped, HEAD wherever GET is (RFC 9110 §9.3.2).</summary>
+    /// <summary>The whole Allow header line: every method mapped, HEAD wherever GET is (RFC 9110 §9.3.2, §10.2.1).</summary>
     public byte[] AllowHeader { get; private set; } = [];
+
+    /// <summary>Served without a bearer key even when keys are configured.</summary>
+    public bool IsAnonymous { get; set; }
 
     public void Map(RequestMethod method, IEndpoint endpoint)
     {
@@ -37,9 +40,10 @@ internal sealed class Route
             throw new InvalidOperationException($"{method} {Template} is mapped twice.");
         }
         _endpoints[(int)method] = endpoint;
-        AllowHeader = Encoding.ASCII.GetBytes(string.Join(", ", Enum.GetValues<RequestMethod>()
+        var methods = Enum.GetValues<RequestMethod>()
             .Where(m => _endpoints[(int)m] is not null || (m == RequestMethod.Head && _endpoints[(int)RequestMethod.Get] is not null))
-            .Select(m => m.ToString().ToUpperInvariant())));
+            .Select(m => m.ToString().ToUpperInvariant());
+        AllowHeader = Encoding.ASCII.GetBytes($"Allow: {string.Join(", ", methods)}\r\n");
     }
 
     /// <summary>The endpoint for <paramref name="method"/>; HEAD is served by the GET endpoint (the connection drops the body).</summary>

@@ -14,7 +14,8 @@ internal sealed class Router
 {
     private readonly List<Route> _routes = [];
 
-    public Router Map(RequestMethod method, string template, IEndpoint endpoint)
+    /// <param name="anonymous">Whether the route is served without a bearer key when keys are configured.</param>
+    public Router Map(RequestMethod method, string template, IEndpoint endpoint, bool anonymous = false)
     {
         var route = _routes.Find(r => r.Template == template);
         if (route is null)
@@ -23,6 +24,7 @@ internal sealed class Router
             _routes.Add(route);
         }
         route.Map(method, endpoint);
+        route.IsAnonymous |= anonymous;
         return this;
     }
 
@@ -37,10 +39,10 @@ internal sealed class Router
             }
             var endpoint = route.EndpointFor(method);
             return endpoint is null
-                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, default)
-                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, values);
+                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, route.IsAnonymous, default)
+                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, route.IsAnonymous, values);
         }
-        return new RouteMatch(RouteMatchStatus.NotFound, null, null, default);
+        return new RouteMatch(RouteMatchStatus.NotFound, null, null, false, default);
     }
 
     private static bool TryMatchPath(RouteSegment[] segments, ReadOnlySpan<byte> path, ref RouteValues values)

@@ -1,0 +1,48 @@
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Server;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>Optional bearer keys (SPEC §1): every route but /health needs one when GATEWAY_API_KEYS is set.</summary>
+public sealed class AuthenticationTests : IAsyncLifetime
+{
+    private GatewayHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await GatewayTestHost.StartAsync([], apiKeys: ["first-key", "second-key"]);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Authorization: Bearer wrong-key\r\n")]
+    [InlineData("Authorization: Bearer first-key-but-longer\r\n")]
+    [InlineData("Authorization: Basic Zmlyc3Qta2V5\r\n")]
+    [InlineData("Authorization: Bearer\r\n")]
+    public async Task MissingOrWrongKeyIs401(string authorization)
+    {
+        var response = await _host.GetAsync("/models", authorization);
+
+        Assert.Equal("HTTP/1.1 401 Unauthorized", response.StatusLine);
+        Assert.Equal("Bearer", response.Header("WWW-Authenticate"));
+        Assert.Equal("application/json", response.Header("Content-Type"));
+        Assert.Equal("""{"error":"Unauthorized"}""", response.Body);
+    }
+
+    [Theory]
+    [InlineData("Authorization: Bearer first-key\r\n")]
+    [InlineData("Authorization: Bearer second-key\r\n")]
+    [InlineData("authorization: bearer second-key\r\n")]
+    public async Task AnyConfiguredKeyIsAccepted(string authorization)
+    {
+        var response = await _host.GetAsync("/models", authorization);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("""{"models":[]}""", response.Body);
+    }
+
+    [Fact]
+    public async Task HealthNeedsNoKey() => Assert.Equal(200, (await _host.GetAsync("/health")).StatusCode);
+
+    [Fact]
+    public async Task UnknownRoutesDoNotRevealThemselvesWithoutAKey() => Assert.Equal(401, (await _host.GetAsync("/secret")).StatusCode);
+}
