@@ -7,7 +7,8 @@ namespace Gateway.Server.Http;
 /// chunked-body = *chunk last-chunk trailer-section CRLF, chunk = chunk-size [ chunk-ext ] CRLF
 /// chunk-data CRLF. Chunk data is consumed as it arrives; a size line or a trailer line is consumed
 /// only once it is complete. Extensions are checked for stray control characters and ignored
-/// (§7.1.1); trailer fields are parsed and discarded (§7.1.2), counting toward the header limit.
+/// (§7.1.1); trailer fields are parsed and discarded (§7.1.2), held to the header section's limits
+/// on field count and bytes.
 /// </remarks>
 internal struct ChunkedBodyDecoder
 {
@@ -26,11 +27,12 @@ internal struct ChunkedBodyDecoder
     private State _state;
     private long _chunkRemaining;
     private int _trailerCount;
+    private long _trailerBytes;
 
     public void Reset() => this = default;
 
     /// <summary>Decodes what <paramref name="reader"/> holds; true once the whole body, trailers included, is consumed.</summary>
-    public bool TryDecode(ref SequenceReader<byte> reader, RequestBodyBuffer body, int maxTrailerCount)
+    public bool TryDecode(ref SequenceReader<byte> reader, RequestBodyBuffer body, int maxTrailerCount, int maxTrailerBytes)
     {
         while (true)
         {
@@ -71,10 +73,7 @@ internal struct ChunkedBodyDecoder
                     break;
 
                 case State.Trailers:
-                    var trailers = new TrailerCounter(maxTrailerCount, _trailerCount);
-                    var complete = HttpParser.TryParseHeaders(ref reader, ref trailers);
-                    _trailerCount = trailers.Count;
-                    if (!complete)
+                    if (!TryReadTrailers(ref reader, maxTrailerCount, maxTrailerBytes))
                     {
                         return false;
                     }
@@ -85,6 +84,25 @@ internal struct ChunkedBodyDecoder
                     return true;
             }
         }
+    }
+
+    /// <summary>Parses trailer lines from no more bytes than the limit leaves, as the connection does for headers.</summary>
+    private bool TryReadTrailers(ref SequenceReader<byte> reader, int maxTrailerCount, int maxTrailerBytes)
+    {
+        var allowance = maxTrailerBytes - _trailerBytes;
+        var cut = reader.Remaining > allowance;
+        var limited = cut ? reader.UnreadSequence.Slice(0, allowance) : reader.UnreadSequence;
+        var trailerReader = new SequenceReader<byte>(limited);
+        var trailers = new TrailerCounter(maxTrailerCount, _trailerCount);
+        var complete = HttpParser.TryParseHeaders(ref trailerReader, ref trailers);
+        _trailerCount = trailers.Count;
+        _trailerBytes += trailerReader.Consumed;
+        reader.Advance(trailerReader.Consumed);
+        if (!complete && cut)
+        {
+            RequestRejection.Throw(RequestRejectionReason.HeadersTooLarge);
+        }
+        return complete;
     }
 
     private bool TryReadSizeLine(ref SequenceReader<byte> reader)

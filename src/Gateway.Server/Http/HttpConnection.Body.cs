@@ -49,7 +49,7 @@ internal sealed partial class HttpConnection
             if (_isChunked)
             {
                 var reader = new SequenceReader<byte>(buffer);
-                complete = _chunkedDecoder.TryDecode(ref reader, _body, _options.MaxHeaderCount);
+                complete = _chunkedDecoder.TryDecode(ref reader, _body, _options.MaxHeaderCount, _options.MaxHeaderBytes);
                 _input.AdvanceTo(reader.Position, complete ? reader.Position : buffer.End);
             }
             else

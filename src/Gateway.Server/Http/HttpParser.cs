@@ -31,7 +31,7 @@ internal static partial class HttpParser
         var lineFeed = span.IndexOf(ByteLF);
         if (lineFeed >= 0)
         {
-            if (lineFeed > maxLength + 1)
+            if (lineFeed > (long)maxLength + 1)
             {
                 RequestRejection.Throw(RequestRejectionReason.RequestLineTooLong);
             }
