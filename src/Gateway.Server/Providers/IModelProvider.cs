@@ -3,9 +3,16 @@ namespace Gateway.Server.Providers;
 /// <summary>A source of models: a remote API or the in-process runtime.</summary>
 internal interface IModelProvider
 {
-    /// <summary>A short name for logs and errors, e.g. "openai".</summary>
+    /// <summary>A short name for logs, errors and the <c>name/model</c> prefix, e.g. "openai".</summary>
     string Name { get; }
 
     /// <summary>The ids of the models this provider serves right now.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams one model turn. Failures of the upstream are reported in-band as one
+    /// <see cref="ProviderEventKind.Error"/> event that ends the stream, never as a silently short
+    /// answer; cancellation aborts the upstream call and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken);
 }

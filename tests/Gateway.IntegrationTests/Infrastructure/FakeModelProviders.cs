@@ -9,6 +9,9 @@ internal sealed class FakeModelProvider(string name, params string[] models) : I
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(models);
+
+    public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This provider only lists models.");
 }
 
 /// <summary>A provider whose listing always fails, the way an unreachable upstream does.</summary>
@@ -18,4 +21,7 @@ internal sealed class FailingModelProvider(string name) : IModelProvider
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromException<IReadOnlyList<string>>(new HttpRequestException("connection refused"));
+
+    public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This provider only lists models.");
 }

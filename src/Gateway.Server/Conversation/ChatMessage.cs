@@ -1,0 +1,20 @@
+namespace Gateway.Server.Conversation;
+
+/// <summary>One message of the conversation (SPEC §3), in the provider-neutral shape the agent loop keeps.</summary>
+/// <param name="Content">The content parts; a plain string content is one text part; an assistant's null content is empty.</param>
+/// <param name="ToolCalls">The assistant's tool calls; empty otherwise.</param>
+/// <param name="ToolCallId">For a tool message, the raw provider id of the call it answers.</param>
+internal sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Content, IReadOnlyList<ToolCallRequest> ToolCalls, string? ToolCallId = null)
+{
+    public static ChatMessage System(string text) => new(ChatRole.System, [ContentPart.FromText(text)], []);
+
+    public static ChatMessage User(string text) => new(ChatRole.User, [ContentPart.FromText(text)], []);
+
+    public static ChatMessage Assistant(string text, IReadOnlyList<ToolCallRequest> toolCalls) =>
+        new(ChatRole.Assistant, text.Length == 0 ? [] : [ContentPart.FromText(text)], toolCalls);
+
+    public static ChatMessage ToolResult(string toolCallId, string text) => new(ChatRole.Tool, [ContentPart.FromText(text)], [], toolCallId);
+
+    /// <summary>The text parts joined, for providers and prompts that take plain text.</summary>
+    public string Text => string.Concat(Content.Where(p => p.Kind == ContentPartKind.Text).Select(p => p.Text));
+}

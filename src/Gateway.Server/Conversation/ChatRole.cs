@@ -1,0 +1,9 @@
+namespace Gateway.Server.Conversation;
+
+internal enum ChatRole : byte
+{
+    System,
+    User,
+    Assistant,
+    Tool,
+}

@@ -1,0 +1,8 @@
+namespace Gateway.Server.Conversation;
+
+internal enum ContentPartKind : byte
+{
+    Text,
+    Image,
+    Document,
+}

@@ -1,0 +1,10 @@
+namespace Gateway.Server.Events;
+
+// Property order is wire order; nullable properties are optional fields (SPEC §5).
+
+/// <summary>Always the first event of a stream.</summary>
+[ServerEvent("connected")]
+internal readonly partial struct ConnectedEvent
+{
+    public required string SessionId { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace Gateway.Server.Events;
+
+// Property order is wire order; nullable properties are optional fields (SPEC §5).
+
+/// <summary>A reasoning (thinking) delta of one model turn.</summary>
+[ServerEvent("reasoning")]
+internal readonly partial struct ReasoningEvent
+{
+    public required string RunId { get; init; }
+    public required string Id { get; init; }
+    public required string ParentId { get; init; }
+    public required string Content { get; init; }
+    public required string AgentId { get; init; }
+}
