@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints;
@@ -8,36 +9,51 @@ using Gateway.Server.Routing;
 
 namespace Gateway.Server;
 
-/// <summary>The composition root: the catalog, the routes and the HTTP server, started and stopped together.</summary>
+/// <summary>The composition root: the catalog, the sessions, the routes and the HTTP server, started and stopped together.</summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
     private readonly HttpServer _server;
 
-    private GatewayHost(HttpServer server, ModelCatalog catalog)
+    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators)
     {
         _server = server;
         Catalog = catalog;
+        Sessions = sessions;
+        Orchestrators = orchestrators;
     }
 
     public ModelCatalog Catalog { get; }
+
+    public SessionRegistry Sessions { get; }
+
+    public OrchestratorPool Orchestrators { get; }
 
     public IPEndPoint EndPoint => _server.EndPoint;
 
     public int ConnectionCount => _server.ConnectionCount;
 
-    public static async Task<GatewayHost> StartAsync(GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, CancellationToken cancellationToken = default)
+    /// <param name="tools">The tools agents may call; none but <c>agent</c> when null.</param>
+    public static async Task<GatewayHost> StartAsync(
+        GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, CancellationToken cancellationToken = default)
     {
         var catalog = new ModelCatalog(providers, options.DefaultModel, log);
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
+        var agentOptions = options.Agents;
+        var registry = tools ?? NoToolRegistry.Instance;
+        var sessions = new SessionRegistry();
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log), agentOptions.PooledOrchestrators);
+
         var router = new Router()
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
-            .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog));
+            .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
+            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions));
 
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
         var server = new HttpServer(options.Http, router, log, authenticator);
         server.Start(options.EndPoint);
-        return new GatewayHost(server, catalog);
+        return new GatewayHost(server, catalog, sessions, orchestrators);
     }
 
     public Task StopAsync() => _server.StopAsync();

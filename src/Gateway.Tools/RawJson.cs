@@ -8,7 +8,7 @@ namespace Gateway.Tools;
 /// <remarks>
 /// Invariant: <see cref="Utf8"/> always holds exactly one valid JSON value with no insignificant
 /// whitespace, so it can be written into a one-line SSE <c>data:</c> field or another JSON document
-/// as it is. Only <see cref="Parse(ReadOnlySpan{byte})"/> and <see cref="FromElement"/> create one.
+/// as it is. Only the factories here create one.
 /// </remarks>
 public readonly struct RawJson : IEquatable<RawJson>
 {
@@ -41,6 +41,17 @@ public readonly struct RawJson : IEquatable<RawJson>
         using (var writer = new Utf8JsonWriter(buffer, s_minified))
         {
             element.WriteTo(writer);
+        }
+        return new RawJson(buffer.WrittenMemory);
+    }
+
+    /// <summary>A JSON string holding <paramref name="value"/>.</summary>
+    public static RawJson FromString(string value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(value.Length + 2);
+        using (var writer = new Utf8JsonWriter(buffer, s_minified))
+        {
+            writer.WriteStringValue(value);
         }
         return new RawJson(buffer.WrittenMemory);
     }

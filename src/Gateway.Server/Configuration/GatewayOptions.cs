@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
 
@@ -9,6 +10,7 @@ namespace Gateway.Server.Configuration;
 internal sealed record GatewayOptions
 {
     private static readonly HttpServerOptions s_httpDefaults = new();
+    private static readonly AgentOptions s_agentDefaults = new();
 
     /// <summary>Every variable the server reads, with its default; <c>--help</c> prints this table.</summary>
     public static IReadOnlyList<EnvironmentVariable> Variables { get; } =
@@ -27,6 +29,9 @@ internal sealed record GatewayOptions
         new("BODY_TIMEOUT_SECONDS", Invariant(s_httpDefaults.BodyTimeout.TotalSeconds), "Time to receive a whole request body; then 408."),
         new("KEEPALIVE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.KeepAliveTimeout.TotalSeconds), "Idle time between requests before the connection is closed."),
         new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
+        new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
+        new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
+        new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
     ];
 
     public required IPEndPoint EndPoint { get; init; }
@@ -39,6 +44,8 @@ internal sealed record GatewayOptions
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
     public HttpServerOptions Http { get; init; } = new();
+
+    public AgentOptions Agents { get; init; } = new();
 
     /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
     public static GatewayOptions FromEnvironment(Func<string, string?> variable)
@@ -61,6 +68,12 @@ internal sealed record GatewayOptions
                 BodyTimeout = reader.Seconds("BODY_TIMEOUT_SECONDS"),
                 KeepAliveTimeout = reader.Seconds("KEEPALIVE_TIMEOUT_SECONDS"),
                 ShutdownTimeout = reader.Seconds("SHUTDOWN_TIMEOUT_SECONDS"),
+            },
+            Agents = new AgentOptions
+            {
+                RelayTimeout = reader.Seconds("RELAY_TIMEOUT_SECONDS"),
+                PingInterval = reader.Seconds("SSE_PING_SECONDS"),
+                MaxSessions = reader.Integer("MAX_SESSIONS", 1, int.MaxValue),
             },
         };
     }

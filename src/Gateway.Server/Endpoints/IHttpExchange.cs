@@ -19,4 +19,15 @@ internal interface IHttpExchange
 
     /// <summary>Sends a complete response with a Content-Length body.</summary>
     void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body);
+
+    /// <summary>
+    /// Sends the head of a 200 response whose body is streamed (chunked; for an HTTP/1.0 client,
+    /// ended by closing the connection) and from then on signals <see cref="RequestAborted"/> as
+    /// soon as the client goes away. The stream ends when the endpoint's task completes.
+    /// </summary>
+    /// <param name="extraHeaderLines">Whole header lines with their CRLFs, or empty.</param>
+    void StartStream(ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaderLines);
+
+    /// <summary>Sends part of the streamed body and waits until the transport has taken it; false once the client is gone.</summary>
+    ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data);
 }

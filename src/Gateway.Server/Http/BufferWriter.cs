@@ -41,6 +41,15 @@ internal ref struct BufferWriter<T> where T : IBufferWriter<byte>
         Advance(written);
     }
 
+    /// <summary>Writes a non-negative number in lowercase hex, as chunk sizes are written.</summary>
+    public void WriteHex(int value)
+    {
+        const int MaxDigits = 8;
+        Ensure(MaxDigits);
+        value.TryFormat(_span, out var written, "x", System.Globalization.CultureInfo.InvariantCulture);
+        Advance(written);
+    }
+
     /// <summary>Hands what has been written to the underlying writer.</summary>
     public void Commit()
     {

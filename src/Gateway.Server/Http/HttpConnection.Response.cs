@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Routing;
 
@@ -10,6 +11,8 @@ internal sealed partial class HttpConnection : IHttpExchange
     private RouteMatch _route;
     private bool _responseStarted;
     private CancellationTokenSource? _requestAborted;
+    private bool _streaming;
+    private Task? _disconnectWatch;
 
     public ReadOnlyMemory<byte> Body => _body.Memory;
 
@@ -28,22 +31,111 @@ internal sealed partial class HttpConnection : IHttpExchange
         WriteBody(body);
     }
 
-    /// <summary>A JSON response written by the connection itself (errors, 503), with an optional extra header line.</summary>
-    private void WriteResponse(int statusCode, ReadOnlySpan<byte> json, ReadOnlySpan<byte> extraHeaderLine)
+    public void StartStream(ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaderLines)
     {
-        WriteHead(statusCode, ContentTypes.Json, json.Length, extraHeaderLine);
+        if (_responseStarted)
+        {
+            throw new InvalidOperationException("The response has already been sent.");
+        }
+        // An HTTP/1.0 client cannot decode chunks (RFC 9112 §7): its body ends with the connection.
+        var framing = _version == HttpVersion.Http10 ? ResponseHead.CloseDelimited : ResponseHead.Chunked;
+        _keepAlive &= framing == ResponseHead.Chunked;
+        WriteHead(200, contentType, framing, extraHeaderLines);
+        _streaming = true;
+        _requestAborted ??= new CancellationTokenSource();
+        _disconnectWatch = WatchForDisconnectAsync(_requestAborted);
+    }
+
+    public async ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return !_requestAborted!.IsCancellationRequested;
+        }
+        if (_keepAlive)
+        {
+            // chunk = chunk-size CRLF chunk-data CRLF (RFC 9112 §7.1).
+            var writer = new BufferWriter<PipeWriter>(_output);
+            writer.WriteHex(data.Length);
+            writer.Write("\r\n"u8);
+            writer.Write(data.Span);
+            writer.Write("\r\n"u8);
+            writer.Commit();
+        }
+        else
+        {
+            _output.Write(data.Span);
+        }
+        var flush = await _output.FlushAsync().ConfigureAwait(false);
+        return !flush.IsCompleted && !_requestAborted!.IsCancellationRequested;
+    }
+
+    /// <summary>
+    /// While a stream runs nothing else reads the input, so this does: the client closing its side
+    /// or resetting the connection cancels the request. Bytes of a pipelined next request are left
+    /// in the pipe for the main loop.
+    /// </summary>
+    private async Task WatchForDisconnectAsync(CancellationTokenSource aborted)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                if (result.IsCanceled)
+                {
+                    return; // The stream ended; the main loop takes the input back.
+                }
+                if (result.IsCompleted)
+                {
+                    aborted.Cancel();
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            aborted.Cancel();
+        }
+    }
+
+    /// <summary>Ends a streamed body (the last chunk) and hands the input back to the main loop.</summary>
+    private async ValueTask EndStreamAsync()
+    {
+        if (!_streaming)
+        {
+            return;
+        }
+        _streaming = false;
+        if (_keepAlive)
+        {
+            _output.Write("0\r\n\r\n"u8);
+        }
+        _input.CancelPendingRead();
+        await _disconnectWatch!.ConfigureAwait(false);
+        _disconnectWatch = null;
+        if (_requestAborted!.IsCancellationRequested)
+        {
+            _keepAlive = false; // The client is gone or half-closed; there is no next request.
+        }
+    }
+
+    /// <summary>A JSON response written by the connection itself (errors, 503), with an optional extra header line.</summary>
+    private void WriteResponse(int statusCode, ReadOnlySpan<byte> json, ReadOnlySpan<byte> extraHeaderLines)
+    {
+        WriteHead(statusCode, ContentTypes.Json, json.Length, extraHeaderLines);
         WriteBody(json);
     }
 
-    /// <param name="extraHeaderLine">A whole header line with its CRLF (Allow, WWW-Authenticate), or empty.</param>
-    private void WriteHead(int statusCode, ReadOnlySpan<byte> contentType, long contentLength, ReadOnlySpan<byte> extraHeaderLine)
+    private void WriteHead(int statusCode, ReadOnlySpan<byte> contentType, long contentLength, ReadOnlySpan<byte> extraHeaderLines)
     {
         _responseStarted = true;
         _keepAlive &= !_shuttingDown;
         var connectionLine = !_keepAlive ? "Connection: close\r\n"u8
             : _version == HttpVersion.Http10 ? "Connection: keep-alive\r\n"u8
             : default;
-        ResponseHead.Write(_output, statusCode, _date.Line, contentType, contentLength, connectionLine, extraHeaderLine);
+        ResponseHead.Write(_output, statusCode, _date.Line, contentType, contentLength, connectionLine, extraHeaderLines);
     }
 
     /// <summary>RFC 9110 §9.3.2: a response to HEAD carries the GET response's headers and no content.</summary>

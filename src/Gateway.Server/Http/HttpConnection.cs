@@ -129,7 +129,14 @@ internal sealed partial class HttpConnection
         }
 
         _state = RequestState.Endpoint;
-        await _route.Endpoint!.InvokeAsync(this).ConfigureAwait(false);
+        try
+        {
+            await _route.Endpoint!.InvokeAsync(this).ConfigureAwait(false);
+        }
+        finally
+        {
+            await EndStreamAsync().ConfigureAwait(false);
+        }
         if (!_responseStarted)
         {
             throw new InvalidOperationException($"The endpoint for {_method} {Encoding.ASCII.GetString(_path, 0, _pathLength)} completed without a response.");

@@ -5,9 +5,16 @@ namespace Gateway.Server.Http;
 /// <summary>Writes a response's status line and header section (RFC 9112 §4, §5) from fixed bytes.</summary>
 internal static class ResponseHead
 {
+    /// <summary>A <c>contentLength</c> meaning the body follows in the chunked coding (RFC 9112 §7.1).</summary>
+    public const long Chunked = -1;
+
+    /// <summary>A <c>contentLength</c> meaning the body ends when the connection closes (RFC 9112 §6.3, for HTTP/1.0 peers).</summary>
+    public const long CloseDelimited = -2;
+
+    /// <param name="contentLength">The body's length, or <see cref="Chunked"/>, or <see cref="CloseDelimited"/>.</param>
     /// <param name="dateLine">The whole Date header line, from <see cref="DateHeader.Line"/>.</param>
     /// <param name="connectionLine">"Connection: close\r\n", "Connection: keep-alive\r\n", or empty.</param>
-    /// <param name="extraHeaderLine">One more whole header line with its CRLF (Allow, WWW-Authenticate), or empty.</param>
+    /// <param name="extraHeaderLines">More whole header lines with their CRLFs (Allow, WWW-Authenticate, Cache-Control), or empty.</param>
     public static void Write<T>(
         T output,
         int statusCode,
@@ -15,7 +22,7 @@ internal static class ResponseHead
         ReadOnlySpan<byte> contentType,
         long contentLength,
         ReadOnlySpan<byte> connectionLine,
-        ReadOnlySpan<byte> extraHeaderLine)
+        ReadOnlySpan<byte> extraHeaderLines)
         where T : IBufferWriter<byte>
     {
         var writer = new BufferWriter<T>(output);
@@ -23,11 +30,19 @@ internal static class ResponseHead
         writer.Write(dateLine);
         writer.Write("Content-Type: "u8);
         writer.Write(contentType);
-        writer.Write("\r\nContent-Length: "u8);
-        writer.WriteNumber(contentLength);
         writer.Write("\r\n"u8);
+        if (contentLength >= 0)
+        {
+            writer.Write("Content-Length: "u8);
+            writer.WriteNumber(contentLength);
+            writer.Write("\r\n"u8);
+        }
+        else if (contentLength == Chunked)
+        {
+            writer.Write("Transfer-Encoding: chunked\r\n"u8);
+        }
         writer.Write(connectionLine);
-        writer.Write(extraHeaderLine);
+        writer.Write(extraHeaderLines);
         writer.Write("\r\n"u8);
         writer.Commit();
     }

@@ -36,6 +36,33 @@ internal sealed class ModelCatalog(IReadOnlyList<IModelProvider> providers, stri
         _current = new ModelCatalogSnapshot(models, defaultModel, failures, providers.Count);
     }
 
+    /// <summary>
+    /// Finds who serves <paramref name="modelId"/>: an explicit <c>provider/model</c> prefix selects
+    /// that provider and passes the rest upstream as it is; otherwise the catalog's own listing decides.
+    /// </summary>
+    public bool TryResolve(string modelId, out IModelProvider provider, out string providerModelId)
+    {
+        var slash = modelId.IndexOf('/');
+        if (slash > 0 && providers.FirstOrDefault(p => string.Equals(p.Name, modelId[..slash], StringComparison.Ordinal)) is { } named)
+        {
+            provider = named;
+            providerModelId = modelId[(slash + 1)..];
+            return providerModelId.Length > 0;
+        }
+        foreach (var (id, owner) in _current.Models)
+        {
+            if (id == modelId)
+            {
+                provider = owner;
+                providerModelId = id;
+                return true;
+            }
+        }
+        provider = null!;
+        providerModelId = "";
+        return false;
+    }
+
     private async Task<(IReadOnlyList<string>? Ids, string? Failure)> ListAsync(IModelProvider provider, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -57,6 +57,21 @@ public sealed class RawConnection : IAsyncDisposable
         return response with { Body = Encoding.UTF8.GetString(await ReadExactlyAsync(length)) };
     }
 
+    /// <summary>Reads one chunk of a chunked body (RFC 9112 §7.1); empty for the last chunk, whose trailer section is consumed too.</summary>
+    public async Task<byte[]> ReadChunkAsync()
+    {
+        var sizeLine = Encoding.ASCII.GetString(await ReadUntilAsync("\r\n"u8.ToArray()))[..^2];
+        var size = Convert.ToInt32(sizeLine.Split(';')[0], 16);
+        if (size == 0)
+        {
+            Assert.Equal("\r\n", Encoding.ASCII.GetString(await ReadUntilAsync("\r\n"u8.ToArray())));
+            return [];
+        }
+        var data = await ReadExactlyAsync(size);
+        Assert.Equal("\r\n", Encoding.ASCII.GetString(await ReadExactlyAsync(2)));
+        return data;
+    }
+
     /// <summary>Reads until the server closes its side; returns everything read.</summary>
     public async Task<string> ReadToEndAsync()
     {

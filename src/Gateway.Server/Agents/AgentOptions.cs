@@ -1,0 +1,17 @@
+namespace Gateway.Server.Agents;
+
+/// <summary>Server-wide settings of the agent loop.</summary>
+internal sealed record AgentOptions
+{
+    /// <summary>A relay unanswered this long is denied with "relay timed out" (SPEC §4).</summary>
+    public TimeSpan RelayTimeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Idle time after which the stream carries a ": ping" comment (SPEC §5).</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Orchestrators kept for reuse; more may exist at once, the surplus is dropped on return.</summary>
+    public int PooledOrchestrators { get; init; } = 256;
+
+    /// <summary>Sessions that may run at once; beyond it /chat answers 503.</summary>
+    public int MaxSessions { get; init; } = 10_000;
+}

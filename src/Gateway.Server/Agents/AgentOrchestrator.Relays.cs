@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Gateway.Server.Events;
+
+namespace Gateway.Server.Agents;
+
+/// <summary>The outcome of answering a relay, in the order SPEC §4 checks.</summary>
+internal enum RelayAnswerStatus : byte
+{
+    Answered,
+    SessionNotFound,
+    RelayNotFound,
+}
+
+internal sealed partial class AgentOrchestrator
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<RelayAnswer>> _relays = new(StringComparer.Ordinal);
+
+    /// <summary>Emits a relay and waits for its answer, at most the relay timeout (then it is denied, SPEC §4).</summary>
+    public async Task<RelayAnswer> RequestPermissionAsync(RelayEvent relay, CancellationToken cancellationToken)
+    {
+        var waiter = new TaskCompletionSource<RelayAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _relays[relay.Id] = waiter;
+        try
+        {
+            await EmitAsync(relay).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(options.RelayTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return RelayAnswer.TimedOut;
+        }
+        finally
+        {
+            _relays.TryRemove(relay.Id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Delivers a client's answer. The session id is checked against this orchestrator's current
+    /// session, so an answer that arrives as the orchestrator is recycled cannot reach the next
+    /// session; a relay is answered once, after which it is "not found".
+    /// </summary>
+    public RelayAnswerStatus Answer(string sessionId, string relayId, RelayAnswer answer)
+    {
+        if (SessionId != sessionId)
+        {
+            return RelayAnswerStatus.SessionNotFound;
+        }
+        return _relays.TryRemove(relayId, out var waiter) && waiter.TrySetResult(answer)
+            ? RelayAnswerStatus.Answered
+            : RelayAnswerStatus.RelayNotFound;
+    }
+
+    private void DropRelays()
+    {
+        foreach (var waiter in _relays.Values)
+        {
+            waiter.TrySetCanceled();
+        }
+        _relays.Clear();
+    }
+}

@@ -1,0 +1,93 @@
+using Gateway.Server.Agents.Permissions;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Endpoints;
+using Gateway.Server.Events;
+using Gateway.Server.Sse;
+
+namespace Gateway.Server.Agents;
+
+/// <summary>Owns one session: its event stream, its agents, its pending relays, its shared permissions, its cancellation.</summary>
+/// <remarks>
+/// Rented from <see cref="OrchestratorPool"/> for one POST /chat and reset on return. Everything the
+/// session starts observes one token, cancelled when the stream ends, when the client leaves, or
+/// when the client stops taking events; the session's end therefore aborts model calls, kills tool
+/// work and drops pending relays together.
+/// </remarks>
+internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log)
+{
+    private static ReadOnlySpan<byte> StreamHeaders => "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n"u8;
+
+    private readonly EventStream _events = new() { PingInterval = options.PingInterval };
+    private CancellationToken _sessionToken;
+
+    public string SessionId { get; private set; } = "";
+
+    public SessionPermissions Permissions { get; } = new();
+
+    /// <summary>Takes a new session id and the request's permissions; the session can be registered after this.</summary>
+    public void Begin(ChatRequest request)
+    {
+        SessionId = Ids.New();
+        Permissions.Load(request.Permissions);
+    }
+
+    /// <summary>Streams the session to the client until every agent has finished or the client has gone.</summary>
+    public async Task RunAsync(ChatRequest request, IHttpExchange exchange)
+    {
+        exchange.StartStream("text/event-stream"u8, StreamHeaders);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted);
+        _sessionToken = session.Token;
+        var pumping = PumpAsync(exchange, session);
+        try
+        {
+            await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
+            var root = new AgentRun(this, request, tools, depth: 0, parentId: null);
+            await root.RunAsync(request.Messages, session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (session.IsCancellationRequested)
+        {
+            // The client left or stopped reading; nobody is listening for an error event.
+        }
+        catch (Exception e)
+        {
+            log.Error($"Session {SessionId} failed.", e);
+            await EmitAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }).ConfigureAwait(false);
+        }
+        finally
+        {
+            _events.Complete();
+            await pumping.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues an event for the client; waits while the client is behind (bounded buffer).</summary>
+    public ValueTask EmitAsync<T>(in T serverEvent) where T : struct, IServerEvent =>
+        _events.WriteAsync(serverEvent, _sessionToken);
+
+    /// <summary>Makes the orchestrator ready for another session.</summary>
+    public void Reset()
+    {
+        SessionId = "";
+        Permissions.Clear();
+        DropRelays();
+        _events.Reset();
+        _sessionToken = default;
+    }
+
+    /// <summary>Sends events until the stream completes; if the client goes first, cancels the session.</summary>
+    private async Task PumpAsync(IHttpExchange exchange, CancellationTokenSource session)
+    {
+        try
+        {
+            await _events.PumpAsync(exchange, session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled with the session.
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Gateway.Server.Agents.Permissions;
+using Gateway.Server.Conversation;
+using Gateway.Server.Events;
+using Gateway.Tools;
+
+namespace Gateway.Server.Agents;
+
+internal sealed partial class AgentRun
+{
+    /// <summary>
+    /// Decides each call in model order (deny, allow, or ask through a relay), then runs the approved
+    /// ones concurrently and reports their results in model order (SPEC §5, §6). Every call gets a
+    /// result and a tool message, whatever happened to it.
+    /// </summary>
+    private async Task RunToolCallsAsync(IReadOnlyList<ToolCallRequest> calls, List<ChatMessage> history, CancellationToken cancellationToken)
+    {
+        var outcomes = new CallOutcome[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            outcomes[i] = await DecideAsync(calls[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (outcomes[i].Approved)
+            {
+                outcomes[i] = outcomes[i] with { Running = InvokeAsync(calls[i], outcomes[i].WireId, cancellationToken) };
+            }
+        }
+
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (wireId, _, output, running) = outcomes[i];
+            ToolResult? result = null;
+            if (running is not null)
+            {
+                result = await running.ConfigureAwait(false);
+                output = ToolOutputs.From(result.Value);
+                await EmitResultAsync(calls[i], wireId, output).ConfigureAwait(false);
+            }
+            history.Add(ChatMessage.ToolResult(calls[i].Id, ToolOutputs.HistoryContent(result, output)));
+        }
+    }
+
+    /// <summary>The permission step for one call: emits what the client sees now (relay, tool_call or a refusal).</summary>
+    private async Task<CallOutcome> DecideAsync(ToolCallRequest call, CancellationToken cancellationToken)
+    {
+        var wireId = $"{RunId}/{call.Id}";
+        if (!IsOffered(call.Name))
+        {
+            return await RefuseAsync(call, wireId, ToolOutputs.Error($"Unknown tool: {call.Name}")).ConfigureAwait(false);
+        }
+
+        using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
+        if (arguments.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return await RefuseAsync(call, wireId, ToolOutputs.Error($"Arguments of {call.Name} must be a JSON object.")).ConfigureAwait(false);
+        }
+
+        var decision = _session.Permissions.Decide(call.Name, call.Id, arguments.RootElement);
+        if (decision.Verdict == PermissionVerdict.Ask)
+        {
+            var answer = await _session.RequestPermissionAsync(new RelayEvent
+            {
+                RunId = RunId,
+                Id = Ids.New(),
+                ParentId = _parentId,
+                ToolCallId = wireId,
+                Tool = call.Name,
+                Params = call.Arguments,
+                AgentId = AgentId,
+            }, cancellationToken).ConfigureAwait(false);
+            if (answer.Approved && answer.Always)
+            {
+                _session.Permissions.AllowAlways(_tools.DeriveAlwaysRule(call.Name, arguments.RootElement));
+            }
+            decision = answer.Approved ? new(PermissionVerdict.Allow) : new(PermissionVerdict.Deny, answer.Reason);
+        }
+
+        if (decision.Verdict == PermissionVerdict.Deny)
+        {
+            return await RefuseAsync(call, wireId, ToolOutputs.Denied(decision.Reason)).ConfigureAwait(false);
+        }
+        await _session.EmitAsync(new ToolCallEvent { RunId = RunId, Id = wireId, ParentId = _parentId, Name = call.Name, Input = call.Arguments, AgentId = AgentId }).ConfigureAwait(false);
+        return new CallOutcome(wireId, Approved: true, default, null);
+    }
+
+    private async Task<CallOutcome> RefuseAsync(ToolCallRequest call, string wireId, RawJson output)
+    {
+        await EmitResultAsync(call, wireId, output).ConfigureAwait(false);
+        return new CallOutcome(wireId, Approved: false, output, null);
+    }
+
+    private ValueTask EmitResultAsync(ToolCallRequest call, string wireId, RawJson output) =>
+        _session.EmitAsync(new ToolResultEvent { RunId = RunId, Id = wireId, ParentId = _parentId, Name = call.Name, Output = output, AgentId = AgentId });
+
+    /// <summary>Runs one approved call; the agent tool runs a subagent one level deeper.</summary>
+    private async Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
+    {
+        if (call.Name != AgentTool.Name)
+        {
+            return await _tools.InvokeAsync(call.Name, call.Arguments, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
+        if (!arguments.RootElement.TryGetProperty("task", out var task) || task.ValueKind != JsonValueKind.String || task.GetString() is not { Length: > 0 } taskText)
+        {
+            return ToolResult.Failure("agent needs a non-empty string 'task'.");
+        }
+        var subagent = new AgentRun(_session, _request, _tools, _depth + 1, parentId: wireId);
+        var outcome = await subagent.RunAsync([ChatMessage.User(taskText)], cancellationToken).ConfigureAwait(false);
+        return outcome.Error is { } error
+            ? ToolResult.Failure($"Subagent failed: {error}")
+            : ToolResult.Success(outcome.FinalText, RawJson.FromString(outcome.FinalText));
+    }
+
+    /// <summary>Where one call stands after its permission step.</summary>
+    /// <param name="Output">The result already reported, for calls that will not run.</param>
+    private readonly record struct CallOutcome(string WireId, bool Approved, RawJson Output, Task<ToolResult>? Running);
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using Gateway.Server.Conversation;
+using Gateway.Server.Events;
+using Gateway.Server.Providers;
+
+namespace Gateway.Server.Agents;
+
+/// <summary>One agent's run of the loop of SPEC §6: model turn, tool calls, permission checks, results, next turn.</summary>
+/// <remarks>
+/// Every run is framed by harness_start and harness_end, also when a turn fails. Ids on the wire:
+/// text, reasoning and usage carry the provider call's own run id with this run's id as parentId;
+/// tool events carry this run's id, and the parentId of the agent tool call that spawned this run
+/// (absent for the root).
+/// </remarks>
+internal sealed partial class AgentRun
+{
+    private readonly AgentOrchestrator _session;
+    private readonly ChatRequest _request;
+    private readonly IToolRegistry _tools;
+    private readonly int _depth;
+    private readonly string? _parentId;
+
+    public AgentRun(AgentOrchestrator session, ChatRequest request, IToolRegistry tools, int depth, string? parentId)
+    {
+        _session = session;
+        _request = request;
+        _tools = tools;
+        _depth = depth;
+        _parentId = parentId;
+    }
+
+    public string RunId { get; } = Ids.New();
+
+    public string AgentId { get; } = Ids.New();
+
+    public async Task<AgentOutcome> RunAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        await _session.EmitAsync(new HarnessStartEvent
+        {
+            RunId = RunId,
+            AgentId = AgentId,
+            ParentId = _parentId,
+            Depth = _depth > 0 ? _depth : null,
+        }).ConfigureAwait(false);
+
+        var history = new List<ChatMessage>(messages);
+        var offered = OfferedTools();
+        var outcome = new AgentOutcome("", null);
+        string? endReason = null;
+        for (var turnNumber = 1; ; turnNumber++)
+        {
+            // After maxIterations turns that all called tools, one more turn without tools to sum up.
+            var summarising = turnNumber > _request.MaxIterations;
+            if (summarising)
+            {
+                history.Add(ChatMessage.System(SummaryInstruction(_request.MaxIterations)));
+            }
+
+            var turn = await RunModelTurnAsync(history, summarising ? [] : offered, cancellationToken).ConfigureAwait(false);
+            if (turn.Error is { } error)
+            {
+                await _session.EmitAsync(new ErrorEvent { RunId = RunId, AgentId = AgentId, ParentId = _parentId, Message = error }).ConfigureAwait(false);
+                outcome = new AgentOutcome(turn.Text, error);
+                endReason = "error";
+                break;
+            }
+            outcome = new AgentOutcome(turn.Text, null);
+            if (summarising)
+            {
+                endReason = "max_iterations";
+                break;
+            }
+            if (turn.ToolCalls.Count == 0)
+            {
+                break;
+            }
+            history.Add(ChatMessage.Assistant(turn.Text, turn.ToolCalls));
+            await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _session.EmitAsync(new HarnessEndEvent { RunId = RunId, AgentId = AgentId, ParentId = _parentId, Reason = endReason }).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>The registry's tools, plus <c>agent</c> while subagents may still nest deeper (SPEC §6).</summary>
+    private IReadOnlyList<ToolDefinition> OfferedTools() =>
+        _depth < _request.MaxDepth ? [.. _tools.Definitions, AgentTool.Definition] : _tools.Definitions;
+
+    private bool IsOffered(string name) => _tools.Contains(name) || (name == AgentTool.Name && _depth < _request.MaxDepth);
+
+    private static string SummaryInstruction(int maxIterations) => string.Create(CultureInfo.InvariantCulture,
+        $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");
+
+    /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage.</summary>
+    private async Task<ModelTurn> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
+    {
+        var providerRunId = Ids.New();
+        var textId = Ids.New();
+        string? reasoningId = null;
+        var text = new StringBuilder();
+        var calls = new List<ToolCallRequest>();
+        var usage = default(TokenUsage);
+        string? error = null;
+
+        var request = new ModelTurnRequest(_request.ProviderModel, history, tools);
+        await foreach (var item in _request.Provider.StreamTurnAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            switch (item.Kind)
+            {
+                case ProviderEventKind.TextDelta:
+                    text.Append(item.Text);
+                    await _session.EmitAsync(new TextEvent { RunId = providerRunId, Id = textId, ParentId = RunId, Content = item.Text!, AgentId = AgentId }).ConfigureAwait(false);
+                    break;
+                case ProviderEventKind.ReasoningDelta:
+                    reasoningId ??= Ids.New();
+                    await _session.EmitAsync(new ReasoningEvent { RunId = providerRunId, Id = reasoningId, ParentId = RunId, Content = item.Text!, AgentId = AgentId }).ConfigureAwait(false);
+                    break;
+                case ProviderEventKind.ToolCall:
+                    calls.Add(item.ToolCall!);
+                    break;
+                case ProviderEventKind.Usage:
+                    usage = item.Usage;
+                    break;
+                case ProviderEventKind.Error:
+                    error = item.Text;
+                    break;
+            }
+        }
+
+        if (error is null)
+        {
+            await _session.EmitAsync(new UsageEvent
+            {
+                RunId = providerRunId,
+                ParentId = RunId,
+                InputTokens = usage.InputTokens,
+                OutputTokens = usage.OutputTokens,
+                CacheReadTokens = usage.CacheReadTokens,
+                CacheCreationTokens = usage.CacheCreationTokens,
+                AgentId = AgentId,
+            }).ConfigureAwait(false);
+        }
+        return new ModelTurn(text.ToString(), calls, usage, error);
+    }
+}

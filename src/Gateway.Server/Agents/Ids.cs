@@ -1,0 +1,7 @@
+namespace Gateway.Server.Agents;
+
+/// <summary>Session, agent, run and relay ids: UUID v7 (SPEC §5), whose 74 random bits make them unguessable (SPEC §4).</summary>
+internal static class Ids
+{
+    public static string New() => Guid.CreateVersion7().ToString();
+}
