@@ -52,12 +52,13 @@ internal sealed partial class AgentRun
             return await RefuseAsync(call, wireId, ToolOutputs.Error($"Unknown tool: {call.Name}")).ConfigureAwait(false);
         }
 
-        using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
-        if (arguments.RootElement.ValueKind != JsonValueKind.Object)
+        if (call.InvalidArguments is { } invalid)
         {
-            return await RefuseAsync(call, wireId, ToolOutputs.Error($"Arguments of {call.Name} must be a JSON object.")).ConfigureAwait(false);
+            var excerpt = invalid.Length <= 200 ? invalid : invalid[..200] + "…";
+            return await RefuseAsync(call, wireId, ToolOutputs.Error($"Arguments of {call.Name} are not a JSON object: {excerpt}")).ConfigureAwait(false);
         }
 
+        using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
         var decision = _session.Permissions.Decide(call.Name, call.Id, arguments.RootElement);
         if (decision.Verdict == PermissionVerdict.Ask)
         {
@@ -100,7 +101,15 @@ internal sealed partial class AgentRun
     {
         if (call.Name != AgentTool.Name)
         {
-            return await _tools.InvokeAsync(call.Name, call.Arguments, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await _tools.InvokeAsync(call.Name, call.Arguments, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // SPEC §6: a tool that throws still gets a result, and the model can recover from it.
+                return ToolResult.Failure($"{call.Name} failed: {e.Message}");
+            }
         }
 
         using var arguments = JsonDocument.Parse(call.Arguments.Utf8);

@@ -103,7 +103,8 @@ internal sealed partial class AgentRun
         var usage = default(TokenUsage);
         string? error = null;
 
-        var request = new ModelTurnRequest(_request.ProviderModel, history, tools);
+        // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
+        var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
         await foreach (var item in _request.Provider.StreamTurnAsync(request, cancellationToken).ConfigureAwait(false))
         {
             switch (item.Kind)

@@ -19,7 +19,7 @@ internal sealed partial class HttpConnection
         {
             _output.Write(StatusLines.For(100));
             _output.Write("\r\n"u8);
-            await _output.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
 
         _state = RequestState.Body;

@@ -37,7 +37,7 @@ internal sealed partial class HttpConnection
             // Flush only when no pipelined request is already waiting, so a batch of responses leaves together.
             if (!_input.TryRead(out var result))
             {
-                var flush = await _output.FlushAsync().ConfigureAwait(false);
+                var flush = await FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted)
                 {
                     return false;

@@ -66,7 +66,7 @@ internal sealed partial class HttpConnection : IHttpExchange
         {
             _output.Write(data.Span);
         }
-        var flush = await _output.FlushAsync().ConfigureAwait(false);
+        var flush = await FlushAsync().ConfigureAwait(false);
         return !flush.IsCompleted && !_requestAborted!.IsCancellationRequested;
     }
 

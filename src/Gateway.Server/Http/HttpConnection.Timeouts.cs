@@ -1,3 +1,5 @@
+using System.IO.Pipelines;
+
 namespace Gateway.Server.Http;
 
 internal sealed partial class HttpConnection
@@ -5,6 +7,7 @@ internal sealed partial class HttpConnection
     private long _deadline = long.MaxValue;
     private DeadlineKind _deadlineKind;
     private int _expired;
+    private long _flushStartedAt;
 
     private enum DeadlineKind
     {
@@ -24,6 +27,36 @@ internal sealed partial class HttpConnection
             Volatile.Write(ref _deadline, long.MaxValue);
             Volatile.Write(ref _expired, (int)_deadlineKind);
             _input.CancelPendingRead();
+        }
+
+        var flushStartedAt = Volatile.Read(ref _flushStartedAt);
+        if (flushStartedAt != 0 && nowMilliseconds - flushStartedAt >= (long)_options.WriteTimeout.TotalMilliseconds)
+        {
+            _log.Debug("Aborting a connection whose client stopped reading.");
+            Abort();
+        }
+    }
+
+    /// <summary>
+    /// Flushes the output; a flush that waits (the client is not reading and the send buffer is full)
+    /// is timed by the heartbeat, so a stalled client cannot hold a stream and its session forever.
+    /// </summary>
+    private ValueTask<FlushResult> FlushAsync()
+    {
+        var flush = _output.FlushAsync();
+        return flush.IsCompleted ? flush : TimedFlushAsync(flush);
+    }
+
+    private async ValueTask<FlushResult> TimedFlushAsync(ValueTask<FlushResult> flush)
+    {
+        Volatile.Write(ref _flushStartedAt, Environment.TickCount64);
+        try
+        {
+            return await flush.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _flushStartedAt, 0);
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed partial class HttpConnection
                 && await HandleRequestAsync().ConfigureAwait(false))
             {
             }
-            await _output.FlushAsync().ConfigureAwait(false);
+            await FlushAsync().ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -174,7 +174,7 @@ internal sealed partial class HttpConnection
         }
         _keepAlive = false;
         WriteResponse(RequestRejection.StatusCode(reason), RequestRejection.ErrorBody(reason), default);
-        await _output.FlushAsync().ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
     }
 
     private async ValueTask RespondAfterFailureAsync()
@@ -185,6 +185,6 @@ internal sealed partial class HttpConnection
         }
         _keepAlive = false;
         WriteResponse(500, """{"error":"Internal Server Error"}"""u8, default);
-        await _output.FlushAsync().ConfigureAwait(false);
+        await FlushAsync().ConfigureAwait(false);
     }
 }

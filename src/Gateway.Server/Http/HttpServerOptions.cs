@@ -10,6 +10,9 @@ internal sealed record HttpServerOptions
     public TimeSpan HeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>A flush that has made no progress this long means the client stopped reading: the connection is aborted.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public int MaxConnections { get; init; } = 20_000;
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

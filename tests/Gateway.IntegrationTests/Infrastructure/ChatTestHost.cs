@@ -21,12 +21,13 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
         {
             EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            DefaultModel = defaultModel,
             Http = TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
         };

@@ -7,7 +7,7 @@ namespace Gateway.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// An in-process model whose turns the test scripts: each call to the model takes the next script.
-/// It records every request, and reports when a turn is cancelled (the session's upstream call aborted).
+/// It records every request (a snapshot of its messages and tools), and reports when a turn is cancelled (the session's upstream call aborted).
 /// </summary>
 internal sealed class ScriptedModelProvider(string name = "scripted", params string[] models) : IModelProvider
 {
@@ -46,7 +46,8 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
 
     public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken)
     {
-        Requests.Enqueue(request);
+        // The agent loop keeps appending to the history list it passed; record the request as the model saw it.
+        Requests.Enqueue(request with { Messages = [.. request.Messages], Tools = [.. request.Tools] });
         return _turns.TryDequeue(out var turn)
             ? turn(request, cancellationToken)
             : Yield([ProviderEvent.Failed("the script has no more turns")]);
