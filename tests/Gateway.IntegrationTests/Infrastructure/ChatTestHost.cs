@@ -4,6 +4,7 @@ using Gateway.Server;
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Http;
 using Gateway.Server.Providers;
 
 namespace Gateway.IntegrationTests.Infrastructure;
@@ -21,14 +22,14 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
         {
             EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
             DefaultModel = defaultModel,
-            Http = TestServer.FastOptions,
+            Http = http ?? TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
         };
         var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], GatewayLog.Silent, tools);

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Gateway.Server.Events;
+
+namespace Gateway.Benchmarks;
+
+/// <summary>
+/// <see cref="EventSerializationJsonContext"/> without the RawJson converter, for the events that have no
+/// RawJson member: a context with any runtime converter loses System.Text.Json's fast path (it boxes the
+/// struct and walks property metadata), so this shows the serializer at its best.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TextEvent))]
+[JsonSerializable(typeof(UsageEvent))]
+internal sealed partial class EventSerializationFastPathJsonContext : JsonSerializerContext;
