@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Gateway.Server;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Providers;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -36,12 +37,23 @@ void OnSignal(PosixSignalContext context)
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-await using var host = await GatewayHost.StartAsync(options, providers: [], log);
+// One HTTP client (one connection pool) for every remote provider.
+using var upstream = new UpstreamHttp(new UpstreamHttpOptions { FirstByteTimeout = options.UpstreamFirstByteTimeout });
+var providers = ProviderFactory.Create(options.Providers, upstream);
+log.Info(providers.Count == 0
+    ? "No model providers configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, ZEN_API_KEY or PROVIDERS_FILE)."
+    : $"Model providers: {string.Join(", ", options.Providers.Select(p => $"{p.Name} ({p.BaseUrl})"))}");
+
+await using var host = await GatewayHost.StartAsync(options, providers, log);
 var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 log.Info($"Gateway {version} listening on http://{host.EndPoint} ({host.Catalog.Current.Models.Count} models)");
+using var stopRefresh = new CancellationTokenSource();
+var refresh = host.Catalog.StartBackgroundRefresh(stopRefresh.Token);
 
 await stopRequested.Task;
 log.Info("Stopping: no new connections; waiting for in-flight requests.");
+await stopRefresh.CancelAsync();
+await refresh;
 await host.StopAsync();
 log.Info("Stopped.");
 return 0;

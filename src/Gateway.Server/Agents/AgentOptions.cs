@@ -12,6 +12,9 @@ internal sealed record AgentOptions
     /// <summary>Orchestrators kept for reuse; more may exist at once, the surplus is dropped on return.</summary>
     public int PooledOrchestrators { get; init; } = 256;
 
+    /// <summary>The directory tools work in (WORKSPACE_ROOT); the process's working directory by default.</summary>
+    public string WorkspaceRoot { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>Sessions that may run at once; beyond it /chat answers 503.</summary>
     public int MaxSessions { get; init; } = 10_000;
 }

@@ -3,6 +3,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Events;
 using Gateway.Server.Sse;
+using Gateway.Tools;
 
 namespace Gateway.Server.Agents;
 
@@ -23,6 +24,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     public string SessionId { get; private set; } = "";
 
     public SessionPermissions Permissions { get; } = new();
+
+    /// <summary>The session's view for tools: its workspace and the files it has read.</summary>
+    public ToolContext ToolContext { get; } = new(options.WorkspaceRoot);
 
     /// <summary>Takes a new session id and the request's permissions; the session can be registered after this.</summary>
     public void Begin(ChatRequest request)
@@ -69,6 +73,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     {
         SessionId = "";
         Permissions.Clear();
+        ToolContext.Reset();
         DropRelays();
         _events.Reset();
         _sessionToken = default;

@@ -103,7 +103,7 @@ internal sealed partial class AgentRun
         {
             try
             {
-                return await _tools.InvokeAsync(call.Name, call.Arguments, cancellationToken).ConfigureAwait(false);
+                return await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -17,7 +17,7 @@ internal interface IToolRegistry
     /// Runs a tool. Bad arguments and tool failures come back as <see cref="ToolResult.Error"/>;
     /// only cancellation may throw.
     /// </summary>
-    ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, CancellationToken cancellationToken);
+    ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, CancellationToken cancellationToken);
 
     /// <summary>The rule an "always" approval adds for this call (SPEC §6); tools may narrow the generic derivation.</summary>
     PermissionRule DeriveAlwaysRule(string name, JsonElement arguments) => PermissionRule.DeriveAlways(name, arguments);

@@ -12,6 +12,6 @@ internal sealed class NoToolRegistry : IToolRegistry
 
     public bool Contains(string name) => false;
 
-    public ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, CancellationToken cancellationToken) =>
+    public ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ToolResult.Failure($"Unknown tool: {name}"));
 }

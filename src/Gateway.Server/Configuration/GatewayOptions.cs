@@ -3,6 +3,7 @@ using System.Net;
 using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
+using Gateway.Server.Providers;
 
 namespace Gateway.Server.Configuration;
 
@@ -11,6 +12,16 @@ internal sealed record GatewayOptions
 {
     private static readonly HttpServerOptions s_httpDefaults = new();
     private static readonly AgentOptions s_agentDefaults = new();
+    private static readonly UpstreamHttpOptions s_upstreamDefaults = new();
+
+    /// <summary>The built-in upstreams: provider name, protocol, and the variables holding key and base URL.</summary>
+    private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable)[] s_builtInProviders =
+    [
+        ("openai", ProviderProtocol.OpenAiCompatible, "OPENAI_API_KEY", "OPENAI_BASE_URL"),
+        ("anthropic", ProviderProtocol.Anthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+        ("openrouter", ProviderProtocol.OpenAiCompatible, "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"),
+        ("zen", ProviderProtocol.OpenAiCompatible, "ZEN_API_KEY", "ZEN_BASE_URL"),
+    ];
 
     /// <summary>Every variable the server reads, with its default; <c>--help</c> prints this table.</summary>
     public static IReadOnlyList<EnvironmentVariable> Variables { get; } =
@@ -32,6 +43,16 @@ internal sealed record GatewayOptions
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
+        new("OPENAI_API_KEY", null, "OpenAI API key; when set, OpenAI's models are served (provider name 'openai')."),
+        new("OPENAI_BASE_URL", "https://api.openai.com/v1", "OpenAI API base URL."),
+        new("ANTHROPIC_API_KEY", null, "Anthropic API key; when set, Anthropic's models are served (provider name 'anthropic')."),
+        new("ANTHROPIC_BASE_URL", "https://api.anthropic.com", "Anthropic API base URL (without /v1)."),
+        new("OPENROUTER_API_KEY", null, "OpenRouter API key; when set, OpenRouter's models are served (provider name 'openrouter')."),
+        new("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1", "OpenRouter API base URL."),
+        new("ZEN_API_KEY", null, "OpenCode Zen API key; when set, Zen's models are served (provider name 'zen')."),
+        new("ZEN_BASE_URL", "https://opencode.ai/zen/v1", "OpenCode Zen API base URL."),
+        new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?}]}."),
+        new("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.FirstByteTimeout.TotalSeconds), "Longest wait for a model API's first byte; then the turn fails."),
     ];
 
     public required IPEndPoint EndPoint { get; init; }
@@ -44,6 +65,11 @@ internal sealed record GatewayOptions
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
     public HttpServerOptions Http { get; init; } = new();
+
+    /// <summary>The configured upstreams: each built-in one whose key is set, then every entry of PROVIDERS_FILE.</summary>
+    public IReadOnlyList<ProviderEndpoint> Providers { get; init; } = [];
+
+    public TimeSpan UpstreamFirstByteTimeout { get; init; } = s_upstreamDefaults.FirstByteTimeout;
 
     public AgentOptions Agents { get; init; } = new();
 
@@ -75,6 +101,8 @@ internal sealed record GatewayOptions
                 PingInterval = reader.Seconds("SSE_PING_SECONDS"),
                 MaxSessions = reader.Integer("MAX_SESSIONS", 1, int.MaxValue),
             },
+            Providers = reader.Providers(),
+            UpstreamFirstByteTimeout = reader.Seconds("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS"),
         };
     }
 
@@ -126,6 +154,42 @@ internal sealed record GatewayOptions
             return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= 86_400
                 ? TimeSpan.FromSeconds(value)
                 : throw new ConfigurationException($"{name}={text}: expected a number of seconds above 0 and at most 86400.");
+        }
+
+        public Uri Url(string name)
+        {
+            var text = Text(name);
+            return ProvidersFile.TryParseBaseUrl(text, out var uri)
+                ? uri!
+                : throw new ConfigurationException($"{name}={text}: expected an absolute http or https URL.");
+        }
+
+        /// <summary>Built-in upstreams with a key, then the file's; names must be unique as they prefix model ids.</summary>
+        public List<ProviderEndpoint> Providers()
+        {
+            var providers = new List<ProviderEndpoint>();
+            foreach (var (name, protocol, keyVariable, urlVariable) in s_builtInProviders)
+            {
+                if (Text(keyVariable) is { } key)
+                {
+                    providers.Add(new ProviderEndpoint(name, protocol, Url(urlVariable), key));
+                }
+            }
+            if (Text("PROVIDERS_FILE") is { } path)
+            {
+                try
+                {
+                    providers.AddRange(ProvidersFile.Parse(File.ReadAllBytes(path)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    throw new ConfigurationException($"PROVIDERS_FILE={path}: {e.Message}");
+                }
+            }
+            var duplicate = providers.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            return duplicate is null
+                ? providers
+                : throw new ConfigurationException($"Provider name '{duplicate.Key}' is configured twice (PROVIDERS_FILE names must differ from each other and from the built-in providers in use).");
         }
 
         public IPAddress Address(string name)

@@ -1,16 +1,25 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Gateway.Server.Providers;
 
 /// <summary>What the catalog knew after one refresh: every model id with its provider, and what failed.</summary>
 /// <remarks>Immutable: a refresh publishes a new snapshot, so readers never see a half-built list.</remarks>
 internal sealed class ModelCatalogSnapshot
 {
+    private readonly Dictionary<string, IModelProvider> _byId;
+
     public ModelCatalogSnapshot(IReadOnlyList<(string Id, IModelProvider Provider)> models, string? defaultModel, IReadOnlyList<string> failures, int providerCount)
     {
         Models = models;
+        _byId = new Dictionary<string, IModelProvider>(models.Count, StringComparer.Ordinal);
+        foreach (var (id, provider) in models)
+        {
+            _byId.TryAdd(id, provider);
+        }
         Failures = failures;
         AllFailed = providerCount > 0 && failures.Count == providerCount;
         // SPEC §2: defaultModel is reported only when it is one of the served models.
-        DefaultModel = defaultModel is not null && models.Any(m => m.Id == defaultModel) ? defaultModel : null;
+        DefaultModel = defaultModel is not null && _byId.ContainsKey(defaultModel) ? defaultModel : null;
     }
 
     public static ModelCatalogSnapshot Empty { get; } = new([], null, [], 0);
@@ -24,4 +33,7 @@ internal sealed class ModelCatalogSnapshot
 
     /// <summary>True when there were providers and every one of them failed to list its models.</summary>
     public bool AllFailed { get; }
+
+    /// <summary>The provider that serves <paramref name="id"/>, as listed.</summary>
+    public bool TryGetProvider(string id, [NotNullWhen(true)] out IModelProvider? provider) => _byId.TryGetValue(id, out provider);
 }

@@ -62,7 +62,7 @@ internal sealed class TestToolRegistry : IToolRegistry
 
     public bool Contains(string name) => Definitions.Any(d => d.Name == name);
 
-    public async ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, CancellationToken cancellationToken)
+    public async ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, CancellationToken cancellationToken)
     {
         var entry = $"{name} {arguments}";
         Invocations.Enqueue(entry);

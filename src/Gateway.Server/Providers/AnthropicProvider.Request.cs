@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Text.Json;
+using Gateway.Server.Conversation;
+
+namespace Gateway.Server.Providers;
+
+internal sealed partial class AnthropicProvider
+{
+    /// <summary>
+    /// The Messages request body (https://docs.anthropic.com/en/api/messages):
+    /// <c>{"model","max_tokens","stream":true,"system"?,"messages":[…],"tools"?:[…]}</c>.
+    /// </summary>
+    /// <remarks>
+    /// Conversion of SPEC §3 messages:
+    /// <list type="bullet">
+    /// <item>System messages, wherever they are, are joined (blank line between) into the top-level <c>system</c>;
+    /// the API has no system role in <c>messages</c>.</item>
+    /// <item>Content that is all text is one string; otherwise blocks: <c>text</c>; <c>image</c> with a base64
+    /// source; <c>document</c> with a base64 source (PDF), or a <c>text</c> source (media type <c>text/plain</c>)
+    /// for textual documents (https://docs.anthropic.com/en/docs/build-with-claude/pdf-support, …/citations).</item>
+    /// <item>Assistant tool calls are <c>tool_use</c> blocks after the text; an assistant message with neither text
+    /// nor calls is left out (the API rejects empty content).</item>
+    /// <item>Consecutive tool messages become one user message of <c>tool_result</c> blocks
+    /// (https://docs.anthropic.com/en/docs/build-with-claude/tool-use), whose content may hold images and documents.</item>
+    /// <item>Tools are <c>{name,description,input_schema}</c>; <c>tools</c> is left out when there are none.</item>
+    /// </list>
+    /// </remarks>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var json = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("model"u8, request.Model);
+            json.WriteNumber("max_tokens"u8, maxTokens);
+            json.WriteBoolean("stream"u8, true);
+            var system = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
+            if (system.Length > 0)
+            {
+                json.WriteString("system"u8, system);
+            }
+
+            json.WriteStartArray("messages"u8);
+            var messages = request.Messages;
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var message = messages[i];
+                switch (message.Role)
+                {
+                    case ChatRole.User:
+                        json.WriteStartObject();
+                        json.WriteString("role"u8, "user"u8);
+                        json.WritePropertyName("content"u8);
+                        WriteContent(json, message.Content);
+                        json.WriteEndObject();
+                        break;
+                    case ChatRole.Assistant:
+                        WriteAssistant(json, message);
+                        break;
+                    case ChatRole.Tool:
+                        i = WriteToolResults(json, messages, i) - 1;
+                        break;
+                }
+            }
+            json.WriteEndArray();
+
+            if (request.Tools.Count > 0)
+            {
+                json.WriteStartArray("tools"u8);
+                foreach (var tool in request.Tools)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name"u8, tool.Name);
+                    json.WriteString("description"u8, tool.Description);
+                    json.WritePropertyName("input_schema"u8);
+                    tool.ParametersSchema.WriteTo(json);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message)
+    {
+        var text = ProviderJson.JoinText(message.Content);
+        if (text.Length == 0 && message.ToolCalls.Count == 0)
+        {
+            return;
+        }
+        json.WriteStartObject();
+        json.WriteString("role"u8, "assistant"u8);
+        if (message.ToolCalls.Count == 0)
+        {
+            json.WriteString("content"u8, text);
+            json.WriteEndObject();
+            return;
+        }
+        json.WriteStartArray("content"u8);
+        if (text.Length > 0)
+        {
+            WriteTextBlock(json, text);
+        }
+        foreach (var call in message.ToolCalls)
+        {
+            json.WriteStartObject();
+            json.WriteString("type"u8, "tool_use"u8);
+            json.WriteString("id"u8, call.Id);
+            json.WriteString("name"u8, call.Name);
+            json.WritePropertyName("input"u8);
+            call.Arguments.WriteTo(json);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes the tool messages from <paramref name="start"/> on as one user message; returns the index after the run.</summary>
+    private static int WriteToolResults(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, int start)
+    {
+        json.WriteStartObject();
+        json.WriteString("role"u8, "user"u8);
+        json.WriteStartArray("content"u8);
+        var end = start;
+        for (; end < messages.Count && messages[end].Role == ChatRole.Tool; end++)
+        {
+            json.WriteStartObject();
+            json.WriteString("type"u8, "tool_result"u8);
+            json.WriteString("tool_use_id"u8, messages[end].ToolCallId);
+            json.WritePropertyName("content"u8);
+            WriteContent(json, messages[end].Content);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        return end;
+    }
+
+    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts)
+    {
+        if (ProviderJson.IsAllText(parts))
+        {
+            json.WriteStringValue(ProviderJson.JoinText(parts));
+            return;
+        }
+        json.WriteStartArray();
+        foreach (var part in parts)
+        {
+            switch (part.Kind)
+            {
+                case ContentPartKind.Image:
+                    WriteSourceBlock(json, "image"u8, "base64"u8, part.MediaType, part.Data);
+                    break;
+                case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
+                    WriteSourceBlock(json, "document"u8, "text"u8, "text/plain", text);
+                    break;
+                case ContentPartKind.Document:
+                    WriteSourceBlock(json, "document"u8, "base64"u8, part.MediaType, part.Data);
+                    break;
+                default:
+                    WriteTextBlock(json, part.Text ?? "");
+                    break;
+            }
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteSourceBlock(Utf8JsonWriter json, ReadOnlySpan<byte> type, ReadOnlySpan<byte> sourceType, string? mediaType, string? data)
+    {
+        json.WriteStartObject();
+        json.WriteString("type"u8, type);
+        json.WriteStartObject("source"u8);
+        json.WriteString("type"u8, sourceType);
+        json.WriteString("media_type"u8, mediaType);
+        json.WriteString("data"u8, data);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteTextBlock(Utf8JsonWriter json, string text)
+    {
+        json.WriteStartObject();
+        json.WriteString("type"u8, "text"u8);
+        json.WriteString("text"u8, text);
+        json.WriteEndObject();
+    }
+}

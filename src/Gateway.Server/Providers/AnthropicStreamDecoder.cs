@@ -1,0 +1,296 @@
+using System.Text.Json;
+using Gateway.Server.Conversation;
+using Gateway.Tools;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>Decodes an Anthropic Messages stream into provider events; one instance per turn.</summary>
+/// <remarks>
+/// Event flow per https://docs.anthropic.com/en/docs/build-with-claude/streaming: <c>message_start</c>
+/// (usage: <c>input_tokens</c>, <c>cache_read_input_tokens</c>, <c>cache_creation_input_tokens</c>), then per
+/// content block <c>content_block_start</c> (text, tool_use with id and name, thinking), <c>content_block_delta</c>s
+/// (<c>text_delta.text</c>, <c>input_json_delta.partial_json</c> accumulated per block index,
+/// <c>thinking_delta.thinking</c>; <c>signature_delta</c> is dropped), <c>content_block_stop</c> (a tool_use block is
+/// complete here), <c>message_delta</c> (<c>stop_reason</c>, cumulative <c>usage.output_tokens</c>) and the end
+/// marker <c>message_stop</c>. <c>ping</c> and event types added later are ignored, as the page asks; an
+/// <c>error</c> event (e.g. <c>overloaded_error</c>) fails the turn.
+/// The type comes from the SSE <c>event:</c> field, or from the data's <c>type</c> when a proxy drops that line.
+/// </remarks>
+internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
+{
+    private readonly SortedDictionary<int, ToolCallBuffer> _toolBlocks = [];
+    private long _inputTokens, _outputTokens;
+    private long? _cacheReadTokens, _cacheCreationTokens;
+    private bool _sawUsage;
+
+    private enum EventKind : byte
+    {
+        Unknown,
+        MessageStart,
+        ContentBlockStart,
+        ContentBlockDelta,
+        ContentBlockStop,
+        MessageDelta,
+        MessageStop,
+        Error,
+    }
+
+    public bool Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, List<ProviderEvent> output)
+    {
+        var kind = Classify(eventType.IsEmpty ? TypeOf(data) : eventType);
+        if (kind == EventKind.Unknown)
+        {
+            return false; // ping, and event types this code predates.
+        }
+        var reader = new Utf8JsonReader(data);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("expected an event object");
+        }
+        switch (kind)
+        {
+            case EventKind.MessageStart:
+                ReadMessageStart(ref reader);
+                return false;
+            case EventKind.ContentBlockStart:
+                ReadBlockStart(ref reader, output);
+                return false;
+            case EventKind.ContentBlockDelta:
+                ReadBlockDelta(ref reader, output);
+                return false;
+            case EventKind.ContentBlockStop:
+                ReadBlockStop(ref reader, output);
+                return false;
+            case EventKind.MessageDelta:
+                ReadMessageDelta(ref reader);
+                return false;
+            case EventKind.MessageStop:
+                // Blocks are always stopped before message_stop; flush anyway rather than lose a call.
+                foreach (var call in _toolBlocks.Values)
+                {
+                    output.Add(ProviderEvent.ToolCalled(call.Complete()));
+                }
+                _toolBlocks.Clear();
+                if (_sawUsage)
+                {
+                    output.Add(ProviderEvent.UsageReported(new TokenUsage(_inputTokens, _outputTokens, _cacheReadTokens, _cacheCreationTokens)));
+                }
+                return true;
+            case EventKind.Error:
+            default:
+                var (message, type) = ReadProperty(ref reader, "error"u8) ? reader.ReadError() : ("unknown error", null);
+                output.Add(ProviderEvent.Failed(type is null ? $"{provider} error: {message}" : $"{provider} error: {type}: {message}"));
+                return true;
+        }
+    }
+
+    private void ReadMessageStart(ref Utf8JsonReader reader)
+    {
+        if (ReadProperty(ref reader, "message"u8) && reader.TokenType == JsonTokenType.StartObject && ReadProperty(ref reader, "usage"u8))
+        {
+            ReadUsage(ref reader);
+        }
+    }
+
+    private void ReadBlockStart(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    {
+        int? index = null;
+        string? type = null, id = null, name = null, text = null, thinking = null;
+        RawJson? input = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = (int?)reader.NumberOrNull();
+            }
+            else if (reader.ValueTextEquals("content_block"u8) && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("input"u8))
+                    {
+                        reader.Read();
+                        input = reader.TokenType == JsonTokenType.StartObject ? RawJson.FromElement(JsonElement.ParseValue(ref reader)) : null;
+                        reader.Skip();
+                        continue;
+                    }
+                    var field = reader.ValueTextEquals("type"u8) ? 1 : reader.ValueTextEquals("id"u8) ? 2 : reader.ValueTextEquals("name"u8) ? 3
+                        : reader.ValueTextEquals("text"u8) ? 4 : reader.ValueTextEquals("thinking"u8) ? 5 : 0;
+                    reader.Read();
+                    var value = reader.StringOrNull();
+                    switch (field)
+                    {
+                        case 1: type = value; break;
+                        case 2: id = value; break;
+                        case 3: name = value; break;
+                        case 4: text = value; break;
+                        case 5: thinking = value; break;
+                    }
+                }
+            }
+            else
+            {
+                // Another property (Skip on a name skips its value), or a content_block that is not an object.
+                reader.Skip();
+            }
+        }
+        if (type == "tool_use" && index is { } i)
+        {
+            _toolBlocks[i] = new ToolCallBuffer { Id = id, Name = name, InitialArguments = input };
+        }
+        else if (!string.IsNullOrEmpty(text))
+        {
+            output.Add(ProviderEvent.TextDelta(text));
+        }
+        else if (!string.IsNullOrEmpty(thinking))
+        {
+            output.Add(ProviderEvent.ReasoningDelta(thinking));
+        }
+    }
+
+    private void ReadBlockDelta(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    {
+        int? index = null;
+        string? type = null, text = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("index"u8))
+            {
+                reader.Read();
+                index = (int?)reader.NumberOrNull();
+                continue;
+            }
+            if (!reader.ValueTextEquals("delta"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("type"u8);
+                // Each delta type carries its payload in its own field; signature_delta's is dropped.
+                var isPayload = !isType && (reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("partial_json"u8) || reader.ValueTextEquals("thinking"u8));
+                reader.Read();
+                if (isType)
+                {
+                    type = reader.StringOrNull();
+                }
+                else if (isPayload)
+                {
+                    text = reader.StringOrNull();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+        switch (type)
+        {
+            case "text_delta":
+                output.Add(ProviderEvent.TextDelta(text));
+                break;
+            case "thinking_delta":
+                output.Add(ProviderEvent.ReasoningDelta(text));
+                break;
+            case "input_json_delta" when index is { } i && _toolBlocks.TryGetValue(i, out var call):
+                call.AppendArguments(text);
+                break;
+        }
+    }
+
+    private void ReadBlockStop(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    {
+        if (ReadProperty(ref reader, "index"u8) && reader.NumberOrNull() is { } index && _toolBlocks.Remove((int)index, out var call))
+        {
+            output.Add(ProviderEvent.ToolCalled(call.Complete()));
+        }
+    }
+
+    private void ReadMessageDelta(ref Utf8JsonReader reader)
+    {
+        // delta.stop_reason needs no event: the turn's end is message_stop, and tool calls are already out.
+        if (ReadProperty(ref reader, "usage"u8))
+        {
+            ReadUsage(ref reader);
+        }
+    }
+
+    /// <summary>Reads a usage object; counts given again later (message_delta is cumulative) replace earlier ones.</summary>
+    private void ReadUsage(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+        _sawUsage = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.ValueTextEquals("input_tokens"u8) ? 1 : reader.ValueTextEquals("output_tokens"u8) ? 2
+                : reader.ValueTextEquals("cache_read_input_tokens"u8) ? 3 : reader.ValueTextEquals("cache_creation_input_tokens"u8) ? 4 : 0;
+            reader.Read();
+            var value = reader.NumberOrNull();
+            switch (field)
+            {
+                case 1 when value is { } v: _inputTokens = v; break;
+                case 2 when value is { } v: _outputTokens = v; break;
+                case 3 when value is not null: _cacheReadTokens = value; break;
+                case 4 when value is not null: _cacheCreationTokens = value; break;
+            }
+        }
+    }
+
+    /// <summary>Moves to the value of the named property of the current object, skipping the others; false if absent.</summary>
+    private static bool ReadProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1)
+        {
+            var found = reader.ValueTextEquals(name);
+            reader.Read();
+            if (found)
+            {
+                return true;
+            }
+            reader.Skip();
+        }
+        return false;
+    }
+
+    private static EventKind Classify(ReadOnlySpan<byte> type) => type switch
+    {
+        _ when type.SequenceEqual("message_start"u8) => EventKind.MessageStart,
+        _ when type.SequenceEqual("content_block_start"u8) => EventKind.ContentBlockStart,
+        _ when type.SequenceEqual("content_block_delta"u8) => EventKind.ContentBlockDelta,
+        _ when type.SequenceEqual("content_block_stop"u8) => EventKind.ContentBlockStop,
+        _ when type.SequenceEqual("message_delta"u8) => EventKind.MessageDelta,
+        _ when type.SequenceEqual("message_stop"u8) => EventKind.MessageStop,
+        _ when type.SequenceEqual("error"u8) => EventKind.Error,
+        _ => EventKind.Unknown,
+    };
+
+    /// <summary>The top-level <c>type</c> string of an event's data, for streams without <c>event:</c> lines.</summary>
+    private static ReadOnlySpan<byte> TypeOf(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data);
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject && ReadProperty(ref reader, "type"u8)
+            && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            return data.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+        }
+        return [];
+    }
+}

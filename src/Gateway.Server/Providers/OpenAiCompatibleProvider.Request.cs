@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Text.Json;
+using Gateway.Server.Conversation;
+
+namespace Gateway.Server.Providers;
+
+internal sealed partial class OpenAiCompatibleProvider
+{
+    /// <summary>
+    /// The chat-completions request body (https://platform.openai.com/docs/api-reference/chat/create):
+    /// <c>{"model","stream":true,"stream_options":{"include_usage":true},"messages":[…],"tools"?:[…]}</c>.
+    /// </summary>
+    /// <remarks>
+    /// Conversion of SPEC §3 messages:
+    /// <list type="bullet">
+    /// <item>Content that is all text is sent as one string; otherwise as parts: <c>text</c>; images as
+    /// <c>image_url</c> with a data URL; documents with a textual media type as a <c>text</c> part of their
+    /// decoded text, any other document (PDF) as a <c>file</c> part with <c>file_data</c> as a data URL
+    /// (https://platform.openai.com/docs/guides/pdf-files). Servers without file support reject those.</item>
+    /// <item>Assistant tool calls become <c>{id,type:"function",function:{name,arguments}}</c> with the arguments
+    /// as a JSON string; content is null when the assistant said nothing.</item>
+    /// <item>Tool messages carry <c>tool_call_id</c> and text content only (the API accepts nothing else there):
+    /// images or documents a tool returned follow the run of tool messages in one user message, each group
+    /// introduced by a text part naming its tool call, because tool messages must directly follow the assistant
+    /// message whose calls they answer.</item>
+    /// <item>Tools are <c>{type:"function",function:{name,description,parameters}}</c>; <c>tools</c> is left out
+    /// when there are none.</item>
+    /// </list>
+    /// </remarks>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var json = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("model"u8, request.Model);
+            json.WriteBoolean("stream"u8, true);
+            json.WriteStartObject("stream_options"u8);
+            json.WriteBoolean("include_usage"u8, true);
+            json.WriteEndObject();
+
+            json.WriteStartArray("messages"u8);
+            var messages = request.Messages;
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var message = messages[i];
+                switch (message.Role)
+                {
+                    case ChatRole.System:
+                        json.WriteStartObject();
+                        json.WriteString("role"u8, "system"u8);
+                        json.WriteString("content"u8, ProviderJson.JoinText(message.Content));
+                        json.WriteEndObject();
+                        break;
+                    case ChatRole.User:
+                        json.WriteStartObject();
+                        json.WriteString("role"u8, "user"u8);
+                        json.WritePropertyName("content"u8);
+                        WriteContent(json, message.Content);
+                        json.WriteEndObject();
+                        break;
+                    case ChatRole.Assistant:
+                        WriteAssistant(json, message);
+                        break;
+                    case ChatRole.Tool:
+                        i = WriteToolRun(json, messages, i) - 1;
+                        break;
+                }
+            }
+            json.WriteEndArray();
+
+            if (request.Tools.Count > 0)
+            {
+                json.WriteStartArray("tools"u8);
+                foreach (var tool in request.Tools)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type"u8, "function"u8);
+                    json.WriteStartObject("function"u8);
+                    json.WriteString("name"u8, tool.Name);
+                    json.WriteString("description"u8, tool.Description);
+                    json.WritePropertyName("parameters"u8);
+                    tool.ParametersSchema.WriteTo(json);
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message)
+    {
+        json.WriteStartObject();
+        json.WriteString("role"u8, "assistant"u8);
+        var text = ProviderJson.JoinText(message.Content);
+        if (text.Length == 0)
+        {
+            json.WriteNull("content"u8);
+        }
+        else
+        {
+            json.WriteString("content"u8, text);
+        }
+        if (message.ToolCalls.Count > 0)
+        {
+            json.WriteStartArray("tool_calls"u8);
+            foreach (var call in message.ToolCalls)
+            {
+                json.WriteStartObject();
+                json.WriteString("id"u8, call.Id);
+                json.WriteString("type"u8, "function"u8);
+                json.WriteStartObject("function"u8);
+                json.WriteString("name"u8, call.Name);
+                // Invalid arguments were answered with an error result; the history keeps {} so the upstream accepts it.
+                json.WriteString("arguments"u8, call.Arguments.Utf8.Span);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes the tool messages from <paramref name="start"/> on, then their attachments; returns the index after the run.</summary>
+    private static int WriteToolRun(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, int start)
+    {
+        var end = start;
+        var hasAttachments = false;
+        for (; end < messages.Count && messages[end].Role == ChatRole.Tool; end++)
+        {
+            var message = messages[end];
+            var attached = !ProviderJson.IsAllText(message.Content);
+            hasAttachments |= attached;
+            var text = ProviderJson.JoinText(message.Content);
+            json.WriteStartObject();
+            json.WriteString("role"u8, "tool"u8);
+            json.WriteString("tool_call_id"u8, message.ToolCallId);
+            json.WriteString("content"u8, text.Length == 0 && attached ? "The result is attached in the next message." : text);
+            json.WriteEndObject();
+        }
+        if (hasAttachments)
+        {
+            json.WriteStartObject();
+            json.WriteString("role"u8, "user"u8);
+            json.WriteStartArray("content"u8);
+            for (var i = start; i < end; i++)
+            {
+                var message = messages[i];
+                if (ProviderJson.IsAllText(message.Content))
+                {
+                    continue;
+                }
+                WriteTextPart(json, $"Attachments returned by tool call {message.ToolCallId}:");
+                foreach (var part in message.Content)
+                {
+                    if (part.Kind != ContentPartKind.Text)
+                    {
+                        WritePart(json, part);
+                    }
+                }
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return end;
+    }
+
+    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts)
+    {
+        if (ProviderJson.IsAllText(parts))
+        {
+            json.WriteStringValue(ProviderJson.JoinText(parts));
+            return;
+        }
+        json.WriteStartArray();
+        foreach (var part in parts)
+        {
+            WritePart(json, part);
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WritePart(Utf8JsonWriter json, ContentPart part)
+    {
+        switch (part.Kind)
+        {
+            case ContentPartKind.Image:
+                json.WriteStartObject();
+                json.WriteString("type"u8, "image_url"u8);
+                json.WriteStartObject("image_url"u8);
+                json.WriteString("url"u8, ProviderJson.DataUrl(part));
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
+            case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
+                WriteTextPart(json, text);
+                break;
+            case ContentPartKind.Document:
+                json.WriteStartObject();
+                json.WriteString("type"u8, "file"u8);
+                json.WriteStartObject("file"u8);
+                json.WriteString("filename"u8, string.Equals(part.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase) ? "document.pdf" : "document");
+                json.WriteString("file_data"u8, ProviderJson.DataUrl(part));
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
+            default:
+                WriteTextPart(json, part.Text ?? "");
+                break;
+        }
+    }
+
+    private static void WriteTextPart(Utf8JsonWriter json, string text)
+    {
+        json.WriteStartObject();
+        json.WriteString("type"u8, "text"u8);
+        json.WriteString("text"u8, text);
+        json.WriteEndObject();
+    }
+}

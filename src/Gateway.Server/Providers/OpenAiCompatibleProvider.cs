@@ -1,0 +1,58 @@
+using System.Runtime.CompilerServices;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>
+/// A model API that speaks OpenAI chat completions: OpenAI, OpenRouter, OpenCode Zen, llama-server, vLLM, Ollama.
+/// Turns are <c>POST {baseUrl}/chat/completions</c> with <c>stream: true</c>
+/// (https://platform.openai.com/docs/api-reference/chat/create); models are <c>GET {baseUrl}/models</c>.
+/// </summary>
+/// <remarks>The key goes in <c>Authorization: Bearer</c>; without one (local servers) the header is left out.</remarks>
+internal sealed partial class OpenAiCompatibleProvider : IModelProvider
+{
+    private readonly UpstreamHttp _http;
+    private readonly Uri _completionsUri;
+    private readonly Uri _modelsUri;
+    private readonly KeyValuePair<string, string>[] _headers;
+
+    public OpenAiCompatibleProvider(string name, Uri baseUrl, string? apiKey, UpstreamHttp http)
+    {
+        Name = name;
+        _http = http;
+        var root = baseUrl.AbsoluteUri.TrimEnd('/');
+        _completionsUri = new Uri(root + "/chat/completions");
+        _modelsUri = new Uri(root + "/models");
+        _headers = string.IsNullOrEmpty(apiKey) ? [] : [new("Authorization", "Bearer " + apiKey)];
+    }
+
+    public string Name { get; }
+
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
+        _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
+
+    public async IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        byte[] body;
+        string? failure = null;
+        try
+        {
+            body = WriteRequestBody(request);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Utf8JsonWriter refuses invalid UTF-16 (a lone surrogate) in message text.
+            body = [];
+            failure = $"{Name} request could not be encoded: {e.Message}";
+        }
+        if (failure is not null)
+        {
+            yield return ProviderEvent.Failed(failure);
+            yield break;
+        }
+        var upstream = new UpstreamRequest(HttpMethod.Post, _completionsUri, _headers, body, "text/event-stream");
+        await foreach (var item in _http.StreamAsync(Name, upstream, new OpenAiStreamDecoder(Name), cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+    }
+}

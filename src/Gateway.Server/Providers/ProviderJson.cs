@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Gateway.Server.Conversation;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>What both request writers share: the JSON writer settings and the reading of content parts.</summary>
+internal static class ProviderJson
+{
+    /// <summary>
+    /// Minified, and non-ASCII text kept as UTF-8 rather than \u-escaped: the body goes to an API, never into
+    /// HTML, so the relaxed encoder is safe and keeps prompts compact.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static bool IsAllText(IReadOnlyList<ContentPart> parts)
+    {
+        foreach (var part in parts)
+        {
+            if (part.Kind != ContentPartKind.Text)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static string JoinText(IReadOnlyList<ContentPart> parts) =>
+        parts.Count == 1 && parts[0].Kind == ContentPartKind.Text ? parts[0].Text ?? "" : string.Concat(parts.Where(p => p.Kind == ContentPartKind.Text).Select(p => p.Text));
+
+    /// <summary><c>data:&lt;mediaType&gt;;base64,&lt;data&gt;</c> (RFC 2397).</summary>
+    public static string DataUrl(ContentPart part) => $"data:{part.MediaType};base64,{part.Data}";
+
+    /// <summary>
+    /// The text of a document whose media type is textual (<c>text/*</c>, JSON, XML), decoded from base64 as
+    /// UTF-8; null for anything else (PDF, …) or data that is not base64. Such documents are sent as text,
+    /// which every model reads, instead of as files, which only some APIs accept.
+    /// </summary>
+    public static string? TextOfDocument(ContentPart part)
+    {
+        var type = part.MediaType ?? "";
+        var textual = type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("application/xml", StringComparison.OrdinalIgnoreCase);
+        if (!textual || part.Data is null)
+        {
+            return null;
+        }
+        var bytes = new byte[(part.Data.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(part.Data, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : null;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>Reads Server-Sent Events from an upstream response body, one event at a time.</summary>
+/// <remarks>
+/// Follows WHATWG HTML §9.2.6 "Interpreting an event stream": lines end in CRLF, LF or a lone CR; a line
+/// starting with ':' is a comment; <c>event</c> sets the type; <c>data</c> lines are joined with '\n'; one
+/// space after the colon is dropped; a blank line dispatches the event, unless it has no data. <c>id</c> and
+/// <c>retry</c> are ignored (we never reconnect). Bytes may arrive split anywhere, also inside a field name or
+/// a UTF-8 sequence: nothing is interpreted until its whole line is buffered, and data stays bytes.
+/// One deliberate deviation: an event still pending when the body ends is dispatched rather than dropped,
+/// because some OpenAI-compatible servers close right after their last <c>data:</c> line.
+/// Invariant: <see cref="EventType"/> and <see cref="Data"/> are valid only until the next read.
+/// </remarks>
+internal sealed class SseReader : IAsyncDisposable
+{
+    private const byte ByteLf = (byte)'\n';
+    private const byte ByteCr = (byte)'\r';
+
+    private readonly PipeReader _reader;
+    private readonly int _maxEventBytes;
+    private readonly ArrayBufferWriter<byte> _data = new(4096);
+    private readonly ArrayBufferWriter<byte> _type = new(32);
+    private CancellationTokenSource? _firstByteTimeout;
+    private bool _eventReady;
+    private bool _skipLeadingLf;
+    private bool _completed;
+
+    /// <param name="firstByteTimeout">Its timer is stopped once the first bytes arrive (the caller's bound on time to first byte).</param>
+    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? firstByteTimeout = null)
+    {
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
+        _maxEventBytes = maxEventBytes;
+        _firstByteTimeout = firstByteTimeout;
+    }
+
+    /// <summary>The dispatched event's type; empty when the stream named none.</summary>
+    public ReadOnlySpan<byte> EventType => _type.WrittenSpan;
+
+    /// <summary>The dispatched event's data lines, joined with '\n' (no trailing newline).</summary>
+    public ReadOnlySpan<byte> Data => _data.WrittenSpan[..^1];
+
+    /// <summary>Reads until the next event is dispatched; false when the body ended first.</summary>
+    /// <exception cref="InvalidDataException">A line or event exceeds the size limit.</exception>
+    public async ValueTask<bool> ReadEventAsync(CancellationToken cancellationToken)
+    {
+        if (_eventReady)
+        {
+            _eventReady = false;
+            _data.Clear();
+            _type.Clear();
+        }
+        while (!_completed)
+        {
+            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (!buffer.IsEmpty && _firstByteTimeout is { } timeout)
+            {
+                // The upstream is alive; from here only the caller's token bounds the stream.
+                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                _firstByteTimeout = null;
+            }
+
+            var dispatched = ParseLines(ref buffer, result.IsCompleted);
+            if (dispatched)
+            {
+                // Examined only up to here: the rest may already hold whole events, so the next read must not wait.
+                _reader.AdvanceTo(buffer.Start);
+                return true;
+            }
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                _completed = true;
+                break;
+            }
+            if (buffer.Length > _maxEventBytes)
+            {
+                throw new InvalidDataException($"an event line longer than {_maxEventBytes} bytes");
+            }
+        }
+        // End of body: dispatch what is pending (see remarks) once.
+        if (_data.WrittenCount > 0)
+        {
+            _eventReady = true;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Reads and discards the rest of the body, so the connection can go back to the pool.</summary>
+    /// <returns>True when the body ended within <paramref name="maxBytes"/>.</returns>
+    public async ValueTask<bool> DrainAsync(long maxBytes, CancellationToken cancellationToken)
+    {
+        long seen = 0;
+        while (!_completed && seen <= maxBytes)
+        {
+            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            seen += result.Buffer.Length;
+            _reader.AdvanceTo(result.Buffer.End);
+            _completed = result.IsCompleted;
+        }
+        return _completed;
+    }
+
+    public ValueTask DisposeAsync() => _reader.CompleteAsync();
+
+    private bool ParseLines(ref ReadOnlySequence<byte> buffer, bool isCompleted)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        var dispatched = false;
+        while (!dispatched)
+        {
+            if (_skipLeadingLf)
+            {
+                // The previous line ended in CR; an LF right after it belongs to the same line end.
+                if (reader.End)
+                {
+                    break;
+                }
+                reader.IsNext(ByteLf, advancePast: true);
+                _skipLeadingLf = false;
+            }
+            if (reader.TryReadToAny(out ReadOnlySequence<byte> line, "\r\n"u8, advancePastDelimiter: false))
+            {
+                reader.TryRead(out var delimiter);
+                _skipLeadingLf = delimiter == ByteCr;
+                dispatched = ProcessLine(line);
+            }
+            else
+            {
+                if (isCompleted && !reader.End)
+                {
+                    // A last line without its line end (see remarks).
+                    ProcessLine(reader.UnreadSequence);
+                    reader.AdvanceToEnd();
+                }
+                break;
+            }
+        }
+        buffer = buffer.Slice(reader.Position);
+        return dispatched;
+    }
+
+    /// <returns>True when the line dispatched an event.</returns>
+    private bool ProcessLine(in ReadOnlySequence<byte> line)
+    {
+        if (line.IsEmpty)
+        {
+            if (_data.WrittenCount == 0)
+            {
+                _type.Clear();
+                return false;
+            }
+            _eventReady = true;
+            return true;
+        }
+        if (line.FirstSpan[0] == (byte)':')
+        {
+            return false; // A comment, e.g. ": ping" or OpenRouter's ": OPENROUTER PROCESSING".
+        }
+        if (line.Length > _maxEventBytes)
+        {
+            throw new InvalidDataException($"an event line longer than {_maxEventBytes} bytes");
+        }
+
+        byte[]? rented = null;
+        var span = line.IsSingleSegment ? line.FirstSpan : CopyToRental(line, out rented);
+        try
+        {
+            var colon = span.IndexOf((byte)':');
+            var name = colon < 0 ? span : span[..colon];
+            var value = colon < 0 ? [] : span[(colon + 1)..];
+            if (!value.IsEmpty && value[0] == (byte)' ')
+            {
+                value = value[1..];
+            }
+            if (name.SequenceEqual("data"u8))
+            {
+                if (_data.WrittenCount + value.Length + 1 > _maxEventBytes)
+                {
+                    throw new InvalidDataException($"an event larger than {_maxEventBytes} bytes");
+                }
+                _data.Write(value);
+                _data.Write("\n"u8);
+            }
+            else if (name.SequenceEqual("event"u8))
+            {
+                _type.Clear();
+                _type.Write(value);
+            }
+            return false;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> CopyToRental(in ReadOnlySequence<byte> line, out byte[] rented)
+    {
+        rented = ArrayPool<byte>.Shared.Rent((int)line.Length);
+        line.CopyTo(rented);
+        return rented.AsSpan(0, (int)line.Length);
+    }
+}

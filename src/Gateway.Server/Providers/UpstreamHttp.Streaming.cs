@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Gateway.Server.Providers;
+
+internal sealed partial class UpstreamHttp
+{
+    /// <summary>How much of a body may follow the end marker before we stop draining it and drop the connection.</summary>
+    private const long MaxDrainBytes = 64 * 1024;
+
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and decodes its SSE answer with <paramref name="decoder"/>.
+    /// Ends normally after the decoder's end marker, or with exactly one Failed event; throws only
+    /// <see cref="OperationCanceledException"/>, and only for <paramref name="cancellationToken"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ProviderEvent> StreamAsync(
+        string provider, UpstreamRequest request, IStreamDecoder decoder, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var attempt = await SendWithRetriesAsync(provider, request, cancellationToken).ConfigureAwait(false);
+        if (attempt.Failure is not null)
+        {
+            yield return ProviderEvent.Failed(attempt.Failure);
+            yield break;
+        }
+
+        // Disposing the response (drain off, see the class remarks) closes the connection if the body is unfinished:
+        // that is what aborts the upstream call when the caller cancels or stops enumerating.
+        using var response = attempt.Response!;
+        using var timeout = attempt.Timeout!;
+        var state = new StreamState(provider, response, timeout, decoder);
+        var output = new List<ProviderEvent>();
+        try
+        {
+            while (true)
+            {
+                var failure = await StepAsync(state, output, cancellationToken).ConfigureAwait(false);
+                foreach (var item in output)
+                {
+                    yield return item;
+                }
+                output.Clear();
+                if (failure is not null)
+                {
+                    yield return ProviderEvent.Failed(failure);
+                    yield break;
+                }
+                if (state.Finished)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            if (state.Reader is not null)
+            {
+                await state.Reader.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Reads events until the decoder produced something or the stream is over.</summary>
+    /// <returns>A failure message, or null (then <see cref="StreamState.Finished"/> says whether the stream is done).</returns>
+    private async ValueTask<string?> StepAsync(StreamState state, List<ProviderEvent> output, CancellationToken cancellationToken)
+    {
+        var provider = state.Provider;
+        try
+        {
+            if (state.Reader is null)
+            {
+                var body = await state.Response.Content.ReadAsStreamAsync(state.Timeout.Token).ConfigureAwait(false);
+                state.Reader = new SseReader(body, Options.MaxEventBytes, state.Timeout);
+            }
+            while (output.Count == 0)
+            {
+                if (!await state.Reader.ReadEventAsync(state.Timeout.Token).ConfigureAwait(false))
+                {
+                    return $"{provider} stream ended before completion";
+                }
+                if (state.Decoder.Decode(state.Reader.EventType, state.Reader.Data, output))
+                {
+                    state.Finished = true;
+                    if (output.Count == 0 || output[^1].Kind != ProviderEventKind.Error)
+                    {
+                        await DrainAsync(state.Reader, state.Timeout.Token, cancellationToken).ConfigureAwait(false);
+                    }
+                    return null;
+                }
+            }
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (state.Timeout.IsCancellationRequested)
+        {
+            return NoResponse(provider);
+        }
+        catch (JsonException e)
+        {
+            return $"{provider} sent malformed data: {e.Message}";
+        }
+        catch (InvalidDataException e)
+        {
+            return $"{provider} sent {e.Message}";
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or ObjectDisposedException)
+        {
+            // The connection broke mid-body (e.g. HttpIOException "response ended prematurely" on a cut chunked body).
+            return $"{provider} stream ended before completion";
+        }
+        catch (Exception e)
+        {
+            return $"{provider} stream failed: {e.Message}";
+        }
+    }
+
+    /// <summary>Reads the little that follows the end marker, so the connection returns to the pool; best effort.</summary>
+    private static async Task DrainAsync(SseReader reader, CancellationToken streamToken, CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(streamToken);
+        bound.CancelAfter(DrainTimeout);
+        try
+        {
+            await reader.DrainAsync(MaxDrainBytes, bound.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // The turn is complete; an unfinished body only costs the connection.
+        }
+    }
+
+    /// <summary>What one streaming call holds while its events are read.</summary>
+    private sealed class StreamState(string provider, HttpResponseMessage response, CancellationTokenSource timeout, IStreamDecoder decoder)
+    {
+        public string Provider => provider;
+
+        public HttpResponseMessage Response => response;
+
+        public CancellationTokenSource Timeout => timeout;
+
+        public IStreamDecoder Decoder => decoder;
+
+        public SseReader? Reader { get; set; }
+
+        public bool Finished { get; set; }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>
+/// The one HTTP client every remote provider shares, with the upstream policy in one place: pooled
+/// connections, connect and first-byte bounds, retries before the first byte, and failure messages.
+/// </summary>
+/// <remarks>
+/// Policy (see also <see cref="UpstreamHttpOptions"/>):
+/// <list type="bullet">
+/// <item>Connect failures, 429 and 5xx are retried at most <see cref="UpstreamHttpOptions.MaxRetries"/> times,
+/// waiting per <c>Retry-After</c> (delay-seconds or HTTP-date, RFC 9110 §10.2.3) when given, else exponential
+/// backoff with jitter; never once the first byte of a successful answer is in, so nothing is streamed twice.</item>
+/// <item>Any other non-2xx answer fails at once: "&lt;provider&gt; returned &lt;status&gt; &lt;reason&gt;: &lt;body excerpt&gt;".</item>
+/// <item>No byte within <see cref="UpstreamHttpOptions.FirstByteTimeout"/> (headers included) fails the call.</item>
+/// <item>Response drain is off (<see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0): disposing an unfinished
+/// response closes its connection at once, which is how a cancelled turn aborts the upstream call.</item>
+/// </list>
+/// </remarks>
+internal sealed partial class UpstreamHttp : IDisposable
+{
+    private const int ExcerptChars = 500;
+
+    private readonly HttpClient _client;
+
+    public UpstreamHttp(UpstreamHttpOptions? options = null)
+    {
+        Options = options ?? new UpstreamHttpOptions();
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = Options.PooledConnectionLifetime,
+            ConnectTimeout = Options.ConnectTimeout,
+            MaxResponseDrainSize = 0,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        // Our own bounds apply (first byte, caller cancellation); a whole-call timeout would cut long streams.
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public UpstreamHttpOptions Options { get; }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Sends with retries; a success comes with its still-running first-byte timeout.</summary>
+    /// <exception cref="OperationCanceledException">Only when <paramref name="cancellationToken"/> is cancelled.</exception>
+    private async Task<UpstreamAttempt> SendWithRetriesAsync(string provider, UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.FirstByteTimeout);
+            HttpResponseMessage? response = null;
+            string failure;
+            var retryable = false;
+            TimeSpan? retryAfter = null;
+            try
+            {
+                // The message is not disposed: ByteArrayContent holds no resources, and the response refers to it.
+                response = await _client.SendAsync(request.ToMessage(), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return new UpstreamAttempt(response, timeout, null);
+                }
+                var status = (int)response.StatusCode;
+                retryable = status == 429 || status >= 500;
+                retryAfter = RetryAfter(response.Headers.RetryAfter);
+                failure = await DescribeStatusAsync(provider, response, timeout.Token).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                response?.Dispose();
+                timeout.Dispose();
+                throw;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                failure = NoResponse(provider);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                // Connection refused or reset, DNS, TLS, or SocketsHttpHandler.ConnectTimeout: nothing was received.
+                failure = $"{provider} request failed: {e.Message}";
+                retryable = true;
+            }
+            catch (Exception e)
+            {
+                // Anything else (a header value the handler refuses, …) will not get better by retrying.
+                failure = $"{provider} request failed: {e.Message}";
+            }
+            response?.Dispose();
+            timeout.Dispose();
+
+            if (!retryable || attempt >= Options.MaxRetries)
+            {
+                return new UpstreamAttempt(null, null, failure);
+            }
+            await Task.Delay(RetryDelay(attempt, retryAfter), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string NoResponse(string provider) =>
+        string.Create(CultureInfo.InvariantCulture, $"{provider} sent no response within {Options.FirstByteTimeout.TotalSeconds:0.###} s");
+
+    /// <summary>Retry-After when the upstream gave one, else base·2^attempt plus up to as much jitter; capped.</summary>
+    private TimeSpan RetryDelay(int attempt, TimeSpan? retryAfter)
+    {
+        var delay = retryAfter ?? Options.RetryBaseDelay * (1 << attempt) * (1 + Random.Shared.NextDouble());
+        return delay > Options.MaxRetryDelay ? Options.MaxRetryDelay : delay;
+    }
+
+    /// <summary>RFC 9110 §10.2.3: <c>Retry-After: &lt;delay-seconds&gt;</c> or <c>&lt;HTTP-date&gt;</c>.</summary>
+    internal static TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    /// <summary>"&lt;provider&gt; returned &lt;status&gt; &lt;reason&gt;: &lt;first 500 chars of the body&gt;".</summary>
+    private static async Task<string> DescribeStatusAsync(string provider, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var head = $"{provider} returned {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+        var excerpt = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+        return excerpt.Length == 0 ? head : $"{head}: {excerpt}";
+    }
+
+    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // 4 bytes per char at most in UTF-8, so this holds 500 chars of any text.
+        var buffer = new byte[ExcerptChars * 4];
+        var length = 0;
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            int read;
+            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // Keep what arrived; the status alone still says what happened. The caller checks its own token.
+        }
+        var text = Encoding.UTF8.GetString(buffer, 0, length).Trim();
+        return text.Length > ExcerptChars ? text[..ExcerptChars] : text;
+    }
+
+    /// <summary>The outcome of <see cref="SendWithRetriesAsync"/>: a 2xx response and its first-byte timeout, or a failure.</summary>
+    private readonly record struct UpstreamAttempt(HttpResponseMessage? Response, CancellationTokenSource? Timeout, string? Failure);
+}

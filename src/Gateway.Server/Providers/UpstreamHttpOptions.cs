@@ -1,0 +1,29 @@
+namespace Gateway.Server.Providers;
+
+/// <summary>Limits and retry policy for calls to model APIs; one set for every remote provider.</summary>
+internal sealed record UpstreamHttpOptions
+{
+    /// <summary>Longest wait for the first byte of an answer (headers included); then the turn fails.</summary>
+    public TimeSpan FirstByteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest wait for a TCP (and TLS) connection.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pooled connections are replaced after this long, so DNS changes are picked up.</summary>
+    public TimeSpan PooledConnectionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retries after the first attempt, for connect failures, 429 and 5xx before the first byte.</summary>
+    public int MaxRetries { get; init; } = 2;
+
+    /// <summary>The first retry waits this long plus up to as much again in jitter; each further retry doubles it.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Upper bound on any retry wait, including one asked for by <c>Retry-After</c>.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest single SSE event accepted from an upstream; a larger one fails the turn.</summary>
+    public int MaxEventBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Largest model listing accepted.</summary>
+    public int MaxListingBytes { get; init; } = 16 * 1024 * 1024;
+}

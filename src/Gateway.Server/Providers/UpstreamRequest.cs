@@ -1,0 +1,27 @@
+using System.Net.Http.Headers;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>One call to a model API, kept as data so that a retry can build a fresh <see cref="HttpRequestMessage"/>.</summary>
+/// <param name="Headers">Provider headers (authentication, API version); the values are sent as given.</param>
+/// <param name="Body">The UTF-8 JSON body, or null for a GET.</param>
+/// <param name="Accept">The media type asked for: <c>text/event-stream</c> for a turn, <c>application/json</c> for a listing.</param>
+internal sealed record UpstreamRequest(HttpMethod Method, Uri Uri, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[]? Body, string Accept)
+{
+    /// <remarks>A request message can be sent only once (HttpClient marks it sent), hence one per attempt.</remarks>
+    public HttpRequestMessage ToMessage()
+    {
+        var message = new HttpRequestMessage(Method, Uri);
+        message.Headers.TryAddWithoutValidation("Accept", Accept);
+        foreach (var (name, value) in Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+        if (Body is not null)
+        {
+            message.Content = new ByteArrayContent(Body);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+        return message;
+    }
+}

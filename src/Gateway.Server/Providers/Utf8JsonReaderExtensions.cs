@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace Gateway.Server.Providers;
+
+/// <summary>Lenient reads of optional values in upstream JSON: a value of an unexpected type counts as absent and is skipped.</summary>
+internal static class Utf8JsonReaderExtensions
+{
+    /// <summary>The string at the current token, or null (after skipping the value) for anything else.</summary>
+    public static string? StringOrNull(this ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>The whole number at the current token, or null (after skipping the value) for anything else.</summary>
+    public static long? NumberOrNull(this ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+        {
+            return value;
+        }
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>Reads <c>{"message":"…","type":"…",…}</c> or a bare string, as the error bodies of both APIs are shaped.</summary>
+    public static (string Message, string? Type) ReadError(this ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return (reader.GetString()!, null);
+        }
+        string? message = null, type = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return ("unknown error", null);
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                message = reader.StringOrNull();
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.StringOrNull();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        return (message ?? "unknown error", type);
+    }
+}

@@ -1,0 +1,32 @@
+using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
+
+namespace Gateway.IntegrationTests.Infrastructure.Upstream;
+
+/// <summary>Shared helpers for provider tests: fast upstream options and collecting a turn's events.</summary>
+internal static class ProviderTestKit
+{
+    /// <summary>Short retry waits so failure tests take milliseconds; a first-byte bound far above any scripted pause.</summary>
+    public static UpstreamHttpOptions FastOptions { get; } = new()
+    {
+        RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        MaxRetryDelay = TimeSpan.FromSeconds(3),
+        FirstByteTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static ModelTurnRequest Hello(string model = "test-model") => new(model, [ChatMessage.User("Hi")], []);
+
+    /// <summary>Every event of the turn; the test fails if that takes more than 10 s.</summary>
+    public static Task<List<ProviderEvent>> CollectAsync(this IAsyncEnumerable<ProviderEvent> events) =>
+        CollectCoreAsync(events).WaitAsync(TimeSpan.FromSeconds(10));
+
+    private static async Task<List<ProviderEvent>> CollectCoreAsync(IAsyncEnumerable<ProviderEvent> events)
+    {
+        var list = new List<ProviderEvent>();
+        await foreach (var item in events)
+        {
+            list.Add(item);
+        }
+        return list;
+    }
+}

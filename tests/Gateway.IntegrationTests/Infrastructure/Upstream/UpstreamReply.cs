@@ -1,0 +1,46 @@
+using System.Text;
+
+namespace Gateway.IntegrationTests.Infrastructure.Upstream;
+
+/// <summary>What the fake upstream answers to one request: status, headers, body pieces, timing, and how it ends.</summary>
+internal sealed record UpstreamReply
+{
+    public int Status { get; init; } = 200;
+
+    public string Reason { get; init; } = "OK";
+
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
+    /// <summary>The body, each piece written (and flushed) on its own.</summary>
+    public IReadOnlyList<byte[]> Pieces { get; init; } = [];
+
+    /// <summary>Silence before the status line (a slow first byte).</summary>
+    public TimeSpan HeadDelay { get; init; }
+
+    /// <summary>Silence after the head, before the first body piece.</summary>
+    public TimeSpan BodyDelay { get; init; }
+
+    /// <summary>Silence between body pieces, so each one reaches the client in its own read.</summary>
+    public TimeSpan PieceDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>After the pieces: close the socket without ending the chunked body (a cut stream).</summary>
+    public bool Cut { get; init; }
+
+    /// <summary>After the pieces: keep the connection open, sending nothing, until the client closes it.</summary>
+    public bool Hold { get; init; }
+
+    /// <summary>An SSE answer (chunked, <c>text/event-stream</c>), split as <paramref name="chunking"/> says.</summary>
+    public static UpstreamReply Sse(string body, Chunking? chunking = null) => new()
+    {
+        Headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")],
+        Pieces = (chunking ?? Chunking.Whole).Split(Encoding.UTF8.GetBytes(body)),
+    };
+
+    public static UpstreamReply Json(string body, int status = 200, string reason = "OK", params (string, string)[] headers) => new()
+    {
+        Status = status,
+        Reason = reason,
+        Headers = [("Content-Type", "application/json"), .. headers],
+        Pieces = [Encoding.UTF8.GetBytes(body)],
+    };
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using Gateway.IntegrationTests.Infrastructure.Upstream;
+using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
+using Gateway.Tools;
+
+namespace Gateway.IntegrationTests.Providers;
+
+/// <summary>The request bodies both providers put on the wire, byte for byte, for a conversation that uses every shape of SPEC §3.</summary>
+public sealed class RequestConversionTests : IDisposable
+{
+    private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
+
+    public void Dispose() => _http.Dispose();
+
+    private static IReadOnlyList<ChatMessage> Conversation { get; } =
+    [
+        ChatMessage.System("You are terse."),
+        new(ChatRole.User, [ContentPart.FromText("What is in this picture?"), new(ContentPartKind.Image, MediaType: "image/png", Data: "iVBORw0K+go=")], []),
+        new(ChatRole.Assistant, [ContentPart.FromText("Let me check.")],
+            [new ToolCallRequest("call_1", "read", RawJson.Parse("""{"filePath": "a.txt"}""")), new ToolCallRequest("call_2", "shot", RawJson.EmptyObject)]),
+        ChatMessage.ToolResult("call_1", "<file>…</file>"),
+        new(ChatRole.Tool, [new(ContentPartKind.Image, MediaType: "image/jpeg", Data: "/9j/4AAQ")], [], "call_2"),
+        new(ChatRole.Assistant, [], [new ToolCallRequest("call_3", "bash", RawJson.EmptyObject) { InvalidArguments = "{oops" }]),
+        ChatMessage.ToolResult("call_3", "error: invalid arguments"),
+        new(ChatRole.User,
+            [
+                ContentPart.FromText("And these?"),
+                new(ContentPartKind.Document, MediaType: "application/pdf", Data: "JVBERi0x"),
+                new(ContentPartKind.Document, MediaType: "text/plain", Data: Convert.ToBase64String(Encoding.UTF8.GetBytes("plain \"notes\" ü"))),
+            ],
+            []),
+        ChatMessage.Assistant("Done.", []),
+        ChatMessage.System("Summarise."),
+    ];
+
+    private static IReadOnlyList<ToolDefinition> Tools { get; } =
+        [new ToolDefinition("read", "Reads a file.", RawJson.Parse("""{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}"""))];
+
+    [Fact]
+    public async Task OpenAiRequestIsExact()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.Text));
+        var provider = new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http);
+
+        await provider.StreamTurnAsync(new ModelTurnRequest("gpt-test", Conversation, Tools), default).CollectAsync();
+
+        const string expected = """
+            {"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},"messages":[
+            {"role":"system","content":"You are terse."},
+            {"role":"user","content":[{"type":"text","text":"What is in this picture?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0K+go="}}]},
+            {"role":"assistant","content":"Let me check.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"read","arguments":"{\"filePath\":\"a.txt\"}"}},{"id":"call_2","type":"function","function":{"name":"shot","arguments":"{}"}}]},
+            {"role":"tool","tool_call_id":"call_1","content":"<file>…</file>"},
+            {"role":"tool","tool_call_id":"call_2","content":"The result is attached in the next message."},
+            {"role":"user","content":[{"type":"text","text":"Attachments returned by tool call call_2:"},{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQ"}}]},
+            {"role":"assistant","content":null,"tool_calls":[{"id":"call_3","type":"function","function":{"name":"bash","arguments":"{}"}}]},
+            {"role":"tool","tool_call_id":"call_3","content":"error: invalid arguments"},
+            {"role":"user","content":[{"type":"text","text":"And these?"},{"type":"file","file":{"filename":"document.pdf","file_data":"data:application/pdf;base64,JVBERi0x"}},{"type":"text","text":"plain \"notes\" ü"}]},
+            {"role":"assistant","content":"Done."},
+            {"role":"system","content":"Summarise."}],
+            "tools":[{"type":"function","function":{"name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}}}]}
+            """;
+        Assert.Equal(expected.Replace("\n", "", StringComparison.Ordinal), Assert.Single(upstream.Requests).Body);
+    }
+
+    [Fact]
+    public async Task OpenAiRequestWithoutToolsHasNoToolsKey()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.Text));
+        var provider = new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http);
+
+        await provider.StreamTurnAsync(ProviderTestKit.Hello("gpt-test"), default).CollectAsync();
+
+        Assert.Equal(
+            """{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}""",
+            Assert.Single(upstream.Requests).Body);
+    }
+
+    [Fact]
+    public async Task AnthropicRequestIsExact()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(AnthropicStreamScripts.Full));
+        var provider = new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http);
+
+        await provider.StreamTurnAsync(new ModelTurnRequest("claude-test", Conversation, Tools), default).CollectAsync();
+
+        const string expected = """
+            {"model":"claude-test","max_tokens":8192,"stream":true,"system":"You are terse.\n\nSummarise.","messages":[
+            {"role":"user","content":[{"type":"text","text":"What is in this picture?"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0K+go="}}]},
+            {"role":"assistant","content":[{"type":"text","text":"Let me check."},{"type":"tool_use","id":"call_1","name":"read","input":{"filePath":"a.txt"}},{"type":"tool_use","id":"call_2","name":"shot","input":{}}]},
+            {"role":"user","content":[{"type":"tool_result","tool_use_id":"call_1","content":"<file>…</file>"},{"type":"tool_result","tool_use_id":"call_2","content":[{"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/4AAQ"}}]}]},
+            {"role":"assistant","content":[{"type":"tool_use","id":"call_3","name":"bash","input":{}}]},
+            {"role":"user","content":[{"type":"tool_result","tool_use_id":"call_3","content":"error: invalid arguments"}]},
+            {"role":"user","content":[{"type":"text","text":"And these?"},{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"plain \"notes\" ü"}}]},
+            {"role":"assistant","content":"Done."}],
+            "tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}}]}
+            """;
+        Assert.Equal(expected.Replace("\n", "", StringComparison.Ordinal), Assert.Single(upstream.Requests).Body);
+    }
+
+    [Fact]
+    public async Task AnthropicRequestWithoutSystemOrToolsHasNeitherKey()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(AnthropicStreamScripts.Full));
+        var provider = new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http) { MaxTokens = 1024 };
+
+        await provider.StreamTurnAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
+
+        Assert.Equal(
+            """{"model":"claude-test","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"Hi"}]}""",
+            Assert.Single(upstream.Requests).Body);
+    }
+}
