@@ -40,6 +40,8 @@ internal sealed record GatewayOptions
         new("BODY_TIMEOUT_SECONDS", Invariant(s_httpDefaults.BodyTimeout.TotalSeconds), "Time to receive a whole request body; then 408."),
         new("KEEPALIVE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.KeepAliveTimeout.TotalSeconds), "Idle time between requests before the connection is closed."),
         new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
+        new("WRITE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.WriteTimeout.TotalSeconds), "A client that takes no response bytes for this long is disconnected (its session ends)."),
+        new("WORKSPACE_ROOT", null, "Directory the tools work in and are confined to (default: the working directory)."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
@@ -94,12 +96,14 @@ internal sealed record GatewayOptions
                 BodyTimeout = reader.Seconds("BODY_TIMEOUT_SECONDS"),
                 KeepAliveTimeout = reader.Seconds("KEEPALIVE_TIMEOUT_SECONDS"),
                 ShutdownTimeout = reader.Seconds("SHUTDOWN_TIMEOUT_SECONDS"),
+                WriteTimeout = reader.Seconds("WRITE_TIMEOUT_SECONDS"),
             },
             Agents = new AgentOptions
             {
                 RelayTimeout = reader.Seconds("RELAY_TIMEOUT_SECONDS"),
                 PingInterval = reader.Seconds("SSE_PING_SECONDS"),
                 MaxSessions = reader.Integer("MAX_SESSIONS", 1, int.MaxValue),
+                WorkspaceRoot = reader.Directory("WORKSPACE_ROOT"),
             },
             Providers = reader.Providers(),
             UpstreamFirstByteTimeout = reader.Seconds("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS"),
@@ -135,6 +139,19 @@ internal sealed record GatewayOptions
         {
             var value = variable(name);
             return string.IsNullOrWhiteSpace(value) ? Variables.First(v => v.Name == name).Default : value.Trim();
+        }
+
+        /// <summary>An existing directory as a full path; the working directory when unset.</summary>
+        public string Directory(string name)
+        {
+            var text = Text(name);
+            if (text is null)
+            {
+                return Environment.CurrentDirectory;
+            }
+            return System.IO.Directory.Exists(text)
+                ? Path.GetFullPath(text)
+                : throw new ConfigurationException($"{name}={text}: no such directory.");
         }
 
         public string[] List(string name) =>
