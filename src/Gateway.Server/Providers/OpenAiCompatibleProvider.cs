@@ -32,21 +32,9 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public async IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        byte[] body;
-        string? failure = null;
-        try
+        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request), out var body, out var failure))
         {
-            body = WriteRequestBody(request);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            // Utf8JsonWriter refuses invalid UTF-16 (a lone surrogate) in message text.
-            body = [];
-            failure = $"{Name} request could not be encoded: {e.Message}";
-        }
-        if (failure is not null)
-        {
-            yield return ProviderEvent.Failed(failure);
+            yield return failure;
             yield break;
         }
         var upstream = new UpstreamRequest(HttpMethod.Post, _completionsUri, _headers, body, "text/event-stream");

@@ -81,18 +81,12 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
 
     private void ReadChoices(ref Utf8JsonReader reader, List<ProviderEvent> output)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!reader.EnterArray())
         {
-            reader.Skip();
             return;
         }
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (reader.ReadNextObjectInArray())
         {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
             ReadChoice(ref reader, output);
         }
     }
@@ -184,18 +178,12 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
 
     private static void ReadToolCallFragments(ref Utf8JsonReader reader, List<ToolCallFragment> fragments)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (!reader.EnterArray())
         {
-            reader.Skip();
             return;
         }
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (reader.ReadNextObjectInArray())
         {
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
             var fragment = new ToolCallFragment();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

@@ -14,6 +14,26 @@ internal static class ProviderJson
     /// </summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>
+    /// Writes a request body. Utf8JsonWriter refuses invalid UTF-16 (a lone surrogate) in message
+    /// text; that becomes the turn's one failure event instead of an exception.
+    /// </summary>
+    public static bool TryEncode(string provider, Func<byte[]> writeBody, out byte[] body, out ProviderEvent failure)
+    {
+        try
+        {
+            body = writeBody();
+            failure = default;
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            body = [];
+            failure = ProviderEvent.Failed($"{provider} request could not be encoded: {e.Message}");
+            return false;
+        }
+    }
+
     public static bool IsAllText(IReadOnlyList<ContentPart> parts)
     {
         foreach (var part in parts)

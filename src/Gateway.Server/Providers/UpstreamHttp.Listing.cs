@@ -60,13 +60,8 @@ internal sealed partial class UpstreamHttp
                 continue;
             }
             ids = [];
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            while (reader.ReadNextObjectInArray())
             {
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var isId = reader.ValueTextEquals("id"u8);

@@ -27,6 +27,31 @@ internal static class Utf8JsonReaderExtensions
         return null;
     }
 
+    /// <summary>True at the start of an array; any other value is skipped and counts as no array.</summary>
+    public static bool EnterArray(this ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            return true;
+        }
+        reader.Skip();
+        return false;
+    }
+
+    /// <summary>Moves to the array's next object element, skipping elements of other types; false at the array's end.</summary>
+    public static bool ReadNextObjectInArray(this ref Utf8JsonReader reader)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                return true;
+            }
+            reader.Skip();
+        }
+        return false;
+    }
+
     /// <summary>Reads <c>{"message":"…","type":"…",…}</c> or a bare string, as the error bodies of both APIs are shaped.</summary>
     public static (string Message, string? Type) ReadError(this ref Utf8JsonReader reader)
     {
