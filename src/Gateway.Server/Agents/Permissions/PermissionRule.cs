@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Tools;
 
 namespace Gateway.Server.Agents.Permissions;
 
@@ -44,6 +45,10 @@ internal sealed record PermissionRule(string Tool, IReadOnlyList<KeyValuePair<st
     }
 
     /// <summary>A string param's text; any other JSON value's minified text.</summary>
-    public static string StringForm(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+    public static string StringForm(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Object or JsonValueKind.Array => RawJson.FromElement(value).ToString(),
+        _ => value.GetRawText(),
+    };
 }
