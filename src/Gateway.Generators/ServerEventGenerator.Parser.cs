@@ -37,7 +37,7 @@ public sealed partial class ServerEventGenerator
             if (implemented == ImplementedInterface.ServerEvent)
             {
                 eventName = ReadEventName(context.Attributes[0], declaration, typeName, cancellationToken);
-                if (!IsSnakeCase(eventName.EventName))
+                if (!Identifiers.IsSnakeCase(eventName.EventName))
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEventTypeName, eventName.Location, eventName.EventName, typeName));
                 }
@@ -119,7 +119,7 @@ public sealed partial class ServerEventGenerator
 
                 if (TryClassify(property.Type, out var kind, out var isNullable))
                 {
-                    properties.Add(new PropertySpec(EscapeIdentifier(property.Name), ToCamelCase(property.Name), kind, isNullable));
+                    properties.Add(new PropertySpec(Identifiers.Escape(property.Name), ToCamelCase(property.Name), kind, isNullable));
                 }
                 else if (property.Type.TypeKind != TypeKind.Error)
                 {
@@ -212,25 +212,6 @@ public sealed partial class ServerEventGenerator
                 name = type.ContainingNamespace.ToDisplayString() + "." + name;
             }
             return $"{name}.{implemented}.g.cs";
-        }
-
-        private static string EscapeIdentifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-
-        private static bool IsSnakeCase(string name)
-        {
-            if (name.Length == 0 || name[0] is < 'a' or > 'z')
-            {
-                return false;
-            }
-            foreach (var c in name)
-            {
-                if (c is not (>= 'a' and <= 'z' or >= '0' and <= '9' or '_'))
-                {
-                    return false;
-                }
-            }
-            return true;
         }
 
         // The same rule as System.Text.Json's JsonNamingPolicy.CamelCase, so "URLPath" becomes "urlPath"

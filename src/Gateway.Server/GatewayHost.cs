@@ -32,7 +32,7 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public int ConnectionCount => _server.ConnectionCount;
 
-    /// <param name="tools">The tools agents may call; none but <c>agent</c> when null.</param>
+    /// <param name="tools">The tools agents may call; the built-in tools of ENABLED_TOOLS when null.</param>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, CancellationToken cancellationToken = default)
     {
@@ -40,7 +40,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
-        var registry = tools ?? NoToolRegistry.Instance;
+        var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log), agentOptions.PooledOrchestrators);
 

@@ -4,6 +4,7 @@ using Gateway.Server;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Local;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -39,10 +40,18 @@ using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSig
 
 // One HTTP client (one connection pool) for every remote provider.
 using var upstream = new UpstreamHttp(new UpstreamHttpOptions { FirstByteTimeout = options.UpstreamFirstByteTimeout });
-var providers = ProviderFactory.Create(options.Providers, upstream);
-log.Info(providers.Count == 0
-    ? "No model providers configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, ZEN_API_KEY or PROVIDERS_FILE)."
+var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, log);
+log.Info(options.Providers.Count == 0
+    ? "No remote model providers configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, ZEN_API_KEY or PROVIDERS_FILE)."
     : $"Model providers: {string.Join(", ", options.Providers.Select(p => $"{p.Name} ({p.BaseUrl})"))}");
+var localModels = LocalModelDirectory.List(options.Local.ModelsDirectory);
+log.Info(localModels.Count == 0
+    ? $"No local models: no *.gguf in {options.Local.ModelsDirectory} (MODELS_DIR)."
+    : $"Local models from {options.Local.ModelsDirectory}: {string.Join(", ", localModels)} (loaded on first use).");
+if (options.DefaultModel is { } defaultModel)
+{
+    log.Info($"Default model: {defaultModel}");
+}
 
 await using var host = await GatewayHost.StartAsync(options, providers, log);
 var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -55,5 +64,10 @@ log.Info("Stopping: no new connections; waiting for in-flight requests.");
 await stopRefresh.CancelAsync();
 await refresh;
 await host.StopAsync();
+// After the sessions: a local model's decode loop must be idle before its weights and context are freed.
+foreach (var provider in providers.OfType<IAsyncDisposable>())
+{
+    await provider.DisposeAsync();
+}
 log.Info("Stopped.");
 return 0;

@@ -4,7 +4,8 @@ using Microsoft.CodeAnalysis.Text;
 namespace Gateway.Generators.Tests;
 
 /// <summary>One test per diagnostic id; <c>[|…|]</c> in a source marks where the diagnostic must point.</summary>
-public class DiagnosticsTests
+/// <remarks>The event ids are here; the tool registry's are in <c>DiagnosticsTests.ToolRegistry.cs</c>.</remarks>
+public partial class DiagnosticsTests
 {
     private const string Path = "Events.cs";
 
@@ -93,14 +94,14 @@ public class DiagnosticsTests
         Assert.Contains($"'{name}'", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
-    private static (Diagnostic Diagnostic, GeneratorRunResult Result) RunExpectingOne(string markup, string id)
+    private static (Diagnostic Diagnostic, GeneratorRunResult Result) RunExpectingOne(string markup, string id, IIncrementalGenerator? generator = null)
     {
         var start = markup.IndexOf("[|", StringComparison.Ordinal);
         var end = markup.IndexOf("|]", StringComparison.Ordinal) - 2;
         var source = "namespace Sample.Events;\n\n" + markup.Replace("[|", "", StringComparison.Ordinal).Replace("|]", "", StringComparison.Ordinal);
         var offset = "namespace Sample.Events;\n\n".Length;
 
-        var (result, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation((Path, source)));
+        var (result, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation((Path, source)), generator);
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(id, diagnostic.Id);

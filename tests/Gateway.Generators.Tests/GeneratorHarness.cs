@@ -1,14 +1,17 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Gateway.Generators.Tests;
 
-/// <summary>Compiles test sources and runs <see cref="ServerEventGenerator"/> on them with <see cref="CSharpGeneratorDriver"/>.</summary>
+/// <summary>Compiles test sources and runs a generator on them (<see cref="ServerEventGenerator"/> unless told otherwise) with <see cref="CSharpGeneratorDriver"/>.</summary>
 /// <remarks>
 /// References come from the running runtime's directory, so nothing is downloaded. The contracts the
-/// generator targets (attributes, interfaces, EventJsonWriter, RawJson) are declared by <see cref="Contracts"/>
-/// in the same namespaces as Gateway.Server and Gateway.Tools declare them.
+/// generators target (attributes, interfaces, EventJsonWriter, RawJson, the tool types) are declared by
+/// <see cref="Contracts"/> in the same namespaces as Gateway.Server and Gateway.Tools declare them.
 /// </remarks>
 internal static class GeneratorHarness
 {
@@ -48,8 +51,46 @@ internal static class GeneratorHarness
         {
             public readonly struct RawJson
             {
-                public void WriteTo(System.Text.Json.Utf8JsonWriter writer) => writer.WriteRawValue("{}"u8);
+                private RawJson(System.ReadOnlyMemory<byte> utf8) => Utf8 = utf8;
+
+                public System.ReadOnlyMemory<byte> Utf8 { get; }
+
+                public static RawJson Parse(System.ReadOnlySpan<byte> utf8Json) => new(utf8Json.ToArray());
+
+                public void WriteTo(System.Text.Json.Utf8JsonWriter writer) => writer.WriteRawValue(Utf8.Span);
             }
+
+            [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+            public sealed class ToolAttribute(string name, string description) : System.Attribute
+            {
+                public string Name { get; } = name;
+
+                public string Description { get; } = description;
+            }
+
+            [System.AttributeUsage(System.AttributeTargets.Parameter, Inherited = false)]
+            public sealed class ToolParameterAttribute(string description) : System.Attribute
+            {
+                public string Description { get; } = description;
+
+                public double Minimum { get; set; } = double.NaN;
+
+                public double Maximum { get; set; } = double.NaN;
+            }
+
+            public sealed class ToolContext(string workspaceRoot)
+            {
+                public string WorkspaceRoot { get; } = workspaceRoot;
+            }
+
+            public readonly record struct ToolResult(string? Context, RawJson? Result, string? Error)
+            {
+                public static ToolResult Success(string? context) => new(context, null, null);
+
+                public static ToolResult Failure(string error) => new(null, null, error);
+            }
+
+            public sealed record ToolDescriptor(string Name, string Description, RawJson ParametersSchema);
         }
         """;
 
@@ -67,17 +108,29 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    /// <param name="buildProperties">MSBuild properties the generator sees as <c>build_property.*</c> (e.g. <c>RootNamespace</c>).</param>
+    public static GeneratorDriver CreateDriver(IIncrementalGenerator? generator = null, IReadOnlyDictionary<string, string>? buildProperties = null) =>
         CSharpGeneratorDriver.Create(
-            [new ServerEventGenerator().AsSourceGenerator()],
+            [(generator ?? new ServerEventGenerator()).AsSourceGenerator()],
             parseOptions: ParseOptions,
+            optionsProvider: new BuildPropertiesProvider(buildProperties ?? new Dictionary<string, string>()),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once; returns its result and the compilation with the generated sources added.</summary>
-    public static (GeneratorRunResult Result, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(Compilation compilation)
+    public static (GeneratorRunResult Result, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(
+        Compilation compilation, IIncrementalGenerator? generator = null, IReadOnlyDictionary<string, string>? buildProperties = null)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var driver = CreateDriver(generator, buildProperties).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return (driver.GetRunResult().Results.Single(), output, diagnostics);
+    }
+
+    /// <summary><paramref name="compilation"/> with <paramref name="oldText"/> replaced in the tree at <paramref name="path"/>.</summary>
+    public static Compilation Edit(Compilation compilation, string path, string oldText, string newText)
+    {
+        var tree = compilation.SyntaxTrees.Single(tree => tree.FilePath == path);
+        var text = tree.GetText().ToString();
+        Assert.Contains(oldText, text, StringComparison.Ordinal);
+        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(text.Replace(oldText, newText, StringComparison.Ordinal))));
     }
 
     public static string GeneratedSource(GeneratorRunResult result, string hintName) =>
@@ -90,5 +143,22 @@ internal static class GeneratorHarness
         return [.. trustedAssemblies
             .Where(path => Path.GetDirectoryName(path) == runtimeDirectory && path.EndsWith(".dll", StringComparison.Ordinal))
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
+    }
+
+    /// <summary>Global analyzer config options holding only <c>build_property.*</c> entries, as the SDK writes them.</summary>
+    private sealed class BuildPropertiesProvider(IReadOnlyDictionary<string, string> properties) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(properties.ToDictionary(p => "build_property." + p.Key, p => p.Value));
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public static Options Empty { get; } = new([]);
+
+            public override bool TryGetValue(string key, [NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
     }
 }

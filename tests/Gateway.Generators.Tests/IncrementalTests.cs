@@ -1,12 +1,9 @@
-using System.Collections;
-using System.Reflection;
 using Gateway.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Gateway.Generators.Tests;
 
-/// <summary>The pipeline must do no work for edits that do not touch an event (STYLE §20, §26).</summary>
+/// <summary><see cref="ServerEventGenerator"/>'s pipeline must do no work for edits that do not touch an event (STYLE §20, §26).</summary>
 public class IncrementalTests
 {
     private const string EventsPath = "Events.cs";
@@ -55,21 +52,12 @@ public class IncrementalTests
         }
         """;
 
-    private static readonly string[] AllTrackingNames = [.. typeof(TrackingNames)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(field => field.IsLiteral)
-        .Select(field => (string)field.GetRawConstantValue()!)];
-
-    // The parser stage re-runs on any compilation change (its transform reads the semantic model) and
-    // must then produce an equal result (Unchanged), so that every later stage is Cached.
-    private static readonly IncrementalStepRunReason[] NoWork = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
-
     [Fact]
     public void EveryStageIsTracked()
     {
         var (result, _, _) = GeneratorHarness.Run(CreateCompilation());
 
-        Assert.All(AllTrackingNames, name => Assert.True(result.TrackedSteps.ContainsKey(name), $"no step named {name}"));
+        PipelineAssert.EveryStageIsTracked(result, PipelineAssert.ServerEventStages);
     }
 
     [Fact]
@@ -83,25 +71,25 @@ public class IncrementalTests
 
     [Fact]
     public void ChangingAMethodBodyInAnotherFileLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation => Edit(compilation, UnrelatedPath, "x + 1", "x * 2"));
+        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, UnrelatedPath, "x + 1", "x * 2"));
 
     [Fact]
     public void ChangingAMethodBodyInTheEventsFileLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation => Edit(compilation, EventsPath, "Content = \"one\"", "Content = \"two\""));
+        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, EventsPath, "Content = \"one\"", "Content = \"two\""));
 
     [Fact]
     public void ChangingOneEventReEmitsOnlyThatEvent()
     {
         var compilation = CreateCompilation();
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        var edited = Edit(compilation, EventsPath, "public required string Content { get; init; }", "public required string Text { get; init; }");
+        var edited = GeneratorHarness.Edit(compilation, EventsPath, "public required string Content { get; init; }", "public required string Text { get; init; }");
 
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         var outputs = result.TrackedSteps[TrackingNames.ServerEventSpecsToEmit].SelectMany(step => step.Outputs).ToList();
         var modified = Assert.Single(outputs, output => output.Reason == IncrementalStepRunReason.Modified);
         Assert.Equal("Sample.Events.TextEvent.ServerEvent.g.cs", ((TypeSpec)modified.Value).HintName);
-        Assert.All(outputs.Where(output => output != modified), output => Assert.Contains(output.Reason, NoWork));
+        Assert.All(outputs.Where(output => output != modified), output => Assert.Contains(output.Reason, PipelineAssert.NoWork));
     }
 
     [Fact]
@@ -109,18 +97,10 @@ public class IncrementalTests
     {
         var (result, _, _) = GeneratorHarness.Run(CreateCompilation());
 
-        var values = AllTrackingNames
-            .SelectMany(name => result.TrackedSteps[name])
-            .SelectMany(step => step.Outputs)
-            .Select(output => output.Value)
-            .ToList();
+        var values = PipelineAssert.Outputs(result, PipelineAssert.ServerEventStages);
 
         Assert.Contains(values, value => value is TypeParseResult { Spec: not null });
-        var visited = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        foreach (var value in values)
-        {
-            AssertHoldsNoRoslynObjects(value, value.GetType().Name, visited);
-        }
+        PipelineAssert.HoldNoRoslynObjects(values);
     }
 
     [Fact]
@@ -147,19 +127,7 @@ public class IncrementalTests
 
         var result = driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
 
-        foreach (var name in AllTrackingNames)
-        {
-            var reasons = result.TrackedSteps[name].SelectMany(step => step.Outputs).Select(output => output.Reason);
-            Assert.All(reasons, reason => Assert.True(NoWork.Contains(reason), $"{name} was {reason}"));
-        }
-    }
-
-    private static Compilation Edit(Compilation compilation, string path, string oldText, string newText)
-    {
-        var tree = compilation.SyntaxTrees.Single(tree => tree.FilePath == path);
-        var text = tree.GetText().ToString();
-        Assert.Contains(oldText, text, StringComparison.Ordinal);
-        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(text.Replace(oldText, newText, StringComparison.Ordinal))));
+        PipelineAssert.NoStageDidWork(result, PipelineAssert.ServerEventStages);
     }
 
     private static List<object> Specs(Compilation compilation)
@@ -169,39 +137,5 @@ public class IncrementalTests
             .Concat(result.TrackedSteps[TrackingNames.EventPayloadSpecsToEmit])
             .SelectMany(step => step.Outputs)
             .Select(output => output.Value)];
-    }
-
-    // Walks fields, not properties, so nothing computed hides a reference the cache would keep alive.
-    private static void AssertHoldsNoRoslynObjects(object? value, string path, HashSet<object> visited)
-    {
-        if (value is null)
-        {
-            return;
-        }
-        Assert.False(
-            value is ISymbol or Compilation or SyntaxNode or SyntaxTree or SemanticModel or Location,
-            $"{path} holds a {value.GetType().FullName}");
-
-        var type = value.GetType();
-        if (type.IsPrimitive || type.IsEnum || value is string || value is DiagnosticDescriptor || (!type.IsValueType && !visited.Add(value)))
-        {
-            return;
-        }
-        if (value is Array array)
-        {
-            var index = 0;
-            foreach (var item in (IEnumerable)array)
-            {
-                AssertHoldsNoRoslynObjects(item, $"{path}[{index++}]", visited);
-            }
-            return;
-        }
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            foreach (var field in current.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            {
-                AssertHoldsNoRoslynObjects(field.GetValue(value), $"{path}.{field.Name}", visited);
-            }
-        }
     }
 }

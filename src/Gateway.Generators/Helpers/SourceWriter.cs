@@ -25,10 +25,11 @@ internal sealed class SourceWriter
         _indentation++;
     }
 
-    public void CloseBlock()
+    /// <param name="suffix">Written after the brace on the same line, e.g. <c>);</c> to close an initializer.</param>
+    public void CloseBlock(string suffix = "")
     {
         _indentation--;
-        WriteLine("}");
+        WriteLine("}" + suffix);
     }
 
     public SourceText ToSourceText() => SourceText.From(_builder.ToString(), Encoding.UTF8);

@@ -15,6 +15,12 @@ internal sealed record AgentOptions
     /// <summary>The directory tools work in (WORKSPACE_ROOT); the process's working directory by default.</summary>
     public string WorkspaceRoot { get; init; } = Environment.CurrentDirectory;
 
+    /// <summary>Every tool an agent can be offered (SPEC §7): the loop's own <c>agent</c> and the built-in tools.</summary>
+    public static IReadOnlyList<string> BuiltInToolNames { get; } = [AgentTool.Name, "bash", "read", "patch"];
+
+    /// <summary>The tools offered to agents (ENABLED_TOOLS); all of <see cref="BuiltInToolNames"/> by default.</summary>
+    public IReadOnlySet<string> EnabledTools { get; init; } = BuiltInToolNames.ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Sessions that may run at once; beyond it /chat answers 503.</summary>
     public int MaxSessions { get; init; } = 10_000;
 }

@@ -25,6 +25,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
 
     public SessionPermissions Permissions { get; } = new();
 
+    /// <summary>Whether agents may be offered the <c>agent</c> tool at all (ENABLED_TOOLS).</summary>
+    public bool SubagentsEnabled => options.EnabledTools.Contains(AgentTool.Name);
+
     /// <summary>The session's view for tools: its workspace and the files it has read.</summary>
     public ToolContext ToolContext { get; } = new(options.WorkspaceRoot);
 

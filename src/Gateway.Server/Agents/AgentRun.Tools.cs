@@ -59,7 +59,8 @@ internal sealed partial class AgentRun
         }
 
         using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
-        var decision = _session.Permissions.Decide(call.Name, call.Id, arguments.RootElement);
+        using var view = JsonDocument.Parse(_tools.PermissionView(call.Name, arguments.RootElement, _session.ToolContext).Utf8);
+        var decision = _session.Permissions.Decide(call.Name, call.Id, view.RootElement);
         if (decision.Verdict == PermissionVerdict.Ask)
         {
             var answer = await _session.RequestPermissionAsync(new RelayEvent
@@ -74,7 +75,7 @@ internal sealed partial class AgentRun
             }, cancellationToken).ConfigureAwait(false);
             if (answer.Approved && answer.Always)
             {
-                _session.Permissions.AllowAlways(_tools.DeriveAlwaysRule(call.Name, arguments.RootElement));
+                _session.Permissions.AllowAlways(_tools.DeriveAlwaysRule(call.Name, arguments.RootElement, _session.ToolContext));
             }
             decision = answer.Approved ? new(PermissionVerdict.Allow) : new(PermissionVerdict.Deny, answer.Reason);
         }

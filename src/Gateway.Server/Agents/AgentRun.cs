@@ -83,11 +83,13 @@ internal sealed partial class AgentRun
         return outcome;
     }
 
-    /// <summary>The registry's tools, plus <c>agent</c> while subagents may still nest deeper (SPEC §6).</summary>
+    /// <summary>The registry's tools, plus <c>agent</c> while it is enabled and subagents may still nest deeper (SPEC §6).</summary>
     private IReadOnlyList<ToolDefinition> OfferedTools() =>
-        _depth < _request.MaxDepth ? [.. _tools.Definitions, AgentTool.Definition] : _tools.Definitions;
+        OffersAgentTool ? [.. _tools.Definitions, AgentTool.Definition] : _tools.Definitions;
 
-    private bool IsOffered(string name) => _tools.Contains(name) || (name == AgentTool.Name && _depth < _request.MaxDepth);
+    private bool OffersAgentTool => _depth < _request.MaxDepth && _session.SubagentsEnabled;
+
+    private bool IsOffered(string name) => _tools.Contains(name) || (name == AgentTool.Name && OffersAgentTool);
 
     private static string SummaryInstruction(int maxIterations) => string.Create(CultureInfo.InvariantCulture,
         $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");

@@ -19,6 +19,9 @@ internal interface IToolRegistry
     /// </summary>
     ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, CancellationToken cancellationToken);
 
+    /// <summary>The JSON object permission rules are matched against (SPEC §6); by default the arguments themselves.</summary>
+    RawJson PermissionView(string name, JsonElement arguments, ToolContext context) => RawJson.FromElement(arguments);
+
     /// <summary>The rule an "always" approval adds for this call (SPEC §6); tools may narrow the generic derivation.</summary>
-    PermissionRule DeriveAlwaysRule(string name, JsonElement arguments) => PermissionRule.DeriveAlways(name, arguments);
+    PermissionRule DeriveAlwaysRule(string name, JsonElement arguments, ToolContext context) => PermissionRule.DeriveAlways(name, arguments);
 }

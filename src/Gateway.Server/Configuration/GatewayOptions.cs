@@ -4,6 +4,7 @@ using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Local;
 
 namespace Gateway.Server.Configuration;
 
@@ -13,6 +14,11 @@ internal sealed record GatewayOptions
     private static readonly HttpServerOptions s_httpDefaults = new();
     private static readonly AgentOptions s_agentDefaults = new();
     private static readonly UpstreamHttpOptions s_upstreamDefaults = new();
+    private static readonly LocalModelOptions s_localDefaults = new();
+
+    /// <summary>MODELS_DIR when unset: the shared models beside the repository, for running from a checkout with no configuration.</summary>
+    private const string SharedModelsDirectory = "../shared/models";
+    private const string FallbackModelsDirectory = "models";
 
     /// <summary>The built-in upstreams: provider name, protocol, and the variables holding key and base URL.</summary>
     private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable)[] s_builtInProviders =
@@ -28,7 +34,7 @@ internal sealed record GatewayOptions
     [
         new("HOST", "127.0.0.1", "Address to listen on (0.0.0.0 or :: for every interface)."),
         new("PORT", "4000", "TCP port to listen on."),
-        new("DEFAULT_MODEL", null, "Model used when a request names none."),
+        new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first local model by name."),
         new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set, every route but /health needs 'Authorization: Bearer <key>'."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
@@ -42,6 +48,7 @@ internal sealed record GatewayOptions
         new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
         new("WRITE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.WriteTimeout.TotalSeconds), "A client that takes no response bytes for this long is disconnected (its session ends)."),
         new("WORKSPACE_ROOT", null, "Directory the tools work in and are confined to (default: the working directory)."),
+        new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
@@ -55,6 +62,12 @@ internal sealed record GatewayOptions
         new("ZEN_BASE_URL", "https://opencode.ai/zen/v1", "OpenCode Zen API base URL."),
         new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?}]}."),
         new("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.FirstByteTimeout.TotalSeconds), "Longest wait for a model API's first byte; then the turn fails."),
+        new("MODELS_DIR", $"{SharedModelsDirectory} if that directory exists, else ./{FallbackModelsDirectory}", "Directory of local GGUF models, run in-process (provider name 'local'); each *.gguf is a model named after its file without .gguf."),
+        new("LOCAL_MAX_SEQUENCES", Invariant(s_localDefaults.MaxSequences), "Turns one local model decodes together (batched); more wait for a free one."),
+        new("LOCAL_QUEUE_TIMEOUT_SECONDS", Invariant(s_localDefaults.QueueTimeout.TotalSeconds), "How long a turn waits for a free local sequence before it fails."),
+        new("LOCAL_CONTEXT_SIZE", Invariant(s_localDefaults.ContextSize), "Tokens per local sequence (prompt plus answer), at most the model's training context; reserved for every sequence at load."),
+        new("LOCAL_MAX_TOKENS", Invariant(s_localDefaults.MaxTokens), "Most tokens a local model generates in one turn."),
+        new("LOCAL_THREADS", Invariant(s_localDefaults.Threads), "llama.cpp compute threads per local model (default: the number of CPUs)."),
     ];
 
     public required IPEndPoint EndPoint { get; init; }
@@ -75,14 +88,28 @@ internal sealed record GatewayOptions
 
     public AgentOptions Agents { get; init; } = new();
 
+    /// <summary>The in-process models; the provider is registered after the remote ones.</summary>
+    public LocalModelOptions Local { get; init; } = new();
+
     /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
     public static GatewayOptions FromEnvironment(Func<string, string?> variable)
     {
         var reader = new VariableReader(variable);
+        var providers = reader.Providers();
+        var local = new LocalModelOptions
+        {
+            ModelsDirectory = reader.ModelsDirectory("MODELS_DIR"),
+            MaxSequences = reader.Integer("LOCAL_MAX_SEQUENCES", 1, 256), // llama.cpp's LLAMA_MAX_SEQ
+            QueueTimeout = reader.Seconds("LOCAL_QUEUE_TIMEOUT_SECONDS"),
+            ContextSize = reader.Integer("LOCAL_CONTEXT_SIZE", 16, 1 << 20),
+            MaxTokens = reader.Integer("LOCAL_MAX_TOKENS", 1, 1 << 20),
+            Threads = reader.Integer("LOCAL_THREADS", 1, 1024),
+        };
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
-            DefaultModel = reader.Text("DEFAULT_MODEL"),
+            // With no API key and no PROVIDERS_FILE the gateway still serves something: its first local model.
+            DefaultModel = reader.Text("DEFAULT_MODEL") ?? (providers.Count == 0 ? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
             ApiKeys = reader.List("GATEWAY_API_KEYS"),
             Http = new HttpServerOptions
@@ -104,9 +131,11 @@ internal sealed record GatewayOptions
                 PingInterval = reader.Seconds("SSE_PING_SECONDS"),
                 MaxSessions = reader.Integer("MAX_SESSIONS", 1, int.MaxValue),
                 WorkspaceRoot = reader.Directory("WORKSPACE_ROOT"),
+                EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
             },
-            Providers = reader.Providers(),
+            Providers = providers,
             UpstreamFirstByteTimeout = reader.Seconds("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS"),
+            Local = local,
         };
     }
 
@@ -152,6 +181,30 @@ internal sealed record GatewayOptions
             return System.IO.Directory.Exists(text)
                 ? Path.GetFullPath(text)
                 : throw new ConfigurationException($"{name}={text}: no such directory.");
+        }
+
+        /// <summary>MODELS_DIR as a full path: a set value must exist; unset, the shared models directory when present, else ./models (which may not exist: no local models).</summary>
+        public string ModelsDirectory(string name)
+        {
+            var value = variable(name);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return Path.GetFullPath(System.IO.Directory.Exists(SharedModelsDirectory) ? SharedModelsDirectory : FallbackModelsDirectory);
+            }
+            value = value.Trim();
+            return System.IO.Directory.Exists(value)
+                ? Path.GetFullPath(value)
+                : throw new ConfigurationException($"{name}={value}: no such directory.");
+        }
+
+        /// <summary>A subset of the built-in tools (SPEC §7), or the error naming the unknown ones.</summary>
+        public IReadOnlySet<string> ToolNames(string name)
+        {
+            var names = List(name);
+            var unknown = names.Where(n => !AgentOptions.BuiltInToolNames.Contains(n)).ToList();
+            return unknown.Count == 0
+                ? names.ToHashSet(StringComparer.Ordinal)
+                : throw new ConfigurationException($"{name}: unknown tool(s) {string.Join(", ", unknown)}; the tools are {string.Join(", ", AgentOptions.BuiltInToolNames)}.");
         }
 
         public string[] List(string name) =>
@@ -202,6 +255,10 @@ internal sealed record GatewayOptions
                 {
                     throw new ConfigurationException($"PROVIDERS_FILE={path}: {e.Message}");
                 }
+            }
+            if (providers.Any(p => p.Name == LocalModelProvider.ProviderName))
+            {
+                throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{LocalModelProvider.ProviderName}' is reserved for the in-process models (MODELS_DIR).");
             }
             var duplicate = providers.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             return duplicate is null

@@ -13,7 +13,7 @@ internal sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Con
     public static ChatMessage Assistant(string text, IReadOnlyList<ToolCallRequest> toolCalls) =>
         new(ChatRole.Assistant, text.Length == 0 ? [] : [ContentPart.FromText(text)], toolCalls);
 
-    public static ChatMessage ToolResult(string toolCallId, string text) => new(ChatRole.Tool, [ContentPart.FromText(text)], [], toolCallId);
+    public static ChatMessage ToolResult(string toolCallId, IReadOnlyList<ContentPart> content) => new(ChatRole.Tool, content, [], toolCallId);
 
     /// <summary>The text parts joined, for providers and prompts that take plain text.</summary>
     public string Text => string.Concat(Content.Where(p => p.Kind == ContentPartKind.Text).Select(p => p.Text));

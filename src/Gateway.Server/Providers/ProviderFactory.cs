@@ -1,3 +1,6 @@
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Providers.Local;
+
 namespace Gateway.Server.Providers;
 
 /// <summary>Builds the configured providers, in the order the catalog prefers them when two list the same model id.</summary>
@@ -9,4 +12,8 @@ internal static class ProviderFactory
             ProviderProtocol.Anthropic => new AnthropicProvider(e.Name, e.BaseUrl, e.ApiKey, http),
             _ => new OpenAiCompatibleProvider(e.Name, e.BaseUrl, e.ApiKey, http),
         }).ToArray();
+
+    /// <summary>The remote providers, then the in-process models: a remote provider listing the same id as a local file serves it.</summary>
+    public static IReadOnlyList<IModelProvider> Create(IReadOnlyList<ProviderEndpoint> endpoints, UpstreamHttp http, LocalModelOptions local, GatewayLog log) =>
+        [.. Create(endpoints, http), new LocalModelProvider(local, log)];
 }

@@ -32,7 +32,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
             Http = http ?? TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
         };
-        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], GatewayLog.Silent, tools);
+        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], GatewayLog.Silent, tools ?? NoToolRegistry.Instance);
         return new ChatTestHost(host, model);
     }
 

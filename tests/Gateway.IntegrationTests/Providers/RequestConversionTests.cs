@@ -19,10 +19,10 @@ public sealed class RequestConversionTests : IDisposable
         new(ChatRole.User, [ContentPart.FromText("What is in this picture?"), new(ContentPartKind.Image, MediaType: "image/png", Data: "iVBORw0K+go=")], []),
         new(ChatRole.Assistant, [ContentPart.FromText("Let me check.")],
             [new ToolCallRequest("call_1", "read", RawJson.Parse("""{"filePath": "a.txt"}""")), new ToolCallRequest("call_2", "shot", RawJson.EmptyObject)]),
-        ChatMessage.ToolResult("call_1", "<file>…</file>"),
+        ChatMessage.ToolResult("call_1", [ContentPart.FromText("<file>…</file>")]),
         new(ChatRole.Tool, [new(ContentPartKind.Image, MediaType: "image/jpeg", Data: "/9j/4AAQ")], [], "call_2"),
         new(ChatRole.Assistant, [], [new ToolCallRequest("call_3", "bash", RawJson.EmptyObject) { InvalidArguments = "{oops" }]),
-        ChatMessage.ToolResult("call_3", "error: invalid arguments"),
+        ChatMessage.ToolResult("call_3", [ContentPart.FromText("error: invalid arguments")]),
         new(ChatRole.User,
             [
                 ContentPart.FromText("And these?"),

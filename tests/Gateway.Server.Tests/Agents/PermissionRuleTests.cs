@@ -38,6 +38,8 @@ public sealed class PermissionRuleTests
     [InlineData("""{"command":" leading space"}""", "command", " leading **")]
     [InlineData("""{"filePath":"src/a b.txt"}""", "filePath", "src/a **")]
     [InlineData("""{"timeout":5}""", "timeout", "5")]
+    [InlineData("""{"command":""}""", "command", "")]
+    [InlineData("""{"command":"x"}""", "command", "x")]
     public void AlwaysRuleKeepsTheFirstWordOfValuesWithASpaceAndOtherValuesExactly(string arguments, string param, string glob)
     {
         var rule = PermissionRule.DeriveAlways("bash", Arguments(arguments));

@@ -37,7 +37,7 @@ internal sealed record PermissionRule(string Tool, IReadOnlyList<KeyValuePair<st
             foreach (var property in arguments.EnumerateObject())
             {
                 var value = StringForm(property.Value);
-                var space = value.IndexOf(' ', 1);
+                var space = value.Length > 1 ? value.IndexOf(' ', 1) : -1;
                 parameters.Add(new(property.Name, space > 0 ? value[..space] + " **" : value));
             }
         }

@@ -1,9 +1,10 @@
+using Gateway.Server.Agents;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
 
-namespace Gateway.Server.Agents;
+namespace Gateway.IntegrationTests.Infrastructure;
 
-/// <summary>A registry with no tools: until the built-in tools are registered, agents are offered only <c>agent</c>.</summary>
+/// <summary>A registry with no tools: agents are offered only <c>agent</c>, so a test sees exactly the tools it scripts.</summary>
 internal sealed class NoToolRegistry : IToolRegistry
 {
     public static NoToolRegistry Instance { get; } = new();

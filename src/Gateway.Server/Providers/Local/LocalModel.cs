@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Gateway.Server.Conversation;
+using Gateway.Server.Diagnostics;
+using LLama;
+using LLama.Batched;
+using LLama.Common;
+using LLama.Native;
+
+namespace Gateway.Server.Providers.Local;
+
+/// <summary>One GGUF model in process: its weights, loaded once, and one llama.cpp context whose sequences are the turns.</summary>
+/// <remarks>
+/// Every turn on the model is one sequence of the same <see cref="BatchedExecutor"/>, so concurrent turns share
+/// each decode call (one batch per step, see <c>LocalModel.DecodeLoop.cs</c>). At most
+/// <see cref="LocalModelOptions.MaxSequences"/> sequences run; a slot is taken before a turn is queued and given
+/// back only when the loop has freed the sequence's KV cache, so a slot count of zero means no KV state is held.
+/// The context reserves <see cref="ContextPerSequence"/> tokens for every sequence (llama.cpp's non-unified KV
+/// cache: one stream per sequence), so a turn never runs out of room because of the others.
+/// </remarks>
+internal sealed partial class LocalModel : IAsyncDisposable
+{
+    private readonly LLamaWeights _weights;
+    private readonly ModelParams _contextParameters;
+    private readonly LocalModelOptions _options;
+    private readonly LocalPromptFormat _format;
+    private readonly GatewayLog _log;
+    private readonly SemaphoreSlim _slots;
+    private readonly string? _bosText;
+
+    private LocalModel(string id, LLamaWeights weights, ModelParams contextParameters, int contextPerSequence, LocalModelOptions options, LocalPromptFormat format, GatewayLog log)
+    {
+        Id = id;
+        _weights = weights;
+        _contextParameters = contextParameters;
+        ContextPerSequence = contextPerSequence;
+        _options = options;
+        _format = format;
+        _log = log;
+        _slots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
+        _bosText = weights.Vocab.BOS is { } bos ? weights.Vocab.LLamaTokenToString(bos, isSpecialToken: true) : null;
+        // Created now so that a context that cannot be allocated fails the load, not the first turn.
+        _executor = new BatchedExecutor(weights, contextParameters);
+    }
+
+    public string Id { get; }
+
+    /// <summary>Tokens one sequence may hold: LOCAL_CONTEXT_SIZE, capped at the model's training context.</summary>
+    public int ContextPerSequence { get; }
+
+    /// <summary>False when the model has no (usable) chat template and gets plain-text prompts.</summary>
+    public bool UsesChatTemplate => _format.UsesTemplate;
+
+    public LocalModelStatistics Statistics
+    {
+        get
+        {
+            int queued;
+            lock (_gate)
+            {
+                queued = _pending.Count;
+            }
+            return new LocalModelStatistics(
+                Interlocked.Read(ref _decodeCalls), Volatile.Read(ref _maxSequencesPerDecode), _options.MaxSequences - _slots.CurrentCount, queued, Interlocked.Read(ref _generatedTokens));
+        }
+    }
+
+    /// <summary>Loads the weights (blocking; callers run it off the request path) and sizes the context.</summary>
+    public static LocalModel Load(string id, string path, LocalModelOptions options, GatewayLog log)
+    {
+        LlamaNativeLibrary.EnsureConfigured(log);
+        var started = Stopwatch.GetTimestamp();
+        var parameters = new ModelParams(path)
+        {
+            GpuLayerCount = 0,
+            Threads = options.Threads,
+            BatchThreads = options.Threads,
+            BatchSize = (uint)options.BatchSize,
+            UBatchSize = (uint)options.BatchSize,
+            SeqMax = (uint)options.MaxSequences,
+            KVUnified = false,
+        };
+        var weights = LLamaWeights.LoadFromFile(parameters);
+        try
+        {
+            // Beyond the training context a model's output degrades, so that is the ceiling whatever is configured.
+            var trained = weights.ContextSize;
+            var perSequence = trained > 0 ? Math.Min(options.ContextSize, trained) : options.ContextSize;
+            parameters = parameters with { ContextSize = (uint)(perSequence * options.MaxSequences) };
+
+            var format = LocalPromptFormat.Create(weights.NativeHandle.GetTemplate(null, strict: false), out var unsupported);
+            if (unsupported)
+            {
+                log.Warning($"Local model {id}: llama.cpp does not recognise its chat template; prompts are sent as plain text.");
+            }
+            var model = new LocalModel(id, weights, parameters, perSequence, options, format, log);
+            log.Info(string.Create(CultureInfo.InvariantCulture,
+                $"Local model {id} loaded in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms: llama.cpp {LlamaNativeLibrary.LoadedLevel()} build, {perSequence} tokens x {options.MaxSequences} sequences, {options.Threads} threads, {(format.UsesTemplate ? "chat template" : "plain-text prompts")}."));
+            return model;
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a chat turn: the model's prompt format, LOCAL_MAX_TOKENS, the template's stop strings.</summary>
+    public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var (text, parseSpecial) = _format.Format(messages);
+        return StartAsync(text, parseSpecial, _format.StopStrings, _options.MaxTokens, cancellationToken);
+    }
+
+    /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>
+    /// <exception cref="LocalModelException">The prompt does not fit, or no sequence became free within LOCAL_QUEUE_TIMEOUT_SECONDS.</exception>
+    public async Task<LocalSequence> StartAsync(string text, bool parseSpecial, IReadOnlyList<string> stopStrings, int maxTokens, CancellationToken cancellationToken)
+    {
+        var tokens = Tokenize(text, parseSpecial);
+        if (tokens.Length == 0)
+        {
+            throw new LocalModelException($"Local model '{Id}': the prompt is empty.");
+        }
+        if (tokens.Length > ContextPerSequence)
+        {
+            throw new LocalModelException(string.Create(CultureInfo.InvariantCulture,
+                $"Local model '{Id}': the prompt is {tokens.Length} tokens, more than the {ContextPerSequence} tokens a sequence holds (LOCAL_CONTEXT_SIZE, at most the model's training context)."));
+        }
+        if (!await _slots.WaitAsync(_options.QueueTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new LocalModelException(string.Create(CultureInfo.InvariantCulture,
+                $"Local model '{Id}' is busy: all {_options.MaxSequences} sequences (LOCAL_MAX_SEQUENCES) stayed in use for {_options.QueueTimeout.TotalSeconds:0.#} s (LOCAL_QUEUE_TIMEOUT_SECONDS)."));
+        }
+        var sequence = new LocalSequence(tokens, maxTokens, stopStrings);
+        Enqueue(sequence);
+        return sequence;
+    }
+
+    private LLamaToken[] Tokenize(string text, bool parseSpecial)
+    {
+        // A template that writes the BOS marker itself (Llama 3's <|begin_of_text|>) must not get a second one.
+        var writesBos = parseSpecial && !string.IsNullOrEmpty(_bosText) && text.StartsWith(_bosText, StringComparison.Ordinal);
+        return _weights.NativeHandle.Tokenize(text, _weights.Vocab.ShouldAddBOS && !writesBos, parseSpecial, Encoding.UTF8);
+    }
+
+    /// <summary>Greedy: the most likely token every time, so a prompt always gets the same answer.</summary>
+    private static SafeLLamaSamplerChainHandle CreateGreedySampler()
+    {
+        var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        chain.AddGreedySampler();
+        return chain;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task loop;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _held?.TrySetResult();
+            loop = _loop;
+        }
+        // The loop ends its turns with an error at its next step and exits; only then is the context free to go.
+        await loop.ConfigureAwait(false);
+        _executor?.Dispose();
+        _executor = null;
+        _weights.Dispose();
+    }
+}

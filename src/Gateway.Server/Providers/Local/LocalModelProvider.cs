@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Gateway.Server.Diagnostics;
+
+namespace Gateway.Server.Providers.Local;
+
+/// <summary>The in-process models (provider name "local"): every <c>*.gguf</c> in MODELS_DIR, run by llama.cpp through LLamaSharp.</summary>
+/// <remarks>
+/// - The listing is read from the directory on every catalog refresh, so a model dropped in is served
+///   from the next refresh on.
+/// - Weights load lazily, on a model's first turn, and stay loaded for the process's life, shared by every
+///   session: start-up stays instant (the gateway may serve only remote models) and unused files cost
+///   nothing; the first turn on a model waits for its load (milliseconds for the test models, seconds for
+///   billions of parameters). A failed load is reported to that turn and retried by the next.
+/// - Tools are not supported: the offered definitions are ignored and the model only ever answers with
+///   text, so an agent on a local model ends after its first turn.
+/// </remarks>
+internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog log) : IModelProvider, IAsyncDisposable
+{
+    public const string ProviderName = "local";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<LocalModel>>> _models = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    public string Name => ProviderName;
+
+    public LocalModelOptions Options => options;
+
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(LocalModelDirectory.List(options.ModelsDirectory));
+
+    public async IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (sequence, failure) = await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        if (sequence is null)
+        {
+            yield return ProviderEvent.Failed(failure!);
+            yield break;
+        }
+        // Disposing (on completion, cancellation or an early break) tells the decode loop to free the sequence.
+        using (sequence)
+        {
+            await foreach (var item in sequence.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>The loaded model <paramref name="id"/>, loading it on first use.</summary>
+    /// <exception cref="LocalModelException">No such model in MODELS_DIR, or it failed to load.</exception>
+    public async Task<LocalModel> GetModelAsync(string id, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        var path = LocalModelDirectory.Find(options.ModelsDirectory, id)
+            ?? throw new LocalModelException($"Local model '{id}' not found: no {id}{LocalModelDirectory.Extension} in {options.ModelsDirectory} (MODELS_DIR).");
+        var lazy = _models.GetOrAdd(id, _ => new Lazy<Task<LocalModel>>(() => Task.Run(() => Load(id, path))));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalModelException)
+        {
+            _models.TryRemove(KeyValuePair.Create(id, lazy)); // The next turn tries again (the file may have been fixed).
+            throw;
+        }
+    }
+
+    /// <summary>The counters of <paramref name="id"/>, when it has been loaded.</summary>
+    public LocalModelStatistics? Statistics(string id) =>
+        _models.TryGetValue(id, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result.Statistics : null;
+
+    private async Task<(LocalSequence? Sequence, string? Failure)> StartAsync(ModelTurnRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var model = await GetModelAsync(request.Model, cancellationToken).ConfigureAwait(false);
+            return (await model.StartAsync(request.Messages, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (LocalModelException e)
+        {
+            return (null, e.Message);
+        }
+        catch (ObjectDisposedException)
+        {
+            return (null, $"Local model '{request.Model}' is not available: the gateway is shutting down.");
+        }
+    }
+
+    private LocalModel Load(string id, string path)
+    {
+        try
+        {
+            return LocalModel.Load(id, path, options, log);
+        }
+        catch (Exception e)
+        {
+            log.Warning($"Local model {id} ({path}) failed to load.", e);
+            throw new LocalModelException($"Local model '{id}' could not be loaded: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Volatile.Write(ref _disposed, true);
+        foreach (var lazy in _models.Values.Where(l => l.IsValueCreated))
+        {
+            try
+            {
+                await (await lazy.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            }
+            catch (LocalModelException)
+            {
+                // It never loaded: nothing to free.
+            }
+        }
+        _models.Clear();
+    }
+}

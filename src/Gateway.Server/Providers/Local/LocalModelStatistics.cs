@@ -1,0 +1,9 @@
+namespace Gateway.Server.Providers.Local;
+
+/// <summary>Counters of one model's decode loop, for tests, benchmarks and logs.</summary>
+/// <param name="DecodeCalls">llama.cpp decode calls so far; several sequences share one call when they decode together.</param>
+/// <param name="MaxSequencesPerDecode">The most sequences that got their next token from a single decode call.</param>
+/// <param name="ActiveSequences">Sequences holding a slot: queued for the loop or being decoded.</param>
+/// <param name="QueuedSequences">Sequences handed to the loop that it has not yet started.</param>
+/// <param name="GeneratedTokens">Tokens sampled so far, over every sequence.</param>
+internal readonly record struct LocalModelStatistics(long DecodeCalls, int MaxSequencesPerDecode, int ActiveSequences, int QueuedSequences, long GeneratedTokens);

@@ -1,0 +1,96 @@
+using System.Text;
+using Gateway.Server.Conversation;
+using LLama;
+using LLama.Exceptions;
+
+namespace Gateway.Server.Providers.Local;
+
+/// <summary>How one model's prompts are written: its own chat template, or plain text when it has none.</summary>
+/// <remarks>
+/// The template is the GGUF's <c>tokenizer.chat_template</c>, applied by llama.cpp's
+/// <c>llama_chat_apply_template</c> (through <see cref="LLamaTemplate"/>), which recognises its built-in
+/// formats (ChatML, Llama 2/3, Gemma, Phi, Mistral, …) from the template text; it does not run arbitrary
+/// Jinja. A model without a template (a base model such as stories260K), or with one llama.cpp does not
+/// recognise, gets the messages' text joined by newlines with no role labels, so it simply continues the
+/// text. Note that <see cref="LLamaTemplate"/> given no template at all would silently use ChatML, hence the
+/// explicit check.
+/// Only text parts are used: images and documents are dropped, and tool calls are not rendered (local
+/// models are not offered tools).
+/// </remarks>
+internal sealed class LocalPromptFormat
+{
+    /// <summary>End-of-turn and start-of-turn markers of the common templates; those a template contains stop generation.</summary>
+    /// <remarks>Models normally end a turn with an end-of-generation token, which the decode loop checks first; these catch markers generated as plain text.</remarks>
+    private static readonly string[] s_turnMarkers =
+    [
+        "<|im_end|>", "<|im_start|>", "<|eot_id|>", "<|start_header_id|>", "<|end|>", "<|user|>", "<|assistant|>",
+        "<end_of_turn>", "<start_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<|END_OF_TURN_TOKEN|>", "</s>",
+    ];
+
+    private readonly string? _template;
+
+    private LocalPromptFormat(string? template)
+    {
+        _template = template;
+        StopStrings = template is null ? [] : [.. s_turnMarkers.Where(m => template.Contains(m, StringComparison.Ordinal))];
+    }
+
+    /// <summary>False when prompts are plain text.</summary>
+    public bool UsesTemplate => _template is not null;
+
+    /// <summary>Text that ends generation where it appears (the template's turn markers).</summary>
+    public IReadOnlyList<string> StopStrings { get; }
+
+    /// <param name="template">The GGUF's chat template, or null when it has none.</param>
+    /// <param name="unsupported">Set when a template exists but llama.cpp does not recognise it (the caller logs it).</param>
+    public static LocalPromptFormat Create(string? template, out bool unsupported)
+    {
+        unsupported = false;
+        if (template is null)
+        {
+            return new LocalPromptFormat(null);
+        }
+        var format = new LocalPromptFormat(template);
+        try
+        {
+            format.Format([ChatMessage.User("probe")]);
+            return format;
+        }
+        catch (MissingTemplateException)
+        {
+            unsupported = true;
+            return new LocalPromptFormat(null);
+        }
+    }
+
+    /// <summary>The prompt text, and whether special tokens in it (template markers) are to be parsed as such.</summary>
+    public (string Text, bool ParseSpecial) Format(IReadOnlyList<ChatMessage> messages)
+    {
+        if (_template is null)
+        {
+            // User text is never parsed for special tokens: a prompt cannot forge control tokens.
+            return (string.Join('\n', messages.Select(m => m.Text).Where(text => text.Length > 0)), false);
+        }
+
+        var template = new LLamaTemplate(_template) { AddAssistant = true };
+        foreach (var message in messages)
+        {
+            var text = message.Text;
+            if (message.Role == ChatRole.Assistant && text.Length == 0)
+            {
+                continue; // A tool-calls-only turn has nothing a local template can show.
+            }
+            template.Add(RoleName(message.Role), text);
+        }
+        // The template's markers (<|im_start|> …) must become their special tokens, as llama-server does.
+        return (Encoding.UTF8.GetString(template.Apply()), true);
+    }
+
+    private static string RoleName(ChatRole role) => role switch
+    {
+        ChatRole.System => "system",
+        ChatRole.Assistant => "assistant",
+        ChatRole.Tool => "tool",
+        _ => "user",
+    };
+}

@@ -1,0 +1,110 @@
+using System.Threading.Channels;
+using Gateway.Server.Conversation;
+using LLama.Native;
+using LlamaConversation = LLama.Batched.Conversation;
+
+namespace Gateway.Server.Providers.Local;
+
+/// <summary>One turn on a local model: its prompt, its llama.cpp sequence once started, and the events it produces.</summary>
+/// <remarks>
+/// Two sides share it. The caller reads <see cref="Events"/> and disposes the sequence when it stops reading
+/// (finished, cancelled or gone), which only raises a flag. Everything else (the <see cref="Conversation"/>,
+/// the sampler, the decoder, writing events) belongs to the model's decode loop and runs on it alone, since
+/// LLamaSharp's batched executor is not thread-safe. The loop sees the flag at its next step and frees the
+/// sequence's KV cache there.
+/// </remarks>
+internal sealed class LocalSequence : IDisposable
+{
+    private readonly Channel<ProviderEvent> _events = Channel.CreateUnbounded<ProviderEvent>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
+    private readonly TokenTextDecoder _decoder = new();
+    private readonly StopStringMatcher _stops;
+    private readonly int _maxTokens;
+    private int _abandoned;
+    private int _generated;
+
+    public LocalSequence(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stopStrings)
+    {
+        Prompt = prompt;
+        _maxTokens = maxTokens;
+        _stops = new StopStringMatcher(stopStrings);
+    }
+
+    /// <summary>Text deltas, then one usage event; or one error event. Completes after either.</summary>
+    public ChannelReader<ProviderEvent> Events => _events.Reader;
+
+    public LLamaToken[] Prompt { get; }
+
+    /// <summary>Set once the reader has gone; the loop then frees the sequence.</summary>
+    public bool Abandoned => Volatile.Read(ref _abandoned) != 0;
+
+    // Owned by the decode loop from here on.
+
+    public LlamaConversation? Conversation { get; private set; }
+
+    public SafeLLamaSamplerChainHandle? Sampler { get; private set; }
+
+    /// <summary>The reader is done with this sequence (it may have stopped early); the decode loop frees it at its next step.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _abandoned, 1);
+
+    /// <summary>Called by the loop when the sequence gets its llama.cpp sequence and sampler.</summary>
+    public void Begin(LlamaConversation conversation, SafeLLamaSamplerChainHandle sampler)
+    {
+        Conversation = conversation;
+        Sampler = sampler;
+    }
+
+    /// <summary>Handles one sampled token: streams its text; returns false when the turn is over (usage then written).</summary>
+    /// <param name="contextSize">Tokens the sequence may hold; the token can be fed back only while there is room.</param>
+    public bool Accept(LLamaToken token, SafeLlamaModelHandle model, int contextSize)
+    {
+        if (token.IsEndOfGeneration(model.Vocab))
+        {
+            Finish();
+            return false;
+        }
+
+        _generated++;
+        Send(_stops.Push(_decoder.Append(model, token)));
+        if (_stops.Stopped || _generated >= _maxTokens || Conversation!.TokenCount >= contextSize)
+        {
+            Finish();
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Ends the turn with one error event instead of usage.</summary>
+    public void Fail(string message)
+    {
+        _events.Writer.TryWrite(ProviderEvent.Failed(message));
+        _events.Writer.TryComplete();
+    }
+
+    /// <summary>Called by the loop once the sequence is over: frees its KV cache and sampler.</summary>
+    public void Release()
+    {
+        Conversation?.Dispose();
+        Sampler?.Dispose();
+        Conversation = null;
+        Sampler = null;
+        _events.Writer.TryComplete();
+    }
+
+    /// <summary>End of generation for any reason but failure: the held-back text, then the real token counts.</summary>
+    private void Finish()
+    {
+        Send(_stops.Push(_decoder.Flush()));
+        Send(_stops.Flush());
+        _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated)));
+        _events.Writer.TryComplete();
+    }
+
+    private void Send(string text)
+    {
+        if (text.Length > 0)
+        {
+            _events.Writer.TryWrite(ProviderEvent.TextDelta(text));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using Gateway.Generators.Model.Tools;
+using Microsoft.CodeAnalysis;
+
+namespace Gateway.Generators.Tests;
+
+/// <summary><see cref="ToolRegistryGenerator"/>'s pipeline must do no work for edits that do not change a tool (STYLE §20, §26).</summary>
+public class ToolRegistryIncrementalTests
+{
+    private const string ToolsPath = "Tools.cs";
+    private const string UnrelatedPath = "Unrelated.cs";
+
+    private const string Tools = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Gateway.Tools;
+
+        namespace Sample.Tools;
+
+        internal static class SampleTools
+        {
+            [Tool("shell", "Runs a command.")]
+            public static ValueTask<ToolResult> ShellAsync(
+                ToolContext context,
+                [ToolParameter("The command.")] string command,
+                [ToolParameter("Seconds.", Minimum = 1)] int timeout = 5,
+                CancellationToken cancellationToken = default) => new(ToolResult.Success("one"));
+
+            [Tool("ping", "Answers pong.")]
+            public static ToolResult Ping([ToolParameter("Echoed back.")] string? text) => ToolResult.Success(text ?? "pong");
+        }
+        """;
+
+    private const string Unrelated = """
+        namespace Sample;
+
+        internal static class Calculator
+        {
+            public static int Compute(int x) => x + 1;
+        }
+        """;
+
+    private static readonly Dictionary<string, string> BuildProperties = new() { ["RootNamespace"] = "Sample.Tools" };
+
+    [Fact]
+    public void EveryStageIsTracked()
+    {
+        var (result, _, _) = Run(CreateCompilation());
+
+        PipelineAssert.EveryStageIsTracked(result, PipelineAssert.ToolRegistryStages);
+    }
+
+    [Fact]
+    public void RunningAgainOnAClonedCompilationLeavesEveryStageCachedOrUnchanged() =>
+        AssertSecondRunDoesNoWork(compilation => compilation.Clone());
+
+    [Fact]
+    public void AddingAnUnrelatedFileLeavesEveryStageCachedOrUnchanged() =>
+        AssertSecondRunDoesNoWork(compilation =>
+            compilation.AddSyntaxTrees(GeneratorHarness.Parse("namespace Sample; internal sealed class Added { }", "Added.cs")));
+
+    [Fact]
+    public void ChangingAMethodBodyInAnotherFileLeavesEveryStageCachedOrUnchanged() =>
+        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, UnrelatedPath, "x + 1", "x * 2"));
+
+    [Fact]
+    public void ChangingAToolBodyLeavesEveryStageCachedOrUnchanged() =>
+        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, ToolsPath, "Success(\"one\")", "Success(\"two\")"));
+
+    [Fact]
+    public void MovingAToolRechecksNamesButDoesNotReEmitTheRegistry()
+    {
+        var compilation = CreateCompilation();
+        var driver = CreateDriver().RunGenerators(compilation);
+        var moved = GeneratorHarness.Edit(compilation, ToolsPath, "namespace Sample.Tools;", "// A comment that moves every tool.\n\nnamespace Sample.Tools;");
+
+        var result = driver.RunGenerators(moved).GetRunResult().Results.Single();
+
+        // The name's location is in the GW0008 input, never in the registry's.
+        Assert.Contains(result.TrackedSteps[TrackingNames.ToolNames].SelectMany(step => step.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
+        PipelineAssert.NoStageDidWork(result, [TrackingNames.ToolSpecs, TrackingNames.ToolSpecsCollected, TrackingNames.ToolRegistryInputs, TrackingNames.ToolRegistry]);
+    }
+
+    [Fact]
+    public void ChangingAToolReEmitsTheRegistry()
+    {
+        var compilation = CreateCompilation();
+        var driver = CreateDriver().RunGenerators(compilation);
+        var edited = GeneratorHarness.Edit(compilation, ToolsPath, "\"Runs a command.\"", "\"Runs a shell command.\"");
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var output = Assert.Single(result.TrackedSteps[TrackingNames.ToolRegistry].SelectMany(step => step.Outputs));
+        Assert.Equal(IncrementalStepRunReason.Modified, output.Reason);
+        Assert.Contains(((ToolRegistrySpec)output.Value).Tools, tool => tool.Description == "Runs a shell command.");
+    }
+
+    [Fact]
+    public void PipelineOutputsHoldNoRoslynObjects()
+    {
+        var (result, _, _) = Run(CreateCompilation());
+
+        var values = PipelineAssert.Outputs(result, PipelineAssert.ToolRegistryStages);
+
+        Assert.Contains(values, value => value is ToolRegistrySpec { Tools.Count: 2 });
+        PipelineAssert.HoldNoRoslynObjects(values);
+    }
+
+    [Fact]
+    public void EquivalentSourcesGiveEqualModels()
+    {
+        // The same declarations with different trivia, layout and order: no model may change.
+        var reformatted = Tools
+            .Replace("namespace Sample.Tools;", "// A comment that shifts every location.\n\nnamespace Sample.Tools;", StringComparison.Ordinal)
+            .Replace(", CancellationToken", ",\n        CancellationToken", StringComparison.Ordinal);
+
+        var original = Registry(CreateCompilation());
+        var equivalent = Registry(GeneratorHarness.CreateCompilation((UnrelatedPath, Unrelated), (ToolsPath, reformatted)));
+
+        Assert.Equal(2, original.Tools.Count);
+        Assert.Equal(original, equivalent);
+    }
+
+    private static Compilation CreateCompilation() => GeneratorHarness.CreateCompilation((ToolsPath, Tools), (UnrelatedPath, Unrelated));
+
+    private static GeneratorDriver CreateDriver() => GeneratorHarness.CreateDriver(new ToolRegistryGenerator(), BuildProperties);
+
+    private static (GeneratorRunResult Result, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(Compilation compilation) =>
+        GeneratorHarness.Run(compilation, new ToolRegistryGenerator(), BuildProperties);
+
+    private static void AssertSecondRunDoesNoWork(Func<Compilation, Compilation> edit)
+    {
+        var compilation = CreateCompilation();
+        var driver = CreateDriver().RunGenerators(compilation);
+
+        var result = driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
+
+        PipelineAssert.NoStageDidWork(result, PipelineAssert.ToolRegistryStages);
+    }
+
+    private static ToolRegistrySpec Registry(Compilation compilation)
+    {
+        var (result, _, _) = Run(compilation);
+        var output = Assert.Single(result.TrackedSteps[TrackingNames.ToolRegistry].SelectMany(step => step.Outputs));
+        return (ToolRegistrySpec)output.Value;
+    }
+}

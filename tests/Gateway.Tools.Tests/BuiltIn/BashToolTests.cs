@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using Gateway.Tools.BuiltIn;
+
+namespace Gateway.Tools.Tests.BuiltIn;
+
+public sealed class BashToolTests : IDisposable
+{
+    /// <summary>SPEC/issue 4: a command returns within its timeout plus this.</summary>
+    private static readonly TimeSpan KillBound = TimeSpan.FromSeconds(2);
+
+    private readonly TempWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    [Fact]
+    public async Task StdoutAndExitCodeAreFormattedPerSpec()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "echo hi");
+
+        Assert.Null(result.Error);
+        Assert.Equal("stdout:\nhi\n\nexit code: 0", result.Context);
+        Assert.Equal("""{"exitCode":0,"stdout":"hi\n","stderr":""}""", result.Result.ToString());
+    }
+
+    [Fact]
+    public async Task StderrAloneAndANonZeroExitCodeAreReported()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "echo oops >&2; exit 3");
+
+        Assert.Equal("stderr:\noops\n\nexit code: 3", result.Context);
+        Assert.Equal("""{"exitCode":3,"stdout":"","stderr":"oops\n"}""", result.Result.ToString());
+    }
+
+    [Fact]
+    public async Task StdoutComesBeforeStderr()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "printf err >&2; printf out");
+
+        Assert.Equal("stdout:\nout\nstderr:\nerr\nexit code: 0", result.Context);
+    }
+
+    [Fact]
+    public async Task NoOutputGivesOnlyTheExitCode()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "true");
+
+        Assert.Equal("exit code: 0", result.Context);
+        Assert.Equal("""{"exitCode":0,"stdout":"","stderr":""}""", result.Result.ToString());
+    }
+
+    [Fact]
+    public async Task RunsInTheWorkspaceDirectory()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "pwd -P");
+
+        Assert.Equal($"stdout:\n{RealPath(_workspace.Root)}\n\nexit code: 0", result.Context);
+    }
+
+    [Fact]
+    public async Task StdinIsAtEndOfFile()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var result = await BashTool.RunAsync(_workspace.Context, "cat; echo done", timeout: 10);
+
+        Assert.Equal("stdout:\ndone\n\nexit code: 0", result.Context);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task TimeoutIsReportedPerSpecWithinTheBound()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var result = await BashTool.RunAsync(_workspace.Context, "echo partial; sleep 30", timeout: 1);
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1) + KillBound, $"took {stopwatch.Elapsed}");
+        Assert.Null(result.Error);
+        Assert.Equal("Command timed out after 1 seconds", result.Context);
+        Assert.Equal("""{"exitCode":-1,"stdout":"","stderr":""}""", result.Result.ToString());
+    }
+
+    [Fact]
+    public async Task EndlessPipelineIsKilledWithinTheBound()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var result = await BashTool.RunAsync(_workspace.Context, "yes | sed ''", timeout: 1);
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1) + KillBound, $"took {stopwatch.Elapsed}");
+        Assert.Equal("Command timed out after 1 seconds", result.Context);
+    }
+
+    [Fact]
+    public async Task BackgroundJobHoldingThePipeDoesNotHoldTheCall()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 & echo $! > bg.pid; echo hi", timeout: 3);
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3) + KillBound, $"took {stopwatch.Elapsed}");
+        // The shell finished: its exit code and output are the result, not a timeout.
+        Assert.Equal("stdout:\nhi\n\nexit code: 0", result.Context);
+        await AssertProcessGoneAsync(ReadPid("bg.pid"));
+    }
+
+    [Fact]
+    public async Task BackgroundJobThatRedirectedItsOutputIsLeftRunning()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 >/dev/null 2>&1 & echo $! > bg.pid");
+
+        Assert.Equal("exit code: 0", result.Context);
+        var pid = ReadPid("bg.pid");
+        try
+        {
+            Assert.True(IsRunning(pid), "a detached job that does not hold the pipes is the command's business");
+        }
+        finally
+        {
+            await BashTool.RunAsync(_workspace.Context, $"kill -9 {pid}");
+        }
+    }
+
+    [Fact]
+    public async Task TimeoutKillsTheWholeProcessGroup()
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 & echo $! > child.pid; wait", timeout: 1);
+
+        Assert.Equal("Command timed out after 1 seconds", result.Context);
+        await AssertProcessGoneAsync(ReadPid("child.pid"));
+    }
+
+    [Fact]
+    public async Task CancellationKillsTheGroupAndThrows()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var run = BashTool.RunAsync(_workspace.Context, "sleep 100 & echo $! > child.pid; wait", timeout: 60, cancellation.Token).AsTask();
+        var pidFile = _workspace.PathOf("child.pid");
+        await WaitUntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), TimeSpan.FromSeconds(10));
+
+        var stopwatch = Stopwatch.StartNew();
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"cancellation took {stopwatch.Elapsed}");
+        await AssertProcessGoneAsync(ReadPid("child.pid"));
+    }
+
+    [Fact]
+    public async Task AlreadyCancelledTokenThrowsWithoutRunning()
+    {
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => BashTool.RunAsync(_workspace.Context, "touch ran", cancellationToken: new CancellationToken(true)).AsTask());
+
+        Assert.False(File.Exists(_workspace.PathOf("ran")));
+    }
+
+    [Fact]
+    public async Task EachStreamIsCappedAt64KiBWithANote()
+    {
+        var result = await BashTool.RunAsync(
+            _workspace.Context, "head -c 200000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2", timeout: 30);
+
+        var stdout = new string('a', 65536) + "\n[stdout truncated: showing the first 65536 of 200000 bytes]";
+        var stderr = new string('b', 65536) + "\n[stderr truncated: showing the first 65536 of 70000 bytes]";
+        Assert.Equal($"stdout:\n{stdout}\nstderr:\n{stderr}\nexit code: 0", result.Context);
+    }
+
+    [Fact]
+    public async Task ChattyCommandIsDrainedPastTheCap()
+    {
+        // 50 MB through the pipe: the reader keeps discarding, so the command is never blocked on a full pipe.
+        var result = await BashTool.RunAsync(_workspace.Context, "head -c 50000000 /dev/zero; echo end >&2", timeout: 60);
+
+        Assert.EndsWith("[stdout truncated: showing the first 65536 of 50000000 bytes]\nstderr:\nend\n\nexit code: 0", result.Context);
+    }
+
+    [Fact]
+    public async Task MultiByteCharacterCutByTheCapIsDropped()
+    {
+        // 65535 ASCII bytes then "é" (2 bytes): the cap falls inside the character.
+        var result = await BashTool.RunAsync(_workspace.Context, "head -c 65535 /dev/zero | tr '\\0' a; printf 'éé'", timeout: 30);
+
+        Assert.StartsWith("stdout:\n" + new string('a', 65535) + "\n[stdout truncated", result.Context);
+    }
+
+    [Theory]
+    [InlineData("", 5, "command must not be empty")]
+    [InlineData("echo", 0, "timeout must be between 1 and 600 seconds")]
+    [InlineData("echo", 601, "timeout must be between 1 and 600 seconds")]
+    public async Task InvalidArgumentsAreErrors(string command, int timeout, string error)
+    {
+        var result = await BashTool.RunAsync(_workspace.Context, command, timeout);
+
+        Assert.Equal(error, result.Error);
+    }
+
+    [Fact]
+    public async Task MissingWorkspaceIsAnError()
+    {
+        var result = await BashTool.RunAsync(new ToolContext(Path.Combine(_workspace.Base, "missing")), "true");
+
+        Assert.StartsWith("Workspace directory does not exist: ", result.Error);
+    }
+
+    private int ReadPid(string file) => int.Parse(File.ReadAllText(_workspace.PathOf(file)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Running = has a /proc entry that is not a zombie (a killed orphan may wait for init to reap it).</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static Task AssertProcessGoneAsync(int pid) =>
+        WaitUntilAsync(() => !IsRunning(pid), TimeSpan.FromSeconds(2), $"process {pid} still running");
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <paramref name="limit"/>.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, string? message = null)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(stopwatch.Elapsed < limit, message ?? $"condition not met within {limit}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static string RealPath(string path)
+    {
+        var info = new DirectoryInfo(path);
+        var parent = info.Parent is null ? "/" : RealPath(info.Parent.FullName);
+        var here = Path.Combine(parent, info.Name);
+        return new DirectoryInfo(here).LinkTarget is { } target ? Path.GetFullPath(target, parent) : here;
+    }
+}
