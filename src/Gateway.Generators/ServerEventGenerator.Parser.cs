@@ -137,16 +137,7 @@ public sealed partial class ServerEventGenerator
 
         private static bool TryClassify(ITypeSymbol type, out PropertyKind kind, out bool isNullable)
         {
-            isNullable = false;
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                isNullable = true;
-                type = nullable.TypeArguments[0];
-            }
-            else if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated)
-            {
-                isNullable = true;
-            }
+            type = TypeSymbols.UnwrapNullable(type, out isNullable);
 
             PropertyKind? special = type.SpecialType switch
             {

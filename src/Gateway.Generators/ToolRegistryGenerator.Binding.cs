@@ -19,7 +19,7 @@ public sealed partial class ToolRegistryGenerator
         /// </summary>
         private static void WriteInvoke(SourceWriter writer, ToolSpec tool)
         {
-            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine(GeneratedSource.CodeAttribute);
             writer.WriteLine($"private static {ResultTask} Invoke_{tool.Name}({RawJson} arguments, {ToolContext} context, {CancellationToken} cancellationToken)");
             writer.OpenBlock();
             foreach (var parameter in tool.Parameters)
@@ -107,7 +107,7 @@ public sealed partial class ToolRegistryGenerator
                 .Concat(tool.TakesCancellationToken ? ["cancellationToken"] : Array.Empty<string>());
             var call = $"{tool.ContainingType}.{tool.MethodName}({string.Join(", ", arguments)})";
 
-            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine(GeneratedSource.CodeAttribute);
             writer.WriteLine($"private static {(isAsync ? "async " : "")}{ResultTask} Run_{tool.Name}({string.Join(", ", parameters)})");
             writer.OpenBlock();
             writer.WriteLine("try");
@@ -164,7 +164,7 @@ public sealed partial class ToolRegistryGenerator
                 }
                 else
                 {
-                    writer.WriteLine(line.Replace("[GeneratedCode]", GeneratedCodeAttribute));
+                    writer.WriteLine(line.Replace("[GeneratedCode]", GeneratedSource.CodeAttribute));
                 }
             }
         }

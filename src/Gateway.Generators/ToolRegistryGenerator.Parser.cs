@@ -264,17 +264,7 @@ public sealed partial class ToolRegistryGenerator
 
         private static bool TryClassify(IParameterSymbol parameter, out ToolParameterKind kind, out bool isNullable)
         {
-            var type = parameter.Type;
-            isNullable = false;
-            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
-            {
-                isNullable = true;
-                type = nullable.TypeArguments[0];
-            }
-            else if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated)
-            {
-                isNullable = true;
-            }
+            var type = TypeSymbols.UnwrapNullable(parameter.Type, out isNullable);
 
             ToolParameterKind? special = type.SpecialType switch
             {
