@@ -48,19 +48,27 @@ public sealed class LocalBatchingTests
     [Fact]
     public async Task TurnsArrivingWhileOthersDecodeJoinTheRunningBatch()
     {
-        await using var provider = Provider(Options(maxTokens: 400));
+        await using var provider = Provider();
         var model = await provider.GetModelAsync(Stories, default);
-        var alone = await CompleteAsync(model, "The dog");
+        var alone = await CompleteAsync(model, "The dog", maxTokens: 200);
 
-        var first = model.StartAsync("Once upon a time", false, [], 400, default);
-        var firstSequence = await first;
-        var firstText = CollectAsync(firstSequence);
-        await firstSequence.Events.WaitToReadAsync(); // Running: its first token is out.
-        var second = await CollectAsync(await model.StartAsync("The dog", false, [], 400, default));
+        // The first turn runs three steps alone (three tokens), then the second turn is queued and both go on together.
+        Task<(List<string> Deltas, List<ProviderEvent> Ends)> first, second;
+        using (model.HoldDecoding(afterSteps: 3))
+        {
+            var tokensBefore = model.Statistics.GeneratedTokens;
+            first = CollectAsync(await model.StartAsync("Once upon a time", false, [], 400, default));
+            await WithinAsync(TimeSpan.FromSeconds(5), () => model.Statistics.GeneratedTokens - tokensBefore == 3, "the first turn has three tokens");
+            second = CollectAsync(await model.StartAsync("The dog", false, [], 200, default));
+            await WithinAsync(TimeSpan.FromSeconds(5), () => model.Statistics.QueuedSequences == 1, "the second turn is queued");
+            Assert.Equal(2, model.Statistics.ActiveSequences);
+        }
+        var (deltas, ends) = await second;
 
-        Assert.Equal(alone, string.Concat(second.Deltas));
-        Assert.NotEmpty((await firstText).Deltas);
-        Assert.True(model.Statistics.MaxSequencesPerDecode >= 2, "the second turn decoded beside the first");
+        Assert.Equal(2, model.Statistics.MaxSequencesPerDecode);
+        Assert.Equal(200, Assert.Single(ends).Usage.OutputTokens);
+        Assert.Equal(400, Assert.Single((await first).Ends).Usage.OutputTokens);
+        Assert.Equal(alone, string.Concat(deltas));
     }
 
     [Fact]
@@ -117,9 +125,9 @@ public sealed class LocalBatchingTests
         Assert.True(model.Statistics.GeneratedTokens < 2000, "it stopped long before its context was full");
     }
 
-    private static async Task<string> CompleteAsync(LocalModel model, string prompt)
+    private static async Task<string> CompleteAsync(LocalModel model, string prompt, int maxTokens = 512)
     {
-        var (deltas, ends) = await CollectAsync(await model.StartAsync(prompt, false, [], 512, default));
+        var (deltas, ends) = await CollectAsync(await model.StartAsync(prompt, false, [], maxTokens, default));
         Assert.Equal(ProviderEventKind.Usage, Assert.Single(ends).Kind);
         return string.Concat(deltas);
     }

@@ -29,8 +29,8 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var (deltas, ends) = await CollectAsync(await model.StartAsync("abc", parseSpecial: false, [], maxTokens: 512, default));
 
         Assert.Equal("defghijklmnopqrstuvwxyz{|}~".Select(c => c.ToString()), deltas);
-        // <s>, the tokenizer's leading "▁", a, b, c; 23 letters, then end-of-sequence (not counted).
-        Assert.Equal(new TokenUsage(5, 23), Assert.Single(ends).Usage);
+        // <s>, the tokenizer's leading "▁", a, b, c; 27 characters, then end-of-sequence (not counted).
+        Assert.Equal(new TokenUsage(5, 27), Assert.Single(ends).Usage);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
 
         var story = string.Concat(deltas);
         Assert.StartsWith(", there was a little girl named Lily. She loved to play", story, StringComparison.Ordinal);
-        Assert.True(story.Length > 300, story);
+        Assert.True(story.Length > 200, story);
         Assert.True(deltas.Count > 50, "one delta per token");
         Assert.Equal(100, Assert.Single(ends).Usage.OutputTokens); // LOCAL_MAX_TOKENS of this provider
     }

@@ -36,6 +36,12 @@ internal static class LlamaNativeLibrary
             s_configured = true;
             s_log = log;
             RequestedLevel = CpuAvxLevel.Detect();
+            if (NativeLibraryConfig.LLama.LibraryHasLoaded)
+            {
+                // Something called into LLamaSharp first (a bug here, or a test); it picked the library itself.
+                log.Warning("llama.cpp was loaded before the gateway could choose its CPU build; keeping the one loaded.");
+                return;
+            }
             NativeLibraryConfig.All
                 .WithCuda(false) // Only the CPU backend ships; skip probing for GPU builds.
                 .WithVulkan(false)

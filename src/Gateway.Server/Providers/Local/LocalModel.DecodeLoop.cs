@@ -23,34 +23,11 @@ internal sealed partial class LocalModel
     private Task _loop = Task.CompletedTask;
     private bool _loopRunning;
     private bool _disposed;
-    private TaskCompletionSource? _held;
     private BatchedExecutor? _executor;
 
     private long _decodeCalls;
     private long _generatedTokens;
     private int _maxSequencesPerDecode;
-
-    /// <summary>Pauses the loop before its next step until the handle is disposed.</summary>
-    /// <remarks>For tests and benchmarks: turns started while held begin in the same step, so they decode in lockstep.</remarks>
-    public IDisposable HoldDecoding()
-    {
-        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            _held = hold;
-        }
-        return new HoldRelease(() =>
-        {
-            lock (_gate)
-            {
-                if (_held == hold)
-                {
-                    _held = null;
-                }
-            }
-            hold.TrySetResult();
-        });
-    }
 
     private void Enqueue(LocalSequence sequence)
     {
@@ -77,10 +54,17 @@ internal sealed partial class LocalModel
         {
             while (true)
             {
-                Task? hold;
+                Task? hold = null;
                 lock (_gate)
                 {
-                    hold = _held?.Task;
+                    if (_held is { StepsLeft: > 0 } stepping)
+                    {
+                        stepping.StepsLeft--;
+                    }
+                    else
+                    {
+                        hold = _held?.Released.Task;
+                    }
                 }
                 if (hold is not null)
                 {
@@ -258,12 +242,5 @@ internal sealed partial class LocalModel
             _log.Warning($"Local model {Id}: freeing a sequence failed.", e);
         }
         _slots.Release();
-    }
-
-    private sealed class HoldRelease(Action release) : IDisposable
-    {
-        private Action? _release = release;
-
-        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 }

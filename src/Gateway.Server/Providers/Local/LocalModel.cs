@@ -162,7 +162,7 @@ internal sealed partial class LocalModel : IAsyncDisposable
                 return;
             }
             _disposed = true;
-            _held?.TrySetResult();
+            _held?.Released.TrySetResult();
             loop = _loop;
         }
         // The loop ends its turns with an error at its next step and exits; only then is the context free to go.

@@ -24,8 +24,6 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
 
     public string Name => ProviderName;
 
-    public LocalModelOptions Options => options;
-
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(LocalModelDirectory.List(options.ModelsDirectory));
 
@@ -65,10 +63,6 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
             throw;
         }
     }
-
-    /// <summary>The counters of <paramref name="id"/>, when it has been loaded.</summary>
-    public LocalModelStatistics? Statistics(string id) =>
-        _models.TryGetValue(id, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result.Statistics : null;
 
     private async Task<(LocalSequence? Sequence, string? Failure)> StartAsync(ModelTurnRequest request, CancellationToken cancellationToken)
     {

@@ -1,0 +1,3 @@
+namespace Gateway.LocalBench;
+
+internal sealed record ChatBodyMessage(string Role, string Content);

@@ -1,0 +1,60 @@
+using Gateway.Server.Conversation;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Providers.Local;
+
+namespace Gateway.IntegrationTests.Local;
+
+/// <summary>Prompts through llama.cpp's template support, and the plain-text fallback.</summary>
+public sealed class LocalPromptFormatTests
+{
+    /// <summary>successor-tiny's template (gen_tiny_llama_gguf.py): ChatML written as Jinja.</summary>
+    private const string ChatMl =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+
+    private static readonly ChatMessage[] Conversation =
+    [
+        ChatMessage.System("Be brief."),
+        ChatMessage.User("Hi"),
+        ChatMessage.Assistant("", [new ToolCallRequest("c1", "bash", Gateway.Tools.RawJson.EmptyObject)]),
+        ChatMessage.Assistant("Hello!", []),
+        ChatMessage.User("Bye"),
+    ];
+
+    public LocalPromptFormatTests() => LlamaNativeLibrary.EnsureConfigured(GatewayLog.Silent); // Templates are applied by llama.cpp.
+
+    [Fact]
+    public void ARecognisedTemplateFormatsEveryTextMessageAndOpensTheAssistantTurn()
+    {
+        var format = LocalPromptFormat.Create(ChatMl, out var unsupported);
+
+        Assert.False(unsupported);
+        Assert.True(format.UsesTemplate);
+        Assert.Equal(
+            ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n", true),
+            format.Format(Conversation));
+        Assert.Equal(["<|im_end|>", "<|im_start|>"], format.StopStrings);
+    }
+
+    [Fact]
+    public void WithoutTemplateTheMessagesTextIsThePromptWithoutRoles()
+    {
+        var format = LocalPromptFormat.Create(null, out var unsupported);
+
+        Assert.False(unsupported);
+        Assert.False(format.UsesTemplate);
+        Assert.Equal(("Be brief.\nHi\nHello!\nBye", false), format.Format(Conversation));
+        Assert.Equal(("Once upon a time", false), format.Format([ChatMessage.User("Once upon a time")]));
+        Assert.Empty(format.StopStrings);
+    }
+
+    [Fact]
+    public void ATemplateLlamaCppDoesNotRecogniseFallsBackToPlainText()
+    {
+        var format = LocalPromptFormat.Create("{{ messages | tojson }}", out var unsupported);
+
+        Assert.True(unsupported);
+        Assert.False(format.UsesTemplate);
+        Assert.Equal(("Hi", false), format.Format([ChatMessage.User("Hi")]));
+    }
+}
