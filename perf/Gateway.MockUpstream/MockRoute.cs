@@ -1,0 +1,11 @@
+namespace Gateway.MockUpstream;
+
+/// <summary>What a request asks the mock for.</summary>
+public enum MockRoute
+{
+    NotFound,
+    Models,
+    Health,
+    Chat,
+    BadRequest,
+}

@@ -1,0 +1,431 @@
+#!/usr/bin/env bash
+# The performance lab of issue 6: builds Gateway, the Kestrel baseline, the mock upstream and the load generator
+# native AOT, runs every scenario against Gateway, the Kestrel baseline and (for calibration) the mock directly in
+# one run, and writes the report with perf/report.py.
+#
+#   perf/run.sh            full run, about 10 minutes plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh --quick    about a minute plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   --no-build             reuse the binaries under perf/bin
+#
+# Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
+# sweep and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
+# idle; 3. GET /health and /models, keep-alive and pipelined, cross-checked with wrk; 4. start-up, idle RSS, binary
+# size; 5. server CPU per /chat session (measured during 1). Every process started here is stopped on exit, and
+# every wait is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+quick=0
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build)" >&2; exit 2 ;;
+  esac
+done
+
+run_started=$SECONDS
+bin=perf/bin
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=false
+if [ -n "$(git status --porcelain 2>/dev/null)" ]; then dirty=true; fi
+run_date=$(date -u +%Y-%m-%d)
+run_id="$run_date-$commit"
+
+# ---------------------------------------------------------------------------------------------- parameters
+p99_target_ms=50   # scenario 1: the sweep's pass criterion on time to first text
+chunks=32
+fixed_rate=500     # scenario 1: the "moderate" rate of the overhead and CPU-per-session run
+pipeline=16
+small_connections=64
+if [ $quick = 1 ]; then
+  report=artifacts/perf/$run_id-quick.md
+  raw=artifacts/perf/$run_id-quick
+  sweep_start=800 sweep_max_steps=2 sweep_max_rate=1600 sweep_warmup=0.5s sweep_duration=1.5s
+  fixed_warmup=0.5s fixed_duration=2s fixed_rounds=1
+  idle_n=1000 idle_hold=2 idle_settle=1
+  small_warmup=0.5s small_duration=1s wrk_duration=0   # no wrk cross-check in the quick run
+  startup_runs=3
+else
+  report=perf/results/$run_id.md
+  raw=artifacts/perf/$run_id
+  sweep_start=400 sweep_max_steps=9 sweep_max_rate=25600 sweep_warmup=1s sweep_duration=4s
+  fixed_warmup=2s fixed_duration=4s fixed_rounds=3
+  idle_n=10000 idle_hold=10 idle_settle=2
+  small_warmup=1s small_duration=5s wrk_duration=4s
+  startup_runs=5
+fi
+svg=${report%.md}.svg
+rm -rf "$raw"
+mkdir -p "$raw"/{logs,s1,s2,s3,s4} "$(dirname "$report")"
+
+# Many idle streams need many descriptors, here (the client) and in the servers (inherited).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle_n + 1000)) ]; then
+  idle_n=$(( $(ulimit -n) - 1000 ))
+  echo "perf/run.sh: open-file limit $(ulimit -n); idle sessions lowered to $idle_n" >&2
+fi
+
+# ---------------------------------------------------------------------------------------------- processes
+pids=()     # every long-lived process started here
+child=""    # the bounded foreground command running now
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; fi
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" $child; do wait_exit "$pid" 10 || kill -KILL "$pid" 2>/dev/null || true; done
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# True once process $1 is gone, false after $2 seconds.
+wait_exit() {
+  local pid=$1 deadline=$((SECONDS + $2))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then return 1; fi
+    sleep 0.05
+  done
+}
+
+# Runs a command with a time limit; in the background so that a signal reaches the trap at once.
+bounded() {
+  local seconds=$1 status=0
+  shift
+  timeout --kill-after=5 "$seconds" "$@" &
+  child=$!
+  wait "$child" || status=$?
+  child=""
+  return $status
+}
+
+# Waits until 127.0.0.1:$1 accepts a connection, while process $3 lives, for at most $2 seconds.
+wait_port() {
+  local port=$1 deadline=$((SECONDS + $2)) pid=$3
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [ $SECONDS -ge $deadline ]; then return 1; fi
+    sleep 0.02
+  done
+}
+
+# start NAME PORT COMMAND...: a server in the background, logged to $raw/logs/NAME.log; sets started_pid.
+start() {
+  local name=$1 port=$2
+  shift 2
+  "$@" >"$raw/logs/$name.log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+  if ! wait_port "$port" 60 "$started_pid"; then
+    echo "perf/run.sh: $name did not start listening on $port; its log:" >&2
+    tail -20 "$raw/logs/$name.log" >&2
+    exit 1
+  fi
+}
+
+stop() {
+  local pid=$1 kept=()
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_exit "$pid" 15 || kill -KILL "$pid" 2>/dev/null || true
+  for p in "${pids[@]}"; do if [ "$p" != "$pid" ]; then kept+=("$p"); fi; done
+  pids=("${kept[@]}")
+}
+
+# utime + stime of a process in clock ticks (/proc/PID/stat fields 14 and 15, counted after the command name).
+cpu_ticks() {
+  local stat rest
+  read -r stat <"/proc/$1/stat"
+  rest=${stat##*) }
+  set -- $rest
+  echo $(( ${12} + ${13} ))
+}
+
+free_port() { python3 perf/report.py free-port; }
+
+section() { echo "== [$((SECONDS - run_started)) s] $*"; }
+
+json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'][0].get(sys.argv[2], 0))" "$1" "$2"; }
+
+# ---------------------------------------------------------------------------------------------- build
+publish() {
+  local project=$1 out=$2 log=$raw/logs/publish-$(basename "$1").log
+  shift 2
+  echo "== publish $project -> $out"
+  if ! bounded 1200 dotnet publish "$project" -c Release -o "$out" "$@" >"$log" 2>&1; then
+    echo "perf/run.sh: publishing $project failed:" >&2
+    grep -E 'error|warning' "$log" | sort -u | tail -20 >&2 || tail -20 "$log" >&2
+    exit 1
+  fi
+}
+if [ $build = 1 ]; then
+  publish src/Gateway.Server $bin/gateway -warnaserror
+  publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror
+  publish perf/Gateway.MockUpstream $bin/mock
+  publish perf/Gateway.LoadGen $bin/loadgen
+fi
+gateway_bin=$bin/gateway/gateway
+kestrel_bin=$bin/kestrel/Gateway.KestrelBaseline
+mock_bin=$bin/mock/Gateway.MockUpstream
+loadgen=$bin/loadgen/Gateway.LoadGen
+for b in "$gateway_bin" "$kestrel_bin" "$mock_bin" "$loadgen"; do
+  [ -x "$b" ] || { echo "perf/run.sh: $b is missing (run without --no-build)" >&2; exit 1; }
+done
+
+have_wrk=1
+if [ "$wrk_duration" != 0 ] && ! command -v wrk >/dev/null; then
+  echo "== installing wrk"
+  { bounded 180 apt-get install -y wrk || { bounded 180 apt-get update && bounded 180 apt-get install -y wrk; }; } \
+    >"$raw/logs/apt-wrk.log" 2>&1 || true
+  command -v wrk >/dev/null || { have_wrk=0; echo "perf/run.sh: wrk unavailable; the cross-check is skipped" >&2; }
+fi
+
+# ---------------------------------------------------------------------------------------------- configuration
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+workspace=$raw/workspace
+mkdir -p "$workspace" "$raw/no-models"
+mock_port=$(free_port)
+tools_port=$(free_port)
+echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$mock_port/v1\"}]}" >"$raw/providers-text.json"
+echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$tools_port/v1\"}]}" >"$raw/providers-tools.json"
+echo '{"model":"mock","messages":[{"role":"user","content":"Say something."}]}' >"$raw/chat.json"
+echo '{"model":"mock","stream":true,"messages":[{"role":"user","content":"Say something."}]}' >"$raw/completion.json"
+cat >"$raw/pipeline.lua" <<'LUA'
+-- wrk: PIPELINE requests written back to back per connection (after wrk's scripts/pipeline.lua).
+local depth = tonumber(os.getenv("PIPELINE") or "16")
+init = function(args)
+  local r = {}
+  for i = 1, depth do r[i] = wrk.format(nil) end
+  req = table.concat(r)
+end
+request = function() return req end
+LUA
+
+# The same environment for Gateway and the baseline: GatewayOptions.FromEnvironment reads it in both. No local
+# models (an empty MODELS_DIR), so /models lists only the mock's model.
+server_env=(env HOST=127.0.0.1 LOG_LEVEL=warning MODELS_DIR="$raw/no-models" WORKSPACE_ROOT="$workspace"
+  MAX_CONNECTIONS=200000 MAX_SESSIONS=200000 SSE_PING_SECONDS=1 RELAY_TIMEOUT_SECONDS=600 SHUTDOWN_TIMEOUT_SECONDS=2)
+
+# ---------------------------------------------------------------------------------------------- servers
+declare -A pid port restarts
+port[mock]=$mock_port
+
+# serve TARGET: (re)starts gateway, kestrel or the mock for scenarios 1, 3 and 5. The servers take a new free port
+# each time; the mock keeps its own, which the providers file names.
+serve() {
+  local t=$1 n=${restarts[$1]:-0} name=$1
+  if [ "$n" -gt 0 ]; then name=$t-restart$n; fi
+  case $t in
+    mock) start "$name" "${port[mock]}" "$mock_bin" --port "${port[mock]}" --chunks "$chunks" ;;
+    gateway|kestrel)
+      port[$t]=$(free_port)
+      start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" PROVIDERS_FILE="$raw/providers-text.json" "$(binary $t)" ;;
+  esac
+  pid[$t]=$started_pid
+}
+
+binary() { if [ "$1" = kestrel ]; then echo "$kestrel_bin"; else echo "$gateway_bin"; fi; }
+
+# crashed TARGET PID LOG DURING: true (and recorded for the report's "Crashes") when the process has exited.
+crashed() {
+  local t=$1 p=$2 log=$3 during=$4 status=0
+  if kill -0 "$p" 2>/dev/null; then return 1; fi
+  wait "$p" 2>/dev/null || status=$?
+  echo "!! $t exited with status $status during $during (log: $log)" >&2
+  python3 - "$raw/crashes.jsonl" "$t" "$during" "$status" "$log" <<'PY'
+import json, sys
+path, target, during, status, log = sys.argv[1:]
+lines = open(log, errors="replace").read().splitlines()
+first = next((l for l in lines if "exception" in l.lower()), lines[0] if lines else "")
+with open(path, "a") as f:
+    f.write(json.dumps({"target": target, "during": during, "status": int(status), "log": log, "message": first.strip()}) + "\n")
+PY
+  local kept=()
+  for q in "${pids[@]}"; do if [ "$q" != "$p" ]; then kept+=("$q"); fi; done
+  pids=("${kept[@]}")
+}
+
+# alive TARGET DURING: after each measurement; a server that died is recorded and started again.
+alive() {
+  local t=$1 n=${restarts[$1]:-0} log=$raw/logs/$1.log
+  if [ "$n" -gt 0 ]; then log=$raw/logs/$1-restart$n.log; fi
+  if crashed "$t" "${pid[$t]}" "$log" "$2"; then
+    restarts[$t]=$((n + 1))
+    serve "$t"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------- scenario 4
+section "mock upstream on $mock_port ($chunks text chunks)"
+serve mock
+
+section "4. start-up"
+for t in gateway kestrel; do
+  bounded 180 "${server_env[@]}" PROVIDERS_FILE="$raw/providers-text.json" \
+    python3 perf/report.py startup --binary "$(binary $t)" --port "$(free_port)" --runs "$startup_runs" --json "$raw/s4/$t.json" \
+    || echo "perf/run.sh: start-up of $t failed" >&2
+done
+
+# ---------------------------------------------------------------------------------------------- scenarios 1 and 5
+serve gateway
+serve kestrel
+section "Gateway on ${port[gateway]}, Kestrel baseline on ${port[kestrel]}"
+
+# chat_load TARGET OUT.json LOADGEN-ARGS...: one open-loop /chat (or, for the mock, completion) run. At most 2,000
+# requests in flight: past that the step fails as "overloaded" instead of opening ever more connections (a p99 of
+# 50 ms at these rates needs a few hundred).
+chat_load() {
+  local target=$1 out=$2
+  shift 2
+  local url=http://127.0.0.1:${port[$target]}/chat body=$raw/chat.json marker=()
+  if [ "$target" = mock ]; then
+    url=http://127.0.0.1:${port[mock]}/v1/chat/completions body=$raw/completion.json marker=(--first-content-marker 'data:')
+  fi
+  bounded 120 "$loadgen" --url "$url" --mode open --method POST --body "@$body" --sse "${marker[@]}" \
+    --connections 64 --timeout 5s --max-in-flight 2000 --label "$target" --quiet --json "$out" "$@" \
+    >"${out%.json}.md" 2>"${out%.json}.log" || echo "perf/run.sh: load generator failed ($target, $out)" >&2
+  alive "$target" "scenario 1, $(basename "$out" .json)"
+  if [ "$target" != mock ]; then alive mock "scenario 1 ($target), $(basename "$out" .json)"; fi
+}
+
+# Doubles the rate while a step passes, then bisects between the last pass and the first failure. A failing step
+# is run once more before it counts (the machine is shared: one stall elsewhere must not end a sweep); the report
+# takes the last attempt at each rate.
+sweep() {
+  local target=$1 rate=$sweep_start lo=0 hi=0 steps=0 out attempt
+  mkdir -p "$raw/s1/$target"
+  chat_load "$target" "$raw/s1/$target/warmup.json" --rate "$sweep_start" --duration "$sweep_warmup" --warmup 0
+  while [ $steps -lt $sweep_max_steps ]; do
+    for attempt in 1 2; do
+      out=$raw/s1/$target/sweep-$rate-$attempt.json
+      chat_load "$target" "$out" --rate "$rate" --duration "$sweep_duration" --warmup "$sweep_warmup"
+      printf '   %-8s %6s/s  ' "$target" "$rate"
+      python3 perf/report.py step "$out" || true
+      if python3 perf/report.py pass "$out" --p99-ms "$p99_target_ms"; then break; fi
+      sleep 1 # let a failed step's backlog drain
+    done
+    steps=$((steps + 1))
+    if python3 perf/report.py pass "$out" --p99-ms "$p99_target_ms"; then lo=$rate; else hi=$rate; fi
+    if [ $hi = 0 ]; then
+      rate=$((rate * 2))
+      if [ $rate -gt $sweep_max_rate ]; then break; fi
+    elif [ $lo = 0 ]; then
+      rate=$((rate / 2))
+      if [ $rate -lt 10 ]; then break; fi
+    else
+      if [ $((hi - lo)) -le $((lo / 8)) ]; then break; fi
+      rate=$(((lo + hi) / 2))
+    fi
+  done
+  return 0
+}
+
+section "1. /chat rate sweep (p99 time to first text < $p99_target_ms ms)"
+for t in gateway kestrel mock; do sweep $t; done
+
+section "1 and 5. /chat at $fixed_rate/s: time-to-first-text overhead over the mock, server CPU per session"
+# Rounds interleave the three targets, so that a disturbance from elsewhere on the machine lands on one round of each
+# rather than on all of one target's measurement; the report takes the median of the rounds.
+for t in mock gateway kestrel; do
+  chat_load $t "$raw/s1/$t/fixed-warmup.json" --rate $fixed_rate --duration "$fixed_warmup" --warmup 0
+done
+for round in $(seq 1 "$fixed_rounds"); do
+  for t in mock gateway kestrel; do
+    out=$raw/s1/$t/fixed-$round.json
+    p=${pid[$t]}
+    before=$(cpu_ticks "$p")
+    chat_load $t "$out" --rate $fixed_rate --duration "$fixed_duration" --warmup 0
+    if [ "${pid[$t]}" = "$p" ]; then
+      after=$(cpu_ticks "$p")
+      ok=$(json_field "$out" ok 2>/dev/null || echo 0)
+      python3 -c "import json,os,sys; json.dump({'cpuSeconds': (int(sys.argv[1]) - int(sys.argv[2])) / os.sysconf('SC_CLK_TCK'), 'sessions': int(sys.argv[3])}, open(sys.argv[4], 'w'))" \
+        "$after" "$before" "$ok" "$raw/s1/$t/fixed-cpu-$round.json"
+    fi
+    printf '   round %s %-8s ' "$round" $t
+    python3 perf/report.py step "$out" || true
+  done
+done
+
+# ---------------------------------------------------------------------------------------------- scenario 3
+# small TARGET PATH MODE: a closed-loop run of the load generator, then the same with wrk.
+small() {
+  local target=$1 path=$2 mode=$3 url out extra=()
+  url=http://127.0.0.1:${port[$target]}/$path
+  if [ $target = mock ] && [ "$path" = models ]; then url=http://127.0.0.1:${port[mock]}/v1/models; fi
+  out=$raw/s3/$target-$path-$mode.json
+  if [ "$mode" = pipelined ]; then extra=(--pipeline $pipeline); fi
+  bounded 60 "$loadgen" --url "$url" --mode closed --connections $small_connections --duration "$small_duration" \
+    --warmup "$small_warmup" --timeout 5s "${extra[@]}" --label "$target /$path $mode" --quiet --json "$out" \
+    >"${out%.json}.md" 2>"${out%.json}.log" || echo "perf/run.sh: load generator failed ($out)" >&2
+  alive "$target" "scenario 3, $(basename "$out" .json)"
+  printf '   %-8s /%-7s %-10s ' $target "$path" "$mode"
+  python3 perf/report.py step "$out" || true
+  if [ $have_wrk = 1 ] && [ "$wrk_duration" != 0 ]; then
+    local script=()
+    if [ "$mode" = pipelined ]; then script=(-s "$raw/pipeline.lua"); fi
+    PIPELINE=$pipeline bounded 60 wrk -t1 -c$small_connections -d"$wrk_duration" "${script[@]}" "$url" >"${out%.json}-wrk.txt" 2>&1 || true
+    alive "$target" "scenario 3, $(basename "$out" .json) (wrk)"
+    python3 - "${out%.json}-wrk.txt" "${out%.json}-wrk.json" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+rps = re.search(r"Requests/sec:\s*([\d.]+)", text)
+bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", text)
+errors = re.search(r"Socket errors:.*", text)
+json.dump({"requestsPerSecond": float(rps.group(1)) if rps else None, "non2xx": int(bad.group(1)) if bad else 0,
+           "socketErrors": errors.group(0) if errors else None}, open(sys.argv[2], "w"))
+print(f"      wrk: {rps.group(1) if rps else '?'} req/s")
+PY
+  fi
+}
+
+section "3. small requests ($small_connections connections; pipelined x$pipeline)"
+for path in health models; do
+  for mode in keepalive pipelined; do
+    for t in gateway kestrel mock; do small $t $path $mode; done
+  done
+done
+
+stop "${pid[gateway]}"
+stop "${pid[kestrel]}"
+
+# ---------------------------------------------------------------------------------------------- scenario 2
+section "2. $idle_n idle /chat streams waiting on a relay (pings every 1 s)"
+start mock-tools "$tools_port" "$mock_bin" --port "$tools_port" --chunks "$chunks" \
+  --tool-calls 1 --tool-name bash --tool-args '{"command":"echo idle"}'
+tools_pid=$started_pid
+for t in gateway kestrel; do
+  idle_port=$(free_port)
+  start "$t-idle" "$idle_port" "${server_env[@]}" PORT="$idle_port" PROVIDERS_FILE="$raw/providers-tools.json" "$(binary $t)"
+  idle_pid=$started_pid
+  bounded $((idle_hold + 240)) python3 perf/report.py idle --pid "$idle_pid" --port "$idle_port" --n "$idle_n" \
+    --hold "$idle_hold" --settle "$idle_settle" --setup-timeout 180 \
+    --body '{"model":"mock","messages":[{"role":"user","content":"Run the command."}]}' --json "$raw/s2/$t.json" \
+    || echo "perf/run.sh: idle streams against $t failed" >&2
+  if ! crashed "$t" "$idle_pid" "$raw/logs/$t-idle.log" "scenario 2"; then stop "$idle_pid"; fi
+done
+stop "$tools_pid"
+stop "${pid[mock]}"
+
+# ---------------------------------------------------------------------------------------------- report
+python3 - "$raw/meta.json" <<PY
+import json, platform, sys
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+os_name = next((l.split("=", 1)[1].strip().strip('"') for l in open("/etc/os-release") if l.startswith("PRETTY_NAME=")), platform.system())
+json.dump({
+  "date": "$run_date", "commit": "$commit", "dirty": $( [ $dirty = true ] && echo True || echo False ),
+  "quick": $( [ $quick = 1 ] && echo True || echo False ), "command": "perf/run.sh$( [ $quick = 1 ] && echo ' --quick')",
+  "cpu": cpu, "cores": $(nproc), "os": os_name, "loadBefore": "$load_before", "loadAfter": "$(cut -d' ' -f1-3 /proc/loadavg)",
+  "runSeconds": $((SECONDS - run_started)), "p99TargetMs": $p99_target_ms, "chunks": $chunks, "fixedRate": $fixed_rate,
+  "fixedDuration": "$fixed_duration", "fixedRounds": $fixed_rounds, "sweepWarmup": "$sweep_warmup", "sweepDuration": "$sweep_duration",
+  "idleSessions": $idle_n, "pingSeconds": 1, "pipeline": $pipeline, "smallConnections": $small_connections,
+  "smallDuration": "$small_duration", "wrkThreads": 1, "wrkDuration": "$wrk_duration", "rawDir": "$raw",
+}, open(sys.argv[1], "w"), indent=1)
+PY
+echo "== report: $report"
+python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
+echo "perf/run.sh: done in $((SECONDS - run_started)) s; report $report"

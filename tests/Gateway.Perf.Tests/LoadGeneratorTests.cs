@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Gateway.LoadGen;
+
+namespace Gateway.Perf.Tests;
+
+public sealed class LoadGeneratorTests
+{
+    private static readonly double s_msPerTick = 1000.0 / Stopwatch.Frequency;
+
+    [Fact]
+    public async Task StampsHeadersConnectedFirstTextAndEndOfAScriptedChunkedStreamAndReusesTheConnection()
+    {
+        await using var server = new ScriptedServer(async (stream, index) =>
+        {
+            if (index == 1)
+            {
+                await ScriptedServer.WriteAsync(stream, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n\r\nbusy!");
+                return;
+            }
+            await ScriptedServer.WriteAsync(stream, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+            await ScriptedServer.WriteAsync(stream, "2a\r\nevent: connected\ndata: {\"sessionId\":\"S\"}\n\n\r\n9\r\nevent: te\r\n");
+            await Task.Delay(80);
+            await ScriptedServer.WriteAsync(stream, "1A\r\nxt\ndata: {\"n\":1}\n\n: ping\n\n\r\n");
+            await Task.Delay(80);
+            await ScriptedServer.WriteAsync(stream, "1a;ext=1\r\nevent: usage\r\ndata: {}\r\n\r\n\r\n0\r\nTrailer: x\r\n\r\n");
+        });
+        var options = new LoadOptions { Url = server.Url("/chat"), Sse = true, Body = "{}"u8.ToArray() };
+        using var watchdog = new TimeoutWatchdog();
+        using var connection = new LoadConnection(new TargetRequest(options), watchdog, new SseScanner(options.ConnectedMarker, options.FirstContentMarker));
+
+        var start = Stopwatch.GetTimestamp();
+        var reusable = await connection.ExchangeAsync(start + Stopwatch.Frequency * 5);
+        var first = connection.Outcomes[0];
+        var again = await connection.ExchangeAsync(Stopwatch.GetTimestamp() + Stopwatch.Frequency * 5);
+
+        Assert.Equal((ErrorKind.None, 200, 3, true), (first.Error, first.Status, first.Events, reusable));
+        // Lower bounds are exact (bytes cannot be read before they are written); upper ones only catch nonsense,
+        // as this 2-core machine is shared.
+        Assert.True(first.Headers > start && first.Connected >= first.Headers);
+        Assert.InRange((first.FirstContent - first.Connected) * s_msPerTick, 75, 5000);
+        Assert.InRange((first.End - first.FirstContent) * s_msPerTick, 75, 5000);
+        Assert.True(again);
+        Assert.Equal((ErrorKind.Status, 503), (connection.Outcomes[0].Error, connection.Outcomes[0].Status));
+    }
+
+    [Fact]
+    public async Task ReportsATimeoutWhenTheServerStallsAndARefusedConnect()
+    {
+        await using var server = new ScriptedServer((_, _) => Task.Delay(3000));
+        var options = new LoadOptions { Url = server.Url("/health") };
+        using var watchdog = new TimeoutWatchdog();
+        using var stalled = new LoadConnection(new TargetRequest(options), watchdog, null);
+        var closedPort = new LoadOptions { Url = new Uri("http://127.0.0.1:1/") };
+        using var refused = new LoadConnection(new TargetRequest(closedPort), watchdog, null);
+
+        var reusable = await stalled.ExchangeAsync(Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10);
+        await refused.ExchangeAsync(Stopwatch.GetTimestamp() + Stopwatch.Frequency);
+
+        Assert.False(reusable);
+        Assert.Equal(ErrorKind.Timeout, stalled.Outcomes[0].Error);
+        Assert.Equal(ErrorKind.ConnectRefused, refused.Outcomes[0].Error);
+    }
+
+    [Fact]
+    public async Task OpenLoopKeepsItsRateAgainstASlowServerAndMeasuresFromTheScheduledStart()
+    {
+        // One response at a time, 20 ms each: about 45/s of capacity, offered 100/s for one second.
+        using var gate = new SemaphoreSlim(1);
+        await using var server = new ScriptedServer(async (stream, _) =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                await Task.Delay(20);
+                await ScriptedServer.WriteAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        var options = new LoadOptions
+        {
+            Url = server.Url("/health"), Mode = LoadMode.Open, Rate = 100, Connections = 4,
+            Warmup = TimeSpan.Zero, Duration = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(8),
+        };
+        using var watchdog = new TimeoutWatchdog();
+        var step = options.Steps()[0];
+
+        var result = await new OpenLoop(new TargetRequest(options), options, watchdog).RunAsync(step, new StepMetrics());
+
+        Assert.Equal(100, result.Sent);
+        Assert.Equal(100, result.Ok);
+        Assert.Equal(100, result.AttemptedRate, 1);
+        var end = result.Metrics.Single(m => m.Name == "end");
+        // A closed loop (or an open loop timing from the write) would report ~20 ms; the queue behind the slow
+        // server makes the later requests wait about a second after their scheduled time.
+        Assert.True(end.P50 > 250, $"p50 {end.P50} ms");
+        Assert.True(end.Max > 800, $"max {end.Max} ms");
+        Assert.True(result.PeakConnections > 40, $"peak connections {result.PeakConnections}");
+    }
+}

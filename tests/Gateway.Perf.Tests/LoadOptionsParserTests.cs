@@ -1,0 +1,27 @@
+using Gateway.LoadGen;
+
+namespace Gateway.Perf.Tests;
+
+public sealed class LoadOptionsParserTests
+{
+    [Fact]
+    public void ParsesASweepOfOpenLoopRatesWithDurationsInAnyUnit()
+    {
+        var options = LoadOptionsParser.Parse(["--url", "http://127.0.0.1:4000/chat", "--mode", "sweep", "--rates", "100,250.5",
+            "--duration", "1500ms", "--warmup", "0", "--timeout", "2m", "--body", "{}", "--sse", "--first-content-marker", "data:"]);
+
+        Assert.Equal([new LoadStep(true, 100, 64), new LoadStep(true, 250.5, 64)], options.Steps());
+        Assert.Equal((TimeSpan.FromSeconds(1.5), TimeSpan.Zero, TimeSpan.FromMinutes(2)), (options.Duration, options.Warmup, options.Timeout));
+        Assert.Equal(("POST", "/chat", "data:"), (options.EffectiveMethod, options.EffectiveLabel, options.FirstContentMarker));
+    }
+
+    [Theory]
+    [InlineData("--mode", "open")]
+    [InlineData("--mode", "sweep")]
+    [InlineData("--pipeline", "8", "--sse")]
+    [InlineData("--connections", "0")]
+    [InlineData("--duration", "soon")]
+    [InlineData("--frobnicate", "1")]
+    public void RejectsIncompleteOrContradictoryArguments(params string[] extra) =>
+        Assert.Throws<ArgumentException>(() => LoadOptionsParser.Parse(["--url", "http://127.0.0.1:4000/health", .. extra]));
+}
