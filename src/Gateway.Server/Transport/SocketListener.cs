@@ -6,6 +6,8 @@ namespace Gateway.Server.Transport;
 /// <summary>A bound, listening TCP socket that hands out accepted sockets.</summary>
 internal sealed class SocketListener : IDisposable
 {
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly Socket _socket;
 
     private SocketListener(Socket socket) => _socket = socket;
@@ -52,6 +54,13 @@ internal sealed class SocketListener : IDisposable
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
             {
                 // The client gave up while waiting in the backlog; take the next one.
+            }
+            catch (SocketException)
+            {
+                // Out of file descriptors (EMFILE/ENFILE) or another transient accept failure: the
+                // listener stays up, open connections keep being served, and accepting resumes once
+                // some have closed. Back off so a persistent failure does not spin a core.
+                await Task.Delay(AcceptRetryDelay).ConfigureAwait(false);
             }
         }
     }
