@@ -6,13 +6,15 @@
 # perf/results/2026-11-28-calibration.md. It answers: how fast is the mock (it must be far faster than the
 # gateway), and where is the generator's own ceiling on this machine. About 4 minutes plus the publish.
 #
-#   perf/calibrate.sh [--no-build] [--duration 10s] [--warmup 2s] [--out FILE]
+#   perf/calibrate.sh [--no-build] [--duration 10s] [--warmup 2s] [--out FILE] [--from RAWDIR]
+#
+# --from RAWDIR rewrites the report from the raw files of an earlier run (the /tmp/calibrate.* it named).
 #
 # Exit 0 when the report is written; 1 when a publish or the mock's start fails; 2 on bad arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-duration=10s warmup=2s build=1 out=perf/results/2026-11-28-calibration.md connections=64 pipeline=16
+duration=10s warmup=2s build=1 out=perf/results/2026-11-28-calibration.md connections=64 pipeline=16 from=
 get_rates=5000,10000,20000,30000,40000
 sse_rates=2000,5000,10000,20000,30000
 while [ $# -gt 0 ]; do
@@ -21,11 +23,16 @@ while [ $# -gt 0 ]; do
     --duration) duration=$2; shift ;;
     --warmup) warmup=$2; shift ;;
     --out) out=$2; shift ;;
-    *) echo "usage: perf/calibrate.sh [--no-build] [--duration 10s] [--warmup 2s] [--out FILE]" >&2; exit 2 ;;
+    --from) from=$2; shift ;;
+    *) echo "usage: perf/calibrate.sh [--no-build] [--duration 10s] [--warmup 2s] [--out FILE] [--from RAWDIR]" >&2; exit 2 ;;
   esac
   shift
 done
 bin=perf/bin
+if [ -n "$from" ]; then
+  raw=$from
+  read -r load_before load_after duration warmup wrk_seconds commit <"$raw/meta.txt"
+else
 raw=$(mktemp -d /tmp/calibrate.XXXXXX)
 mock_pid=
 cleanup() {
@@ -109,9 +116,13 @@ LUA
     grep 'Requests/sec' "$raw/wrk-$kind.txt" || true
   done
 fi
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-
+load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')
+load_before=$(echo "$load_before" | tr ' ' '/')
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+echo "$load_before $load_after $duration $warmup $wrk_seconds $commit" >"$raw/meta.txt"
+cleanup
+fi
+
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 python3 - "$raw" "$out" "$load_before" "$load_after" "$duration" "$warmup" "$commit" "$(nproc)" "$cpu_model" "$wrk_seconds" <<'PY'
 import json, os, re, sys, datetime
@@ -189,12 +200,24 @@ if sc:
               f"the generator {sc['gen_us']:.1f} µs (it decodes the chunked framing and scans every SSE line).")
 for name, what in (("get-open", "GET"), ("sse-open", "SSE")):
     if name in by:
-        held = [s for s in by[name]["steps"] if s["maxDispatchLagMs"] < 5 and s["metrics"].get("end", {}).get("p99", 1e9) < 10]
-        parts = ", ".join(f"{s['targetRate']:g}/s → p99 {s['metrics'].get('end', {}).get('p99', 0):.2f} ms, lag {s['maxDispatchLagMs']:.2f} ms" for s in by[name]["steps"])
+        r = by[name]
+        p99 = lambda s: s["metrics"].get("end", {}).get("p99", 1e9)
+        held = [s for s in r["steps"] if p99(s) <= 2 and s["errors"] == 0 and s["achievedRate"] >= 0.99 * s["targetRate"]]
+        parts = ", ".join(f"{s['targetRate']:g}/s → p99 {p99(s):.2f} ms (max lag {s['maxDispatchLagMs']:.1f} ms)" for s in r["steps"])
         top = f"{max(s['targetRate'] for s in held):g}/s" if held else "none of the rates tried"
-        md.append(f"- **{what} open loop:** {parts}. Highest rate held with p99 < 10 ms and lag < 5 ms: **{top}**; beyond it the "
-                  "scheduler thread (which writes every request itself) and the mock share two cores and fall behind, which "
-                  "the report shows as lag and latency, not as a lower rate.")
+        closed = by.get("get-closed" if what == "GET" else "sse-closed")
+        ratio = f"{r['gen_us'] / closed['gen_us']:.1f}×" if closed else "more than"
+        md.append(f"- **{what} open loop:** {parts}. Highest rate held at p99 ≤ 2 ms with no errors: **{top}**. An open-loop "
+                  f"request costs the generator {r['gen_us']:.0f} µs of CPU (averaged over the sweep, low rates included), {ratio} a closed-loop one: the scheduler thread "
+                  "wakes and writes once per request, where a closed loop's replies and next writes batch per epoll wake-up. "
+                  "Max lag is the single worst write of the step, usually one moment when the shared machine gave the "
+                  "scheduler no core; it is included in the latencies, as it should be.")
+if g and sc and w["plain"]:
+    md.append(f"- **So:** one generator process drives {n(g['steps'][0]['achievedRate'])} small GETs/s and "
+              f"{n(sc['steps'][0]['achievedRate'])} SSE sessions/s closed-loop against a server that costs ~9-11 µs per request, "
+              "and holds open-loop rates up to the figures above; a server that needs more CPU per request than the mock "
+              "(the gateway, the Kestrel baseline) saturates first. The hand-written keep-alive client is on a par with wrk, "
+              "so HttpClient was not needed on the hot path.")
 md += ["", "## Runs", ""]
 for r in runs:
     body = r["md"].split("\n", 3)[3].strip() if r["md"].count("\n") > 3 else r["md"]

@@ -22,7 +22,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build)" >&2; exit 2 ;;
   esac
 done
@@ -293,40 +293,50 @@ chat_load() {
   if [ "$target" != mock ]; then alive mock "scenario 1 ($target), $(basename "$out" .json)"; fi
 }
 
-# Doubles the rate while a step passes, then bisects between the last pass and the first failure. A failing step
-# is run once more before it counts (the machine is shared: one stall elsewhere must not end a sweep); the report
-# takes the last attempt at each rate.
-sweep() {
-  local target=$1 rate=$sweep_start lo=0 hi=0 steps=0 out attempt
-  mkdir -p "$raw/s1/$target"
-  chat_load "$target" "$raw/s1/$target/warmup.json" --rate "$sweep_start" --duration "$sweep_warmup" --warmup 0
-  while [ $steps -lt $sweep_max_steps ]; do
-    for attempt in 1 2; do
-      out=$raw/s1/$target/sweep-$rate-$attempt.json
-      chat_load "$target" "$out" --rate "$rate" --duration "$sweep_duration" --warmup "$sweep_warmup"
-      printf '   %-8s %6s/s  ' "$target" "$rate"
-      python3 perf/report.py step "$out" || true
-      if python3 perf/report.py pass "$out" --p99-ms "$p99_target_ms"; then break; fi
-      sleep 1 # let a failed step's backlog drain
-    done
-    steps=$((steps + 1))
-    if python3 perf/report.py pass "$out" --p99-ms "$p99_target_ms"; then lo=$rate; else hi=$rate; fi
-    if [ $hi = 0 ]; then
-      rate=$((rate * 2))
-      if [ $rate -gt $sweep_max_rate ]; then break; fi
-    elif [ $lo = 0 ]; then
-      rate=$((rate / 2))
-      if [ $rate -lt 10 ]; then break; fi
-    else
-      if [ $((hi - lo)) -le $((lo / 8)) ]; then break; fi
-      rate=$(((lo + hi) / 2))
-    fi
+# Per target, the rate doubles while a step passes, then bisects between the last pass and the first failure. A
+# failing step is run once more before it counts (the report takes the last attempt at each rate). The targets take
+# turns, one step each, so that a disturbance from elsewhere on the shared machine falls on all of them at similar
+# rates instead of on the whole upper range of one.
+declare -A next_rate lo_rate hi_rate sweep_steps_done
+sweep_step() {
+  local target=$1 rate=${next_rate[$1]} attempt out
+  for attempt in 1 2; do
+    out=$raw/s1/$target/sweep-$rate-$attempt.json
+    chat_load "$target" "$out" --rate "$rate" --duration "$sweep_duration" --warmup "$sweep_warmup"
+    printf '   %-8s %6s/s  ' "$target" "$rate"
+    python3 perf/report.py step "$out" || true
+    if python3 perf/report.py pass "$out" --p99-ms "$p99_target_ms"; then break; fi
+    sleep 1 # let a failed step's backlog drain
   done
-  return 0
+  sweep_steps_done[$target]=$((${sweep_steps_done[$target]} + 1))
+  if python3 perf/report.py pass "$out" --p99-ms "$p99_target_ms"; then lo_rate[$target]=$rate; else hi_rate[$target]=$rate; fi
+  local lo=${lo_rate[$target]} hi=${hi_rate[$target]}
+  if [ "$hi" = 0 ]; then
+    rate=$((rate * 2))
+    if [ $rate -gt $sweep_max_rate ]; then rate=0; fi
+  elif [ "$lo" = 0 ]; then
+    rate=$((rate / 2))
+    if [ $rate -lt 10 ]; then rate=0; fi
+  elif [ $((hi - lo)) -le $((lo / 8)) ]; then
+    rate=0
+  else
+    rate=$(((lo + hi) / 2))
+  fi
+  if [ "${sweep_steps_done[$target]}" -ge "$sweep_max_steps" ]; then rate=0; fi
+  next_rate[$target]=$rate
 }
 
 section "1. /chat rate sweep (p99 time to first text < $p99_target_ms ms)"
-for t in gateway kestrel mock; do sweep $t; done
+for t in gateway kestrel mock; do
+  mkdir -p "$raw/s1/$t"
+  chat_load "$t" "$raw/s1/$t/warmup.json" --rate "$sweep_start" --duration "$sweep_warmup" --warmup 0
+  next_rate[$t]=$sweep_start lo_rate[$t]=0 hi_rate[$t]=0 sweep_steps_done[$t]=0
+done
+while [ "${next_rate[gateway]}" != 0 ] || [ "${next_rate[kestrel]}" != 0 ] || [ "${next_rate[mock]}" != 0 ]; do
+  for t in gateway kestrel mock; do
+    if [ "${next_rate[$t]}" != 0 ]; then sweep_step "$t"; fi
+  done
+done
 
 section "1 and 5. /chat at $fixed_rate/s: time-to-first-text overhead over the mock, server CPU per session"
 # Rounds interleave the three targets, so that a disturbance from elsewhere on the machine lands on one round of each

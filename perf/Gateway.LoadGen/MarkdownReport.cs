@@ -12,14 +12,14 @@ public static class MarkdownReport
         var c = CultureInfo.InvariantCulture;
         md.Append(c, $"### {options.EffectiveLabel}: {options.EffectiveMethod} {options.Url}{(options.Sse ? " (SSE)" : "")}\n\n");
         md.Append("`Gateway.LoadGen ").Append(string.Join(' ', args.Select(Quote))).Append("`\n\n");
-        md.Append("| step | mode | target/s | conns | ok | errors | achieved/s | events/req | max lag ms |\n");
-        md.Append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("| step | mode | target/s | conns | ok | errors | achieved/s | events/req | max lag ms | generator GCs (pause ms) |\n");
+        md.Append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (var i = 0; i < steps.Count; i++)
         {
             var r = steps[i];
             var target = r.Step.Open ? r.Step.Rate.ToString("0.##", c) : "-";
             var conns = r.Step.Open ? $"{r.PeakConnections} (peak)" : r.Step.Connections.ToString(c) + (r.Pipeline > 1 ? $" ×{r.Pipeline}" : "");
-            md.Append(c, $"| {i + 1} | {(r.Step.Open ? "open" : "closed")} | {target} | {conns} | {r.Ok} | {r.Errors} | {r.AchievedRate:0.0} | {r.EventsPerRequest:0.##} | {(r.Step.Open ? r.MaxDispatchLagMs.ToString("0.000", c) : "-")} |\n");
+            md.Append(c, $"| {i + 1} | {(r.Step.Open ? "open" : "closed")} | {target} | {conns} | {r.Ok} | {r.Errors} | {r.AchievedRate:0.0} | {r.EventsPerRequest:0.##} | {(r.Step.Open ? r.MaxDispatchLagMs.ToString("0.000", c) : "-")} | {string.Join('/', r.GcCollections)} ({r.GcPauseMs:0.0}) |\n");
         }
         md.Append("\nLatency, ms (open loop: from the scheduled start; closed loop: from the write):\n\n");
         md.Append("| step | metric | count | p50 | p90 | p99 | p99.9 | max |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");

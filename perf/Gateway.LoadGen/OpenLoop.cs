@@ -28,7 +28,7 @@ public sealed class OpenLoop(TargetRequest target, LoadOptions options, TimeoutW
             Schedule(pool, metrics, start, end, Stopwatch.Frequency / step.Rate);
             scheduler.SetResult();
         })
-        { IsBackground = true, Name = "loadgen-scheduler", Priority = ThreadPriority.AboveNormal };
+        { IsBackground = true, Name = "loadgen-scheduler" };
         thread.Start();
         await scheduler.Task.ConfigureAwait(false);
         // Drain: requests scheduled in the window are measured however late they finish (the watchdog bounds them).
@@ -42,7 +42,7 @@ public sealed class OpenLoop(TargetRequest target, LoadOptions options, TimeoutW
 
     private void Schedule(ConnectionPool pool, StepMetrics metrics, long start, long end, double interval)
     {
-        PreciseSleep.TightenTimerSlack();
+        SchedulerThread.Tune();
         var timeout = Ticks(options.Timeout);
         // Above 10,000 requests a second, wake at most every 100 µs and write every request then due: one wake per
         // request would cost more than the write. Below it, every request gets its own wake, within a few µs.
@@ -62,7 +62,7 @@ public sealed class OpenLoop(TargetRequest target, LoadOptions options, TimeoutW
                 var wake = Math.Max(due, now + minimumSleep);
                 do
                 {
-                    PreciseSleep.Microseconds(Math.Max(1, (long)((wake - now) * s_microsPerTick)));
+                    SchedulerThread.SleepMicroseconds(Math.Max(1, (long)((wake - now) * s_microsPerTick)));
                     now = Stopwatch.GetTimestamp();
                 }
                 while (now < wake);

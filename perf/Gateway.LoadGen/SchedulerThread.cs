@@ -3,24 +3,27 @@ using System.Runtime.InteropServices;
 namespace Gateway.LoadGen;
 
 /// <summary>
-/// Sub-millisecond sleeps for the open-loop scheduler. <see cref="Thread.Sleep(int)"/> has a 1 ms floor, and
-/// spinning instead would take one of the machine's two cores from the server under test. usleep(3) wakes within
-/// the thread's timer slack, 50 µs by default on Linux; <see cref="TightenTimerSlack"/> lowers it to 1 µs for the
-/// calling thread (prctl PR_SET_TIMERSLACK), so a sleep ends within a few µs of its due time.
+/// What the open-loop scheduler thread asks of Linux so that requests leave on time. <see cref="Thread.Sleep(int)"/>
+/// has a 1 ms floor and spinning would take one of the machine's two cores from the server under test, so it sleeps
+/// with usleep(3) under a 1 µs timer slack (prctl PR_SET_TIMERSLACK; the default 50 µs would make every wake late).
+/// On a shared machine a waking thread can also wait several ms for a core: the thread's nice value is lowered to
+/// -10 (setpriority on its tid; .NET's Thread.Priority does nothing on Linux). Both are best effort, per thread.
 /// </summary>
-internal static class PreciseSleep
+internal static class SchedulerThread
 {
     private const int PrSetTimerSlack = 29;
+    private const int PrioProcess = 0;
 
-    public static void TightenTimerSlack()
+    public static void Tune()
     {
         if (OperatingSystem.IsLinux())
         {
             _ = Prctl(PrSetTimerSlack, 1000, 0, 0, 0);
+            _ = SetPriority(PrioProcess, GetTid(), -10); // Fails harmlessly without CAP_SYS_NICE.
         }
     }
 
-    public static void Microseconds(long microseconds)
+    public static void SleepMicroseconds(long microseconds)
     {
         if (microseconds <= 0)
         {
@@ -43,4 +46,10 @@ internal static class PreciseSleep
 
     [DllImport("libc", EntryPoint = "prctl")]
     private static extern int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [DllImport("libc", EntryPoint = "gettid")]
+    private static extern int GetTid();
+
+    [DllImport("libc", EntryPoint = "setpriority")]
+    private static extern int SetPriority(int which, int who, int priority);
 }

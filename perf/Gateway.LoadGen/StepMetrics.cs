@@ -20,6 +20,9 @@ public sealed class StepMetrics
     private readonly Recorder[] _measured = [.. s_names.Select(_ => NewRecorder())];
     private readonly Recorder _liveEnd = NewRecorder();
     private readonly Recorder _liveFirst = NewRecorder();
+    private readonly long _gcPauseStart = (long)GC.GetTotalPauseDuration().TotalMicroseconds;
+    private readonly int[] _gcStart = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private HistogramBase? _spareEnd, _spareFirst;
     private readonly long[] _kinds = new long[Enum.GetValues<ErrorKind>().Length];
     private readonly long[] _statuses = new long[600];
     private long _windowStart = long.MaxValue;
@@ -101,7 +104,16 @@ public sealed class StepMetrics
     }
 
     /// <summary>The live end and first-content histograms since the previous call (every request, warm-up included).</summary>
-    public (HistogramBase End, HistogramBase FirstContent) TakeLive() => (_liveEnd.GetIntervalHistogram(), _liveFirst.GetIntervalHistogram());
+    /// <remarks>
+    /// The histograms returned by the previous call are recycled (each is ~180 kB, on the large-object heap: a fresh
+    /// pair every second would bring blocking gen-2 collections, which stall the open-loop scheduler).
+    /// </remarks>
+    public (HistogramBase End, HistogramBase FirstContent) TakeLive()
+    {
+        _spareEnd = _spareEnd is null ? _liveEnd.GetIntervalHistogram() : _liveEnd.GetIntervalHistogram(_spareEnd);
+        _spareFirst = _spareFirst is null ? _liveFirst.GetIntervalHistogram() : _liveFirst.GetIntervalHistogram(_spareFirst);
+        return (_spareEnd, _spareFirst);
+    }
 
     public StepResult Finish(LoadStep step, int pipeline, TimeSpan warmup, TimeSpan duration, long peakConnections)
     {
@@ -144,6 +156,8 @@ public sealed class StepMetrics
             PeakInFlight = _peakInFlight,
             PeakConnections = peakConnections,
             MaxDispatchLagMs = _maxLagTicks * s_microsPerTick / 1000,
+            GcCollections = [GC.CollectionCount(0) - _gcStart[0], GC.CollectionCount(1) - _gcStart[1], GC.CollectionCount(2) - _gcStart[2]],
+            GcPauseMs = ((long)GC.GetTotalPauseDuration().TotalMicroseconds - _gcPauseStart) / 1000.0,
             Metrics = metrics,
         };
     }

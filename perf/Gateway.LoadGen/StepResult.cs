@@ -22,6 +22,12 @@ public sealed record StepResult
     public required double MaxDispatchLagMs { get; init; }
     public required IReadOnlyList<MetricSummary> Metrics { get; init; }
 
+    /// <summary>The generator's own garbage collections during the step (warm-up included), by generation 0, 1, 2.</summary>
+    public required IReadOnlyList<int> GcCollections { get; init; }
+
+    /// <summary>Total time the generator's threads were paused by those collections.</summary>
+    public required double GcPauseMs { get; init; }
+
     public double AchievedRate => Ok / DurationSeconds;
 
     public double AttemptedRate => (Sent + Overloaded) / DurationSeconds;

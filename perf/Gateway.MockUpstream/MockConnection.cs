@@ -89,18 +89,19 @@ public sealed class MockConnection(Socket socket, MockResponses responses, MockO
         {
             await Task.Delay(options.TtfbMs, stop).ConfigureAwait(false);
         }
-        if (!stream)
+        if (!stream || options.GapMs == 0)
         {
-            await SendAsync(tools ? responses.ToolCompletion : responses.TextCompletion).ConfigureAwait(false);
+            await SendAsync(stream ? (tools ? responses.ToolWhole : responses.TextWhole) : (tools ? responses.ToolCompletion : responses.TextCompletion)).ConfigureAwait(false);
             return request.KeepAlive;
         }
         var segments = tools ? responses.ToolSegments : responses.TextSegments;
-        for (var i = 0; i < segments.Length; i++)
+        await SendAsync(segments[0]).ConfigureAwait(false);
+        // One timer per stream, none per chunk (WaitForNextTickAsync reuses its awaitable): chunk i leaves at
+        // ttfb + i × gap without drift; a tick missed while sending fires at once.
+        using var gap = new PeriodicTimer(TimeSpan.FromMilliseconds(options.GapMs));
+        for (var i = 1; i < segments.Length; i++)
         {
-            if (i > 0 && options.GapMs > 0)
-            {
-                await Task.Delay(options.GapMs, stop).ConfigureAwait(false);
-            }
+            await gap.WaitForNextTickAsync(stop).ConfigureAwait(false);
             await SendAsync(segments[i]).ConfigureAwait(false);
         }
         return request.KeepAlive;

@@ -19,7 +19,8 @@ public sealed class MockServer : IAsyncDisposable
         _options = options;
         _responses = new MockResponses(options);
         _listener = new Socket(options.Host.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT too, and a second mock on a busy port would then
+        // silently share the connections of the first instead of failing (exit 1).
         _listener.Bind(new IPEndPoint(options.Host, options.Port));
         // Scenario 2 of issue 6 opens 10,000 sessions at once: a deep backlog keeps the burst from being refused.
         _listener.Listen(8192);
