@@ -27,28 +27,9 @@ internal static class KestrelBaselineProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
+        if (CommandLine.Parse(args, "Gateway.KestrelBaseline: the gateway's endpoints on ASP.NET Core Kestrel (perf/ only).", out var exitCode) is not { } options)
         {
-            Console.WriteLine("Gateway.KestrelBaseline: the gateway's endpoints on ASP.NET Core Kestrel (perf/ only).");
-            Console.WriteLine();
-            Console.WriteLine(GatewayOptions.HelpText());
-            return 0;
-        }
-        if (args.Length > 0)
-        {
-            Console.Error.WriteLine($"Unknown argument '{args[0]}'. Run with --help for the configuration variables.");
-            return 2;
-        }
-
-        GatewayOptions options;
-        try
-        {
-            options = GatewayOptions.FromEnvironment(Environment.GetEnvironmentVariable);
-        }
-        catch (ConfigurationException e)
-        {
-            Console.Error.WriteLine($"Configuration error: {e.Message}");
-            return 2;
+            return exitCode;
         }
 
         var log = new GatewayLog(options.LogLevel, Console.Error);

@@ -6,26 +6,9 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 
-if (args.Contains("--help") || args.Contains("-h"))
+if (CommandLine.Parse(args, banner: null, out var exitCode) is not { } options)
 {
-    Console.WriteLine(GatewayOptions.HelpText());
-    return 0;
-}
-if (args.Length > 0)
-{
-    Console.Error.WriteLine($"Unknown argument '{args[0]}'. Run 'gateway --help' for the configuration variables.");
-    return 2;
-}
-
-GatewayOptions options;
-try
-{
-    options = GatewayOptions.FromEnvironment(Environment.GetEnvironmentVariable);
-}
-catch (ConfigurationException e)
-{
-    Console.Error.WriteLine($"Configuration error: {e.Message}");
-    return 2;
+    return exitCode;
 }
 
 var log = new GatewayLog(options.LogLevel, Console.Error);
