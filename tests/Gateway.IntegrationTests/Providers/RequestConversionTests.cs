@@ -110,4 +110,59 @@ public sealed class RequestConversionTests : IDisposable
             """{"model":"claude-test","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"Hi"}]}""",
             Assert.Single(upstream.Requests).Body);
     }
+
+    /// <summary>The choice ("auto", "none", "required" or a tool's name), parallel_tool_calls, and what each API gets.</summary>
+    public static TheoryData<string, bool?, string, string> ToolChoices => new()
+    {
+        { "auto", null, "", "" },
+        { "auto", false, ""","parallel_tool_calls":false""", ""","tool_choice":{"type":"auto","disable_parallel_tool_use":true}""" },
+        { "none", false, ""","tool_choice":"none","parallel_tool_calls":false""", ""","tool_choice":{"type":"none"}""" },
+        { "required", true, ""","tool_choice":"required","parallel_tool_calls":true""", ""","tool_choice":{"type":"any"}""" },
+        { "read", null, ""","tool_choice":{"type":"function","function":{"name":"read"}}""", ""","tool_choice":{"type":"tool","name":"read"}""" },
+    };
+
+    /// <summary>The front door's tool choices in each API's terms; with no tools on offer, neither API gets any (OpenAI refuses them then).</summary>
+    [Theory]
+    [MemberData(nameof(ToolChoices))]
+    public void ToolChoiceIsWrittenInEachApisTerms(string choice, bool? parallel, string openAi, string anthropic)
+    {
+        var toolChoice = choice switch
+        {
+            "auto" => new ToolChoice(ToolChoiceMode.Auto),
+            "none" => new ToolChoice(ToolChoiceMode.None),
+            "required" => new ToolChoice(ToolChoiceMode.Required),
+            _ => ToolChoice.Named(choice),
+        };
+        var options = new TurnOptions { ToolChoice = toolChoice, ParallelToolCalls = parallel };
+        var withTools = new ModelTurnRequest("m", [ChatMessage.User("Hi")], Tools) { Options = options };
+        var withoutTools = withTools with { Tools = [] };
+        const string ReadTool = """{"name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}}""";
+
+        Assert.Equal(
+            """{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]""" + openAi
+            + ""","tools":[{"type":"function","function":""" + ReadTool + "}]}",
+            Encoding.UTF8.GetString(OpenAiCompatibleProvider.WriteRequestBody(withTools)));
+        Assert.Equal(
+            """{"model":"m","max_tokens":8192,"stream":true,"messages":[{"role":"user","content":"Hi"}]""" + anthropic
+            + ""","tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}}]}""",
+            Encoding.UTF8.GetString(AnthropicProvider.WriteRequestBody(withTools)));
+        Assert.DoesNotContain("tool_choice", Encoding.UTF8.GetString(OpenAiCompatibleProvider.WriteRequestBody(withoutTools)), StringComparison.Ordinal);
+        Assert.DoesNotContain("tool_choice", Encoding.UTF8.GetString(AnthropicProvider.WriteRequestBody(withoutTools)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SamplingOptionsAreWrittenUnderEachApisNames()
+    {
+        var request = ProviderTestKit.Hello("m") with
+        {
+            Options = new TurnOptions { Temperature = 0.25, TopP = 0.5, MaxTokens = 64, Stop = ["END", "STOP"], User = "u-1" },
+        };
+
+        Assert.Equal(
+            """{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}],"temperature":0.25,"top_p":0.5,"max_tokens":64,"stop":["END","STOP"],"user":"u-1"}""",
+            Encoding.UTF8.GetString(OpenAiCompatibleProvider.WriteRequestBody(request)));
+        Assert.Equal(
+            """{"model":"m","max_tokens":64,"stream":true,"temperature":0.25,"top_p":0.5,"stop_sequences":["END","STOP"],"metadata":{"user_id":"u-1"},"messages":[{"role":"user","content":"Hi"}]}""",
+            Encoding.UTF8.GetString(AnthropicProvider.WriteRequestBody(request)));
+    }
 }
