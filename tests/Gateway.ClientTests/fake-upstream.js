@@ -63,7 +63,10 @@ export async function startFakeUpstream() {
   return {
     baseUrl: `http://127.0.0.1:${server.address().port}/v1`,
     requests,
-    /** The chat request whose messages carry `marker` (each test sends its own), so tests need not rely on order. */
+    /**
+     * The one chat request whose messages carry `marker` (each test sends its own, none a part of another), so tests
+     * need not rely on request order.
+     */
     chatRequestWith(marker) {
       const found = requests.filter((r) => r.url === '/v1/chat/completions' && JSON.stringify(r.body?.messages ?? []).includes(marker));
       if (found.length !== 1) {

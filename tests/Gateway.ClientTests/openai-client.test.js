@@ -94,7 +94,7 @@ describe('Gateway through the official openai client', () => {
   });
 
   it('non-streaming: the upstream text, finish_reason stop, its usage, and the parameters forwarded', TEST, async () => {
-    const marker = 'non-streaming text please';
+    const marker = 'Say hello, whole.';
     const completion = await client.chat.completions.create({
       model: MODELS.chat,
       messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: marker }],
@@ -146,7 +146,7 @@ describe('Gateway through the official openai client', () => {
   });
 
   it('streaming with include_usage: role first, one id, the upstream text, finish_reason stop, then a usage chunk', TEST, async () => {
-    const marker = 'streaming text please';
+    const marker = 'Say hello, streamed.';
     const chunks = await collect(await client.chat.completions.create({
       model: MODELS.chat,
       messages: user(marker),
@@ -175,7 +175,7 @@ describe('Gateway through the official openai client', () => {
   });
 
   it('non-streaming tool call: the upstream\'s calls with JSON arguments, finish_reason tool_calls; tools and tool_choice forwarded', TEST, async () => {
-    const marker = 'non-streaming tool call please';
+    const marker = 'Call the tools, whole.';
     const completion = await client.chat.completions.create({ model: MODELS.chat, messages: user(marker), tools: TOOLS, tool_choice: 'required' });
 
     const [choice] = completion.choices;
@@ -191,7 +191,7 @@ describe('Gateway through the official openai client', () => {
   });
 
   it('streaming tool call: each call by index, named in its first delta, arguments in fragments', TEST, async () => {
-    const marker = 'streaming tool call please';
+    const marker = 'Call the tools, streamed.';
     const toolChoice = { type: 'function', function: { name: 'get_weather' } };
     const chunks = await collect(await client.chat.completions.create({
       model: MODELS.chat,
