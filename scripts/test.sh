@@ -36,7 +36,8 @@ elif ! (cd "$client" && timeout --kill-after=10 300 npm ci --no-audit --no-fund)
   echo "npm ci failed in $client"
   client_status=1
 else
-  (cd "$client" && GATEWAY_EXE="${GATEWAY_EXE:-$repo/src/Gateway.Server/bin/Release/net10.0/gateway}" \
+  (cd "$client" && export GATEWAY_LOG_FILE="$repo/$results/client-tests-gateway.log" \
+    GATEWAY_EXE="${GATEWAY_EXE:-$repo/src/Gateway.Server/bin/Release/net10.0/gateway}" &&
     timeout --kill-after=10 600 node --test \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$client_tap" \

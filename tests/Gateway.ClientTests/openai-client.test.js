@@ -4,6 +4,7 @@
 // gets with what the upstream said, and what the upstream got with what the client sent.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { MODELS, TEXT, TEXT_USAGE, TOOL_USAGE, UPSTREAM_KEY, startFakeUpstream, toolCallsFor } from './fake-upstream.js';
@@ -61,6 +62,8 @@ describe('Gateway through the official openai client', () => {
   after(async () => {
     await stopGateway(gateway);
     await upstream?.close();
+    // The gateway's own log explains a failure from its side; test.sh keeps it beside the other results.
+    if (gateway && process.env.GATEWAY_LOG_FILE) await writeFile(process.env.GATEWAY_LOG_FILE, `${gateway.log.join('\n')}\n`);
   });
 
   // maxRetries 0: a failure must show as itself, not be retried away by the SDK.
