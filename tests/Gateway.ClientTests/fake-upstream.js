@@ -4,8 +4,11 @@
 // request so the tests can check what the gateway forwarded.
 import http from 'node:http';
 
-/** The models this upstream lists. The overloaded and broken ones always fail, for the error-path tests. */
-export const MODELS = Object.freeze({ chat: 'fake-gpt', overloaded: 'fake-overloaded', broken: 'fake-broken' });
+/**
+ * The models this upstream lists. The others than `chat` always fail, for the error-path tests: overloaded with 429,
+ * broken with 500, and cut by breaking off its stream after the first text delta.
+ */
+export const MODELS = Object.freeze({ chat: 'fake-gpt', overloaded: 'fake-overloaded', broken: 'fake-broken', cut: 'fake-cut' });
 
 /** The key the gateway must present upstream (its OPENAI_API_KEY), never the caller's gateway key. */
 export const UPSTREAM_KEY = 'sk-fake-upstream-key';
@@ -100,6 +103,9 @@ function answer(request, res) {
   if (body.model === MODELS.broken) {
     return sendError(res, 500, 'The server had an error while processing your request.', 'server_error', null, { 'retry-after': '0' });
   }
+  if (body.model === MODELS.cut) {
+    return breakOff(res, body);
+  }
   if (body.model !== MODELS.chat) {
     return sendError(res, 404, `The model \`${body.model}\` does not exist.`, 'invalid_request_error', 'model_not_found');
   }
@@ -152,6 +158,14 @@ function streamReply(res, body, calls) {
   }
   if (withUsage) chunk([], calls.length > 0 ? TOOL_USAGE : TEXT_USAGE);
   res.end('data: [DONE]\n\n');
+}
+
+/** A stream that starts like streamReply's but whose connection drops after the first text delta: no finish, no [DONE]. */
+function breakOff(res, body) {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const delta = (d) => `data: ${JSON.stringify({ id: COMPLETION_ID, object: 'chat.completion.chunk', created: CREATED, model: body.model, choices: [{ index: 0, delta: d, finish_reason: null }] })}\n\n`;
+  res.write(delta({ role: 'assistant', content: '' }));
+  res.write(delta({ content: TEXT_PIECES[0] }), () => res.socket.destroy());
 }
 
 function sendJson(res, status, value, headers = {}) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { MODELS, TEXT, TEXT_USAGE, TOOL_USAGE, UPSTREAM_KEY, startFakeUpstream, toolCallsFor } from './fake-upstream.js';
+import { MODELS, TEXT, TEXT_PIECES, TEXT_USAGE, TOOL_USAGE, UPSTREAM_KEY, startFakeUpstream, toolCallsFor } from './fake-upstream.js';
 import { REPO_ROOT, startGateway, stopGateway } from './gateway-process.js';
 
 const GATEWAY_KEY = 'gw-client-test-key';
@@ -316,6 +316,23 @@ describe('Gateway through the official openai client', () => {
 
   it('an upstream that keeps answering 429 is a RateLimitError (429)', TEST, async () => {
     assertApiError(await failure(client.chat.completions.create({ model: MODELS.overloaded, messages: user('rate limited') })), OpenAI.RateLimitError, 429);
+  });
+
+  it('an upstream that breaks off mid-answer is an error, not a shorter answer: 5xx whole, an error event streamed', TEST, async () => {
+    const whole = await failure(client.chat.completions.create({ model: MODELS.cut, messages: user('cut off, whole') }));
+    assert.ok(whole instanceof OpenAI.InternalServerError, `expected InternalServerError, got ${whole}`);
+    assertErrorObject(whole.error);
+
+    // The gateway has sent 200 and the first delta by the time the upstream breaks off, so the error can only come
+    // in the stream; the SDK turns such an event into an APIError thrown from the iteration.
+    const chunks = [];
+    const streamed = await failure((async () => {
+      for await (const chunk of await client.chat.completions.create({ model: MODELS.cut, messages: user('cut off, streamed'), stream: true })) chunks.push(chunk);
+    })());
+    assert.ok(streamed instanceof OpenAI.APIError, `expected APIError, got ${streamed}`);
+    assertErrorObject(streamed.error);
+    assert.equal(textOf(chunks), TEXT_PIECES[0]);
+    assert.deepEqual(finishReasonsOf(chunks), []);
   });
 
   it('an upstream that keeps failing with 500 is an InternalServerError (5xx)', TEST, async () => {
