@@ -9,8 +9,9 @@ namespace Gateway.Server.Endpoints.OpenAi;
 internal static class CompletionJson
 {
     /// <summary>
-    /// Text as UTF-8, escaping only what JSON requires, as OpenAI's API does: the bodies are read by JSON parsers,
-    /// never embedded in HTML, and non-ASCII text stays a third of the size of its \u escapes.
+    /// Text as UTF-8, escaping little beyond what JSON requires: the bodies are read by JSON parsers, never embedded in
+    /// HTML, and non-ASCII text stays a third of the size of its \u escapes. (Characters beyond the Basic Multilingual
+    /// Plane, such as emoji, are still written as escaped surrogate pairs: System.Text.Json's encoders allow no more.)
     /// </summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
