@@ -5,8 +5,8 @@
 import http from 'node:http';
 
 /**
- * The models this upstream lists. The others than `chat` always fail, for the error-path tests: overloaded with 429,
- * broken with 500, and cut by breaking off its stream after the first text delta.
+ * The models this upstream lists. All but `chat` always fail, for the error-path tests: overloaded with 429, broken
+ * with 500, and cut by breaking off its stream after the first text delta.
  */
 export const MODELS = Object.freeze({ chat: 'fake-gpt', overloaded: 'fake-overloaded', broken: 'fake-broken', cut: 'fake-cut' });
 
@@ -37,7 +37,7 @@ export function toolCallsFor(tools) {
   }));
 }
 
-// Fixed so the tests can tell whether the gateway passed the upstream's id/created through or made its own.
+// One id and timestamp for every chunk of a completion, as OpenAI sends them.
 const COMPLETION_ID = 'chatcmpl-fake-upstream';
 const CREATED = 1_700_000_000;
 
