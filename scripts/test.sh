@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds and runs every test project of the solution. Needs only the .NET SDK (global.json);
-# packages restore from NuGet. The last line printed is "N passed, N failed", summed from the
-# TRX result files, which is what CI reads.
+# Builds and runs every test project of the solution (needs the .NET SDK of global.json; packages restore from
+# NuGet), then the client tests: the official `openai` npm package against the gateway just built
+# (tests/Gateway.ClientTests; needs Node.js 20+ and npm, packages from npm). Extra arguments go to `dotnet test`.
+# The last line printed is "N passed, N failed", summed from the TRX result files and the node run's TAP
+# summary, which is what CI reads; the exit status is non-zero if either part failed or could not run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 
 results=artifacts/test-results
 rm -rf "$results"
@@ -11,12 +14,50 @@ dotnet test Gateway.slnx -c Release --logger trx --results-directory "$results" 
 status=$?
 
 # <Counters total=".." executed=".." passed=".." failed=".." .../> appears once per TRX file.
-summary=$(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
+read -r dotnet_passed dotnet_failed < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
   { for (i = 1; i <= NF; i++) { if ($i ~ /^passed=/) { gsub(/[^0-9]/, "", $i); p += $i } if ($i ~ /^failed=/) { gsub(/[^0-9]/, "", $i); f += $i } } }
-  END { printf "%d passed, %d failed\n", p, f }')
-if [ -z "$summary" ] || [ "$summary" = "0 passed, 0 failed" ]; then
+  END { printf "%d %d\n", p, f }')
+if [ "$dotnet_passed" -eq 0 ] && [ "$dotnet_failed" -eq 0 ]; then
   echo "no test results found under $results"
   exit 1
 fi
-echo "$summary"
-exit $status
+
+# Client tests. npm ci installs exactly what package-lock.json pins; node's test runner reports to the terminal
+# (spec) and to a TAP file whose closing "# pass N" / "# fail N" / "# cancelled N" lines give the counts (a test
+# cancelled because setup failed, e.g. the gateway did not start, counts as failed). Install and run are bounded.
+client=tests/Gateway.ClientTests
+client_tap=$repo/$results/client-tests.tap
+client_status=0
+echo "== client tests: the openai npm package against the gateway ($client)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "node and npm are needed for the client tests (.ci/run installs them)"
+  client_status=127
+elif ! (cd "$client" && timeout --kill-after=10 300 npm ci --no-audit --no-fund); then
+  echo "npm ci failed in $client"
+  client_status=1
+else
+  (cd "$client" && export GATEWAY_LOG_FILE="$repo/$results/client-tests-gateway.log" \
+    GATEWAY_EXE="${GATEWAY_EXE:-$repo/src/Gateway.Server/bin/Release/net10.0/gateway}" &&
+    timeout --kill-after=10 600 node --test \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$client_tap" \
+      openai-client.test.js)
+  client_status=$?
+fi
+
+read -r client_passed client_failed client_summaries < <(cat "$client_tap" 2>/dev/null | awk '
+  /^# pass / { p += $3; n++ } /^# fail / { f += $3 } /^# cancelled / { f += $3 }
+  END { printf "%d %d %d\n", p, f, n }')
+# Missing results, or a run that failed without a failing test (killed by timeout, a crashed hook), is one failure.
+if [ "$client_summaries" -eq 0 ]; then
+  echo "no client test results in $client_tap (exit status $client_status)"
+  client_failed=$((client_failed + 1))
+  [ "$client_status" -eq 0 ] && client_status=1
+elif [ "$client_status" -ne 0 ] && [ "$client_failed" -eq 0 ]; then
+  echo "the client test run exited with status $client_status without a failing test"
+  client_failed=1
+fi
+
+echo "$((dotnet_passed + client_passed)) passed, $((dotnet_failed + client_failed)) failed"
+[ "$status" -ne 0 ] && exit "$status"
+exit "$client_status"
