@@ -6,6 +6,9 @@ internal interface IModelProvider
     /// <summary>A short name for logs, errors and the <c>name/model</c> prefix, e.g. "openai".</summary>
     string Name { get; }
 
+    /// <summary>Whether its models can call tools; the local runtime's cannot (they only ever answer with text).</summary>
+    bool CallsTools => true;
+
     /// <summary>The ids of the models this provider serves right now.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken);
 

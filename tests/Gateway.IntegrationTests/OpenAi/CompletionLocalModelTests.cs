@@ -103,4 +103,21 @@ public sealed class CompletionLocalModelTests
             picked.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString(),
             sampled.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
     }
+
+    [Fact]
+    public async Task ALocalModelRefusesAToolChoiceThatRequiresACallAndIgnoresOfferedTools()
+    {
+        await using var local = Provider();
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
+        const string Tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"now\"}}]";
+
+        var required = await host.CompleteAsync("""{"model":"successor-tiny","tool_choice":"required",""" + Tools + ""","messages":[{"role":"user","content":"Hi"}]}""");
+        var offered = await host.CompleteAsync("""{"model":"successor-tiny","max_tokens":2,""" + Tools + ""","messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(
+            (400, """{"error":{"message":"The model 'successor-tiny' does not call tools, so tool_choice cannot require a call","type":"invalid_request_error","param":"tool_choice","code":null}}"""),
+            (required.StatusCode, required.Body));
+        Assert.Equal(200, offered.StatusCode);
+        Assert.Contains("\"content\":\"AB\"", offered.Body, StringComparison.Ordinal);
+    }
 }

@@ -10,7 +10,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <c>top_p</c>, <c>max_tokens</c> / <c>max_completion_tokens</c>, <c>stop</c>, <c>tools</c>, <c>tool_choice</c>,
 /// <c>parallel_tool_calls</c>, <c>user</c>, and <c>n</c>, which must be 1 (one turn gives one choice). Other fields
 /// are accepted and not forwarded. Each value is checked against OpenAI's documented range, and the error names it in
-/// <c>param</c>. The model is resolved after the body's shape is known to be right, like /chat (SPEC §3).
+/// <c>param</c>. The model is resolved after the body's shape is known to be right, like /chat (SPEC §3); a model
+/// that cannot call tools refuses a <c>tool_choice</c> that requires a call.
 /// </remarks>
 internal static class CompletionRequestParser
 {
@@ -56,6 +57,11 @@ internal static class CompletionRequestParser
         if (!catalog.TryResolve(model, out var provider, out var providerModel))
         {
             throw OpenAiError.ModelNotFound(model);
+        }
+        if (!provider.CallsTools && options.ToolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
+        {
+            // Offered tools are ignored by such a model, but a demand for a call could only be broken silently.
+            throw OpenAiError.InvalidRequest($"The model '{model}' does not call tools, so tool_choice cannot require a call", "tool_choice");
         }
         return new CompletionRequest(model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, stream, includeUsage);
     }

@@ -24,6 +24,8 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
 
     public string Name => ProviderName;
 
+    public bool CallsTools => false;
+
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(LocalModelDirectory.List(options.ModelsDirectory));
 

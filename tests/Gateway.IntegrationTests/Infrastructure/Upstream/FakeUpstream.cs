@@ -84,8 +84,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
                 _connections.Add(ServeAsync(socket));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
+            // Stopped: an accept begun after TcpListener.Stop throws InvalidOperationException ("Not listening").
         }
     }
 
