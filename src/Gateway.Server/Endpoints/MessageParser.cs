@@ -13,13 +13,7 @@ internal static class MessageParser
         {
             throw RequestError.BadRequest("messages must be an array");
         }
-        var parsed = new List<ChatMessage>(messages.GetArrayLength());
-        var index = 0;
-        foreach (var message in messages.EnumerateArray())
-        {
-            parsed.Add(ParseMessage(message, $"messages[{index++}]"));
-        }
-        return parsed;
+        return JsonArrays.ParseEach(messages, "messages", ParseMessage);
     }
 
     private static ChatMessage ParseMessage(JsonElement message, string path)
@@ -56,7 +50,7 @@ internal static class MessageParser
     private static IReadOnlyList<ContentPart> ParseContent(JsonElement content, string path) => content.ValueKind switch
     {
         JsonValueKind.String => [ContentPart.FromText(content.GetString()!)],
-        JsonValueKind.Array => [.. content.EnumerateArray().Select((part, i) => ParsePart(part, $"{path}.content[{i}]"))],
+        JsonValueKind.Array => JsonArrays.ParseEach(content, $"{path}.content", ParsePart),
         _ => throw RequestError.BadRequest($"{path}.content must be a string or an array of content parts"),
     };
 
@@ -90,25 +84,23 @@ internal static class MessageParser
         {
             throw RequestError.BadRequest($"{path}.tool_calls must be an array");
         }
-        var parsed = new List<ToolCallRequest>();
-        var index = 0;
-        foreach (var call in calls.EnumerateArray())
+        return JsonArrays.ParseEach(calls, $"{path}.tool_calls", ParseToolCall);
+    }
+
+    private static ToolCallRequest ParseToolCall(JsonElement call, string callPath)
+    {
+        if (call.ValueKind != JsonValueKind.Object)
         {
-            var callPath = $"{path}.tool_calls[{index++}]";
-            if (call.ValueKind != JsonValueKind.Object)
-            {
-                throw RequestError.BadRequest($"{callPath} must be an object");
-            }
-            var arguments = RawJson.EmptyObject;
-            if (call.TryGetProperty("arguments", out var argumentsElement) && argumentsElement.ValueKind != JsonValueKind.Null)
-            {
-                arguments = argumentsElement.ValueKind == JsonValueKind.Object
-                    ? RawJson.FromElement(argumentsElement)
-                    : throw RequestError.BadRequest($"{callPath}.arguments must be an object");
-            }
-            parsed.Add(new ToolCallRequest(RequireString(call, "id", callPath), RequireString(call, "name", callPath), arguments));
+            throw RequestError.BadRequest($"{callPath} must be an object");
         }
-        return parsed;
+        var arguments = RawJson.EmptyObject;
+        if (call.TryGetProperty("arguments", out var argumentsElement) && argumentsElement.ValueKind != JsonValueKind.Null)
+        {
+            arguments = argumentsElement.ValueKind == JsonValueKind.Object
+                ? RawJson.FromElement(argumentsElement)
+                : throw RequestError.BadRequest($"{callPath}.arguments must be an object");
+        }
+        return new ToolCallRequest(RequireString(call, "id", callPath), RequireString(call, "name", callPath), arguments);
     }
 
     private static string RequireString(JsonElement owner, string name, string path) =>

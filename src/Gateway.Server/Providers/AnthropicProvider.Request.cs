@@ -101,12 +101,7 @@ internal sealed partial class AnthropicProvider
         }
         if (options.Stop.Count > 0)
         {
-            json.WriteStartArray("stop_sequences"u8);
-            foreach (var stop in options.Stop)
-            {
-                json.WriteStringValue(stop);
-            }
-            json.WriteEndArray();
+            ProviderJson.WriteStringArray(json, "stop_sequences"u8, options.Stop);
         }
         if (options.User is { } user)
         {

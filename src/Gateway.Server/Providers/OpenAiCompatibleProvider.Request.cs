@@ -110,12 +110,7 @@ internal sealed partial class OpenAiCompatibleProvider
         }
         if (options.Stop.Count > 0)
         {
-            json.WriteStartArray("stop"u8);
-            foreach (var stop in options.Stop)
-            {
-                json.WriteStringValue(stop);
-            }
-            json.WriteEndArray();
+            ProviderJson.WriteStringArray(json, "stop"u8, options.Stop);
         }
         if (options.User is { } user)
         {

@@ -34,6 +34,17 @@ internal static class ProviderJson
         }
     }
 
+    /// <summary><c>"name":["a","b"]</c>.</summary>
+    public static void WriteStringArray(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+        json.WriteEndArray();
+    }
+
     public static bool IsAllText(IReadOnlyList<ContentPart> parts)
     {
         foreach (var part in parts)

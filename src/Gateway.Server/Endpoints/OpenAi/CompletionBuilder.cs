@@ -47,12 +47,7 @@ internal sealed class CompletionBuilder
         var buffer = new ArrayBufferWriter<byte>(_content.Length + _reasoning.Length + 512);
         using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
         {
-            json.WriteStartObject();
-            CompletionJson.WriteHeader(json, identity, "chat.completion"u8);
-            json.WriteStartArray("choices"u8);
-            json.WriteStartObject();
-            json.WriteNumber("index"u8, 0);
-            json.WriteStartObject("message"u8);
+            CompletionJson.WriteStartOfChoice(json, identity, "chat.completion"u8, "message"u8);
             json.WriteString("role"u8, "assistant"u8);
             if (_content.Length > 0 || _toolCalls.Count == 0)
             {

@@ -79,8 +79,7 @@ internal sealed class CompletionChunkWriter : IDisposable
         if (_includeUsage)
         {
             BeginFrame();
-            _json.WriteStartObject();
-            CompletionJson.WriteHeader(_json, _identity, "chat.completion.chunk"u8);
+            CompletionJson.WriteStart(_json, _identity, "chat.completion.chunk"u8);
             _json.WriteStartArray("choices"u8);
             _json.WriteEndArray();
             CompletionJson.WriteUsage(_json, usage, inputExcludesCache);
@@ -102,12 +101,7 @@ internal sealed class CompletionChunkWriter : IDisposable
     private void BeginDelta()
     {
         BeginFrame();
-        _json.WriteStartObject();
-        CompletionJson.WriteHeader(_json, _identity, "chat.completion.chunk"u8);
-        _json.WriteStartArray("choices"u8);
-        _json.WriteStartObject();
-        _json.WriteNumber("index"u8, 0);
-        _json.WriteStartObject("delta"u8);
+        CompletionJson.WriteStartOfChoice(_json, _identity, "chat.completion.chunk"u8, "delta"u8);
     }
 
     private void EndDelta(FinishReason? finishReason)

@@ -15,13 +15,27 @@ internal static class CompletionJson
     /// </summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary><c>"id","object","created","model"</c>: the same id and created time on every chunk of one completion.</summary>
-    public static void WriteHeader(Utf8JsonWriter json, CompletionIdentity identity, ReadOnlySpan<byte> objectType)
+    /// <summary><c>{"id","object","created","model"</c>: the same id and created time on every chunk of one completion.</summary>
+    public static void WriteStart(Utf8JsonWriter json, CompletionIdentity identity, ReadOnlySpan<byte> objectType)
     {
+        json.WriteStartObject();
         json.WriteString("id"u8, identity.Id);
         json.WriteString("object"u8, objectType);
         json.WriteNumber("created"u8, identity.Created);
         json.WriteString("model"u8, identity.Model);
+    }
+
+    /// <summary>
+    /// The object's start up to the inside of its one choice's <paramref name="payload"/> (<c>message</c> or <c>delta</c>):
+    /// <c>{…,"choices":[{"index":0,"message":{</c>.
+    /// </summary>
+    public static void WriteStartOfChoice(Utf8JsonWriter json, CompletionIdentity identity, ReadOnlySpan<byte> objectType, ReadOnlySpan<byte> payload)
+    {
+        WriteStart(json, identity, objectType);
+        json.WriteStartArray("choices"u8);
+        json.WriteStartObject();
+        json.WriteNumber("index"u8, 0);
+        json.WriteStartObject(payload);
     }
 
     /// <summary><c>{"id":…,"type":"function","function":{"name","arguments"}}</c>, the arguments as a JSON string.</summary>

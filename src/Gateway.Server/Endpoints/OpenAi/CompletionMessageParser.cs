@@ -26,13 +26,7 @@ internal static class CompletionMessageParser
         {
             throw OpenAiError.InvalidRequest("messages must be a non-empty array", "messages");
         }
-        var parsed = new List<ChatMessage>(messages.GetArrayLength());
-        var index = 0;
-        foreach (var message in messages.EnumerateArray())
-        {
-            parsed.Add(ParseMessage(message, $"messages[{index++}]"));
-        }
-        return parsed;
+        return JsonArrays.ParseEach(messages, "messages", ParseMessage);
     }
 
     private static ChatMessage ParseMessage(JsonElement message, string path)
@@ -61,7 +55,7 @@ internal static class CompletionMessageParser
     private static IReadOnlyList<ContentPart> ParseContent(JsonElement content, string path) => content.ValueKind switch
     {
         JsonValueKind.String => [ContentPart.FromText(content.GetString()!)],
-        JsonValueKind.Array => [.. content.EnumerateArray().Select((part, i) => ParsePart(part, $"{path}.content[{i}]"))],
+        JsonValueKind.Array => JsonArrays.ParseEach(content, $"{path}.content", ParsePart),
         _ => throw OpenAiError.InvalidRequest($"{path}.content must be a string or an array of content parts", $"{path}.content"),
     };
 
@@ -118,22 +112,17 @@ internal static class CompletionMessageParser
         {
             throw OpenAiError.InvalidRequest($"{path}.tool_calls must be an array", $"{path}.tool_calls");
         }
-        var parsed = new List<ToolCallRequest>(calls.GetArrayLength());
-        var index = 0;
-        foreach (var call in calls.EnumerateArray())
+        return JsonArrays.ParseEach(calls, $"{path}.tool_calls", ParseToolCall);
+    }
+
+    private static ToolCallRequest ParseToolCall(JsonElement call, string callPath)
+    {
+        if (call.ValueKind != JsonValueKind.Object)
         {
-            var callPath = $"{path}.tool_calls[{index++}]";
-            if (call.ValueKind != JsonValueKind.Object)
-            {
-                throw OpenAiError.InvalidRequest($"{callPath} must be an object", callPath);
-            }
-            var function = RequireObject(call, "function", callPath);
-            parsed.Add(new ToolCallRequest(
-                RequireString(call, "id", callPath),
-                RequireString(function, "name", $"{callPath}.function"),
-                ParseArguments(function)));
+            throw OpenAiError.InvalidRequest($"{callPath} must be an object", callPath);
         }
-        return parsed;
+        var function = RequireObject(call, "function", callPath);
+        return new ToolCallRequest(RequireString(call, "id", callPath), RequireString(function, "name", $"{callPath}.function"), ParseArguments(function));
     }
 
     private static RawJson ParseArguments(JsonElement function)

@@ -24,13 +24,7 @@ internal static class CompletionToolParser
         {
             throw OpenAiError.InvalidRequest("tools must be an array", "tools");
         }
-        var parsed = new List<ToolDefinition>(tools.GetArrayLength());
-        var index = 0;
-        foreach (var tool in tools.EnumerateArray())
-        {
-            parsed.Add(ParseTool(tool, $"tools[{index++}]"));
-        }
-        return parsed;
+        return JsonArrays.ParseEach(tools, "tools", ParseTool);
     }
 
     private static ToolDefinition ParseTool(JsonElement tool, string path)

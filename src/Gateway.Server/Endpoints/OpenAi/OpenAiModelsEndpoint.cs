@@ -10,29 +10,14 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </summary>
 /// <remarks>
 /// <c>owned_by</c> is the serving provider's name (<c>openai</c>, <c>anthropic</c>, <c>local</c>…), and <c>created</c>
-/// the time this endpoint was built (the gateway's start), since upstream listings do not all carry one. The body is encoded
-/// once per catalog snapshot. When every provider's listing failed the answer is 502 in OpenAI's error shape.
+/// the time this endpoint was built (the gateway's start), since upstream listings do not all carry one. When every
+/// provider's listing failed the answer is 502 in OpenAI's error shape.
 /// </remarks>
-internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog) : IEndpoint
+internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog) : CatalogEndpoint(catalog)
 {
     private readonly long _started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-    private volatile EncodedResponse? _cached;
 
-    public ValueTask InvokeAsync(IHttpExchange exchange)
-    {
-        var snapshot = catalog.Current;
-        var cached = _cached;
-        if (cached is null || !ReferenceEquals(cached.Snapshot, snapshot))
-        {
-            _cached = cached = Encode(snapshot);
-        }
-        exchange.Respond(cached.StatusCode, ContentTypes.Json, cached.Body);
-        return ValueTask.CompletedTask;
-    }
-
-    private sealed record EncodedResponse(ModelCatalogSnapshot Snapshot, int StatusCode, byte[] Body);
-
-    private EncodedResponse Encode(ModelCatalogSnapshot snapshot)
+    protected override (int StatusCode, byte[] Body) Encode(ModelCatalogSnapshot snapshot)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
@@ -59,6 +44,6 @@ internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog) : IEndpoint
                 json.WriteEndObject();
             }
         }
-        return new EncodedResponse(snapshot, snapshot.AllFailed ? 502 : 200, buffer.WrittenSpan.ToArray());
+        return (snapshot.AllFailed ? 502 : 200, buffer.WrittenSpan.ToArray());
     }
 }
