@@ -69,7 +69,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 // Blocks are always stopped before message_stop; flush anyway rather than lose a call.
                 foreach (var call in _toolBlocks.Values)
                 {
-                    output.Add(ProviderEvent.ToolCalled(call.Complete()));
+                    output.Add(call.Completed());
                 }
                 _toolBlocks.Clear();
                 if (_stopReason is { } stopReason)
@@ -142,7 +142,8 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         }
         if (type == "tool_use" && index is { } i)
         {
-            _toolBlocks[i] = new ToolCallBuffer { Id = id, Name = name, InitialArguments = input };
+            var call = _toolBlocks[i] = new ToolCallBuffer(i) { Id = id, Name = name, InitialArguments = input };
+            call.Append(null, output);
         }
         else if (!string.IsNullOrEmpty(text))
         {
@@ -211,7 +212,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 output.Add(ProviderEvent.ReasoningDelta(text));
                 break;
             case "input_json_delta" when index is { } i && _toolBlocks.TryGetValue(i, out var call):
-                call.AppendArguments(text);
+                call.Append(text, output);
                 break;
         }
     }
@@ -220,7 +221,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     {
         if (ReadProperty(ref reader, "index"u8) && reader.NumberOrNull() is { } index && _toolBlocks.Remove((int)index, out var call))
         {
-            output.Add(ProviderEvent.ToolCalled(call.Complete()));
+            output.Add(call.Completed());
         }
     }
 

@@ -12,8 +12,9 @@ namespace Gateway.Server.Providers;
 /// <c>delta.reasoning</c> (OpenRouter, Ollama) → reasoning, one of them per chunk as servers may send both.</item>
 /// <item><c>delta.tool_calls[]</c>: fragments keyed by <c>index</c>; the first carries <c>id</c> and
 /// <c>function.name</c> and may already carry argument text; <c>function.arguments</c> pieces concatenate
-/// (https://platform.openai.com/docs/guides/function-calling#streaming). Calls are emitted in index order when
-/// <c>finish_reason</c> arrives or at <c>[DONE]</c>.</item>
+/// (https://platform.openai.com/docs/guides/function-calling#streaming). Each call's start and argument pieces are
+/// passed on as they come; the complete calls are emitted in index order when <c>finish_reason</c> arrives or at
+/// <c>[DONE]</c>.</item>
 /// <item><c>finish_reason</c> → Finished, after the calls: <c>stop</c>, <c>length</c>, <c>tool_calls</c> (and the
 /// deprecated <c>function_call</c>), <c>content_filter</c>; a reason this list lacks counts as <c>stop</c>.</item>
 /// <item><c>usage</c> (sent with <c>stream_options.include_usage</c> in a last chunk whose <c>choices</c> is
@@ -169,7 +170,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         }
         foreach (var fragment in _fragments)
         {
-            Apply(fragment);
+            Apply(fragment, output);
         }
         if (finishReason is not null)
         {
@@ -244,7 +245,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         }
     }
 
-    private void Apply(ToolCallFragment fragment)
+    private void Apply(ToolCallFragment fragment, List<ProviderEvent> output)
     {
         // A server that omits the index: a fragment with a new id starts a new call; one without (or with the last
         // call's id again) continues the last call.
@@ -259,14 +260,11 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         {
             _toolCalls.Add(null);
         }
-        var call = _toolCalls[index] ??= new ToolCallBuffer();
+        var call = _toolCalls[index] ??= new ToolCallBuffer(index);
         // Some servers repeat id and name on every fragment: the first one counts.
         call.Id ??= fragment.Id;
         call.Name ??= fragment.Name;
-        if (!string.IsNullOrEmpty(fragment.Arguments))
-        {
-            call.AppendArguments(fragment.Arguments);
-        }
+        call.Append(fragment.Arguments, output);
     }
 
     private void FlushToolCalls(List<ProviderEvent> output)
@@ -275,7 +273,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         {
             if (call is not null)
             {
-                output.Add(ProviderEvent.ToolCalled(call.Complete()));
+                output.Add(call.Completed());
             }
         }
         _toolCalls.Clear();

@@ -1,17 +1,26 @@
 using Gateway.Server.Conversation;
+using Gateway.Tools;
 
 namespace Gateway.Server.Providers;
 
 /// <summary>One thing a model turn produced, in the order it arrived.</summary>
 /// <param name="StatusCode">For an error: the HTTP status a caller of the gateway should see for it (see <see cref="Failed"/>).</param>
+/// <param name="Index">For the tool-call kinds: which call of the turn, as the provider numbered them.</param>
 internal readonly record struct ProviderEvent(
-    ProviderEventKind Kind, string? Text = null, ToolCallRequest? ToolCall = null, TokenUsage Usage = default, FinishReason Reason = default, int StatusCode = 0)
+    ProviderEventKind Kind, string? Text = null, ToolCallRequest? ToolCall = null, TokenUsage Usage = default, FinishReason Reason = default,
+    int StatusCode = 0, int Index = 0)
 {
     public static ProviderEvent TextDelta(string text) => new(ProviderEventKind.TextDelta, Text: text);
 
     public static ProviderEvent ReasoningDelta(string text) => new(ProviderEventKind.ReasoningDelta, Text: text);
 
-    public static ProviderEvent ToolCalled(ToolCallRequest call) => new(ProviderEventKind.ToolCall, ToolCall: call);
+    /// <summary>A call begins; <see cref="ToolCall"/> holds its id and name, with no arguments yet.</summary>
+    public static ProviderEvent ToolCallStarted(int index, string id, string name) =>
+        new(ProviderEventKind.ToolCallStart, ToolCall: new ToolCallRequest(id, name, RawJson.EmptyObject), Index: index);
+
+    public static ProviderEvent ToolArgumentsDelta(int index, string text) => new(ProviderEventKind.ToolArguments, Text: text, Index: index);
+
+    public static ProviderEvent ToolCalled(ToolCallRequest call, int index = 0) => new(ProviderEventKind.ToolCall, ToolCall: call, Index: index);
 
     public static ProviderEvent Finished(FinishReason reason) => new(ProviderEventKind.Finish, Reason: reason);
 

@@ -8,6 +8,13 @@ internal enum ProviderEventKind : byte
     /// <summary>A piece of reasoning ("thinking").</summary>
     ReasoningDelta,
 
+    /// <summary>A tool call begins: its index in the turn, id and name; its arguments follow as <see cref="ToolArguments"/>.</summary>
+    /// <remarks>Only for callers that pass calls on as they stream (the OpenAI front door); <see cref="ToolCall"/> still follows.</remarks>
+    ToolCallStart,
+
+    /// <summary>A piece of a started call's argument text, exactly as the model wrote it.</summary>
+    ToolArguments,
+
     /// <summary>A complete tool call, arguments assembled.</summary>
     ToolCall,
 

@@ -6,9 +6,13 @@ using Gateway.Tools;
 namespace Gateway.Server.Providers;
 
 /// <summary>One tool call while its fragments stream in: id and name once, the arguments' JSON text piece by piece.</summary>
-internal sealed class ToolCallBuffer
+/// <param name="index">The call's number in its turn, as the provider gave it (OpenAI's call index, Anthropic's block index).</param>
+internal sealed class ToolCallBuffer(int index)
 {
     private readonly StringBuilder _arguments = new();
+    private bool _started;
+
+    public int Index => index;
 
     public string? Id { get; set; }
 
@@ -17,16 +21,49 @@ internal sealed class ToolCallBuffer
     /// <summary>Arguments the call started with (Anthropic's <c>content_block_start.input</c>); used when no fragment follows.</summary>
     public RawJson? InitialArguments { get; set; }
 
-    public void AppendArguments(string fragment) => _arguments.Append(fragment);
+    /// <summary>
+    /// Takes a fragment of the arguments (or none) and passes on what is new for callers that stream calls: the call's
+    /// start once its name is known, with the argument text so far, then each later fragment as it comes.
+    /// </summary>
+    public void Append(string? fragment, List<ProviderEvent> output)
+    {
+        if (!string.IsNullOrEmpty(fragment))
+        {
+            _arguments.Append(fragment);
+        }
+        if (_started)
+        {
+            if (!string.IsNullOrEmpty(fragment))
+            {
+                output.Add(ProviderEvent.ToolArgumentsDelta(index, fragment));
+            }
+            return;
+        }
+        if (Name is null)
+        {
+            return;
+        }
+        // A streaming caller needs the id now; the completed call keeps the same one.
+        Id ??= NewId();
+        _started = true;
+        output.Add(ProviderEvent.ToolCallStarted(index, Id, Name));
+        if (_arguments.Length > 0)
+        {
+            output.Add(ProviderEvent.ToolArgumentsDelta(index, _arguments.ToString()));
+        }
+    }
+
+    /// <summary>The finished call as its event.</summary>
+    public ProviderEvent Completed() => ProviderEvent.ToolCalled(Complete(), index);
 
     /// <summary>
     /// The finished call. No argument text means no arguments (<c>{}</c>); text that is not one JSON object
     /// is kept in <see cref="ToolCallRequest.InvalidArguments"/> for the agent loop to report (SPEC §6).
     /// A missing id (some local servers omit it) is replaced by a fresh unique one.
     /// </summary>
-    public ToolCallRequest Complete()
+    private ToolCallRequest Complete()
     {
-        var id = string.IsNullOrEmpty(Id) ? "call_" + Guid.NewGuid().ToString("N")[..24] : Id;
+        var id = string.IsNullOrEmpty(Id) ? NewId() : Id;
         var name = Name ?? "";
         var text = _arguments.ToString();
         if (string.IsNullOrWhiteSpace(text))
@@ -47,4 +84,6 @@ internal sealed class ToolCallBuffer
         }
         return new ToolCallRequest(id, name, RawJson.EmptyObject) { InvalidArguments = text };
     }
+
+    private static string NewId() => "call_" + Guid.NewGuid().ToString("N")[..24];
 }

@@ -71,8 +71,12 @@ public sealed class CompletionTranslationTests : IDisposable
             + Chunk("""{"index":0,"delta":{"reasoning_content":"Let me think…"},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"content":"Hel"},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"content":"lo \uD83D\uDE42"},"finish_reason":null}""", "null", Model)
-            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"id":"toolu_1","type":"function","function":{"name":"bash","arguments":"{\"command\":\"ls -la\"}"}}]},"finish_reason":null}""", "null", Model)
-            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":1,"id":"toolu_2","type":"function","function":{"name":"now","arguments":"{}"}}]},"finish_reason":null}""", "null", Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"id":"toolu_1","type":"function","function":{"name":"bash","arguments":""}}]},"finish_reason":null}""", "null", Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"command\": \"ls"}}]},"finish_reason":null}""", "null", Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":" -la\"}"}}]},"finish_reason":null}""", "null", Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":1,"id":"toolu_2","type":"function","function":{"name":"now","arguments":""}}]},"finish_reason":null}""", "null", Model)
+            // A call whose input came whole with its start (none in pieces) gets its arguments when it completes.
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{}"}}]},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{},"finish_reason":"tool_calls"}""", "null", Model)
             + """data: {"id":"chatcmpl-ID","object":"chat.completion.chunk","created":0,"model":"anthropic/claude-test","choices":[],"usage":{"prompt_tokens":42,"completion_tokens":42,"total_tokens":84,"prompt_tokens_details":{"cached_tokens":10}}}""" + "\n\n"
             + "data: [DONE]\n\n",
@@ -99,6 +103,31 @@ public sealed class CompletionTranslationTests : IDisposable
              root.GetProperty("stop").GetRawText(), root.GetProperty("user").GetString(), root.GetProperty("tool_choice").GetRawText(),
              root.GetProperty("parallel_tool_calls").GetBoolean(), root.TryGetProperty("max_tokens", out var ignored) ? ignored.ValueKind : JsonValueKind.Undefined));
         Assert.False(root.TryGetProperty("temperature", out _));
+    }
+
+    [Fact]
+    public async Task ToolCallArgumentsStreamPieceByPieceAsTheModelWritesThem()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.ParallelToolCalls, Chunking.Every(1)));
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http)]);
+
+        var (_, body) = await host.StreamAsync("""{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"Hi"}]}""");
+
+        const string Model = "gpt-test";
+        Assert.Equal(
+            Chunk("""{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"read","arguments":""}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"filePath\":"}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"now","arguments":""}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":2,"id":"call_c","type":"function","function":{"name":"bash","arguments":""}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":2,"function":{"arguments":"{\"command\":\"l"}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":" \"docs/a b.txt\"}"}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":2,"function":{"arguments":"s -la\"}"}}]},"finish_reason":null}""", model: Model)
+            // call_b never had argument text: its arguments come whole, {}, when it completes.
+            + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{}"}}]},"finish_reason":null}""", model: Model)
+            + Chunk("""{"index":0,"delta":{},"finish_reason":"tool_calls"}""", model: Model)
+            + "data: [DONE]\n\n",
+            Normalize(body));
     }
 
     [Theory]

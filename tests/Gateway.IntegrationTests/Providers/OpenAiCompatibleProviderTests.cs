@@ -68,12 +68,20 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
 
         var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
-        // No usage chunk upstream, so no Usage event.
+        // Each call's start and argument pieces as they arrive; the whole calls in index order at the finish; no usage
+        // chunk upstream, so no Usage event.
         Assert.Equal(
             [
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_a", "read", RawJson.Parse("""{"filePath":"docs/a b.txt"}"""))),
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_b", "now", RawJson.EmptyObject)),
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_c", "bash", RawJson.Parse("""{"command":"ls -la"}"""))),
+                ProviderEvent.ToolCallStarted(0, "call_a", "read"),
+                ProviderEvent.ToolArgumentsDelta(0, "{\"filePath\":"),
+                ProviderEvent.ToolCallStarted(1, "call_b", "now"),
+                ProviderEvent.ToolCallStarted(2, "call_c", "bash"),
+                ProviderEvent.ToolArgumentsDelta(2, "{\"command\":\"l"),
+                ProviderEvent.ToolArgumentsDelta(0, " \"docs/a b.txt\"}"),
+                ProviderEvent.ToolArgumentsDelta(2, "s -la\"}"),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_a", "read", RawJson.Parse("""{"filePath":"docs/a b.txt"}""")), 0),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_b", "now", RawJson.EmptyObject), 1),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_c", "bash", RawJson.Parse("""{"command":"ls -la"}""")), 2),
                 ProviderEvent.Finished(FinishReason.ToolCalls),
             ],
             events);
@@ -88,8 +96,13 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
 
         Assert.Equal(
             [
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_1", "read", RawJson.Parse("""{"filePath":"x"}"""))),
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_2", "now", RawJson.EmptyObject)),
+                ProviderEvent.ToolCallStarted(0, "call_1", "read"),
+                ProviderEvent.ToolArgumentsDelta(0, "{\"filePath\":"),
+                ProviderEvent.ToolArgumentsDelta(0, "\"x\"}"),
+                ProviderEvent.ToolCallStarted(1, "call_2", "now"),
+                ProviderEvent.ToolArgumentsDelta(1, "{}"),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_1", "read", RawJson.Parse("""{"filePath":"x"}""")), 0),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_2", "now", RawJson.EmptyObject), 1),
                 ProviderEvent.Finished(FinishReason.ToolCalls),
             ],
             events);
@@ -104,11 +117,11 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
 
         Assert.Equal(
             [
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_x", "bash", RawJson.EmptyObject) { InvalidArguments = "{\"command\": \"ls" }),
-                ProviderEvent.ToolCalled(new ToolCallRequest("call_y", "read", RawJson.EmptyObject) { InvalidArguments = "[1,2]" }),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_x", "bash", RawJson.EmptyObject) { InvalidArguments = "{\"command\": \"ls" }, 0),
+                ProviderEvent.ToolCalled(new ToolCallRequest("call_y", "read", RawJson.EmptyObject) { InvalidArguments = "[1,2]" }, 1),
                 ProviderEvent.Finished(FinishReason.ToolCalls),
             ],
-            events);
+            events.Where(e => e.Kind is not (ProviderEventKind.ToolCallStart or ProviderEventKind.ToolArguments)));
     }
 
     [Fact]

@@ -119,8 +119,14 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
                     case ProviderEventKind.ReasoningDelta:
                         chunks.WriteReasoning(item.Text!);
                         break;
+                    case ProviderEventKind.ToolCallStart:
+                        chunks.WriteToolCallStart(item.Index, item.ToolCall!);
+                        break;
+                    case ProviderEventKind.ToolArguments:
+                        chunks.WriteToolArguments(item.Index, item.Text!);
+                        break;
                     case ProviderEventKind.ToolCall:
-                        chunks.WriteToolCall(item.ToolCall!);
+                        chunks.WriteToolCall(item.ToolCall!, item.Index);
                         break;
                     case ProviderEventKind.Usage:
                         usage = item.Usage;

@@ -8,8 +8,10 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects, into one reused buffer.</summary>
 /// <remarks>
 /// The order is OpenAI's (https://platform.openai.com/docs/api-reference/chat-streaming): a first chunk whose delta
-/// carries <c>role</c>; content and tool-call deltas (a call's <c>index</c> counts the calls of the turn, and each call
-/// arrives whole, id, name and arguments in one delta); a chunk with an empty delta and the <c>finish_reason</c>; with
+/// carries <c>role</c>; content and tool-call deltas, a call's <c>index</c> counting the calls of the turn: its first
+/// delta has <c>id</c>, <c>type</c> and the function's <c>name</c> with empty <c>arguments</c>, later ones pieces of the
+/// arguments as the model writes them (a provider that only reports whole calls gets each in one delta); a chunk with
+/// an empty delta and the <c>finish_reason</c>; with
 /// <c>include_usage</c>, <c>"usage":null</c> on those and a last chunk with empty <c>choices</c> and the usage; then
 /// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
 /// OpenAI's SDKs raise as an error. Several events may be written before the buffer is sent, so that what a provider
@@ -21,6 +23,7 @@ internal sealed class CompletionChunkWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private readonly CompletionIdentity _identity;
     private readonly bool _includeUsage;
+    private readonly Dictionary<int, StartedCall> _started = [];
     private int _toolCalls;
 
     public CompletionChunkWriter(CompletionIdentity identity, bool includeUsage)
@@ -58,8 +61,52 @@ internal sealed class CompletionChunkWriter : IDisposable
         EndDelta(finishReason: null);
     }
 
-    public void WriteToolCall(ToolCallRequest call)
+    /// <param name="providerIndex">The provider's number for the call, which its argument pieces and completion carry.</param>
+    /// <param name="header">The call's id and name.</param>
+    public void WriteToolCallStart(int providerIndex, ToolCallRequest header)
     {
+        var index = _toolCalls++;
+        _started[providerIndex] = new StartedCall(index);
+        BeginDelta();
+        _json.WriteStartArray("tool_calls"u8);
+        _json.WriteStartObject();
+        _json.WriteNumber("index"u8, index);
+        _json.WriteString("id"u8, header.Id);
+        _json.WriteString("type"u8, "function"u8);
+        _json.WriteStartObject("function"u8);
+        _json.WriteString("name"u8, header.Name);
+        _json.WriteString("arguments"u8, ""u8);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        EndDelta(finishReason: null);
+    }
+
+    public void WriteToolArguments(int providerIndex, string text)
+    {
+        // Providers start a call before its arguments; a piece of an unknown call has nowhere to go.
+        if (_started.TryGetValue(providerIndex, out var call))
+        {
+            call.ArgumentsSent = true;
+            BeginArgumentsDelta(call.Index);
+            _json.WriteString("arguments"u8, text);
+            EndArgumentsDelta();
+        }
+    }
+
+    /// <summary>A complete call: whole when it was not started, else nothing more unless its arguments never came in pieces.</summary>
+    public void WriteToolCall(ToolCallRequest call, int providerIndex)
+    {
+        if (_started.Remove(providerIndex, out var started))
+        {
+            if (!started.ArgumentsSent)
+            {
+                BeginArgumentsDelta(started.Index);
+                CompletionJson.WriteArguments(_json, call);
+                EndArgumentsDelta();
+            }
+            return;
+        }
         BeginDelta();
         _json.WriteStartArray("tool_calls"u8);
         CompletionJson.WriteToolCall(_json, call, _toolCalls++);
@@ -98,6 +145,24 @@ internal sealed class CompletionChunkWriter : IDisposable
 
     public void Dispose() => _json.Dispose();
 
+    /// <summary><c>"tool_calls":[{"index":…,"function":{</c>, for the arguments to follow.</summary>
+    private void BeginArgumentsDelta(int index)
+    {
+        BeginDelta();
+        _json.WriteStartArray("tool_calls"u8);
+        _json.WriteStartObject();
+        _json.WriteNumber("index"u8, index);
+        _json.WriteStartObject("function"u8);
+    }
+
+    private void EndArgumentsDelta()
+    {
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        EndDelta(finishReason: null);
+    }
+
     private void BeginDelta()
     {
         BeginFrame();
@@ -135,5 +200,13 @@ internal sealed class CompletionChunkWriter : IDisposable
     {
         _json.Flush();
         _buffer.Write("\n\n"u8);
+    }
+
+    /// <summary>A call whose start was sent: its index in this stream, and whether any argument text followed.</summary>
+    private sealed class StartedCall(int index)
+    {
+        public int Index => index;
+
+        public bool ArgumentsSent { get; set; }
     }
 }

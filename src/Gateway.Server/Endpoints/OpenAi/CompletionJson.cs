@@ -51,7 +51,14 @@ internal static class CompletionJson
         json.WriteString("type"u8, "function"u8);
         json.WriteStartObject("function"u8);
         json.WriteString("name"u8, call.Name);
-        // A call whose arguments were not a JSON object goes back to the caller as the model wrote it.
+        WriteArguments(json, call);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>"arguments":"…"</c>; a call whose arguments were not a JSON object goes back as the model wrote it.</summary>
+    public static void WriteArguments(Utf8JsonWriter json, ToolCallRequest call)
+    {
         if (call.InvalidArguments is { } raw)
         {
             json.WriteString("arguments"u8, raw);
@@ -60,8 +67,6 @@ internal static class CompletionJson
         {
             json.WriteString("arguments"u8, call.Arguments.Utf8.Span);
         }
-        json.WriteEndObject();
-        json.WriteEndObject();
     }
 
     /// <summary>
