@@ -36,6 +36,8 @@ internal sealed partial class AnthropicProvider : IModelProvider
 
     public string Name { get; }
 
+    public bool CountsCachedInputApart => true;
+
     public int MaxTokens { get; init; } = DefaultMaxTokens;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>

@@ -9,6 +9,12 @@ internal interface IModelProvider
     /// <summary>Whether its models can call tools; the local runtime's cannot (they only ever answer with text).</summary>
     bool CallsTools => true;
 
+    /// <summary>
+    /// Whether <see cref="Conversation.TokenUsage.InputTokens"/> leaves out the cached input counted in the cache fields
+    /// (Anthropic's <c>input_tokens</c> do); OpenAI's <c>prompt_tokens</c>, and so the default, include it.
+    /// </summary>
+    bool CountsCachedInputApart => false;
+
     /// <summary>The ids of the models this provider serves right now.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken);
 

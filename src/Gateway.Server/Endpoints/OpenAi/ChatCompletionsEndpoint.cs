@@ -30,8 +30,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         }
 
         var identity = CompletionIdentity.Create(request.Model);
-        // Anthropic counts cached input apart from input_tokens; OpenAI's prompt_tokens include it.
-        var inputExcludesCache = request.Provider is AnthropicProvider;
+        var inputExcludesCache = request.Provider.CountsCachedInputApart;
         var aborted = exchange.RequestAborted;
         try
         {

@@ -70,8 +70,8 @@ internal static class CompletionJson
     }
 
     /// <summary>
-    /// <c>usage</c>: <c>prompt_tokens</c> counts every input token, cached or not, as OpenAI's does; Anthropic reports
-    /// cache reads and writes apart from <c>input_tokens</c>, so for it they are added (<paramref name="inputExcludesCache"/>).
+    /// <c>usage</c>: <c>prompt_tokens</c> counts every input token, cached or not, as OpenAI's does; a provider that
+    /// counts cache reads and writes apart (Anthropic) has them added (<paramref name="inputExcludesCache"/>).
     /// </summary>
     public static void WriteUsage(Utf8JsonWriter json, TokenUsage usage, bool inputExcludesCache)
     {
