@@ -174,7 +174,10 @@ internal sealed partial class HttpConnection
             return;
         }
         _keepAlive = false;
-        WriteResponse(RequestRejection.StatusCode(reason), RequestRejection.ErrorBody(reason), default);
+        var status = RequestRejection.StatusCode(reason);
+        var body = RequestRejection.ErrorBody(reason);
+        // Once the request line is read the path is known: a /v1/ client gets the error in the shape it parses.
+        WriteResponse(status, _parsedRequestLine && RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength)) ? RefusalBodies.InOpenAiShape(status, body) : body, default);
         await FlushAsync().ConfigureAwait(false);
     }
 

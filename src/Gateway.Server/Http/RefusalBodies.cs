@@ -1,8 +1,12 @@
+using System.Buffers;
+using System.Text.Json;
+
 namespace Gateway.Server.Http;
 
 /// <summary>
-/// The bodies of the answers the connection gives without an endpoint (401, 404, 405): SPEC §1's
-/// <c>{"error": message}</c>, or under <c>/v1/</c> OpenAI's error object, the shape OpenAI's clients parse.
+/// The bodies of the answers the connection gives without an endpoint (401, 404, 405, and the rejections of a
+/// malformed or oversized request): SPEC §1's <c>{"error": message}</c>, or under <c>/v1/</c> OpenAI's error object,
+/// the shape OpenAI's clients parse.
 /// </summary>
 internal static class RefusalBodies
 {
@@ -19,4 +23,27 @@ internal static class RefusalBodies
     public static ReadOnlySpan<byte> MethodNotAllowed(bool openAi) => openAi
         ? """{"error":{"message":"Method Not Allowed","type":"invalid_request_error","param":null,"code":"method_not_allowed"}}"""u8
         : """{"error":"Method Not Allowed"}"""u8;
+
+    /// <summary>A rejection's <c>{"error": message}</c> body as OpenAI's error object; rare enough to be built when needed.</summary>
+    public static byte[] InOpenAiShape(int statusCode, ReadOnlySpan<byte> specBody)
+    {
+        var reader = new Utf8JsonReader(specBody);
+        reader.Read(); // {
+        reader.Read(); // "error"
+        reader.Read();
+        var message = reader.GetString();
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("error"u8);
+            json.WriteString("message"u8, message);
+            json.WriteString("type"u8, statusCode >= 500 ? "server_error"u8 : "invalid_request_error"u8);
+            json.WriteNull("param"u8);
+            json.WriteNull("code"u8);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 }

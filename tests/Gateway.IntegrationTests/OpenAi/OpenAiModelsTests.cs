@@ -66,4 +66,20 @@ public sealed class OpenAiModelsTests
 
         Assert.Equal((status, body), (response.StatusCode, response.Body));
     }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", "Transfer-Encoding: chunked\r\n\r\nzz\r\n", """{"error":{"message":"Invalid chunked body","type":"invalid_request_error","param":null,"code":null}}""")]
+    [InlineData("/chat", "Transfer-Encoding: chunked\r\n\r\nzz\r\n", """{"error":"Invalid chunked body"}""")]
+    [InlineData("/v1/chat/completions", "Transfer-Encoding: gzip\r\n\r\n", """{"error":{"message":"Unsupported transfer coding","type":"server_error","param":null,"code":null}}""")]
+    public async Task RejectedRequestsUnderV1AreAnsweredInOpenAisShape(string path, string rest, string body)
+    {
+        await using var host = await ChatTestHost.StartAsync();
+        await using var connection = await RawConnection.ConnectAsync(host.Host.EndPoint);
+
+        await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\n{rest}");
+        var response = await connection.ReadResponseAsync();
+
+        Assert.Equal(body, response.Body);
+        Assert.True(await connection.IsClosedByServerAsync());
+    }
 }
