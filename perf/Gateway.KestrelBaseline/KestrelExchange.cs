@@ -34,6 +34,8 @@ internal sealed class KestrelExchange : IHttpExchange
 
     public CancellationToken RequestAborted => _context.RequestAborted;
 
+    public bool HasStartedResponse { get; private set; }
+
     /// <summary>Runs <paramref name="endpoint"/> for one request, as Gateway.Server's connection loop does.</summary>
     /// <param name="routeParameters">The route template's parameter names, in template order (for <see cref="GetRouteValue"/>).</param>
     public static async Task InvokeAsync(HttpContext context, IEndpoint endpoint, string[] routeParameters)
@@ -71,6 +73,7 @@ internal sealed class KestrelExchange : IHttpExchange
         {
             throw new InvalidOperationException("The response has already been sent.");
         }
+        HasStartedResponse = true;
         response.StatusCode = statusCode;
         response.ContentType = ContentTypeString(contentType);
         response.ContentLength = body.Length;
@@ -89,6 +92,7 @@ internal sealed class KestrelExchange : IHttpExchange
         {
             throw new InvalidOperationException("The response has already been sent.");
         }
+        HasStartedResponse = true;
         response.StatusCode = 200;
         response.ContentType = ContentTypeString(contentType);
         foreach (var (name, value) in HeaderLines.Parse(extraHeaderLines))

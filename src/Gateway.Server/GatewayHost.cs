@@ -3,6 +3,7 @@ using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints;
+using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
 using Gateway.Server.Routing;
@@ -48,7 +49,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
-            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions));
+            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
+            .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog))
+            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel));
 
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
         var server = new HttpServer(options.Http, router, log, authenticator);

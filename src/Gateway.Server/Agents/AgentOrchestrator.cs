@@ -16,8 +16,6 @@ namespace Gateway.Server.Agents;
 /// </remarks>
 internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log)
 {
-    private static ReadOnlySpan<byte> StreamHeaders => "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n"u8;
-
     private readonly EventStream _events = new() { PingInterval = options.PingInterval };
     private CancellationToken _sessionToken;
 
@@ -41,7 +39,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     /// <summary>Streams the session to the client until every agent has finished or the client has gone.</summary>
     public async Task RunAsync(ChatRequest request, IHttpExchange exchange)
     {
-        exchange.StartStream("text/event-stream"u8, StreamHeaders);
+        exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted);
         _sessionToken = session.Token;
         var pumping = PumpAsync(exchange, session);

@@ -11,19 +11,21 @@ internal interface IHttpExchange
     /// <summary>The whole request body, already de-chunked.</summary>
     ReadOnlyMemory<byte> Body { get; }
 
-    /// <summary>Signalled when the client goes away.</summary>
+    /// <summary>Signalled when the client goes away (closes or resets the connection) while the endpoint runs.</summary>
     CancellationToken RequestAborted { get; }
 
     /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
     string GetRouteValue(int index);
+
+    /// <summary>True once <see cref="Respond"/> or <see cref="StartStream"/> was called.</summary>
+    bool HasStartedResponse { get; }
 
     /// <summary>Sends a complete response with a Content-Length body.</summary>
     void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body);
 
     /// <summary>
     /// Sends the head of a 200 response whose body is streamed (chunked; for an HTTP/1.0 client,
-    /// ended by closing the connection) and from then on signals <see cref="RequestAborted"/> as
-    /// soon as the client goes away. The stream ends when the endpoint's task completes.
+    /// ended by closing the connection). The stream ends when the endpoint's task completes.
     /// </summary>
     /// <param name="extraHeaderLines">Whole header lines with their CRLFs, or empty.</param>
     void StartStream(ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaderLines);

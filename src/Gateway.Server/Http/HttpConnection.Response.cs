@@ -16,7 +16,21 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public ReadOnlyMemory<byte> Body => _body.Memory;
 
-    public CancellationToken RequestAborted => (_requestAborted ??= new CancellationTokenSource()).Token;
+    /// <remarks>
+    /// The first use starts watching the input for the client leaving (see <see cref="WatchForDisconnectAsync"/>),
+    /// so an endpoint that waits on something before it answers (a model's whole completion) learns of it too.
+    /// </remarks>
+    public CancellationToken RequestAborted
+    {
+        get
+        {
+            _requestAborted ??= new CancellationTokenSource();
+            _disconnectWatch ??= WatchForDisconnectAsync(_requestAborted);
+            return _requestAborted.Token;
+        }
+    }
+
+    public bool HasStartedResponse => _responseStarted;
 
     public string GetRouteValue(int index) =>
         PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
@@ -42,8 +56,7 @@ internal sealed partial class HttpConnection : IHttpExchange
         _keepAlive &= framing == ResponseHead.Chunked;
         WriteHead(200, contentType, framing, extraHeaderLines);
         _streaming = true;
-        _requestAborted ??= new CancellationTokenSource();
-        _disconnectWatch = WatchForDisconnectAsync(_requestAborted);
+        _ = RequestAborted;
     }
 
     public async ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data)
@@ -71,7 +84,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     }
 
     /// <summary>
-    /// While a stream runs nothing else reads the input, so this does: the client closing its side
+    /// While an endpoint runs nothing else reads the input, so this does: the client closing its side
     /// or resetting the connection cancels the request. Bytes of a pipelined next request are left
     /// in the pipe for the main loop.
     /// </summary>
@@ -100,20 +113,23 @@ internal sealed partial class HttpConnection : IHttpExchange
         }
     }
 
-    /// <summary>Ends a streamed body (the last chunk) and hands the input back to the main loop.</summary>
-    private async ValueTask EndStreamAsync()
+    /// <summary>Ends a streamed body (the last chunk), stops the disconnect watch and hands the input back to the main loop.</summary>
+    private async ValueTask EndResponseAsync()
     {
-        if (!_streaming)
+        if (_streaming)
+        {
+            _streaming = false;
+            if (_keepAlive)
+            {
+                _output.Write("0\r\n\r\n"u8);
+            }
+        }
+        if (_disconnectWatch is null)
         {
             return;
         }
-        _streaming = false;
-        if (_keepAlive)
-        {
-            _output.Write("0\r\n\r\n"u8);
-        }
         _input.CancelPendingRead();
-        await _disconnectWatch!.ConfigureAwait(false);
+        await _disconnectWatch.ConfigureAwait(false);
         _disconnectWatch = null;
         if (_requestAborted!.IsCancellationRequested)
         {

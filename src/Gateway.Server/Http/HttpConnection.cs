@@ -135,7 +135,7 @@ internal sealed partial class HttpConnection
         }
         finally
         {
-            await EndStreamAsync().ConfigureAwait(false);
+            await EndResponseAsync().ConfigureAwait(false);
         }
         if (!_responseStarted)
         {
@@ -151,18 +151,19 @@ internal sealed partial class HttpConnection
 
     private void WriteRefusal()
     {
+        var openAi = RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength));
         if (!IsAuthorized())
         {
             // RFC 6750 §3: a 401 names the scheme the client should use.
-            WriteResponse(401, """{"error":"Unauthorized"}"""u8, "WWW-Authenticate: Bearer\r\n"u8);
+            WriteResponse(401, RefusalBodies.Unauthorized(openAi), "WWW-Authenticate: Bearer\r\n"u8);
         }
         else if (_route.Status == RouteMatchStatus.MethodNotAllowed)
         {
-            WriteResponse(405, """{"error":"Method Not Allowed"}"""u8, _route.AllowHeader);
+            WriteResponse(405, RefusalBodies.MethodNotAllowed(openAi), _route.AllowHeader);
         }
         else
         {
-            WriteResponse(404, """{"error":"Not Found"}"""u8, default);
+            WriteResponse(404, RefusalBodies.NotFound(openAi), default);
         }
     }
 

@@ -14,6 +14,7 @@ internal static class StatusLines
         408 => "HTTP/1.1 408 Request Timeout\r\n"u8,
         413 => "HTTP/1.1 413 Content Too Large\r\n"u8,
         414 => "HTTP/1.1 414 URI Too Long\r\n"u8,
+        422 => "HTTP/1.1 422 Unprocessable Content\r\n"u8,
         429 => "HTTP/1.1 429 Too Many Requests\r\n"u8,
         431 => "HTTP/1.1 431 Request Header Fields Too Large\r\n"u8,
         500 => "HTTP/1.1 500 Internal Server Error\r\n"u8,

@@ -32,8 +32,9 @@ internal sealed partial class AnthropicProvider
         {
             json.WriteStartObject();
             json.WriteString("model"u8, request.Model);
-            json.WriteNumber("max_tokens"u8, maxTokens);
+            json.WriteNumber("max_tokens"u8, request.Options.MaxTokens ?? maxTokens);
             json.WriteBoolean("stream"u8, true);
+            WriteOptions(json, request.Options);
             var system = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
             if (system.Length > 0)
             {
@@ -66,6 +67,7 @@ internal sealed partial class AnthropicProvider
 
             if (request.Tools.Count > 0)
             {
+                WriteToolChoice(json, request.Options);
                 json.WriteStartArray("tools"u8);
                 foreach (var tool in request.Tools)
                 {
@@ -81,6 +83,69 @@ internal sealed partial class AnthropicProvider
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The caller's sampling options in Anthropic's terms: <c>temperature</c> (Anthropic's range is 0–1, OpenAI's 0–2,
+    /// so higher values are capped at 1), <c>top_p</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>.
+    /// </summary>
+    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options)
+    {
+        if (options.Temperature is { } temperature)
+        {
+            json.WriteNumber("temperature"u8, Math.Min(temperature, 1.0));
+        }
+        if (options.TopP is { } topP)
+        {
+            json.WriteNumber("top_p"u8, topP);
+        }
+        if (options.Stop.Count > 0)
+        {
+            json.WriteStartArray("stop_sequences"u8);
+            foreach (var stop in options.Stop)
+            {
+                json.WriteStringValue(stop);
+            }
+            json.WriteEndArray();
+        }
+        if (options.User is { } user)
+        {
+            json.WriteStartObject("metadata"u8);
+            json.WriteString("user_id"u8, user);
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>
+    /// <c>tool_choice</c> (https://docs.anthropic.com/en/docs/build-with-claude/tool-use): OpenAI's <c>none</c>,
+    /// <c>required</c> and a named function are <c>none</c>, <c>any</c> and <c>tool</c>; <c>parallel_tool_calls:false</c>
+    /// is <c>disable_parallel_tool_use</c>. Left out when both are defaults.
+    /// </summary>
+    private static void WriteToolChoice(Utf8JsonWriter json, TurnOptions options)
+    {
+        var choice = options.ToolChoice;
+        var serial = options.ParallelToolCalls == false;
+        if (choice.Mode == ToolChoiceMode.Auto && !serial)
+        {
+            return;
+        }
+        json.WriteStartObject("tool_choice"u8);
+        json.WriteString("type"u8, choice.Mode switch
+        {
+            ToolChoiceMode.None => "none"u8,
+            ToolChoiceMode.Required => "any"u8,
+            ToolChoiceMode.Function => "tool"u8,
+            _ => "auto"u8,
+        });
+        if (choice.Mode == ToolChoiceMode.Function)
+        {
+            json.WriteString("name"u8, choice.FunctionName);
+        }
+        if (serial && choice.Mode != ToolChoiceMode.None)
+        {
+            json.WriteBoolean("disable_parallel_tool_use"u8, true);
+        }
+        json.WriteEndObject();
     }
 
     private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message)

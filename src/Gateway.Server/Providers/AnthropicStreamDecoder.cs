@@ -22,6 +22,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     private long _inputTokens, _outputTokens;
     private long? _cacheReadTokens, _cacheCreationTokens;
     private bool _sawUsage;
+    private FinishReason? _stopReason;
 
     private enum EventKind : byte
     {
@@ -71,6 +72,10 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                     output.Add(ProviderEvent.ToolCalled(call.Complete()));
                 }
                 _toolBlocks.Clear();
+                if (_stopReason is { } stopReason)
+                {
+                    output.Add(ProviderEvent.Finished(stopReason));
+                }
                 if (_sawUsage)
                 {
                     output.Add(ProviderEvent.UsageReported(new TokenUsage(_inputTokens, _outputTokens, _cacheReadTokens, _cacheCreationTokens)));
@@ -219,14 +224,54 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         }
     }
 
+    /// <summary><c>{"delta":{"stop_reason",…},"usage":{…}}</c>: the reason is kept for message_stop, after the last calls.</summary>
     private void ReadMessageDelta(ref Utf8JsonReader reader)
     {
-        // delta.stop_reason needs no event: the turn's end is message_stop, and tool calls are already out.
-        if (ReadProperty(ref reader, "usage"u8))
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            ReadUsage(ref reader);
+            if (reader.ValueTextEquals("delta"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isStopReason = reader.ValueTextEquals("stop_reason"u8);
+                    reader.Read();
+                    if (isStopReason && reader.StringOrNull() is { } reason)
+                    {
+                        _stopReason = ParseStopReason(reason);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                reader.Read();
+                ReadUsage(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
         }
     }
+
+    /// <summary>https://docs.anthropic.com/en/api/handling-stop-reasons, in OpenAI's terms; <c>pause_turn</c> and later additions count as a stop.</summary>
+    private static FinishReason ParseStopReason(string reason) => reason switch
+    {
+        "max_tokens" or "model_context_window_exceeded" => FinishReason.Length,
+        "tool_use" => FinishReason.ToolCalls,
+        "refusal" => FinishReason.ContentFilter,
+        _ => FinishReason.Stop,
+    };
 
     /// <summary>Reads a usage object; counts given again later (message_delta is cumulative) replace earlier ones.</summary>
     private void ReadUsage(ref Utf8JsonReader reader)

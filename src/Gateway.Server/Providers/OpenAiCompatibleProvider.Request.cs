@@ -8,7 +8,8 @@ internal sealed partial class OpenAiCompatibleProvider
 {
     /// <summary>
     /// The chat-completions request body (https://platform.openai.com/docs/api-reference/chat/create):
-    /// <c>{"model","stream":true,"stream_options":{"include_usage":true},"messages":[…],"tools"?:[…]}</c>.
+    /// <c>{"model","stream":true,"stream_options":{"include_usage":true},"messages":[…],</c> the set
+    /// <see cref="TurnOptions"/> <c>,"tools"?:[…]}</c>.
     /// </summary>
     /// <remarks>
     /// Conversion of SPEC §3 messages:
@@ -69,6 +70,7 @@ internal sealed partial class OpenAiCompatibleProvider
             }
             json.WriteEndArray();
 
+            WriteOptions(json, request.Options, request.Tools.Count > 0);
             if (request.Tools.Count > 0)
             {
                 json.WriteStartArray("tools"u8);
@@ -89,6 +91,62 @@ internal sealed partial class OpenAiCompatibleProvider
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The caller's sampling and limits, under OpenAI's names; what is unset is left out.</summary>
+    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool hasTools)
+    {
+        if (options.Temperature is { } temperature)
+        {
+            json.WriteNumber("temperature"u8, temperature);
+        }
+        if (options.TopP is { } topP)
+        {
+            json.WriteNumber("top_p"u8, topP);
+        }
+        if (options.MaxTokens is { } maxTokens)
+        {
+            json.WriteNumber(options.MaxTokensNamedMaxCompletionTokens ? "max_completion_tokens"u8 : "max_tokens"u8, maxTokens);
+        }
+        if (options.Stop.Count > 0)
+        {
+            json.WriteStartArray("stop"u8);
+            foreach (var stop in options.Stop)
+            {
+                json.WriteStringValue(stop);
+            }
+            json.WriteEndArray();
+        }
+        if (options.User is { } user)
+        {
+            json.WriteString("user"u8, user);
+        }
+        // tool_choice and parallel_tool_calls are refused by OpenAI when no tools are offered.
+        if (!hasTools)
+        {
+            return;
+        }
+        switch (options.ToolChoice.Mode)
+        {
+            case ToolChoiceMode.None:
+                json.WriteString("tool_choice"u8, "none"u8);
+                break;
+            case ToolChoiceMode.Required:
+                json.WriteString("tool_choice"u8, "required"u8);
+                break;
+            case ToolChoiceMode.Function:
+                json.WriteStartObject("tool_choice"u8);
+                json.WriteString("type"u8, "function"u8);
+                json.WriteStartObject("function"u8);
+                json.WriteString("name"u8, options.ToolChoice.FunctionName);
+                json.WriteEndObject();
+                json.WriteEndObject();
+                break;
+        }
+        if (options.ParallelToolCalls is { } parallel)
+        {
+            json.WriteBoolean("parallel_tool_calls"u8, parallel);
+        }
     }
 
     private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message)

@@ -14,6 +14,8 @@ namespace Gateway.Server.Providers;
 /// <c>function.name</c> and may already carry argument text; <c>function.arguments</c> pieces concatenate
 /// (https://platform.openai.com/docs/guides/function-calling#streaming). Calls are emitted in index order when
 /// <c>finish_reason</c> arrives or at <c>[DONE]</c>.</item>
+/// <item><c>finish_reason</c> → Finished, after the calls: <c>stop</c>, <c>length</c>, <c>tool_calls</c> (and the
+/// deprecated <c>function_call</c>), <c>content_filter</c>; a reason this list lacks counts as <c>stop</c>.</item>
 /// <item><c>usage</c> (sent with <c>stream_options.include_usage</c> in a last chunk whose <c>choices</c> is
 /// empty): <c>prompt_tokens</c>, <c>completion_tokens</c>, <c>prompt_tokens_details.cached_tokens</c>; reported
 /// once at <c>[DONE]</c>, and not at all if the upstream sent none.</item>
@@ -94,8 +96,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
     private void ReadChoice(ref Utf8JsonReader reader, List<ProviderEvent> output)
     {
         var index = 0;
-        string? content = null, reasoningContent = null, reasoning = null;
-        var finished = false;
+        string? content = null, reasoningContent = null, reasoning = null, finishReason = null;
         _fragments.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -107,7 +108,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
                 reader.Read();
-                finished = reader.StringOrNull() is not null;
+                finishReason = reader.StringOrNull();
             }
             else if (reader.ValueTextEquals("delta"u8))
             {
@@ -170,11 +171,20 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         {
             Apply(fragment);
         }
-        if (finished)
+        if (finishReason is not null)
         {
             FlushToolCalls(output);
+            output.Add(ProviderEvent.Finished(ParseFinishReason(finishReason)));
         }
     }
+
+    private static FinishReason ParseFinishReason(string reason) => reason switch
+    {
+        "length" => FinishReason.Length,
+        "tool_calls" or "function_call" => FinishReason.ToolCalls,
+        "content_filter" => FinishReason.ContentFilter,
+        _ => FinishReason.Stop,
+    };
 
     private static void ReadToolCallFragments(ref Utf8JsonReader reader, List<ToolCallFragment> fragments)
     {

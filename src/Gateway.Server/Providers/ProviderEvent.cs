@@ -3,7 +3,9 @@ using Gateway.Server.Conversation;
 namespace Gateway.Server.Providers;
 
 /// <summary>One thing a model turn produced, in the order it arrived.</summary>
-internal readonly record struct ProviderEvent(ProviderEventKind Kind, string? Text = null, ToolCallRequest? ToolCall = null, TokenUsage Usage = default)
+/// <param name="StatusCode">For an error: the HTTP status a caller of the gateway should see for it (see <see cref="Failed"/>).</param>
+internal readonly record struct ProviderEvent(
+    ProviderEventKind Kind, string? Text = null, ToolCallRequest? ToolCall = null, TokenUsage Usage = default, FinishReason Reason = default, int StatusCode = 0)
 {
     public static ProviderEvent TextDelta(string text) => new(ProviderEventKind.TextDelta, Text: text);
 
@@ -11,8 +13,15 @@ internal readonly record struct ProviderEvent(ProviderEventKind Kind, string? Te
 
     public static ProviderEvent ToolCalled(ToolCallRequest call) => new(ProviderEventKind.ToolCall, ToolCall: call);
 
+    public static ProviderEvent Finished(FinishReason reason) => new(ProviderEventKind.Finish, Reason: reason);
+
     public static ProviderEvent UsageReported(TokenUsage usage) => new(ProviderEventKind.Usage, Usage: usage);
 
     /// <param name="message">What went wrong, for the client's error event (status and a body excerpt for HTTP failures).</param>
-    public static ProviderEvent Failed(string message) => new(ProviderEventKind.Error, Text: message);
+    /// <param name="statusCode">
+    /// The status an HTTP front door answers with (the OpenAI-compatible endpoint): 502 by default (the upstream
+    /// failed or misbehaved), 504 when it sent nothing in time, 429 when it kept refusing for rate limits, the
+    /// upstream's own 4xx when it refused the request itself, 400/503 for a local model's refusals.
+    /// </param>
+    public static ProviderEvent Failed(string message, int statusCode = 502) => new(ProviderEventKind.Error, Text: message, StatusCode: statusCode);
 }

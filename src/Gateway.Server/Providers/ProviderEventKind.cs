@@ -11,6 +11,9 @@ internal enum ProviderEventKind : byte
     /// <summary>A complete tool call, arguments assembled.</summary>
     ToolCall,
 
+    /// <summary>Why the turn ended; once, after the content and tool calls, when the provider said.</summary>
+    Finish,
+
     /// <summary>The call's token counts; once, after the content.</summary>
     Usage,
 

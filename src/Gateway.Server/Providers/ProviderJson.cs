@@ -29,7 +29,7 @@ internal static class ProviderJson
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             body = [];
-            failure = ProviderEvent.Failed($"{provider} request could not be encoded: {e.Message}");
+            failure = ProviderEvent.Failed($"{provider} request could not be encoded: {e.Message}", 400);
             return false;
         }
     }

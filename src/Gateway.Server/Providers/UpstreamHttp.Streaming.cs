@@ -21,7 +21,7 @@ internal sealed partial class UpstreamHttp
         var attempt = await SendWithRetriesAsync(provider, request, cancellationToken).ConfigureAwait(false);
         if (attempt.Failure is not null)
         {
-            yield return ProviderEvent.Failed(attempt.Failure);
+            yield return ProviderEvent.Failed(attempt.Failure, attempt.FailureStatus);
             yield break;
         }
 
@@ -41,9 +41,9 @@ internal sealed partial class UpstreamHttp
                     yield return item;
                 }
                 output.Clear();
-                if (failure is not null)
+                if (failure is { } failed)
                 {
-                    yield return ProviderEvent.Failed(failure);
+                    yield return failed;
                     yield break;
                 }
                 if (state.Finished)
@@ -62,8 +62,8 @@ internal sealed partial class UpstreamHttp
     }
 
     /// <summary>Reads events until the decoder produced something or the stream is over.</summary>
-    /// <returns>A failure message, or null (then <see cref="StreamState.Finished"/> says whether the stream is done).</returns>
-    private async ValueTask<string?> StepAsync(StreamState state, List<ProviderEvent> output, CancellationToken cancellationToken)
+    /// <returns>A Failed event, or null (then <see cref="StreamState.Finished"/> says whether the stream is done).</returns>
+    private async ValueTask<ProviderEvent?> StepAsync(StreamState state, List<ProviderEvent> output, CancellationToken cancellationToken)
     {
         var provider = state.Provider;
         try
@@ -77,7 +77,7 @@ internal sealed partial class UpstreamHttp
             {
                 if (!await state.Reader.ReadEventAsync(state.Timeout.Token).ConfigureAwait(false))
                 {
-                    return $"{provider} stream ended before completion";
+                    return ProviderEvent.Failed($"{provider} stream ended before completion");
                 }
                 if (state.Decoder.Decode(state.Reader.EventType, state.Reader.Data, output))
                 {
@@ -97,24 +97,24 @@ internal sealed partial class UpstreamHttp
         }
         catch (OperationCanceledException) when (state.Timeout.IsCancellationRequested)
         {
-            return NoResponse(provider);
+            return ProviderEvent.Failed(NoResponse(provider), 504);
         }
         catch (JsonException e)
         {
-            return $"{provider} sent malformed data: {e.Message}";
+            return ProviderEvent.Failed($"{provider} sent malformed data: {e.Message}");
         }
         catch (InvalidDataException e)
         {
-            return $"{provider} sent {e.Message}";
+            return ProviderEvent.Failed($"{provider} sent {e.Message}");
         }
         catch (Exception e) when (e is IOException or HttpRequestException or ObjectDisposedException)
         {
             // The connection broke mid-body (e.g. HttpIOException "response ended prematurely" on a cut chunked body).
-            return $"{provider} stream ended before completion";
+            return ProviderEvent.Failed($"{provider} stream ended before completion");
         }
         catch (Exception e)
         {
-            return $"{provider} stream failed: {e.Message}";
+            return ProviderEvent.Failed($"{provider} stream failed: {e.Message}");
         }
     }
 

@@ -57,6 +57,7 @@ internal sealed partial class UpstreamHttp : IDisposable
             timeout.CancelAfter(Options.FirstByteTimeout);
             HttpResponseMessage? response = null;
             string failure;
+            var failureStatus = 502;
             var retryable = false;
             TimeSpan? retryAfter = null;
             try
@@ -65,11 +66,12 @@ internal sealed partial class UpstreamHttp : IDisposable
                 response = await _client.SendAsync(request.ToMessage(), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
-                    return new UpstreamAttempt(response, timeout, null);
+                    return new UpstreamAttempt(response, timeout, null, 0);
                 }
                 var status = (int)response.StatusCode;
                 retryable = status == 429 || status >= 500;
                 retryAfter = RetryAfter(response.Headers.RetryAfter);
+                failureStatus = StatusForCaller(status);
                 failure = await DescribeStatusAsync(provider, response, timeout.Token).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
             }
@@ -82,6 +84,7 @@ internal sealed partial class UpstreamHttp : IDisposable
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 failure = NoResponse(provider);
+                failureStatus = 504;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
@@ -99,11 +102,22 @@ internal sealed partial class UpstreamHttp : IDisposable
 
             if (!retryable || attempt >= Options.MaxRetries)
             {
-                return new UpstreamAttempt(null, null, failure);
+                return new UpstreamAttempt(null, null, failure, failureStatus);
             }
             await Task.Delay(RetryDelay(attempt, retryAfter), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The status the gateway's caller sees for an upstream's refusal: its rate limit (429) and its verdicts on the
+    /// request itself (400, 404, 413, 422) pass through; anything else (a 5xx, or 401/403, which mean the gateway's
+    /// own credentials for the upstream are wrong, not the caller's) is the gateway's upstream failing: 502.
+    /// </summary>
+    internal static int StatusForCaller(int upstreamStatus) => upstreamStatus switch
+    {
+        400 or 404 or 413 or 422 or 429 => upstreamStatus,
+        _ => 502,
+    };
 
     private string NoResponse(string provider) =>
         string.Create(CultureInfo.InvariantCulture, $"{provider} sent no response within {Options.FirstByteTimeout.TotalSeconds:0.###} s");
@@ -161,5 +175,6 @@ internal sealed partial class UpstreamHttp : IDisposable
     }
 
     /// <summary>The outcome of <see cref="SendWithRetriesAsync"/>: a 2xx response and its first-byte timeout, or a failure.</summary>
-    private readonly record struct UpstreamAttempt(HttpResponseMessage? Response, CancellationTokenSource? Timeout, string? Failure);
+    /// <param name="FailureStatus">For a failure, the status for the gateway's caller (<see cref="ProviderEvent.Failed"/>).</param>
+    private readonly record struct UpstreamAttempt(HttpResponseMessage? Response, CancellationTokenSource? Timeout, string? Failure, int FailureStatus);
 }

@@ -30,7 +30,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
 
         Assert.Equal("defghijklmnopqrstuvwxyz{|}~".Select(c => c.ToString()), deltas);
         // <s>, the tokenizer's leading "▁", a, b, c; 27 characters, then end-of-sequence (not counted).
-        Assert.Equal(new TokenUsage(5, 27), Assert.Single(ends).Usage);
+        Assert.Equal(new TokenUsage(5, 27), AssertFinished(ends, FinishReason.Stop));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
 
         // The template ends with "<|im_start|>assistant\n"; this model answers a newline with A, B, C, … ~ then end-of-sequence.
         Assert.Equal(Enumerable.Range('A', '~' - 'A' + 1).Select(c => ((char)c).ToString()), deltas);
-        var usage = Assert.Single(ends).Usage;
+        var usage = AssertFinished(ends, FinishReason.Stop);
         Assert.Equal(62, usage.OutputTokens);
         // <s> + "▁<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", one token per character.
         Assert.Equal(1 + 1 + "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n".Length, usage.InputTokens);
@@ -61,7 +61,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         Assert.StartsWith(", there was a little girl named Lily. She loved to play", story, StringComparison.Ordinal);
         Assert.True(story.Length > 200, story);
         Assert.True(deltas.Count > 50, "one delta per token");
-        Assert.Equal(100, Assert.Single(ends).Usage.OutputTokens); // LOCAL_MAX_TOKENS of this provider
+        Assert.Equal(100, AssertFinished(ends, FinishReason.Length).OutputTokens); // LOCAL_MAX_TOKENS of this provider
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
 
         Assert.Equal("defghi", string.Concat(deltas));
         Assert.Equal(["d", "e", "f", "g", "h", "i"], deltas); // "j" waited for "k"; nothing was sent after the stop.
-        Assert.Equal(8, Assert.Single(ends).Usage.OutputTokens);
+        Assert.Equal(8, AssertFinished(ends, FinishReason.Stop).OutputTokens);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var (deltas, ends) = await CollectAsync(await model.StartAsync("abc", parseSpecial: false, [], maxTokens: 5, default));
 
         Assert.Equal("defgh", string.Concat(deltas));
-        Assert.Equal(new TokenUsage(5, 5), Assert.Single(ends).Usage);
+        Assert.Equal(new TokenUsage(5, 5), AssertFinished(ends, FinishReason.Length));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var (deltas, ends) = await CollectAsync(await model.StartAsync(prompt, parseSpecial: false, [], maxTokens: 512, default));
 
         Assert.Equal("bcdefghijkl", string.Concat(deltas)); // The 11th token needs no room: it is sampled, not stored.
-        Assert.Equal(new TokenUsage(502, 11), Assert.Single(ends).Usage);
+        Assert.Equal(new TokenUsage(502, 11), AssertFinished(ends, FinishReason.Length));
     }
 
     [Fact]
@@ -110,6 +110,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var error = Assert.Single(ends);
         Assert.Equal(ProviderEventKind.Error, error.Kind);
         Assert.Contains("more than the 512 tokens a sequence holds", error.Text, StringComparison.Ordinal);
+        Assert.Equal(400, error.StatusCode); // The caller's prompt is at fault.
     }
 
     [Fact]
@@ -120,6 +121,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         Assert.Empty(deltas);
         Assert.Equal(ProviderEventKind.Error, Assert.Single(ends).Kind);
         Assert.Contains("Local model 'nope' not found", ends[0].Text, StringComparison.Ordinal);
+        Assert.Equal(404, ends[0].StatusCode);
     }
 
     [Fact]
@@ -130,7 +132,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var (deltas, ends) = await CollectAsync(_provider.StreamTurnAsync(new ModelTurnRequest(Successor, [ChatMessage.User("hi")], tools), default));
 
         Assert.Equal(62, deltas.Count);
-        Assert.Equal(ProviderEventKind.Usage, Assert.Single(ends).Kind);
+        AssertFinished(ends, FinishReason.Stop);
     }
 
     internal static ModelTurnRequest Turn(string model, params ChatMessage[] messages) => new(model, messages, []);

@@ -1,3 +1,4 @@
+using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
@@ -47,6 +48,15 @@ internal static class LocalModelFiles
             }
         }
         return (deltas, ends);
+    }
+
+    /// <summary>Asserts a turn ended normally, for <paramref name="reason"/>, with one usage event; returns the usage.</summary>
+    public static TokenUsage AssertFinished(List<ProviderEvent> ends, FinishReason reason)
+    {
+        Assert.Equal(2, ends.Count);
+        Assert.Equal(ProviderEvent.Finished(reason), ends[0]);
+        Assert.Equal(ProviderEventKind.Usage, ends[1].Kind);
+        return ends[1].Usage;
     }
 
     /// <summary>A sequence's events, collected the way the provider streams them.</summary>

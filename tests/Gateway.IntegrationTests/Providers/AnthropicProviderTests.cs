@@ -15,6 +15,7 @@ public sealed class AnthropicProviderTests : IDisposable
         ProviderEvent.TextDelta("lo 🙂"),
         ProviderEvent.ToolCalled(new ToolCallRequest("toolu_1", "bash", RawJson.Parse("""{"command":"ls -la"}"""))),
         ProviderEvent.ToolCalled(new ToolCallRequest("toolu_2", "now", RawJson.EmptyObject)),
+        ProviderEvent.Finished(FinishReason.ToolCalls),
         ProviderEvent.UsageReported(new TokenUsage(25, 42, CacheReadTokens: 10, CacheCreationTokens: 7)),
     ];
 

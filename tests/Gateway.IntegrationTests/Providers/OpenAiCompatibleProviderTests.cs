@@ -28,6 +28,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
             [
                 ProviderEvent.TextDelta("Hel"),
                 ProviderEvent.TextDelta("lo, wörld 🙂 \"quoted\""),
+                ProviderEvent.Finished(FinishReason.Stop),
                 ProviderEvent.UsageReported(new TokenUsage(9, 3, CacheReadTokens: 4)),
             ],
             events);
@@ -52,6 +53,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
                 ProviderEvent.ReasoningDelta("ing…"),
                 ProviderEvent.ReasoningDelta(" more"),
                 ProviderEvent.TextDelta("Answer"),
+                ProviderEvent.Finished(FinishReason.Stop),
             ],
             events);
     }
@@ -72,6 +74,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_a", "read", RawJson.Parse("""{"filePath":"docs/a b.txt"}"""))),
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_b", "now", RawJson.EmptyObject)),
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_c", "bash", RawJson.Parse("""{"command":"ls -la"}"""))),
+                ProviderEvent.Finished(FinishReason.ToolCalls),
             ],
             events);
     }
@@ -87,6 +90,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
             [
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_1", "read", RawJson.Parse("""{"filePath":"x"}"""))),
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_2", "now", RawJson.EmptyObject)),
+                ProviderEvent.Finished(FinishReason.ToolCalls),
             ],
             events);
     }
@@ -102,6 +106,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
             [
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_x", "bash", RawJson.EmptyObject) { InvalidArguments = "{\"command\": \"ls" }),
                 ProviderEvent.ToolCalled(new ToolCallRequest("call_y", "read", RawJson.EmptyObject) { InvalidArguments = "[1,2]" }),
+                ProviderEvent.Finished(FinishReason.ToolCalls),
             ],
             events);
     }

@@ -35,7 +35,8 @@ public sealed class UpstreamFailureTests : IDisposable
 
         var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
-        Assert.Equal([ProviderEvent.Failed("test returned 400 Bad Request: " + body[..500])], events);
+        // The upstream's verdict on the request itself keeps its status for the caller.
+        Assert.Equal([ProviderEvent.Failed("test returned 400 Bad Request: " + body[..500], 400)], events);
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public sealed class UpstreamFailureTests : IDisposable
 
         var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
-        Assert.Equal([ProviderEvent.Failed("test sent no response within 0.3 s")], events);
+        Assert.Equal([ProviderEvent.Failed("test sent no response within 0.3 s", 504)], events);
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
         Assert.Single(upstream.Requests);
     }

@@ -36,7 +36,7 @@ internal sealed partial class LocalModel
             if (_disposed)
             {
                 _slots.Release();
-                throw new LocalModelException($"Local model '{Id}' is shutting down.");
+                throw new LocalModelException($"Local model '{Id}' is shutting down.", statusCode: 503);
             }
             _pending.Enqueue(sequence);
             if (!_loopRunning)
@@ -130,7 +130,7 @@ internal sealed partial class LocalModel
         for (var i = first; i < active.Count; i++)
         {
             var sequence = active[i];
-            sequence.Begin(executor.Create(), CreateGreedySampler());
+            sequence.Begin(executor.Create(), sequence.Sampling.CreateChain());
             sequence.Conversation!.Prompt(sequence.Prompt);
         }
         return true;

@@ -106,33 +106,39 @@ internal sealed partial class LocalModel : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a chat turn: the model's prompt format, LOCAL_MAX_TOKENS, the template's stop strings.</summary>
-    public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a chat turn: the model's prompt format; the caller's token limit, at most LOCAL_MAX_TOKENS; the
+    /// template's stop strings and the caller's; the caller's sampling.
+    /// </summary>
+    public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, CancellationToken cancellationToken)
     {
         var (text, parseSpecial) = _format.Format(messages);
-        return StartAsync(text, parseSpecial, _format.StopStrings, _options.MaxTokens, cancellationToken);
+        var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
+        IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
+        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options));
     }
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>
     /// <exception cref="LocalModelException">The prompt does not fit, or no sequence became free within LOCAL_QUEUE_TIMEOUT_SECONDS.</exception>
-    public async Task<LocalSequence> StartAsync(string text, bool parseSpecial, IReadOnlyList<string> stopStrings, int maxTokens, CancellationToken cancellationToken)
+    public async Task<LocalSequence> StartAsync(
+        string text, bool parseSpecial, IReadOnlyList<string> stopStrings, int maxTokens, CancellationToken cancellationToken, LocalSampling sampling = default)
     {
         var tokens = Tokenize(text, parseSpecial);
         if (tokens.Length == 0)
         {
-            throw new LocalModelException($"Local model '{Id}': the prompt is empty.");
+            throw new LocalModelException($"Local model '{Id}': the prompt is empty.", statusCode: 400);
         }
         if (tokens.Length > ContextPerSequence)
         {
             throw new LocalModelException(string.Create(CultureInfo.InvariantCulture,
-                $"Local model '{Id}': the prompt is {tokens.Length} tokens, more than the {ContextPerSequence} tokens a sequence holds (LOCAL_CONTEXT_SIZE, at most the model's training context)."));
+                $"Local model '{Id}': the prompt is {tokens.Length} tokens, more than the {ContextPerSequence} tokens a sequence holds (LOCAL_CONTEXT_SIZE, at most the model's training context)."), statusCode: 400);
         }
         if (!await _slots.WaitAsync(_options.QueueTimeout, cancellationToken).ConfigureAwait(false))
         {
             throw new LocalModelException(string.Create(CultureInfo.InvariantCulture,
-                $"Local model '{Id}' is busy: all {_options.MaxSequences} sequences (LOCAL_MAX_SEQUENCES) stayed in use for {_options.QueueTimeout.TotalSeconds:0.#} s (LOCAL_QUEUE_TIMEOUT_SECONDS)."));
+                $"Local model '{Id}' is busy: all {_options.MaxSequences} sequences (LOCAL_MAX_SEQUENCES) stayed in use for {_options.QueueTimeout.TotalSeconds:0.#} s (LOCAL_QUEUE_TIMEOUT_SECONDS)."), statusCode: 503);
         }
-        var sequence = new LocalSequence(tokens, maxTokens, stopStrings);
+        var sequence = new LocalSequence(tokens, maxTokens, stopStrings, sampling);
         Enqueue(sequence);
         return sequence;
     }
@@ -142,14 +148,6 @@ internal sealed partial class LocalModel : IAsyncDisposable
         // A template that writes the BOS marker itself (Llama 3's <|begin_of_text|>) must not get a second one.
         var writesBos = parseSpecial && !string.IsNullOrEmpty(_bosText) && text.StartsWith(_bosText, StringComparison.Ordinal);
         return _weights.NativeHandle.Tokenize(text, _weights.Vocab.ShouldAddBOS && !writesBos, parseSpecial, Encoding.UTF8);
-    }
-
-    /// <summary>Greedy: the most likely token every time, so a prompt always gets the same answer.</summary>
-    private static SafeLLamaSamplerChainHandle CreateGreedySampler()
-    {
-        var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
-        chain.AddGreedySampler();
-        return chain;
     }
 
     public async ValueTask DisposeAsync()

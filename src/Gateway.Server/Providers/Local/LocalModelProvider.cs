@@ -32,7 +32,7 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
         var (sequence, failure) = await StartAsync(request, cancellationToken).ConfigureAwait(false);
         if (sequence is null)
         {
-            yield return ProviderEvent.Failed(failure!);
+            yield return failure;
             yield break;
         }
         // Disposing (on completion, cancellation or an early break) tells the decode loop to free the sequence.
@@ -51,7 +51,7 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         var path = LocalModelDirectory.Find(options.ModelsDirectory, id)
-            ?? throw new LocalModelException($"Local model '{id}' not found: no {id}{LocalModelDirectory.Extension} in {options.ModelsDirectory} (MODELS_DIR).");
+            ?? throw new LocalModelException($"Local model '{id}' not found: no {id}{LocalModelDirectory.Extension} in {options.ModelsDirectory} (MODELS_DIR).", statusCode: 404);
         var lazy = _models.GetOrAdd(id, _ => new Lazy<Task<LocalModel>>(() => Task.Run(() => Load(id, path))));
         try
         {
@@ -64,20 +64,20 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
         }
     }
 
-    private async Task<(LocalSequence? Sequence, string? Failure)> StartAsync(ModelTurnRequest request, CancellationToken cancellationToken)
+    private async Task<(LocalSequence? Sequence, ProviderEvent Failure)> StartAsync(ModelTurnRequest request, CancellationToken cancellationToken)
     {
         try
         {
             var model = await GetModelAsync(request.Model, cancellationToken).ConfigureAwait(false);
-            return (await model.StartAsync(request.Messages, cancellationToken).ConfigureAwait(false), null);
+            return (await model.StartAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false), default);
         }
         catch (LocalModelException e)
         {
-            return (null, e.Message);
+            return (null, ProviderEvent.Failed(e.Message, e.StatusCode));
         }
         catch (ObjectDisposedException)
         {
-            return (null, $"Local model '{request.Model}' is not available: the gateway is shutting down.");
+            return (null, ProviderEvent.Failed($"Local model '{request.Model}' is not available: the gateway is shutting down.", 503));
         }
     }
 

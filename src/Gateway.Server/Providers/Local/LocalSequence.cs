@@ -23,17 +23,20 @@ internal sealed class LocalSequence : IDisposable
     private int _abandoned;
     private int _generated;
 
-    public LocalSequence(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stopStrings)
+    public LocalSequence(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stopStrings, LocalSampling sampling)
     {
         Prompt = prompt;
+        Sampling = sampling;
         _maxTokens = maxTokens;
         _stops = new StopStringMatcher(stopStrings);
     }
 
-    /// <summary>Text deltas, then one usage event; or one error event. Completes after either.</summary>
+    /// <summary>Text deltas, then why the turn ended and one usage event; or one error event. Completes after either.</summary>
     public ChannelReader<ProviderEvent> Events => _events.Reader;
 
     public LLamaToken[] Prompt { get; }
+
+    public LocalSampling Sampling { get; }
 
     /// <summary>Set once the reader has gone; the loop then frees the sequence.</summary>
     public bool Abandoned => Volatile.Read(ref _abandoned) != 0;
@@ -60,15 +63,20 @@ internal sealed class LocalSequence : IDisposable
     {
         if (token.IsEndOfGeneration(model.Vocab))
         {
-            Finish();
+            Finish(FinishReason.Stop);
             return false;
         }
 
         _generated++;
         Send(_stops.Push(_decoder.Append(model, token)));
-        if (_stops.Stopped || _generated >= _maxTokens || Conversation!.TokenCount >= contextSize)
+        if (_stops.Stopped)
         {
-            Finish();
+            Finish(FinishReason.Stop);
+            return false;
+        }
+        if (_generated >= _maxTokens || Conversation!.TokenCount >= contextSize)
+        {
+            Finish(FinishReason.Length);
             return false;
         }
         return true;
@@ -91,11 +99,12 @@ internal sealed class LocalSequence : IDisposable
         _events.Writer.TryComplete();
     }
 
-    /// <summary>End of generation for any reason but failure: the held-back text, then the real token counts.</summary>
-    private void Finish()
+    /// <summary>End of generation for any reason but failure: the held-back text, why it ended, then the real token counts.</summary>
+    private void Finish(FinishReason reason)
     {
         Send(_stops.Push(_decoder.Flush()));
         Send(_stops.Flush());
+        _events.Writer.TryWrite(ProviderEvent.Finished(reason));
         _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated)));
         _events.Writer.TryComplete();
     }

@@ -1,0 +1,145 @@
+using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
+using Gateway.Server.Sse;
+
+namespace Gateway.Server.Endpoints.OpenAi;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: one model turn of any served model, in OpenAI's chat-completions format, streamed
+/// or whole. No agent loop and no server-side tools: tool calls go back to the caller.
+/// </summary>
+/// <remarks>
+/// The client leaving cancels the turn, and with it the upstream call, whether or not the answer is streamed
+/// (<see cref="IHttpExchange.RequestAborted"/> is watched from the start). A stream's head is sent only with its first
+/// event, so a turn that fails before producing anything (the upstream's 429, an unreachable upstream, a local model
+/// that is busy) is answered with the failure's own status, as a non-streamed call is.
+/// </remarks>
+internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel) : IEndpoint
+{
+    public async ValueTask InvokeAsync(IHttpExchange exchange)
+    {
+        CompletionRequest request;
+        try
+        {
+            request = CompletionRequestParser.Parse(exchange.Body, catalog, defaultModel);
+        }
+        catch (OpenAiError e)
+        {
+            e.Respond(exchange);
+            return;
+        }
+
+        var identity = CompletionIdentity.Create(request.Model);
+        // Anthropic counts cached input apart from input_tokens; OpenAI's prompt_tokens include it.
+        var inputExcludesCache = request.Provider is AnthropicProvider;
+        var aborted = exchange.RequestAborted;
+        try
+        {
+            await (request.Stream
+                ? StreamAsync(exchange, request, identity, inputExcludesCache, aborted)
+                : CompleteAsync(exchange, request, identity, inputExcludesCache, aborted)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client is gone; the turn was cancelled with its upstream call.
+        }
+        if (!exchange.HasStartedResponse)
+        {
+            // Nobody reads this; the connection still answers every request it took.
+            new OpenAiError(400, "The client closed the request before the completion was ready").Respond(exchange);
+        }
+    }
+
+    private static async ValueTask CompleteAsync(
+        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken aborted)
+    {
+        var completion = new CompletionBuilder();
+        await foreach (var item in request.Provider.StreamTurnAsync(request.Turn, aborted).ConfigureAwait(false))
+        {
+            if (item.Kind == ProviderEventKind.Error)
+            {
+                OpenAiError.FromProvider(item.Text!, item.StatusCode).Respond(exchange);
+                return;
+            }
+            completion.Add(item);
+        }
+        exchange.Respond(200, ContentTypes.Json, completion.ToJson(identity, inputExcludesCache));
+    }
+
+    private static async ValueTask StreamAsync(
+        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken aborted)
+    {
+        using var chunks = new CompletionChunkWriter(identity, request.IncludeUsage);
+        var finish = new FinishTracker();
+        var usage = default(TokenUsage);
+        var started = false;
+        var events = request.Provider.StreamTurnAsync(request.Turn, aborted).GetAsyncEnumerator(aborted);
+        await using (events.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var next = events.MoveNextAsync();
+                // Events the provider already has go out together; the buffer is sent when the next one must be waited for.
+                if (!next.IsCompleted && chunks.Pending.Length > 0)
+                {
+                    if (!await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                    chunks.Clear();
+                }
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+                var item = events.Current;
+                if (item.Kind == ProviderEventKind.Error)
+                {
+                    var error = OpenAiError.FromProvider(item.Text!, item.StatusCode);
+                    if (!started)
+                    {
+                        error.Respond(exchange);
+                        return;
+                    }
+                    chunks.WriteError(error);
+                    await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
+                    return;
+                }
+                if (!started)
+                {
+                    Start(exchange, chunks);
+                    started = true;
+                }
+                finish.Observe(item);
+                switch (item.Kind)
+                {
+                    case ProviderEventKind.TextDelta:
+                        chunks.WriteContent(item.Text!);
+                        break;
+                    case ProviderEventKind.ReasoningDelta:
+                        chunks.WriteReasoning(item.Text!);
+                        break;
+                    case ProviderEventKind.ToolCall:
+                        chunks.WriteToolCall(item.ToolCall!);
+                        break;
+                    case ProviderEventKind.Usage:
+                        usage = item.Usage;
+                        break;
+                }
+            }
+        }
+        if (!started)
+        {
+            Start(exchange, chunks);
+        }
+        chunks.WriteFinish(finish.Reason);
+        chunks.WriteEnd(usage, inputExcludesCache);
+        await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
+    }
+
+    private static void Start(IHttpExchange exchange, CompletionChunkWriter chunks)
+    {
+        exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
+        chunks.WriteRole();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
+
+namespace Gateway.Server.Endpoints.OpenAi;
+
+/// <summary>Collects a whole model turn and writes it as one <c>chat.completion</c> object.</summary>
+/// <remarks>
+/// Shape (https://platform.openai.com/docs/api-reference/chat/object): <c>choices[0].message</c> has <c>role</c>,
+/// <c>content</c> (null when the model only called tools), <c>tool_calls</c> when there are any, and
+/// <c>reasoning_content</c> when the model reasoned (as in the streamed deltas); <c>finish_reason</c>; <c>usage</c>
+/// always, zeros when the provider reported none.
+/// </remarks>
+internal sealed class CompletionBuilder
+{
+    private readonly StringBuilder _content = new();
+    private readonly StringBuilder _reasoning = new();
+    private readonly List<ToolCallRequest> _toolCalls = [];
+    private readonly FinishTracker _finish = new();
+    private TokenUsage _usage;
+
+    /// <summary>Takes one event of the turn; errors are the caller's to handle.</summary>
+    public void Add(in ProviderEvent item)
+    {
+        _finish.Observe(item);
+        switch (item.Kind)
+        {
+            case ProviderEventKind.TextDelta:
+                _content.Append(item.Text);
+                break;
+            case ProviderEventKind.ReasoningDelta:
+                _reasoning.Append(item.Text);
+                break;
+            case ProviderEventKind.ToolCall:
+                _toolCalls.Add(item.ToolCall!);
+                break;
+            case ProviderEventKind.Usage:
+                _usage = item.Usage;
+                break;
+        }
+    }
+
+    public byte[] ToJson(CompletionIdentity identity, bool inputExcludesCache)
+    {
+        var buffer = new ArrayBufferWriter<byte>(_content.Length + _reasoning.Length + 512);
+        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        {
+            json.WriteStartObject();
+            CompletionJson.WriteHeader(json, identity, "chat.completion"u8);
+            json.WriteStartArray("choices"u8);
+            json.WriteStartObject();
+            json.WriteNumber("index"u8, 0);
+            json.WriteStartObject("message"u8);
+            json.WriteString("role"u8, "assistant"u8);
+            if (_content.Length > 0 || _toolCalls.Count == 0)
+            {
+                json.WriteString("content"u8, _content.ToString());
+            }
+            else
+            {
+                json.WriteNull("content"u8);
+            }
+            if (_reasoning.Length > 0)
+            {
+                json.WriteString("reasoning_content"u8, _reasoning.ToString());
+            }
+            if (_toolCalls.Count > 0)
+            {
+                json.WriteStartArray("tool_calls"u8);
+                foreach (var call in _toolCalls)
+                {
+                    CompletionJson.WriteToolCall(json, call, index: null);
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+            json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(_finish.Reason));
+            json.WriteEndObject();
+            json.WriteEndArray();
+            CompletionJson.WriteUsage(json, _usage, inputExcludesCache);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

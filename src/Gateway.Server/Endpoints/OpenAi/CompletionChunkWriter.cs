@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Text.Json;
+using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
+
+namespace Gateway.Server.Endpoints.OpenAi;
+
+/// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects, into one reused buffer.</summary>
+/// <remarks>
+/// The order is OpenAI's (https://platform.openai.com/docs/api-reference/chat-streaming): a first chunk whose delta
+/// carries <c>role</c>; content and tool-call deltas (a call's <c>index</c> counts the calls of the turn, and each call
+/// arrives whole, id, name and arguments in one delta); a chunk with an empty delta and the <c>finish_reason</c>; with
+/// <c>include_usage</c>, <c>"usage":null</c> on those and a last chunk with empty <c>choices</c> and the usage; then
+/// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
+/// OpenAI's SDKs raise as an error. Several events may be written before the buffer is sent, so that what a provider
+/// produced together goes out in one write.
+/// </remarks>
+internal sealed class CompletionChunkWriter : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _json;
+    private readonly CompletionIdentity _identity;
+    private readonly bool _includeUsage;
+    private int _toolCalls;
+
+    public CompletionChunkWriter(CompletionIdentity identity, bool includeUsage)
+    {
+        _identity = identity;
+        _includeUsage = includeUsage;
+        _json = new Utf8JsonWriter(_buffer, CompletionJson.WriterOptions);
+    }
+
+    /// <summary>The frames written since the last <see cref="Clear"/>.</summary>
+    public ReadOnlyMemory<byte> Pending => _buffer.WrittenMemory;
+
+    public void Clear() => _buffer.ResetWrittenCount();
+
+    public void WriteRole()
+    {
+        BeginDelta();
+        _json.WriteString("role"u8, "assistant"u8);
+        _json.WriteString("content"u8, ""u8);
+        EndDelta(finishReason: null);
+    }
+
+    public void WriteContent(string text)
+    {
+        BeginDelta();
+        _json.WriteString("content"u8, text);
+        EndDelta(finishReason: null);
+    }
+
+    /// <summary>Reasoning as <c>delta.reasoning_content</c>, the field DeepSeek, vLLM and llama-server use; OpenAI's SDKs pass unknown fields through.</summary>
+    public void WriteReasoning(string text)
+    {
+        BeginDelta();
+        _json.WriteString("reasoning_content"u8, text);
+        EndDelta(finishReason: null);
+    }
+
+    public void WriteToolCall(ToolCallRequest call)
+    {
+        BeginDelta();
+        _json.WriteStartArray("tool_calls"u8);
+        CompletionJson.WriteToolCall(_json, call, _toolCalls++);
+        _json.WriteEndArray();
+        EndDelta(finishReason: null);
+    }
+
+    public void WriteFinish(FinishReason reason)
+    {
+        BeginDelta();
+        EndDelta(reason);
+    }
+
+    /// <summary>The usage chunk, when the caller asked for it (else nothing), then the end marker.</summary>
+    public void WriteEnd(TokenUsage usage, bool inputExcludesCache)
+    {
+        if (_includeUsage)
+        {
+            BeginFrame();
+            _json.WriteStartObject();
+            CompletionJson.WriteHeader(_json, _identity, "chat.completion.chunk"u8);
+            _json.WriteStartArray("choices"u8);
+            _json.WriteEndArray();
+            CompletionJson.WriteUsage(_json, usage, inputExcludesCache);
+            _json.WriteEndObject();
+            EndFrame();
+        }
+        _buffer.Write("data: [DONE]\n\n"u8);
+    }
+
+    public void WriteError(OpenAiError error)
+    {
+        BeginFrame();
+        error.WriteTo(_json);
+        EndFrame();
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    private void BeginDelta()
+    {
+        BeginFrame();
+        _json.WriteStartObject();
+        CompletionJson.WriteHeader(_json, _identity, "chat.completion.chunk"u8);
+        _json.WriteStartArray("choices"u8);
+        _json.WriteStartObject();
+        _json.WriteNumber("index"u8, 0);
+        _json.WriteStartObject("delta"u8);
+    }
+
+    private void EndDelta(FinishReason? finishReason)
+    {
+        _json.WriteEndObject();
+        if (finishReason is { } reason)
+        {
+            _json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(reason));
+        }
+        else
+        {
+            _json.WriteNull("finish_reason"u8);
+        }
+        _json.WriteEndObject();
+        _json.WriteEndArray();
+        if (_includeUsage)
+        {
+            _json.WriteNull("usage"u8);
+        }
+        _json.WriteEndObject();
+        EndFrame();
+    }
+
+    private void BeginFrame()
+    {
+        _buffer.Write("data: "u8);
+        _json.Reset(_buffer);
+    }
+
+    private void EndFrame()
+    {
+        _json.Flush();
+        _buffer.Write("\n\n"u8);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Gateway.Server.Conversation;
+using Gateway.Tools;
+
+namespace Gateway.Server.Endpoints.OpenAi;
+
+/// <summary>Parses the <c>messages</c> of an OpenAI request into the gateway's conversation; errors name the field.</summary>
+/// <remarks>
+/// Shapes (https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages):
+/// <list type="bullet">
+/// <item>roles <c>system</c> and <c>developer</c> (its newer name) are system messages; <c>user</c>, <c>assistant</c>,
+/// <c>tool</c> as named. The deprecated <c>function</c> role is refused.</item>
+/// <item><c>content</c> is a string or parts: <c>text</c>; <c>image_url</c> and <c>file</c> (<c>file_data</c>) as
+/// base64 data URLs, since the gateway forwards content and does not fetch it (an http URL or a <c>file_id</c> is
+/// refused); <c>refusal</c> parts of an assistant message are kept as its text. An assistant's content may be null.</item>
+/// <item>assistant <c>tool_calls</c>: <c>{id,type:"function",function:{name,arguments}}</c>, <c>arguments</c> a JSON
+/// string. Arguments that are not a JSON object (a model's truncated call, replayed) are kept as <c>{}</c>.</item>
+/// <item>tool messages need <c>tool_call_id</c>.</item>
+/// </list>
+/// </remarks>
+internal static class CompletionMessageParser
+{
+    public static IReadOnlyList<ChatMessage> ParseMessages(JsonElement messages)
+    {
+        if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            throw OpenAiError.InvalidRequest("messages must be a non-empty array", "messages");
+        }
+        var parsed = new List<ChatMessage>(messages.GetArrayLength());
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            parsed.Add(ParseMessage(message, $"messages[{index++}]"));
+        }
+        return parsed;
+    }
+
+    private static ChatMessage ParseMessage(JsonElement message, string path)
+    {
+        if (message.ValueKind != JsonValueKind.Object)
+        {
+            throw OpenAiError.InvalidRequest($"{path} must be an object", path);
+        }
+        var role = RequireString(message, "role", path) switch
+        {
+            "system" or "developer" => ChatRole.System,
+            "user" => ChatRole.User,
+            "assistant" => ChatRole.Assistant,
+            "tool" => ChatRole.Tool,
+            _ => throw OpenAiError.InvalidRequest($"{path}.role must be one of system, developer, user, assistant, tool", $"{path}.role"),
+        };
+        message.TryGetProperty("content", out var content);
+        return role switch
+        {
+            ChatRole.Assistant => new ChatMessage(role, ParseOptionalContent(content, path), ParseToolCalls(message, path)),
+            ChatRole.Tool => new ChatMessage(role, ParseContent(content, path), [], RequireString(message, "tool_call_id", path)),
+            _ => new ChatMessage(role, ParseContent(content, path), []),
+        };
+    }
+
+    private static IReadOnlyList<ContentPart> ParseContent(JsonElement content, string path) => content.ValueKind switch
+    {
+        JsonValueKind.String => [ContentPart.FromText(content.GetString()!)],
+        JsonValueKind.Array => [.. content.EnumerateArray().Select((part, i) => ParsePart(part, $"{path}.content[{i}]"))],
+        _ => throw OpenAiError.InvalidRequest($"{path}.content must be a string or an array of content parts", $"{path}.content"),
+    };
+
+    private static IReadOnlyList<ContentPart> ParseOptionalContent(JsonElement content, string path) =>
+        content.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? [] : ParseContent(content, path);
+
+    private static ContentPart ParsePart(JsonElement part, string path)
+    {
+        if (part.ValueKind != JsonValueKind.Object)
+        {
+            throw OpenAiError.InvalidRequest($"{path} must be an object", path);
+        }
+        switch (RequireString(part, "type", path))
+        {
+            case "text":
+                return ContentPart.FromText(RequireString(part, "text", path));
+            case "refusal":
+                return ContentPart.FromText(RequireString(part, "refusal", path));
+            case "image_url":
+                var imageUrl = RequireObject(part, "image_url", path);
+                return FromDataUrl(ContentPartKind.Image, RequireString(imageUrl, "url", $"{path}.image_url"), $"{path}.image_url.url");
+            case "file":
+                var file = RequireObject(part, "file", path);
+                if (!file.TryGetProperty("file_data", out var fileData) || fileData.ValueKind != JsonValueKind.String)
+                {
+                    throw OpenAiError.InvalidRequest($"{path}.file.file_data must be a base64 data URL (file_id is not supported)", $"{path}.file.file_data");
+                }
+                return FromDataUrl(ContentPartKind.Document, fileData.GetString()!, $"{path}.file.file_data");
+            default:
+                throw OpenAiError.InvalidRequest($"{path}.type must be one of text, image_url, file", $"{path}.type");
+        }
+    }
+
+    /// <summary>RFC 2397: <c>data:&lt;media type&gt;;base64,&lt;data&gt;</c>; only the base64 form carries binary content.</summary>
+    private static ContentPart FromDataUrl(ContentPartKind kind, string url, string param)
+    {
+        const string Scheme = "data:";
+        const string Base64Marker = ";base64,";
+        var marker = url.IndexOf(Base64Marker, StringComparison.Ordinal);
+        if (!url.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || marker <= Scheme.Length)
+        {
+            throw OpenAiError.InvalidRequest($"{param} must be a base64 data URL (data:<media type>;base64,<data>); the gateway does not fetch URLs", param);
+        }
+        return new ContentPart(kind, MediaType: url[Scheme.Length..marker], Data: url[(marker + Base64Marker.Length)..]);
+    }
+
+    private static IReadOnlyList<ToolCallRequest> ParseToolCalls(JsonElement message, string path)
+    {
+        if (!message.TryGetProperty("tool_calls", out var calls) || calls.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        if (calls.ValueKind != JsonValueKind.Array)
+        {
+            throw OpenAiError.InvalidRequest($"{path}.tool_calls must be an array", $"{path}.tool_calls");
+        }
+        var parsed = new List<ToolCallRequest>(calls.GetArrayLength());
+        var index = 0;
+        foreach (var call in calls.EnumerateArray())
+        {
+            var callPath = $"{path}.tool_calls[{index++}]";
+            if (call.ValueKind != JsonValueKind.Object)
+            {
+                throw OpenAiError.InvalidRequest($"{callPath} must be an object", callPath);
+            }
+            var function = RequireObject(call, "function", callPath);
+            parsed.Add(new ToolCallRequest(
+                RequireString(call, "id", callPath),
+                RequireString(function, "name", $"{callPath}.function"),
+                ParseArguments(function)));
+        }
+        return parsed;
+    }
+
+    private static RawJson ParseArguments(JsonElement function)
+    {
+        if (!function.TryGetProperty("arguments", out var arguments) || arguments.ValueKind != JsonValueKind.String)
+        {
+            return RawJson.EmptyObject;
+        }
+        try
+        {
+            var parsed = RawJson.Parse(arguments.GetString()!);
+            return parsed.Utf8.Span[0] == (byte)'{' ? parsed : RawJson.EmptyObject;
+        }
+        catch (JsonException)
+        {
+            return RawJson.EmptyObject;
+        }
+    }
+
+    private static JsonElement RequireObject(JsonElement owner, string name, string path) =>
+        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
+            ? value
+            : throw OpenAiError.InvalidRequest($"{path}.{name} must be an object", $"{path}.{name}");
+
+    private static string RequireString(JsonElement owner, string name, string path) =>
+        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw OpenAiError.InvalidRequest($"{path}.{name} must be a string", $"{path}.{name}");
+}

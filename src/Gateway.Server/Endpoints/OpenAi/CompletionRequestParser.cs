@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Gateway.Server.Providers;
+
+namespace Gateway.Server.Endpoints.OpenAi;
+
+/// <summary>Turns a <c>POST /v1/chat/completions</c> body into a <see cref="CompletionRequest"/>, or an <see cref="OpenAiError"/>.</summary>
+/// <remarks>
+/// The request shape is OpenAI's (https://platform.openai.com/docs/api-reference/chat/create). Read: <c>model</c>
+/// (DEFAULT_MODEL when absent), <c>messages</c>, <c>stream</c>, <c>stream_options.include_usage</c>, <c>temperature</c>,
+/// <c>top_p</c>, <c>max_tokens</c> / <c>max_completion_tokens</c>, <c>stop</c>, <c>tools</c>, <c>tool_choice</c>,
+/// <c>parallel_tool_calls</c>, <c>user</c>, and <c>n</c>, which must be 1 (one turn gives one choice). Other fields
+/// are accepted and not forwarded. Each value is checked against OpenAI's documented range, and the error names it in
+/// <c>param</c>. The model is resolved after the body's shape is known to be right, like /chat (SPEC §3).
+/// </remarks>
+internal static class CompletionRequestParser
+{
+    /// <summary>OpenAI accepts up to four stop sequences.</summary>
+    private const int MaxStopSequences = 4;
+
+    /// <exception cref="OpenAiError">The request is refused; its status, message and param say why.</exception>
+    public static CompletionRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel)
+    {
+        using var document = ParseObject(body);
+        var root = document.RootElement;
+
+        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind != JsonValueKind.Null
+            ? modelElement.ValueKind == JsonValueKind.String && modelElement.GetString() is { Length: > 0 } named
+                ? named
+                : throw OpenAiError.InvalidRequest("model must be a non-empty string", "model")
+            : defaultModel ?? throw OpenAiError.InvalidRequest("you must provide a model parameter", "model");
+        if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind == JsonValueKind.Null)
+        {
+            throw OpenAiError.InvalidRequest("messages is required", "messages");
+        }
+        var messages = CompletionMessageParser.ParseMessages(messagesElement);
+        var tools = CompletionToolParser.ParseTools(root);
+        var options = new TurnOptions
+        {
+            Temperature = ReadNumber(root, "temperature", 0, 2),
+            TopP = ReadNumber(root, "top_p", 0, 1),
+            MaxTokens = ReadCount(root, "max_completion_tokens") ?? ReadCount(root, "max_tokens"),
+            MaxTokensNamedMaxCompletionTokens = HasValue(root, "max_completion_tokens"),
+            Stop = ReadStop(root),
+            ToolChoice = CompletionToolParser.ParseToolChoice(root, tools),
+            ParallelToolCalls = ReadBoolean(root, "parallel_tool_calls"),
+            User = ReadString(root, "user"),
+        };
+        if (ReadCount(root, "n") is { } n && n != 1)
+        {
+            throw OpenAiError.InvalidRequest("n must be 1: this gateway returns one choice per request", "n");
+        }
+        var stream = ReadBoolean(root, "stream") ?? false;
+        var includeUsage = stream && root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
+            && (ReadBoolean(streamOptions, "include_usage", "stream_options.include_usage") ?? false);
+
+        if (!catalog.TryResolve(model, out var provider, out var providerModel))
+        {
+            throw OpenAiError.ModelNotFound(model);
+        }
+        return new CompletionRequest(model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, stream, includeUsage);
+    }
+
+    private static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document;
+            }
+            document.Dispose();
+        }
+        catch (JsonException)
+        {
+            // Reported below, like a body that is JSON but not an object.
+        }
+        throw OpenAiError.InvalidRequest("The request body is not a valid JSON object");
+    }
+
+    private static bool HasValue(JsonElement owner, string name) =>
+        owner.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    private static double? ReadNumber(JsonElement root, string name, double min, double max)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.GetDouble() is var number && number >= min && number <= max
+            ? number
+            : throw OpenAiError.InvalidRequest($"{name} must be a number from {min} to {max}", name);
+    }
+
+    private static int? ReadCount(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 1
+            ? count
+            : throw OpenAiError.InvalidRequest($"{name} must be a positive integer", name);
+    }
+
+    private static bool? ReadBoolean(JsonElement owner, string name, string? param = null)
+    {
+        if (!owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw OpenAiError.InvalidRequest($"{param ?? name} must be a boolean", param ?? name),
+        };
+    }
+
+    private static string? ReadString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw OpenAiError.InvalidRequest($"{name} must be a string", name);
+    }
+
+    /// <summary><c>stop</c>: one string or an array of up to four; empty strings are dropped (they would stop at once).</summary>
+    private static IReadOnlyList<string> ReadStop(JsonElement root)
+    {
+        if (!root.TryGetProperty("stop", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString() is { Length: > 0 } single ? [single] : [];
+        }
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxStopSequences
+            || value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String))
+        {
+            throw OpenAiError.InvalidRequest($"stop must be a string or an array of at most {MaxStopSequences} strings", "stop");
+        }
+        return [.. value.EnumerateArray().Select(item => item.GetString()!).Where(stop => stop.Length > 0)];
+    }
+}

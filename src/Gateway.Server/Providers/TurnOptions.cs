@@ -1,0 +1,37 @@
+namespace Gateway.Server.Providers;
+
+/// <summary>How one model call is sampled and bounded; everything unset leaves the provider's own default.</summary>
+/// <remarks>
+/// The agent loop sends <see cref="Default"/>; the OpenAI front door fills these from the caller's request
+/// (https://platform.openai.com/docs/api-reference/chat/create) and each provider writes them in its own terms.
+/// </remarks>
+internal sealed record TurnOptions
+{
+    public static TurnOptions Default { get; } = new();
+
+    /// <summary>Sampling temperature, 0–2.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Nucleus sampling mass, 0–1.</summary>
+    public double? TopP { get; init; }
+
+    /// <summary>The most tokens the answer may have.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>
+    /// The caller named the limit <c>max_completion_tokens</c>, so an OpenAI-compatible upstream gets that name too:
+    /// OpenAI's reasoning models refuse <c>max_tokens</c>, while older servers know only <c>max_tokens</c>.
+    /// </summary>
+    public bool MaxTokensNamedMaxCompletionTokens { get; init; }
+
+    /// <summary>Text that ends the answer where it appears (not included); at most four, as OpenAI allows.</summary>
+    public IReadOnlyList<string> Stop { get; init; } = [];
+
+    public ToolChoice ToolChoice { get; init; }
+
+    /// <summary>False asks for at most one tool call; null leaves the provider's default (parallel calls allowed).</summary>
+    public bool? ParallelToolCalls { get; init; }
+
+    /// <summary>The caller's end-user id, forwarded for the upstream's abuse monitoring.</summary>
+    public string? User { get; init; }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests.OpenAi;
+
+/// <summary><c>GET /v1/models</c>, and the connection's own refusals under <c>/v1/</c> in OpenAI's error shape.</summary>
+public sealed class OpenAiModelsTests
+{
+    [Fact]
+    public async Task EveryModelOfTheCatalogIsListedWithItsProvider()
+    {
+        await using var host = await GatewayTestHost.StartAsync(
+            [new ScriptedModelProvider("alpha", "a-1", "a-2"), new ScriptedModelProvider("beta", "b-1")]);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        var response = await host.GetAsync("/v1/models");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("application/json", response.Header("Content-Type"));
+        using var document = JsonDocument.Parse(response.Body);
+        var created = document.RootElement.GetProperty("data")[0].GetProperty("created").GetInt64();
+        Assert.InRange(created, before - 60, before + 1);
+        Assert.Equal(
+            $$"""{"object":"list","data":[{"id":"a-1","object":"model","created":{{created}},"owned_by":"alpha"},{"id":"a-2","object":"model","created":{{created}},"owned_by":"alpha"},{"id":"b-1","object":"model","created":{{created}},"owned_by":"beta"}]}""",
+            response.Body);
+    }
+
+    [Fact]
+    public async Task WhenEveryListingFailedTheAnswerIs502InOpenAisShape()
+    {
+        await using var host = await GatewayTestHost.StartAsync([new FailingModelProvider("down")]);
+
+        var response = await host.GetAsync("/v1/models");
+
+        Assert.Equal(502, response.StatusCode);
+        Assert.StartsWith("""{"error":{"message":"Model listing failed: """, response.Body, StringComparison.Ordinal);
+        Assert.EndsWith(""","type":"upstream_error","param":null,"code":null}}""", response.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/models", "")]
+    [InlineData("/v1/chat/completions", "Authorization: Bearer wrong-key\r\n")]
+    public async Task AMissingOrWrongKeyIs401InOpenAisShape(string path, string authorization)
+    {
+        await using var host = await GatewayTestHost.StartAsync([], apiKeys: ["right-key"]);
+
+        var response = await host.GetAsync(path, authorization);
+
+        Assert.Equal(401, response.StatusCode);
+        Assert.Equal("Bearer", response.Header("WWW-Authenticate"));
+        Assert.Equal(
+            """{"error":{"message":"Incorrect or missing API key: send 'Authorization: Bearer <key>' with one of the gateway's keys","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""",
+            response.Body);
+        Assert.Equal(200, (await host.GetAsync("/v1/models", "Authorization: Bearer right-key\r\n")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/v1/embeddings", 404, """{"error":{"message":"Not Found","type":"invalid_request_error","param":null,"code":"unknown_url"}}""")]
+    [InlineData("/v1/chat/completions", 405, """{"error":{"message":"Method Not Allowed","type":"invalid_request_error","param":null,"code":"method_not_allowed"}}""")]
+    [InlineData("/v1x", 404, """{"error":"Not Found"}""")]
+    public async Task RefusalsUnderV1AreInOpenAisShapeAndOthersKeepTheSpecs(string path, int status, string body)
+    {
+        await using var host = await GatewayTestHost.StartAsync([]);
+
+        var response = await host.GetAsync(path);
+
+        Assert.Equal((status, body), (response.StatusCode, response.Body));
+    }
+}
