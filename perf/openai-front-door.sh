@@ -26,8 +26,9 @@ oa_skip() {
 }
 
 # Portkey and its dependencies as perf/portkey/package-lock.json pins them, installed once into the git-ignored
-# perf/portkey/node_modules. No install scripts: the package's only one runs patch-package, which has no patches to
-# apply outside Portkey's own repository.
+# perf/portkey/node_modules (about 6 s here). No install scripts: the package's only one runs patch-package, which has
+# no patches to apply outside Portkey's own repository. One fetch retry and a 3-minute bound, so that a registry out of
+# reach costs a CI run minutes at most, not npm's default patience.
 portkey_install() {
   if [ -f "$portkey_entry" ]; then return 0; fi
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -35,7 +36,8 @@ portkey_install() {
     return 1
   fi
   echo "   npm ci in $portkey_dir (log: $raw/logs/npm-portkey.log)"
-  if ! bounded 300 npm ci --prefix "$portkey_dir" --no-audit --no-fund --ignore-scripts >"$raw/logs/npm-portkey.log" 2>&1 \
+  if ! bounded 180 npm ci --prefix "$portkey_dir" --no-audit --no-fund --ignore-scripts --fetch-retries=1 \
+    >"$raw/logs/npm-portkey.log" 2>&1 \
     || [ ! -f "$portkey_entry" ]; then
     oa_skip portkey "npm ci in $portkey_dir failed: $(grep -m1 -iE 'npm (error|err)' "$raw/logs/npm-portkey.log" || tail -1 "$raw/logs/npm-portkey.log")"
     return 1
