@@ -4,7 +4,7 @@
 # one run, and writes the report with perf/report.py.
 #
 #   perf/run.sh            full run, about 10 minutes plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    about a minute plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh --quick    under 2 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
