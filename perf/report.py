@@ -9,6 +9,8 @@ Subcommands:
   startup --binary B --port P    exec -> first accepted connection (median of --runs), idle RSS, binary size
   idle --pid PID --port P --n N  N concurrent /chat sessions each waiting on a relay: RSS per session and
                                  CPU while idle, read from /proc/PID
+  openai-probe --port P --body F  one POST /v1/chat/completions (streamed if F says "stream":true), checked to
+                                 relay the mock's answer whole (scenario 6, perf/openai_front_door.py)
   render --raw DIR --out MD --svg SVG
                                  the report: summary table against the issue's goals, per-scenario tables,
                                  and an SVG chart of time-to-first-text percentiles against offered rate
@@ -25,6 +27,10 @@ import statistics
 import subprocess
 import sys
 import time
+
+import openai_front_door
+from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
+                         round_median, write_json)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TARGETS = ("gateway", "kestrel", "mock")
@@ -55,23 +61,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def load(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def first_step(report):
-    steps = (report or {}).get("steps") or []
-    return steps[0] if steps else None
-
-
-def metric(step, name, pct):
-    return (((step or {}).get("metrics") or {}).get(name) or {}).get(pct)
 
 
 def step_passes(step, p99_ms, metric_name):
@@ -279,28 +268,7 @@ def cmd_idle(args):
     return 0 if result["ready"] > 0 else 1
 
 
-def write_json(path, value):
-    with open(path, "w") as f:
-        json.dump(value, f, indent=1)
-
-
 # ---------------------------------------------------------------- the report
-
-def fmt(value, digits=2):
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.{digits}f}"
-
-
-def ratio(a, b):
-    return a / b if a is not None and b not in (None, 0) else None
-
 
 def sweep_attempts(raw, target):
     """Every sweep step of a target as (rate, attempt, step), sorted; files are sweep-<rate>-<attempt>.json."""
@@ -319,24 +287,6 @@ def sweep_steps(raw, target):
     for rate, _, step in sweep_attempts(raw, target):
         last[rate] = step
     return [last[rate] for rate in sorted(last)]
-
-
-def fixed_rounds(raw, target):
-    """Scenario 1's fixed-rate rounds of a target as (round, step, cpu), files fixed-<n>.json and fixed-cpu-<n>.json."""
-    result = []
-    for path in glob.glob(os.path.join(raw, "s1", target, "fixed-*.json")):
-        match = re.search(r"fixed-(\d+)\.json$", path)
-        step = first_step(load(path)) if match else None
-        if step:
-            number = int(match.group(1))
-            result.append((number, step, load(os.path.join(raw, "s1", target, f"fixed-cpu-{number}.json"))))
-    return sorted(result, key=lambda r: r[0])
-
-
-def round_median(rounds, name, pct):
-    values = [metric(step, name, pct) for _, step, _ in rounds]
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
 
 
 def svg_chart(raw, p99_ms, metric_name="firstContent"):
@@ -443,6 +393,10 @@ def sse_allocation(repo):
     return None, None, []
 
 
+def display_name(target):
+    return NAMES.get(target) or openai_front_door.NAMES.get(target, target)
+
+
 def goal_cell(met):
     return "–" if met is None else ("**met**" if met else "**not met**")
 
@@ -460,7 +414,7 @@ def render(args):
         passing = [s["targetRate"] for s in sweep_steps(raw, t) if step_passes(s, p99_ms, "firstContent")]
         best[t] = max(passing) if passing else None
     capped = {t: bool(sweep_steps(raw, t)) and best[t] == max(s["targetRate"] for s in sweep_steps(raw, t)) for t in TARGETS}
-    rounds = {t: fixed_rounds(raw, t) for t in TARGETS}
+    rounds = {t: fixed_rounds(os.path.join(raw, "s1", t)) for t in TARGETS}
 
     def ttft(t, pct):
         return round_median(rounds[t], "firstContent", pct)
@@ -500,10 +454,7 @@ def render(args):
                               f"is {fmt(g)} ms, not under 1 ms (Kestrel baseline: {fmt(k)} ms).")
 
     # Scenario 5: CPU per session, measured during scenario 1's fixed-rate run.
-    per_session = {}
-    for t in TARGETS:
-        measured = [c for _, _, c in rounds[t] if c and c.get("sessions")]
-        per_session[t] = (1000 * sum(c["cpuSeconds"] for c in measured) / sum(c["sessions"] for c in measured)) if measured else None
+    per_session = {t: cpu_ms_per_request(rounds[t]) for t in TARGETS}
     r5 = ratio(per_session["gateway"], per_session["kestrel"])
     summary.append(("5", f"server CPU per /chat session at {fmt(fixed_rate)}/s (ms, user+sys)",
                     fmt(per_session["gateway"], 3), fmt(per_session["kestrel"], 3), fmt(per_session["mock"], 3),
@@ -595,7 +546,7 @@ def render(args):
     except OSError:
         pass
     for c in crashes:
-        shortfalls.insert(0, f"{NAMES.get(c['target'], c['target'])} **crashed** (exit status {c['status']}) during "
+        shortfalls.insert(0, f"{display_name(c['target'])} **crashed** (exit status {c['status']}) during "
                              f"{c['during']}: `{c['message'][:300]}`. It was restarted; results of that step are void.")
 
     # ------------------------------------------------------------ write
@@ -717,9 +668,11 @@ def render(args):
     lines += ["", "## Allocation per SSE event", "",
               (f"From `{alloc_file}` ({', '.join(alloc_rows)}): {alloc} B per event. Not re-measured by this script; "
                "`perf/Gateway.Benchmarks` with `perf/allocation-budget.json` guards it." if alloc_file else "No results found."), ""]
+    front_door, front_door_summary = openai_front_door.section(raw, meta)
+    lines += front_door
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
-        lines += [f"| {NAMES.get(c['target'], c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
+        lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
                   f"`{os.path.basename(c['log'])}` |" for c in crashes]
         lines += [""]
     lines += ["## Command", "", "```sh", meta.get("command", "perf/run.sh"), "```", "",
@@ -735,14 +688,9 @@ def render(args):
         print(f"| {' | '.join(str(c) for c in row)} |")
     for s in shortfalls + notes:
         print(f"- {s}")
+    if front_door_summary:
+        print("\n".join(front_door_summary))
     return 0
-
-
-def errors_cell(step):
-    kinds = step.get("errorsByKind") or {}
-    if not kinds:
-        return str(step.get("errors", 0))
-    return f"{step.get('errors', 0)} (" + ", ".join(f"{k} {v}" for k, v in kinds.items()) + ")"
 
 
 def cmd_render(args):
@@ -783,6 +731,7 @@ def main():
     p.add_argument("--setup-concurrency", type=int, default=256)
     p.add_argument("--setup-timeout", type=float, default=120)
     p.add_argument("--json", required=True)
+    openai_front_door.add_probe_arguments(sub.add_parser("openai-probe"))
     p = sub.add_parser("render")
     p.add_argument("--raw", required=True)
     p.add_argument("--out", required=True)
@@ -795,7 +744,8 @@ def main():
     if args.command == "free-port":
         print(free_port())
         return 0
-    return {"step": cmd_step, "pass": cmd_pass, "startup": cmd_startup, "idle": cmd_idle, "render": cmd_render}[args.command](args)
+    return {"step": cmd_step, "pass": cmd_pass, "startup": cmd_startup, "idle": cmd_idle, "render": cmd_render,
+            "openai-probe": openai_front_door.cmd_probe}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,15 @@
 # one run, and writes the report with perf/report.py.
 #
 #   perf/run.sh            full run, about 10 minutes plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    about a minute plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh --quick    under 2 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
 # idle; 3. GET /health and /models, keep-alive and pipelined, cross-checked with wrk; 4. start-up, idle RSS, binary
-# size; 5. server CPU per /chat session (measured during 1). Every process started here is stopped on exit, and
-# every wait is bounded.
+# size; 5. server CPU per /chat session (measured during 1); 6. OpenAI front door: POST /v1/chat/completions to the
+# mock directly, through Gateway and through the Portkey AI gateway (npm, perf/portkey), streamed and not
+# (perf/openai-front-door.sh). Every process started here is stopped on exit, and every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -22,7 +23,7 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build)" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +42,8 @@ chunks=32
 fixed_rate=500     # scenario 1: the "moderate" rate of the overhead and CPU-per-session run
 pipeline=16
 small_connections=64
+oa_connections=64  # scenario 6: closed-loop concurrency of the highest-throughput run
+oa_rate=200        # scenario 6: the fixed rate of the latency runs, well below Portkey's limit here
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -49,6 +52,7 @@ if [ $quick = 1 ]; then
   idle_n=1000 idle_hold=2 idle_settle=1
   small_warmup=0.5s small_duration=1s wrk_duration=0   # no wrk cross-check in the quick run
   startup_runs=3
+  oa_max_warmup=0.5s oa_max_duration=1.5s oa_fixed_warmup=0.5s oa_fixed_duration=2s oa_rounds=1
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -57,10 +61,11 @@ else
   idle_n=10000 idle_hold=10 idle_settle=2
   small_warmup=1s small_duration=5s wrk_duration=4s
   startup_runs=5
+  oa_max_warmup=1s oa_max_duration=4s oa_fixed_warmup=1s oa_fixed_duration=4s oa_rounds=3
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
-mkdir -p "$raw"/{logs,s1,s2,s3,s4} "$(dirname "$report")"
+mkdir -p "$raw"/{logs,s1,s2,s3,s4,s6} "$(dirname "$report")"
 
 # Many idle streams need many descriptors, here (the client) and in the servers (inherited).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -115,8 +120,9 @@ wait_port() {
   done
 }
 
-# start NAME PORT COMMAND...: a server in the background, logged to $raw/logs/NAME.log; sets started_pid.
-start() {
+# try_start NAME PORT COMMAND...: a server in the background, logged to $raw/logs/NAME.log; sets started_pid. False,
+# with the process stopped and its log shown, when it does not listen within 60 s.
+try_start() {
   local name=$1 port=$2
   shift 2
   "$@" >"$raw/logs/$name.log" 2>&1 &
@@ -125,9 +131,13 @@ start() {
   if ! wait_port "$port" 60 "$started_pid"; then
     echo "perf/run.sh: $name did not start listening on $port; its log:" >&2
     tail -20 "$raw/logs/$name.log" >&2
-    exit 1
+    stop "$started_pid"
+    return 1
   fi
 }
+
+# start NAME PORT COMMAND...: try_start for a server the run cannot do without.
+start() { try_start "$@" || exit 1; }
 
 stop() {
   local pid=$1 kept=()
@@ -151,6 +161,21 @@ free_port() { python3 perf/report.py free-port; }
 section() { echo "== [$((SECONDS - run_started)) s] $*"; }
 
 json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['steps'][0].get(sys.argv[2], 0))" "$1" "$2"; }
+
+# with_cpu TARGET CPU.json LOAD.json COMMAND...: runs the load COMMAND, then writes the server's utime+stime over it and
+# the requests LOAD.json counts as ok ({"cpuSeconds", "sessions"}), unless the server was restarted meanwhile.
+with_cpu() {
+  local t=$1 cpu_out=$2 load_out=$3 p=${pid[$1]} before after ok
+  shift 3
+  before=$(cpu_ticks "$p")
+  "$@"
+  if [ "${pid[$t]}" = "$p" ]; then
+    after=$(cpu_ticks "$p")
+    ok=$(json_field "$load_out" ok 2>/dev/null || echo 0)
+    python3 -c "import json,os,sys; json.dump({'cpuSeconds': (int(sys.argv[1]) - int(sys.argv[2])) / os.sysconf('SC_CLK_TCK'), 'sessions': int(sys.argv[3])}, open(sys.argv[4], 'w'))" \
+      "$after" "$before" "$ok" "$cpu_out"
+  fi
+}
 
 # ---------------------------------------------------------------------------------------------- build
 publish() {
@@ -215,8 +240,9 @@ server_env=(env HOST=127.0.0.1 LOG_LEVEL=warning MODELS_DIR="$raw/no-models" WOR
 declare -A pid port restarts
 port[mock]=$mock_port
 
-# serve TARGET: (re)starts gateway, kestrel or the mock for scenarios 1, 3 and 5. The servers take a new free port
-# each time; the mock keeps its own, which the providers file names.
+# serve TARGET: (re)starts gateway, kestrel or the mock for scenarios 1, 3 and 5, or gateway-openai or portkey for
+# scenario 6. The servers take a new free port each time; the mock keeps its own, which the providers file and the
+# scenario-6 configuration name. False when one of scenario 6's, which the run can do without, does not start.
 serve() {
   local t=$1 n=${restarts[$1]:-0} name=$1
   if [ "$n" -gt 0 ]; then name=$t-restart$n; fi
@@ -225,6 +251,13 @@ serve() {
     gateway|kestrel)
       port[$t]=$(free_port)
       start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" PROVIDERS_FILE="$raw/providers-text.json" "$(binary $t)" ;;
+    gateway-openai)
+      port[$t]=$(free_port)
+      try_start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" OPENAI_API_KEY=mock \
+        OPENAI_BASE_URL="http://127.0.0.1:${port[mock]}/v1" "$gateway_bin" || return 1 ;;
+    portkey)
+      port[$t]=$(free_port)
+      try_start "$name" "${port[$t]}" node "$portkey_entry" --port="${port[$t]}" --headless || return 1 ;;
   esac
   pid[$t]=$started_pid
 }
@@ -347,15 +380,7 @@ done
 for round in $(seq 1 "$fixed_rounds"); do
   for t in mock gateway kestrel; do
     out=$raw/s1/$t/fixed-$round.json
-    p=${pid[$t]}
-    before=$(cpu_ticks "$p")
-    chat_load $t "$out" --rate $fixed_rate --duration "$fixed_duration" --warmup 0
-    if [ "${pid[$t]}" = "$p" ]; then
-      after=$(cpu_ticks "$p")
-      ok=$(json_field "$out" ok 2>/dev/null || echo 0)
-      python3 -c "import json,os,sys; json.dump({'cpuSeconds': (int(sys.argv[1]) - int(sys.argv[2])) / os.sysconf('SC_CLK_TCK'), 'sessions': int(sys.argv[3])}, open(sys.argv[4], 'w'))" \
-        "$after" "$before" "$ok" "$raw/s1/$t/fixed-cpu-$round.json"
-    fi
+    with_cpu $t "$raw/s1/$t/fixed-cpu-$round.json" "$out" chat_load $t "$out" --rate $fixed_rate --duration "$fixed_duration" --warmup 0
     printf '   round %s %-8s ' "$round" $t
     python3 perf/report.py step "$out" || true
   done
@@ -419,6 +444,9 @@ for t in gateway kestrel; do
   if ! crashed "$t" "$idle_pid" "$raw/logs/$t-idle.log" "scenario 2"; then stop "$idle_pid"; fi
 done
 stop "$tools_pid"
+
+# ---------------------------------------------------------------------------------------------- scenario 6
+source perf/openai-front-door.sh
 stop "${pid[mock]}"
 
 # ---------------------------------------------------------------------------------------------- report
@@ -434,6 +462,8 @@ json.dump({
   "fixedDuration": "$fixed_duration", "fixedRounds": $fixed_rounds, "sweepWarmup": "$sweep_warmup", "sweepDuration": "$sweep_duration",
   "idleSessions": $idle_n, "pingSeconds": 1, "pipeline": $pipeline, "smallConnections": $small_connections,
   "smallDuration": "$small_duration", "wrkThreads": 1, "wrkDuration": "$wrk_duration", "rawDir": "$raw",
+  "oaRate": $oa_rate, "oaConnections": $oa_connections, "oaMaxWarmup": "$oa_max_warmup", "oaMaxDuration": "$oa_max_duration",
+  "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds,
 }, open(sys.argv[1], "w"), indent=1)
 PY
 echo "== report: $report"

@@ -22,8 +22,7 @@ public sealed class ClosedLoop(TargetRequest target, LoadOptions options, Timeou
     private async Task WorkerAsync(StepMetrics metrics, long end)
     {
         await Task.Yield();
-        var scanner = target.Sse ? new SseScanner(options.ConnectedMarker, options.FirstContentMarker) : null;
-        using var connection = new LoadConnection(target, watchdog, scanner);
+        using var connection = new LoadConnection(target, watchdog, options.NewScanner());
         var timeout = Ticks(options.Timeout);
         long now;
         while ((now = Stopwatch.GetTimestamp()) < end)

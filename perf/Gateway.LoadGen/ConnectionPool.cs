@@ -1,7 +1,7 @@
 namespace Gateway.LoadGen;
 
 /// <summary>The open loop's idle keep-alive connections (most recently used first); grows when none is idle.</summary>
-public sealed class ConnectionPool(TargetRequest target, TimeoutWatchdog watchdog, string connectedMarker, string firstContentMarker) : IDisposable
+public sealed class ConnectionPool(TargetRequest target, TimeoutWatchdog watchdog, Func<SseScanner?> newScanner) : IDisposable
 {
     private readonly Stack<LoadConnection> _idle = new();
     private readonly HashSet<LoadConnection> _all = [];
@@ -56,7 +56,7 @@ public sealed class ConnectionPool(TargetRequest target, TimeoutWatchdog watchdo
 
     private LoadConnection Create()
     {
-        var connection = new LoadConnection(target, watchdog, target.Sse ? new SseScanner(connectedMarker, firstContentMarker) : null);
+        var connection = new LoadConnection(target, watchdog, newScanner());
         lock (_idle)
         {
             _all.Add(connection);

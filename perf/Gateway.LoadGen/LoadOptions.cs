@@ -20,6 +20,7 @@ public sealed record LoadOptions
     public bool Sse { get; init; }
     public string ConnectedMarker { get; init; } = "event: connected";
     public string FirstContentMarker { get; init; } = "event: text";
+    public bool FirstContentAnywhere { get; init; }
     public string? Label { get; init; }
     public string? JsonPath { get; init; }
     public string? MarkdownPath { get; init; }
@@ -28,6 +29,9 @@ public sealed record LoadOptions
     public string EffectiveMethod => Method ?? (Body is null ? "GET" : "POST");
 
     public string EffectiveLabel => Label ?? Url.AbsolutePath;
+
+    /// <summary>A connection's scanner of event streams; null when the responses are not event streams.</summary>
+    public SseScanner? NewScanner() => Sse ? new SseScanner(ConnectedMarker, FirstContentMarker, FirstContentAnywhere) : null;
 
     /// <summary>The steps this run measures, in order.</summary>
     public IReadOnlyList<LoadStep> Steps() => Mode switch

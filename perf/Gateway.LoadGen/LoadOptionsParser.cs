@@ -11,6 +11,7 @@ public static class LoadOptionsParser
         "       [--rates R1,R2,..] [--concurrencies C1,C2,..] [--duration 10s] [--warmup 2s] [--timeout 10s]\n" +
         "       [--max-in-flight 10000] [--pipeline 1] [--method GET|POST] [--body JSON|@FILE] [--body-file FILE]\n" +
         "       [--header 'Name: value'].. [--sse] [--connected-marker 'event: connected'] [--first-content-marker 'event: text']\n" +
+        "       [--first-content-contains TEXT]\n" +
         "       [--label NAME] [--json OUT.json] [--md OUT.md] [--quiet]          (details: perf/LAB.md)";
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -73,7 +74,8 @@ public static class LoadOptionsParser
         "--body" => options with { Body = value.StartsWith('@') ? ReadFile(name, value[1..]) : Encoding.UTF8.GetBytes(value) },
         "--body-file" => options with { Body = ReadFile(name, value) },
         "--connected-marker" => options with { ConnectedMarker = Marker(name, value) },
-        "--first-content-marker" => options with { FirstContentMarker = Marker(name, value) },
+        "--first-content-marker" => options with { FirstContentMarker = Marker(name, value), FirstContentAnywhere = false },
+        "--first-content-contains" => options with { FirstContentMarker = Marker(name, value), FirstContentAnywhere = true },
         "--label" => options with { Label = value },
         "--json" => options with { JsonPath = value },
         "--md" => options with { MarkdownPath = value },

@@ -14,7 +14,7 @@ public sealed class OpenLoop(TargetRequest target, LoadOptions options, TimeoutW
 
     public async Task<StepResult> RunAsync(LoadStep step, StepMetrics metrics)
     {
-        using var pool = new ConnectionPool(target, watchdog, options.ConnectedMarker, options.FirstContentMarker);
+        using var pool = new ConnectionPool(target, watchdog, options.NewScanner);
         await pool.PrefillAsync(Math.Min(step.Connections, options.MaxInFlight)).ConfigureAwait(false);
         var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 1000;
         var windowStart = start + Ticks(options.Warmup);

@@ -10,22 +10,29 @@ namespace Gateway.LoadGen;
 /// WHATWG HTML §9.2.6: lines end in LF, CRLF or CR; a blank line dispatches the event when its block has a
 /// <c>data</c> field; lines starting with <c>:</c> are comments (our pings). A lone CR as a line end is not
 /// supported (no server here sends one): it stays part of the line and is trimmed. A marker is a line prefix,
-/// at most <see cref="MaxMarkerLength"/> bytes; the first matching line sets its time.
+/// at most <see cref="MaxMarkerLength"/> bytes; the first matching line sets its time. The first-content marker can
+/// instead match anywhere in a line (OpenAI-style streams, whose lines all start with <c>data:</c> and whose first
+/// chunk may carry only the role): a line split across reads is then kept whole up to
+/// <see cref="MaxCarriedLine"/> bytes, so the marker is found within that much of a line.
 /// </remarks>
 public sealed class SseScanner
 {
     public const int MaxMarkerLength = 64;
+    public const int MaxCarriedLine = 4096;
     private readonly byte[] _connectedMarker;
     private readonly byte[] _contentMarker;
-    private readonly byte[] _carry = new byte[MaxMarkerLength];
+    private readonly bool _contentAnywhere;
+    private readonly byte[] _carry;
     private int _carryLength;
     private bool _inLine;
     private bool _blockHasData;
 
-    public SseScanner(string connectedMarker, string firstContentMarker)
+    public SseScanner(string connectedMarker, string firstContentMarker, bool firstContentAnywhere = false)
     {
         _connectedMarker = Encoding.UTF8.GetBytes(connectedMarker);
         _contentMarker = Encoding.UTF8.GetBytes(firstContentMarker);
+        _contentAnywhere = firstContentAnywhere;
+        _carry = new byte[firstContentAnywhere ? MaxCarriedLine : MaxMarkerLength];
     }
 
     /// <summary>Timestamp of the read that completed the first connected-marker line, 0 if none yet.</summary>
@@ -110,7 +117,7 @@ public sealed class SseScanner
         {
             ConnectedAt = timestamp;
         }
-        if (FirstContentAt == 0 && line.StartsWith(_contentMarker))
+        if (FirstContentAt == 0 && (_contentAnywhere ? line.IndexOf(_contentMarker) >= 0 : line.StartsWith(_contentMarker)))
         {
             FirstContentAt = timestamp;
         }

@@ -1,0 +1,78 @@
+"""Reading Gateway.LoadGen JSON results and formatting them, for perf/report.py and the scenario modules it renders
+(perf/openai_front_door.py). Standard library only."""
+import glob
+import json
+import os
+import re
+import statistics
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=1)
+
+
+def first_step(report):
+    steps = (report or {}).get("steps") or []
+    return steps[0] if steps else None
+
+
+def metric(step, name, pct):
+    return (((step or {}).get("metrics") or {}).get(name) or {}).get(pct)
+
+
+def fixed_rounds(directory):
+    """The fixed-rate rounds in a directory as (round, step, cpu), files fixed-<n>.json and fixed-cpu-<n>.json."""
+    result = []
+    for path in glob.glob(os.path.join(directory, "fixed-*.json")):
+        match = re.search(r"fixed-(\d+)\.json$", path)
+        step = first_step(load(path)) if match else None
+        if step:
+            number = int(match.group(1))
+            result.append((number, step, load(os.path.join(directory, f"fixed-cpu-{number}.json"))))
+    return sorted(result, key=lambda r: r[0])
+
+
+def round_median(rounds, name, pct):
+    values = [metric(step, name, pct) for _, step, _ in rounds]
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def cpu_ms_per_request(rounds):
+    """The server's user+sys time over the rounds divided by the requests it completed in them (None if unmeasured)."""
+    measured = [c for _, _, c in rounds if c and c.get("sessions")]
+    if not measured:
+        return None
+    return 1000 * sum(c["cpuSeconds"] for c in measured) / sum(c["sessions"] for c in measured)
+
+
+def fmt(value, digits=2):
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.{digits}f}"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def errors_cell(step):
+    kinds = step.get("errorsByKind") or {}
+    if not kinds:
+        return str(step.get("errors", 0))
+    return f"{step.get('errors', 0)} (" + ", ".join(f"{k} {v}" for k, v in kinds.items()) + ")"
