@@ -15,6 +15,18 @@ public sealed class LoadOptionsParserTests
         Assert.Equal(("POST", "/chat", "data:"), (options.EffectiveMethod, options.EffectiveLabel, options.FirstContentMarker));
     }
 
+    [Fact]
+    public void FirstContentContainsMatchesAnywhereAndTheLastMarkerOptionWins()
+    {
+        string[] url = ["--url", "http://127.0.0.1:4000/v1/chat/completions", "--sse"];
+
+        var anywhere = LoadOptionsParser.Parse([.. url, "--first-content-marker", "data:", "--first-content-contains", "tok"]);
+        var prefix = LoadOptionsParser.Parse([.. url, "--first-content-contains", "tok", "--first-content-marker", "data:"]);
+
+        Assert.Equal(("tok", true), (anywhere.FirstContentMarker, anywhere.FirstContentAnywhere));
+        Assert.Equal(("data:", false), (prefix.FirstContentMarker, prefix.FirstContentAnywhere));
+    }
+
     [Theory]
     [InlineData("--mode", "open")]
     [InlineData("--mode", "sweep")]

@@ -62,4 +62,27 @@ public sealed class SseScannerTests
         Assert.Equal(9, scanner.FirstContentAt);
         Assert.Equal(0, scanner.Events);
     }
+
+    [Fact]
+    public void FirstContentContainsSkipsTheRoleOnlyChunkAndFindsTheTextAnywhereInASplitLine()
+    {
+        // An OpenAI-style stream: every line starts with "data:", and the first chunk carries only the role.
+        const string Stream =
+            "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n" +
+            "data: {\"choices\":[{\"delta\":{\"content\":\"tok \"}}]}\n\n" +
+            "data: [DONE]\n\n";
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+        var secondLine = Stream.IndexOf("data: {\"choices\":[{\"delta\":{\"content\"", StringComparison.Ordinal);
+        var scanner = new SseScanner("event: connected", "\"content\":\"tok", firstContentAnywhere: true);
+
+        scanner.Feed(bytes.AsSpan(0, secondLine + 20), 1); // the marker's line is cut before the marker
+        scanner.Feed(bytes.AsSpan(secondLine + 20), 2);
+
+        Assert.Equal(2, scanner.FirstContentAt);
+        Assert.Equal(3, scanner.Events);
+
+        var prefixOnly = new SseScanner("event: connected", "\"content\":\"tok");
+        prefixOnly.Feed(bytes, 5);
+        Assert.Equal(0, prefixOnly.FirstContentAt); // as a line prefix the marker never matches
+    }
 }
