@@ -67,19 +67,7 @@ internal sealed class CompletionChunkWriter : IDisposable
     {
         var index = _toolCalls++;
         _started[providerIndex] = new StartedCall(index);
-        BeginDelta();
-        _json.WriteStartArray("tool_calls"u8);
-        _json.WriteStartObject();
-        _json.WriteNumber("index"u8, index);
-        _json.WriteString("id"u8, header.Id);
-        _json.WriteString("type"u8, "function"u8);
-        _json.WriteStartObject("function"u8);
-        _json.WriteString("name"u8, header.Name);
-        _json.WriteString("arguments"u8, ""u8);
-        _json.WriteEndObject();
-        _json.WriteEndObject();
-        _json.WriteEndArray();
-        EndDelta(finishReason: null);
+        WriteToolCallDelta(header, index, argumentsFollow: true);
     }
 
     public void WriteToolArguments(int providerIndex, string text)
@@ -107,9 +95,14 @@ internal sealed class CompletionChunkWriter : IDisposable
             }
             return;
         }
+        WriteToolCallDelta(call, _toolCalls++, argumentsFollow: false);
+    }
+
+    private void WriteToolCallDelta(ToolCallRequest call, int index, bool argumentsFollow)
+    {
         BeginDelta();
         _json.WriteStartArray("tool_calls"u8);
-        CompletionJson.WriteToolCall(_json, call, _toolCalls++);
+        CompletionJson.WriteToolCall(_json, call, index, argumentsFollow);
         _json.WriteEndArray();
         EndDelta(finishReason: null);
     }

@@ -40,7 +40,8 @@ internal static class CompletionJson
 
     /// <summary><c>{"id":…,"type":"function","function":{"name","arguments"}}</c>, the arguments as a JSON string.</summary>
     /// <param name="index">The call's position, which streamed calls carry (null in a whole message).</param>
-    public static void WriteToolCall(Utf8JsonWriter json, ToolCallRequest call, int? index)
+    /// <param name="argumentsFollow">A streamed call's start: <c>"arguments":""</c>, its text to come in later deltas.</param>
+    public static void WriteToolCall(Utf8JsonWriter json, ToolCallRequest call, int? index, bool argumentsFollow = false)
     {
         json.WriteStartObject();
         if (index is { } i)
@@ -51,7 +52,14 @@ internal static class CompletionJson
         json.WriteString("type"u8, "function"u8);
         json.WriteStartObject("function"u8);
         json.WriteString("name"u8, call.Name);
-        WriteArguments(json, call);
+        if (argumentsFollow)
+        {
+            json.WriteString("arguments"u8, ""u8);
+        }
+        else
+        {
+            WriteArguments(json, call);
+        }
         json.WriteEndObject();
         json.WriteEndObject();
     }
