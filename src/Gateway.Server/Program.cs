@@ -22,7 +22,7 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSi
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
 // One HTTP client (one connection pool) for every remote provider.
-using var upstream = new UpstreamHttp(new UpstreamHttpOptions { FirstByteTimeout = options.UpstreamFirstByteTimeout });
+using var upstream = new UpstreamHttp(options.Upstream);
 var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, log);
 log.Info(options.Providers.Count == 0
     ? "No remote model providers configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, ZEN_API_KEY or PROVIDERS_FILE)."

@@ -62,6 +62,7 @@ internal sealed record GatewayOptions
         new("ZEN_BASE_URL", "https://opencode.ai/zen/v1", "OpenCode Zen API base URL."),
         new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?}]}."),
         new("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.FirstByteTimeout.TotalSeconds), "Longest wait for a model API's first byte; then the turn fails."),
+        new("UPSTREAM_IDLE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.IdleTimeout.TotalSeconds), "Longest silence within a model API's streamed answer after its first byte; then the turn fails."),
         new("MODELS_DIR", $"{SharedModelsDirectory} if that directory exists, else ./{FallbackModelsDirectory}", "Directory of local GGUF models, run in-process (provider name 'local'); each *.gguf is a model named after its file without .gguf."),
         new("LOCAL_MAX_SEQUENCES", Invariant(s_localDefaults.MaxSequences), "Turns one local model decodes together (batched); more wait for a free one."),
         new("LOCAL_QUEUE_TIMEOUT_SECONDS", Invariant(s_localDefaults.QueueTimeout.TotalSeconds), "How long a turn waits for a free local sequence before it fails."),
@@ -84,7 +85,7 @@ internal sealed record GatewayOptions
     /// <summary>The configured upstreams: each built-in one whose key is set, then every entry of PROVIDERS_FILE.</summary>
     public IReadOnlyList<ProviderEndpoint> Providers { get; init; } = [];
 
-    public TimeSpan UpstreamFirstByteTimeout { get; init; } = s_upstreamDefaults.FirstByteTimeout;
+    public UpstreamHttpOptions Upstream { get; init; } = new();
 
     public AgentOptions Agents { get; init; } = new();
 
@@ -134,7 +135,11 @@ internal sealed record GatewayOptions
                 EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
             },
             Providers = providers,
-            UpstreamFirstByteTimeout = reader.Seconds("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS"),
+            Upstream = new UpstreamHttpOptions
+            {
+                FirstByteTimeout = reader.Seconds("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS"),
+                IdleTimeout = reader.Seconds("UPSTREAM_IDLE_TIMEOUT_SECONDS"),
+            },
             Local = local,
         };
     }

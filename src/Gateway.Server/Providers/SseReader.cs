@@ -23,18 +23,26 @@ internal sealed class SseReader : IAsyncDisposable
     private readonly int _maxEventBytes;
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _type = new(32);
-    private CancellationTokenSource? _firstByteTimeout;
+    private readonly CancellationTokenSource? _timeout;
+    private readonly TimeSpan _idleTimeout;
     private bool _eventReady;
     private bool _skipLeadingLf;
     private bool _completed;
 
-    /// <param name="firstByteTimeout">Its timer is stopped once the first bytes arrive (the caller's bound on time to first byte).</param>
-    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? firstByteTimeout = null)
+    /// <param name="timeout">
+    /// The caller's bound on the time to the first byte, already running; every read that brings bytes restarts it
+    /// with <paramref name="idleTimeout"/>, so from then on it bounds each silence instead.
+    /// </param>
+    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? timeout = null, TimeSpan idleTimeout = default)
     {
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
         _maxEventBytes = maxEventBytes;
-        _firstByteTimeout = firstByteTimeout;
+        _timeout = timeout;
+        _idleTimeout = idleTimeout == default ? Timeout.InfiniteTimeSpan : idleTimeout;
     }
+
+    /// <summary>Whether any byte of the body has arrived (a timeout after that was a silence, not a missing answer).</summary>
+    public bool ReceivedAny { get; private set; }
 
     /// <summary>The dispatched event's type; empty when the stream named none.</summary>
     public ReadOnlySpan<byte> EventType => _type.WrittenSpan;
@@ -56,11 +64,10 @@ internal sealed class SseReader : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (!buffer.IsEmpty && _firstByteTimeout is { } timeout)
+            if (!buffer.IsEmpty)
             {
-                // The upstream is alive; from here only the caller's token bounds the stream.
-                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                _firstByteTimeout = null;
+                ReceivedAny = true;
+                _timeout?.CancelAfter(_idleTimeout);
             }
 
             var dispatched = ParseLines(ref buffer, result.IsCompleted);

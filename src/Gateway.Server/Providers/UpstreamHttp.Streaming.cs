@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -71,7 +72,7 @@ internal sealed partial class UpstreamHttp
             if (state.Reader is null)
             {
                 var body = await state.Response.Content.ReadAsStreamAsync(state.Timeout.Token).ConfigureAwait(false);
-                state.Reader = new SseReader(body, Options.MaxEventBytes, state.Timeout);
+                state.Reader = new SseReader(body, Options.MaxEventBytes, state.Timeout, Options.IdleTimeout);
             }
             while (output.Count == 0)
             {
@@ -97,7 +98,9 @@ internal sealed partial class UpstreamHttp
         }
         catch (OperationCanceledException) when (state.Timeout.IsCancellationRequested)
         {
-            return ProviderEvent.Failed(NoResponse(provider), 504);
+            return state.Reader?.ReceivedAny == true
+                ? ProviderEvent.Failed(string.Create(CultureInfo.InvariantCulture, $"{provider} sent nothing for {Options.IdleTimeout.TotalSeconds:0.###} s in the middle of its answer"), 504)
+                : ProviderEvent.Failed(NoResponse(provider), 504);
         }
         catch (JsonException e)
         {

@@ -16,7 +16,8 @@ namespace Gateway.Server.Providers;
 /// waiting per <c>Retry-After</c> (delay-seconds or HTTP-date, RFC 9110 §10.2.3) when given, else exponential
 /// backoff with jitter; never once the first byte of a successful answer is in, so nothing is streamed twice.</item>
 /// <item>Any other non-2xx answer fails at once: "&lt;provider&gt; returned &lt;status&gt; &lt;reason&gt;: &lt;body excerpt&gt;".</item>
-/// <item>No byte within <see cref="UpstreamHttpOptions.FirstByteTimeout"/> (headers included) fails the call.</item>
+/// <item>No byte within <see cref="UpstreamHttpOptions.FirstByteTimeout"/> (headers included) fails the call, and so
+/// does a silence of <see cref="UpstreamHttpOptions.IdleTimeout"/> once the answer has begun.</item>
 /// <item>Response drain is off (<see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0): disposing an unfinished
 /// response closes its connection at once, which is how a cancelled turn aborts the upstream call.</item>
 /// </list>

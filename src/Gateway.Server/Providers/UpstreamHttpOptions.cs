@@ -6,6 +6,12 @@ internal sealed record UpstreamHttpOptions
     /// <summary>Longest wait for the first byte of an answer (headers included); then the turn fails.</summary>
     public TimeSpan FirstByteTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Longest silence within a streamed answer, once its first byte is in; then the turn fails. Generous, because a
+    /// reasoning model may think for minutes between events (Anthropic sends pings meanwhile, not every API does).
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Longest wait for a TCP (and TLS) connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -17,7 +17,7 @@ public sealed class ProviderConfigurationTests : IDisposable
         var options = GatewayOptions.FromEnvironment(_ => null);
 
         Assert.Empty(options.Providers);
-        Assert.Equal(TimeSpan.FromSeconds(60), options.UpstreamFirstByteTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5)), (options.Upstream.FirstByteTimeout, options.Upstream.IdleTimeout));
     }
 
     [Fact]
@@ -25,7 +25,8 @@ public sealed class ProviderConfigurationTests : IDisposable
     {
         var options = GatewayOptions.FromEnvironment(Variables(
             ("OPENAI_API_KEY", "sk-o"), ("ANTHROPIC_API_KEY", "sk-a"), ("OPENROUTER_API_KEY", "sk-r"), ("ZEN_API_KEY", "sk-z"),
-            ("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", "12.5")));
+            ("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", "12.5"),
+            ("UPSTREAM_IDLE_TIMEOUT_SECONDS", "90")));
 
         Assert.Equal(
             [
@@ -35,7 +36,7 @@ public sealed class ProviderConfigurationTests : IDisposable
                 new ProviderEndpoint("zen", ProviderProtocol.OpenAiCompatible, new Uri("https://opencode.ai/zen/v1"), "sk-z"),
             ],
             options.Providers);
-        Assert.Equal(TimeSpan.FromSeconds(12.5), options.UpstreamFirstByteTimeout);
+        Assert.Equal((TimeSpan.FromSeconds(12.5), TimeSpan.FromSeconds(90)), (options.Upstream.FirstByteTimeout, options.Upstream.IdleTimeout));
         Assert.DoesNotContain("sk-o", options.Providers[0].ToString(), StringComparison.Ordinal);
     }
 
@@ -98,7 +99,7 @@ public sealed class ProviderConfigurationTests : IDisposable
         var help = GatewayOptions.HelpText();
 
         foreach (var name in new[] { "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "ZEN_API_KEY", "ZEN_BASE_URL",
-            "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "PROVIDERS_FILE", "UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS" })
+            "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "PROVIDERS_FILE", "UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", "UPSTREAM_IDLE_TIMEOUT_SECONDS" })
         {
             Assert.Contains(name, help, StringComparison.Ordinal);
         }

@@ -146,6 +146,22 @@ public sealed class UpstreamFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task SilenceInTheMiddleOfAnAnswerFailsAfterTheIdleBound()
+    {
+        using var http = new UpstreamHttp(ProviderTestKit.FastOptions with { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with { Hold = true });
+        var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
+        var clock = Stopwatch.StartNew();
+
+        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+
+        Assert.Equal([ProviderEvent.TextDelta("Hal"), ProviderEvent.Failed("test sent nothing for 0.3 s in the middle of its answer", 504)], events);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+        // Failing the turn drops the held connection, as a cancelled one does.
+        await upstream.ClientClosedHeldConnection.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task CancellingMidStreamThrowsAndClosesTheUpstreamConnection()
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with { Hold = true });
