@@ -6,6 +6,9 @@ internal interface IModelProvider
     /// <summary>A short name for logs, errors and the <c>name/model</c> prefix, e.g. "openai".</summary>
     string Name { get; }
 
+    /// <summary>Whether it speaks OpenAI's chat completions, and so takes <see cref="TurnOptions.OpenAiFields"/> as they are.</summary>
+    bool SpeaksOpenAi => false;
+
     /// <summary>Whether its models can call tools; the local runtime's cannot (they only ever answer with text).</summary>
     bool CallsTools => true;
 

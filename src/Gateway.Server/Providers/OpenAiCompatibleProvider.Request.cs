@@ -116,6 +116,11 @@ internal sealed partial class OpenAiCompatibleProvider
         {
             json.WriteString("user"u8, user);
         }
+        foreach (var (name, value) in options.OpenAiFields)
+        {
+            json.WritePropertyName(name);
+            value.WriteTo(json);
+        }
         // tool_choice and parallel_tool_calls are refused by OpenAI when no tools are offered.
         if (!hasTools)
         {

@@ -27,6 +27,8 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public string Name { get; }
 
+    public bool SpeaksOpenAi => true;
+
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
 

@@ -1,3 +1,5 @@
+using Gateway.Tools;
+
 namespace Gateway.Server.Providers;
 
 /// <summary>How one model call is sampled and bounded; everything unset leaves the provider's own default.</summary>
@@ -34,4 +36,10 @@ internal sealed record TurnOptions
 
     /// <summary>The caller's end-user id, forwarded for the upstream's abuse monitoring.</summary>
     public string? User { get; init; }
+
+    /// <summary>
+    /// OpenAI request fields the gateway does not interpret (<c>response_format</c>, <c>seed</c>, <c>reasoning_effort</c>, …),
+    /// as the caller sent them; an OpenAI-compatible upstream gets them verbatim, other providers cannot honour them.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, RawJson>> OpenAiFields { get; init; } = [];
 }

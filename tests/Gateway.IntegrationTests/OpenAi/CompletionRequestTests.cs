@@ -102,10 +102,11 @@ public sealed class CompletionRequestTests
             new TurnOptions
             {
                 Temperature = 0.5, TopP = 0.9, MaxTokens = 7, MaxTokensNamedMaxCompletionTokens = true, Stop = turn.Options.Stop,
-                ToolChoice = ToolChoice.Named("read"), ParallelToolCalls = false, User = "u-1",
+                ToolChoice = ToolChoice.Named("read"), ParallelToolCalls = false, User = "u-1", OpenAiFields = turn.Options.OpenAiFields,
             },
             turn.Options);
         Assert.Equal(["END"], turn.Options.Stop);
+        Assert.Equal([("response_format", """{"type":"text"}""")], turn.Options.OpenAiFields.Select(f => (f.Key, f.Value.ToString())));
         Assert.Equal(
             [
                 (ChatRole.System, "Be brief.", 0, (string?)null),
@@ -137,7 +138,8 @@ public sealed class CompletionRequestTests
 
         var turns = model.Requests.ToArray();
         Assert.Equal((12, false, "a"), (turns[0].Options.MaxTokens, turns[0].Options.MaxTokensNamedMaxCompletionTokens, Assert.Single(turns[0].Options.Stop)));
-        Assert.Equal(new TurnOptions { Stop = turns[1].Options.Stop }, turns[1].Options);
+        Assert.Equal(new TurnOptions { Stop = turns[1].Options.Stop, OpenAiFields = turns[1].Options.OpenAiFields }, turns[1].Options);
         Assert.Empty(turns[1].Options.Stop);
+        Assert.Empty(turns[1].Options.OpenAiFields);
     }
 }

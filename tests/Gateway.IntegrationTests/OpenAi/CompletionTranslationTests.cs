@@ -106,6 +106,24 @@ public sealed class CompletionTranslationTests : IDisposable
     }
 
     [Fact]
+    public async Task FieldsTheGatewayDoesNotInterpretReachAnOpenAiUpstreamVerbatim()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.Text));
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http)]);
+
+        var response = await host.CompleteAsync("""
+            {"model":"gpt-test","messages":[{"role":"user","content":"Hi"}],"seed":7,"reasoning_effort":"low","logprobs":true,"frobnicate":1,
+             "response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object","properties":{"a":{"type":"string"}}}}}}
+            """);
+
+        Assert.Equal(200, response.StatusCode);
+        // In the gateway's order after its own fields; logprobs would add to the answer, which is not relayed, so it stays.
+        Assert.EndsWith(
+            ""","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object","properties":{"a":{"type":"string"}}}}},"seed":7,"reasoning_effort":"low"}""",
+            upstream.Requests[1].Body);
+    }
+
+    [Fact]
     public async Task ToolCallArgumentsStreamPieceByPieceAsTheModelWritesThem()
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.ParallelToolCalls, Chunking.Every(1)));

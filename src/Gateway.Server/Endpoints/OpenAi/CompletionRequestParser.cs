@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Server.Providers;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -8,8 +9,9 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// The request shape is OpenAI's (https://platform.openai.com/docs/api-reference/chat/create). Read: <c>model</c>
 /// (DEFAULT_MODEL when absent), <c>messages</c>, <c>stream</c>, <c>stream_options.include_usage</c>, <c>temperature</c>,
 /// <c>top_p</c>, <c>max_tokens</c> / <c>max_completion_tokens</c>, <c>stop</c>, <c>tools</c>, <c>tool_choice</c>,
-/// <c>parallel_tool_calls</c>, <c>user</c>, and <c>n</c>, which must be 1 (one turn gives one choice). Other fields
-/// are accepted and not forwarded. Each value is checked against OpenAI's documented range, and the error names it in
+/// <c>parallel_tool_calls</c>, <c>user</c>, and <c>n</c>, which must be 1 (one turn gives one choice). A set of
+/// further fields (<see cref="s_forwardedFields"/>) goes verbatim to OpenAI-compatible upstreams; any other field is
+/// accepted and ignored. Each value is checked against OpenAI's documented range, and the error names it in
 /// <c>param</c>. The model is resolved after the body's shape is known to be right, like /chat (SPEC §3); a model
 /// that cannot call tools refuses a <c>tool_choice</c> that requires a call.
 /// </remarks>
@@ -17,6 +19,17 @@ internal static class CompletionRequestParser
 {
     /// <summary>OpenAI accepts up to four stop sequences.</summary>
     private const int MaxStopSequences = 4;
+
+    /// <summary>
+    /// Fields that shape the answer without changing the response's form, passed verbatim to OpenAI-compatible
+    /// upstreams (which validate them). Fields that would add to the response (<c>logprobs</c>, <c>audio</c>) are not:
+    /// the gateway could not relay what they add.
+    /// </summary>
+    private static readonly string[] s_forwardedFields =
+    [
+        "response_format", "seed", "frequency_penalty", "presence_penalty", "logit_bias", "reasoning_effort", "verbosity",
+        "service_tier", "metadata", "store", "safety_identifier", "prompt_cache_key", "prediction",
+    ];
 
     /// <exception cref="OpenAiError">The request is refused; its status, message and param say why.</exception>
     public static CompletionRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel)
@@ -45,6 +58,7 @@ internal static class CompletionRequestParser
             ToolChoice = CompletionToolParser.ParseToolChoice(root, tools),
             ParallelToolCalls = ReadBoolean(root, "parallel_tool_calls"),
             User = ReadString(root, "user"),
+            OpenAiFields = [.. s_forwardedFields.Where(name => HasValue(root, name)).Select(name => KeyValuePair.Create(name, RawJson.FromElement(root.GetProperty(name))))],
         };
         if (ReadCount(root, "n") is { } n && n != 1)
         {
@@ -57,6 +71,11 @@ internal static class CompletionRequestParser
         if (!catalog.TryResolve(model, out var provider, out var providerModel))
         {
             throw OpenAiError.ModelNotFound(model);
+        }
+        if (!provider.SpeaksOpenAi && root.TryGetProperty("response_format", out var format) && IsStructured(format))
+        {
+            // Ignoring it would hand back free text to a caller that parses JSON.
+            throw OpenAiError.InvalidRequest($"response_format is only supported for models of OpenAI-compatible providers, not '{model}'", "response_format");
         }
         if (!provider.CallsTools && options.ToolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
         {
@@ -83,6 +102,11 @@ internal static class CompletionRequestParser
         }
         throw OpenAiError.InvalidRequest("The request body is not a valid JSON object");
     }
+
+    /// <summary>Any <c>response_format</c> but the default <c>{"type":"text"}</c>.</summary>
+    private static bool IsStructured(JsonElement format) =>
+        format.ValueKind != JsonValueKind.Null
+        && !(format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text");
 
     private static bool HasValue(JsonElement owner, string name) =>
         owner.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
