@@ -23,22 +23,23 @@ internal sealed class SseReader : IAsyncDisposable
     private readonly int _maxEventBytes;
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _type = new(32);
-    private readonly CancellationTokenSource? _timeout;
     private readonly TimeSpan _idleTimeout;
+    private CancellationTokenSource? _firstByteTimeout;
+    private SilenceTimeout? _silenceTimeout;
     private bool _eventReady;
     private bool _skipLeadingLf;
     private bool _completed;
 
     /// <param name="timeout">
-    /// The caller's bound on the time to the first byte, already running; every read that brings bytes restarts it
-    /// with <paramref name="idleTimeout"/>, so from then on it bounds each silence instead.
+    /// The caller's bound on the time to the first byte, already running; once bytes arrive its timer is stopped and,
+    /// given an <paramref name="idleTimeout"/>, the source is cancelled instead when the stream stays silent that long.
     /// </param>
     public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? timeout = null, TimeSpan idleTimeout = default)
     {
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
         _maxEventBytes = maxEventBytes;
-        _timeout = timeout;
-        _idleTimeout = idleTimeout == default ? Timeout.InfiniteTimeSpan : idleTimeout;
+        _firstByteTimeout = timeout;
+        _idleTimeout = idleTimeout;
     }
 
     /// <summary>Whether any byte of the body has arrived (a timeout after that was a silence, not a missing answer).</summary>
@@ -67,7 +68,13 @@ internal sealed class SseReader : IAsyncDisposable
             if (!buffer.IsEmpty)
             {
                 ReceivedAny = true;
-                _timeout?.CancelAfter(_idleTimeout);
+                _silenceTimeout?.Touch();
+                if (_firstByteTimeout is { } timeout)
+                {
+                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                    _silenceTimeout = _idleTimeout > TimeSpan.Zero ? new SilenceTimeout(timeout, _idleTimeout) : null;
+                    _firstByteTimeout = null;
+                }
             }
 
             var dispatched = ParseLines(ref buffer, result.IsCompleted);
@@ -112,7 +119,11 @@ internal sealed class SseReader : IAsyncDisposable
         return _completed;
     }
 
-    public ValueTask DisposeAsync() => _reader.CompleteAsync();
+    public ValueTask DisposeAsync()
+    {
+        _silenceTimeout?.Dispose();
+        return _reader.CompleteAsync();
+    }
 
     private bool ParseLines(ref ReadOnlySequence<byte> buffer, bool isCompleted)
     {
