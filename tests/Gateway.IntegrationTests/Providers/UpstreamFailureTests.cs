@@ -162,6 +162,23 @@ public sealed class UpstreamFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAnswerThatKeepsComingOutlastsTheIdleBound()
+    {
+        // Pieces 100 ms apart over about a second: longer than the 300 ms bound in all, never silent that long.
+        using var http = new UpstreamHttp(ProviderTestKit.FastOptions with { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Sse(OpenAiStreamScripts.Text, Chunking.Every(OpenAiStreamScripts.Text.Length / 10)) with { PieceDelay = TimeSpan.FromMilliseconds(100) });
+        var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
+        var clock = Stopwatch.StartNew();
+
+        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+
+        Assert.Equal(ProviderEventKind.Usage, events[^1].Kind);
+        Assert.DoesNotContain(events, e => e.Kind == ProviderEventKind.Error);
+        Assert.True(clock.Elapsed > TimeSpan.FromMilliseconds(600), $"The answer took {clock.Elapsed.TotalMilliseconds:0} ms, too quick to test the bound.");
+    }
+
+    [Fact]
     public async Task CancellingMidStreamThrowsAndClosesTheUpstreamConnection()
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with { Hold = true });
