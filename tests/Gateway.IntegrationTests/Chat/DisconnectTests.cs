@@ -9,6 +9,7 @@ namespace Gateway.IntegrationTests.Chat;
 /// SPEC §6 [Gateway]: when the client disconnects, model calls are aborted, running tools are cancelled, pending relays
 /// dropped and the session removed (its orchestrator back in the pool) — within 1 s, measured from the disconnect.
 /// </summary>
+[Collection(SpecTimingCollection.Name)]
 public sealed class DisconnectTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(1);

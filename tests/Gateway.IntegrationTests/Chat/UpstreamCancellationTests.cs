@@ -11,6 +11,7 @@ namespace Gateway.IntegrationTests.Chat;
 /// The whole chain with a real HTTP upstream: a client leaving /chat closes the gateway's
 /// connection to the model API (SPEC §6 [Gateway]: within 1 s), seen from the upstream's side.
 /// </summary>
+[Collection(SpecTimingCollection.Name)]
 public sealed class UpstreamCancellationTests(ITestOutputHelper output) : IDisposable
 {
     private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
