@@ -45,12 +45,15 @@ internal sealed class GatewayHost : IAsyncDisposable
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log), agentOptions.PooledOrchestrators);
 
+        // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
+        var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var router = new Router()
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
-            .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog))
+            .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
+            .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
             .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel));
 
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;

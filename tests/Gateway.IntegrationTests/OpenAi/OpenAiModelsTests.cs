@@ -25,6 +25,28 @@ public sealed class OpenAiModelsTests
             response.Body);
     }
 
+    [Theory]
+    [InlineData("/v1/models/a-2", 200, "a-2", "alpha")]
+    [InlineData("/v1/models/beta%2Fb-1", 200, "beta/b-1", "beta")]
+    [InlineData("/v1/models/beta%2Fa-1", 404, "beta/a-1", null)]
+    [InlineData("/v1/models/gpt-9", 404, "gpt-9", null)]
+    public async Task OneModelIsRetrievedByItsIdOrAsProviderSlashId(string path, int status, string id, string? owner)
+    {
+        await using var host = await GatewayTestHost.StartAsync(
+            [new ScriptedModelProvider("alpha", "a-1", "a-2"), new ScriptedModelProvider("beta", "b-1")]);
+        var listing = await host.GetAsync("/v1/models");
+        using var document = JsonDocument.Parse(listing.Body);
+        var created = document.RootElement.GetProperty("data")[0].GetProperty("created").GetInt64();
+
+        var response = await host.GetAsync(path);
+
+        Assert.Equal(
+            (status, owner is null
+                ? $$"""{"error":{"message":"The model '{{id}}' does not exist","type":"invalid_request_error","param":"model","code":""" + "\"model_not_found\"}}"
+                : $$"""{"id":"{{id}}","object":"model","created":{{created}},"owned_by":"{{owner}}"}"""),
+            (response.StatusCode, response.Body));
+    }
+
     [Fact]
     public async Task WhenEveryListingFailedTheAnswerIs502InOpenAisShape()
     {

@@ -10,13 +10,12 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </summary>
 /// <remarks>
 /// <c>owned_by</c> is the serving provider's name (<c>openai</c>, <c>anthropic</c>, <c>local</c>…), and <c>created</c>
-/// the time this endpoint was built (the gateway's start), since upstream listings do not all carry one. When every
+/// the gateway's start (<paramref name="created"/>), since upstream listings do not all carry one. When every
 /// provider's listing failed the answer is 502 in OpenAI's error shape.
 /// </remarks>
-internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog) : CatalogEndpoint(catalog)
+/// <param name="created">Unix seconds.</param>
+internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog, long created) : CatalogEndpoint(catalog)
 {
-    private readonly long _started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
     protected override (int StatusCode, byte[] Body) Encode(ModelCatalogSnapshot snapshot)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -33,17 +32,23 @@ internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog) : CatalogEndpoi
                 json.WriteStartArray("data"u8);
                 foreach (var (id, provider) in snapshot.Models)
                 {
-                    json.WriteStartObject();
-                    json.WriteString("id"u8, id);
-                    json.WriteString("object"u8, "model"u8);
-                    json.WriteNumber("created"u8, _started);
-                    json.WriteString("owned_by"u8, provider.Name);
-                    json.WriteEndObject();
+                    WriteModel(json, id, created, provider);
                 }
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
         }
         return (snapshot.AllFailed ? 502 : 200, buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>One model object: <c>{"id","object":"model","created","owned_by"}</c>.</summary>
+    public static void WriteModel(Utf8JsonWriter json, string id, long created, IModelProvider provider)
+    {
+        json.WriteStartObject();
+        json.WriteString("id"u8, id);
+        json.WriteString("object"u8, "model"u8);
+        json.WriteNumber("created"u8, created);
+        json.WriteString("owned_by"u8, provider.Name);
+        json.WriteEndObject();
     }
 }

@@ -1,0 +1,49 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Gateway.Server.Providers;
+
+namespace Gateway.Server.Endpoints.OpenAi;
+
+/// <summary>
+/// <c>GET /v1/models/:model</c> (https://platform.openai.com/docs/api-reference/models/retrieve): the model object of
+/// one listed model, by its id or as <c>provider/id</c>; 404 <c>model_not_found</c> otherwise. Ids holding a slash
+/// arrive percent-encoded (<c>%2F</c>), as OpenAI's SDKs send them.
+/// </summary>
+/// <param name="created">Unix seconds, the same as in the listing.</param>
+internal sealed class OpenAiModelEndpoint(ModelCatalog catalog, long created) : IEndpoint
+{
+    public ValueTask InvokeAsync(IHttpExchange exchange)
+    {
+        var id = exchange.GetRouteValue(0);
+        if (!TryFind(catalog.Current, id, out var provider))
+        {
+            OpenAiError.ModelNotFound(id).Respond(exchange);
+            return ValueTask.CompletedTask;
+        }
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        {
+            OpenAiModelsEndpoint.WriteModel(json, id, created, provider);
+        }
+        exchange.Respond(200, ContentTypes.Json, buffer.WrittenSpan);
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool TryFind(ModelCatalogSnapshot snapshot, string id, [NotNullWhen(true)] out IModelProvider? provider)
+    {
+        if (snapshot.TryGetProvider(id, out var listed))
+        {
+            provider = listed;
+            return true;
+        }
+        var slash = id.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && snapshot.TryGetProvider(id[(slash + 1)..], out listed) && listed.Name == id[..slash])
+        {
+            provider = listed;
+            return true;
+        }
+        provider = null;
+        return false;
+    }
+}
