@@ -83,6 +83,14 @@ describe('Gateway through the official openai client', () => {
     }
   });
 
+  it('retrieves one model, also as provider/id (the SDK encodes the slash), and 404s an unknown one', TEST, async () => {
+    const local = await client.models.retrieve(`local/${LOCAL_MODEL}`);
+    assert.deepEqual([local.id, local.object, local.owned_by], [`local/${LOCAL_MODEL}`, 'model', 'local']);
+    assertUnixSeconds(local.created);
+    assert.equal((await client.models.retrieve(MODELS.chat)).id, MODELS.chat);
+    assertApiError(await failure(client.models.retrieve('no-such-model')), OpenAI.NotFoundError, 404);
+  });
+
   it('answers without the SDK too: /health needs no key, /v1/models is an OpenAI list, a missing key is a 401 error object', TEST, async () => {
     assert.equal((await fetch(`${gateway.url}/health`)).status, 200);
 
