@@ -4,10 +4,9 @@ using Microsoft.CodeAnalysis;
 namespace Gateway.Generators.Tests;
 
 /// <summary><see cref="ServerEventGenerator"/>'s pipeline must do no work for edits that do not touch an event (STYLE §20, §26).</summary>
-public class IncrementalTests
+public sealed class IncrementalTests : GeneratorPipelineTests
 {
     private const string EventsPath = "Events.cs";
-    private const string UnrelatedPath = "Unrelated.cs";
 
     private const string Events = """
         using Gateway.Server.Events;
@@ -43,35 +42,13 @@ public class IncrementalTests
         }
         """;
 
-    private const string Unrelated = """
-        namespace Sample;
+    protected override string SourcePath => EventsPath;
 
-        internal static class Calculator
-        {
-            public static int Compute(int x) => x + 1;
-        }
-        """;
+    protected override string Source => Events;
 
-    [Fact]
-    public void EveryStageIsTracked()
-    {
-        var (result, _, _) = GeneratorHarness.Run(CreateCompilation());
+    protected override string[] Stages => PipelineAssert.ServerEventStages;
 
-        PipelineAssert.EveryStageIsTracked(result, PipelineAssert.ServerEventStages);
-    }
-
-    [Fact]
-    public void RunningAgainOnAClonedCompilationLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation => compilation.Clone());
-
-    [Fact]
-    public void AddingAnUnrelatedFileLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation =>
-            compilation.AddSyntaxTrees(GeneratorHarness.Parse("namespace Sample; internal sealed class Added { }", "Added.cs")));
-
-    [Fact]
-    public void ChangingAMethodBodyInAnotherFileLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, UnrelatedPath, "x + 1", "x * 2"));
+    protected override IIncrementalGenerator CreateGenerator() => new ServerEventGenerator();
 
     [Fact]
     public void ChangingAMethodBodyInTheEventsFileLeavesEveryStageCachedOrUnchanged() =>
@@ -81,7 +58,7 @@ public class IncrementalTests
     public void ChangingOneEventReEmitsOnlyThatEvent()
     {
         var compilation = CreateCompilation();
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var driver = CreateDriver().RunGenerators(compilation);
         var edited = GeneratorHarness.Edit(compilation, EventsPath, "public required string Content { get; init; }", "public required string Text { get; init; }");
 
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
@@ -95,9 +72,9 @@ public class IncrementalTests
     [Fact]
     public void PipelineOutputsHoldNoRoslynObjects()
     {
-        var (result, _, _) = GeneratorHarness.Run(CreateCompilation());
+        var (result, _, _) = Run(CreateCompilation());
 
-        var values = PipelineAssert.Outputs(result, PipelineAssert.ServerEventStages);
+        var values = PipelineAssert.Outputs(result, Stages);
 
         Assert.Contains(values, value => value is TypeParseResult { Spec: not null });
         PipelineAssert.HoldNoRoslynObjects(values);
@@ -112,27 +89,15 @@ public class IncrementalTests
             .Replace("{ get; init; }", "{\n        get;\n        init;\n    }", StringComparison.Ordinal);
 
         var original = Specs(CreateCompilation());
-        var equivalent = Specs(GeneratorHarness.CreateCompilation((EventsPath, reformatted), (UnrelatedPath, Unrelated)));
+        var equivalent = Specs(CreateCompilation(reformatted));
 
         Assert.Equal(3, original.Count);
         Assert.Equal(original, equivalent);
     }
 
-    private static Compilation CreateCompilation() => GeneratorHarness.CreateCompilation((EventsPath, Events), (UnrelatedPath, Unrelated));
-
-    private static void AssertSecondRunDoesNoWork(Func<Compilation, Compilation> edit)
+    private List<object> Specs(Compilation compilation)
     {
-        var compilation = CreateCompilation();
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-
-        var result = driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
-
-        PipelineAssert.NoStageDidWork(result, PipelineAssert.ServerEventStages);
-    }
-
-    private static List<object> Specs(Compilation compilation)
-    {
-        var (result, _, _) = GeneratorHarness.Run(compilation);
+        var (result, _, _) = Run(compilation);
         return [.. result.TrackedSteps[TrackingNames.ServerEventSpecsToEmit]
             .Concat(result.TrackedSteps[TrackingNames.EventPayloadSpecsToEmit])
             .SelectMany(step => step.Outputs)

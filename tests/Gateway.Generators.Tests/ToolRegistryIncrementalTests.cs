@@ -1,14 +1,12 @@
-using System.Collections.Immutable;
 using Gateway.Generators.Model.Tools;
 using Microsoft.CodeAnalysis;
 
 namespace Gateway.Generators.Tests;
 
 /// <summary><see cref="ToolRegistryGenerator"/>'s pipeline must do no work for edits that do not change a tool (STYLE §20, §26).</summary>
-public class ToolRegistryIncrementalTests
+public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
 {
     private const string ToolsPath = "Tools.cs";
-    private const string UnrelatedPath = "Unrelated.cs";
 
     private const string Tools = """
         using System.Threading;
@@ -31,37 +29,15 @@ public class ToolRegistryIncrementalTests
         }
         """;
 
-    private const string Unrelated = """
-        namespace Sample;
+    protected override string SourcePath => ToolsPath;
 
-        internal static class Calculator
-        {
-            public static int Compute(int x) => x + 1;
-        }
-        """;
+    protected override string Source => Tools;
 
-    private static readonly Dictionary<string, string> BuildProperties = new() { ["RootNamespace"] = "Sample.Tools" };
+    protected override string[] Stages => PipelineAssert.ToolRegistryStages;
 
-    [Fact]
-    public void EveryStageIsTracked()
-    {
-        var (result, _, _) = Run(CreateCompilation());
+    protected override IReadOnlyDictionary<string, string> BuildProperties { get; } = new Dictionary<string, string> { ["RootNamespace"] = "Sample.Tools" };
 
-        PipelineAssert.EveryStageIsTracked(result, PipelineAssert.ToolRegistryStages);
-    }
-
-    [Fact]
-    public void RunningAgainOnAClonedCompilationLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation => compilation.Clone());
-
-    [Fact]
-    public void AddingAnUnrelatedFileLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation =>
-            compilation.AddSyntaxTrees(GeneratorHarness.Parse("namespace Sample; internal sealed class Added { }", "Added.cs")));
-
-    [Fact]
-    public void ChangingAMethodBodyInAnotherFileLeavesEveryStageCachedOrUnchanged() =>
-        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, UnrelatedPath, "x + 1", "x * 2"));
+    protected override IIncrementalGenerator CreateGenerator() => new ToolRegistryGenerator();
 
     [Fact]
     public void ChangingAToolBodyLeavesEveryStageCachedOrUnchanged() =>
@@ -100,7 +76,7 @@ public class ToolRegistryIncrementalTests
     {
         var (result, _, _) = Run(CreateCompilation());
 
-        var values = PipelineAssert.Outputs(result, PipelineAssert.ToolRegistryStages);
+        var values = PipelineAssert.Outputs(result, Stages);
 
         Assert.Contains(values, value => value is ToolRegistrySpec { Tools.Count: 2 });
         PipelineAssert.HoldNoRoslynObjects(values);
@@ -121,24 +97,7 @@ public class ToolRegistryIncrementalTests
         Assert.Equal(original, equivalent);
     }
 
-    private static Compilation CreateCompilation() => GeneratorHarness.CreateCompilation((ToolsPath, Tools), (UnrelatedPath, Unrelated));
-
-    private static GeneratorDriver CreateDriver() => GeneratorHarness.CreateDriver(new ToolRegistryGenerator(), BuildProperties);
-
-    private static (GeneratorRunResult Result, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(Compilation compilation) =>
-        GeneratorHarness.Run(compilation, new ToolRegistryGenerator(), BuildProperties);
-
-    private static void AssertSecondRunDoesNoWork(Func<Compilation, Compilation> edit)
-    {
-        var compilation = CreateCompilation();
-        var driver = CreateDriver().RunGenerators(compilation);
-
-        var result = driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
-
-        PipelineAssert.NoStageDidWork(result, PipelineAssert.ToolRegistryStages);
-    }
-
-    private static ToolRegistrySpec Registry(Compilation compilation)
+    private ToolRegistrySpec Registry(Compilation compilation)
     {
         var (result, _, _) = Run(compilation);
         var output = Assert.Single(result.TrackedSteps[TrackingNames.ToolRegistry].SelectMany(step => step.Outputs));
