@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -72,23 +71,9 @@ public sealed partial class ServerEventGenerator
         }
 
         /// <summary>Reports GW0003 on every event after the first that uses a name, pointing at the first.</summary>
-        public static EquatableArray<DiagnosticInfo> FindDuplicateEventNames(ImmutableArray<EventNameUsage> names)
-        {
-            var first = new Dictionary<string, EventNameUsage>(StringComparer.Ordinal);
-            var diagnostics = new List<DiagnosticInfo>();
-            foreach (var name in names)
-            {
-                if (first.TryGetValue(name.EventName, out var owner))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEventTypeName, name.Location, name.TypeName, name.EventName, owner.TypeName));
-                }
-                else
-                {
-                    first.Add(name.EventName, name);
-                }
-            }
-            return EquatableArray.From(diagnostics);
-        }
+        public static EquatableArray<DiagnosticInfo> FindDuplicateEventNames(ImmutableArray<EventNameUsage> names) =>
+            DuplicateNames.Report(names, static name => name.EventName, static (name, owner) =>
+                DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEventTypeName, name.Location, name.TypeName, name.EventName, owner.TypeName));
 
         private static EventNameUsage ReadEventName(AttributeData attribute, TypeDeclarationSyntax declaration, string typeName, CancellationToken cancellationToken)
         {

@@ -59,23 +59,9 @@ public sealed partial class ToolRegistryGenerator
         }
 
         /// <summary>Reports GW0008 on every tool after the first that uses a name, pointing at the first.</summary>
-        public static EquatableArray<DiagnosticInfo> FindDuplicateToolNames(ImmutableArray<ToolNameUsage> names)
-        {
-            var first = new Dictionary<string, ToolNameUsage>(StringComparer.Ordinal);
-            var diagnostics = new List<DiagnosticInfo>();
-            foreach (var name in names)
-            {
-                if (first.TryGetValue(name.ToolName, out var owner))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateToolName, name.Location, name.MethodName, name.ToolName, owner.MethodName));
-                }
-                else
-                {
-                    first.Add(name.ToolName, name);
-                }
-            }
-            return EquatableArray.From(diagnostics);
-        }
+        public static EquatableArray<DiagnosticInfo> FindDuplicateToolNames(ImmutableArray<ToolNameUsage> names) =>
+            DuplicateNames.Report(names, static name => name.ToolName, static (name, owner) =>
+                DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateToolName, name.Location, name.MethodName, name.ToolName, owner.MethodName));
 
         /// <summary>The registry of a compilation that declares at least one tool; tools with errors and repeated names are left out.</summary>
         public static ToolRegistrySpec? CreateRegistry(ImmutableArray<ToolSpec?> specs, string? @namespace)
