@@ -161,7 +161,7 @@ internal sealed partial class AnthropicProvider
         json.WriteStartArray("content"u8);
         if (text.Length > 0)
         {
-            WriteTextBlock(json, text);
+            ProviderJson.WriteTextPart(json, text);
         }
         foreach (var call in message.ToolCalls)
         {
@@ -220,7 +220,7 @@ internal sealed partial class AnthropicProvider
                     WriteSourceBlock(json, "document"u8, "base64"u8, part.MediaType, part.Data);
                     break;
                 default:
-                    WriteTextBlock(json, part.Text ?? "");
+                    ProviderJson.WriteTextPart(json, part.Text ?? "");
                     break;
             }
         }
@@ -236,14 +236,6 @@ internal sealed partial class AnthropicProvider
         json.WriteString("media_type"u8, mediaType);
         json.WriteString("data"u8, data);
         json.WriteEndObject();
-        json.WriteEndObject();
-    }
-
-    private static void WriteTextBlock(Utf8JsonWriter json, string text)
-    {
-        json.WriteStartObject();
-        json.WriteString("type"u8, "text"u8);
-        json.WriteString("text"u8, text);
         json.WriteEndObject();
     }
 }

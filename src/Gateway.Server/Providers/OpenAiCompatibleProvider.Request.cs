@@ -211,7 +211,7 @@ internal sealed partial class OpenAiCompatibleProvider
                 {
                     continue;
                 }
-                WriteTextPart(json, $"Attachments returned by tool call {message.ToolCallId}:");
+                ProviderJson.WriteTextPart(json, $"Attachments returned by tool call {message.ToolCallId}:");
                 foreach (var part in message.Content)
                 {
                     if (part.Kind != ContentPartKind.Text)
@@ -254,7 +254,7 @@ internal sealed partial class OpenAiCompatibleProvider
                 json.WriteEndObject();
                 break;
             case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
-                WriteTextPart(json, text);
+                ProviderJson.WriteTextPart(json, text);
                 break;
             case ContentPartKind.Document:
                 json.WriteStartObject();
@@ -266,16 +266,8 @@ internal sealed partial class OpenAiCompatibleProvider
                 json.WriteEndObject();
                 break;
             default:
-                WriteTextPart(json, part.Text ?? "");
+                ProviderJson.WriteTextPart(json, part.Text ?? "");
                 break;
         }
-    }
-
-    private static void WriteTextPart(Utf8JsonWriter json, string text)
-    {
-        json.WriteStartObject();
-        json.WriteString("type"u8, "text"u8);
-        json.WriteString("text"u8, text);
-        json.WriteEndObject();
     }
 }
