@@ -36,4 +36,20 @@ internal sealed class ModelCatalogSnapshot
 
     /// <summary>The provider that serves <paramref name="id"/>, as listed.</summary>
     public bool TryGetProvider(string id, [NotNullWhen(true)] out IModelProvider? provider) => _byId.TryGetValue(id, out provider);
+
+    /// <summary>The provider of a listed model named by its id or as <c>provider/id</c>; unlike <see cref="ModelCatalog.TryResolve"/>, never a model the listing lacks.</summary>
+    public bool TryGetListed(string id, [NotNullWhen(true)] out IModelProvider? provider)
+    {
+        if (TryGetProvider(id, out provider))
+        {
+            return true;
+        }
+        var slash = id.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && TryGetProvider(id[(slash + 1)..], out provider) && provider.Name == id[..slash])
+        {
+            return true;
+        }
+        provider = null;
+        return false;
+    }
 }

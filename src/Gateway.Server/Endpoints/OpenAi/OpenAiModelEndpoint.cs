@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Gateway.Server.Providers;
 
@@ -16,7 +15,7 @@ internal sealed class OpenAiModelEndpoint(ModelCatalog catalog, long created) : 
     public ValueTask InvokeAsync(IHttpExchange exchange)
     {
         var id = exchange.GetRouteValue(0);
-        if (!TryFind(catalog.Current, id, out var provider))
+        if (!catalog.Current.TryGetListed(id, out var provider))
         {
             OpenAiError.ModelNotFound(id).Respond(exchange);
             return ValueTask.CompletedTask;
@@ -28,22 +27,5 @@ internal sealed class OpenAiModelEndpoint(ModelCatalog catalog, long created) : 
         }
         exchange.Respond(200, ContentTypes.Json, buffer.WrittenSpan);
         return ValueTask.CompletedTask;
-    }
-
-    private static bool TryFind(ModelCatalogSnapshot snapshot, string id, [NotNullWhen(true)] out IModelProvider? provider)
-    {
-        if (snapshot.TryGetProvider(id, out var listed))
-        {
-            provider = listed;
-            return true;
-        }
-        var slash = id.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0 && snapshot.TryGetProvider(id[(slash + 1)..], out listed) && listed.Name == id[..slash])
-        {
-            provider = listed;
-            return true;
-        }
-        provider = null;
-        return false;
     }
 }
