@@ -10,29 +10,31 @@ namespace Gateway.Server.Providers;
 internal sealed class SilenceTimeout : IDisposable
 {
     private readonly CancellationTokenSource _source;
-    private readonly long _limitMs;
-    private readonly Timer _timer;
+    private readonly TimeSpan _limit;
+    private readonly TimeProvider _clock;
+    private readonly ITimer _timer;
     private long _lastActivity;
 
-    public SilenceTimeout(CancellationTokenSource source, TimeSpan limit)
+    public SilenceTimeout(CancellationTokenSource source, TimeSpan limit, TimeProvider clock)
     {
         _source = source;
-        _limitMs = (long)limit.TotalMilliseconds;
-        _lastActivity = Environment.TickCount64;
-        _timer = new Timer(static state => ((SilenceTimeout)state!).Check(), this, limit, Timeout.InfiniteTimeSpan);
+        _limit = limit;
+        _clock = clock;
+        _lastActivity = clock.GetTimestamp();
+        _timer = clock.CreateTimer(static state => ((SilenceTimeout)state!).Check(), this, limit, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The stream just delivered bytes.</summary>
-    public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+    public void Touch() => Volatile.Write(ref _lastActivity, _clock.GetTimestamp());
 
     public void Dispose() => _timer.Dispose();
 
     private void Check()
     {
-        var silent = Environment.TickCount64 - Volatile.Read(ref _lastActivity);
-        if (silent < _limitMs)
+        var silent = _clock.GetElapsedTime(Volatile.Read(ref _lastActivity));
+        if (silent < _limit)
         {
-            _timer.Change(_limitMs - silent, Timeout.Infinite);
+            _timer.Change(_limit - silent, Timeout.InfiniteTimeSpan);
             return;
         }
         try

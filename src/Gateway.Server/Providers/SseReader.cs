@@ -24,6 +24,7 @@ internal sealed class SseReader : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _type = new(32);
     private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _clock;
     private CancellationTokenSource? _firstByteTimeout;
     private SilenceTimeout? _silenceTimeout;
     private bool _eventReady;
@@ -32,14 +33,16 @@ internal sealed class SseReader : IAsyncDisposable
 
     /// <param name="timeout">
     /// The caller's bound on the time to the first byte, already running; once bytes arrive its timer is stopped and,
-    /// given an <paramref name="idleTimeout"/>, the source is cancelled instead when the stream stays silent that long.
+    /// given an <paramref name="idleTimeout"/>, the source is cancelled instead when the stream stays silent that long
+    /// (as <paramref name="clock"/> tells the time; the system's when none is given).
     /// </param>
-    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? timeout = null, TimeSpan idleTimeout = default)
+    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? timeout = null, TimeSpan idleTimeout = default, TimeProvider? clock = null)
     {
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
         _maxEventBytes = maxEventBytes;
         _firstByteTimeout = timeout;
         _idleTimeout = idleTimeout;
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>Whether any byte of the body has arrived (a timeout after that was a silence, not a missing answer).</summary>
@@ -72,7 +75,7 @@ internal sealed class SseReader : IAsyncDisposable
                 if (_firstByteTimeout is { } timeout)
                 {
                     timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                    _silenceTimeout = _idleTimeout > TimeSpan.Zero ? new SilenceTimeout(timeout, _idleTimeout) : null;
+                    _silenceTimeout = _idleTimeout > TimeSpan.Zero ? new SilenceTimeout(timeout, _idleTimeout, _clock) : null;
                     _firstByteTimeout = null;
                 }
             }

@@ -72,7 +72,7 @@ internal sealed partial class UpstreamHttp
             if (state.Reader is null)
             {
                 var body = await state.Response.Content.ReadAsStreamAsync(state.Timeout.Token).ConfigureAwait(false);
-                state.Reader = new SseReader(body, Options.MaxEventBytes, state.Timeout, Options.IdleTimeout);
+                state.Reader = new SseReader(body, Options.MaxEventBytes, state.Timeout, Options.IdleTimeout, Options.Clock);
             }
             while (output.Count == 0)
             {

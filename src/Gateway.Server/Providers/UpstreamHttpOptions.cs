@@ -12,6 +12,9 @@ internal sealed record UpstreamHttpOptions
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The clock that times <see cref="IdleTimeout"/>; tests step a fake one instead of waiting.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Longest wait for a TCP (and TLS) connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -97,4 +97,15 @@ internal static class OpenAiStreamScripts
 
 
         """;
+
+    /// <summary>The end of an answer: finish, usage and <c>[DONE]</c>.</summary>
+    public const string Ending = """
+        data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+        data: {"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":6,"total_tokens":15}}
+
+        data: [DONE]
+
+
+        """;
 }

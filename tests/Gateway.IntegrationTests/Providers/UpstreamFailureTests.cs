@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Providers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Providers;
 
 /// <summary>The shared upstream policy: status failures, retries, cut streams, first-byte bound, cancellation.</summary>
 public sealed class UpstreamFailureTests : IDisposable
 {
+    private static readonly TimeSpan IdleBound = TimeSpan.FromMilliseconds(300);
+
     private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
 
     public void Dispose() => _http.Dispose();
@@ -148,15 +152,16 @@ public sealed class UpstreamFailureTests : IDisposable
     [Fact]
     public async Task SilenceInTheMiddleOfAnAnswerFailsAfterTheIdleBound()
     {
-        using var http = new UpstreamHttp(ProviderTestKit.FastOptions with { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        var clock = new FakeTimeProvider();
+        using var http = new UpstreamHttp(ProviderTestKit.FastOptions with { IdleTimeout = IdleBound, Clock = clock });
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with { Hold = true });
         var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
-        var clock = Stopwatch.StartNew();
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        // After its first piece the upstream holds the connection without a word while the clock passes the bound.
+        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default)
+            .CollectAsync(onText: () => clock.Advance(IdleBound));
 
         Assert.Equal([ProviderEvent.TextDelta("Hal"), ProviderEvent.Failed("test sent nothing for 0.3 s in the middle of its answer", 504)], events);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
         // Failing the turn drops the held connection, as a cancelled one does.
         await upstream.ClientClosedHeldConnection.WaitAsync(TimeSpan.FromSeconds(5));
     }
@@ -164,18 +169,26 @@ public sealed class UpstreamFailureTests : IDisposable
     [Fact]
     public async Task AnAnswerThatKeepsComingOutlastsTheIdleBound()
     {
-        // Pieces 100 ms apart over about a second: longer than the 300 ms bound in all, never silent that long.
-        using var http = new UpstreamHttp(ProviderTestKit.FastOptions with { IdleTimeout = TimeSpan.FromMilliseconds(300) });
-        await using var upstream = FakeUpstream.Start(
-            UpstreamReply.Sse(OpenAiStreamScripts.Text, Chunking.Every(OpenAiStreamScripts.Text.Length / 10)) with { PieceDelay = TimeSpan.FromMilliseconds(100) });
+        // Six pieces two thirds of the bound apart: four times the bound in all, never silent that long.
+        var clock = new FakeTimeProvider();
+        using var http = new UpstreamHttp(ProviderTestKit.FastOptions with { IdleTimeout = IdleBound, Clock = clock });
+        using var nextPiece = new SemaphoreSlim(0);
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with
+        {
+            Pieces = [.. Enumerable.Repeat(Encoding.UTF8.GetBytes(OpenAiStreamScripts.NoDone), 6), Encoding.UTF8.GetBytes(OpenAiStreamScripts.Ending)],
+            PieceGate = nextPiece,
+        });
         var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
-        var clock = Stopwatch.StartNew();
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync(onText: () =>
+        {
+            clock.Advance(IdleBound * 2 / 3);
+            nextPiece.Release();
+        });
 
+        Assert.Equal(6, events.Count(e => e.Kind == ProviderEventKind.TextDelta));
         Assert.Equal(ProviderEventKind.Usage, events[^1].Kind);
         Assert.DoesNotContain(events, e => e.Kind == ProviderEventKind.Error);
-        Assert.True(clock.Elapsed > TimeSpan.FromMilliseconds(600), $"The answer took {clock.Elapsed.TotalMilliseconds:0} ms, too quick to test the bound.");
     }
 
     [Fact]

@@ -134,6 +134,10 @@ internal sealed class FakeUpstream : IAsyncDisposable
             {
                 await Task.Delay(reply.PieceDelay, token);
             }
+            if (i > 0 && reply.PieceGate is { } gate)
+            {
+                await gate.WaitAsync(token);
+            }
             var piece = reply.Pieces[i];
             var chunk = new MemoryStream();
             chunk.Write(Encoding.ASCII.GetBytes(piece.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"));

@@ -17,15 +17,20 @@ internal static class ProviderTestKit
     public static ModelTurnRequest Hello(string model = "test-model") => new(model, [ChatMessage.User("Hi")], []);
 
     /// <summary>Every event of the turn; the test fails if that takes more than 10 s.</summary>
-    public static Task<List<ProviderEvent>> CollectAsync(this IAsyncEnumerable<ProviderEvent> events) =>
-        CollectCoreAsync(events).WaitAsync(TimeSpan.FromSeconds(10));
+    /// <param name="onText">Runs after each text delta is taken, before the next event is asked for.</param>
+    public static Task<List<ProviderEvent>> CollectAsync(this IAsyncEnumerable<ProviderEvent> events, Action? onText = null) =>
+        CollectCoreAsync(events, onText).WaitAsync(TimeSpan.FromSeconds(10));
 
-    private static async Task<List<ProviderEvent>> CollectCoreAsync(IAsyncEnumerable<ProviderEvent> events)
+    private static async Task<List<ProviderEvent>> CollectCoreAsync(IAsyncEnumerable<ProviderEvent> events, Action? onText)
     {
         var list = new List<ProviderEvent>();
         await foreach (var item in events)
         {
             list.Add(item);
+            if (item.Kind == ProviderEventKind.TextDelta)
+            {
+                onText?.Invoke();
+            }
         }
         return list;
     }

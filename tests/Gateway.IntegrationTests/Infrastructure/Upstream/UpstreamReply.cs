@@ -23,6 +23,9 @@ internal sealed record UpstreamReply
     /// <summary>Silence between body pieces, so each one reaches the client in its own read.</summary>
     public TimeSpan PieceDelay { get; init; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>When set, each piece after the first also waits for one release of this gate: the test says when.</summary>
+    public SemaphoreSlim? PieceGate { get; init; }
+
     /// <summary>After the pieces: close the socket without ending the chunked body (a cut stream).</summary>
     public bool Cut { get; init; }
 
