@@ -1,7 +1,11 @@
 namespace Gateway.Server.Conversation;
 
-/// <summary>One part of a message's content (SPEC §3): text, or a base64 image or document with its media type.</summary>
-internal sealed record ContentPart(ContentPartKind Kind, string? Text = null, string? MediaType = null, string? Data = null)
+/// <summary>
+/// One part of a message's content (SPEC §3): text, or a base64 image or document with its media type; or an image by
+/// <see cref="Url"/> (an http(s) URL from OpenAI's <c>image_url</c>), which the model's API fetches, never the gateway.
+/// </summary>
+/// <param name="Detail">OpenAI's <c>image_url.detail</c> (<c>auto</c>, <c>low</c>, <c>high</c>) when the caller gave one.</param>
+internal sealed record ContentPart(ContentPartKind Kind, string? Text = null, string? MediaType = null, string? Data = null, string? Url = null, string? Detail = null)
 {
     public static ContentPart FromText(string text) => new(ContentPartKind.Text, Text: text);
 }

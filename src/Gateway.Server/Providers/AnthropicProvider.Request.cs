@@ -16,7 +16,8 @@ internal sealed partial class AnthropicProvider
     /// <item>System messages, wherever they are, are joined (blank line between) into the top-level <c>system</c>;
     /// the API has no system role in <c>messages</c>.</item>
     /// <item>Content that is all text is one string; otherwise blocks: <c>text</c>; <c>image</c> with a base64
-    /// source; <c>document</c> with a base64 source (PDF), or a <c>text</c> source (media type <c>text/plain</c>)
+    /// source, or a <c>url</c> source for an image given by URL (OpenAI's <c>detail</c> has no counterpart and is
+    /// dropped); <c>document</c> with a base64 source (PDF), or a <c>text</c> source (media type <c>text/plain</c>)
     /// for textual documents (https://docs.anthropic.com/en/docs/build-with-claude/pdf-support, …/citations).</item>
     /// <item>Assistant tool calls are <c>tool_use</c> blocks after the text; an assistant message with neither text
     /// nor calls is left out (the API rejects empty content).</item>
@@ -210,6 +211,9 @@ internal sealed partial class AnthropicProvider
         {
             switch (part.Kind)
             {
+                case ContentPartKind.Image when part.Url is not null:
+                    WriteUrlImage(json, part.Url);
+                    break;
                 case ContentPartKind.Image:
                     WriteSourceBlock(json, "image"u8, "base64"u8, part.MediaType, part.Data);
                     break;
@@ -225,6 +229,18 @@ internal sealed partial class AnthropicProvider
             }
         }
         json.WriteEndArray();
+    }
+
+    /// <summary>An image Anthropic fetches itself: <c>{"type":"image","source":{"type":"url","url"}}</c>.</summary>
+    private static void WriteUrlImage(Utf8JsonWriter json, string url)
+    {
+        json.WriteStartObject();
+        json.WriteString("type"u8, "image"u8);
+        json.WriteStartObject("source"u8);
+        json.WriteString("type"u8, "url"u8);
+        json.WriteString("url"u8, url);
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     private static void WriteSourceBlock(Utf8JsonWriter json, ReadOnlySpan<byte> type, ReadOnlySpan<byte> sourceType, string? mediaType, string? data)

@@ -13,6 +13,12 @@ internal interface IModelProvider
     bool CallsTools => true;
 
     /// <summary>
+    /// Whether its models take images and binary documents (PDF); the local runtime's read text only, and get a textual
+    /// document's text and a note in place of anything else.
+    /// </summary>
+    bool ReadsBinaryContent => true;
+
+    /// <summary>
     /// Whether <see cref="Conversation.TokenUsage.InputTokens"/> leaves out the cached input counted in the cache fields
     /// (Anthropic's <c>input_tokens</c> do); OpenAI's <c>prompt_tokens</c>, and so the default, include it.
     /// </summary>

@@ -15,7 +15,7 @@ internal sealed partial class OpenAiCompatibleProvider
     /// Conversion of SPEC §3 messages:
     /// <list type="bullet">
     /// <item>Content that is all text is sent as one string; otherwise as parts: <c>text</c>; images as
-    /// <c>image_url</c> with a data URL; documents with a textual media type as a <c>text</c> part of their
+    /// <c>image_url</c> with a data URL, or the caller's http(s) URL, and its <c>detail</c> when given; documents with a textual media type as a <c>text</c> part of their
     /// decoded text, any other document (PDF) as a <c>file</c> part with <c>file_data</c> as a data URL
     /// (https://platform.openai.com/docs/guides/pdf-files). Servers without file support reject those.</item>
     /// <item>Assistant tool calls become <c>{id,type:"function",function:{name,arguments}}</c> with the arguments
@@ -249,7 +249,11 @@ internal sealed partial class OpenAiCompatibleProvider
                 json.WriteStartObject();
                 json.WriteString("type"u8, "image_url"u8);
                 json.WriteStartObject("image_url"u8);
-                json.WriteString("url"u8, ProviderJson.DataUrl(part));
+                json.WriteString("url"u8, part.Url ?? ProviderJson.DataUrl(part));
+                if (part.Detail is not null)
+                {
+                    json.WriteString("detail"u8, part.Detail);
+                }
                 json.WriteEndObject();
                 json.WriteEndObject();
                 break;

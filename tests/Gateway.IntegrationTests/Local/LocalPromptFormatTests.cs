@@ -49,6 +49,30 @@ public sealed class LocalPromptFormatTests
     }
 
     [Fact]
+    public void ATextualDocumentIsReadAndAnImageOrBinaryDocumentIsNamedAsLeftOut()
+    {
+        var format = LocalPromptFormat.Create(null, out _);
+        var readme = Convert.ToBase64String("# Readme\nHello"u8.ToArray());
+        var message = new ChatMessage(ChatRole.User,
+        [
+            ContentPart.FromText("Compare:"),
+            new ContentPart(ContentPartKind.Document, MediaType: "text/markdown", Data: readme),
+            new ContentPart(ContentPartKind.Image, MediaType: "image/png", Data: "iVBORw0KGgo="),
+            new ContentPart(ContentPartKind.Image, Url: "https://example.com/cat.png"),
+            new ContentPart(ContentPartKind.Document, MediaType: "application/pdf", Data: "JVBERi0x"),
+        ], []);
+
+        Assert.Equal(
+            (string.Join('\n',
+                "Compare:",
+                "# Readme\nHello",
+                "[an image (image/png) was left out: this model reads text only]",
+                "[an image (https://example.com/cat.png) was left out: this model reads text only]",
+                "[a document (application/pdf) was left out: this model reads text only]"), false),
+            format.Format([message]));
+    }
+
+    [Fact]
     public void ATemplateLlamaCppDoesNotRecogniseFallsBackToPlainText()
     {
         var format = LocalPromptFormat.Create("{{ messages | tojson }}", out var unsupported);

@@ -134,4 +134,19 @@ public sealed class CompletionLocalModelTests
         Assert.Equal(200, offered.StatusCode);
         Assert.Contains("\"content\":\"AB\"", offered.Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}""", 400, """{"error":{"message":"The model 'successor-tiny' reads text only: messages[1].content[1] is an image or a binary file","type":"invalid_request_error","param":"messages[1].content[1]","code":null}}""")]
+    [InlineData("""{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0x"}}""", 400, """{"error":{"message":"The model 'successor-tiny' reads text only: messages[1].content[1] is an image or a binary file","type":"invalid_request_error","param":"messages[1].content[1]","code":null}}""")]
+    [InlineData("""{"type":"file","file":{"file_data":"data:text/plain;base64,SGk="}}""", 200, "\"content\":\"AB\"")]
+    public async Task ALocalModelRefusesImagesAndBinaryFilesButReadsTextFiles(string part, int status, string expected)
+    {
+        await using var local = Provider();
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
+
+        var response = await host.CompleteAsync("""{"model":"successor-tiny","max_tokens":2,"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"Hi"},""" + part + "]}]}");
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(expected, response.Body, StringComparison.Ordinal);
+    }
 }

@@ -18,7 +18,9 @@ public sealed class CompletionRequestTests
         { """{"model":"test-model","messages":[{"role":"bot","content":"Hi"}]}""", 400, "messages[0].role must be one of system, developer, user, assistant, tool", "messages[0].role" },
         { """{"model":"test-model","messages":[{"role":"user","content":7}]}""", 400, "messages[0].content must be a string or an array of content parts", "messages[0].content" },
         { """{"model":"test-model","messages":[{"role":"user","content":[{"type":"input_audio"}]}]}""", 400, "messages[0].content[0].type must be one of text, image_url, file", "messages[0].content[0].type" },
-        { """{"model":"test-model","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}""", 400, "messages[0].content[0].image_url.url must be a base64 data URL (data:<media type>;base64,<data>); the gateway does not fetch URLs", "messages[0].content[0].image_url.url" },
+        { """{"model":"test-model","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"ftp://example.com/a.png"}}]}]}""", 400, "messages[0].content[0].image_url.url must be an http(s) URL or a base64 data URL (data:<media type>;base64,<data>)", "messages[0].content[0].image_url.url" },
+        { """{"model":"test-model","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png","detail":"medium"}}]}]}""", 400, "messages[0].content[0].image_url.detail must be one of auto, low, high", "messages[0].content[0].image_url.detail" },
+        { """{"model":"test-model","messages":[{"role":"user","content":[{"type":"file","file":{"file_data":"JVBERi0x"}}]}]}""", 400, "messages[0].content[0].file.file_data must be a base64 data URL (data:<media type>;base64,<data>)", "messages[0].content[0].file.file_data" },
         { """{"model":"test-model","messages":[{"role":"tool","content":"x"}]}""", 400, "messages[0].tool_call_id must be a string", "messages[0].tool_call_id" },
         { """{"model":"test-model","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function"}]}]}""", 400, "messages[0].tool_calls[0].function must be an object", "messages[0].tool_calls[0].function" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"temperature":2.5}""", 400, "temperature must be a number from 0 to 2", "temperature" },
@@ -89,7 +91,7 @@ public sealed class CompletionRequestTests
                       {"type":"function","function":{"name":"now"}}],
              "messages":[
                {"role":"developer","content":"Be brief."},
-               {"role":"user","content":[{"type":"text","text":"Look:"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}}]},
+               {"role":"user","content":[{"type":"text","text":"Look:"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}},{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]},
                {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"read","arguments":"{\"path\":\"a.txt\"}"}}]},
                {"role":"tool","tool_call_id":"call_1","content":[{"type":"text","text":"hello"}]},
                {"role":"user","content":"And?","name":"ann"}]}
@@ -116,7 +118,9 @@ public sealed class CompletionRequestTests
                 (ChatRole.User, "And?", 0, null),
             ],
             turn.Messages.Select(m => (m.Role, m.Text, m.ToolCalls.Count, m.ToolCallId)));
-        Assert.Equal(new ContentPart(ContentPartKind.Image, MediaType: "image/png", Data: "iVBORw0KGgo="), turn.Messages[1].Content[1]);
+        Assert.Equal(
+            [new ContentPart(ContentPartKind.Image, MediaType: "image/png", Data: "iVBORw0KGgo=", Detail: "low"), new ContentPart(ContentPartKind.Image, Url: "https://example.com/cat.png")],
+            turn.Messages[1].Content.Skip(1));
         var call = Assert.Single(turn.Messages[2].ToolCalls);
         Assert.Equal(("call_1", "read", """{"path":"a.txt"}"""), (call.Id, call.Name, call.Arguments.ToString()));
         Assert.Equal(

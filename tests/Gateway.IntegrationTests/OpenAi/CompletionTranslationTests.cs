@@ -124,6 +124,34 @@ public sealed class CompletionTranslationTests : IDisposable
     }
 
     [Fact]
+    public async Task ImagesGoToEachApiByUrlOrAsData()
+    {
+        const string Content = """
+            [{"type":"text","text":"Which is bigger?"},{"type":"image_url","image_url":{"url":"https://example.com/cat.png","detail":"high"}},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]
+            """;
+        await using var openAi = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.Text));
+        await using var anthropic = FakeUpstream.Start(UpstreamReply.Json(AnthropicListing), UpstreamReply.Sse(AnthropicStreamScripts.Full));
+        await using var host = await ChatTestHost.StartAsync(moreProviders:
+            [new OpenAiCompatibleProvider("openai", openAi.Url("/v1"), "sk-test", _http), new AnthropicProvider("anthropic", anthropic.Url(), "sk-ant-test", _http)]);
+
+        var viaOpenAi = await host.CompleteAsync("""{"model":"gpt-test","messages":[{"role":"user","content":""" + Content + "}]}");
+        var viaAnthropic = await host.CompleteAsync("""{"model":"claude-test","messages":[{"role":"user","content":""" + Content + "}]}");
+
+        Assert.Equal((200, 200), (viaOpenAi.StatusCode, viaAnthropic.StatusCode));
+        // The URL goes as it is: the model's API fetches it, the gateway never does.
+        Assert.Contains(
+            """
+            "messages":[{"role":"user","content":[{"type":"text","text":"Which is bigger?"},{"type":"image_url","image_url":{"url":"https://example.com/cat.png","detail":"high"}},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]
+            """,
+            openAi.Requests[1].Body, StringComparison.Ordinal);
+        Assert.Contains(
+            """
+            "messages":[{"role":"user","content":[{"type":"text","text":"Which is bigger?"},{"type":"image","source":{"type":"url","url":"https://example.com/cat.png"}},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]
+            """,
+            anthropic.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ToolCallArgumentsStreamPieceByPieceAsTheModelWritesThem()
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.ParallelToolCalls, Chunking.Every(1)));

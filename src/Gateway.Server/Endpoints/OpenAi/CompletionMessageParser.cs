@@ -10,9 +10,10 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <list type="bullet">
 /// <item>roles <c>system</c> and <c>developer</c> (its newer name) are system messages; <c>user</c>, <c>assistant</c>,
 /// <c>tool</c> as named. The deprecated <c>function</c> role is refused.</item>
-/// <item><c>content</c> is a string or parts: <c>text</c>; <c>image_url</c> and <c>file</c> (<c>file_data</c>) as
-/// base64 data URLs, since the gateway forwards content and does not fetch it (an http URL or a <c>file_id</c> is
-/// refused); <c>refusal</c> parts of an assistant message are kept as its text. An assistant's content may be null.</item>
+/// <item><c>content</c> is a string or parts: <c>text</c>; <c>image_url</c> as a base64 data URL or an http(s) URL
+/// (with its <c>detail</c>), which the model's API fetches; <c>file</c> with <c>file_data</c> as a base64 data URL (a
+/// <c>file_id</c> is refused: the gateway holds no uploaded files); <c>refusal</c> parts of an assistant message are
+/// kept as its text. An assistant's content may be null.</item>
 /// <item>assistant <c>tool_calls</c>: <c>{id,type:"function",function:{name,arguments}}</c>, <c>arguments</c> a JSON
 /// string. Arguments that are not a JSON object (a model's truncated call, replayed) are kept as <c>{}</c>.</item>
 /// <item>tool messages need <c>tool_call_id</c>.</item>
@@ -75,8 +76,7 @@ internal static class CompletionMessageParser
             case "refusal":
                 return ContentPart.FromText(RequireString(part, "refusal", path));
             case "image_url":
-                var imageUrl = RequireObject(part, "image_url", path);
-                return FromDataUrl(ContentPartKind.Image, RequireString(imageUrl, "url", $"{path}.image_url"), $"{path}.image_url.url");
+                return ParseImage(RequireObject(part, "image_url", path), $"{path}.image_url");
             case "file":
                 var file = RequireObject(part, "file", path);
                 if (!file.TryGetProperty("file_data", out var fileData) || fileData.ValueKind != JsonValueKind.String)
@@ -89,15 +89,36 @@ internal static class CompletionMessageParser
         }
     }
 
+    /// <summary>
+    /// An image as a base64 data URL, or by an http(s) URL that goes to the model's API as it is: OpenAI's and
+    /// Anthropic's fetch image URLs themselves, and the gateway fetches nothing on a caller's behalf.
+    /// </summary>
+    private static ContentPart ParseImage(JsonElement image, string path)
+    {
+        var url = RequireString(image, "url", path);
+        string? detail = null;
+        if (image.TryGetProperty("detail", out var detailElement) && detailElement.ValueKind != JsonValueKind.Null)
+        {
+            detail = detailElement.ValueKind == JsonValueKind.String && detailElement.GetString() is "auto" or "low" or "high"
+                ? detailElement.GetString()
+                : throw OpenAiError.InvalidRequest($"{path}.detail must be one of auto, low, high", $"{path}.detail");
+        }
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return new ContentPart(ContentPartKind.Image, Url: url, Detail: detail);
+        }
+        return FromDataUrl(ContentPartKind.Image, url, $"{path}.url", "an http(s) URL or a base64 data URL") with { Detail = detail };
+    }
+
     /// <summary>RFC 2397: <c>data:&lt;media type&gt;;base64,&lt;data&gt;</c>; only the base64 form carries binary content.</summary>
-    private static ContentPart FromDataUrl(ContentPartKind kind, string url, string param)
+    private static ContentPart FromDataUrl(ContentPartKind kind, string url, string param, string expected = "a base64 data URL")
     {
         const string Scheme = "data:";
         const string Base64Marker = ";base64,";
         var marker = url.IndexOf(Base64Marker, StringComparison.Ordinal);
         if (!url.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || marker <= Scheme.Length)
         {
-            throw OpenAiError.InvalidRequest($"{param} must be a base64 data URL (data:<media type>;base64,<data>); the gateway does not fetch URLs", param);
+            throw OpenAiError.InvalidRequest($"{param} must be {expected} (data:<media type>;base64,<data>)", param);
         }
         return new ContentPart(kind, MediaType: url[Scheme.Length..marker], Data: url[(marker + Base64Marker.Length)..]);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Tools;
 
@@ -82,6 +83,11 @@ internal static class CompletionRequestParser
             // Offered tools are ignored by such a model, but a demand for a call could only be broken silently.
             throw OpenAiError.InvalidRequest($"The model '{model}' does not call tools, so tool_choice cannot require a call", "tool_choice");
         }
+        if (!provider.ReadsBinaryContent && FirstBinaryPart(messages) is { } part)
+        {
+            // A local model would get a note in its place (LocalPromptFormat); an API caller is better told at once.
+            throw OpenAiError.InvalidRequest($"The model '{model}' reads text only: {part} is an image or a binary file", part);
+        }
         return new CompletionRequest(model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, stream, includeUsage);
     }
 
@@ -101,6 +107,23 @@ internal static class CompletionRequestParser
             // Reported below, like a body that is JSON but not an object.
         }
         throw OpenAiError.InvalidRequest("The request body is not a valid JSON object");
+    }
+
+    /// <summary>The request path (<c>messages[i].content[j]</c>) of the first image or non-textual document, if any.</summary>
+    private static string? FirstBinaryPart(IReadOnlyList<ChatMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var content = messages[i].Content;
+            for (var j = 0; j < content.Count; j++)
+            {
+                if (content[j].Kind == ContentPartKind.Image || (content[j].Kind == ContentPartKind.Document && ProviderJson.TextOfDocument(content[j]) is null))
+                {
+                    return $"messages[{i}].content[{j}]";
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>Any <c>response_format</c> but the default <c>{"type":"text"}</c>.</summary>

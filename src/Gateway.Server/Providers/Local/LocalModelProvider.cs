@@ -14,6 +14,7 @@ namespace Gateway.Server.Providers.Local;
 ///   billions of parameters). A failed load is reported to that turn and retried by the next.
 /// - Tools are not supported: the offered definitions are ignored and the model only ever answers with
 ///   text, so an agent on a local model ends after its first turn.
+/// - Nor are images and binary documents: the prompt says where one was left out (see <see cref="LocalPromptFormat"/>).
 /// </remarks>
 internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog log) : IModelProvider, IAsyncDisposable
 {
@@ -25,6 +26,8 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
     public string Name => ProviderName;
 
     public bool CallsTools => false;
+
+    public bool ReadsBinaryContent => false;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(LocalModelDirectory.List(options.ModelsDirectory));

@@ -14,8 +14,9 @@ namespace Gateway.Server.Providers.Local;
 /// recognise, gets the messages' text joined by newlines with no role labels, so it simply continues the
 /// text. Note that <see cref="LLamaTemplate"/> given no template at all would silently use ChatML, hence the
 /// explicit check.
-/// Only text parts are used: images and documents are dropped, and tool calls are not rendered (local
-/// models are not offered tools).
+/// Text parts are used as they are and a textual document (a tool's read of a source file) as its text; an image or
+/// a binary document is replaced by a note saying it was left out, so the model is not left to answer as if it had
+/// seen it. Tool calls are not rendered (local models are not offered tools).
 /// </remarks>
 internal sealed class LocalPromptFormat
 {
@@ -69,13 +70,13 @@ internal sealed class LocalPromptFormat
         if (_template is null)
         {
             // User text is never parsed for special tokens: a prompt cannot forge control tokens.
-            return (string.Join('\n', messages.Select(m => m.Text).Where(text => text.Length > 0)), false);
+            return (string.Join('\n', messages.Select(PromptText).Where(text => text.Length > 0)), false);
         }
 
         var template = new LLamaTemplate(_template) { AddAssistant = true };
         foreach (var message in messages)
         {
-            var text = message.Text;
+            var text = PromptText(message);
             if (message.Role == ChatRole.Assistant && text.Length == 0)
             {
                 continue; // A tool-calls-only turn has nothing a local template can show.
@@ -84,6 +85,23 @@ internal sealed class LocalPromptFormat
         }
         // The template's markers (<|im_start|> …) must become their special tokens, as llama-server does.
         return (Encoding.UTF8.GetString(template.Apply()), true);
+    }
+
+    /// <summary>A message's content as the text a text-only model can read (see remarks).</summary>
+    private static string PromptText(ChatMessage message)
+    {
+        if (ProviderJson.IsAllText(message.Content))
+        {
+            return message.Text;
+        }
+        // One part a line: a note or a document's text is not glued to the words around it.
+        return string.Join('\n', message.Content.Select(part => part switch
+        {
+            { Kind: ContentPartKind.Text } => part.Text,
+            { Kind: ContentPartKind.Document } when ProviderJson.TextOfDocument(part) is { } document => document,
+            { Kind: ContentPartKind.Image } => $"[an image ({part.MediaType ?? part.Url}) was left out: this model reads text only]",
+            _ => $"[a document ({part.MediaType}) was left out: this model reads text only]",
+        }));
     }
 
     private static string RoleName(ChatRole role) => role switch
