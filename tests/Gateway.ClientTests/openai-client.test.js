@@ -156,6 +156,19 @@ describe('Gateway through the official openai client', () => {
     assert.ok(forwardedText.includes(marker) && forwardedText.includes('second part'), forwardedText);
   });
 
+  it('an image part by URL reaches the upstream as that URL with its detail; a local model refuses it as a BadRequestError', TEST, async () => {
+    const marker = 'What is in this picture?';
+    const image = { type: 'image_url', image_url: { url: 'https://example.com/cat.png', detail: 'low' } };
+
+    const completion = await client.chat.completions.create({ model: MODELS.chat, messages: user([{ type: 'text', text: marker }, image]) });
+
+    assert.equal(completion.choices[0].message.content, TEXT);
+    assert.deepEqual(upstream.chatRequestWith(marker).body.messages[0].content, [{ type: 'text', text: marker }, image]);
+    const refused = await failure(client.chat.completions.create({ model: LOCAL_MODEL, messages: user([{ type: 'text', text: marker }, image]) }));
+    assertApiError(refused, OpenAI.BadRequestError, 400);
+    assert.equal(refused.param, 'messages[0].content[1]');
+  });
+
   it('streaming with include_usage: role first, one id, the upstream text, finish_reason stop, then a usage chunk', TEST, async () => {
     const marker = 'Say hello, streamed.';
     const chunks = await collect(await client.chat.completions.create({
