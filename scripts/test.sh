@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs every test project of the solution (needs the .NET SDK of global.json; packages restore from
-# NuGet), then the client tests: the official `openai` npm package against the gateway just built
+# Builds the whole solution (perf/ included, so no project rots unnoticed), runs every test project of it (needs the
+# .NET SDK of global.json; packages restore from NuGet), then the client tests: the official `openai` npm package against the gateway just built
 # (tests/Gateway.ClientTests; needs Node.js 20+ and npm, packages from npm). Extra arguments go to `dotnet test`.
 # The last line printed is "N passed, N failed", summed from the TRX result files and the node run's TAP
 # summary, which is what CI reads; the exit status is non-zero if either part failed or could not run.
@@ -10,7 +10,13 @@ repo=$PWD
 
 results=artifacts/test-results
 rm -rf "$results"
-dotnet test Gateway.slnx -c Release --logger trx --results-directory "$results" "$@"
+# dotnet test alone builds only the test projects and what they reference; a failed build is one failure.
+if ! dotnet build Gateway.slnx -c Release; then
+  echo "the solution does not build"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+dotnet test Gateway.slnx -c Release --no-build --logger trx --results-directory "$results" "$@"
 status=$?
 
 # <Counters total=".." executed=".." passed=".." failed=".." .../> appears once per TRX file.

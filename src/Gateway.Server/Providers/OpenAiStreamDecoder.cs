@@ -20,6 +20,8 @@ namespace Gateway.Server.Providers;
 /// <item><c>usage</c> (sent with <c>stream_options.include_usage</c> in a last chunk whose <c>choices</c> is
 /// empty): <c>prompt_tokens</c>, <c>completion_tokens</c>, <c>prompt_tokens_details.cached_tokens</c>; reported
 /// once at <c>[DONE]</c>, and not at all if the upstream sent none.</item>
+/// <item><c>choices[0].logprobs</c> (present when the caller asked for <c>logprobs</c>) rides on the text delta of its
+/// chunk as the JSON sent, for the OpenAI front door to relay.</item>
 /// <item>a top-level <c>error</c> object (OpenRouter and others report mid-stream failures so) → Failed.</item>
 /// </list>
 /// Only choice 0 is read: the gateway never asks for <c>n</c> &gt; 1.
@@ -97,7 +99,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
     private void ReadChoice(ref Utf8JsonReader reader, List<ProviderEvent> output)
     {
         var index = 0;
-        string? content = null, reasoningContent = null, reasoning = null, finishReason = null;
+        string? content = null, reasoningContent = null, reasoning = null, finishReason = null, logprobs = null;
         _fragments.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -110,6 +112,11 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             {
                 reader.Read();
                 finishReason = reader.StringOrNull();
+            }
+            else if (reader.ValueTextEquals("logprobs"u8))
+            {
+                reader.Read();
+                logprobs = reader.TokenType == JsonTokenType.Null ? null : RawValue(ref reader);
             }
             else if (reader.ValueTextEquals("delta"u8))
             {
@@ -164,9 +171,9 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         {
             output.Add(ProviderEvent.ReasoningDelta(thinking));
         }
-        if (!string.IsNullOrEmpty(content))
+        if (!string.IsNullOrEmpty(content) || logprobs is not null)
         {
-            output.Add(ProviderEvent.TextDelta(content));
+            output.Add(ProviderEvent.TextDelta(content ?? "", logprobs));
         }
         foreach (var fragment in _fragments)
         {
@@ -177,6 +184,13 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             FlushToolCalls(output);
             output.Add(ProviderEvent.Finished(ParseFinishReason(finishReason)));
         }
+    }
+
+    /// <summary>The JSON of the value the reader is on, as sent; the reader ends on its last token.</summary>
+    private static string RawValue(ref Utf8JsonReader reader)
+    {
+        using var value = JsonDocument.ParseValue(ref reader);
+        return value.RootElement.GetRawText();
     }
 
     private static FinishReason ParseFinishReason(string reason) => reason switch

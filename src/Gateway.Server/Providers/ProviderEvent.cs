@@ -6,11 +6,15 @@ namespace Gateway.Server.Providers;
 /// <summary>One thing a model turn produced, in the order it arrived.</summary>
 /// <param name="StatusCode">For an error: the HTTP status a caller of the gateway should see for it (see <see cref="Failed"/>).</param>
 /// <param name="Index">For the tool-call kinds: which call of the turn, as the provider numbered them.</param>
+/// <param name="Logprobs">
+/// For a text delta from an OpenAI-compatible API asked for <c>logprobs</c>: the choice's <c>logprobs</c> object for
+/// that text, as the JSON the API sent.
+/// </param>
 internal readonly record struct ProviderEvent(
     ProviderEventKind Kind, string? Text = null, ToolCallRequest? ToolCall = null, TokenUsage Usage = default, FinishReason Reason = default,
-    int StatusCode = 0, int Index = 0)
+    int StatusCode = 0, int Index = 0, string? Logprobs = null)
 {
-    public static ProviderEvent TextDelta(string text) => new(ProviderEventKind.TextDelta, Text: text);
+    public static ProviderEvent TextDelta(string text, string? logprobs = null) => new(ProviderEventKind.TextDelta, Text: text, Logprobs: logprobs);
 
     public static ProviderEvent ReasoningDelta(string text) => new(ProviderEventKind.ReasoningDelta, Text: text);
 

@@ -29,7 +29,7 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
 
     /// <summary>A turn that answers with text (in the given pieces) and usage.</summary>
     public ScriptedModelProvider ThenText(params string[] pieces) =>
-        Then([.. pieces.Select(ProviderEvent.TextDelta), ProviderEvent.UsageReported(new TokenUsage(10, pieces.Length))]);
+        Then([.. pieces.Select(piece => ProviderEvent.TextDelta(piece)), ProviderEvent.UsageReported(new TokenUsage(10, pieces.Length))]);
 
     /// <summary>A turn that calls tools.</summary>
     public ScriptedModelProvider ThenCalls(params ToolCallRequest[] calls) =>

@@ -29,6 +29,7 @@ public sealed class CompletionRequestTests
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stop":["a","b","c","d","e"]}""", 400, "stop must be a string or an array of at most 4 strings", "stop" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"n":2}""", 400, "n must be 1: this gateway returns one choice per request", "n" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stream":"yes"}""", 400, "stream must be a boolean", "stream" },
+        { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"logprobs":true}""", 400, "logprobs are only available from models of OpenAI-compatible providers, not 'test-model'", "logprobs" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"retrieval"}]}""", 400, "tools[0].type must be \"function\"", "tools[0].type" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"tool_choice":"required"}""", 400, "tool_choice is only allowed when tools are specified", "tool_choice" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{"name":"a"}}],"tool_choice":{"type":"function","function":{"name":"b"}}}""", 400, "tool_choice names function 'b', which is not in tools", "tool_choice" },

@@ -117,9 +117,9 @@ public sealed class CompletionTranslationTests : IDisposable
             """);
 
         Assert.Equal(200, response.StatusCode);
-        // In the gateway's order after its own fields; logprobs would add to the answer, which is not relayed, so it stays.
+        // In the gateway's order after its own fields; a field it does not know stays behind.
         Assert.EndsWith(
-            ""","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object","properties":{"a":{"type":"string"}}}}},"seed":7,"reasoning_effort":"low"}""",
+            ""","messages":[{"role":"user","content":"Hi"}],"response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object","properties":{"a":{"type":"string"}}}}},"seed":7,"reasoning_effort":"low","logprobs":true}""",
             upstream.Requests[1].Body);
     }
 
@@ -149,6 +149,35 @@ public sealed class CompletionTranslationTests : IDisposable
             "messages":[{"role":"user","content":[{"type":"text","text":"Which is bigger?"},{"type":"image","source":{"type":"url","url":"https://example.com/cat.png"}},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]
             """,
             anthropic.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LogprobsFromAnOpenAiUpstreamAreRelayedStreamedAndJoinedWhenWhole()
+    {
+        const string Hi = """{"token":"Hi","logprob":-0.25,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.25,"bytes":[72,105]}]}""";
+        const string There = """{"token":" there","logprob":-1.5e-05,"bytes":[32,116,104,101,114,101],"top_logprobs":[{"token":" there","logprob":-1.5e-05,"bytes":[32,116,104,101,114,101]}]}""";
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.TextWithLogprobs), UpstreamReply.Sse(OpenAiStreamScripts.TextWithLogprobs));
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http)]);
+        const string Request = """{"model":"gpt-test","logprobs":true,"top_logprobs":1,"messages":[{"role":"user","content":"Hi"}]""";
+
+        var (_, streamed) = await host.StreamAsync(Request + ""","stream":true}""");
+        var whole = await host.CompleteAsync(Request + "}");
+
+        // Each token's entry exactly as the upstream wrote it, on the chunk of its text.
+        Assert.Equal(
+            Chunk("""{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}""", model: "gpt-test")
+            + Chunk("""{"index":0,"delta":{"content":"Hi"},"logprobs":{"content":[""" + Hi + """],"refusal":null},"finish_reason":null}""", model: "gpt-test")
+            + Chunk("""{"index":0,"delta":{"content":" there"},"logprobs":{"content":[""" + There + """],"refusal":null},"finish_reason":null}""", model: "gpt-test")
+            + Chunk("""{"index":0,"delta":{},"finish_reason":"stop"}""", model: "gpt-test")
+            + "data: [DONE]\n\n",
+            Normalize(streamed));
+        Assert.Equal(
+            """{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there"},"logprobs":{"content":["""
+            + Hi + "," + There
+            + """],"refusal":null},"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}""",
+            Normalize(whole.Body));
+        Assert.All(upstream.Requests.Skip(1), request => Assert.Contains(""","logprobs":true,"top_logprobs":1""", request.Body, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -98,6 +98,21 @@ internal static class OpenAiStreamScripts
 
         """;
 
+    /// <summary>Text asked for with <c>logprobs</c> and <c>top_logprobs:1</c>: each content chunk carries its tokens' log probabilities.</summary>
+    public const string TextWithLogprobs = """
+        data: {"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}
+
+        data: {"choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":{"content":[{"token":"Hi","logprob":-0.25,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.25,"bytes":[72,105]}]}],"refusal":null},"finish_reason":null}]}
+
+        data: {"choices":[{"index":0,"delta":{"content":" there"},"logprobs":{"content":[{"token":" there","logprob":-1.5e-05,"bytes":[32,116,104,101,114,101],"top_logprobs":[{"token":" there","logprob":-1.5e-05,"bytes":[32,116,104,101,114,101]}]}],"refusal":null},"finish_reason":null}]}
+
+        data: {"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}
+
+        data: [DONE]
+
+
+        """;
+
     /// <summary>The end of an answer: finish, usage and <c>[DONE]</c>.</summary>
     public const string Ending = """
         data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}

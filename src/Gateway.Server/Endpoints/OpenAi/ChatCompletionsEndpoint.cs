@@ -113,7 +113,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
                 switch (item.Kind)
                 {
                     case ProviderEventKind.TextDelta:
-                        chunks.WriteContent(item.Text!);
+                        chunks.WriteContent(item.Text!, item.Logprobs);
                         break;
                     case ProviderEventKind.ReasoningDelta:
                         chunks.WriteReasoning(item.Text!);

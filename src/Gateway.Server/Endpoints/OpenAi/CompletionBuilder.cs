@@ -10,8 +10,9 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <remarks>
 /// Shape (https://platform.openai.com/docs/api-reference/chat/object): <c>choices[0].message</c> has <c>role</c>,
 /// <c>content</c> (null when the model only called tools), <c>tool_calls</c> when there are any, and
-/// <c>reasoning_content</c> when the model reasoned (as in the streamed deltas); <c>finish_reason</c>; <c>usage</c>
-/// always, zeros when the provider reported none.
+/// <c>reasoning_content</c> when the model reasoned (as in the streamed deltas); <c>logprobs</c> when the upstream sent
+/// them, its per-chunk <c>content</c> lists joined into one; <c>finish_reason</c>; <c>usage</c> always, zeros when the
+/// provider reported none.
 /// </remarks>
 internal sealed class CompletionBuilder
 {
@@ -19,6 +20,7 @@ internal sealed class CompletionBuilder
     private readonly StringBuilder _reasoning = new();
     private readonly List<ToolCallRequest> _toolCalls = [];
     private readonly FinishTracker _finish = new();
+    private List<string>? _tokenLogprobs;
     private TokenUsage _usage;
 
     /// <summary>Takes one event of the turn; errors are the caller's to handle.</summary>
@@ -29,6 +31,10 @@ internal sealed class CompletionBuilder
         {
             case ProviderEventKind.TextDelta:
                 _content.Append(item.Text);
+                if (item.Logprobs is not null)
+                {
+                    AddLogprobs(item.Logprobs);
+                }
                 break;
             case ProviderEventKind.ReasoningDelta:
                 _reasoning.Append(item.Text);
@@ -39,6 +45,21 @@ internal sealed class CompletionBuilder
             case ProviderEventKind.Usage:
                 _usage = item.Usage;
                 break;
+        }
+    }
+
+    /// <summary>Keeps each token's entry of one chunk's <c>logprobs.content</c>, as the upstream wrote it.</summary>
+    private void AddLogprobs(string logprobs)
+    {
+        _tokenLogprobs ??= [];
+        using var document = JsonDocument.Parse(logprobs);
+        if (document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("content", out var tokens) && tokens.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var token in tokens.EnumerateArray())
+            {
+                _tokenLogprobs.Add(token.GetRawText());
+            }
         }
     }
 
@@ -71,6 +92,18 @@ internal sealed class CompletionBuilder
                 json.WriteEndArray();
             }
             json.WriteEndObject();
+            if (_tokenLogprobs is not null)
+            {
+                json.WriteStartObject("logprobs"u8);
+                json.WriteStartArray("content"u8);
+                foreach (var token in _tokenLogprobs)
+                {
+                    json.WriteRawValue(token, skipInputValidation: true);
+                }
+                json.WriteEndArray();
+                json.WriteNull("refusal"u8);
+                json.WriteEndObject();
+            }
             json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(_finish.Reason));
             json.WriteEndObject();
             json.WriteEndArray();

@@ -8,11 +8,11 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects, into one reused buffer.</summary>
 /// <remarks>
 /// The order is OpenAI's (https://platform.openai.com/docs/api-reference/chat-streaming): a first chunk whose delta
-/// carries <c>role</c>; content and tool-call deltas, a call's <c>index</c> counting the calls of the turn: its first
-/// delta has <c>id</c>, <c>type</c> and the function's <c>name</c> with empty <c>arguments</c>, later ones pieces of the
-/// arguments as the model writes them (a provider that only reports whole calls gets each in one delta); a chunk with
-/// an empty delta and the <c>finish_reason</c>; with
-/// <c>include_usage</c>, <c>"usage":null</c> on those and a last chunk with empty <c>choices</c> and the usage; then
+/// carries <c>role</c>; content deltas, each with the upstream's <c>logprobs</c> for it when it sent any; tool-call
+/// deltas, a call's <c>index</c> counting the calls of the turn: its first delta has <c>id</c>, <c>type</c> and the
+/// function's <c>name</c> with empty <c>arguments</c>, later ones pieces of the arguments as the model writes them (a
+/// provider that only reports whole calls gets each in one delta); a chunk with an empty delta and the
+/// <c>finish_reason</c>; with <c>include_usage</c>, <c>"usage":null</c> on those and a last chunk with empty <c>choices</c> and the usage; then
 /// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
 /// OpenAI's SDKs raise as an error. Several events may be written before the buffer is sent, so that what a provider
 /// produced together goes out in one write.
@@ -46,11 +46,12 @@ internal sealed class CompletionChunkWriter : IDisposable
         EndDelta(finishReason: null);
     }
 
-    public void WriteContent(string text)
+    /// <param name="logprobs">The upstream's <c>logprobs</c> object for this text, relayed as it came; null for none.</param>
+    public void WriteContent(string text, string? logprobs)
     {
         BeginDelta();
         _json.WriteString("content"u8, text);
-        EndDelta(finishReason: null);
+        EndDelta(finishReason: null, logprobs);
     }
 
     /// <summary>Reasoning as <c>delta.reasoning_content</c>, the field DeepSeek, vLLM and llama-server use; OpenAI's SDKs pass unknown fields through.</summary>
@@ -162,9 +163,14 @@ internal sealed class CompletionChunkWriter : IDisposable
         CompletionJson.WriteStartOfChoice(_json, _identity, "chat.completion.chunk"u8, "delta"u8);
     }
 
-    private void EndDelta(FinishReason? finishReason)
+    private void EndDelta(FinishReason? finishReason, string? logprobs = null)
     {
         _json.WriteEndObject();
+        if (logprobs is not null)
+        {
+            _json.WritePropertyName("logprobs"u8);
+            _json.WriteRawValue(logprobs, skipInputValidation: true);
+        }
         if (finishReason is { } reason)
         {
             _json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(reason));

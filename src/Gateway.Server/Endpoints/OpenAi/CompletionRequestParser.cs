@@ -22,14 +22,14 @@ internal static class CompletionRequestParser
     private const int MaxStopSequences = 4;
 
     /// <summary>
-    /// Fields that shape the answer without changing the response's form, passed verbatim to OpenAI-compatible
-    /// upstreams (which validate them). Fields that would add to the response (<c>logprobs</c>, <c>audio</c>) are not:
-    /// the gateway could not relay what they add.
+    /// Fields passed verbatim to OpenAI-compatible upstreams (which validate them): those that shape the answer without
+    /// changing the response's form, and <c>logprobs</c> / <c>top_logprobs</c>, whose additions the gateway relays.
+    /// Other fields that would add to the response (<c>audio</c>) are not: the gateway could not relay what they add.
     /// </summary>
     private static readonly string[] s_forwardedFields =
     [
         "response_format", "seed", "frequency_penalty", "presence_penalty", "logit_bias", "reasoning_effort", "verbosity",
-        "service_tier", "metadata", "store", "safety_identifier", "prompt_cache_key", "prediction",
+        "service_tier", "metadata", "store", "safety_identifier", "prompt_cache_key", "prediction", "logprobs", "top_logprobs",
     ];
 
     /// <exception cref="OpenAiError">The request is refused; its status, message and param say why.</exception>
@@ -77,6 +77,11 @@ internal static class CompletionRequestParser
         {
             // Ignoring it would hand back free text to a caller that parses JSON.
             throw OpenAiError.InvalidRequest($"response_format is only supported for models of OpenAI-compatible providers, not '{model}'", "response_format");
+        }
+        if (!provider.SpeaksOpenAi && ReadBoolean(root, "logprobs") == true)
+        {
+            // Anthropic's API and the local runtime report no token probabilities; an answer without them would pass for one.
+            throw OpenAiError.InvalidRequest($"logprobs are only available from models of OpenAI-compatible providers, not '{model}'", "logprobs");
         }
         if (!provider.CallsTools && options.ToolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
         {
