@@ -174,9 +174,8 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 continue;
             }
             reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
+            if (!reader.EnterObject())
             {
-                reader.Skip();
                 continue;
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -233,9 +232,8 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
             if (reader.ValueTextEquals("delta"u8))
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (!reader.EnterObject())
                 {
-                    reader.Skip();
                     continue;
                 }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -277,9 +275,8 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     /// <summary>Reads a usage object; counts given again later (message_delta is cumulative) replace earlier ones.</summary>
     private void ReadUsage(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
         _sawUsage = true;

@@ -121,9 +121,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             else if (reader.ValueTextEquals("delta"u8))
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (!reader.EnterObject())
                 {
-                    reader.Skip();
                     continue;
                 }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -225,9 +224,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
                 else if (reader.ValueTextEquals("function"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartObject)
+                    if (!reader.EnterObject())
                     {
-                        reader.Skip();
                         continue;
                     }
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -295,9 +293,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
 
     private void ReadUsage(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return;
         }
         long input = 0, output = 0;
@@ -317,9 +314,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (!reader.EnterObject())
                 {
-                    reader.Skip();
                     continue;
                 }
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

@@ -38,6 +38,17 @@ internal static class Utf8JsonReaderExtensions
         return false;
     }
 
+    /// <summary>True at the start of an object; any other value is skipped and counts as no object.</summary>
+    public static bool EnterObject(this ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            return true;
+        }
+        reader.Skip();
+        return false;
+    }
+
     /// <summary>Moves to the array's next object element, skipping elements of other types; false at the array's end.</summary>
     public static bool ReadNextObjectInArray(this ref Utf8JsonReader reader)
     {
@@ -60,9 +71,8 @@ internal static class Utf8JsonReaderExtensions
             return (reader.GetString()!, null);
         }
         string? message = null, type = null;
-        if (reader.TokenType != JsonTokenType.StartObject)
+        if (!reader.EnterObject())
         {
-            reader.Skip();
             return ("unknown error", null);
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
