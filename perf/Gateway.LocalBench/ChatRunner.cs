@@ -15,15 +15,8 @@ internal sealed class ChatRunner(IPEndPoint endPoint) : IDisposable
         Timeout = TimeSpan.FromMinutes(5),
     };
 
-    public async Task<BenchResult> RunAsync(LocalModel model, string modelId, int sessions)
-    {
-        var decodesBefore = model.Statistics.DecodeCalls;
-        var clock = Stopwatch.StartNew();
-        var runs = await Task.WhenAll(Enumerable.Range(0, sessions).Select(i => OneAsync(modelId, BenchSettings.Prompts[i], clock)));
-        var wall = clock.Elapsed;
-        return new BenchResult("POST /chat (HTTP + SSE)", sessions, runs.Sum(r => r.Tokens), wall,
-            TimeSpan.FromTicks((long)runs.Average(r => r.FirstToken.Ticks)), model.Statistics.DecodeCalls - decodesBefore);
-    }
+    public Task<BenchResult> RunAsync(LocalModel model, string modelId, int sessions) =>
+        BenchResult.MeasureAsync("POST /chat (HTTP + SSE)", model, sessions, (prompt, clock) => OneAsync(modelId, prompt, clock));
 
     private async Task<(long Tokens, TimeSpan FirstToken)> OneAsync(string model, string prompt, Stopwatch clock)
     {

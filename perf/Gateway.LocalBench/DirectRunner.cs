@@ -8,15 +8,8 @@ namespace Gateway.LocalBench;
 /// <summary>The gateway's decode loop called in process, without HTTP: what batching alone gives.</summary>
 internal static class DirectRunner
 {
-    public static async Task<BenchResult> RunAsync(LocalModel model, int sessions)
-    {
-        var decodesBefore = model.Statistics.DecodeCalls;
-        var clock = Stopwatch.StartNew();
-        var runs = await Task.WhenAll(Enumerable.Range(0, sessions).Select(i => OneAsync(model, BenchSettings.Prompts[i], clock)));
-        var wall = clock.Elapsed;
-        return new BenchResult("gateway decode loop, in process", sessions, runs.Sum(r => r.Tokens), wall,
-            TimeSpan.FromTicks((long)runs.Average(r => r.FirstToken.Ticks)), model.Statistics.DecodeCalls - decodesBefore);
-    }
+    public static Task<BenchResult> RunAsync(LocalModel model, int sessions) =>
+        BenchResult.MeasureAsync("gateway decode loop, in process", model, sessions, (prompt, clock) => OneAsync(model, prompt, clock));
 
     private static async Task<(long Tokens, TimeSpan FirstToken)> OneAsync(LocalModel model, string prompt, Stopwatch clock)
     {
