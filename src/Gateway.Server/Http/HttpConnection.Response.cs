@@ -12,6 +12,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     private bool _responseStarted;
     private CancellationTokenSource? _requestAborted;
     private bool _streaming;
+    private bool _chunkedStream;
     private Task? _disconnectWatch;
 
     public ReadOnlyMemory<byte> Body => _body.Memory;
@@ -51,10 +52,11 @@ internal sealed partial class HttpConnection : IHttpExchange
         {
             throw new InvalidOperationException("The response has already been sent.");
         }
-        // An HTTP/1.0 client cannot decode chunks (RFC 9112 §7): its body ends with the connection.
-        var framing = _version == HttpVersion.Http10 ? ResponseHead.CloseDelimited : ResponseHead.Chunked;
-        _keepAlive &= framing == ResponseHead.Chunked;
-        WriteHead(200, contentType, framing, extraHeaderLines);
+        // The framing is decided once, here, and the head and every write follow it: chunked for HTTP/1.1 even when
+        // the connection closes after it; an HTTP/1.0 client cannot decode chunks (RFC 9112 §7), so its body ends with the connection.
+        _chunkedStream = _version == HttpVersion.Http11;
+        _keepAlive &= _chunkedStream;
+        WriteHead(200, contentType, _chunkedStream ? ResponseHead.Chunked : ResponseHead.CloseDelimited, extraHeaderLines);
         _streaming = true;
         _ = RequestAborted;
     }
@@ -65,7 +67,7 @@ internal sealed partial class HttpConnection : IHttpExchange
         {
             return !_requestAborted!.IsCancellationRequested;
         }
-        if (_keepAlive)
+        if (_chunkedStream)
         {
             // chunk = chunk-size CRLF chunk-data CRLF (RFC 9112 §7.1).
             var writer = new BufferWriter<PipeWriter>(_output);
@@ -119,7 +121,7 @@ internal sealed partial class HttpConnection : IHttpExchange
         if (_streaming)
         {
             _streaming = false;
-            if (_keepAlive)
+            if (_chunkedStream)
             {
                 _output.Write("0\r\n\r\n"u8);
             }
