@@ -40,6 +40,21 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Equal("""{"models":[]}""", response.Body);
     }
 
+    /// <summary>Issue 11, item 11: the last of two keys used to win. Two credentials are a malformed request (RFC 9110 §5.3), so 400 and close.</summary>
+    [Theory]
+    [InlineData("Authorization: Bearer wrong-key\r\nAuthorization: Bearer first-key\r\n")]
+    [InlineData("Authorization: Bearer first-key\r\nAuthorization: Bearer first-key\r\n")]
+    public async Task MoreThanOneAuthorizationHeaderIsRefused(string authorization)
+    {
+        await using var connection = await _host.ConnectAsync();
+        await connection.SendAsync($"GET /models HTTP/1.1\r\nHost: test\r\n{authorization}\r\n");
+        var response = await connection.ReadResponseAsync();
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("""{"error":"More than one Authorization header"}""", response.Body);
+        Assert.True(await connection.IsClosedByServerAsync());
+    }
+
     [Fact]
     public async Task HealthNeedsNoKey() => Assert.Equal(200, (await _host.GetAsync("/health")).StatusCode);
 

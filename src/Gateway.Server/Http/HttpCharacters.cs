@@ -6,6 +6,7 @@ namespace Gateway.Server.Http;
 internal static class HttpCharacters
 {
     private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private const string HexDigits = "0123456789ABCDEFabcdef";
 
     // RFC 3986 §2.3 unreserved and §2.2 sub-delims.
     private const string Unreserved = Alphanumeric + "-._~";
@@ -20,8 +21,16 @@ internal static class HttpCharacters
     /// <summary>query (RFC 3986 §3.4): pchar, "/" and "?".</summary>
     public static readonly SearchValues<byte> QueryChar = Create(Unreserved + SubDelimiters + ":@/?%");
 
-    /// <summary>What a Host value (uri-host [":" port], RFC 9112 §3.2) may hold, IP literals included.</summary>
-    public static readonly SearchValues<byte> HostChar = Create(Unreserved + SubDelimiters + ":%[]");
+    /// <summary>reg-name (RFC 3986 §3.2.2), with "%" standing for a percent-encoded triplet checked separately.</summary>
+    public static readonly SearchValues<byte> RegNameChar = Create(Unreserved + SubDelimiters + "%");
+
+    public static readonly SearchValues<byte> HexDigit = Create(HexDigits);
+
+    /// <summary>What an IPv6address (RFC 3986 §3.2.2) may hold: hex groups, colons, and dots of a trailing IPv4 part.</summary>
+    public static readonly SearchValues<byte> Ipv6Char = Create(HexDigits + ":.");
+
+    /// <summary>The part of an IPvFuture literal after "v" HEXDIG "." (RFC 3986 §3.2.2).</summary>
+    public static readonly SearchValues<byte> IpFutureChar = Create(Unreserved + SubDelimiters + ":");
 
     /// <summary>Control characters a field value must not hold: CTL except HTAB (RFC 9110 §5.5).</summary>
     public static readonly SearchValues<byte> InvalidFieldValue = SearchValues.Create(

@@ -16,11 +16,13 @@ internal sealed partial class HttpConnection
     private long _contentLength;
     private bool _hasTransferEncoding;
     private bool _isChunked;
+    private bool _hasOtherCoding;
     private bool _connectionClose;
     private bool _connectionKeepAlive;
     private bool _expectContinue;
     private byte[] _authorization = [];
     private int _authorizationLength;
+    private bool _hasAuthorization;
     private bool _firstRequest = true;
 
     /// <summary>Reads until a whole request head is parsed; false when the connection should close quietly instead.</summary>
@@ -136,10 +138,12 @@ internal sealed partial class HttpConnection
         _contentLength = -1;
         _hasTransferEncoding = false;
         _isChunked = false;
+        _hasOtherCoding = false;
         _connectionClose = false;
         _connectionKeepAlive = false;
         _expectContinue = false;
         _authorizationLength = 0;
+        _hasAuthorization = false;
         _responseStarted = false;
         if (!_firstRequest)
         {
@@ -204,8 +208,14 @@ internal sealed partial class HttpConnection
     }
 
     /// <summary>Kept (in a buffer reused across requests) only when keys are configured, for the check after routing.</summary>
+    /// <remarks>Two credentials are refused, not reconciled: Authorization is no list (RFC 9110 §5.3, §11.6.2), so either pick could be wrong.</remarks>
     private void OnAuthorization(ReadOnlySpan<byte> value)
     {
+        if (_hasAuthorization)
+        {
+            RequestRejection.Throw(RequestRejectionReason.DuplicateAuthorization);
+        }
+        _hasAuthorization = true;
         if (value.Length > _authorization.Length)
         {
             _authorization = new byte[value.Length];
@@ -246,8 +256,8 @@ internal sealed partial class HttpConnection
     }
 
     /// <summary>
-    /// Only "chunked" is implemented, and it must come last and once (RFC 9112 §6.1, §7): any other
-    /// coding is 501, and anything after chunked is a framing error.
+    /// Collects the coding chain, which may span several fields (RFC 9110 §5.3). Chunked must be applied once and last
+    /// (RFC 9112 §6.1): a coding after it is a framing error at once; the rest is judged in <see cref="ValidateHead"/>.
     /// </summary>
     private void OnTransferEncoding(ReadOnlySpan<byte> value)
     {
@@ -256,17 +266,18 @@ internal sealed partial class HttpConnection
         foreach (var coding in new CommaSeparatedValues(value))
         {
             any = true;
-            if (_isChunked)
+            if (_isChunked || !HttpCharacters.IsToken(coding))
             {
                 RequestRejection.Throw(RequestRejectionReason.InvalidTransferEncoding);
             }
-            if (!Ascii.EqualsIgnoreCase(coding, "chunked"u8))
+            if (Ascii.EqualsIgnoreCase(coding, "chunked"u8))
             {
-                RequestRejection.Throw(HttpCharacters.IsToken(coding)
-                    ? RequestRejectionReason.UnsupportedTransferCoding
-                    : RequestRejectionReason.InvalidTransferEncoding);
+                _isChunked = true;
             }
-            _isChunked = true;
+            else
+            {
+                _hasOtherCoding = true;
+            }
         }
         if (!any)
         {
@@ -288,10 +299,16 @@ internal sealed partial class HttpConnection
             {
                 RequestRejection.Throw(RequestRejectionReason.ContentLengthWithTransferEncoding);
             }
-            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means the framing is faulty.
-            if (_version == HttpVersion.Http10)
+            // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means the framing is faulty; RFC 9112 §6.3: so does
+            // a final coding other than chunked, since the body's length cannot be known.
+            if (_version == HttpVersion.Http10 || !_isChunked)
             {
                 RequestRejection.Throw(RequestRejectionReason.InvalidTransferEncoding);
+            }
+            // RFC 9112 §6.1: a well-framed chain with a coding Gateway does not implement.
+            if (_hasOtherCoding)
+            {
+                RequestRejection.Throw(RequestRejectionReason.UnsupportedTransferCoding);
             }
         }
         if (_method is RequestMethod.Unknown or RequestMethod.Connect)

@@ -110,9 +110,11 @@ internal static partial class HttpParser
     {
         var queryStart = target.IndexOf((byte)'?');
         var path = queryStart < 0 ? target : target[..queryStart];
+        // A NUL decoded from the path would cut it short wherever it meets a C string (a file name, a log).
         var valid = !path.ContainsAnyExcept(HttpCharacters.PathChar)
             && (queryStart < 0 || !target[(queryStart + 1)..].ContainsAnyExcept(HttpCharacters.QueryChar))
-            && HttpCharacters.HasValidPercentEncoding(target);
+            && HttpCharacters.HasValidPercentEncoding(target)
+            && path.IndexOf("%00"u8) < 0;
         if (!valid)
         {
             RequestRejection.Throw(RequestRejectionReason.InvalidRequestTarget);
@@ -152,10 +154,6 @@ internal static partial class HttpParser
 
     private static bool IsValidQuery(ReadOnlySpan<byte> query) =>
         !query.ContainsAnyExcept(HttpCharacters.QueryChar) && HttpCharacters.HasValidPercentEncoding(query);
-
-    /// <summary>uri-host [ ":" port ] with its characters checked, not its structure.</summary>
-    internal static bool IsValidHost(ReadOnlySpan<byte> host) =>
-        !host.ContainsAnyExcept(HttpCharacters.HostChar) && HttpCharacters.HasValidPercentEncoding(host);
 
     private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> value, ReadOnlySpan<byte> prefix) =>
         value.Length >= prefix.Length && System.Text.Ascii.EqualsIgnoreCase(value[..prefix.Length], prefix);

@@ -20,6 +20,7 @@ internal enum RequestRejectionReason : byte
     MissingHost,
     DuplicateHost,
     InvalidHost,
+    DuplicateAuthorization,
     InvalidContentLength,
     ConflictingContentLength,
     ContentLengthWithTransferEncoding,
