@@ -88,16 +88,4 @@ public sealed class RequestBodyTests : IAsyncLifetime
         Assert.Equal(400, response.StatusCode);
         Assert.Equal("""{"error":"Unexpected end of request"}""", response.Body);
     }
-
-    [Fact]
-    public async Task BodyOfAnUnroutedRequestIsNotReadAndTheConnectionCloses()
-    {
-        await using var connection = await _server.ConnectAsync();
-        await connection.SendAsync("POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
-
-        var response = await connection.ReadResponseAsync();
-        Assert.Equal(404, response.StatusCode);
-        Assert.Equal("close", response.Header("Connection"));
-        Assert.True(await connection.IsClosedByServerAsync());
-    }
 }

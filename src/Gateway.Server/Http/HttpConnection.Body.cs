@@ -4,17 +4,16 @@ namespace Gateway.Server.Http;
 
 internal sealed partial class HttpConnection
 {
+    /// <summary>The most body read and dropped after an early answer to keep the connection (issue 11, item 2).</summary>
+    private const int DiscardableBodyBytes = 64 * 1024;
+
     private readonly RequestBodyBuffer _body = new();
     private ChunkedBodyDecoder _chunkedDecoder;
 
-    /// <summary>Reads the whole body (Content-Length or chunked) into <see cref="_body"/>.</summary>
-    private async ValueTask ReadBodyAsync()
+    /// <summary>Reads the whole body (Content-Length or chunked) into <see cref="_body"/>, refusing more than <paramref name="limit"/> bytes.</summary>
+    private async ValueTask ReadBodyAsync(long limit)
     {
-        // RFC 9110 §10.1.1: refuse an oversized body before the client is invited to send it.
-        if (_contentLength > _options.MaxBodyBytes)
-        {
-            RequestRejection.Throw(RequestRejectionReason.BodyTooLarge);
-        }
+        _body.Limit = limit;
         if (_expectContinue && _version == HttpVersion.Http11)
         {
             _output.Write(StatusLines.For(100));

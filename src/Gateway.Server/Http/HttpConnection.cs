@@ -41,7 +41,6 @@ internal sealed partial class HttpConnection
         _date = date;
         _log = log;
         _authenticator = authenticator;
-        _body.Limit = options.MaxBodyBytes;
         // The first request's clock starts at accept: a client that connects and sends nothing
         // gets the header timeout, not the (longer) keep-alive one.
         SetDeadline(DeadlineKind.Headers, options.HeadersTimeout);
@@ -115,17 +114,14 @@ internal sealed partial class HttpConnection
         _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
         var hasBody = _isChunked || _contentLength > 0;
 
-        if (!IsAuthorized() || _route.Status != RouteMatchStatus.Found)
+        if (!IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
         {
-            // The body is not read, so the connection cannot carry another request after it.
-            _keepAlive &= !hasBody;
-            WriteRefusal();
-            return _keepAlive;
+            return await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
         }
 
         if (hasBody)
         {
-            await ReadBodyAsync().ConfigureAwait(false);
+            await ReadBodyAsync(_options.MaxBodyBytes).ConfigureAwait(false);
         }
 
         _state = RequestState.Endpoint;
@@ -149,6 +145,26 @@ internal sealed partial class HttpConnection
     private bool IsAuthorized() =>
         _authenticator is null || _route.IsAnonymous || _authenticator.IsAuthorized(_authorization.AsSpan(0, _authorizationLength));
 
+    /// <summary>
+    /// Answers a request refused on its head (401, 404, 405, 413) and keeps the connection when its body is small enough
+    /// to read and drop, so a keep-alive or pipelining client does not lose its next request; a larger body closes it.
+    /// </summary>
+    private async ValueTask<bool> RefuseBeforeBodyAsync(bool hasBody)
+    {
+        // RFC 9110 §10.1.1: a client that expects 100-continue may or may not send its body, so its end cannot be found.
+        _keepAlive &= !hasBody || (!_expectContinue && _contentLength <= DiscardableBodyBytes);
+        WriteRefusal();
+        if (!hasBody || !_keepAlive)
+        {
+            return _keepAlive;
+        }
+        await FlushAsync().ConfigureAwait(false);
+        // A chunked body past the bound ends the connection through the rejection path, after the answer already sent.
+        await ReadBodyAsync(DiscardableBodyBytes).ConfigureAwait(false);
+        _body.Reset();
+        return true;
+    }
+
     private void WriteRefusal()
     {
         var openAi = RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength));
@@ -161,9 +177,14 @@ internal sealed partial class HttpConnection
         {
             WriteResponse(405, RefusalBodies.MethodNotAllowed(openAi), _route.AllowHeader);
         }
-        else
+        else if (_route.Status == RouteMatchStatus.NotFound)
         {
             WriteResponse(404, RefusalBodies.NotFound(openAi), default);
+        }
+        else
+        {
+            // RFC 9110 §15.5.14: the declared length is over the limit; refused before the client is invited to send it.
+            WriteRejection(RequestRejectionReason.BodyTooLarge);
         }
     }
 
@@ -174,11 +195,16 @@ internal sealed partial class HttpConnection
             return;
         }
         _keepAlive = false;
+        WriteRejection(reason);
+        await FlushAsync().ConfigureAwait(false);
+    }
+
+    private void WriteRejection(RequestRejectionReason reason)
+    {
         var status = RequestRejection.StatusCode(reason);
         var body = RequestRejection.ErrorBody(reason);
         // Once the request line is read the path is known: a /v1/ client gets the error in the shape it parses.
         WriteResponse(status, _parsedRequestLine && RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength)) ? RefusalBodies.InOpenAiShape(status, body) : body, default);
-        await FlushAsync().ConfigureAwait(false);
     }
 
     private async ValueTask RespondAfterFailureAsync()

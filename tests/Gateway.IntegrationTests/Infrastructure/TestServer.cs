@@ -17,9 +17,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.EndPoint;
 
-    public static TestServer Start(Router router, HttpServerOptions? options = null)
+    public static TestServer Start(Router router, HttpServerOptions? options = null, BearerKeyAuthenticator? authenticator = null)
     {
-        var server = new HttpServer(options ?? FastOptions, router, GatewayLog.Silent);
+        var server = new HttpServer(options ?? FastOptions, router, GatewayLog.Silent, authenticator);
         server.Start(new IPEndPoint(IPAddress.Loopback, 0));
         return new TestServer(server);
     }
