@@ -34,6 +34,9 @@ internal sealed class KestrelExchange : IHttpExchange
 
     public CancellationToken RequestAborted => _context.RequestAborted;
 
+    /// <summary>Never signalled: the baseline measures requests under load and is not shut down under it.</summary>
+    public CancellationToken ServerStopping => CancellationToken.None;
+
     public bool HasStartedResponse { get; private set; }
 
     /// <summary>Runs <paramref name="endpoint"/> for one request, as Gateway.Server's connection loop does.</summary>

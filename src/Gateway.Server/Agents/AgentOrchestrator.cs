@@ -41,17 +41,25 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     {
         exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted);
+        // The agents also stop when the server can wait no longer; the pump goes on to send why.
+        using var agents = CancellationTokenSource.CreateLinkedTokenSource(session.Token, exchange.ServerStopping);
         _sessionToken = session.Token;
         var pumping = PumpAsync(exchange, session);
+        var root = new AgentRun(this, request, tools, depth: 0, parentId: null);
         try
         {
             await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
-            var root = new AgentRun(this, request, tools, depth: 0, parentId: null);
-            await root.RunAsync(request.Messages, session.Token).ConfigureAwait(false);
+            await root.RunAsync(request.Messages, agents.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {
             // The client left or stopped reading; nobody is listening for an error event.
+        }
+        catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested)
+        {
+            // SPEC §5: the session fails as a whole, and its root run still ends with harness_end.
+            await EmitAsync(new ErrorEvent { Message = "Server is shutting down" }).ConfigureAwait(false);
+            await EmitAsync(new HarnessEndEvent { RunId = root.RunId, AgentId = root.AgentId, Reason = "error" }).ConfigureAwait(false);
         }
         catch (Exception e)
         {

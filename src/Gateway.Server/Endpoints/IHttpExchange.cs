@@ -14,6 +14,12 @@ internal interface IHttpExchange
     /// <summary>Signalled when the client goes away (closes or resets the connection) while the endpoint runs.</summary>
     CancellationToken RequestAborted { get; }
 
+    /// <summary>
+    /// Signalled when the server, shutting down, can wait no longer: a response still running should end now, saying
+    /// why, while there is time to send its end.
+    /// </summary>
+    CancellationToken ServerStopping { get; }
+
     /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
     string GetRouteValue(int index);
 

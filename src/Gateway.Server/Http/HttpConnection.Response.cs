@@ -33,6 +33,8 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public bool HasStartedResponse => _responseStarted;
 
+    public CancellationToken ServerStopping => _serverStopping;
+
     public string GetRouteValue(int index) =>
         PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
 

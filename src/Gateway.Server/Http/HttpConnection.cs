@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Endpoints;
 using Gateway.Server.Routing;
 using Gateway.Server.Transport;
 
@@ -26,12 +27,15 @@ internal sealed partial class HttpConnection
     private readonly DateHeader _date;
     private readonly GatewayLog _log;
     private readonly BearerKeyAuthenticator? _authenticator;
+    private readonly CancellationToken _serverStopping;
 
     private volatile RequestState _state;
     private volatile bool _shuttingDown;
     private bool _keepAlive;
 
-    public HttpConnection(ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator)
+    /// <param name="serverStopping">The server's <see cref="IHttpExchange.ServerStopping"/>, shared by every connection.</param>
+    public HttpConnection(
+        ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator, CancellationToken serverStopping)
     {
         _transport = transport;
         _input = transport.Input;
@@ -41,6 +45,7 @@ internal sealed partial class HttpConnection
         _date = date;
         _log = log;
         _authenticator = authenticator;
+        _serverStopping = serverStopping;
         // The first request's clock starts at accept: a client that connects and sends nothing
         // gets the header timeout, not the (longer) keep-alive one.
         SetDeadline(DeadlineKind.Headers, options.HeadersTimeout);

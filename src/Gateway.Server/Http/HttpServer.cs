@@ -9,8 +9,9 @@ namespace Gateway.Server.Http;
 /// <summary>Accepts connections and runs an <see cref="HttpConnection"/> on each, within the connection limit.</summary>
 /// <remarks>
 /// One heartbeat timer serves every connection's timeouts and the Date header. Stopping closes the
-/// listener, lets in-flight requests finish (idle connections close at once) for up to the shutdown
-/// timeout, then aborts whatever is left.
+/// listener, lets in-flight requests finish (idle connections close at once), tells those still running
+/// shortly before the shutdown timeout to end (<see cref="HttpServerOptions.StreamEndAllowance"/>), then
+/// aborts whatever is left at the timeout.
 /// </remarks>
 internal sealed class HttpServer : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class HttpServer : IAsyncDisposable
     private readonly DateHeader _date = new();
     private readonly ConcurrentDictionary<long, HttpConnection> _connections = new();
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _serverStopping = new();
     private SocketListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private ITimer? _heartbeat;
@@ -68,14 +70,21 @@ internal sealed class HttpServer : IAsyncDisposable
         {
             _allClosed.TrySetResult();
         }
-        if (!await WaitAllClosedAsync(_options.ShutdownTimeout).ConfigureAwait(false))
+        var endAllowance = _options.StreamEndAllowance;
+        if (!await WaitAllClosedAsync(_options.ShutdownTimeout - endAllowance).ConfigureAwait(false))
         {
-            _log.Warning($"Shutdown timeout: aborting {ConnectionCount} connection(s).");
-            foreach (var connection in _connections.Values)
+            // Responses that could not finish are told to end now, well-formed, while there is time to send their end.
+            _log.Info($"Shutdown: ending {ConnectionCount} response(s) still running.");
+            await _serverStopping.CancelAsync().ConfigureAwait(false);
+            if (!await WaitAllClosedAsync(endAllowance).ConfigureAwait(false))
             {
-                connection.Abort();
+                _log.Warning($"Shutdown timeout: aborting {ConnectionCount} connection(s).");
+                foreach (var connection in _connections.Values)
+                {
+                    connection.Abort();
+                }
+                await WaitAllClosedAsync(SocketConnection.LingerTime).ConfigureAwait(false);
             }
-            await WaitAllClosedAsync(SocketConnection.LingerTime).ConfigureAwait(false);
         }
         _heartbeat?.Dispose();
     }
@@ -101,7 +110,7 @@ internal sealed class HttpServer : IAsyncDisposable
         {
             var overCapacity = Interlocked.Increment(ref _connectionCount) > _options.MaxConnections;
             var transport = new SocketConnection(socket);
-            var connection = new HttpConnection(transport, _options, _router, _date, _log, _authenticator);
+            var connection = new HttpConnection(transport, _options, _router, _date, _log, _authenticator, _serverStopping.Token);
             // Each connection runs on the thread pool so a slow one never holds up the accept loop.
             ThreadPool.UnsafeQueueUserWorkItem(
                 static state => _ = state.Server.RunConnectionAsync(state.Transport, state.Connection, state.OverCapacity),

@@ -16,6 +16,9 @@ internal sealed record HttpServerOptions
     public int MaxConnections { get; init; } = 20_000;
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The end of the shutdown timeout kept for responses still running to send their error and last chunk.</summary>
+    public TimeSpan StreamEndAllowance => TimeSpan.FromTicks(Math.Min(ShutdownTimeout.Ticks / 4, TimeSpan.TicksPerSecond));
+
     /// <summary>How often timeouts are checked and the Date header refreshed.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -16,6 +16,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </remarks>
 internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel) : IEndpoint
 {
+    private static readonly OpenAiError ShuttingDown = new(503, "Server is shutting down");
+
     public async ValueTask InvokeAsync(IHttpExchange exchange)
     {
         CompletionRequest request;
@@ -32,15 +34,21 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         var identity = CompletionIdentity.Create(request.Model);
         var inputExcludesCache = request.Provider.CountsCachedInputApart;
         var aborted = exchange.RequestAborted;
+        // The turn also ends when the server, shutting down, can wait no longer.
+        using var turn = CancellationTokenSource.CreateLinkedTokenSource(aborted, exchange.ServerStopping);
         try
         {
             await (request.Stream
-                ? StreamAsync(exchange, request, identity, inputExcludesCache, aborted)
-                : CompleteAsync(exchange, request, identity, inputExcludesCache, aborted)).ConfigureAwait(false);
+                ? StreamAsync(exchange, request, identity, inputExcludesCache, turn.Token)
+                : CompleteAsync(exchange, request, identity, inputExcludesCache, turn.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client is gone; the turn was cancelled with its upstream call.
+        }
+        catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.HasStartedResponse)
+        {
+            ShuttingDown.Respond(exchange);
         }
         if (!exchange.HasStartedResponse)
         {
@@ -50,10 +58,10 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     }
 
     private static async ValueTask CompleteAsync(
-        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken aborted)
+        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
         var completion = new CompletionBuilder();
-        await foreach (var item in request.Provider.StreamTurnAsync(request.Turn, aborted).ConfigureAwait(false))
+        await foreach (var item in request.Provider.StreamTurnAsync(request.Turn, cancellationToken).ConfigureAwait(false))
         {
             if (item.Kind == ProviderEventKind.Error)
             {
@@ -66,13 +74,13 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     }
 
     private static async ValueTask StreamAsync(
-        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken aborted)
+        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
         using var chunks = new CompletionChunkWriter(identity, request.IncludeUsage);
         var finish = new FinishTracker();
         var usage = default(TokenUsage);
         var started = false;
-        var events = request.Provider.StreamTurnAsync(request.Turn, aborted).GetAsyncEnumerator(aborted);
+        var events = request.Provider.StreamTurnAsync(request.Turn, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (events.ConfigureAwait(false))
         {
             while (true)
@@ -87,21 +95,24 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
                     }
                     chunks.Clear();
                 }
-                if (!await next.ConfigureAwait(false))
+                bool more;
+                try
+                {
+                    more = await next.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.RequestAborted.IsCancellationRequested)
+                {
+                    await FailAsync(exchange, chunks, started, ShuttingDown).ConfigureAwait(false);
+                    return;
+                }
+                if (!more)
                 {
                     break;
                 }
                 var item = events.Current;
                 if (item.Kind == ProviderEventKind.Error)
                 {
-                    var error = OpenAiError.FromProvider(item.Text!, item.StatusCode);
-                    if (!started)
-                    {
-                        error.Respond(exchange);
-                        return;
-                    }
-                    chunks.WriteError(error);
-                    await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
+                    await FailAsync(exchange, chunks, started, OpenAiError.FromProvider(item.Text!, item.StatusCode)).ConfigureAwait(false);
                     return;
                 }
                 if (!started)
@@ -139,6 +150,18 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         }
         chunks.WriteFinish(finish.Reason);
         chunks.WriteEnd(usage, inputExcludesCache);
+        await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
+    private static async ValueTask FailAsync(IHttpExchange exchange, CompletionChunkWriter chunks, bool started, OpenAiError error)
+    {
+        if (!started)
+        {
+            error.Respond(exchange);
+            return;
+        }
+        chunks.WriteError(error);
         await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
     }
 
