@@ -5,7 +5,7 @@ using Gateway.Server.Routing;
 namespace Gateway.IntegrationTests;
 
 /// <summary>
-/// A request refused on its head (401, 404, 405, 413) keeps its connection when its body is small enough to read and
+/// A request refused on its head (501, 401, 404, 405, 413) keeps its connection when its body is small enough to read and
 /// drop (at most 64 KiB): a keep-alive or pipelining client's next request is answered (issue 11, item 2).
 /// </summary>
 public sealed class EarlyAnswerTests : IAsyncLifetime
@@ -28,6 +28,7 @@ public sealed class EarlyAnswerTests : IAsyncLifetime
 
     public static TheoryData<string, int> Refused => new()
     {
+        { "BREW /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 501 },
         { "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 401 },
         { "POST /nope HTTP/1.1\r\nHost: x\r\n" + Key + "Content-Length: 5\r\n\r\nhello", 404 },
         { "POST /nope HTTP/1.1\r\nHost: x\r\n" + Key + "Transfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n", 404 },

@@ -53,8 +53,6 @@ public sealed class RejectionTests : IAsyncLifetime
         { "GET /ec\"ho HTTP/1.1\r\nHost: x\r\n\r\n", 400, "Invalid request target" },
         { "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400, "Invalid request target" },
         { "G(T /echo HTTP/1.1\r\nHost: x\r\n\r\n", 400, "Invalid method" },
-        { "BREW /echo HTTP/1.1\r\nHost: x\r\n\r\n", 501, "Not Implemented" },
-        { "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501, "Not Implemented" },
         { "GET /" + new string('a', 100) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "Request line too long" },
         { "GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + new string('b', 300) + "\r\n\r\n", 431, "Request header section too large" },
         { "GET /echo HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n", 431, "Too many header fields" },

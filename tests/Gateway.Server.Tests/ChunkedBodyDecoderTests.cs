@@ -131,6 +131,8 @@ public class ChunkedBodyDecoderTests
     [InlineData("5\r\nhello\r0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
     [InlineData("5x\r\nhello\r\n0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
     [InlineData("5 garbage\r\nhello\r\n0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
+    [InlineData("5 \r\nhello\r\n0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
+    [InlineData("5\t\r\nhello\r\n0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
     [InlineData("5;a=\u0001\r\nhello\r\n0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
     [InlineData("5;a=\u007F\r\nhello\r\n0\r\n\r\n", nameof(RequestRejectionReason.InvalidChunk), 400)]
     [InlineData("0\r\nBad Trailer\r\n\r\n", nameof(RequestRejectionReason.InvalidHeaderLine), 400)]

@@ -159,10 +159,11 @@ internal struct ChunkedBodyDecoder
             RequestRejection.Throw(RequestRejectionReason.InvalidChunk);
         }
 
-        // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ): anything after
-        // the size must start (after whitespace) with ";" and hold no control characters.
-        var extension = HttpCharacters.TrimWhitespace(line[digits..]);
-        if (!extension.IsEmpty && (extension[0] != (byte)';' || extension.ContainsAny(HttpCharacters.InvalidFieldValue)))
+        // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ): anything after the size must
+        // start (after whitespace) with ";" and hold no control characters; whitespace alone is not an extension.
+        var rest = line[digits..];
+        var extension = rest.TrimStart(" \t"u8);
+        if (!rest.IsEmpty && (extension.IsEmpty || extension[0] != (byte)';' || extension.ContainsAny(HttpCharacters.InvalidFieldValue)))
         {
             RequestRejection.Throw(RequestRejectionReason.InvalidChunk);
         }

@@ -311,10 +311,6 @@ internal sealed partial class HttpConnection
                 RequestRejection.Throw(RequestRejectionReason.UnsupportedTransferCoding);
             }
         }
-        if (_method is RequestMethod.Unknown or RequestMethod.Connect)
-        {
-            RequestRejection.Throw(RequestRejectionReason.MethodNotImplemented);
-        }
 
         // RFC 9112 §9.3: 1.1 persists unless "close"; 1.0 only with "keep-alive".
         _keepAlive = !_connectionClose && (_version == HttpVersion.Http11 || _connectionKeepAlive);

@@ -119,7 +119,7 @@ internal sealed partial class HttpConnection
         _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
         var hasBody = _isChunked || _contentLength > 0;
 
-        if (!IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
+        if (!IsImplemented || !IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
         {
             return await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
         }
@@ -146,12 +146,15 @@ internal sealed partial class HttpConnection
         return _keepAlive;
     }
 
+    /// <summary>RFC 9110 §9.1: a method Gateway does not recognise, and CONNECT, which it does not serve, are 501.</summary>
+    private bool IsImplemented => _method is not (RequestMethod.Unknown or RequestMethod.Connect);
+
     /// <summary>With bearer keys configured, only anonymous routes (/health) may skip the key (SPEC §1).</summary>
     private bool IsAuthorized() =>
         _authenticator is null || _route.IsAnonymous || _authenticator.IsAuthorized(_authorization.AsSpan(0, _authorizationLength));
 
     /// <summary>
-    /// Answers a request refused on its head (401, 404, 405, 413) and keeps the connection when its body is small enough
+    /// Answers a request refused on its head (501, 401, 404, 405, 413) and keeps the connection when its body is small enough
     /// to read and drop, so a keep-alive or pipelining client does not lose its next request; a larger body closes it.
     /// </summary>
     private async ValueTask<bool> RefuseBeforeBodyAsync(bool hasBody)
@@ -173,7 +176,11 @@ internal sealed partial class HttpConnection
     private void WriteRefusal()
     {
         var openAi = RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength));
-        if (!IsAuthorized())
+        if (!IsImplemented)
+        {
+            WriteRejection(RequestRejectionReason.MethodNotImplemented);
+        }
+        else if (!IsAuthorized())
         {
             // RFC 6750 §3: a 401 names the scheme the client should use.
             WriteResponse(401, RefusalBodies.Unauthorized(openAi), "WWW-Authenticate: Bearer\r\n"u8);
