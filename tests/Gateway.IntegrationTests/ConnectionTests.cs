@@ -1,21 +1,13 @@
 using Gateway.IntegrationTests.Infrastructure;
-using Gateway.Server.Http;
-using Gateway.Server.Routing;
 
 namespace Gateway.IntegrationTests;
 
 /// <summary>Persistence, pipelining and route parameters over real sockets (RFC 9112 §9).</summary>
 public sealed class ConnectionTests : IAsyncLifetime
 {
-    private TestServer _server = null!;
+    private readonly TestServer _server = TestServer.StartEcho();
 
-    public Task InitializeAsync()
-    {
-        _server = TestServer.Start(new Router()
-            .Map(RequestMethod.Post, "/echo", new EchoEndpoint())
-            .Map(RequestMethod.Get, "/items/:id", new RouteValueEndpoint()));
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

@@ -1,6 +1,4 @@
 using Gateway.IntegrationTests.Infrastructure;
-using Gateway.Server.Http;
-using Gateway.Server.Routing;
 
 namespace Gateway.IntegrationTests;
 
@@ -13,15 +11,9 @@ public sealed class RequestCorpusTests : IAsyncLifetime
 {
     private const string Probe = "GET /items/probe HTTP/1.1\r\nHost: x\r\n\r\n";
 
-    private TestServer _server = null!;
+    private readonly TestServer _server = TestServer.StartEcho();
 
-    public Task InitializeAsync()
-    {
-        _server = TestServer.Start(new Router()
-            .Map(RequestMethod.Post, "/echo", new EchoEndpoint())
-            .Map(RequestMethod.Get, "/items/:id", new RouteValueEndpoint()));
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

@@ -31,16 +31,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     public static GatewayProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo(ExecutablePath)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = ClientProcess.StartInfo(ExecutablePath, arguments);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -24,6 +24,11 @@ internal sealed class TestServer : IAsyncDisposable
         return new TestServer(server);
     }
 
+    /// <summary>POST /echo answers with the request body, GET /items/:id with the id: enough to see framing and routing.</summary>
+    public static TestServer StartEcho() => Start(new Router()
+        .Map(RequestMethod.Post, "/echo", new EchoEndpoint())
+        .Map(RequestMethod.Get, "/items/:id", new RouteValueEndpoint()));
+
     public Task<RawConnection> ConnectAsync() => RawConnection.ConnectAsync(EndPoint);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
