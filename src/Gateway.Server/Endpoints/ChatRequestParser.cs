@@ -46,25 +46,10 @@ internal static class ChatRequestParser
             ReadCount(root, "maxDepth", DefaultMaxDepth));
     }
 
-    /// <summary>The body as a JSON document whose root is an object, else "Invalid JSON body".</summary>
-    public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            throw RequestError.InvalidJson();
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw RequestError.InvalidJson();
-        }
-        return document;
-    }
+    /// <summary>The body as a JSON document whose root is an object, else "Invalid JSON body" (with what is wrong with its text, if that is it).</summary>
+    public static JsonDocument ParseObject(ReadOnlyMemory<byte> body) =>
+        JsonBody.ParseObject(body, out var textProblem)
+        ?? throw (textProblem is null ? RequestError.InvalidJson() : RequestError.BadRequest($"Invalid JSON body: {textProblem}"));
 
     private static int ReadCount(JsonElement root, string name, int fallback)
     {
