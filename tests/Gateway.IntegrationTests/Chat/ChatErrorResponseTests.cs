@@ -16,6 +16,9 @@ public sealed class ChatErrorResponseTests
         { """{"messages":[{"role":"user","content":"hi"}]}""", 400, "model and messages are required" },
         { """{"model":"","messages":[{"role":"user","content":"hi"}]}""", 400, "model and messages are required" },
         { """{"model":"test-model"}""", 400, "model and messages are required" },
+        { """{"model":7,"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
+        { """{"model":["test-model"],"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
+        { """{"model":{},"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
         { """{"model":"nope"}""", 400, "model and messages are required" },
         { """{"model":"nope","messages":[{"role":"user","content":"hi"}]}""", 404, "Model not found: nope" },
         { """{"model":"test-model","messages":[{"role":"user","content":"hi"},{"role":"robot","content":"x"}]}""", 400, "messages[1].role must be one of system, user, assistant, tool" },
@@ -51,6 +54,16 @@ public sealed class ChatErrorResponseTests
         Assert.Equal($$"""{"error":"{{error}}"}""", response.Body);
         Assert.Empty(host.Model.Requests);
         Assert.Equal(0, host.Host.Orchestrators.Rented);
+    }
+
+    [Fact]
+    public async Task AModelThatIsNotAStringIsRefusedEvenWithADefaultModel()
+    {
+        await using var host = await ChatTestHost.StartAsync(defaultModel: "test-model");
+        var response = await host.PostForResponseAsync("/chat", """{"model":false,"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal((400, """{"error":"model must be a string"}"""), (response.StatusCode, response.Body));
+        Assert.Empty(host.Model.Requests);
     }
 
     [Theory]
