@@ -50,6 +50,8 @@ internal sealed partial class AgentRun
         string? endReason = null;
         for (var turnNumber = 1; ; turnNumber++)
         {
+            // A tool that ignored the session's end must not lead into another model call.
+            cancellationToken.ThrowIfCancellationRequested();
             // After maxIterations turns that all called tools, one more turn without tools to sum up.
             var summarising = turnNumber > _request.MaxIterations;
             if (summarising)
