@@ -81,6 +81,24 @@ public sealed class InvalidJsonTextTests
         Assert.Equal("😀 \\ud800", Assert.Single(model.Requests).Messages[0].Text);
     }
 
+    [Fact]
+    public async Task ReplayedToolCallArgumentsEscapingALoneSurrogateAreKeptAsAnEmptyObject()
+    {
+        // OpenAI's arguments are JSON inside a string: its own escapes are checked like a body's, as arguments that are not an object are.
+        var model = new ScriptedModelProvider().ThenText("ok");
+        await using var host = await ChatTestHost.StartAsync(model);
+        await using var connection = await RawConnection.ConnectAsync(host.Host.EndPoint);
+
+        var response = await PostAsync(connection, "/v1/chat/completions", """
+            {"model":"test-model","messages":[{"role":"user","content":"hi"},
+            {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":\"\\ud800\"}"}}]},
+            {"role":"tool","tool_call_id":"c1","content":"done"}]}
+            """);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("{}", Assert.Single(Assert.Single(model.Requests).Messages[1].ToolCalls).Arguments.ToString());
+    }
+
     /// <summary>Sends a POST whose body is <paramref name="body"/> in UTF-8 with each <c>&lt;FF&gt;</c> as the byte 0xFF.</summary>
     private static async Task<RawResponse> PostAsync(RawConnection connection, string path, string body)
     {
