@@ -7,7 +7,8 @@ namespace Gateway.Server.Endpoints;
 
 /// <summary>
 /// A request body as a JSON document whose root is an object and whose every string reads as .NET text, so no
-/// <c>GetString</c> on it can throw: /chat, /chat/relay and /v1/chat/completions parse their bodies here.
+/// <c>GetString</c> on it can throw: /chat, /chat/relay and /v1/chat/completions parse their bodies here (and /v1 the
+/// JSON inside a replayed tool call's arguments string).
 /// </summary>
 internal static class JsonBody
 {

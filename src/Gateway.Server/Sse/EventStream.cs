@@ -18,10 +18,10 @@ internal sealed class EventStream
 {
     private static readonly ReadOnlyMemory<byte> s_ping = ": ping\n\n"u8.ToArray();
 
-    private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _ready = new(0);
     private const int InitialBufferBytes = 4096;
 
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _ready = new(0);
     private ArrayBufferWriter<byte> _pending = new(InitialBufferBytes);
     private ArrayBufferWriter<byte> _spare = new(InitialBufferBytes);
     private TaskCompletionSource? _drained;
