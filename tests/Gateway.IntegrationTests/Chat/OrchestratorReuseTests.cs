@@ -1,5 +1,6 @@
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Agents;
+using Gateway.Server.Conversation;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests.Chat;
@@ -15,16 +16,20 @@ public sealed class OrchestratorReuseTests
     private static string Chat(string content, params string[] allowed) =>
         $$$"""{"model":"test-model","messages":[{"role":"user","content":"{{{content}}}"}],"permissions":{"allowlist":[{{{string.Join(",", allowed.Select(tool => $$"""{"tool":"{{tool}}"}"""))}}}]}}""";
 
-    [Fact]
-    public async Task AToolThatIgnoresCancellationIsAwaitedBeforeItsOrchestratorServesAnotherSession()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AToolThatIgnoresCancellationIsAwaitedBeforeItsOrchestratorServesAnotherSession(bool inASubagent)
     {
+        // The cancellation-honouring call comes first, so the run's wait for results is cut short before the stubborn one ends.
+        ToolCallRequest[] calls = [Call("c1", "slow", """{"ms":60000}"""), Call("c2", "stubborn", $$"""{"seconds":{{StubbornSeconds.TotalSeconds}}}""")];
         var tools = new TestToolRegistry();
-        var model = new ScriptedModelProvider()
-            .ThenCalls(Call("c1", "slow", """{"ms":60000}"""), Call("c2", "stubborn", $$"""{"seconds":{{StubbornSeconds.TotalSeconds}}}"""))
-            .ThenCalls(Call("c3", "files", "{}"))
-            .ThenText("done");
+        var model = inASubagent
+            ? new ScriptedModelProvider().ThenCalls(Call("a1", "agent", """{"task":"work"}""")).ThenCalls(calls)
+            : new ScriptedModelProvider().ThenCalls(calls);
+        model.ThenCalls(Call("c3", "files", "{}")).ThenText("done");
         await using var host = await ChatTestHost.StartAsync(model, tools, new AgentOptions { PooledOrchestrators = 1, Clock = tools.Clock });
-        var (first, _) = await host.OpenChatAsync(Chat("go", "slow", "stubborn"));
+        var (first, _) = await host.OpenChatAsync(Chat("go", "agent", "slow", "stubborn"));
         await Task.WhenAll(tools.SlowStarted, tools.StubbornStarted).WaitAsync(Patience);
 
         await first.DisposeAsync();
