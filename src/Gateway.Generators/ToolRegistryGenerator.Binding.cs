@@ -15,7 +15,8 @@ public sealed partial class ToolRegistryGenerator
 
         /// <summary>
         /// Binds the JSON arguments to typed locals in one forward pass with a <c>Utf8JsonReader</c>, then calls
-        /// <c>Run_</c>. Locals are prefixed (<c>arg_</c>, <c>has_</c>) so no parameter name can shadow them.
+        /// <c>Run_</c>. Locals are prefixed (<c>arg_</c>, <c>has_</c>) so no parameter name can shadow them. Every
+        /// problem is reported in one error, so the model's next call can mend them all (issue 11).
         /// </summary>
         private static void WriteInvoke(SourceWriter writer, ToolSpec tool)
         {
@@ -31,6 +32,7 @@ public sealed partial class ToolRegistryGenerator
             writer.OpenBlock();
             writer.WriteLine("return Fail(\"Arguments must be a JSON object.\");");
             writer.CloseBlock();
+            writer.WriteLine("string? problems = null;");
             if (!tool.Parameters.IsEmpty)
             {
                 writer.WriteLine("string? error;");
@@ -44,11 +46,15 @@ public sealed partial class ToolRegistryGenerator
                 WriteReadParameter(writer, tool.Parameters[i]);
                 writer.CloseBlock();
             }
-            writer.WriteLine(tool.Parameters.IsEmpty ? "return Fail(UnknownParameter(ref reader));" : "else");
             if (!tool.Parameters.IsEmpty)
             {
+                writer.WriteLine("else");
                 writer.OpenBlock();
-                writer.WriteLine("return Fail(UnknownParameter(ref reader));");
+            }
+            writer.WriteLine("Report(ref problems, UnknownParameter(ref reader));");
+            writer.WriteLine("reader.Skip();");
+            if (!tool.Parameters.IsEmpty)
+            {
                 writer.CloseBlock();
             }
             writer.CloseBlock();
@@ -57,19 +63,26 @@ public sealed partial class ToolRegistryGenerator
             {
                 writer.WriteLine($"if (!has_{parameter.Name})");
                 writer.OpenBlock();
-                writer.WriteLine($"return Fail({Literal($"Missing required parameter '{parameter.Name}'.")});");
+                writer.WriteLine($"Report(ref problems, {Literal($"Missing required parameter '{parameter.Name}'.")});");
                 writer.CloseBlock();
             }
+            writer.WriteLine("if (problems is not null)");
+            writer.OpenBlock();
+            writer.WriteLine("return Fail(problems);");
+            writer.CloseBlock();
             var arguments = tool.Parameters.Select(static p => $"arg_{p.Name}{(NeedsNullForgiving(p) ? "!" : "")}");
             writer.WriteLine($"return Run_{tool.Name}({string.Join(", ", arguments.Concat(["context", "cancellationToken"]))});");
             writer.CloseBlock();
         }
 
+        /// <summary>Reads one known parameter's value; a problem with it is reported and its value skipped, and binding goes on.</summary>
         private static void WriteReadParameter(SourceWriter writer, ToolParameterSpec parameter)
         {
             writer.WriteLine($"if (has_{parameter.Name})");
             writer.OpenBlock();
-            writer.WriteLine($"return Fail({Literal($"Duplicate parameter '{parameter.Name}'.")});");
+            writer.WriteLine($"Report(ref problems, {Literal($"Duplicate parameter '{parameter.Name}'.")});");
+            writer.WriteLine("reader.Skip();");
+            writer.WriteLine("continue;");
             writer.CloseBlock();
             writer.WriteLine($"has_{parameter.Name} = true;");
             writer.WriteLine("reader.Read();");
@@ -91,7 +104,9 @@ public sealed partial class ToolRegistryGenerator
             };
             writer.WriteLine($"if (!{read})");
             writer.OpenBlock();
-            writer.WriteLine("return Fail(error);");
+            writer.WriteLine("Report(ref problems, error);");
+            writer.WriteLine("reader.Skip();");
+            writer.WriteLine("continue;");
             writer.CloseBlock();
             writer.WriteLine($"arg_{parameter.Name} = {(parameter.Kind == ToolParameterKind.Int32 ? "(int)value" : "value")};");
         }

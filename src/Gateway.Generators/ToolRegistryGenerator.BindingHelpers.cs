@@ -21,6 +21,11 @@ public sealed partial class ToolRegistryGenerator
                 return !arguments.Utf8.IsEmpty && reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.StartObject;
             }
 
+            // Problems are sentences, joined in the order they were found.
+            [GeneratedCode]
+            private static void Report(ref string? problems, string problem) =>
+                problems = problems is null ? problem : problems + " " + problem;
+
             [GeneratedCode]
             private static string UnknownParameter(ref global::System.Text.Json.Utf8JsonReader reader) =>
                 "Unknown parameter '" + reader.GetString() + "'.";

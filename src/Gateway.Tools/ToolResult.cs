@@ -9,4 +9,7 @@ public readonly record struct ToolResult(string? Context, RawJson? Result, strin
     public static ToolResult Success(string? context, RawJson? result = null) => new(context, result, null);
 
     public static ToolResult Failure(string error) => new(null, null, error);
+
+    /// <summary>The tool did not do what was asked and tells the model why in its context, where SPEC §7 puts it (read, patch).</summary>
+    public static ToolResult Refused(string reason) => new(reason, null, null);
 }

@@ -30,6 +30,18 @@ public sealed class ProcessTests
         Assert.Contains(gateway.Log, line => line.Contains("PORT=http", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(",")]
+    [InlineData(" ")]
+    [InlineData("")]
+    [InlineData(" , ,")]
+    public async Task ApiKeysSetToNoKeyExitWithCode2InsteadOfTurningAuthenticationOff(string keys)
+    {
+        await using var gateway = GatewayProcess.Start(new Dictionary<string, string>(LoopbackAnyPort) { ["GATEWAY_API_KEYS"] = keys });
+        Assert.Equal(2, await gateway.WaitForExitAsync());
+        Assert.Contains(gateway.Log, line => line.StartsWith($"Configuration error: GATEWAY_API_KEYS=\"{keys}\" names no key", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task SigtermStopsGracefullyWithExitCode0()
     {

@@ -23,4 +23,10 @@ internal sealed record AgentOptions
 
     /// <summary>Sessions that may run at once; beyond it /chat answers 503.</summary>
     public int MaxSessions { get; init; } = 10_000;
+
+    /// <summary>How long an ended session's tools (one that ignores cancellation) may run on before its orchestrator is dropped instead of pooled.</summary>
+    public TimeSpan WorkDrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock of <see cref="WorkDrainTimeout"/>; tests step a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -6,6 +6,7 @@ namespace Gateway.Server.Agents;
 /// <summary>The outcome of answering a relay, in the order SPEC §4 checks.</summary>
 internal enum RelayAnswerStatus : byte
 {
+    Waiting,
     Answered,
     SessionNotFound,
     RelayNotFound,
@@ -36,10 +37,15 @@ internal sealed partial class AgentOrchestrator
     }
 
     /// <summary>
-    /// Delivers a client's answer. The session id is checked against this orchestrator's current
-    /// session, so an answer that arrives as the orchestrator is recycled cannot reach the next
-    /// session; a relay is answered once, after which it is "not found".
+    /// Whether this orchestrator runs that session (it may have been recycled for another since the registry
+    /// gave it out) and the relay waits in it: <see cref="RelayAnswerStatus.Waiting"/>, else why not.
     /// </summary>
+    public RelayAnswerStatus Find(string sessionId, string relayId) =>
+        SessionId != sessionId ? RelayAnswerStatus.SessionNotFound
+        : _relays.ContainsKey(relayId) ? RelayAnswerStatus.Waiting
+        : RelayAnswerStatus.RelayNotFound;
+
+    /// <summary>Delivers a client's answer, checked as <see cref="Find"/> does; a relay is answered once, after which it is "not found".</summary>
     public RelayAnswerStatus Answer(string sessionId, string relayId, RelayAnswer answer)
     {
         if (SessionId != sessionId)

@@ -19,6 +19,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     private readonly EventStream _events = new() { PingInterval = options.PingInterval };
     private CancellationToken _sessionToken;
 
+    /// <summary>The root agent's run; it ends only after every tool and subagent the session started (<see cref="AgentRun"/> awaits its calls).</summary>
+    private Task _work = Task.CompletedTask;
+
     public string SessionId { get; private set; } = "";
 
     public SessionPermissions Permissions { get; } = new();
@@ -49,7 +52,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         try
         {
             await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
-            await root.RunAsync(request.Messages, agents.Token).ConfigureAwait(false);
+            _work = root.RunAsync(request.Messages, agents.Token);
+            // The stream ends with the session: a tool that ignores cancellation is waited for by FinishWorkAsync, not by the client.
+            await _work.WaitAsync(agents.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {
@@ -77,9 +82,27 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     public ValueTask EmitAsync<T>(in T serverEvent) where T : struct, IServerEvent =>
         _events.WriteAsync(serverEvent, _sessionToken);
 
-    /// <summary>Makes the orchestrator ready for another session.</summary>
+    /// <summary>
+    /// Waits until everything the session started has stopped, at most the drain timeout; false when something still
+    /// runs, and then this orchestrator must not serve another session.
+    /// </summary>
+    public async Task<bool> FinishWorkAsync()
+    {
+        await _work.WaitAsync(options.WorkDrainTimeout, options.Clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!_work.IsCompleted)
+        {
+            log.Warning($"Session {SessionId}: a tool still runs {options.WorkDrainTimeout.TotalSeconds} s after the session ended; its orchestrator is not reused.");
+        }
+        return _work.IsCompleted;
+    }
+
+    /// <summary>Bytes of buffers the orchestrator keeps while pooled: its event buffers and permission lists.</summary>
+    public int RetainedBufferBytes => _events.RetainedBytes + Permissions.RetainedBytes;
+
+    /// <summary>Makes the orchestrator ready for another session, keeping no more buffer than a new one has.</summary>
     public void Reset()
     {
+        _work = Task.CompletedTask;
         SessionId = "";
         Permissions.Clear();
         ToolContext.Reset();

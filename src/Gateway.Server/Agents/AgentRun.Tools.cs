@@ -29,17 +29,26 @@ internal sealed partial class AgentRun
             }
         }
 
-        for (var i = 0; i < calls.Count; i++)
+        try
         {
-            var (wireId, _, output, running) = outcomes[i];
-            ToolResult? result = null;
-            if (running is not null)
+            for (var i = 0; i < calls.Count; i++)
             {
-                result = await running.ConfigureAwait(false);
-                output = ToolOutputs.From(result.Value);
-                await EmitResultAsync(calls[i], wireId, output).ConfigureAwait(false);
+                var (wireId, _, output, running) = outcomes[i];
+                ToolResult? result = null;
+                if (running is not null)
+                {
+                    result = await running.ConfigureAwait(false);
+                    output = ToolOutputs.From(result.Value);
+                    await EmitResultAsync(calls[i], wireId, output).ConfigureAwait(false);
+                }
+                history.Add(ChatMessage.ToolResult(calls[i].Id, ToolOutputs.HistoryContent(result, output)));
             }
-            history.Add(ChatMessage.ToolResult(calls[i].Id, ToolOutputs.HistoryContent(result, output)));
+        }
+        finally
+        {
+            // When the session's end cuts the wait short, the calls still running (one may ignore cancellation) are
+            // awaited all the same: a run ends after its work, so a pooled orchestrator never inherits any (issue 11).
+            await Task.WhenAll(outcomes.Where(o => o.Running is not null).Select(Task (o) => o.Running!)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Gateway.Server.Agents;
 /// <summary>One agent's run of the loop of SPEC §6: model turn, tool calls, permission checks, results, next turn.</summary>
 /// <remarks>
 /// Every run is framed by harness_start and harness_end, also when a turn fails. Ids on the wire:
-/// text, reasoning and usage carry the provider call's own run id with this run's id as parentId;
+/// text, reasoning, usage and a failed call's error carry the provider call's own run id with this run's id as parentId;
 /// tool events carry this run's id, and the parentId of the agent tool call that spawned this run
 /// (absent for the root).
 /// </remarks>
@@ -50,6 +50,8 @@ internal sealed partial class AgentRun
         string? endReason = null;
         for (var turnNumber = 1; ; turnNumber++)
         {
+            // A tool that ignored the session's end must not lead into another model call.
+            cancellationToken.ThrowIfCancellationRequested();
             // After maxIterations turns that all called tools, one more turn without tools to sum up.
             var summarising = turnNumber > _request.MaxIterations;
             if (summarising)
@@ -60,7 +62,6 @@ internal sealed partial class AgentRun
             var turn = await RunModelTurnAsync(history, summarising ? [] : offered, cancellationToken).ConfigureAwait(false);
             if (turn.Error is { } error)
             {
-                await _session.EmitAsync(new ErrorEvent { RunId = RunId, AgentId = AgentId, ParentId = _parentId, Message = error }).ConfigureAwait(false);
                 outcome = new AgentOutcome(turn.Text, error);
                 endReason = "error";
                 break;
@@ -94,7 +95,7 @@ internal sealed partial class AgentRun
     private static string SummaryInstruction(int maxIterations) => string.Create(CultureInfo.InvariantCulture,
         $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");
 
-    /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage.</summary>
+    /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage or its failure.</summary>
     private async Task<ModelTurn> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
         var providerRunId = Ids.New();
@@ -131,7 +132,12 @@ internal sealed partial class AgentRun
             }
         }
 
-        if (error is null)
+        if (error is not null)
+        {
+            // Like text and usage, the failure belongs to the call: its run id, under the agent's run (SPEC §5).
+            await _session.EmitAsync(new ErrorEvent { RunId = providerRunId, AgentId = AgentId, ParentId = RunId, Message = error }).ConfigureAwait(false);
+        }
+        else
         {
             await _session.EmitAsync(new UsageEvent
             {

@@ -27,9 +27,18 @@ internal sealed class OrchestratorPool(Func<AgentOrchestrator> create, int capac
         return create();
     }
 
-    public void Return(AgentOrchestrator orchestrator)
+    /// <summary>
+    /// Takes an orchestrator back once everything its session started has stopped (bounded); one whose work
+    /// outlives the bound is dropped for the GC, so nothing of an old session can reach a new one.
+    /// </summary>
+    public async Task ReturnAsync(AgentOrchestrator orchestrator)
     {
+        var idle = await orchestrator.FinishWorkAsync().ConfigureAwait(false);
         Interlocked.Decrement(ref _rented);
+        if (!idle)
+        {
+            return;
+        }
         orchestrator.Reset();
         if (Interlocked.Increment(ref _count) <= capacity)
         {

@@ -36,7 +36,7 @@ internal sealed record GatewayOptions
         new("PORT", "4000", "TCP port to listen on."),
         new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first local model by name."),
         new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
-        new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set, every route but /health needs 'Authorization: Bearer <key>'."),
+        new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
         new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
         new("MAX_HEADER_BYTES", Invariant(s_httpDefaults.MaxHeaderBytes), "Largest header section; larger is 431."),
@@ -112,7 +112,7 @@ internal sealed record GatewayOptions
             // With no API key and no PROVIDERS_FILE the gateway still serves something: its first local model.
             DefaultModel = reader.Text("DEFAULT_MODEL") ?? (providers.Count == 0 ? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
-            ApiKeys = reader.List("GATEWAY_API_KEYS"),
+            ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
             Http = new HttpServerOptions
             {
                 MaxConnections = reader.Integer("MAX_CONNECTIONS", 1, int.MaxValue),
@@ -210,6 +210,15 @@ internal sealed record GatewayOptions
             return unknown.Count == 0
                 ? names.ToHashSet(StringComparer.Ordinal)
                 : throw new ConfigurationException($"{name}: unknown tool(s) {string.Join(", ", unknown)}; the tools are {string.Join(", ", AgentOptions.BuiltInToolNames)}.");
+        }
+
+        /// <summary>Bearer keys; set but naming none (<c>","</c>, <c>" "</c>) is refused rather than read as "no authentication".</summary>
+        public string[] Keys(string name)
+        {
+            var keys = List(name);
+            return keys.Length > 0 || variable(name) is not { } value
+                ? keys
+                : throw new ConfigurationException($"{name}=\"{value}\" names no key: give comma-separated keys, or unset it to run without authentication.");
         }
 
         public string[] List(string name) =>

@@ -19,15 +19,14 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
             ErrorResponses.Respond(exchange, e.StatusCode, e.Message);
             return;
         }
-        if (sessions.Count >= options.MaxSessions)
+        var orchestrator = orchestrators.Rent();
+        orchestrator.Begin(request);
+        if (!sessions.TryRegister(orchestrator, options.MaxSessions))
         {
+            await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
             ErrorResponses.Respond(exchange, 503, "Too many concurrent sessions");
             return;
         }
-
-        var orchestrator = orchestrators.Rent();
-        orchestrator.Begin(request);
-        sessions.Register(orchestrator);
         try
         {
             await orchestrator.RunAsync(request, exchange).ConfigureAwait(false);
@@ -35,7 +34,7 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
         finally
         {
             sessions.Unregister(orchestrator);
-            orchestrators.Return(orchestrator);
+            await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
         }
     }
 }

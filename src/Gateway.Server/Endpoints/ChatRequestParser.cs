@@ -6,7 +6,8 @@ namespace Gateway.Server.Endpoints;
 
 /// <summary>Turns a POST /chat body into a <see cref="ChatRequest"/>, with the exact errors of SPEC §3.</summary>
 /// <remarks>
-/// Checks run in this order: the body is a JSON object; a model (or DEFAULT_MODEL) and messages
+/// Checks run in this order: the body is a JSON object; a model that is given is a string (SPEC §3; an empty
+/// one falls back, any other type is refused rather than silently replaced); a model (or DEFAULT_MODEL) and messages
 /// are present; the model is served (404 otherwise); then the messages, permissions and numbers are
 /// validated, each error naming the offending path (e.g. <c>messages[2].role</c>).
 /// </remarks>
@@ -21,8 +22,11 @@ internal static class ChatRequestParser
         using var document = ParseObject(body);
         var root = document.RootElement;
 
-        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind == JsonValueKind.String
-            && modelElement.GetString() is { Length: > 0 } named ? named : defaultModel;
+        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind != JsonValueKind.Null
+            ? modelElement.ValueKind == JsonValueKind.String
+                ? modelElement.GetString() is { Length: > 0 } named ? named : defaultModel
+                : throw RequestError.BadRequest("model must be a string")
+            : defaultModel;
         if (string.IsNullOrEmpty(model) || !root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind == JsonValueKind.Null)
         {
             throw RequestError.BadRequest("model and messages are required");
@@ -46,25 +50,10 @@ internal static class ChatRequestParser
             ReadCount(root, "maxDepth", DefaultMaxDepth));
     }
 
-    /// <summary>The body as a JSON document whose root is an object, else "Invalid JSON body".</summary>
-    public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            throw RequestError.InvalidJson();
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw RequestError.InvalidJson();
-        }
-        return document;
-    }
+    /// <summary>The body as a JSON document whose root is an object, else "Invalid JSON body" (with what is wrong with its text, if that is it).</summary>
+    public static JsonDocument ParseObject(ReadOnlyMemory<byte> body) =>
+        JsonBody.ParseObject(body, out var textProblem)
+        ?? throw (textProblem is null ? RequestError.InvalidJson() : RequestError.BadRequest($"Invalid JSON body: {textProblem}"));
 
     private static int ReadCount(JsonElement root, string name, int fallback)
     {

@@ -4,28 +4,14 @@ using Gateway.Server.Agents;
 namespace Gateway.Server.Endpoints;
 
 /// <summary><c>POST /chat/relay/:relayId</c> (SPEC §4): answers a pending permission request.</summary>
+/// <remarks>SPEC §4's checks run in its order: the body is JSON, names a session and a response, the session lives, the relay waits in it; only then is the answer read.</remarks>
 internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
 {
     public ValueTask InvokeAsync(IHttpExchange exchange)
     {
         try
         {
-            var (sessionId, answer) = Parse(exchange.Body);
-            var status = sessions.TryGet(sessionId, out var orchestrator)
-                ? orchestrator.Answer(sessionId, exchange.GetRouteValue(0), answer)
-                : RelayAnswerStatus.SessionNotFound;
-            switch (status)
-            {
-                case RelayAnswerStatus.Answered:
-                    exchange.Respond(200, ContentTypes.Json, """{"success":true}"""u8);
-                    break;
-                case RelayAnswerStatus.SessionNotFound:
-                    ErrorResponses.Respond(exchange, 404, "Session not found");
-                    break;
-                default:
-                    ErrorResponses.Respond(exchange, 404, "Relay not found");
-                    break;
-            }
+            Respond(exchange, Answer(exchange));
         }
         catch (RequestError e)
         {
@@ -34,17 +20,28 @@ internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
         return ValueTask.CompletedTask;
     }
 
-    /// <summary><c>{"sessionId", "response": {"approved", "always"?, "reason"?}}</c>.</summary>
-    private static (string SessionId, RelayAnswer Answer) Parse(ReadOnlyMemory<byte> body)
+    private RelayAnswerStatus Answer(IHttpExchange exchange)
     {
-        using var document = ChatRequestParser.ParseObject(body);
+        using var document = ChatRequestParser.ParseObject(exchange.Body);
         var root = document.RootElement;
-        if (!root.TryGetProperty("sessionId", out var sessionId) || sessionId.ValueKind != JsonValueKind.String
-            || sessionId.GetString() is not { Length: > 0 } id
+        if (!root.TryGetProperty("sessionId", out var sessionIdElement) || sessionIdElement.ValueKind != JsonValueKind.String
+            || sessionIdElement.GetString() is not { Length: > 0 } sessionId
             || !root.TryGetProperty("response", out var response) || response.ValueKind == JsonValueKind.Null)
         {
             throw RequestError.BadRequest("sessionId and response are required");
         }
+        var relayId = exchange.GetRouteValue(0);
+        if (!sessions.TryGet(sessionId, out var orchestrator))
+        {
+            return RelayAnswerStatus.SessionNotFound;
+        }
+        var waiting = orchestrator.Find(sessionId, relayId);
+        return waiting == RelayAnswerStatus.Waiting ? orchestrator.Answer(sessionId, relayId, ReadAnswer(response)) : waiting;
+    }
+
+    /// <summary><c>{"approved", "always"?, "reason"?}</c>.</summary>
+    private static RelayAnswer ReadAnswer(JsonElement response)
+    {
         if (response.ValueKind != JsonValueKind.Object
             || !response.TryGetProperty("approved", out var approved) || approved.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
@@ -54,6 +51,22 @@ internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
         var reason = response.TryGetProperty("reason", out var reasonElement) && reasonElement.ValueKind == JsonValueKind.String
             ? reasonElement.GetString()
             : null;
-        return (id, new RelayAnswer(approved.GetBoolean(), always, reason));
+        return new RelayAnswer(approved.GetBoolean(), always, reason);
+    }
+
+    private static void Respond(IHttpExchange exchange, RelayAnswerStatus status)
+    {
+        switch (status)
+        {
+            case RelayAnswerStatus.Answered:
+                exchange.Respond(200, ContentTypes.Json, """{"success":true}"""u8);
+                break;
+            case RelayAnswerStatus.SessionNotFound:
+                ErrorResponses.Respond(exchange, 404, "Session not found");
+                break;
+            default:
+                ErrorResponses.Respond(exchange, 404, "Relay not found");
+                break;
+        }
     }
 }

@@ -18,10 +18,12 @@ internal sealed class EventStream
 {
     private static readonly ReadOnlyMemory<byte> s_ping = ": ping\n\n"u8.ToArray();
 
+    private const int InitialBufferBytes = 4096;
+
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _ready = new(0);
-    private ArrayBufferWriter<byte> _pending = new(4096);
-    private ArrayBufferWriter<byte> _spare = new(4096);
+    private ArrayBufferWriter<byte> _pending = new(InitialBufferBytes);
+    private ArrayBufferWriter<byte> _spare = new(InitialBufferBytes);
     private TaskCompletionSource? _drained;
     private int _signalled;
     private bool _completed;
@@ -93,13 +95,25 @@ internal sealed class EventStream
         }
     }
 
-    /// <summary>Makes the stream reusable by another session.</summary>
+    /// <summary>Bytes held by the two buffers.</summary>
+    public int RetainedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Capacity + _spare.Capacity;
+            }
+        }
+    }
+
+    /// <summary>Makes the stream reusable by another session, with buffers no larger than a new stream's (a burst may have grown them past <see cref="MaxPendingBytes"/>).</summary>
     public void Reset()
     {
         lock (_gate)
         {
-            _pending.ResetWrittenCount();
-            _spare.ResetWrittenCount();
+            _pending = Reused(_pending);
+            _spare = Reused(_spare);
             _drained?.TrySetCanceled();
             _drained = null;
             _completed = false;
@@ -109,6 +123,16 @@ internal sealed class EventStream
                 _ready.Wait(0);
             }
         }
+    }
+
+    private static ArrayBufferWriter<byte> Reused(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > InitialBufferBytes)
+        {
+            return new ArrayBufferWriter<byte>(InitialBufferBytes);
+        }
+        buffer.ResetWrittenCount();
+        return buffer;
     }
 
     /// <summary>Wakes the pump once per batch, however many events are written before it runs.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace Gateway.Tools.BuiltIn;
@@ -11,8 +12,8 @@ public static class BashTool
     /// <summary>Bytes kept per stream (issue 4: "say 64 KiB, with a truncation note").</summary>
     internal const int OutputCap = 64 * 1024;
 
-    private const int MinTimeout = 1;
-    private const int MaxTimeout = 600;
+    private const double MinTimeout = 0;
+    private const double MaxTimeout = 600;
 
     /// <summary>How long pipes may stay open after the shell exited (a background job holding them) before the group is killed.</summary>
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(1);
@@ -25,7 +26,7 @@ public static class BashTool
     public static async ValueTask<ToolResult> RunAsync(
         ToolContext context,
         [ToolParameter("The command line to run with sh -c")] string command,
-        [ToolParameter("Seconds before the command is killed", Minimum = MinTimeout, Maximum = MaxTimeout)] int timeout = 5,
+        [ToolParameter("Seconds before the command is killed; fractions allowed", Minimum = MinTimeout, Maximum = MaxTimeout)] double timeout = 5,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -37,7 +38,7 @@ public static class BashTool
         }
         if (timeout is < MinTimeout or > MaxTimeout)
         {
-            return ToolResult.Failure($"timeout must be between {MinTimeout} and {MaxTimeout} seconds");
+            return ToolResult.Failure(string.Create(CultureInfo.InvariantCulture, $"timeout must be between {MinTimeout} and {MaxTimeout} seconds"));
         }
         if (!Directory.Exists(context.WorkspaceRoot))
         {
@@ -60,7 +61,7 @@ public static class BashTool
         }
     }
 
-    private static async Task<ToolResult> RunStartedAsync(Process process, int timeout, CancellationToken cancellationToken)
+    private static async Task<ToolResult> RunStartedAsync(Process process, double timeout, CancellationToken cancellationToken)
     {
         var groupId = process.Id;
         var stdout = new BashOutputCapture("stdout", OutputCap);
@@ -143,8 +144,8 @@ public static class BashTool
     }
 
     /// <summary>SPEC §7: output of a killed command is not reported, only the timeout.</summary>
-    internal static ToolResult TimedOut(int timeout) =>
-        ToolResult.Success($"Command timed out after {timeout} seconds", ResultJson(-1, "", ""));
+    internal static ToolResult TimedOut(double timeout) =>
+        ToolResult.Success(string.Create(CultureInfo.InvariantCulture, $"Command timed out after {timeout} seconds"), ResultJson(-1, "", ""));
 
     private static RawJson ResultJson(int exitCode, string stdout, string stderr)
     {

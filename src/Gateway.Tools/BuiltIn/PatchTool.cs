@@ -13,9 +13,9 @@ namespace Gateway.Tools.BuiltIn;
 /// </para>
 /// <para>
 /// Paths are resolved through <see cref="WorkspacePaths"/>, so an operation on a symbolic link acts on the
-/// file it points to (inside the workspace); messages show the path as written in the patch. Every
-/// failure is an error result naming the first problem; the success context is one
-/// <c>Added|Deleted|Updated &lt;path&gt;</c> line per operation, in patch order.
+/// file it points to (inside the workspace); messages show the path as written in the patch. The
+/// context is one <c>Added|Deleted|Updated &lt;path&gt;</c> line per operation, in patch order, or the first
+/// problem (SPEC §7: a failed patch is told in its context, not as an error).
 /// </para>
 /// </remarks>
 public static class PatchTool
@@ -33,7 +33,7 @@ public static class PatchTool
         ArgumentNullException.ThrowIfNull(context);
         if (!PatchParser.TryParse(patch, out var operations, out var error))
         {
-            return ToolResult.Failure(error);
+            return ToolResult.Refused(error);
         }
 
         var changes = new List<PatchChange>(operations.Count);
@@ -42,16 +42,16 @@ public static class PatchTool
         {
             if (!WorkspacePaths.TryResolve(context, operation.Path, out var fullPath, out error))
             {
-                return ToolResult.Failure(error);
+                return ToolResult.Refused(error);
             }
             if (!seen.Add(fullPath))
             {
-                return ToolResult.Failure($"{operation.Path} appears more than once in the patch");
+                return ToolResult.Refused($"{operation.Path} appears more than once in the patch");
             }
             var (change, planError) = await PlanAsync(context, operation, fullPath, cancellationToken).ConfigureAwait(false);
             if (planError is not null)
             {
-                return ToolResult.Failure(planError);
+                return ToolResult.Refused(planError);
             }
             changes.Add(change!);
         }
@@ -60,7 +60,7 @@ public static class PatchTool
         cancellationToken.ThrowIfCancellationRequested();
         if (PatchWriter.Commit(changes) is { } writeError)
         {
-            return ToolResult.Failure(writeError);
+            return ToolResult.Refused(writeError);
         }
 
         var report = new List<string>(changes.Count);

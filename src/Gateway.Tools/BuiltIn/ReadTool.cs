@@ -61,16 +61,20 @@ public static class ReadTool
         }
         if (!File.Exists(fullPath))
         {
-            return ToolResult.Failure($"File not found: {filePath}");
+            return ToolResult.Refused($"File not found: {filePath}");
         }
 
         try
         {
             var lastWrite = File.GetLastWriteTimeUtc(fullPath);
             var displayPath = WorkspacePaths.ToRelative(context, fullPath);
-            var result = MediaType(fullPath) is { } media
+            var read = MediaType(fullPath) is { } media
                 ? await ReadMediaAsync(fullPath, filePath, displayPath, media, cancellationToken).ConfigureAwait(false)
                 : await ReadTextAsync(fullPath, filePath, displayPath, offset, limit, cancellationToken).ConfigureAwait(false);
+            if (read is not { } result)
+            {
+                return ToolResult.Refused($"Cannot read binary file: {filePath}");
+            }
             if (result.Error is null)
             {
                 context.ReadFiles[fullPath] = lastWrite;
@@ -83,7 +87,8 @@ public static class ReadTool
         }
     }
 
-    private static async Task<ToolResult> ReadTextAsync(
+    /// <returns>The numbered text, or null for a binary file (a NUL byte in its first 8 KB, SPEC §7).</returns>
+    private static async Task<ToolResult?> ReadTextAsync(
         string fullPath, string filePath, string displayPath, int offset, int limit, CancellationToken cancellationToken)
     {
         var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, useAsync: true);
@@ -91,7 +96,7 @@ public static class ReadTool
         {
             if (await StartsAsBinaryAsync(stream, cancellationToken).ConfigureAwait(false))
             {
-                return ToolResult.Failure($"Cannot read binary file: {filePath}");
+                return null;
             }
             stream.Position = 0;
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);

@@ -73,6 +73,7 @@ namespace Sample.Tools
             {
                 return Fail("Arguments must be a JSON object.");
             }
+            string? problems = null;
             string? error;
             while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)
             {
@@ -80,13 +81,17 @@ namespace Sample.Tools
                 {
                     if (has_label)
                     {
-                        return Fail("Duplicate parameter 'label'.");
+                        Report(ref problems, "Duplicate parameter 'label'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_label = true;
                     reader.Read();
                     if (!TryReadString(ref reader, "label", out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_label = value;
                 }
@@ -94,7 +99,9 @@ namespace Sample.Tools
                 {
                     if (has_note)
                     {
-                        return Fail("Duplicate parameter 'note'.");
+                        Report(ref problems, "Duplicate parameter 'note'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_note = true;
                     reader.Read();
@@ -104,7 +111,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadString(ref reader, "note", out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_note = value;
                 }
@@ -112,13 +121,17 @@ namespace Sample.Tools
                 {
                     if (has_count)
                     {
-                        return Fail("Duplicate parameter 'count'.");
+                        Report(ref problems, "Duplicate parameter 'count'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_count = true;
                     reader.Read();
                     if (!TryReadInteger(ref reader, "count", 0L, 2147483647L, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_count = (int)value;
                 }
@@ -126,7 +139,9 @@ namespace Sample.Tools
                 {
                     if (has_depth)
                     {
-                        return Fail("Duplicate parameter 'depth'.");
+                        Report(ref problems, "Duplicate parameter 'depth'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_depth = true;
                     reader.Read();
@@ -136,7 +151,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadInteger(ref reader, "depth", -2147483648L, 2147483647L, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_depth = (int)value;
                 }
@@ -144,13 +161,17 @@ namespace Sample.Tools
                 {
                     if (has_total)
                     {
-                        return Fail("Duplicate parameter 'total'.");
+                        Report(ref problems, "Duplicate parameter 'total'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_total = true;
                     reader.Read();
                     if (!TryReadInteger(ref reader, "total", -9223372036854775808L, 1000000000000L, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_total = value;
                 }
@@ -158,7 +179,9 @@ namespace Sample.Tools
                 {
                     if (has_offset)
                     {
-                        return Fail("Duplicate parameter 'offset'.");
+                        Report(ref problems, "Duplicate parameter 'offset'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_offset = true;
                     reader.Read();
@@ -168,7 +191,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadInteger(ref reader, "offset", -9223372036854775808L, 9223372036854775807L, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_offset = value;
                 }
@@ -176,7 +201,9 @@ namespace Sample.Tools
                 {
                     if (has_ratio)
                     {
-                        return Fail("Duplicate parameter 'ratio'.");
+                        Report(ref problems, "Duplicate parameter 'ratio'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_ratio = true;
                     reader.Read();
@@ -186,7 +213,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadNumber(ref reader, "ratio", 0, 0.75, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_ratio = value;
                 }
@@ -194,7 +223,9 @@ namespace Sample.Tools
                 {
                     if (has_score)
                     {
-                        return Fail("Duplicate parameter 'score'.");
+                        Report(ref problems, "Duplicate parameter 'score'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_score = true;
                     reader.Read();
@@ -204,7 +235,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadNumber(ref reader, "score", global::System.Double.NegativeInfinity, global::System.Double.PositiveInfinity, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_score = value;
                 }
@@ -212,7 +245,9 @@ namespace Sample.Tools
                 {
                     if (has_verbose)
                     {
-                        return Fail("Duplicate parameter 'verbose'.");
+                        Report(ref problems, "Duplicate parameter 'verbose'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_verbose = true;
                     reader.Read();
@@ -222,7 +257,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadBoolean(ref reader, "verbose", out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_verbose = value;
                 }
@@ -230,7 +267,9 @@ namespace Sample.Tools
                 {
                     if (has_strict)
                     {
-                        return Fail("Duplicate parameter 'strict'.");
+                        Report(ref problems, "Duplicate parameter 'strict'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_strict = true;
                     reader.Read();
@@ -240,7 +279,9 @@ namespace Sample.Tools
                     }
                     if (!TryReadBoolean(ref reader, "strict", out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_strict = value;
                 }
@@ -248,7 +289,9 @@ namespace Sample.Tools
                 {
                     if (has_class)
                     {
-                        return Fail("Duplicate parameter 'class'.");
+                        Report(ref problems, "Duplicate parameter 'class'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_class = true;
                     reader.Read();
@@ -258,26 +301,33 @@ namespace Sample.Tools
                     }
                     if (!TryReadString(ref reader, "class", out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_class = value;
                 }
                 else
                 {
-                    return Fail(UnknownParameter(ref reader));
+                    Report(ref problems, UnknownParameter(ref reader));
+                    reader.Skip();
                 }
             }
             if (!has_label)
             {
-                return Fail("Missing required parameter 'label'.");
+                Report(ref problems, "Missing required parameter 'label'.");
             }
             if (!has_count)
             {
-                return Fail("Missing required parameter 'count'.");
+                Report(ref problems, "Missing required parameter 'count'.");
             }
             if (!has_total)
             {
-                return Fail("Missing required parameter 'total'.");
+                Report(ref problems, "Missing required parameter 'total'.");
+            }
+            if (problems is not null)
+            {
+                return Fail(problems);
             }
             return Run_inspect(arg_label!, arg_note, arg_count, arg_depth, arg_total, arg_offset, arg_ratio, arg_score, arg_verbose, arg_strict, arg_class, context, cancellationToken);
         }
@@ -306,9 +356,15 @@ namespace Sample.Tools
             {
                 return Fail("Arguments must be a JSON object.");
             }
+            string? problems = null;
             while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)
             {
-                return Fail(UnknownParameter(ref reader));
+                Report(ref problems, UnknownParameter(ref reader));
+                reader.Skip();
+            }
+            if (problems is not null)
+            {
+                return Fail(problems);
             }
             return Run_ping(context, cancellationToken);
         }
@@ -341,6 +397,7 @@ namespace Sample.Tools
             {
                 return Fail("Arguments must be a JSON object.");
             }
+            string? problems = null;
             string? error;
             while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)
             {
@@ -348,13 +405,17 @@ namespace Sample.Tools
                 {
                     if (has_command)
                     {
-                        return Fail("Duplicate parameter 'command'.");
+                        Report(ref problems, "Duplicate parameter 'command'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_command = true;
                     reader.Read();
                     if (!TryReadString(ref reader, "command", out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_command = value;
                 }
@@ -362,7 +423,9 @@ namespace Sample.Tools
                 {
                     if (has_timeout)
                     {
-                        return Fail("Duplicate parameter 'timeout'.");
+                        Report(ref problems, "Duplicate parameter 'timeout'.");
+                        reader.Skip();
+                        continue;
                     }
                     has_timeout = true;
                     reader.Read();
@@ -372,18 +435,25 @@ namespace Sample.Tools
                     }
                     if (!TryReadInteger(ref reader, "timeout", 1L, 600L, out var value, out error))
                     {
-                        return Fail(error);
+                        Report(ref problems, error);
+                        reader.Skip();
+                        continue;
                     }
                     arg_timeout = (int)value;
                 }
                 else
                 {
-                    return Fail(UnknownParameter(ref reader));
+                    Report(ref problems, UnknownParameter(ref reader));
+                    reader.Skip();
                 }
             }
             if (!has_command)
             {
-                return Fail("Missing required parameter 'command'.");
+                Report(ref problems, "Missing required parameter 'command'.");
+            }
+            if (problems is not null)
+            {
+                return Fail(problems);
             }
             return Run_shell(arg_command!, arg_timeout, context, cancellationToken);
         }
@@ -416,6 +486,11 @@ namespace Sample.Tools
             reader = new global::System.Text.Json.Utf8JsonReader(arguments.Utf8.Span);
             return !arguments.Utf8.IsEmpty && reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.StartObject;
         }
+
+        // Problems are sentences, joined in the order they were found.
+        [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
+        private static void Report(ref string? problems, string problem) =>
+            problems = problems is null ? problem : problems + " " + problem;
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
         private static string UnknownParameter(ref global::System.Text.Json.Utf8JsonReader reader) =>

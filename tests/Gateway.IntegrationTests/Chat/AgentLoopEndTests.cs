@@ -79,7 +79,8 @@ public sealed class AgentLoopEndTests
         var runId = events[1].Field("runId");
         var agentId = events[1].Field("agentId");
         Assert.Equal($$"""{"type":"text","runId":"{{events[2].Field("runId")}}","id":"{{events[2].Field("id")}}","parentId":"{{runId}}","content":"partial","agentId":"{{agentId}}"}""", events[2].Data);
-        Assert.Equal($$"""{"type":"error","runId":"{{runId}}","agentId":"{{agentId}}","message":"upstream returned 500: overloaded"}""", events[3].Data);
+        // The error belongs to the failed call, like its text (SPEC §5): the call's run id, the agent's run as parent.
+        Assert.Equal($$"""{"type":"error","runId":"{{events[2].Field("runId")}}","agentId":"{{agentId}}","parentId":"{{runId}}","message":"upstream returned 500: overloaded"}""", events[3].Data);
         Assert.Equal($$"""{"type":"harness_end","runId":"{{runId}}","agentId":"{{agentId}}","reason":"error"}""", events[4].Data);
         Assert.True(stream.Ended);
         await WithinAsync(Patience, () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0, "the session is removed after its stream ended");

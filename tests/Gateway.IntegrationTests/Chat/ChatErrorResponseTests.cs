@@ -16,6 +16,9 @@ public sealed class ChatErrorResponseTests
         { """{"messages":[{"role":"user","content":"hi"}]}""", 400, "model and messages are required" },
         { """{"model":"","messages":[{"role":"user","content":"hi"}]}""", 400, "model and messages are required" },
         { """{"model":"test-model"}""", 400, "model and messages are required" },
+        { """{"model":7,"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
+        { """{"model":["test-model"],"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
+        { """{"model":{},"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
         { """{"model":"nope"}""", 400, "model and messages are required" },
         { """{"model":"nope","messages":[{"role":"user","content":"hi"}]}""", 404, "Model not found: nope" },
         { """{"model":"test-model","messages":[{"role":"user","content":"hi"},{"role":"robot","content":"x"}]}""", 400, "messages[1].role must be one of system, user, assistant, tool" },
@@ -35,6 +38,9 @@ public sealed class ChatErrorResponseTests
         { """{"sessionId":"","response":{"approved":true}}""", 400, "sessionId and response are required" },
         { """{"sessionId":"01980000-0000-7000-8000-000000000000"}""", 400, "sessionId and response are required" },
         { """{"sessionId":"01980000-0000-7000-8000-000000000000","response":{"approved":true}}""", 404, "Session not found" },
+        // SPEC §4 looks for the session before it reads the answer.
+        { """{"sessionId":"nope","response":{}}""", 404, "Session not found" },
+        { """{"sessionId":"nope","response":"yes"}""", 404, "Session not found" },
     };
 
     [Theory]
@@ -48,6 +54,16 @@ public sealed class ChatErrorResponseTests
         Assert.Equal($$"""{"error":"{{error}}"}""", response.Body);
         Assert.Empty(host.Model.Requests);
         Assert.Equal(0, host.Host.Orchestrators.Rented);
+    }
+
+    [Fact]
+    public async Task AModelThatIsNotAStringIsRefusedEvenWithADefaultModel()
+    {
+        await using var host = await ChatTestHost.StartAsync(defaultModel: "test-model");
+        var response = await host.PostForResponseAsync("/chat", """{"model":false,"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal((400, """{"error":"model must be a string"}"""), (response.StatusCode, response.Body));
+        Assert.Empty(host.Model.Requests);
     }
 
     [Theory]
@@ -83,6 +99,12 @@ public sealed class ChatErrorResponseTests
         Assert.Equal((404, """{"error":"Session not found"}"""), (unknownSession.StatusCode, unknownSession.Body));
         var unknownRelay = await host.PostForResponseAsync("/chat/relay/01980000-0000-7000-8000-000000000001", $$$"""{"sessionId":"{{{sessionId}}}","response":{"approved":true}}""");
         Assert.Equal((404, "application/json", """{"error":"Relay not found"}"""), (unknownRelay.StatusCode, unknownRelay.Header("Content-Type"), unknownRelay.Body));
+        var unknownRelayBadAnswer = await host.PostForResponseAsync("/chat/relay/01980000-0000-7000-8000-000000000001", $$$"""{"sessionId":"{{{sessionId}}}","response":{}}""");
+        Assert.Equal((404, """{"error":"Relay not found"}"""), (unknownRelayBadAnswer.StatusCode, unknownRelayBadAnswer.Body));
+
+        // 5. the session and its relay are found: only now is the answer itself read.
+        var noApproval = await host.PostForResponseAsync($"/chat/relay/{relayId}", $$$"""{"sessionId":"{{{sessionId}}}","response":{}}""");
+        Assert.Equal((400, """{"error":"response.approved must be a boolean"}"""), (noApproval.StatusCode, noApproval.Body));
 
         // None of that touched the pending relay.
         await host.AnswerAsync(relayId, sessionId, """{"approved":true}""");

@@ -162,7 +162,9 @@ public sealed class SubagentTests
             events.Select(e => e.Name));
         var agentCall = $"{events[1].Field("runId")}/a1";
         var (subRunId, subAgentId) = (events[4].Field("runId"), events[4].Field("agentId"));
-        Assert.Equal($$"""{"type":"error","runId":"{{subRunId}}","agentId":"{{subAgentId}}","parentId":"{{agentCall}}","message":"upstream 503"}""", events[5].Data);
+        var callRunId = events[5].Field("runId")!;
+        Assert.Equal((7, false), (Guid.Parse(callRunId).Version, callRunId == subRunId));
+        Assert.Equal($$"""{"type":"error","runId":"{{callRunId}}","agentId":"{{subAgentId}}","parentId":"{{subRunId}}","message":"upstream 503"}""", events[5].Data);
         Assert.Equal($$"""{"type":"harness_end","runId":"{{subRunId}}","agentId":"{{subAgentId}}","parentId":"{{agentCall}}","reason":"error"}""", events[6].Data);
         var output = events[7].Json.GetProperty("output");
         Assert.Equal("error", Assert.Single(output.EnumerateObject()).Name);

@@ -37,7 +37,7 @@ public sealed class ToolRoundTripTests
 
         var requests = host.Model.Requests.ToArray();
         Assert.Equal(2, requests.Length);
-        Assert.Equal(["echo", "data", "fail", "crash", "slow", "barrier", "wait", "signal", "agent"], requests[0].Tools.Select(t => t.Name));
+        Assert.Equal(["echo", "data", "fail", "crash", "slow", "barrier", "wait", "signal", "stubborn", "files", "agent"], requests[0].Tools.Select(t => t.Name));
         Assert.Equal([(ChatRole.User, "say hi")], requests[0].Messages.Select(m => (m.Role, m.Text)));
         var history = requests[1].Messages;
         Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.Tool], history.Select(m => m.Role));

@@ -22,7 +22,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
@@ -32,7 +32,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
             Http = http ?? TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
         };
-        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], GatewayLog.Silent, tools ?? NoToolRegistry.Instance);
+        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], log ?? GatewayLog.Silent, tools ?? NoToolRegistry.Instance);
         return new ChatTestHost(host, model);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Server.Agents;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Infrastructure;
 
@@ -19,6 +20,9 @@ namespace Gateway.IntegrationTests.Infrastructure;
 /// <item><c>slow {ms}</c>: waits; <see cref="SlowStarted"/> and <see cref="SlowCancelled"/> report it.</item>
 /// <item><c>barrier {parties}</c>: completes only once that many barrier calls are in flight together.</item>
 /// <item><c>wait {key}</c> / <c>signal {key}</c>: wait completes only after the signal call of the same key ran.</item>
+/// <item><c>stubborn {seconds}</c>: ignores cancellation and waits that long on <see cref="Clock"/>, then writes into its session's
+///   <see cref="ToolContext"/> (a file read named <c>late-write</c>); <see cref="StubbornStarted"/> and <see cref="StubbornFinished"/> report it.</item>
+/// <item><c>files</c>: context is the session's files read so far, comma-separated, or <c>(none)</c>.</item>
 /// </list>
 /// </remarks>
 internal sealed class TestToolRegistry : IToolRegistry
@@ -28,6 +32,8 @@ internal sealed class TestToolRegistry : IToolRegistry
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _slowStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _slowCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stubbornStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stubbornFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly List<TaskCompletionSource> _barrierWaiters = [];
     private int _inFlight;
@@ -43,7 +49,12 @@ internal sealed class TestToolRegistry : IToolRegistry
         Define("barrier", """{"type":"object","properties":{"parties":{"type":"integer"}}}"""),
         Define("wait", """{"type":"object","properties":{"key":{"type":"string"}}}"""),
         Define("signal", """{"type":"object","properties":{"key":{"type":"string"}}}"""),
+        Define("stubborn", """{"type":"object","properties":{"seconds":{"type":"number"}}}"""),
+        Define("files", """{"type":"object"}"""),
     ];
+
+    /// <summary>The clock <c>stubborn</c> waits on; the test steps it.</summary>
+    public FakeTimeProvider Clock { get; } = new();
 
     /// <summary>Every invocation as <c>name arguments</c>, in the order they started.</summary>
     public ConcurrentQueue<string> Invocations { get; } = new();
@@ -59,6 +70,12 @@ internal sealed class TestToolRegistry : IToolRegistry
 
     /// <summary>Completes when a <c>slow</c> call observed its cancellation.</summary>
     public Task SlowCancelled => _slowCancelled.Task;
+
+    /// <summary>Completes when a <c>stubborn</c> call has started waiting on <see cref="Clock"/>.</summary>
+    public Task StubbornStarted => _stubbornStarted.Task;
+
+    /// <summary>Completes when a <c>stubborn</c> call has written into its context.</summary>
+    public Task StubbornFinished => _stubbornFinished.Task;
 
     public bool Contains(string name) => Definitions.Any(d => d.Name == name);
 
@@ -82,6 +99,8 @@ internal sealed class TestToolRegistry : IToolRegistry
                 "barrier" => await BarrierAsync(args.GetProperty("parties").GetInt32(), cancellationToken),
                 "wait" => await WaitAsync(Text(args, "key"), cancellationToken),
                 "signal" => Signal(Text(args, "key")),
+                "stubborn" => await StubbornAsync(args.GetProperty("seconds").GetDouble(), context),
+                "files" => ToolResult.Success(context.ReadFiles.IsEmpty ? "(none)" : string.Join(",", context.ReadFiles.Keys.Order(StringComparer.Ordinal))),
                 _ => ToolResult.Failure($"Unknown tool: {name}"),
             };
         }
@@ -119,6 +138,24 @@ internal sealed class TestToolRegistry : IToolRegistry
             _slowCancelled.TrySetResult();
             throw;
         }
+    }
+
+    /// <summary>A tool that ignores cancellation, as a badly written one might; only a bound far beyond any test step ends it otherwise.</summary>
+    private async Task<ToolResult> StubbornAsync(double seconds, ToolContext context)
+    {
+        var delay = Task.Delay(TimeSpan.FromSeconds(seconds), Clock);
+        _stubbornStarted.TrySetResult();
+        try
+        {
+            await delay.WaitAsync(WaitLimit * 6);
+        }
+        catch (TimeoutException)
+        {
+            return ToolResult.Failure("the test never stepped the stubborn tool's clock");
+        }
+        context.ReadFiles["late-write"] = DateTime.UnixEpoch;
+        _stubbornFinished.TrySetResult();
+        return ToolResult.Success($"stubborn for {seconds} s");
     }
 
     private async Task<ToolResult> BarrierAsync(int parties, CancellationToken cancellationToken)

@@ -111,9 +111,40 @@ public sealed class BuiltInToolChatTests : IDisposable
         await using var _ = connection;
         var events = await stream.ReadAllEventsAsync();
 
-        Assert.Equal("""{"error":"notes.txt must be read before it is deleted"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
+        // SPEC §7: a failed patch says why in its context.
+        Assert.Equal("""{"context":"notes.txt must be read before it is deleted"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
         Assert.Equal("I will read it first.", events.Single(e => e.Name == "text").Field("content"));
         Assert.True(File.Exists(Path.Combine(_workspace, "notes.txt")));
+    }
+
+    [Fact]
+    public async Task ToolOutcomesHaveTheShapesOfSpecSection7()
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_workspace, "blob.bin"), [0x41, 0x00, 0x42]);
+        var model = new ScriptedModelProvider()
+            .ThenCalls(
+                Call("c1", "read", """{"filePath":"missing.txt"}"""),
+                Call("c2", "read", """{"filePath":"blob.bin"}"""),
+                Call("c3", "bash", """{"command":"sleep 30","timeout":0.2}"""),
+                Call("c4", "bash", """{"cmd":"ls"}"""))
+            .ThenText("done");
+        await using var host = await StartAsync(model);
+
+        var (connection, stream) = await host.OpenChatAsync("""
+            {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"read"},{"tool":"bash"}]}}
+            """);
+        await using var _ = connection;
+        var outputs = (await stream.ReadAllEventsAsync()).Where(e => e.Name == "tool_result").Select(e => e.Json.GetProperty("output")).ToList();
+
+        Assert.Equal(
+            [
+                """{"context":"File not found: missing.txt"}""",
+                """{"context":"Cannot read binary file: blob.bin"}""",
+                """{"context":"Command timed out after 0.2 seconds","result":{"exitCode":-1,"stdout":"","stderr":""}}""",
+            ],
+            outputs[..3].Select(output => output.GetRawText()));
+        // Every problem of the arguments at once, so the model's next call can be right (issue 11).
+        Assert.Equal("Unknown parameter 'cmd'. Missing required parameter 'command'.", outputs[3].GetProperty("error").GetString());
     }
 
     [Fact]

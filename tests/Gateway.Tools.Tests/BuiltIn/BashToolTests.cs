@@ -79,6 +79,17 @@ public sealed class BashToolTests : IDisposable
     }
 
     [Fact]
+    public async Task AFractionalTimeoutIsHonouredAndReportedAsGiven()
+    {
+        // SPEC §7: timeout is a number of seconds, not only a whole one.
+        var stopwatch = Stopwatch.StartNew();
+        var result = await BashTool.RunAsync(_workspace.Context, "sleep 30", timeout: 0.25);
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(0.25) + KillBound, $"took {stopwatch.Elapsed}");
+        Assert.Equal(ToolResult.Success("Command timed out after 0.25 seconds", RawJson.Parse("""{"exitCode":-1,"stdout":"","stderr":""}""")), result);
+    }
+
+    [Fact]
     public async Task EndlessPipelineIsKilledWithinTheBound()
     {
         var stopwatch = Stopwatch.StartNew();
@@ -182,9 +193,9 @@ public sealed class BashToolTests : IDisposable
 
     [Theory]
     [InlineData("", 5, "command must not be empty")]
-    [InlineData("echo", 0, "timeout must be between 1 and 600 seconds")]
-    [InlineData("echo", 601, "timeout must be between 1 and 600 seconds")]
-    public async Task InvalidArgumentsAreErrors(string command, int timeout, string error)
+    [InlineData("echo", -0.5, "timeout must be between 0 and 600 seconds")]
+    [InlineData("echo", 600.5, "timeout must be between 0 and 600 seconds")]
+    public async Task InvalidArgumentsAreErrors(string command, double timeout, string error)
     {
         var result = await BashTool.RunAsync(_workspace.Context, command, timeout);
 

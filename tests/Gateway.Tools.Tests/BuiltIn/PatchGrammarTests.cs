@@ -31,7 +31,7 @@ public sealed class PatchGrammarTests : IDisposable
 
         var result = await ApplyAsync(Patch("*** Begin Patch", "*** Update File: f.txt", "@@ class Missing", "-one", "+1", "*** End Patch"));
 
-        Assert.Equal("Hunk 1 of f.txt: '@@ class Missing' not found in the file", result.Error);
+        Assert.Equal(ToolResult.Refused("Hunk 1 of f.txt: '@@ class Missing' not found in the file"), result);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class PatchGrammarTests : IDisposable
 
         var result = await ApplyAsync($"*** Begin Patch\n{section}\n*** End Patch\n");
 
-        Assert.Equal($"Path is outside the workspace: {path}", result.Error);
+        Assert.Equal(ToolResult.Refused($"Path is outside the workspace: {path}"), result);
         Assert.Equal("s\n", File.ReadAllText(secret));
         Assert.Equal(["secret.txt"], Directory.GetFiles(_workspace.Outside).Select(Path.GetFileName));
     }
@@ -108,7 +108,7 @@ public sealed class PatchGrammarTests : IDisposable
 
         var result = await ApplyAsync(patch);
 
-        Assert.Equal(error, result.Error);
+        Assert.Equal(ToolResult.Refused(error), result);
         Assert.Equal("a\n", _workspace.Read("a.txt"));
         Assert.False(File.Exists(_workspace.PathOf("b.txt")));
     }
@@ -142,7 +142,7 @@ public sealed class PatchGrammarTests : IDisposable
 
         var result = await ApplyAsync(Patch("*** Begin Patch", "*** Update File: latin1.txt", "@@", "+more", "*** End Patch"));
 
-        Assert.Equal("Cannot patch latin1.txt: it is not UTF-8 text", result.Error);
+        Assert.Equal(ToolResult.Refused("Cannot patch latin1.txt: it is not UTF-8 text"), result);
     }
 
     [Fact]
@@ -152,6 +152,6 @@ public sealed class PatchGrammarTests : IDisposable
 
         var result = await ApplyAsync(Patch("*** Begin Patch", "*** Delete File: dir", "*** End Patch"));
 
-        Assert.Equal("dir is a directory", result.Error);
+        Assert.Equal(ToolResult.Refused("dir is a directory"), result);
     }
 }

@@ -48,7 +48,7 @@ public sealed class PatchToolTests : IDisposable
 
         var result = await ApplyAsync(Patch("*** Begin Patch", "*** Add File: f.txt", "+new", "*** End Patch"));
 
-        Assert.Equal("f.txt already exists", result.Error);
+        Assert.Equal(ToolResult.Refused("f.txt already exists"), result);
         Assert.Equal("keep\n", _workspace.Read("f.txt"));
     }
 
@@ -69,7 +69,7 @@ public sealed class PatchToolTests : IDisposable
     {
         var result = await ApplyAsync(Patch("*** Begin Patch", "*** Delete File: gone.txt", "*** End Patch"));
 
-        Assert.Equal("File not found: gone.txt", result.Error);
+        Assert.Equal(ToolResult.Refused("File not found: gone.txt"), result);
     }
 
     [Fact]
@@ -121,8 +121,8 @@ public sealed class PatchToolTests : IDisposable
         var update = await ApplyAsync(Patch("*** Begin Patch", "*** Update File: f.txt", "@@", "-one", "+ONE", "*** End Patch"));
         var delete = await ApplyAsync(Patch("*** Begin Patch", "*** Delete File: f.txt", "*** End Patch"));
 
-        Assert.Equal("f.txt must be read before it is updated", update.Error);
-        Assert.Equal("f.txt must be read before it is deleted", delete.Error);
+        Assert.Equal(ToolResult.Refused("f.txt must be read before it is updated"), update);
+        Assert.Equal(ToolResult.Refused("f.txt must be read before it is deleted"), delete);
         Assert.Equal(Ten, _workspace.Read("f.txt"));
     }
 
@@ -135,8 +135,8 @@ public sealed class PatchToolTests : IDisposable
         var update = await ApplyAsync(Patch("*** Begin Patch", "*** Update File: f.txt", "@@", "-one", "+ONE", "*** End Patch"));
         var delete = await ApplyAsync(Patch("*** Begin Patch", "*** Delete File: f.txt", "*** End Patch"));
 
-        Assert.Equal("f.txt changed since it was read", update.Error);
-        Assert.Equal("f.txt changed since it was read", delete.Error);
+        Assert.Equal(ToolResult.Refused("f.txt changed since it was read"), update);
+        Assert.Equal(ToolResult.Refused("f.txt changed since it was read"), delete);
         Assert.True(File.Exists(path));
     }
 
@@ -166,7 +166,7 @@ public sealed class PatchToolTests : IDisposable
             "@@", " four", "-FIVE", "+5",
             "*** End Patch"));
 
-        Assert.Equal("Hunk 2 of src/a.cs does not match the file", result.Error);
+        Assert.Equal(ToolResult.Refused("Hunk 2 of src/a.cs does not match the file"), result);
         Assert.Equal(Ten, _workspace.Read("src/a.cs"));
     }
 
@@ -177,7 +177,7 @@ public sealed class PatchToolTests : IDisposable
 
         var result = await ApplyAsync(Patch("*** Begin Patch", "*** Update File: f.txt", "@@", "-indented", "+x", "*** End Patch"));
 
-        Assert.Equal("Hunk 1 of f.txt does not match the file", result.Error);
+        Assert.Equal(ToolResult.Refused("Hunk 1 of f.txt does not match the file"), result);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class PatchToolTests : IDisposable
             "*** Update File: d.txt", "@@", "-nope", "+x",
             "*** End Patch"));
 
-        Assert.Equal("Hunk 1 of d.txt does not match the file", result.Error);
+        Assert.Equal(ToolResult.Refused("Hunk 1 of d.txt does not match the file"), result);
         Assert.False(File.Exists(_workspace.PathOf("a.txt")));
         Assert.Equal("b\n", _workspace.Read("b.txt"));
         Assert.Equal("c\n", _workspace.Read("c.txt"));
@@ -246,7 +246,7 @@ public sealed class PatchToolTests : IDisposable
         var result = await ApplyAsync(Patch(
             "*** Begin Patch", "*** Update File: c.txt", "@@", "-c", "+C", "*** Delete File: ./c.txt", "*** End Patch"));
 
-        Assert.Equal("./c.txt appears more than once in the patch", result.Error);
+        Assert.Equal(ToolResult.Refused("./c.txt appears more than once in the patch"), result);
         Assert.Equal("c\n", _workspace.Read("c.txt"));
     }
 
@@ -263,8 +263,9 @@ public sealed class PatchToolTests : IDisposable
             "*** Add File: blocker/x.txt", "+x",
             "*** End Patch"));
 
-        Assert.StartsWith("Cannot write blocker/x.txt: ", result.Error, StringComparison.Ordinal);
-        Assert.EndsWith("; no file was changed", result.Error, StringComparison.Ordinal);
+        Assert.Null(result.Error);
+        Assert.StartsWith("Cannot write blocker/x.txt: ", result.Context, StringComparison.Ordinal);
+        Assert.EndsWith("; no file was changed", result.Context, StringComparison.Ordinal);
         Assert.Equal("a\n", _workspace.Read("a.txt"));
         Assert.False(Directory.Exists(_workspace.PathOf("fresh")));
         // The restored file keeps its old write time, so the earlier read still counts.

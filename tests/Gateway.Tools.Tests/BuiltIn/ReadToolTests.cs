@@ -107,7 +107,7 @@ public sealed class ReadToolTests : IDisposable
     {
         var result = await ReadTool.ReadAsync(_workspace.Context, "nope/missing.txt");
 
-        Assert.Equal("File not found: nope/missing.txt", result.Error);
+        Assert.Equal(ToolResult.Refused("File not found: nope/missing.txt"), result);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class ReadToolTests : IDisposable
 
         var result = await ReadTool.ReadAsync(_workspace.Context, "b.bin");
 
-        Assert.Equal("Cannot read binary file: b.bin", result.Error);
+        Assert.Equal(ToolResult.Refused("Cannot read binary file: b.bin"), result);
         Assert.Empty(_workspace.Context.ReadFiles);
     }
 

@@ -62,14 +62,31 @@ internal sealed class SessionPermissions
         }
     }
 
+    /// <summary>Bytes of the rule lists' backing arrays (references), what a pooled session keeps.</summary>
+    public int RetainedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return IntPtr.Size * (_allowlist.Capacity + _allowOnce.Capacity + _denyRules.Capacity + _deniedCallIds.Capacity);
+            }
+        }
+    }
+
+    /// <summary>Forgets every rule and gives back the lists' arrays: a request's many rules must not stay with a pooled orchestrator.</summary>
     public void Clear()
     {
         lock (_gate)
         {
             _allowlist.Clear();
+            _allowlist.TrimExcess();
             _allowOnce.Clear();
+            _allowOnce.TrimExcess();
             _denyRules.Clear();
+            _denyRules.TrimExcess();
             _deniedCallIds.Clear();
+            _deniedCallIds.TrimExcess();
         }
     }
 }

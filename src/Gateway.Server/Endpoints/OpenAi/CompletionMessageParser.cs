@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
@@ -152,15 +153,9 @@ internal static class CompletionMessageParser
         {
             return RawJson.EmptyObject;
         }
-        try
-        {
-            var parsed = RawJson.Parse(arguments.GetString()!);
-            return parsed.Utf8.Span[0] == (byte)'{' ? parsed : RawJson.EmptyObject;
-        }
-        catch (JsonException)
-        {
-            return RawJson.EmptyObject;
-        }
+        // Checked like a body, so text no string can carry (an escaped lone surrogate) never reaches a provider.
+        using var parsed = JsonBody.ParseObject(Encoding.UTF8.GetBytes(arguments.GetString()!), out _);
+        return parsed is null ? RawJson.EmptyObject : RawJson.FromElement(parsed.RootElement);
     }
 
     private static JsonElement RequireObject(JsonElement owner, string name, string path) =>

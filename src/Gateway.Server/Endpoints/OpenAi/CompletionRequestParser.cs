@@ -96,23 +96,9 @@ internal static class CompletionRequestParser
         return new CompletionRequest(model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, stream, includeUsage);
     }
 
-    private static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return document;
-            }
-            document.Dispose();
-        }
-        catch (JsonException)
-        {
-            // Reported below, like a body that is JSON but not an object.
-        }
-        throw OpenAiError.InvalidRequest("The request body is not a valid JSON object");
-    }
+    private static JsonDocument ParseObject(ReadOnlyMemory<byte> body) =>
+        JsonBody.ParseObject(body, out var textProblem)
+        ?? throw OpenAiError.InvalidRequest(textProblem is null ? "The request body is not a valid JSON object" : $"The request body is not valid JSON: {textProblem}");
 
     /// <summary>The request path (<c>messages[i].content[j]</c>) of the first image or non-textual document, if any.</summary>
     private static string? FirstBinaryPart(IReadOnlyList<ChatMessage> messages)
