@@ -24,10 +24,11 @@ internal sealed partial class SocketConnection : ITransportConnection
         minimumSegmentSize: MinimumReceiveSegment,
         useSynchronizationContext: false);
 
-    // The output threshold is what makes a slow reader slow its writer down instead of growing memory.
+    // The output threshold is what makes a slow reader slow its writer down instead of growing memory:
+    // with StreamBatch.MaxBytes it bounds what a stalled stream holds (docs/architecture.md).
     private static readonly PipeOptions s_sendOptions = new(
-        pauseWriterThreshold: 64 * 1024,
-        resumeWriterThreshold: 32 * 1024,
+        pauseWriterThreshold: 32 * 1024,
+        resumeWriterThreshold: 16 * 1024,
         minimumSegmentSize: 4096,
         useSynchronizationContext: false);
 
