@@ -43,7 +43,8 @@ using var stopRefresh = new CancellationTokenSource();
 var refresh = host.Catalog.StartBackgroundRefresh(stopRefresh.Token);
 
 await stopRequested.Task;
-log.Info("Stopping: no new connections; waiting for in-flight requests.");
+// What is still live when the stop begins, so a soak (perf/hardening.py) can check that nothing leaked.
+log.Info($"Stopping: {host.Sessions.Count} live sessions, {host.Orchestrators.Rented} rented orchestrators, {host.Sessions.PendingRelays} pending relays; no new connections; waiting for in-flight requests.");
 await stopRefresh.CancelAsync();
 await refresh;
 await host.StopAsync();

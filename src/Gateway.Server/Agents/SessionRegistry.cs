@@ -9,6 +9,9 @@ internal sealed class SessionRegistry
 
     public int Count => _sessions.Count;
 
+    /// <summary>Relays the live sessions wait on; read at shutdown, so a walk over the sessions is fine.</summary>
+    public int PendingRelays => _sessions.Values.Sum(orchestrator => orchestrator.PendingRelays);
+
     public void Register(AgentOrchestrator orchestrator) => _sessions[orchestrator.SessionId] = orchestrator;
 
     public void Unregister(AgentOrchestrator orchestrator) =>
