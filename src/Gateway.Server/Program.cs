@@ -5,6 +5,7 @@ using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Runtime;
 
 if (CommandLine.Parse(args, banner: null, out var exitCode) is not { } options)
 {
@@ -37,6 +38,7 @@ if (options.DefaultModel is { } defaultModel)
 }
 
 await using var host = await GatewayHost.StartAsync(options, providers, log);
+using var trimmer = new IdleMemoryTrimmer(TimeProvider.System);
 var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 log.Info($"Gateway {version} listening on http://{host.EndPoint} ({host.Catalog.Current.Models.Count} models)");
 using var stopRefresh = new CancellationTokenSource();
