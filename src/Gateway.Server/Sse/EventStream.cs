@@ -16,12 +16,14 @@ namespace Gateway.Server.Sse;
 /// </remarks>
 internal sealed class EventStream
 {
+    private const int InitialCapacity = 4096;
+
     private static readonly ReadOnlyMemory<byte> s_ping = ": ping\n\n"u8.ToArray();
 
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _ready = new(0);
-    private ArrayBufferWriter<byte> _pending = new(4096);
-    private ArrayBufferWriter<byte> _spare = new(4096);
+    private ArrayBufferWriter<byte> _pending = new(InitialCapacity);
+    private ArrayBufferWriter<byte> _spare = new(InitialCapacity);
     private TaskCompletionSource? _drained;
     private int _signalled;
     private bool _completed;
@@ -93,13 +95,13 @@ internal sealed class EventStream
         }
     }
 
-    /// <summary>Makes the stream reusable by another session.</summary>
+    /// <summary>Makes the stream reusable by another session, with no more than its initial buffers (a pooled stream keeps none a burst grew).</summary>
     public void Reset()
     {
         lock (_gate)
         {
-            _pending.ResetWrittenCount();
-            _spare.ResetWrittenCount();
+            _pending = Trimmed(_pending);
+            _spare = Trimmed(_spare);
             _drained?.TrySetCanceled();
             _drained = null;
             _completed = false;
@@ -109,6 +111,16 @@ internal sealed class EventStream
                 _ready.Wait(0);
             }
         }
+    }
+
+    private static ArrayBufferWriter<byte> Trimmed(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > InitialCapacity)
+        {
+            return new ArrayBufferWriter<byte>(InitialCapacity);
+        }
+        buffer.ResetWrittenCount();
+        return buffer;
     }
 
     /// <summary>Wakes the pump once per batch, however many events are written before it runs.</summary>
