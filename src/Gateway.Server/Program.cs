@@ -5,6 +5,7 @@ using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Runtime;
 
 if (CommandLine.Parse(args, banner: null, out var exitCode) is not { } options)
 {
@@ -37,13 +38,15 @@ if (options.DefaultModel is { } defaultModel)
 }
 
 await using var host = await GatewayHost.StartAsync(options, providers, log);
+using var trimmer = new IdleMemoryTrimmer(TimeProvider.System);
 var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 log.Info($"Gateway {version} listening on http://{host.EndPoint} ({host.Catalog.Current.Models.Count} models)");
 using var stopRefresh = new CancellationTokenSource();
 var refresh = host.Catalog.StartBackgroundRefresh(stopRefresh.Token);
 
 await stopRequested.Task;
-log.Info("Stopping: no new connections; waiting for in-flight requests.");
+// What is still live when the stop begins, so a soak (perf/hardening.py) can check that nothing leaked.
+log.Info($"Stopping: {host.Sessions.Count} live sessions, {host.Orchestrators.Rented} rented orchestrators, {host.Sessions.PendingRelays} pending relays; no new connections; waiting for in-flight requests.");
 await stopRefresh.CancelAsync();
 await refresh;
 await host.StopAsync();

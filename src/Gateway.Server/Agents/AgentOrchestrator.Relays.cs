@@ -16,6 +16,8 @@ internal sealed partial class AgentOrchestrator
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RelayAnswer>> _relays = new(StringComparer.Ordinal);
 
+    public int PendingRelays => _relays.Count;
+
     /// <summary>Emits a relay and waits for its answer, at most the relay timeout (then it is denied, SPEC §4).</summary>
     public async Task<RelayAnswer> RequestPermissionAsync(RelayEvent relay, CancellationToken cancellationToken)
     {

@@ -23,6 +23,9 @@ internal sealed class SessionRegistry
         return true;
     }
 
+    /// <summary>Relays the live sessions wait on; read at shutdown, so a walk over the sessions is fine.</summary>
+    public int PendingRelays => _sessions.Values.Sum(orchestrator => orchestrator.PendingRelays);
+
     public void Unregister(AgentOrchestrator orchestrator)
     {
         if (_sessions.TryRemove(new KeyValuePair<string, AgentOrchestrator>(orchestrator.SessionId, orchestrator)))

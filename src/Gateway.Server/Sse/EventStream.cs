@@ -28,7 +28,7 @@ internal sealed class EventStream
     private int _signalled;
     private bool _completed;
 
-    public int MaxPendingBytes { get; init; } = 256 * 1024;
+    public int MaxPendingBytes { get; init; } = StreamBatch.MaxBytes;
 
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -18,16 +18,24 @@ internal sealed partial class SocketConnection : ITransportConnection
 
     private const int MinimumReceiveSegment = 4096;
 
+    /// <summary>
+    /// The kernel's send buffer per connection (Linux doubles it for bookkeeping, socket(7)). Fixed rather than
+    /// autotuned, which on loopback grew to 4 MiB: a client that stops reading then held that much kernel memory and
+    /// let a stream's agent run megabytes ahead. 64 KiB still fills a 50 ms path at 2.5 MB/s.
+    /// </summary>
+    public const int SendBufferBytes = 64 * 1024;
+
     private static readonly PipeOptions s_receiveOptions = new(
         pauseWriterThreshold: 256 * 1024,
         resumeWriterThreshold: 128 * 1024,
         minimumSegmentSize: MinimumReceiveSegment,
         useSynchronizationContext: false);
 
-    // The output threshold is what makes a slow reader slow its writer down instead of growing memory.
+    // The output threshold is what makes a slow reader slow its writer down instead of growing memory:
+    // with StreamBatch.MaxBytes it bounds what a stalled stream holds (docs/architecture.md).
     private static readonly PipeOptions s_sendOptions = new(
-        pauseWriterThreshold: 64 * 1024,
-        resumeWriterThreshold: 32 * 1024,
+        pauseWriterThreshold: 32 * 1024,
+        resumeWriterThreshold: 16 * 1024,
         minimumSegmentSize: 4096,
         useSynchronizationContext: false);
 
@@ -40,6 +48,7 @@ internal sealed partial class SocketConnection : ITransportConnection
     {
         _socket = socket;
         _socket.NoDelay = true;
+        _socket.SendBufferSize = SendBufferBytes;
     }
 
     /// <summary>Bytes received from the peer.</summary>

@@ -24,6 +24,9 @@ public sealed class RawConnection : IAsyncDisposable
         return new RawConnection(socket);
     }
 
+    /// <summary>This client's address and port, as the server sees them.</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
     public Task SendAsync(string text) => SendAsync(Encoding.Latin1.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes)

@@ -86,8 +86,9 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
             while (true)
             {
                 var next = events.MoveNextAsync();
-                // Events the provider already has go out together; the buffer is sent when the next one must be waited for.
-                if (!next.IsCompleted && chunks.Pending.Length > 0)
+                // Events the provider already has go out together; the buffer is sent when the next one must be waited for
+                // or it is a full batch, so a client that stops reading holds no more than StreamBatch.MaxBytes here.
+                if (chunks.Pending.Length > 0 && (!next.IsCompleted || chunks.Pending.Length >= StreamBatch.MaxBytes))
                 {
                     if (!await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false))
                     {

@@ -1,0 +1,62 @@
+using Gateway.Server.Runtime;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.IntegrationTests.Runtime;
+
+/// <summary>Tests that count the process's garbage collections run alone: any other test's allocations would move them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WholeHeapCollection
+{
+    public const string Name = "Whole-heap garbage collection";
+}
+
+[Collection(WholeHeapCollection.Name)]
+public sealed class IdleMemoryTrimmerTests
+{
+    private const int BurstBytes = 64 * 1024 * 1024;
+
+    [Fact]
+    public void HeapABurstLeftIsCollectedOnceTheProcessIsQuiet()
+    {
+        var clock = new FakeTimeProvider();
+        using var trimmer = new IdleMemoryTrimmer(clock);
+        Burst();
+        var before = GC.GetTotalMemory(forceFullCollection: false);
+        var fullCollections = GC.CollectionCount(2);
+
+        // The first look notes the collection count; the second finds that nothing was collected since.
+        clock.Advance(IdleMemoryTrimmer.Interval);
+        clock.Advance(IdleMemoryTrimmer.Interval);
+
+        Assert.Equal(fullCollections + 1, GC.CollectionCount(2));
+        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, before - BurstBytes / 2);
+    }
+
+    [Fact]
+    public void BusyProcessIsLeftToItsOwnCollections()
+    {
+        var clock = new FakeTimeProvider();
+        using var trimmer = new IdleMemoryTrimmer(clock);
+        Burst();
+        var fullCollections = GC.CollectionCount(2);
+
+        clock.Advance(IdleMemoryTrimmer.Interval);
+        GC.Collect(0); // what allocating does by itself
+        clock.Advance(IdleMemoryTrimmer.Interval);
+
+        Assert.Equal(fullCollections, GC.CollectionCount(2));
+    }
+
+    /// <summary>What a burst of connections leaves: buffers that lived long enough to reach generation 2, then died.</summary>
+    private static void Burst()
+    {
+        var held = new List<byte[]>();
+        for (var i = 0; i < BurstBytes / 16384; i++)
+        {
+            held.Add(new byte[16384]);
+        }
+        GC.Collect(1);
+        GC.Collect(1); // survivors of two collections are in generation 2
+        GC.KeepAlive(held);
+    }
+}
