@@ -6,31 +6,37 @@ namespace Gateway.Server.Tests.Properties;
 /// <summary>Generators of valid requests (head and body) and of mutations of them.</summary>
 internal static class RequestGen
 {
-    private static readonly Gen<string> Method = Gen.Frequency(
+    /// <summary>Bytes that change the meaning of a message most often: line ends, separators, NUL, DEL, obs-text, hex digits.</summary>
+    private static readonly Gen<byte> Interesting = Gen.Frequency(
+        (3, Gen.OneOf<byte>([.. "\r\n :\t;=\"\\%/?0fF9"u8, 0x00, 0x7f, 0x80, 0xff])),
+        (1, Gen.Byte));
+
+    public static readonly Gen<string> Method = Gen.Frequency(
         (6, Gen.OneOf("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE")), (1, HttpGen.Token));
 
+    /// <summary>Any valid request.</summary>
+    public static readonly Gen<GeneratedRequest> Valid = Requests(Method, HttpGen.OriginForm);
+
+    /// <summary>Any valid request with a mutation or a few (<see cref="Mutate"/>).</summary>
+    public static readonly Gen<GeneratedRequest> Mutated = Mutations(Valid);
+
     /// <summary>A request line, any leading empty lines (RFC 9112 §2.2), Host and other fields, and a body framed as chosen.</summary>
-    public static readonly Gen<GeneratedRequest> Valid =
+    public static Gen<GeneratedRequest> Requests(Gen<string> method, Gen<string> target) =>
         from emptyLines in Gen.Frequency((6, Gen.Const(0)), (1, Gen.Int[1, 2]))
-        from method in Method
-        from target in HttpGen.OriginForm
+        from requestMethod in method
+        from requestTarget in target
         from version in Gen.OneOf("HTTP/1.1", "HTTP/1.0")
         from host in HttpGen.Host
         from fields in HttpGen.FieldLine.Array[0, 6]
         from framing in Gen.OneOf(BodyFraming.None, BodyFraming.ContentLength, BodyFraming.Chunked)
         from chunked in ChunkedGen.Body
         from framingAt in Gen.Int[0, fields.Length]
-        select Build(emptyLines, $"{method} {target} {version}\r\n", host, fields, framing, chunked, framingAt);
-
-    /// <summary>Bytes that change the meaning of a message most often: line ends, separators, NUL, DEL, obs-text, hex digits.</summary>
-    private static readonly Gen<byte> Interesting = Gen.Frequency(
-        (3, Gen.OneOf<byte>([.. "\r\n :\t;=\"\\%/?0fF9"u8, 0x00, 0x7f, 0x80, 0xff])),
-        (1, Gen.Byte));
+        select Build(emptyLines, $"{requestMethod} {requestTarget} {version}\r\n", host, fields, framing, chunked, framingAt);
 
     /// <summary>1 to 4 edits of a valid request: a byte replaced, inserted or dropped, a range repeated or cut, the end cut off.</summary>
     /// <remarks>The request keeps its framing and body, so a reader takes the body as the unmutated head declared it.</remarks>
-    public static readonly Gen<GeneratedRequest> Mutated =
-        from request in Valid
+    public static Gen<GeneratedRequest> Mutations(Gen<GeneratedRequest> requests) =>
+        from request in requests
         from edits in Gen.Select(Gen.Int[0, 5], Gen.Int[0, int.MaxValue], Gen.Int[0, 64], Interesting).Array[1, 4]
         select request with { Wire = edits.Aggregate(request.Wire, Mutate) };
 
