@@ -35,7 +35,7 @@ internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
     }
 
     /// <summary><c>{"sessionId", "response": {"approved", "always"?, "reason"?}}</c>.</summary>
-    private static (string SessionId, RelayAnswer Answer) Parse(ReadOnlyMemory<byte> body)
+    public static (string SessionId, RelayAnswer Answer) Parse(ReadOnlyMemory<byte> body)
     {
         using var document = ChatRequestParser.ParseObject(body);
         var root = document.RootElement;
