@@ -12,8 +12,8 @@ internal static class FuzzTargets
     {
         ["head"] = RequestHeadTarget.Fuzz,
         ["chunked"] = ChunkedBodyTarget.Fuzz,
-        ["chat"] = ChatRequestTarget.Fuzz,
-        ["relay"] = RelayRequestTarget.Fuzz,
-        ["completions"] = CompletionRequestTarget.Fuzz,
+        ["chat"] = JsonBodyTargets.Chat,
+        ["relay"] = JsonBodyTargets.Relay,
+        ["completions"] = JsonBodyTargets.Completions,
     };
 }

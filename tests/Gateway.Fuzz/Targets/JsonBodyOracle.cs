@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Server.Conversation;
 
 namespace Gateway.Fuzz.Targets;
 
@@ -8,14 +9,33 @@ namespace Gateway.Fuzz.Targets;
 /// </summary>
 internal static class JsonBodyOracle
 {
-    /// <param name="outcome">Parses a body and describes the result or the documented refusal; anything else it throws is a crash.</param>
-    public static void Check(ReadOnlySpan<byte> input, Func<ReadOnlyMemory<byte>, string> outcome)
+    /// <param name="parse">Parses a body and describes the result; a <typeparamref name="TRefusal"/> is its documented refusal, anything else a crash.</param>
+    /// <param name="refusal">Describes a refusal.</param>
+    public static void Check<TRefusal>(ReadOnlySpan<byte> input, Func<ReadOnlyMemory<byte>, string> parse, Func<TRefusal, string> refusal)
+        where TRefusal : Exception
     {
         var body = input.ToArray();
-        var original = outcome(body);
-        if (Spaced(body) is { } spaced && outcome(spaced) is var again && again != original)
+        var original = Outcome(body, parse, refusal);
+        if (Spaced(body) is { } spaced && Outcome(spaced, parse, refusal) is var again && again != original)
         {
             throw new OracleMismatchException($"with spaces between tokens: {again}; as sent: {original}");
+        }
+    }
+
+    /// <summary>What the oracle compares of parsed messages: role, part and tool call counts, tool call id.</summary>
+    public static string Describe(IEnumerable<ChatMessage> messages) =>
+        string.Join(' ', messages.Select(m => $"{m.Role}:{m.Content.Count}:{m.ToolCalls.Count}:{m.ToolCallId}"));
+
+    private static string Outcome<TRefusal>(byte[] body, Func<ReadOnlyMemory<byte>, string> parse, Func<TRefusal, string> refusal)
+        where TRefusal : Exception
+    {
+        try
+        {
+            return parse(body);
+        }
+        catch (TRefusal e)
+        {
+            return refusal(e);
         }
     }
 

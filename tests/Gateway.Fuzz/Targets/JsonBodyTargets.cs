@@ -1,0 +1,32 @@
+using Gateway.Server.Endpoints;
+using Gateway.Server.Endpoints.OpenAi;
+
+namespace Gateway.Fuzz.Targets;
+
+/// <summary>The JSON body parsers of the three POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
+internal static class JsonBodyTargets
+{
+    /// <summary><c>POST /chat</c>: ChatRequestParser, refusing with a <see cref="RequestError"/>.</summary>
+    public static void Chat(ReadOnlySpan<byte> input) => JsonBodyOracle.Check<RequestError>(input, DescribeChat, e => $"{e.StatusCode} {e.Message}");
+
+    /// <summary><c>POST /chat/relay/:relayId</c>: RelayEndpoint's parser, refusing with a <see cref="RequestError"/>.</summary>
+    public static void Relay(ReadOnlySpan<byte> input) =>
+        JsonBodyOracle.Check<RequestError>(input, body => RelayEndpoint.Parse(body).ToString(), e => $"{e.StatusCode} {e.Message}");
+
+    /// <summary><c>POST /v1/chat/completions</c>: CompletionRequestParser, refusing with an <see cref="OpenAiError"/>.</summary>
+    public static void Completions(ReadOnlySpan<byte> input) =>
+        JsonBodyOracle.Check<OpenAiError>(input, DescribeCompletion, e => $"{e.StatusCode} {e.Message} {e.Param} {e.Code}");
+
+    private static string DescribeChat(ReadOnlyMemory<byte> body)
+    {
+        var request = ChatRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null);
+        return $"{request.Provider.Name}/{request.ProviderModel} [{JsonBodyOracle.Describe(request.Messages)}] {request.MaxIterations} {request.MaxDepth}";
+    }
+
+    private static string DescribeCompletion(ReadOnlyMemory<byte> body)
+    {
+        var request = CompletionRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null);
+        var turn = request.Turn;
+        return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {request.IncludeUsage}";
+    }
+}
