@@ -13,15 +13,10 @@ public class HttpParserProperties
             .Sample(
                 (request, points) =>
                 {
-                    var whole = RequestReader.Read([request.Wire], arriveTogether: true, request.Framing, request.Body.Length);
-                    var lines = whole.Split('\n');
+                    var lines = ReadEveryWay(request, points).Split('\n');
                     Assert.Equal(request.HeaderCount + 3, lines.Length);
                     Assert.Equal("complete, 0 bytes left", lines[^2]);
                     Assert.Equal($"body: {Convert.ToHexString(request.Body)}", lines[^1]);
-
-                    var pieces = Segments.Cut(request.Wire, points);
-                    Assert.Equal(whole, RequestReader.Read(pieces, arriveTogether: true, request.Framing, request.Body.Length));
-                    Assert.Equal(whole, RequestReader.Read(pieces, arriveTogether: false, request.Framing, request.Body.Length));
                 },
                 iter: 30_000);
 
@@ -33,9 +28,15 @@ public class HttpParserProperties
     public void AMutatedRequestEndsTheSameWayWhateverItsArrivalAndNeverInAnotherException() =>
         RequestGen.Mutated
             .SelectMany(request => Segments.CutPoints(request.Wire.Length), (request, points) => (request, points))
-            .Sample(
-                (request, points) => Assert.Equal(
-                    RequestReader.Read([request.Wire], arriveTogether: true, request.Framing, request.Body.Length),
-                    RequestReader.Read(Segments.Cut(request.Wire, points), arriveTogether: false, request.Framing, request.Body.Length)),
-                iter: 50_000);
+            .Sample((request, points) => ReadEveryWay(request, points), iter: 40_000);
+
+    /// <summary>Reads the request whole, then cut at the points as one buffer and as arrivals; asserts the three agree and returns what they read.</summary>
+    private static string ReadEveryWay(GeneratedRequest request, int[] points)
+    {
+        var whole = RequestReader.Read([request.Wire], arriveTogether: true, request.Framing, request.Body.Length);
+        var pieces = Segments.Cut(request.Wire, points);
+        Assert.Equal(whole, RequestReader.Read(pieces, arriveTogether: true, request.Framing, request.Body.Length));
+        Assert.Equal(whole, RequestReader.Read(pieces, arriveTogether: false, request.Framing, request.Body.Length));
+        return whole;
+    }
 }
