@@ -1,16 +1,27 @@
 namespace Gateway.Fuzz;
 
-/// <summary>Every committed seed runs through its target without a crash: the targets keep compiling and working in CI.</summary>
+/// <summary>
+/// Every committed seed runs through its target without a crash, which keeps the targets compiling and working in CI;
+/// so do the crashes afl-fuzz found, kept in Regressions/ once fixed.
+/// </summary>
 public class FuzzTargetTests
 {
     public static TheoryData<string> Targets => new(FuzzTargets.All.Keys);
 
+    public static TheoryData<string> TargetsWithRegressions => new(["chat", "relay", "completions"]);
+
     [Theory]
     [MemberData(nameof(Targets))]
-    public void SeedsRunThroughTheirTarget(string target)
+    public void SeedsRunThroughTheirTarget(string target) => AssertRunWithoutCrash(target, "Seeds");
+
+    [Theory(Skip = "Issue 11 item 10 (api): invalid UTF-8 or a lone surrogate in a JSON string throws from GetString; enable once it is a 400")]
+    [MemberData(nameof(TargetsWithRegressions))]
+    public void FoundCrashesRunThroughTheirTarget(string target) => AssertRunWithoutCrash(target, "Regressions");
+
+    private static void AssertRunWithoutCrash(string target, string folder)
     {
-        var seeds = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Seeds", target));
-        Assert.NotEmpty(seeds);
-        Assert.All(seeds, seed => FuzzTargets.All[target](File.ReadAllBytes(seed)));
+        var inputs = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, folder, target));
+        Assert.NotEmpty(inputs);
+        Assert.All(inputs, input => FuzzTargets.All[target](File.ReadAllBytes(input)));
     }
 }

@@ -21,7 +21,7 @@ public class ChunkedBodyDecoderProperties
                     AssertDecodes(body.Decoded, [pieces]);
                     AssertDecodes(body.Decoded, pieces.Select(piece => new[] { piece }));
                 },
-                iter: 20_000);
+                iter: 30_000);
 
     /// <summary>Decodes as the connection does: after each arrival (a group of segments), resume on what is still unconsumed.</summary>
     private static void AssertDecodes(byte[] expected, IEnumerable<ReadOnlyMemory<byte>[]> arrivals)
