@@ -23,9 +23,15 @@ status=$?
 read -r dotnet_passed dotnet_failed < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
   { for (i = 1; i <= NF; i++) { if ($i ~ /^passed=/) { gsub(/[^0-9]/, "", $i); p += $i } if ($i ~ /^failed=/) { gsub(/[^0-9]/, "", $i); f += $i } } }
   END { printf "%d %d\n", p, f }')
+# A run that failed without a failing test (a crashed test host, which leaves its TRX short or missing) is one failure.
 if [ "$dotnet_passed" -eq 0 ] && [ "$dotnet_failed" -eq 0 ]; then
-  echo "no test results found under $results"
+  echo "no test results found under $results (dotnet test exit status $status)"
+  echo "0 passed, 1 failed"
   exit 1
+fi
+if [ "$status" -ne 0 ] && [ "$dotnet_failed" -eq 0 ]; then
+  echo "dotnet test exited with status $status without a failing test (a test host crashed or was aborted)"
+  dotnet_failed=1
 fi
 
 # Client tests. npm ci installs exactly what package-lock.json pins; node's test runner reports to the terminal

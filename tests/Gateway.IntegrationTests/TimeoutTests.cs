@@ -8,7 +8,8 @@ namespace Gateway.IntegrationTests;
 
 /// <summary>
 /// Header, body and keep-alive timeouts with small configured values. Each test waits (bounded by
-/// <see cref="RawConnection.ReadTimeout"/>) for the server to act, then checks it did not act early.
+/// <see cref="RawConnection.ReadTimeout"/>) for the server to act, then checks it did not act early, on a
+/// clock started before anything that could start the server's (the server's clock is not ours to step).
 /// </summary>
 public sealed class TimeoutTests : IAsyncLifetime
 {
@@ -52,8 +53,10 @@ public sealed class TimeoutTests : IAsyncLifetime
     public async Task IncompleteBodyIsAnswered408()
     {
         await using var connection = await _server.ConnectAsync();
-        await connection.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+        // The body clock starts once the server has read the head, so surely after ours: a busy machine can
+        // run the server's read before this test's next line, which is why ours starts before the send.
         var clock = Stopwatch.StartNew();
+        await connection.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
 
         var response = await connection.ReadResponseAsync();
         Assert.True(clock.Elapsed >= Timeout * 0.9, $"answered after {clock.Elapsed}");
@@ -65,9 +68,10 @@ public sealed class TimeoutTests : IAsyncLifetime
     public async Task IdleKeepAliveConnectionIsClosedWithoutAResponse()
     {
         await using var connection = await _server.ConnectAsync();
+        // The keep-alive clock starts as the server finishes the response, before this test reads it: start ours first.
+        var clock = Stopwatch.StartNew();
         await connection.SendAsync("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\na");
         await connection.ReadResponseAsync();
-        var clock = Stopwatch.StartNew();
 
         Assert.Equal("", await connection.ReadToEndAsync());
         Assert.True(clock.Elapsed >= Timeout * 0.9, $"closed after {clock.Elapsed}");

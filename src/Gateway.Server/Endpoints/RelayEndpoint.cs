@@ -23,13 +23,7 @@ internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
     private RelayAnswerStatus Answer(IHttpExchange exchange)
     {
         using var document = ChatRequestParser.ParseObject(exchange.Body);
-        var root = document.RootElement;
-        if (!root.TryGetProperty("sessionId", out var sessionIdElement) || sessionIdElement.ValueKind != JsonValueKind.String
-            || sessionIdElement.GetString() is not { Length: > 0 } sessionId
-            || !root.TryGetProperty("response", out var response) || response.ValueKind == JsonValueKind.Null)
-        {
-            throw RequestError.BadRequest("sessionId and response are required");
-        }
+        var (sessionId, response) = ReadRequest(document.RootElement);
         var relayId = exchange.GetRouteValue(0);
         if (!sessions.TryGet(sessionId, out var orchestrator))
         {
@@ -39,8 +33,20 @@ internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
         return waiting == RelayAnswerStatus.Waiting ? orchestrator.Answer(sessionId, relayId, ReadAnswer(response)) : waiting;
     }
 
+    /// <summary><c>{"sessionId", "response"}</c>; the response is read by <see cref="ReadAnswer"/> once its relay is found.</summary>
+    public static (string SessionId, JsonElement Response) ReadRequest(JsonElement root)
+    {
+        if (!root.TryGetProperty("sessionId", out var sessionIdElement) || sessionIdElement.ValueKind != JsonValueKind.String
+            || sessionIdElement.GetString() is not { Length: > 0 } sessionId
+            || !root.TryGetProperty("response", out var response) || response.ValueKind == JsonValueKind.Null)
+        {
+            throw RequestError.BadRequest("sessionId and response are required");
+        }
+        return (sessionId, response);
+    }
+
     /// <summary><c>{"approved", "always"?, "reason"?}</c>.</summary>
-    private static RelayAnswer ReadAnswer(JsonElement response)
+    public static RelayAnswer ReadAnswer(JsonElement response)
     {
         if (response.ValueKind != JsonValueKind.Object
             || !response.TryGetProperty("approved", out var approved) || approved.ValueKind is not (JsonValueKind.True or JsonValueKind.False))

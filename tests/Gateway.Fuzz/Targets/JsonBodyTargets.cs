@@ -1,0 +1,39 @@
+using Gateway.Server.Endpoints;
+using Gateway.Server.Endpoints.OpenAi;
+
+namespace Gateway.Fuzz.Targets;
+
+/// <summary>The JSON body parsers of the three POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
+internal static class JsonBodyTargets
+{
+    /// <summary><c>POST /chat</c>: ChatRequestParser, refusing with a <see cref="RequestError"/>.</summary>
+    public static void Chat(ReadOnlySpan<byte> input) => JsonBodyOracle.Check<RequestError>(input, DescribeChat, e => $"{e.StatusCode} {e.Message}");
+
+    /// <summary><c>POST /chat/relay/:relayId</c>: RelayEndpoint's parser, refusing with a <see cref="RequestError"/>.</summary>
+    public static void Relay(ReadOnlySpan<byte> input) => JsonBodyOracle.Check<RequestError>(input, DescribeRelay, e => $"{e.StatusCode} {e.Message}");
+
+    /// <summary><c>POST /v1/chat/completions</c>: CompletionRequestParser, refusing with an <see cref="OpenAiError"/>.</summary>
+    public static void Completions(ReadOnlySpan<byte> input) =>
+        JsonBodyOracle.Check<OpenAiError>(input, DescribeCompletion, e => $"{e.StatusCode} {e.Message} {e.Param} {e.Code}");
+
+    private static string DescribeChat(ReadOnlyMemory<byte> body)
+    {
+        var request = ChatRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null);
+        return $"{request.Provider.Name}/{request.ProviderModel} [{JsonBodyOracle.Describe(request.Messages)}] {request.MaxIterations} {request.MaxDepth}";
+    }
+
+    /// <summary>Reads the whole body, as the endpoint does once it has found the relay.</summary>
+    private static string DescribeRelay(ReadOnlyMemory<byte> body)
+    {
+        using var document = ChatRequestParser.ParseObject(body);
+        var (sessionId, response) = RelayEndpoint.ReadRequest(document.RootElement);
+        return $"{sessionId} {RelayEndpoint.ReadAnswer(response)}";
+    }
+
+    private static string DescribeCompletion(ReadOnlyMemory<byte> body)
+    {
+        var request = CompletionRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null);
+        var turn = request.Turn;
+        return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {request.IncludeUsage}";
+    }
+}
