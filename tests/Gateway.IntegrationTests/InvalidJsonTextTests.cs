@@ -15,13 +15,13 @@ public sealed class InvalidJsonTextTests
 
     public static TheoryData<string, string, string> ChatBodies => new()
     {
-        { "/chat", """{"model":"test-model","messages":[{"role":"user","content":"a<FF>b"}]}""", $"Invalid JSON body: {NotUtf8}" },
-        { "/chat", """{"model":"test-model","messages":[{"role":"user","content":"a\ud800b"}]}""", """Invalid JSON body: a string escapes a lone surrogate (\ud800)""" },
-        { "/chat", """{"model":"test-model","messages":[{"role":"user","content":"\udc00\ud83d"}]}""", """Invalid JSON body: a string escapes a lone surrogate (\udc00)""" },
-        { "/chat", """{"model":"test-model","\uD83D":1,"messages":[{"role":"user","content":"hi"}]}""", """Invalid JSON body: a string escapes a lone surrogate (\uD83D)""" },
-        { "/chat", """{"model":"test-<FF>","messages":[{"role":"user","content":"hi"}]}""", $"Invalid JSON body: {NotUtf8}" },
-        { "/chat/relay/01980000-0000-7000-8000-000000000001", """{"sessionId":"<FF>","response":{"approved":true}}""", $"Invalid JSON body: {NotUtf8}" },
-        { "/chat/relay/01980000-0000-7000-8000-000000000001", """{"sessionId":"s","response":{"approved":true,"reason":"\ud800"}}""", """Invalid JSON body: a string escapes a lone surrogate (\ud800)""" },
+        { "/chat", """{"model":"test-model","messages":[{"role":"user","content":"a<FF>b"}]}""", "Invalid JSON body" },
+        { "/chat", """{"model":"test-model","messages":[{"role":"user","content":"a\ud800b"}]}""", "Invalid JSON body" },
+        { "/chat", """{"model":"test-model","messages":[{"role":"user","content":"\udc00\ud83d"}]}""", "Invalid JSON body" },
+        { "/chat", """{"model":"test-model","\uD83D":1,"messages":[{"role":"user","content":"hi"}]}""", "Invalid JSON body" },
+        { "/chat", """{"model":"test-<FF>","messages":[{"role":"user","content":"hi"}]}""", "Invalid JSON body" },
+        { "/chat/relay/01980000-0000-7000-8000-000000000001", """{"sessionId":"<FF>","response":{"approved":true}}""", "Invalid JSON body" },
+        { "/chat/relay/01980000-0000-7000-8000-000000000001", """{"sessionId":"s","response":{"approved":true,"reason":"\ud800"}}""", "Invalid JSON body" },
     };
 
     public static TheoryData<string, string> CompletionBodies => new()

@@ -34,7 +34,8 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
         finally
         {
             sessions.Unregister(orchestrator);
-            await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
+            // Not awaited: the response ends now, while the pool waits (bounded) for a tool that ignores the session's end.
+            _ = orchestrators.ReturnAsync(orchestrator);
         }
     }
 }

@@ -50,10 +50,9 @@ internal static class ChatRequestParser
             ReadCount(root, "maxDepth", DefaultMaxDepth));
     }
 
-    /// <summary>The body as a JSON document whose root is an object, else "Invalid JSON body" (with what is wrong with its text, if that is it).</summary>
+    /// <summary>The body as a JSON document whose root is an object, else SPEC §3's "Invalid JSON body", the exact string its clients match (text that is not UTF-8 is not JSON, RFC 8259 §8.1).</summary>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body) =>
-        JsonBody.ParseObject(body, out var textProblem)
-        ?? throw (textProblem is null ? RequestError.InvalidJson() : RequestError.BadRequest($"Invalid JSON body: {textProblem}"));
+        JsonBody.ParseObject(body, out _) ?? throw RequestError.InvalidJson();
 
     private static int ReadCount(JsonElement root, string name, int fallback)
     {
