@@ -60,11 +60,17 @@ public sealed class EarlyAnswerTests : IAsyncLifetime
         Assert.Equal("next", (await connection.ReadResponseAsync()).Body);
     }
 
-    [Fact]
-    public async Task DeclaredBodyBeyondTheBoundIsAnsweredAndClosed()
+    /// <summary>
+    /// A declared body beyond the bound is not worth reading; behind 100-continue the client may or may not send its
+    /// body at all (RFC 9110 §10.1.1), so its end cannot be found. Either way the answer says close, and it does.
+    /// </summary>
+    [Theory]
+    [InlineData("Content-Length: 65537\r\n")]
+    [InlineData("Expect: 100-continue\r\nContent-Length: 5\r\n")]
+    public async Task BodyThatCannotBeDroppedClosesTheConnectionAfterTheAnswer(string framing)
     {
         await using var connection = await _server.ConnectAsync();
-        await connection.SendAsync("POST /nope HTTP/1.1\r\nHost: x\r\n" + Key + "Content-Length: 65537\r\n\r\n");
+        await connection.SendAsync("POST /nope HTTP/1.1\r\nHost: x\r\n" + Key + framing + "\r\n");
 
         var response = await connection.ReadResponseAsync();
         Assert.Equal(404, response.StatusCode);
@@ -80,19 +86,6 @@ public sealed class EarlyAnswerTests : IAsyncLifetime
         Assert.Equal(404, (await connection.ReadResponseAsync()).StatusCode);
 
         await connection.SendAsync("10001\r\n" + new string('a', 0x10001) + "\r\n0\r\n\r\n");
-        Assert.True(await connection.IsClosedByServerAsync());
-    }
-
-    /// <summary>RFC 9110 §10.1.1: refused before 100 (Continue), the client may or may not send its body, so the connection closes.</summary>
-    [Fact]
-    public async Task ExpectContinueRefusedEarlyClosesTheConnection()
-    {
-        await using var connection = await _server.ConnectAsync();
-        await connection.SendAsync("POST /nope HTTP/1.1\r\nHost: x\r\n" + Key + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n");
-
-        var response = await connection.ReadResponseAsync();
-        Assert.Equal(404, response.StatusCode);
-        Assert.Equal("close", response.Header("Connection"));
         Assert.True(await connection.IsClosedByServerAsync());
     }
 }

@@ -61,6 +61,23 @@ public sealed class ShutdownStreamTests
     }
 
     [Fact]
+    public async Task WholeCompletionStillWaitedForAtTheDeadlineIs503()
+    {
+        var model = new ScriptedModelProvider().ThenHang("Hel");
+        await using var host = await ChatTestHost.StartAsync(model, http: QuickShutdown);
+        await using var connection = await host.PostAsync(OpenAiTestKit.CompletionsPath, """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""");
+        await AgentScript.WithinAsync(AgentScript.Patience, () => !model.Requests.IsEmpty, "the turn has started");
+
+        var stopping = host.Host.StopAsync();
+        var response = await connection.ReadResponseAsync();
+
+        Assert.Equal(503, response.StatusCode);
+        Assert.Equal("""{"error":{"message":"Server is shutting down","type":"server_error","param":null,"code":null}}""", response.Body);
+        Assert.Equal("close", response.Header("Connection"));
+        await stopping.WaitAsync(RawConnection.ReadTimeout);
+    }
+
+    [Fact]
     public async Task StreamThatStartsDuringTheDrainIsChunkedToItsLastChunk()
     {
         var model = new ScriptedModelProvider().ThenHang("held").ThenText("Hel", "lo");

@@ -22,13 +22,11 @@ public sealed class StreamFramingTests
     [MemberData(nameof(Routes))]
     public async Task KeepAliveStreamIsChunkedAndTheConnectionCarriesTheNextRequest(string path, string body, string end)
     {
-        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("Hel", "lo"));
-        await using var connection = await host.Host.ConnectAsync();
-        await connection.SendAsync(Request(path, body, "HTTP/1.1", ""));
+        await using var stream = await StreamAsync(path, body, "HTTP/1.1", "");
+        var connection = stream.Connection;
 
-        var head = await connection.ReadResponseAsync(headRequest: true);
-        Assert.Equal("chunked", head.Header("Transfer-Encoding"));
-        Assert.Null(head.Header("Connection"));
+        Assert.Equal("chunked", stream.Head.Header("Transfer-Encoding"));
+        Assert.Null(stream.Head.Header("Connection"));
         Assert.Contains(end, await ReadChunkedBodyAsync(connection), StringComparison.Ordinal);
 
         await connection.SendAsync("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
@@ -39,30 +37,24 @@ public sealed class StreamFramingTests
     [MemberData(nameof(Routes))]
     public async Task ConnectionCloseStreamIsChunkedToItsLastChunkThenClosed(string path, string body, string end)
     {
-        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("Hel", "lo"));
-        await using var connection = await host.Host.ConnectAsync();
-        await connection.SendAsync(Request(path, body, "HTTP/1.1", "Connection: close\r\n"));
+        await using var stream = await StreamAsync(path, body, "HTTP/1.1", "Connection: close\r\n");
 
-        var head = await connection.ReadResponseAsync(headRequest: true);
-        Assert.Equal("chunked", head.Header("Transfer-Encoding"));
-        Assert.Equal("close", head.Header("Connection"));
-        Assert.Contains(end, await ReadChunkedBodyAsync(connection), StringComparison.Ordinal);
-        Assert.True(await connection.IsClosedByServerAsync());
+        Assert.Equal("chunked", stream.Head.Header("Transfer-Encoding"));
+        Assert.Equal("close", stream.Head.Header("Connection"));
+        Assert.Contains(end, await ReadChunkedBodyAsync(stream.Connection), StringComparison.Ordinal);
+        Assert.True(await stream.Connection.IsClosedByServerAsync());
     }
 
     [Theory]
     [MemberData(nameof(Routes))]
     public async Task Http10StreamIsUnframedAndEndsWithTheConnection(string path, string body, string end)
     {
-        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("Hel", "lo"));
-        await using var connection = await host.Host.ConnectAsync();
-        await connection.SendAsync(Request(path, body, "HTTP/1.0", ""));
+        await using var stream = await StreamAsync(path, body, "HTTP/1.0", "");
 
-        var head = await connection.ReadResponseAsync(headRequest: true);
-        Assert.Null(head.Header("Transfer-Encoding"));
-        Assert.Null(head.Header("Content-Length"));
-        Assert.Equal("close", head.Header("Connection"));
-        var received = await connection.ReadToEndAsync();
+        Assert.Null(stream.Head.Header("Transfer-Encoding"));
+        Assert.Null(stream.Head.Header("Content-Length"));
+        Assert.Equal("close", stream.Head.Header("Connection"));
+        var received = await stream.Connection.ReadToEndAsync();
         Assert.Contains(end, received, StringComparison.Ordinal);
         Assert.EndsWith("\n\n", received, StringComparison.Ordinal);
     }
@@ -100,8 +92,15 @@ public sealed class StreamFramingTests
                 print(line.decode().rstrip("\n"), flush=True)
         """;
 
-    private static string Request(string path, string body, string version, string headers) =>
-        $"POST {path} {version}\r\nHost: test\r\nContent-Type: application/json\r\n{headers}Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+    /// <summary>A gateway whose model answers "Hello", and one streaming request sent to it, read up to its body.</summary>
+    private static async Task<Streamed> StreamAsync(string path, string body, string version, string headers)
+    {
+        var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("Hel", "lo"));
+        var connection = await host.Host.ConnectAsync();
+        await connection.SendAsync(
+            $"POST {path} {version}\r\nHost: test\r\nContent-Type: application/json\r\n{headers}Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+        return new Streamed(host, connection, await connection.ReadResponseAsync(headRequest: true));
+    }
 
     private static async Task<string> ReadChunkedBodyAsync(RawConnection connection)
     {
@@ -111,5 +110,14 @@ public sealed class StreamFramingTests
             body.AddRange(chunk);
         }
         return Encoding.UTF8.GetString(body.ToArray());
+    }
+
+    private sealed record Streamed(ChatTestHost Host, RawConnection Connection, RawResponse Head) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Connection.DisposeAsync();
+            await Host.DisposeAsync();
+        }
     }
 }

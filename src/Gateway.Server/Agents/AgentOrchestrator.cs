@@ -43,28 +43,25 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     public async Task RunAsync(ChatRequest request, IHttpExchange exchange)
     {
         exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted);
-        // The agents also stop when the server can wait no longer; the pump goes on to send why.
-        using var agents = CancellationTokenSource.CreateLinkedTokenSource(session.Token, exchange.ServerStopping);
+        // The session also ends when the server can wait no longer; the pump, which stops only with the client, then sends why.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
         _sessionToken = session.Token;
         var pumping = PumpAsync(exchange, session);
         var root = new AgentRun(this, request, tools, depth: 0, parentId: null);
         try
         {
             await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
-            _work = root.RunAsync(request.Messages, agents.Token);
+            _work = root.RunAsync(request.Messages, session.Token);
             // The stream ends with the session: a tool that ignores cancellation is waited for by FinishWorkAsync, not by the client.
-            await _work.WaitAsync(agents.Token).ConfigureAwait(false);
+            await _work.WaitAsync(session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.RequestAborted.IsCancellationRequested)
+        {
+            await EndForShutdownAsync(root, exchange.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {
             // The client left or stopped reading; nobody is listening for an error event.
-        }
-        catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested)
-        {
-            // SPEC §5: the session fails as a whole, and its root run still ends with harness_end.
-            await EmitAsync(new ErrorEvent { Message = "Server is shutting down" }).ConfigureAwait(false);
-            await EmitAsync(new HarnessEndEvent { RunId = root.RunId, AgentId = root.AgentId, Reason = "error" }).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -111,12 +108,26 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         _sessionToken = default;
     }
 
+    /// <summary>SPEC §5: a session the server cannot let finish fails as a whole, and its root run still ends with harness_end.</summary>
+    private async Task EndForShutdownAsync(AgentRun root, CancellationToken clientGone)
+    {
+        try
+        {
+            await _events.WriteAsync(new ErrorEvent { Message = "Server is shutting down" }, clientGone).ConfigureAwait(false);
+            await _events.WriteAsync(new HarnessEndEvent { RunId = root.RunId, AgentId = root.AgentId, Reason = "error" }, clientGone).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left too; nobody is listening.
+        }
+    }
+
     /// <summary>Sends events until the stream completes; if the client goes first, cancels the session.</summary>
     private async Task PumpAsync(IHttpExchange exchange, CancellationTokenSource session)
     {
         try
         {
-            await _events.PumpAsync(exchange, session.Token).ConfigureAwait(false);
+            await _events.PumpAsync(exchange, exchange.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

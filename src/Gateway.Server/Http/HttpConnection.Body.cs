@@ -4,7 +4,7 @@ namespace Gateway.Server.Http;
 
 internal sealed partial class HttpConnection
 {
-    /// <summary>The most body read and dropped after an early answer to keep the connection (issue 11, item 2).</summary>
+    /// <summary>The most body read and dropped after an early answer, so the connection can carry the next request.</summary>
     private const int DiscardableBodyBytes = 64 * 1024;
 
     private readonly RequestBodyBuffer _body = new();
