@@ -37,10 +37,10 @@ internal static class HttpGen
         .Array[0, 10]
         .Select(parts => "\"" + string.Concat(parts) + "\"");
 
-    /// <summary>RFC 3986 §3.3: an absolute path of segments, some percent-encoded, and a query now and then.</summary>
+    /// <summary>RFC 3986 §3.3: an absolute path of segments, some percent-encoded (never %00, which the server refuses), and a query now and then.</summary>
     public static readonly Gen<string> OriginForm =
         Gen.Select(
-            Gen.Frequency((8, Gen.Char[PathChars].Select(c => c.ToString())), (1, Gen.Byte.Select(b => $"%{b:X2}")))
+            Gen.Frequency((8, Gen.Char[PathChars].Select(c => c.ToString())), (1, Gen.Byte[1, 255].Select(b => $"%{b:X2}")))
                 .Array[0, 8].Select(string.Concat).Array[1, 4],
             Gen.Frequency((3, Gen.Const("")), (1, Gen.Char[PathChars + "/?"].Array[0, 12].Select(chars => "?" + new string(chars)))),
             (segments, query) => "/" + string.Join('/', segments) + query);
