@@ -1,12 +1,13 @@
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.OpenAi;
+using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests;
 
 /// <summary>
 /// Streams at shutdown end well-formed (issue 11, item 13): one still running when the server can wait no longer says
-/// why (an <c>error</c> event, then its run's <c>harness_end</c>; on /v1 an error chunk) before the last chunk, and one
+/// why (an <c>error</c> event, then a <c>harness_end</c> for each of its open runs; on /v1 an error chunk) before the last chunk, and one
 /// that starts during the drain is framed as its head says.
 /// </summary>
 public sealed class ShutdownStreamTests
@@ -29,6 +30,37 @@ public sealed class ShutdownStreamTests
         Assert.Equal("""{"type":"error","message":"Server is shutting down"}""", rest[0].Data);
         var run = started.Single(e => e.Name == "harness_start");
         Assert.Equal($$"""{"type":"harness_end","runId":"{{run.Field("runId")}}","agentId":"{{run.Field("agentId")}}","reason":"error"}""", rest[1].Data);
+        Assert.True(events.Ended);
+        Assert.True(await connection.IsClosedByServerAsync());
+        await stopping.WaitAsync(RawConnection.ReadTimeout);
+    }
+
+    [Fact]
+    public async Task SubagentsStillRunningAtTheDeadlineEachEndInnermostFirstBeforeTheRoot()
+    {
+        // The root spawns a subagent, which spawns one more, whose model turn hangs (depth 2, the default maxDepth).
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("a1", "agent", """{"task":"dig"}"""))
+            .ThenCalls(Call("a2", "agent", """{"task":"deeper"}"""))
+            .ThenHang("Hel");
+        await using var host = await ChatTestHost.StartAsync(model, http: QuickShutdown);
+        var (connection, events) = await host.OpenChatAsync("""
+            {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"agent"}]}}
+            """);
+        await using var _ = connection;
+        var started = await events.ReadUntilAsync("text");
+
+        var stopping = host.Host.StopAsync();
+        var rest = await events.ReadAllEventsAsync();
+
+        var runs = started.Where(e => e.Name == "harness_start").ToArray();
+        Assert.Equal(3, runs.Length);
+        Assert.Equal(["error", "harness_end", "harness_end", "harness_end"], rest.Select(e => e.Name));
+        Assert.Equal("""{"type":"error","message":"Server is shutting down"}""", rest[0].Data);
+        Assert.Equal($$"""{"type":"harness_end","runId":"{{runs[2].Field("runId")}}","agentId":"{{runs[2].Field("agentId")}}","parentId":"{{runs[1].Field("runId")}}/a2","reason":"error"}""", rest[1].Data);
+        Assert.Equal($$"""{"type":"harness_end","runId":"{{runs[1].Field("runId")}}","agentId":"{{runs[1].Field("agentId")}}","parentId":"{{runs[0].Field("runId")}}/a1","reason":"error"}""", rest[2].Data);
+        Assert.Equal($$"""{"type":"harness_end","runId":"{{runs[0].Field("runId")}}","agentId":"{{runs[0].Field("agentId")}}","reason":"error"}""", rest[3].Data);
+        Assert.Equal(runs.Select(r => r.Field("parentId")), [null, $"{runs[0].Field("runId")}/a1", $"{runs[1].Field("runId")}/a2"]);
         Assert.True(events.Ended);
         Assert.True(await connection.IsClosedByServerAsync());
         await stopping.WaitAsync(RawConnection.ReadTimeout);

@@ -57,7 +57,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         }
         catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.RequestAborted.IsCancellationRequested)
         {
-            await EndForShutdownAsync(root, exchange.RequestAborted).ConfigureAwait(false);
+            await EndForShutdownAsync(exchange.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
         {
@@ -66,7 +66,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         catch (Exception e)
         {
             log.Error($"Session {SessionId} failed.", e);
-            await EmitAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }).ConfigureAwait(false);
+            await FailOpenRunsAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }, _sessionToken).ConfigureAwait(false);
         }
         finally
         {
@@ -104,17 +104,17 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         Permissions.Clear();
         ToolContext.Reset();
         DropRelays();
+        ResetRuns();
         _events.Reset();
         _sessionToken = default;
     }
 
-    /// <summary>SPEC §5: a session the server cannot let finish fails as a whole, and its root run still ends with harness_end.</summary>
-    private async Task EndForShutdownAsync(AgentRun root, CancellationToken clientGone)
+    /// <summary>SPEC §5: a session the server cannot let finish fails as a whole, and each of its open runs still ends with harness_end.</summary>
+    private async Task EndForShutdownAsync(CancellationToken clientGone)
     {
         try
         {
-            await _events.WriteAsync(new ErrorEvent { Message = "Server is shutting down" }, clientGone).ConfigureAwait(false);
-            await _events.WriteAsync(new HarnessEndEvent { RunId = root.RunId, AgentId = root.AgentId, Reason = "error" }, clientGone).ConfigureAwait(false);
+            await FailOpenRunsAsync(new ErrorEvent { Message = "Server is shutting down" }, clientGone).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

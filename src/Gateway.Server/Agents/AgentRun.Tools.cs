@@ -76,7 +76,7 @@ internal sealed partial class AgentRun
             {
                 RunId = RunId,
                 Id = Ids.New(),
-                ParentId = _parentId,
+                ParentId = ParentId,
                 ToolCallId = wireId,
                 Tool = call.Name,
                 Params = call.Arguments,
@@ -93,7 +93,7 @@ internal sealed partial class AgentRun
         {
             return await RefuseAsync(call, wireId, ToolOutputs.Denied(decision.Reason)).ConfigureAwait(false);
         }
-        await _session.EmitAsync(new ToolCallEvent { RunId = RunId, Id = wireId, ParentId = _parentId, Name = call.Name, Input = call.Arguments, AgentId = AgentId }).ConfigureAwait(false);
+        await _session.EmitAsync(new ToolCallEvent { RunId = RunId, Id = wireId, ParentId = ParentId, Name = call.Name, Input = call.Arguments, AgentId = AgentId }).ConfigureAwait(false);
         return new CallOutcome(wireId, Approved: true, default, null);
     }
 
@@ -104,7 +104,7 @@ internal sealed partial class AgentRun
     }
 
     private ValueTask EmitResultAsync(ToolCallRequest call, string wireId, RawJson output) =>
-        _session.EmitAsync(new ToolResultEvent { RunId = RunId, Id = wireId, ParentId = _parentId, Name = call.Name, Output = output, AgentId = AgentId });
+        _session.EmitAsync(new ToolResultEvent { RunId = RunId, Id = wireId, ParentId = ParentId, Name = call.Name, Output = output, AgentId = AgentId });
 
     /// <summary>Runs one approved call; the agent tool runs a subagent one level deeper.</summary>
     private async Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)

@@ -19,7 +19,6 @@ internal sealed partial class AgentRun
     private readonly ChatRequest _request;
     private readonly IToolRegistry _tools;
     private readonly int _depth;
-    private readonly string? _parentId;
 
     public AgentRun(AgentOrchestrator session, ChatRequest request, IToolRegistry tools, int depth, string? parentId)
     {
@@ -27,20 +26,23 @@ internal sealed partial class AgentRun
         _request = request;
         _tools = tools;
         _depth = depth;
-        _parentId = parentId;
+        ParentId = parentId;
     }
 
     public string RunId { get; } = Ids.New();
 
     public string AgentId { get; } = Ids.New();
 
+    /// <summary>The namespaced id of the agent tool call that spawned this run; null for the root.</summary>
+    public string? ParentId { get; }
+
     public async Task<AgentOutcome> RunAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
     {
-        await _session.EmitAsync(new HarnessStartEvent
+        await _session.StartRunAsync(this, new HarnessStartEvent
         {
             RunId = RunId,
             AgentId = AgentId,
-            ParentId = _parentId,
+            ParentId = ParentId,
             Depth = _depth > 0 ? _depth : null,
         }).ConfigureAwait(false);
 
@@ -80,7 +82,7 @@ internal sealed partial class AgentRun
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
 
-        await _session.EmitAsync(new HarnessEndEvent { RunId = RunId, AgentId = AgentId, ParentId = _parentId, Reason = endReason }).ConfigureAwait(false);
+        await _session.EndRunAsync(this, new HarnessEndEvent { RunId = RunId, AgentId = AgentId, ParentId = ParentId, Reason = endReason }).ConfigureAwait(false);
         return outcome;
     }
 

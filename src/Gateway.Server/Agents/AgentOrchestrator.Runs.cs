@@ -1,0 +1,70 @@
+using Gateway.Server.Events;
+
+namespace Gateway.Server.Agents;
+
+internal sealed partial class AgentOrchestrator
+{
+    private readonly Lock _runsGate = new();
+
+    /// <summary>Runs between their harness_start and harness_end, in start order: a subagent always comes after the run that spawned it.</summary>
+    private readonly List<AgentRun> _openRuns = [];
+
+    /// <summary>The session has failed as a whole and its open runs were ended for it; no run starts or ends on its own after that.</summary>
+    private bool _runsFailed;
+
+    /// <summary>Emits a run's harness_start; the run counts as open until <see cref="EndRunAsync"/>.</summary>
+    public ValueTask StartRunAsync(AgentRun run, in HarnessStartEvent start)
+    {
+        lock (_runsGate)
+        {
+            if (_runsFailed)
+            {
+                return ValueTask.CompletedTask;
+            }
+            _openRuns.Add(run);
+            // Queued under the lock (the stream queues before it waits), so a failing session ends every run the client saw start.
+            return _events.WriteAsync(start, _sessionToken);
+        }
+    }
+
+    /// <summary>Emits a run's harness_end, unless the failing session has already ended the run.</summary>
+    public ValueTask EndRunAsync(AgentRun run, in HarnessEndEvent end)
+    {
+        lock (_runsGate)
+        {
+            return _openRuns.Remove(run) ? _events.WriteAsync(end, _sessionToken) : ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// SPEC §5: every run that started ends with harness_end, also when the session fails as a whole. Sends the
+    /// session's error, then ends each run still open with reason "error", innermost first.
+    /// </summary>
+    private async Task FailOpenRunsAsync(ErrorEvent error, CancellationToken cancellationToken)
+    {
+        AgentRun[] open;
+        lock (_runsGate)
+        {
+            _runsFailed = true;
+            open = [.. _openRuns];
+            _openRuns.Clear();
+        }
+        await _events.WriteAsync(error, cancellationToken).ConfigureAwait(false);
+        for (var i = open.Length - 1; i >= 0; i--)
+        {
+            var run = open[i];
+            await _events.WriteAsync(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = "error" }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Forgets the runs of the last session, keeping no more list than a new orchestrator has.</summary>
+    private void ResetRuns()
+    {
+        lock (_runsGate)
+        {
+            _openRuns.Clear();
+            _openRuns.TrimExcess();
+            _runsFailed = false;
+        }
+    }
+}
