@@ -64,7 +64,7 @@ internal sealed partial class AgentRun
         if (call.InvalidArguments is { } invalid)
         {
             var excerpt = invalid.Length <= 200 ? invalid : invalid[..200] + "…";
-            return await RefuseAsync(call, wireId, ToolOutputs.Error($"Arguments of {call.Name} are not a JSON object: {excerpt}")).ConfigureAwait(false);
+            return await RefuseAsync(call, wireId, ToolOutputs.Error($"Arguments of {call.Name} {call.InvalidReason}: {excerpt}")).ConfigureAwait(false);
         }
 
         using var arguments = JsonDocument.Parse(call.Arguments.Utf8);

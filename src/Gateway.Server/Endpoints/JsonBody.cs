@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Gateway.Server.Conversation;
 
 namespace Gateway.Server.Endpoints;
 
@@ -37,43 +37,12 @@ internal static class JsonBody
             document.Dispose();
             return null;
         }
-        if (LoneSurrogateEscape(body.Span) is { } escape)
+        if (JsonText.LoneSurrogateEscape(body.Span) is var at and >= 0)
         {
             document.Dispose();
-            textProblem = $"a string escapes a lone surrogate ({escape})";
+            textProblem = $"a string escapes a lone surrogate ({Encoding.ASCII.GetString(body.Span.Slice(at, 6))})";
             return null;
         }
         return document;
     }
-
-    /// <summary>The first <c>\uXXXX</c> escape of a surrogate without its pair (RFC 8259 §8.2), if any.</summary>
-    /// <param name="json">Text that parsed as JSON, so every backslash starts an escape (RFC 8259 §7).</param>
-    private static string? LoneSurrogateEscape(ReadOnlySpan<byte> json)
-    {
-        var at = json.IndexOf((byte)'\\');
-        while (at >= 0)
-        {
-            var escape = json[at..];
-            var length = 2;
-            if (escape[1] == (byte)'u')
-            {
-                var unit = CodeUnit(escape.Slice(2, 4));
-                length = 6;
-                if (char.IsHighSurrogate(unit) && escape.Length >= 12 && escape[6] == (byte)'\\' && escape[7] == (byte)'u'
-                    && char.IsLowSurrogate(CodeUnit(escape.Slice(8, 4))))
-                {
-                    length = 12;
-                }
-                else if (char.IsSurrogate(unit))
-                {
-                    return Encoding.ASCII.GetString(escape[..6]);
-                }
-            }
-            var next = escape[length..].IndexOf((byte)'\\');
-            at = next < 0 ? -1 : at + length + next;
-        }
-        return null;
-    }
-
-    private static char CodeUnit(ReadOnlySpan<byte> hex) => (char)ushort.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
 }

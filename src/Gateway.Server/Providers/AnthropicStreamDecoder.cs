@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gateway.Server.Conversation;
-using Gateway.Tools;
 
 namespace Gateway.Server.Providers;
 
@@ -101,7 +101,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     {
         int? index = null;
         string? type = null, id = null, name = null, text = null, thinking = null;
-        RawJson? input = null;
+        byte[]? input = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("index"u8))
@@ -116,7 +116,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                     if (reader.ValueTextEquals("input"u8))
                     {
                         reader.Read();
-                        input = reader.TokenType == JsonTokenType.StartObject ? RawJson.FromElement(JsonElement.ParseValue(ref reader)) : null;
+                        input = reader.TokenType == JsonTokenType.StartObject ? JsonMarshal.GetRawUtf8Value(JsonElement.ParseValue(ref reader)).ToArray() : null;
                         reader.Skip();
                         continue;
                     }
@@ -143,7 +143,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         if (type == "tool_use" && index is { } i)
         {
             var call = _toolBlocks[i] = new ToolCallBuffer(i) { Id = id, Name = name, InitialArguments = input };
-            call.Append(null, output);
+            call.Append(null, replaced: false, output);
         }
         else if (!string.IsNullOrEmpty(text))
         {
@@ -159,6 +159,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     {
         int? index = null;
         string? type = null, text = null;
+        var replaced = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("index"u8))
@@ -190,7 +191,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 }
                 else if (isPayload)
                 {
-                    text = reader.StringOrNull();
+                    text = reader.TextOrNull(out replaced);
                 }
                 else
                 {
@@ -211,7 +212,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 output.Add(ProviderEvent.ReasoningDelta(text));
                 break;
             case "input_json_delta" when index is { } i && _toolBlocks.TryGetValue(i, out var call):
-                call.Append(text, output);
+                call.Append(text, replaced, output);
                 break;
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 
@@ -189,7 +191,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
     private static string RawValue(ref Utf8JsonReader reader)
     {
         using var value = JsonDocument.ParseValue(ref reader);
-        return value.RootElement.GetRawText();
+        // Read as a decoder reads it: GetRawText throws on bytes that are not UTF-8.
+        return Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8Value(value.RootElement));
     }
 
     private static FinishReason ParseFinishReason(string reason) => reason switch
@@ -239,7 +242,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
                         }
                         else if (isArguments)
                         {
-                            fragment.Arguments = reader.StringOrNull();
+                            fragment.Arguments = reader.TextOrNull(out fragment.ArgumentsReplaced);
                         }
                         else
                         {
@@ -276,7 +279,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         // Some servers repeat id and name on every fragment: the first one counts.
         call.Id ??= fragment.Id;
         call.Name ??= fragment.Name;
-        call.Append(fragment.Arguments, output);
+        call.Append(fragment.Arguments, fragment.ArgumentsReplaced, output);
     }
 
     private void FlushToolCalls(List<ProviderEvent> output)
@@ -348,5 +351,6 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         public string? Id;
         public string? Name;
         public string? Arguments;
+        public bool ArgumentsReplaced;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
 
@@ -11,6 +12,7 @@ internal sealed class ToolCallBuffer(int index)
 {
     private readonly StringBuilder _arguments = new();
     private bool _started;
+    private bool _replaced;
 
     public int Index => index;
 
@@ -18,15 +20,17 @@ internal sealed class ToolCallBuffer(int index)
 
     public string? Name { get; set; }
 
-    /// <summary>Arguments the call started with (Anthropic's <c>content_block_start.input</c>); used when no fragment follows.</summary>
-    public RawJson? InitialArguments { get; set; }
+    /// <summary>The JSON the call started with, as sent (Anthropic's <c>content_block_start.input</c>); used when no fragment follows.</summary>
+    public byte[]? InitialArguments { get; set; }
 
     /// <summary>
     /// Takes a fragment of the arguments (or none) and passes on what is new for callers that stream calls: the call's
     /// start once its name is known, with the argument text so far, then each later fragment as it comes.
     /// </summary>
-    public void Append(string? fragment, List<ProviderEvent> output)
+    /// <param name="replaced">Whether the fragment's string was not valid text and was read with U+FFFD in its place.</param>
+    public void Append(string? fragment, bool replaced, List<ProviderEvent> output)
     {
+        _replaced |= replaced;
         if (!string.IsNullOrEmpty(fragment))
         {
             _arguments.Append(fragment);
@@ -57,22 +61,32 @@ internal sealed class ToolCallBuffer(int index)
     public ProviderEvent Completed() => ProviderEvent.ToolCalled(Complete(), index);
 
     /// <summary>
-    /// The finished call. No argument text means no arguments (<c>{}</c>); text that is not one JSON object
-    /// is kept in <see cref="ToolCallRequest.InvalidArguments"/> for the agent loop to report (SPEC §6).
-    /// A missing id (some local servers omit it) is replaced by a fresh unique one.
+    /// The finished call. No argument text means no arguments (<c>{}</c>); arguments that are not one JSON object, or
+    /// whose text a tool could not read, are kept in <see cref="ToolCallRequest.InvalidArguments"/> for the agent loop
+    /// to report (SPEC §6). A missing id (some local servers omit it) is replaced by a fresh unique one.
     /// </summary>
     private ToolCallRequest Complete()
     {
         var id = string.IsNullOrEmpty(Id) ? NewId() : Id;
         var name = Name ?? "";
         var text = _arguments.ToString();
-        if (string.IsNullOrWhiteSpace(text))
+        if (!string.IsNullOrWhiteSpace(text))
         {
-            return new ToolCallRequest(id, name, InitialArguments ?? RawJson.EmptyObject);
+            return WithArguments(id, name, Encoding.UTF8.GetBytes(text));
+        }
+        return InitialArguments is { } initial ? WithArguments(id, name, initial) : new ToolCallRequest(id, name, RawJson.EmptyObject);
+    }
+
+    private ToolCallRequest WithArguments(string id, string name, byte[] json)
+    {
+        // RFC 8259 §8.1, §8.2: text that is not UTF-8, or escapes a lone surrogate, is text no tool can read.
+        if (_replaced || !Utf8.IsValid(json) || JsonText.LoneSurrogateEscape(json) >= 0)
+        {
+            return new ToolCallRequest(id, name, RawJson.EmptyObject) { InvalidArguments = Encoding.UTF8.GetString(json), InvalidReason = ToolCallRequest.NotText };
         }
         try
         {
-            var arguments = RawJson.Parse(text);
+            var arguments = RawJson.Parse(json);
             if (arguments.Utf8.Span[0] == (byte)'{')
             {
                 return new ToolCallRequest(id, name, arguments);
@@ -82,7 +96,7 @@ internal sealed class ToolCallBuffer(int index)
         {
             // Reported below.
         }
-        return new ToolCallRequest(id, name, RawJson.EmptyObject) { InvalidArguments = text };
+        return new ToolCallRequest(id, name, RawJson.EmptyObject) { InvalidArguments = Encoding.UTF8.GetString(json) };
     }
 
     private static string NewId() => "call_" + Guid.NewGuid().ToString("N")[..24];

@@ -68,7 +68,7 @@ internal sealed partial class UpstreamHttp
                     reader.Read();
                     if (isId && reader.TokenType == JsonTokenType.String)
                     {
-                        ids.Add(reader.GetString()!);
+                        ids.Add(reader.StringOrNull()!);
                     }
                     else
                     {

@@ -1,19 +1,36 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using Gateway.Server.Conversation;
 
 namespace Gateway.Server.Providers;
 
-/// <summary>Lenient reads of optional values in upstream JSON: a value of an unexpected type counts as absent and is skipped.</summary>
+/// <summary>
+/// Lenient reads of optional values in upstream JSON: a value of an unexpected type counts as absent and is skipped,
+/// and a string that is not valid text reads as a decoder reads it, never as an exception.
+/// </summary>
 internal static class Utf8JsonReaderExtensions
 {
     /// <summary>The string at the current token, or null (after skipping the value) for anything else.</summary>
-    public static string? StringOrNull(this ref Utf8JsonReader reader)
+    public static string? StringOrNull(this ref Utf8JsonReader reader) => reader.TextOrNull(out _);
+
+    /// <summary>
+    /// The string at the current token, or null (after skipping the value) for anything else. Bytes that are not UTF-8
+    /// and escaped lone surrogates, on which <c>GetString</c> throws, each read as U+FFFD, as a UTF-8 decoder reads an
+    /// ill-formed sequence (Unicode §3.9, U+FFFD substitution); <paramref name="replaced"/> says that happened.
+    /// </summary>
+    public static string? TextOrNull(this ref Utf8JsonReader reader, out bool replaced)
     {
-        if (reader.TokenType == JsonTokenType.String)
+        replaced = false;
+        if (reader.TokenType != JsonTokenType.String)
         {
-            return reader.GetString();
+            reader.Skip();
+            return null;
         }
-        reader.Skip();
-        return null;
+        ReadOnlySpan<byte> contents = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
+        replaced = !Utf8.IsValid(contents) || (reader.ValueIsEscaped && JsonText.LoneSurrogateEscape(contents) >= 0);
+        return replaced ? WithReplacements(contents) : reader.GetString();
     }
 
     /// <summary>The whole number at the current token, or null (after skipping the value) for anything else.</summary>
@@ -68,7 +85,7 @@ internal static class Utf8JsonReaderExtensions
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return (reader.GetString()!, null);
+            return (reader.StringOrNull()!, null);
         }
         string? message = null, type = null;
         if (!reader.EnterObject())
@@ -94,5 +111,22 @@ internal static class Utf8JsonReaderExtensions
             }
         }
         return (message ?? "unknown error", type);
+    }
+
+    /// <summary>A string's contents as text, each ill-formed sequence and lone surrogate escape read as U+FFFD.</summary>
+    private static string WithReplacements(ReadOnlySpan<byte> contents)
+    {
+        // Decoding and encoding again replaces what is not UTF-8; escapes are ASCII and pass unchanged.
+        var repaired = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(contents));
+        var from = 0;
+        while (JsonText.LoneSurrogateEscape(repaired.AsSpan(from)) is var at and >= 0)
+        {
+            "\\uFFFD"u8.CopyTo(repaired.AsSpan(from + at));
+            from += at + 6;
+        }
+        byte[] quoted = [(byte)'"', .. repaired, (byte)'"'];
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
     }
 }

@@ -33,10 +33,13 @@ internal sealed record UpstreamReply
     public bool Hold { get; init; }
 
     /// <summary>An SSE answer (chunked, <c>text/event-stream</c>), split as <paramref name="chunking"/> says.</summary>
-    public static UpstreamReply Sse(string body, Chunking? chunking = null) => new()
+    public static UpstreamReply Sse(string body, Chunking? chunking = null) => Sse(Encoding.UTF8.GetBytes(body), chunking);
+
+    /// <summary>An SSE answer of exactly these bytes, which need not be UTF-8.</summary>
+    public static UpstreamReply Sse(byte[] body, Chunking? chunking = null) => new()
     {
         Headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")],
-        Pieces = (chunking ?? Chunking.Whole).Split(Encoding.UTF8.GetBytes(body)),
+        Pieces = (chunking ?? Chunking.Whole).Split(body),
     };
 
     public static UpstreamReply Json(string body, int status = 200, string reason = "OK", params (string, string)[] headers) => new()
