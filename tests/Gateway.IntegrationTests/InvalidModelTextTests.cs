@@ -175,6 +175,21 @@ public sealed class InvalidModelTextTests : IDisposable
         AssertLoggedNoFailure();
     }
 
+    [Fact]
+    public async Task LogprobsAreRelayedAsReadToo()
+    {
+        var turn = Sse(Data("""{"choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":{"content":[{"token":"H<FF>","logprob":-0.25,"bytes":[72,255]}],"refusal":null},"finish_reason":"stop"}]}""") + "data: [DONE]\n\n");
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(turn));
+        await using var host = await StartAsync(new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http));
+
+        var response = await host.CompleteAsync("""{"model":"gpt-test","logprobs":true,"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(
+            $$$"""{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"logprobs":{"content":[{"token":"H{{{R}}}","logprob":-0.25,"bytes":[72,255]}],"refusal":null},"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}""",
+            Normalize(response.Body));
+        AssertLoggedNoFailure();
+    }
+
     private Task<ChatTestHost> StartAsync(IModelProvider provider) =>
         ChatTestHost.StartAsync(tools: new TestToolRegistry(), moreProviders: [provider], log: new GatewayLog(LogLevel.Debug, _log));
 
