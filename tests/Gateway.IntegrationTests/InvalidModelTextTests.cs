@@ -69,51 +69,21 @@ public sealed class InvalidModelTextTests : IDisposable
     [Fact]
     public async Task AnthropicTextAndToolInputReadTheSameWay()
     {
-        var turn = Sse("""
-            event: message_start
-            data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-test","usage":{"input_tokens":5,"output_tokens":1}}}
-
-            event: content_block_start
-            data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-            event: content_block_delta
-            data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x<FF>y\udfff"}}
-
-            event: content_block_stop
-            data: {"type":"content_block_stop","index":0}
-
-            event: content_block_start
-            data: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"echo","input":{"text":"\ud800"}}}
-
-            event: content_block_stop
-            data: {"type":"content_block_stop","index":1}
-
-            event: content_block_start
-            data: {"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_2","name":"echo","input":{}}}
-
-            event: content_block_delta
-            data: {"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"text\":\"\ud800\"}"}}
-
-            event: content_block_stop
-            data: {"type":"content_block_stop","index":2}
-
-            event: message_delta
-            data: {"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}}
-
-            event: message_stop
-            data: {"type":"message_stop"}
-
-
-            """);
-        var done = Sse("""
-            event: content_block_start
-            data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":"done"}}
-
-            event: message_stop
-            data: {"type":"message_stop"}
-
-
-            """);
+        var turn = Sse(
+            Event("message_start", """{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-test","usage":{"input_tokens":5,"output_tokens":1}}}""")
+            + Event("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""")
+            + Event("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x<FF>y\udfff"}}""")
+            + Event("content_block_stop", """{"type":"content_block_stop","index":0}""")
+            + Event("content_block_start", """{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"echo","input":{"text":"\ud800"}}}""")
+            + Event("content_block_stop", """{"type":"content_block_stop","index":1}""")
+            + Event("content_block_start", """{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_2","name":"echo","input":{}}}""")
+            + Event("content_block_delta", """{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"text\":\"\ud800\"}"}}""")
+            + Event("content_block_stop", """{"type":"content_block_stop","index":2}""")
+            + Event("message_delta", """{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}}""")
+            + Event("message_stop", """{"type":"message_stop"}"""));
+        var done = Sse(
+            Event("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"done"}}""")
+            + Event("message_stop", """{"type":"message_stop"}"""));
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(AnthropicListing), UpstreamReply.Sse(turn), UpstreamReply.Sse(done));
         await using var host = await StartAsync(new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http));
         var (connection, stream) = await host.OpenChatAsync("""{"model":"claude-test","messages":[{"role":"user","content":"hi"}]}""");
@@ -202,6 +172,8 @@ public sealed class InvalidModelTextTests : IDisposable
     }
 
     private static string Data(string json) => $"data: {json}\n\n";
+
+    private static string Event(string type, string json) => $"event: {type}\n{Data(json)}";
 
     /// <summary>The stream in UTF-8, with each <c>&lt;FF&gt;</c> as the byte 0xFF (never part of UTF-8).</summary>
     private static byte[] Sse(string stream) =>
