@@ -1,13 +1,19 @@
 using System.Globalization;
+using System.Text.Unicode;
 
 namespace Gateway.Server.Conversation;
 
 /// <summary>
-/// JSON text that no .NET string can carry: an escaped surrogate without its pair (RFC 8259 §8.2) makes every
-/// <c>GetString</c> on it throw. Request bodies (Endpoints) and model output (Providers) are checked here.
+/// JSON text that no .NET string can carry: bytes that are not UTF-8 (RFC 8259 §8.1) or an escaped surrogate without
+/// its pair (§8.2) make every <c>GetString</c> on it throw. Request bodies (Endpoints) and model output (Providers) are
+/// checked here.
 /// </summary>
 internal static class JsonText
 {
+    /// <summary>Whether every string in <paramref name="json"/> reads as .NET text.</summary>
+    /// <param name="json">JSON text, or the contents of one string.</param>
+    public static bool IsReadable(ReadOnlySpan<byte> json) => Utf8.IsValid(json) && LoneSurrogateEscape(json) < 0;
+
     /// <summary>Where the first <c>\uXXXX</c> escape of a surrogate without its pair starts; -1 when there is none.</summary>
     /// <param name="json">JSON text, or the contents of one string: every backslash starts an escape (RFC 8259 §7).</param>
     public static int LoneSurrogateEscape(ReadOnlySpan<byte> json)

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
 
@@ -79,8 +78,8 @@ internal sealed class ToolCallBuffer(int index)
 
     private ToolCallRequest WithArguments(string id, string name, byte[] json)
     {
-        // RFC 8259 §8.1, §8.2: text that is not UTF-8, or escapes a lone surrogate, is text no tool can read.
-        if (_replaced || !Utf8.IsValid(json) || JsonText.LoneSurrogateEscape(json) >= 0)
+        // A tool must not run on text the model did not write (a fragment read with U+FFFD) or cannot read (RFC 8259 §8.1, §8.2).
+        if (_replaced || !JsonText.IsReadable(json))
         {
             return new ToolCallRequest(id, name, RawJson.EmptyObject) { InvalidArguments = Encoding.UTF8.GetString(json), InvalidReason = ToolCallRequest.NotText };
         }

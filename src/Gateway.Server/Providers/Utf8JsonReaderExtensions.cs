@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using Gateway.Server.Conversation;
 
 namespace Gateway.Server.Providers;
@@ -29,7 +28,7 @@ internal static class Utf8JsonReaderExtensions
             return null;
         }
         ReadOnlySpan<byte> contents = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-        replaced = !Utf8.IsValid(contents) || (reader.ValueIsEscaped && JsonText.LoneSurrogateEscape(contents) >= 0);
+        replaced = !JsonText.IsReadable(contents);
         return replaced ? WithReplacements(contents) : reader.GetString();
     }
 
