@@ -170,4 +170,25 @@ public sealed class SubagentTests
         Assert.Equal("error", Assert.Single(output.EnumerateObject()).Name);
         Assert.Contains("upstream 503", output.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ASessionThatFailsInsideASubagentEndsEveryOpenRunInnermostFirst()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("a1", "agent", """{"task":"dig"}"""))
+            .Then((_, _) => throw new InvalidOperationException("the provider broke"));
+        await using var host = await ChatTestHost.StartAsync(model);
+        var (connection, stream) = await host.OpenChatAsync("""
+            {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"agent"}]}}
+            """);
+        await using var _ = connection;
+
+        var events = await stream.ReadAllEventsAsync();
+
+        Assert.Equal(["connected", "harness_start", "usage", "tool_call", "harness_start", "error", "harness_end", "harness_end"], events.Select(e => e.Name));
+        var (root, sub) = (events[1], events[4]);
+        Assert.Equal("""{"type":"error","message":"Internal error: the provider broke"}""", events[5].Data);
+        Assert.Equal($$"""{"type":"harness_end","runId":"{{sub.Field("runId")}}","agentId":"{{sub.Field("agentId")}}","parentId":"{{root.Field("runId")}}/a1","reason":"error"}""", events[6].Data);
+        Assert.Equal($$"""{"type":"harness_end","runId":"{{root.Field("runId")}}","agentId":"{{root.Field("agentId")}}","reason":"error"}""", events[7].Data);
+    }
 }
