@@ -9,7 +9,7 @@ namespace Gateway.Server.Runtime;
 /// </remarks>
 internal sealed class IdleMemoryTrimmer : IDisposable
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     /// <summary>Growth below this is not worth a full blocking collection.</summary>
     public const long GrowthBytes = 16 * 1024 * 1024;
