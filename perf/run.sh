@@ -80,8 +80,8 @@ else
   soak_stable_from=$(python3 -c "print(min(300 / $soak_seconds, 0.5))")  # from minute 5 (the bound)
 fi
 if [ $only_hardening = 1 ]; then
-  report=${report%.md}; report=${report%-quick}-hardening$([ $quick = 1 ] && echo -quick).md
-  raw=${raw%-quick}-hardening$([ $quick = 1 ] && echo -quick)
+  report=$(dirname "$report")/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi )
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
