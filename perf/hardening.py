@@ -116,31 +116,57 @@ async def exchange(port, method, path, body=b""):
 
 # ---------------------------------------------------------------- 7. slowloris
 
-async def slowloris_connection(port, interval, opened, results):
-    """One client that sends its head a byte every INTERVAL seconds, never finishing it; records what the server says."""
-    await asyncio.sleep(random.uniform(0, interval))  # spread the trickle over the interval
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    except OSError as e:
-        results[type(e).__name__] += 1
-        return
-    started = time.monotonic()
-    opened.append(started)
-    try:
-        writer.write(f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: ".encode())
-        while True:
+class SlowClient(asyncio.Protocol):
+    """A client that sends its head a byte at a time (SlowlorisTicker), never finishing it; records what the server says."""
+
+    def __init__(self, port, results):
+        self.port, self.results, self.transport, self.answered = port, results, None, False
+        self.closed = asyncio.get_running_loop().create_future()
+        self.started = time.monotonic()
+
+    def connection_made(self, transport):
+        self.transport = transport
+        transport.write(f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nX-Slow: ".encode())
+
+    def data_received(self, data):
+        if not self.answered:
+            self.answered = True
+            self.results[f"status_{data[9:12].decode(errors='replace')}"] += 1
+            self.results["lifetimes"].append(time.monotonic() - self.started)
+            self.transport.close()
+
+    def connection_lost(self, exc):
+        if not self.answered:
+            self.results[type(exc).__name__ if exc else "closed_without_answer"] += 1
+        self.closed.set_result(None)
+
+
+async def slowloris_ticker(clients, interval):
+    """One timer for all of them, so the client's own cost stays small: each gets a byte every INTERVAL seconds."""
+    slots = 20
+    tick = 0
+    while True:
+        await asyncio.sleep(interval / slots)
+        for client in clients[tick % slots::slots]:
+            if not client.answered and not client.closed.done():
+                client.transport.write(b"a")
+        tick += 1
+
+
+async def open_slow_clients(port, n, results):
+    loop = asyncio.get_running_loop()
+    gate = asyncio.Semaphore(100)
+
+    async def one():
+        async with gate:
             try:
-                answer = await asyncio.wait_for(reader.read(4096), interval)
-            except asyncio.TimeoutError:
-                writer.write(b"a")
-                continue
-            results[f"status_{answer[9:12].decode(errors='replace')}" if answer else "closed_without_answer"] += 1
-            results["lifetimes"].append(time.monotonic() - started)
-            return
-    except OSError as e:
-        results[type(e).__name__] += 1
-    finally:
-        writer.transport.abort()
+                _, client = await loop.create_connection(lambda: SlowClient(port, results), "127.0.0.1", port)
+                return client
+            except OSError as e:
+                results[type(e).__name__] += 1
+                return None
+
+    return [c for c in await asyncio.gather(*(one() for _ in range(n))) if c]
 
 
 async def loadgen(args, label, *extra):
@@ -174,23 +200,20 @@ def mean_of(*values):
 async def slowloris_run(args):
     without = await normal_load(args, "without")
     results = collections.defaultdict(int, lifetimes=[])
-    opened = []
-    tasks = [asyncio.create_task(slowloris_connection(args.port, args.interval, opened, results)) for _ in range(args.n)]
-    deadline = time.monotonic() + 60
-    while len(opened) + sum(v for k, v in results.items() if k != "lifetimes" and not k.startswith("status")) < args.n \
-            and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
+    clients = await asyncio.wait_for(open_slow_clients(args.port, args.n, results), 60)
+    ticker = asyncio.create_task(slowloris_ticker(clients, args.interval))
     with_slowloris = await normal_load(args, "with")
     answered_during_load = len(results["lifetimes"])
-    done, pending = await asyncio.wait(tasks, timeout=args.headers_timeout + 2 * args.interval + 15)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
+    closed = [c.closed for c in clients]
+    done, pending = await asyncio.wait(closed, timeout=args.headers_timeout + 2 * args.interval + 15)
+    ticker.cancel()
+    for client in clients:
+        client.transport.abort()
     # Once more without them, so that a shared machine's drift falls on both sides of the comparison.
     before, after = without, await normal_load(args, "after")
     without = {key: mean_of(before[key], after[key]) for key in before}
     lifetimes = results.pop("lifetimes")
-    return {"connections": args.n, "opened": len(opened), "intervalSeconds": args.interval,
+    return {"connections": args.n, "opened": len(clients), "intervalSeconds": args.interval,
             "headersTimeoutSeconds": args.headers_timeout, "answers": dict(results), "answeredDuringLoad": answered_during_load,
             "stillOpen": len(pending), "answerAfterSeconds": {"min": min(lifetimes, default=None), "max": max(lifetimes, default=None)},
             "without": without, "before": before, "after": after, "with": with_slowloris}
