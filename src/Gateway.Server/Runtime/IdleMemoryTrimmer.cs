@@ -4,20 +4,23 @@ namespace Gateway.Server.Runtime;
 /// <remarks>
 /// The GC runs only when the program allocates, so a server that goes quiet after a burst keeps whatever heap the burst
 /// left, garbage included (15,000 connections opened and closed: 12 MB idle became 100 MB for good). Every
-/// <see cref="Interval"/>, if no collection ran since the last look and the heap has grown by <see cref="GrowthBytes"/>
-/// since the last trim, one aggressive full collection frees it and returns the free regions to the OS.
+/// <see cref="Interval"/>, if no collection ran since the last look, one aggressive full collection frees the heap and
+/// returns the free regions to the OS when the heap has grown by <see cref="GrowthBytes"/> since the last trim, or when
+/// the last trim freed that much (what was still alive then, streams being dropped, may have died since without growing
+/// the heap).
 /// </remarks>
 internal sealed class IdleMemoryTrimmer : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Growth below this is not worth a full blocking collection.</summary>
+    /// <summary>Less than this is not worth a full blocking collection.</summary>
     public const long GrowthBytes = 16 * 1024 * 1024;
 
     private readonly ITimer _timer;
     private readonly Lock _gate = new();
     private int _collections = -1;
     private long _trimmedTo = GC.GetTotalMemory(forceFullCollection: false);
+    private bool _lastTrimFreedMuch;
 
     public IdleMemoryTrimmer(TimeProvider clock) => _timer = clock.CreateTimer(_ => Check(), null, Interval, Interval);
 
@@ -30,13 +33,15 @@ internal sealed class IdleMemoryTrimmer : IDisposable
             var collections = GC.CollectionCount(0);
             var quiet = collections == _collections;
             _collections = collections;
-            if (!quiet || GC.GetTotalMemory(forceFullCollection: false) - _trimmedTo < GrowthBytes)
+            var heap = GC.GetTotalMemory(forceFullCollection: false);
+            if (!quiet || (heap - _trimmedTo < GrowthBytes && !_lastTrimFreedMuch))
             {
                 return;
             }
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             _collections = GC.CollectionCount(0);
             _trimmedTo = GC.GetTotalMemory(forceFullCollection: false);
+            _lastTrimFreedMuch = heap - _trimmedTo >= GrowthBytes;
         }
     }
 }

@@ -33,6 +33,27 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public void TrimThatFreedMuchIsFollowedByAnotherForWhatDiedMeanwhile()
+    {
+        var clock = new FakeTimeProvider();
+        using var trimmer = new IdleMemoryTrimmer(clock);
+        var stillAlive = Held();
+        Burst();
+        clock.Advance(IdleMemoryTrimmer.Interval);
+        clock.Advance(IdleMemoryTrimmer.Interval); // trims the burst; what is held survives it
+        var fullCollections = GC.CollectionCount(2);
+        var before = GC.GetTotalMemory(forceFullCollection: false);
+
+        // Streams being dropped: their buffers die, and the heap does not grow.
+        GC.KeepAlive(stillAlive);
+        stillAlive = null;
+        clock.Advance(IdleMemoryTrimmer.Interval);
+
+        Assert.Equal(fullCollections + 1, GC.CollectionCount(2));
+        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, before - BurstBytes / 2);
+    }
+
+    [Fact]
     public void BusyProcessIsLeftToItsOwnCollections()
     {
         var clock = new FakeTimeProvider();
@@ -48,7 +69,10 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     /// <summary>What a burst of connections leaves: buffers that lived long enough to reach generation 2, then died.</summary>
-    private static void Burst()
+    private static void Burst() => GC.KeepAlive(Held());
+
+    /// <summary>Buffers in generation 2, as long-lived connections' are.</summary>
+    private static List<byte[]> Held()
     {
         var held = new List<byte[]>();
         for (var i = 0; i < BurstBytes / 16384; i++)
@@ -57,6 +81,6 @@ public sealed class IdleMemoryTrimmerTests
         }
         GC.Collect(1);
         GC.Collect(1); // survivors of two collections are in generation 2
-        GC.KeepAlive(held);
+        return held;
     }
 }
