@@ -7,6 +7,7 @@ perf/hardening.sh and rendered into the report by section(). Standard library on
              whose clients never read, until WRITE_TIMEOUT drops them, and AFTER seconds later
   soak       mixed /chat (text, relays answered, relays left to time out, clients leaving at random points) and
              /v1/chat/completions (streamed and whole) for DURATION; the RSS curve, then what is left at the end
+  render     a report of these three alone (run.sh --only-hardening); perf/report.py renders them with the others
 """
 import argparse
 import asyncio
@@ -555,6 +556,24 @@ def section(raw, soak_svg):
     return lines, summary
 
 
+def cmd_render(args):
+    """A report of scenarios 7-9 alone (run.sh --only-hardening)."""
+    meta = load(os.path.join(args.raw, "meta.json")) or {}
+    lines, summary = section(args.raw, args.svg[:-len(".svg")] + "-soak.svg")
+    head = [f"# Slow clients, memory and the soak: {meta.get('date', '?')}, commit {meta.get('commit', '?')}"
+            f"{' (uncommitted changes)' if meta.get('dirty') else ''}", "",
+            f"{meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, {meta.get('os', '?')}; load average "
+            f"{meta.get('loadBefore', '?')} before, {meta.get('loadAfter', '?')} after; {meta.get('runSeconds', '?')} s. "
+            "Scenarios 7-9 of perf/README.md; the machine is shared, so latencies and rates carry its noise.", "",
+            "## Summary", "", *summary, ""]
+    tail = ["## Command", "", "```sh", meta.get("command", "perf/run.sh --only-hardening"), "```", "",
+            f"Raw results and server logs of the run: `{meta.get('rawDir', args.raw)}` (not committed).", ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(head + lines + tail))
+    print("\n".join(summary))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -573,9 +592,12 @@ def main():
                        ("--relay-timeout", float), ("--stable-from", float), ("--sample", float), ("--log", str), ("--json", str)):
         p.add_argument(name, type=kind, required=True)
     p.add_argument("--upstream-ports", type=lambda v: [int(x) for x in v.split(",")], required=True)
+    p = sub.add_parser("render")
+    for name in ("--raw", "--out", "--svg"):
+        p.add_argument(name, required=True)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    return {"slowloris": cmd_slowloris, "memory": cmd_memory, "soak": cmd_soak}[args.command](args)
+    return {"slowloris": cmd_slowloris, "memory": cmd_memory, "soak": cmd_soak, "render": cmd_render}[args.command](args)
 
 
 if __name__ == "__main__":
