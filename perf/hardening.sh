@@ -51,6 +51,7 @@ bounded $((2 * memory_after + stuck_write_timeout + 400)) python3 perf/hardening
   || echo "perf/run.sh: the memory scenario failed" >&2
 hd_done memory
 
+if [ "$soak_seconds" != 0 ]; then
 section "9. soak: $soak_seconds s of mixed /chat and /v1 traffic"
 hd_gateway soak RELAY_TIMEOUT_SECONDS="$soak_relay_timeout" LOG_LEVEL=info
 bounded $((soak_seconds + soak_relay_timeout + 200)) python3 perf/hardening.py soak --pid "$hd_pid" --port "$hd_port" \
@@ -61,6 +62,7 @@ bounded $((soak_seconds + soak_relay_timeout + 200)) python3 perf/hardening.py s
 hd_status=0
 if kill -0 "$hd_pid" 2>/dev/null; then hd_status=running; hd_done soak; else wait "$hd_pid" || hd_status=$?; stop "$hd_pid"; fi
 echo "{\"exitStatus\": \"$hd_status\"}" >"$hd_dir/soak-exit.json"
+fi
 
 stop "$hd_tools_pid"
 stop "$hd_big_pid"

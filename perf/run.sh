@@ -6,7 +6,7 @@
 #   perf/run.sh            full run, about 15 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
 #   perf/run.sh --quick    about 5 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
-#   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30); the quick run's lasts 2
+#   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
@@ -38,7 +38,7 @@ done
 
 run_started=$SECONDS
 run_command="perf/run.sh${*:+ $*}"
-bin=perf/bin
+bin=${PERF_BIN:-perf/bin}  # another directory lets a run go on beside one that uses perf/bin
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false
 if [ -n "$(git status --porcelain 2>/dev/null)" ]; then dirty=true; fi
@@ -77,8 +77,9 @@ else
   slowloris_n=1000 slowloris_headers_timeout=30 hd_load_warmup=1s hd_load_duration=5s
   burst_n=15000 stuck_n=200 stuck_write_timeout=10 memory_after=60
   soak_seconds=$((soak_minutes * 60)) soak_relay_timeout=10 soak_sample=5
-  soak_stable_from=$(python3 -c "print(min(300 / $soak_seconds, 0.5))")  # from minute 5 (the bound)
+  soak_stable_from=$(python3 -c "print(min(300 / max($soak_seconds, 1), 0.5))")  # from minute 5 (the bound)
 fi
+if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
 if [ $only_hardening = 1 ]; then
   report=$(dirname "$report")/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi )
@@ -229,7 +230,7 @@ for b in "${needed[@]}"; do
 done
 
 have_wrk=1
-if [ "$wrk_duration" != 0 ] && ! command -v wrk >/dev/null; then
+if [ "$wrk_duration" != 0 ] && [ $only_hardening = 0 ] && ! command -v wrk >/dev/null; then
   echo "== installing wrk"
   { bounded 180 apt-get install -y wrk || { bounded 180 apt-get update && bounded 180 apt-get install -y wrk; }; } \
     >"$raw/logs/apt-wrk.log" 2>&1 || true
@@ -338,7 +339,11 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
-  python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
+  if [ $only_hardening = 1 ]; then
+    python3 perf/hardening.py render --raw "$raw" --out "$report" --svg "$svg"
+  else
+    python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
+  fi
   echo "perf/run.sh: done in $((SECONDS - run_started)) s; report $report"
 }
 

@@ -4,21 +4,24 @@ namespace Gateway.Server.Runtime;
 /// <remarks>
 /// The GC runs only when the program allocates, so a server that goes quiet after a burst keeps whatever heap the burst
 /// left, garbage included (15,000 connections opened and closed: 12 MB idle became 100 MB for good). Every
-/// <see cref="Interval"/>, if no collection ran since the last look, one aggressive full collection frees the heap and
-/// returns the free regions to the OS when the heap has grown by <see cref="GrowthBytes"/> since the last trim, or when
-/// the last trim freed that much (what was still alive then, streams being dropped, may have died since without growing
-/// the heap).
+/// <see cref="Interval"/>, if the program allocated less than <see cref="QuietBytes"/> since the last look, one aggressive
+/// full collection frees the heap and returns the free regions to the OS, when the heap has grown by
+/// <see cref="GrowthBytes"/> since the last trim or the last trim freed that much (what was still alive then, streams
+/// being dropped, may have died since without growing the heap). Under load the GC's own collections do the work.
 /// </remarks>
 internal sealed class IdleMemoryTrimmer : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Allocation per <see cref="Interval"/> below which the server counts as quiet (a few idle timers' worth).</summary>
+    public const long QuietBytes = 1024 * 1024;
 
     /// <summary>Less than this is not worth a full blocking collection.</summary>
     public const long GrowthBytes = 16 * 1024 * 1024;
 
     private readonly ITimer _timer;
     private readonly Lock _gate = new();
-    private int _collections = -1;
+    private long _allocated = GC.GetTotalAllocatedBytes();
     private long _trimmedTo = GC.GetTotalMemory(forceFullCollection: false);
     private bool _lastTrimFreedMuch;
 
@@ -30,16 +33,15 @@ internal sealed class IdleMemoryTrimmer : IDisposable
     {
         lock (_gate)
         {
-            var collections = GC.CollectionCount(0);
-            var quiet = collections == _collections;
-            _collections = collections;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var quiet = allocated - _allocated < QuietBytes;
+            _allocated = allocated;
             var heap = GC.GetTotalMemory(forceFullCollection: false);
             if (!quiet || (heap - _trimmedTo < GrowthBytes && !_lastTrimFreedMuch))
             {
                 return;
             }
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            _collections = GC.CollectionCount(0);
             _trimmedTo = GC.GetTotalMemory(forceFullCollection: false);
             _lastTrimFreedMuch = heap - _trimmedTo >= GrowthBytes;
         }
