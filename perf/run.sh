@@ -63,7 +63,7 @@ if [ $quick = 1 ]; then
   startup_runs=3
   oa_max_warmup=0.5s oa_max_duration=1.5s oa_fixed_warmup=0.5s oa_fixed_duration=2s oa_rounds=1
   slowloris_n=1000 slowloris_headers_timeout=10 hd_load_warmup=0.5s hd_load_duration=2s
-  burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=12
+  burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=20
   soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
 else
   report=perf/results/$run_id.md
