@@ -11,65 +11,72 @@ public sealed class WholeHeapCollection
 }
 
 [Collection(WholeHeapCollection.Name)]
-public sealed class IdleMemoryTrimmerTests
+public sealed class IdleMemoryTrimmerTests : IDisposable
 {
     private const int BurstBytes = 64 * 1024 * 1024;
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly IdleMemoryTrimmer _trimmer;
+
+    public IdleMemoryTrimmerTests() => _trimmer = new IdleMemoryTrimmer(_clock);
+
+    public void Dispose() => _trimmer.Dispose();
 
     [Fact]
     public void HeapABurstLeftIsCollectedOnceTheProcessIsQuiet()
     {
-        var clock = new FakeTimeProvider();
-        using var trimmer = new IdleMemoryTrimmer(clock);
         Burst();
         var before = GC.GetTotalMemory(forceFullCollection: false);
         var fullCollections = GC.CollectionCount(2);
 
-        // The first look sees the burst's allocations; the second finds that nothing was allocated since.
-        clock.Advance(IdleMemoryTrimmer.Interval);
-        clock.Advance(IdleMemoryTrimmer.Interval);
+        Look(2); // the first look sees the burst's allocations; the second finds that nothing was allocated since
 
-        Assert.Equal(fullCollections + 1, GC.CollectionCount(2));
-        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, before - BurstBytes / 2);
+        AssertOneTrimFreedABurst(fullCollections, before);
     }
 
     [Fact]
     public void HeapStillHighAfterATrimIsTrimmedAgainLater()
     {
-        var clock = new FakeTimeProvider();
-        using var trimmer = new IdleMemoryTrimmer(clock);
         var stillAlive = Held();
-        clock.Advance(IdleMemoryTrimmer.Interval);
-        clock.Advance(IdleMemoryTrimmer.Interval); // trims; what is held survives it
+        Look(2); // trims; what is held survives it
         var fullCollections = GC.CollectionCount(2);
 
         // Streams being dropped: their buffers die, and the heap does not grow.
         GC.KeepAlive(stillAlive);
         stillAlive = null;
         var before = GC.GetTotalMemory(forceFullCollection: false);
-        for (var look = 1; look < IdleMemoryTrimmer.RetrimLooks; look++)
-        {
-            clock.Advance(IdleMemoryTrimmer.Interval);
-        }
+        Look(IdleMemoryTrimmer.RetrimLooks - 1);
         Assert.Equal(fullCollections, GC.CollectionCount(2));
-        clock.Advance(IdleMemoryTrimmer.Interval);
+        Look(1);
 
-        Assert.Equal(fullCollections + 1, GC.CollectionCount(2));
-        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, before - BurstBytes / 2);
+        AssertOneTrimFreedABurst(fullCollections, before);
     }
 
     [Fact]
     public void BusyProcessIsLeftToItsOwnCollections()
     {
-        var clock = new FakeTimeProvider();
-        using var trimmer = new IdleMemoryTrimmer(clock);
         Burst();
         var fullCollections = GC.CollectionCount(2);
 
-        clock.Advance(IdleMemoryTrimmer.Interval);
+        Look(1);
         GC.KeepAlive(new byte[2 * IdleMemoryTrimmer.QuietBytes]); // a server at work allocates
-        clock.Advance(IdleMemoryTrimmer.Interval);
+        Look(1);
 
         Assert.Equal(fullCollections, GC.CollectionCount(2));
+    }
+
+    private void Look(int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _clock.Advance(IdleMemoryTrimmer.Interval);
+        }
+    }
+
+    private static void AssertOneTrimFreedABurst(int fullCollectionsBefore, long heapBefore)
+    {
+        Assert.Equal(fullCollectionsBefore + 1, GC.CollectionCount(2));
+        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, heapBefore - BurstBytes / 2);
     }
 
     /// <summary>What a burst of connections leaves: buffers that lived long enough to reach generation 2, then died.</summary>
