@@ -20,6 +20,14 @@ def write_json(path, value):
         json.dump(value, f, indent=1)
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
 def first_step(report):
     steps = (report or {}).get("steps") or []
     return steps[0] if steps else None

@@ -28,9 +28,10 @@ import subprocess
 import sys
 import time
 
+import hardening
 import openai_front_door
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
-                         round_median, write_json)
+                         round_median, rss_kib, write_json)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TARGETS = ("gateway", "kestrel", "mock")
@@ -39,14 +40,6 @@ COLOURS = {"gateway": "#1f6feb", "kestrel": "#d1242f", "mock": "#6e7781"}
 
 
 # ---------------------------------------------------------------- /proc
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
-
 
 def cpu_seconds(pid):
     """utime + stime of the process (all its threads), in seconds."""
@@ -670,6 +663,8 @@ def render(args):
                "`perf/Gateway.Benchmarks` with `perf/allocation-budget.json` guards it." if alloc_file else "No results found."), ""]
     front_door, front_door_summary = openai_front_door.section(raw, meta)
     lines += front_door
+    slow_clients, slow_clients_summary = hardening.section(raw, args.svg[:-len(".svg")] + "-soak.svg")
+    lines += slow_clients
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -690,6 +685,8 @@ def render(args):
         print(f"- {s}")
     if front_door_summary:
         print("\n".join(front_door_summary))
+    if slow_clients_summary:
+        print("\n".join(slow_clients_summary))
     return 0
 
 

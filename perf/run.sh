@@ -3,33 +3,42 @@
 # native AOT, runs every scenario against Gateway, the Kestrel baseline and (for calibration) the mock directly in
 # one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 10 minutes plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    under 2 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh            full run, about 15 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh --quick    about 5 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
+#   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
+#   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
 # idle; 3. GET /health and /models, keep-alive and pipelined, cross-checked with wrk; 4. start-up, idle RSS, binary
 # size; 5. server CPU per /chat session (measured during 1); 6. OpenAI front door: POST /v1/chat/completions to the
 # mock directly, through Gateway and through the Portkey AI gateway (npm, perf/portkey), streamed and not
-# (perf/openai-front-door.sh). Every process started here is stopped on exit, and every wait is bounded.
+# (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
+# connections and stuck readers, and after; 9. the soak (perf/hardening.sh). Every process started here is stopped on
+# exit, and every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 quick=0
 build=1
+soak_minutes=30
+only_hardening=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build)" >&2; exit 2 ;;
+    --soak-minutes=*) soak_minutes=${arg#*=} ;;
+    --only-hardening) only_hardening=1 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening)" >&2; exit 2 ;;
   esac
 done
 
 run_started=$SECONDS
-bin=perf/bin
+run_command="perf/run.sh${*:+ $*}"
+bin=${PERF_BIN:-perf/bin}  # another directory lets a run go on beside one that uses perf/bin
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=false
 if [ -n "$(git status --porcelain 2>/dev/null)" ]; then dirty=true; fi
@@ -53,6 +62,9 @@ if [ $quick = 1 ]; then
   small_warmup=0.5s small_duration=1s wrk_duration=0   # no wrk cross-check in the quick run
   startup_runs=3
   oa_max_warmup=0.5s oa_max_duration=1.5s oa_fixed_warmup=0.5s oa_fixed_duration=2s oa_rounds=1
+  slowloris_n=1000 slowloris_headers_timeout=10 hd_load_warmup=0.5s hd_load_duration=2s
+  burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=20
+  soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -62,16 +74,29 @@ else
   small_warmup=1s small_duration=5s wrk_duration=4s
   startup_runs=5
   oa_max_warmup=1s oa_max_duration=4s oa_fixed_warmup=1s oa_fixed_duration=4s oa_rounds=3
+  slowloris_n=1000 slowloris_headers_timeout=30 hd_load_warmup=1s hd_load_duration=5s
+  burst_n=15000 stuck_n=200 stuck_write_timeout=10 memory_after=60
+  soak_seconds=$((soak_minutes * 60)) soak_relay_timeout=10 soak_sample=5
+  soak_stable_from=$(python3 -c "print(min(300 / max($soak_seconds, 1), 0.5))")  # from minute 5 (the issue's bound)
+fi
+if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
+if [ $only_hardening = 1 ]; then
+  report=$(dirname "$report")/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi )
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
-mkdir -p "$raw"/{logs,s1,s2,s3,s4,s6} "$(dirname "$report")"
+mkdir -p "$raw"/{logs,s1,s2,s3,s4,s6,s7} "$(dirname "$report")"
 
 # Many idle streams need many descriptors, here (the client) and in the servers (inherited).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle_n + 1000)) ]; then
   idle_n=$(( $(ulimit -n) - 1000 ))
   echo "perf/run.sh: open-file limit $(ulimit -n); idle sessions lowered to $idle_n" >&2
+fi
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((burst_n + 1000)) ]; then
+  burst_n=$(( $(ulimit -n) - 1000 ))
+  echo "perf/run.sh: open-file limit $(ulimit -n); idle connections of scenario 8 lowered to $burst_n" >&2
 fi
 
 # ---------------------------------------------------------------------------------------------- processes
@@ -190,7 +215,7 @@ publish() {
 }
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
-  publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror
+  if [ $only_hardening = 0 ]; then publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror; fi
   publish perf/Gateway.MockUpstream $bin/mock
   publish perf/Gateway.LoadGen $bin/loadgen
 fi
@@ -198,12 +223,14 @@ gateway_bin=$bin/gateway/gateway
 kestrel_bin=$bin/kestrel/Gateway.KestrelBaseline
 mock_bin=$bin/mock/Gateway.MockUpstream
 loadgen=$bin/loadgen/Gateway.LoadGen
-for b in "$gateway_bin" "$kestrel_bin" "$mock_bin" "$loadgen"; do
+needed=("$gateway_bin" "$mock_bin" "$loadgen")
+if [ $only_hardening = 0 ]; then needed+=("$kestrel_bin"); fi
+for b in "${needed[@]}"; do
   [ -x "$b" ] || { echo "perf/run.sh: $b is missing (run without --no-build)" >&2; exit 1; }
 done
 
 have_wrk=1
-if [ "$wrk_duration" != 0 ] && ! command -v wrk >/dev/null; then
+if [ "$wrk_duration" != 0 ] && [ $only_hardening = 0 ] && ! command -v wrk >/dev/null; then
   echo "== installing wrk"
   { bounded 180 apt-get install -y wrk || { bounded 180 apt-get update && bounded 180 apt-get install -y wrk; }; } \
     >"$raw/logs/apt-wrk.log" 2>&1 || true
@@ -293,9 +320,43 @@ alive() {
   fi
 }
 
+# ---------------------------------------------------------------------------------------------- report
+write_report() {
+  python3 - "$raw/meta.json" <<PY
+import json, platform, sys
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+os_name = next((l.split("=", 1)[1].strip().strip('"') for l in open("/etc/os-release") if l.startswith("PRETTY_NAME=")), platform.system())
+json.dump({
+  "date": "$run_date", "commit": "$commit", "dirty": $( [ $dirty = true ] && echo True || echo False ),
+  "quick": $( [ $quick = 1 ] && echo True || echo False ), "command": "$run_command",
+  "cpu": cpu, "cores": $(nproc), "os": os_name, "loadBefore": "$load_before", "loadAfter": "$(cut -d' ' -f1-3 /proc/loadavg)",
+  "runSeconds": $((SECONDS - run_started)), "p99TargetMs": $p99_target_ms, "chunks": $chunks, "fixedRate": $fixed_rate,
+  "fixedDuration": "$fixed_duration", "fixedRounds": $fixed_rounds, "sweepWarmup": "$sweep_warmup", "sweepDuration": "$sweep_duration",
+  "idleSessions": $idle_n, "pingSeconds": 1, "pipeline": $pipeline, "smallConnections": $small_connections,
+  "smallDuration": "$small_duration", "wrkThreads": 1, "wrkDuration": "$wrk_duration", "rawDir": "$raw",
+  "oaRate": $oa_rate, "oaConnections": $oa_connections, "oaMaxWarmup": "$oa_max_warmup", "oaMaxDuration": "$oa_max_duration",
+  "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds,
+}, open(sys.argv[1], "w"), indent=1)
+PY
+  echo "== report: $report"
+  if [ $only_hardening = 1 ]; then
+    python3 perf/hardening.py render --raw "$raw" --out "$report" --svg "$svg"
+  else
+    python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
+  fi
+  echo "perf/run.sh: done in $((SECONDS - run_started)) s; report $report"
+}
+
 # ---------------------------------------------------------------------------------------------- scenario 4
 section "mock upstream on $mock_port ($chunks text chunks)"
 serve mock
+
+if [ $only_hardening = 1 ]; then
+  source perf/hardening.sh
+  stop "${pid[mock]}"
+  write_report
+  exit 0
+fi
 
 section "4. start-up"
 for t in gateway kestrel; do
@@ -447,25 +508,9 @@ stop "$tools_pid"
 
 # ---------------------------------------------------------------------------------------------- scenario 6
 source perf/openai-front-door.sh
+
+# ---------------------------------------------------------------------------------------------- scenarios 7-9
+source perf/hardening.sh
 stop "${pid[mock]}"
 
-# ---------------------------------------------------------------------------------------------- report
-python3 - "$raw/meta.json" <<PY
-import json, platform, sys
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-os_name = next((l.split("=", 1)[1].strip().strip('"') for l in open("/etc/os-release") if l.startswith("PRETTY_NAME=")), platform.system())
-json.dump({
-  "date": "$run_date", "commit": "$commit", "dirty": $( [ $dirty = true ] && echo True || echo False ),
-  "quick": $( [ $quick = 1 ] && echo True || echo False ), "command": "perf/run.sh$( [ $quick = 1 ] && echo ' --quick')",
-  "cpu": cpu, "cores": $(nproc), "os": os_name, "loadBefore": "$load_before", "loadAfter": "$(cut -d' ' -f1-3 /proc/loadavg)",
-  "runSeconds": $((SECONDS - run_started)), "p99TargetMs": $p99_target_ms, "chunks": $chunks, "fixedRate": $fixed_rate,
-  "fixedDuration": "$fixed_duration", "fixedRounds": $fixed_rounds, "sweepWarmup": "$sweep_warmup", "sweepDuration": "$sweep_duration",
-  "idleSessions": $idle_n, "pingSeconds": 1, "pipeline": $pipeline, "smallConnections": $small_connections,
-  "smallDuration": "$small_duration", "wrkThreads": 1, "wrkDuration": "$wrk_duration", "rawDir": "$raw",
-  "oaRate": $oa_rate, "oaConnections": $oa_connections, "oaMaxWarmup": "$oa_max_warmup", "oaMaxDuration": "$oa_max_duration",
-  "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds,
-}, open(sys.argv[1], "w"), indent=1)
-PY
-echo "== report: $report"
-python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
-echo "perf/run.sh: done in $((SECONDS - run_started)) s; report $report"
+write_report

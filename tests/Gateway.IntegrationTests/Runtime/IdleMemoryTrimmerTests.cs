@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Runtime;
 
-/// <summary>Tests that count the process's garbage collections run alone: any other test's allocations would move them.</summary>
+/// <summary>Tests that count the process's allocations and collections run alone: any other test's would move them.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class WholeHeapCollection
 {
@@ -11,44 +11,79 @@ public sealed class WholeHeapCollection
 }
 
 [Collection(WholeHeapCollection.Name)]
-public sealed class IdleMemoryTrimmerTests
+public sealed class IdleMemoryTrimmerTests : IDisposable
 {
     private const int BurstBytes = 64 * 1024 * 1024;
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly IdleMemoryTrimmer _trimmer;
+
+    public IdleMemoryTrimmerTests() => _trimmer = new IdleMemoryTrimmer(_clock);
+
+    public void Dispose() => _trimmer.Dispose();
 
     [Fact]
     public void HeapABurstLeftIsCollectedOnceTheProcessIsQuiet()
     {
-        var clock = new FakeTimeProvider();
-        using var trimmer = new IdleMemoryTrimmer(clock);
         Burst();
         var before = GC.GetTotalMemory(forceFullCollection: false);
         var fullCollections = GC.CollectionCount(2);
 
-        // The first look notes the collection count; the second finds that nothing was collected since.
-        clock.Advance(IdleMemoryTrimmer.Interval);
-        clock.Advance(IdleMemoryTrimmer.Interval);
+        Look(2); // the first look sees the burst's allocations; the second finds that nothing was allocated since
 
-        Assert.Equal(fullCollections + 1, GC.CollectionCount(2));
-        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, before - BurstBytes / 2);
+        AssertOneTrimFreedABurst(fullCollections, before);
+    }
+
+    [Fact]
+    public void HeapStillHighAfterATrimIsTrimmedAgainLater()
+    {
+        var stillAlive = Held();
+        Look(2); // trims; what is held survives it
+        var fullCollections = GC.CollectionCount(2);
+
+        // Streams being dropped: their buffers die, and the heap does not grow.
+        GC.KeepAlive(stillAlive);
+        stillAlive = null;
+        var before = GC.GetTotalMemory(forceFullCollection: false);
+        Look(IdleMemoryTrimmer.RetrimLooks - 1);
+        Assert.Equal(fullCollections, GC.CollectionCount(2));
+        Look(1);
+
+        AssertOneTrimFreedABurst(fullCollections, before);
     }
 
     [Fact]
     public void BusyProcessIsLeftToItsOwnCollections()
     {
-        var clock = new FakeTimeProvider();
-        using var trimmer = new IdleMemoryTrimmer(clock);
         Burst();
         var fullCollections = GC.CollectionCount(2);
 
-        clock.Advance(IdleMemoryTrimmer.Interval);
-        GC.Collect(0); // what allocating does by itself
-        clock.Advance(IdleMemoryTrimmer.Interval);
+        Look(1);
+        GC.KeepAlive(new byte[2 * IdleMemoryTrimmer.QuietBytes]); // a server at work allocates
+        Look(1);
 
         Assert.Equal(fullCollections, GC.CollectionCount(2));
     }
 
+    private void Look(int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _clock.Advance(IdleMemoryTrimmer.Interval);
+        }
+    }
+
+    private static void AssertOneTrimFreedABurst(int fullCollectionsBefore, long heapBefore)
+    {
+        Assert.Equal(fullCollectionsBefore + 1, GC.CollectionCount(2));
+        Assert.InRange(GC.GetTotalMemory(forceFullCollection: false), 0, heapBefore - BurstBytes / 2);
+    }
+
     /// <summary>What a burst of connections leaves: buffers that lived long enough to reach generation 2, then died.</summary>
-    private static void Burst()
+    private static void Burst() => GC.KeepAlive(Held());
+
+    /// <summary>Buffers in generation 2, as long-lived connections' are.</summary>
+    private static List<byte[]> Held()
     {
         var held = new List<byte[]>();
         for (var i = 0; i < BurstBytes / 16384; i++)
@@ -57,6 +92,6 @@ public sealed class IdleMemoryTrimmerTests
         }
         GC.Collect(1);
         GC.Collect(1); // survivors of two collections are in generation 2
-        GC.KeepAlive(held);
+        return held;
     }
 }
