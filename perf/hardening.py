@@ -344,6 +344,8 @@ class Soak:
         completion = lambda stream: json.dumps({"model": "mock/mock", "stream": stream,  # noqa: E731
                                                 "messages": [{"role": "user", "content": "soak"}]}).encode()
         self.v1_stream, self.v1_whole = completion(True), completion(False)
+        # The event loop keeps only weak references to tasks: a relay answer in flight is held here until it is done.
+        self.relay_answers = set()
 
     async def worker(self, deadline):
         kinds, weights = zip(*self.KINDS.items())
@@ -374,7 +376,9 @@ class Soak:
                     if relay not in answered and session:
                         answered.add(relay)
                         answer = json.dumps({"sessionId": session.group(1).decode(), "response": {"approved": True}})
-                        asyncio.create_task(exchange(self.port, "POST", f"/chat/relay/{relay.decode()}", answer.encode()))
+                        task = asyncio.create_task(exchange(self.port, "POST", f"/chat/relay/{relay.decode()}", answer.encode()))
+                        self.relay_answers.add(task)
+                        task.add_done_callback(self.relay_answers.discard)
 
         try:
             writer.write(request_bytes("POST", "/chat", self.tool_body if kind.startswith("relay") else self.text_body, self.port))
@@ -401,6 +405,8 @@ async def soak_run(args):
     workers = [asyncio.create_task(soak.worker(deadline)) for _ in range(args.concurrency)]
     # Each worker finishes the request it is in; the longest is a relay left to time out.
     await asyncio.wait(workers, timeout=args.duration + args.relay_timeout + 60)
+    if soak.relay_answers:
+        await asyncio.wait(soak.relay_answers, timeout=30)
     curve.phase = "after"
     await asyncio.sleep(2)
     sampler.cancel()
