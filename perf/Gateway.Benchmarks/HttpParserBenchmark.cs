@@ -2,6 +2,7 @@ using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using Gateway.Benchmarks.Mocks;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Gateway.Server.Endpoints;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Benchmarks;
 

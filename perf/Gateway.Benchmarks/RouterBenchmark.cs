@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Gateway.Benchmarks.Mocks;
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.Benchmarks;

@@ -1,6 +1,6 @@
 using System.Text;
-using Gateway.Server.Endpoints;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -5,6 +5,7 @@ using Gateway.Server.Endpoints;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Upstream;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;

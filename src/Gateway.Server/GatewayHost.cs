@@ -5,6 +5,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Routing;
 
@@ -54,7 +55,8 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
-            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel));
+            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel))
+            .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
         var server = new HttpServer(options.Http, router, log, authenticator);

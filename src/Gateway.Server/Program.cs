@@ -5,6 +5,7 @@ using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Upstream;
 using Gateway.Server.Runtime;
 
 if (CommandLine.Parse(args, banner: null, out var exitCode) is not { } options)

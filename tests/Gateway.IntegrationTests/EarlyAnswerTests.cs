@@ -1,5 +1,6 @@
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.IntegrationTests;

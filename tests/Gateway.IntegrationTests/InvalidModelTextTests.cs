@@ -3,6 +3,9 @@ using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Anthropic;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using static Gateway.IntegrationTests.OpenAi.OpenAiTestKit;
 
 namespace Gateway.IntegrationTests;

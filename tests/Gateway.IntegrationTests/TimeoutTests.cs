@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Gateway.IntegrationTests.Infrastructure;
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.IntegrationTests;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.Server.Tests;

@@ -1,4 +1,5 @@
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Tests;
 
@@ -60,10 +61,10 @@ public class HttpCharactersTests
         const string Digits = "0123456789abcdef";
         for (var value = 0; value < 16; value++)
         {
-            Assert.True(HttpCharacters.IsHexDigit((byte)Digits[value]));
-            Assert.True(HttpCharacters.IsHexDigit((byte)char.ToUpperInvariant(Digits[value])));
-            Assert.Equal(value, HttpCharacters.HexValue((byte)Digits[value]));
-            Assert.Equal(value, HttpCharacters.HexValue((byte)char.ToUpperInvariant(Digits[value])));
+            Assert.True(HexDigits.Is((byte)Digits[value]));
+            Assert.True(HexDigits.Is((byte)char.ToUpperInvariant(Digits[value])));
+            Assert.Equal(value, HexDigits.ValueOf((byte)Digits[value]));
+            Assert.Equal(value, HexDigits.ValueOf((byte)char.ToUpperInvariant(Digits[value])));
         }
     }
 
@@ -75,7 +76,7 @@ public class HttpCharactersTests
     [InlineData('@')]
     [InlineData('`')]
     [InlineData(' ')]
-    public void IsHexDigitRejectsNeighboursOfTheHexRanges(char c) => Assert.False(HttpCharacters.IsHexDigit((byte)c));
+    public void IsHexDigitRejectsNeighboursOfTheHexRanges(char c) => Assert.False(HexDigits.Is((byte)c));
 
     [Fact]
     public void InvalidFieldValueIsExactlyTheControlsOtherThanTab()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Tests;
 

@@ -1,4 +1,5 @@
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Tests;
 

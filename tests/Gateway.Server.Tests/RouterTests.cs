@@ -1,5 +1,5 @@
 using System.Text;
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.Server.Tests;

@@ -1,4 +1,4 @@
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Benchmarks.Mocks;
 

@@ -1,7 +1,7 @@
 using Gateway.Server.Agents.Permissions;
 using Gateway.Server.Diagnostics;
-using Gateway.Server.Endpoints;
 using Gateway.Server.Events;
+using Gateway.Server.Primitives;
 using Gateway.Server.Sse;
 using Gateway.Tools;
 

@@ -5,6 +5,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.Server.Configuration;
 

@@ -1,4 +1,5 @@
 using Gateway.Server.Agents;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints;

@@ -1,3 +1,5 @@
+using Gateway.Server.Primitives;
+
 namespace Gateway.Server.Endpoints;
 
 /// <summary><c>GET /health</c>: the process is up and serving (SPEC §1).</summary>

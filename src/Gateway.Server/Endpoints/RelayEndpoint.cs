@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Server.Agents;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Endpoints;
 

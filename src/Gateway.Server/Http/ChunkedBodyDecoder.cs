@@ -1,4 +1,5 @@
 using System.Buffers;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
 
@@ -145,13 +146,13 @@ internal struct ChunkedBodyDecoder
 
         long size = 0;
         var digits = 0;
-        while (digits < line.Length && HttpCharacters.IsHexDigit(line[digits]))
+        while (digits < line.Length && HexDigits.Is(line[digits]))
         {
             if (size > long.MaxValue >> 4)
             {
                 RequestRejection.Throw(RequestRejectionReason.InvalidChunk); // Would overflow a long.
             }
-            size = (size << 4) + HttpCharacters.HexValue(line[digits]);
+            size = (size << 4) + HexDigits.ValueOf(line[digits]);
             digits++;
         }
         if (digits == 0)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
 
@@ -6,7 +7,7 @@ namespace Gateway.Server.Http;
 internal static class HttpCharacters
 {
     private const string Alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private const string HexDigits = "0123456789ABCDEFabcdef";
+    private const string HexDigitCharacters = "0123456789ABCDEFabcdef";
 
     // RFC 3986 §2.3 unreserved and §2.2 sub-delims.
     private const string Unreserved = Alphanumeric + "-._~";
@@ -24,10 +25,10 @@ internal static class HttpCharacters
     /// <summary>reg-name (RFC 3986 §3.2.2), with "%" standing for a percent-encoded triplet checked separately.</summary>
     public static readonly SearchValues<byte> RegNameChar = Create(Unreserved + SubDelimiters + "%");
 
-    public static readonly SearchValues<byte> HexDigit = Create(HexDigits);
+    public static readonly SearchValues<byte> HexDigit = Create(HexDigitCharacters);
 
     /// <summary>What an IPv6address (RFC 3986 §3.2.2) may hold: hex groups, colons, and dots of a trailing IPv4 part.</summary>
-    public static readonly SearchValues<byte> Ipv6Char = Create(HexDigits + ":.");
+    public static readonly SearchValues<byte> Ipv6Char = Create(HexDigitCharacters + ":.");
 
     /// <summary>The part of an IPvFuture literal after "v" HEXDIG "." (RFC 3986 §3.2.2).</summary>
     public static readonly SearchValues<byte> IpFutureChar = Create(Unreserved + SubDelimiters + ":");
@@ -47,7 +48,7 @@ internal static class HttpCharacters
         var i = value.IndexOf((byte)'%');
         while (i >= 0)
         {
-            if ((uint)(i + 2) >= (uint)value.Length || !IsHexDigit(value[i + 1]) || !IsHexDigit(value[i + 2]))
+            if ((uint)(i + 2) >= (uint)value.Length || !HexDigits.Is(value[i + 1]) || !HexDigits.Is(value[i + 2]))
             {
                 return false;
             }
@@ -56,11 +57,6 @@ internal static class HttpCharacters
         }
         return true;
     }
-
-    public static bool IsHexDigit(byte b) => char.IsAsciiHexDigit((char)b);
-
-    /// <summary>The value of a byte already known to be a hex digit.</summary>
-    public static int HexValue(byte digit) => digit <= (byte)'9' ? digit - '0' : (digit | 0x20) - 'a' + 10;
 
     public static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t';
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Gateway.Server.Endpoints;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.Server.Http;

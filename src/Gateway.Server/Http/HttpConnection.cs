@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Gateway.Server.Diagnostics;
-using Gateway.Server.Endpoints;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 using Gateway.Server.Transport;
 
@@ -175,7 +175,7 @@ internal sealed partial class HttpConnection
 
     private void WriteRefusal()
     {
-        var openAi = RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength));
+        var shape = RefusalShape();
         if (!IsImplemented)
         {
             WriteRejection(RequestRejectionReason.MethodNotImplemented);
@@ -183,15 +183,15 @@ internal sealed partial class HttpConnection
         else if (!IsAuthorized())
         {
             // RFC 6750 §3: a 401 names the scheme the client should use.
-            WriteResponse(401, RefusalBodies.Unauthorized(openAi), "WWW-Authenticate: Bearer\r\n"u8);
+            WriteResponse(401, shape.Unauthorized, "WWW-Authenticate: Bearer\r\n"u8);
         }
         else if (_route.Status == RouteMatchStatus.MethodNotAllowed)
         {
-            WriteResponse(405, RefusalBodies.MethodNotAllowed(openAi), _route.AllowHeader);
+            WriteResponse(405, shape.MethodNotAllowed, _route.AllowHeader);
         }
         else if (_route.Status == RouteMatchStatus.NotFound)
         {
-            WriteResponse(404, RefusalBodies.NotFound(openAi), default);
+            WriteResponse(404, shape.NotFound, default);
         }
         else
         {
@@ -215,9 +215,11 @@ internal sealed partial class HttpConnection
     {
         var status = RequestRejection.StatusCode(reason);
         var body = RequestRejection.ErrorBody(reason);
-        // Once the request line is read the path is known: a /v1/ client gets the error in the shape it parses.
-        WriteResponse(status, _parsedRequestLine && RefusalBodies.IsOpenAiPath(_path.AsSpan(0, _pathLength)) ? RefusalBodies.InOpenAiShape(status, body) : body, default);
+        // Once the request line is read the path is known: a route group's client gets the error in the shape it parses.
+        WriteResponse(status, _parsedRequestLine ? RefusalShape().Rejection(status, body) : body, default);
     }
+
+    private IRefusalShape RefusalShape() => _router.RefusalShapeFor(_path.AsSpan(0, _pathLength)) ?? SpecRefusalShape.Instance;
 
     private async ValueTask RespondAfterFailureAsync()
     {

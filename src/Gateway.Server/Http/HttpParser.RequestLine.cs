@@ -1,3 +1,5 @@
+using Gateway.Server.Primitives;
+
 namespace Gateway.Server.Http;
 
 internal static partial class HttpParser

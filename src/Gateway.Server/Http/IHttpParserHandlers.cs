@@ -1,3 +1,5 @@
+using Gateway.Server.Primitives;
+
 namespace Gateway.Server.Http;
 
 /// <summary>Receives the parts of a request line. Implemented by a struct so calls devirtualise.</summary>

@@ -1,5 +1,8 @@
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Providers.Anthropic;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.Server.Providers;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.Server.Providers;
 

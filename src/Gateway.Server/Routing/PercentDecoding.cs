@@ -1,5 +1,5 @@
 using System.Text;
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Routing;
 
@@ -15,7 +15,7 @@ internal static class PercentDecoding
             var b = encoded[i];
             if (b == (byte)'%' && i + 2 < encoded.Length)
             {
-                b = (byte)((HttpCharacters.HexValue(encoded[i + 1]) << 4) | HttpCharacters.HexValue(encoded[i + 2]));
+                b = (byte)((HexDigits.ValueOf(encoded[i + 1]) << 4) | HexDigits.ValueOf(encoded[i + 2]));
                 i += 2;
             }
             decoded[written++] = b;

@@ -1,6 +1,5 @@
 using System.Text;
-using Gateway.Server.Endpoints;
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Routing;
 

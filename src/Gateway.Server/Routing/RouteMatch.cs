@@ -1,4 +1,4 @@
-using Gateway.Server.Endpoints;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Routing;
 

@@ -1,5 +1,4 @@
-using Gateway.Server.Endpoints;
-using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Routing;
 
@@ -13,6 +12,7 @@ namespace Gateway.Server.Routing;
 internal sealed class Router
 {
     private readonly List<Route> _routes = [];
+    private readonly List<(byte[] Prefix, IRefusalShape Shape)> _refusalShapes = [];
 
     /// <param name="anonymous">Whether the route is served without a bearer key when keys are configured.</param>
     public Router Map(RequestMethod method, string template, IEndpoint endpoint, bool anonymous = false)
@@ -26,6 +26,26 @@ internal sealed class Router
         route.Map(method, endpoint);
         route.IsAnonymous |= anonymous;
         return this;
+    }
+
+    /// <summary>Answers without an endpoint under <paramref name="pathPrefix"/> (the path itself or below it) take <paramref name="shape"/>.</summary>
+    public Router MapRefusalShape(string pathPrefix, IRefusalShape shape)
+    {
+        _refusalShapes.Add((System.Text.Encoding.ASCII.GetBytes(pathPrefix.TrimEnd('/')), shape));
+        return this;
+    }
+
+    /// <summary>The error shape of the route group <paramref name="path"/> falls in, or null for the server's default.</summary>
+    public IRefusalShape? RefusalShapeFor(ReadOnlySpan<byte> path)
+    {
+        foreach (var (prefix, shape) in _refusalShapes)
+        {
+            if (path.StartsWith(prefix) && (path.Length == prefix.Length || path[prefix.Length] == (byte)'/'))
+            {
+                return shape;
+            }
+        }
+        return null;
     }
 
     public RouteMatch Match(RequestMethod method, ReadOnlySpan<byte> path)

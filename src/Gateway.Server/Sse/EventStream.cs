@@ -1,6 +1,6 @@
 using System.Buffers;
-using Gateway.Server.Endpoints;
 using Gateway.Server.Events;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Sse;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.IntegrationTests.Providers;
-using Gateway.Server.Providers;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests.Chat;

@@ -1,5 +1,5 @@
 using System.Text;
-using Gateway.Server.Endpoints;
+using Gateway.Server.Primitives;
 
 namespace Gateway.IntegrationTests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.IntegrationTests.Infrastructure;

@@ -1,8 +1,9 @@
 using System.Runtime.Intrinsics.X86;
 using Gateway.Server.Configuration;
+using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
-using Gateway.Server.Diagnostics;
+using Gateway.Server.Providers.Upstream;
 using LLama.Native;
 
 namespace Gateway.IntegrationTests.Local;

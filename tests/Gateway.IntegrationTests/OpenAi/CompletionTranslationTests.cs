@@ -2,7 +2,9 @@ using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.IntegrationTests.Providers;
-using Gateway.Server.Providers;
+using Gateway.Server.Providers.Anthropic;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using static Gateway.IntegrationTests.OpenAi.OpenAiTestKit;
 
 namespace Gateway.IntegrationTests.OpenAi;

@@ -1,6 +1,8 @@
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using Gateway.Tools;
 
 namespace Gateway.IntegrationTests.Providers;

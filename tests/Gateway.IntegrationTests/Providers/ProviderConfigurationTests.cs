@@ -1,6 +1,9 @@
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Configuration;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Anthropic;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.IntegrationTests.Providers;
 

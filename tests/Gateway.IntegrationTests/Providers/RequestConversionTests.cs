@@ -2,6 +2,9 @@ using System.Text;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Anthropic;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using Gateway.Tools;
 
 namespace Gateway.IntegrationTests.Providers;

@@ -4,6 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Anthropic;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Providers;

@@ -3,8 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using CsCheck;
 using Gateway.Server.Diagnostics;
-using Gateway.Server.Endpoints;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 
 namespace Gateway.Server.Tests.Properties;

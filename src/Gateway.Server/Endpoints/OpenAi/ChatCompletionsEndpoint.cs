@@ -1,4 +1,5 @@
 using Gateway.Server.Conversation;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 

@@ -1,5 +1,6 @@
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.IntegrationTests.Infrastructure.Upstream;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Gateway.Server.Providers.Upstream;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Anthropic;
 
 /// <summary>
 /// Anthropic's Messages API: turns are <c>POST {baseUrl}/v1/messages</c> with <c>stream: true</c>

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Upstream;
 
 /// <summary>One call to a model API, kept as data so that a retry can build a fresh <see cref="HttpRequestMessage"/>.</summary>
 /// <param name="Headers">Provider headers (authentication, API version); the values are sent as given.</param>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Anthropic;
 
 /// <summary>Decodes an Anthropic Messages stream into provider events; one instance per turn.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Gateway.Server.Endpoints;
+namespace Gateway.Server.Primitives;
 
 /// <summary>One request and its response, as endpoints see them.</summary>
 /// <remarks>

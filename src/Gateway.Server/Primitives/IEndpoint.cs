@@ -1,4 +1,4 @@
-namespace Gateway.Server.Endpoints;
+namespace Gateway.Server.Primitives;
 
 /// <summary>Handles the requests of one route and method.</summary>
 internal interface IEndpoint

@@ -1,4 +1,4 @@
-namespace Gateway.Server.Http;
+namespace Gateway.Server.Primitives;
 
 /// <summary>The request methods of RFC 9110 §9; any other valid token is <see cref="Unknown"/>.</summary>
 internal enum RequestMethod : byte

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Gateway.Server.Providers.Upstream;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.OpenAi;
 
 /// <summary>
 /// A model API that speaks OpenAI chat completions: OpenAI, OpenRouter, OpenCode Zen, llama-server, vLLM, Ollama.

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Upstream;
 
 internal sealed partial class UpstreamHttp
 {

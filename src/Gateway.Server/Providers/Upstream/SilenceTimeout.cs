@@ -1,4 +1,4 @@
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Upstream;
 
 /// <summary>Cancels a source once a stream has gone silent for too long, without touching a timer on every read.</summary>
 /// <remarks>

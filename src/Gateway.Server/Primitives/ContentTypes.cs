@@ -1,4 +1,4 @@
-namespace Gateway.Server.Endpoints;
+namespace Gateway.Server.Primitives;
 
 internal static class ContentTypes
 {

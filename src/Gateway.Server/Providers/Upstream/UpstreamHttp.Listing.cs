@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Upstream;
 
 internal sealed partial class UpstreamHttp
 {

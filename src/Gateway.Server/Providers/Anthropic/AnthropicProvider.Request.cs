@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Anthropic;
 
 internal sealed partial class AnthropicProvider
 {

@@ -1,4 +1,4 @@
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Upstream;
 
 /// <summary>Limits and retry policy for calls to model APIs; one set for every remote provider.</summary>
 internal sealed record UpstreamHttpOptions

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.Upstream;
 
 /// <summary>
 /// The one HTTP client every remote provider shares, with the upstream policy in one place: pooled

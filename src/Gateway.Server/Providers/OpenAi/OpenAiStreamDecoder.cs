@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Providers.OpenAi;
 
 /// <summary>Decodes an OpenAI chat-completions stream into provider events; one instance per turn.</summary>
 /// <remarks>
