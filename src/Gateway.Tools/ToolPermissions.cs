@@ -2,12 +2,12 @@ using System.Text.Json;
 
 namespace Gateway.Tools;
 
-/// <summary>What the built-in tools' permission hooks share: SPEC §6's string form of a value and its "always" glob.</summary>
+/// <summary>SPEC §6's string form of a value and its "always" glob: one home for the server's rules and the tools' permission hooks.</summary>
 /// <remarks>
 /// Rule globs (SPEC §6) match the whole string, <c>*</c> and <c>**</c> cross "/", and a wildcard never matches a "."
 /// that starts a path segment, so <c>src/**</c> reaches neither <c>src/.env</c> nor <c>src/../x</c>.
 /// </remarks>
-internal static class ToolPermissions
+public static class ToolPermissions
 {
     /// <summary>SPEC §6: a value with a space after its first character becomes <c>&lt;first word&gt; **</c>, anything else stays exact.</summary>
     public static string FirstWordGlob(string value)
@@ -16,7 +16,11 @@ internal static class ToolPermissions
         return space > 0 ? value[..space] + " **" : value;
     }
 
-    /// <summary>A string's text, any other JSON value's minified text: the "string form" of SPEC §6.</summary>
-    public static string StringForm(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String ? value.GetString()! : RawJson.FromElement(value).ToString();
+    /// <summary>A string's text, any other JSON value's minified text: the "string form" rules match (SPEC §6).</summary>
+    public static string StringForm(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Object or JsonValueKind.Array => RawJson.FromElement(value).ToString(),
+        _ => value.GetRawText(),
+    };
 }
