@@ -9,6 +9,8 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
     private const string ToolsPath = "Tools.cs";
 
     private const string Tools = """
+        using System.Collections.Generic;
+        using System.Text.Json;
         using System.Threading;
         using System.Threading.Tasks;
         using Gateway.Tools;
@@ -17,7 +19,7 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
 
         internal static class SampleTools
         {
-            [Tool("shell", "Runs a command.")]
+            [Tool("shell", "Runs a command.", AlwaysRule = nameof(ShellRule))]
             public static ValueTask<ToolResult> ShellAsync(
                 ToolContext context,
                 [ToolParameter("The command.")] string command,
@@ -26,6 +28,8 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
 
             [Tool("ping", "Answers pong.")]
             public static ToolResult Ping([ToolParameter("Echoed back.")] string? text) => ToolResult.Success(text ?? "pong");
+
+            public static IReadOnlyList<KeyValuePair<string, string>>? ShellRule(JsonElement arguments, ToolContext context) => null;
         }
         """;
 
@@ -42,6 +46,24 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
     [Fact]
     public void ChangingAToolBodyLeavesEveryStageCachedOrUnchanged() =>
         AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, ToolsPath, "Success(\"one\")", "Success(\"two\")"));
+
+    [Fact]
+    public void ChangingAHookBodyLeavesEveryStageCachedOrUnchanged() =>
+        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, ToolsPath, "context) => null;", "context) => [];"));
+
+    [Fact]
+    public void RenamingAHookReEmitsTheRegistry()
+    {
+        var compilation = CreateCompilation();
+        var driver = CreateDriver().RunGenerators(compilation);
+        var edited = GeneratorHarness.Edit(compilation, ToolsPath, "ShellRule", "CommandRule");
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var output = Assert.Single(result.TrackedSteps[TrackingNames.ToolRegistry].SelectMany(step => step.Outputs));
+        Assert.Equal(IncrementalStepRunReason.Modified, output.Reason);
+        Assert.Contains(((ToolRegistrySpec)output.Value).Tools, tool => tool.AlwaysRule == "CommandRule");
+    }
 
     [Fact]
     public void MovingAToolRechecksNamesButDoesNotReEmitTheRegistry()
