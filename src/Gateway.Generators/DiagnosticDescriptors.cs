@@ -105,4 +105,13 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "The dispatcher passes the session's ToolContext as the first argument and the call's CancellationToken as the last; anywhere else they would be mistaken for parameters the model fills in.");
+
+    public static readonly DiagnosticDescriptor ToolHookNotFound = new(
+        id: "GW0012",
+        title: "Tool permission hook not found or of the wrong shape",
+        messageFormat: "Tool method '{0}' names '{1}' as its {2} hook; '{3}' must declare it as a static, internal or public method: {4}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The registry puts the hook in the tool's descriptor as a delegate, so it must be a static method of the tool's own type with exactly the delegate's parameter and return types (SPEC §6).");
 }

@@ -47,16 +47,27 @@ public sealed partial class ToolRegistryGenerator
         // The schemas are precomputed UTF-8 and parsed once, when the class is first used (STYLE §23).
         private static void WriteDescriptors(SourceWriter writer, EquatableArray<ToolSpec> tools)
         {
-            writer.WriteLine("/// <summary>Every tool, ordered by name, with the JSON Schema of its parameters.</summary>");
+            writer.WriteLine("/// <summary>Every tool, ordered by name, with the JSON Schema of its parameters and the permission hooks it declares.</summary>");
             writer.WriteLine(GeneratedSource.CodeAttribute);
             writer.WriteLine($"public static global::System.Collections.Generic.IReadOnlyList<{ToolDescriptor}> Descriptors {{ get; }} = global::System.Array.AsReadOnly(new {ToolDescriptor}[]");
             writer.OpenBlock();
             foreach (var tool in tools)
             {
+                // The permission hooks are direct method groups, passed only when the tool declares them.
+                var arguments = new List<string> { Literal(tool.Name), Literal(tool.Description), $"{RawJson}.Parse({Literal(Schema(tool))}u8)" };
+                if (tool.PermissionView is { } view)
+                {
+                    arguments.Add($"PermissionView: {tool.ContainingType}.{view}");
+                }
+                if (tool.AlwaysRule is { } rule)
+                {
+                    arguments.Add($"AlwaysRule: {tool.ContainingType}.{rule}");
+                }
                 writer.WriteLine($"new {ToolDescriptor}(");
-                writer.WriteLine($"    {Literal(tool.Name)},");
-                writer.WriteLine($"    {Literal(tool.Description)},");
-                writer.WriteLine($"    {RawJson}.Parse({Literal(Schema(tool))}u8)),");
+                for (var i = 0; i < arguments.Count; i++)
+                {
+                    writer.WriteLine($"    {arguments[i]}{(i < arguments.Count - 1 ? "," : "),")}");
+                }
             }
             writer.CloseBlock(");");
         }

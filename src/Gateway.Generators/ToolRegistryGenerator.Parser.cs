@@ -21,6 +21,8 @@ public sealed partial class ToolRegistryGenerator
         private const string ToolContextTypeName = "global::Gateway.Tools.ToolContext";
         private const string CancellationTokenTypeName = "global::System.Threading.CancellationToken";
         private const string ToolResultTypeName = "global::Gateway.Tools.ToolResult";
+        private const string PermissionViewTypeName = "Gateway.Tools.ToolPermissionView";
+        private const string AlwaysRuleTypeName = "Gateway.Tools.ToolAlwaysRule";
 
         public static ToolParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -41,6 +43,9 @@ public sealed partial class ToolRegistryGenerator
             }
             var returnKind = ReadReturnKind(method, declaration, methodName, diagnostics);
             var parameters = ReadParameters(method, declaration, methodName, diagnostics, out var takesContext, out var takesToken, cancellationToken);
+            var compilation = context.SemanticModel.Compilation;
+            var permissionView = ReadHook(attribute, "PermissionView", PermissionViewTypeName, method, methodName, compilation, diagnostics, cancellationToken);
+            var alwaysRule = ReadHook(attribute, "AlwaysRule", AlwaysRuleTypeName, method, methodName, compilation, diagnostics, cancellationToken);
 
             if (diagnostics.Count > 0)
             {
@@ -54,7 +59,9 @@ public sealed partial class ToolRegistryGenerator
                 returnKind,
                 takesContext,
                 takesToken,
-                parameters);
+                parameters,
+                permissionView,
+                alwaysRule);
             return new ToolParseResult(spec, name, EquatableArray<DiagnosticInfo>.Empty);
         }
 
@@ -90,6 +97,56 @@ public sealed partial class ToolRegistryGenerator
             var location = argument is not null ? LocationInfo.From(argument) : LocationInfo.From(declaration.Identifier);
             return new ToolNameUsage(name ?? "", methodName, location);
         }
+
+        /// <summary>The escaped name of the method a hook property of <c>[Tool]</c> (<c>AlwaysRule = nameof(AlwaysRule)</c>) names; null when unset or not a fitting method (GW0012).</summary>
+        /// <remarks>
+        /// A fitting method is static, callable from the registry, of the tool's own type, with the delegate's exact parameter
+        /// and return types. The transform re-runs when the tool's own file changes, so hooks belong in that file.
+        /// </remarks>
+        private static string? ReadHook(
+            AttributeData attribute,
+            string property,
+            string delegateName,
+            IMethodSymbol tool,
+            string methodName,
+            Compilation compilation,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
+        {
+            if (attribute.NamedArguments.FirstOrDefault(argument => argument.Key == property).Value.Value is not string hookName)
+            {
+                return null;
+            }
+            var shape = compilation.GetTypeByMetadataName(delegateName)?.DelegateInvokeMethod;
+            if (shape is not null && tool.ContainingType.GetMembers(hookName).OfType<IMethodSymbol>().Any(candidate => Fits(candidate, shape)))
+            {
+                return Identifiers.Escape(hookName);
+            }
+            var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+            var argument = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == property);
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ToolHookNotFound,
+                argument is not null ? LocationInfo.From(argument.Expression) : LocationInfo.From(tool.Locations.FirstOrDefault()),
+                methodName,
+                hookName,
+                property,
+                tool.ContainingType.Name,
+                shape is null ? delegateName : Signature(shape, hookName)));
+            return null;
+        }
+
+        private static bool Fits(IMethodSymbol candidate, IMethodSymbol shape) =>
+            candidate is { MethodKind: MethodKind.Ordinary, IsStatic: true, IsGenericMethod: false }
+            && candidate.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            && SymbolEqualityComparer.Default.Equals(candidate.ReturnType, shape.ReturnType)
+            && candidate.Parameters.Length == shape.Parameters.Length
+            && candidate.Parameters.Zip(shape.Parameters, static (left, right) =>
+                left.RefKind == right.RefKind && SymbolEqualityComparer.Default.Equals(left.Type, right.Type)).All(static same => same);
+
+        // As the tool's author would write the hook: "RawJson View(JsonElement arguments, ToolContext context)".
+        private static string Signature(IMethodSymbol shape, string hookName) =>
+            shape.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + hookName + "("
+            + string.Join(", ", shape.Parameters.Select(static p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + p.Name)) + ")";
 
         // The generated class is another type in the same assembly: it can call internal members only.
         private static string? CallableProblem(IMethodSymbol method)

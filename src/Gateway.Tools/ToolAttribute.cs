@@ -16,4 +16,10 @@ public sealed class ToolAttribute(string name, string description) : Attribute
     public string Name { get; } = name;
 
     public string Description { get; } = description;
+
+    /// <summary>A static method of the tool's class shaped like <see cref="ToolPermissionView"/> (GW0012), put in the descriptor; use <c>nameof</c>.</summary>
+    public string? PermissionView { get; set; }
+
+    /// <summary>A static method of the tool's class shaped like <see cref="ToolAlwaysRule"/> (GW0012), put in the descriptor; use <c>nameof</c>.</summary>
+    public string? AlwaysRule { get; set; }
 }

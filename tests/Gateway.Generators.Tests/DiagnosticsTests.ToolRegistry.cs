@@ -5,6 +5,8 @@ namespace Gateway.Generators.Tests;
 public partial class DiagnosticsTests
 {
     private const string ToolUsings = """
+        using System.Collections.Generic;
+        using System.Text.Json;
         using System.Threading;
         using System.Threading.Tasks;
         using Gateway.Tools;
@@ -160,6 +162,58 @@ public partial class DiagnosticsTests
             """, "GW0011");
 
         Assert.Equal($"Parameter '{name}' of tool method 'Tools.Run' is a {type}, which must be the {position} parameter", diagnostic.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("public static RawJson View(JsonElement arguments) => default;")]
+    [InlineData("public static string View(JsonElement arguments, ToolContext context) => \"\";")]
+    [InlineData("public static RawJson View(ToolContext context, JsonElement arguments) => default;")]
+    [InlineData("public static RawJson View(ref JsonElement arguments, ToolContext context) => default;")]
+    [InlineData("public RawJson View(JsonElement arguments, ToolContext context) => default;")]
+    [InlineData("private static RawJson View(JsonElement arguments, ToolContext context) => default;")]
+    [InlineData("public static RawJson View<T>(JsonElement arguments, ToolContext context) => default;")]
+    [InlineData("public static int View;")]
+    public void GW0012_PermissionViewHookIsMissingOrOfTheWrongShape(string member)
+    {
+        var (diagnostic, result) = RunTool($$"""
+            internal sealed class Tools
+            {
+                [Tool("run", "Runs.", PermissionView = [|"View"|])]
+                public static ToolResult Run() => default;
+
+                {{member}}
+            }
+            """, "GW0012");
+
+        Assert.Equal(
+            "Tool method 'Tools.Run' names 'View' as its PermissionView hook; 'Tools' must declare it as a static, internal or public method: "
+                + "RawJson View(JsonElement arguments, ToolContext context)",
+            diagnostic.GetMessage());
+        // Left out of the registry like any tool with an error, so the descriptor never holds a hook that does not fit.
+        Assert.DoesNotContain("Invoke_run", GeneratorHarness.GeneratedSource(result, "GeneratorTests.GeneratedToolRegistry.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GW0012_AlwaysRuleHookInAnotherTypeIsNotFound()
+    {
+        var (diagnostic, _) = RunTool("""
+            internal static class Tools
+            {
+                [Tool("run", "Runs.", AlwaysRule = [|nameof(Rules.Rule)|])]
+                public static ToolResult Run() => default;
+            }
+
+            internal static class Rules
+            {
+                public static IReadOnlyList<KeyValuePair<string, string>>? Rule(JsonElement arguments, ToolContext context) => null;
+            }
+            """, "GW0012");
+
+        Assert.Equal(
+            "Tool method 'Tools.Run' names 'Rule' as its AlwaysRule hook; 'Tools' must declare it as a static, internal or public method: "
+                + "IReadOnlyList<KeyValuePair<string, string>>? Rule(JsonElement arguments, ToolContext context)",
+            diagnostic.GetMessage());
     }
 
     private static (Diagnostic Diagnostic, GeneratorRunResult Result) RunTool(string markup, string id) =>

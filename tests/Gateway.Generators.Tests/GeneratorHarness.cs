@@ -66,6 +66,10 @@ internal static class GeneratorHarness
                 public string Name { get; } = name;
 
                 public string Description { get; } = description;
+
+                public string? PermissionView { get; set; }
+
+                public string? AlwaysRule { get; set; }
             }
 
             [System.AttributeUsage(System.AttributeTargets.Parameter, Inherited = false)]
@@ -90,7 +94,12 @@ internal static class GeneratorHarness
                 public static ToolResult Failure(string error) => new(null, null, error);
             }
 
-            public sealed record ToolDescriptor(string Name, string Description, RawJson ParametersSchema);
+            public delegate RawJson ToolPermissionView(System.Text.Json.JsonElement arguments, ToolContext context);
+
+            public delegate System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string>>? ToolAlwaysRule(System.Text.Json.JsonElement arguments, ToolContext context);
+
+            public sealed record ToolDescriptor(
+                string Name, string Description, RawJson ParametersSchema, ToolPermissionView? PermissionView = null, ToolAlwaysRule? AlwaysRule = null);
         }
         """;
 

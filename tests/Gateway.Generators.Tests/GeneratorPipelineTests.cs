@@ -63,13 +63,14 @@ public abstract class GeneratorPipelineTests
         GeneratorHarness.Run(compilation, CreateGenerator(), BuildProperties);
 
     /// <summary>Runs the generator, then again after <paramref name="edit"/>: no stage may have done any work.</summary>
-    protected void AssertSecondRunDoesNoWork(Func<Compilation, Compilation> edit)
+    protected void AssertSecondRunDoesNoWork(Func<Compilation, Compilation> edit) =>
+        PipelineAssert.NoStageDidWork(RunAgainAfter(edit), Stages);
+
+    /// <summary>Runs the generator on <see cref="Source"/>, then again after <paramref name="edit"/>; returns the second run.</summary>
+    protected GeneratorRunResult RunAgainAfter(Func<Compilation, Compilation> edit)
     {
         var compilation = CreateCompilation();
         var driver = CreateDriver().RunGenerators(compilation);
-
-        var result = driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
-
-        PipelineAssert.NoStageDidWork(result, Stages);
+        return driver.RunGenerators(edit(compilation)).GetRunResult().Results.Single();
     }
 }

@@ -57,11 +57,8 @@ public sealed class IncrementalTests : GeneratorPipelineTests
     [Fact]
     public void ChangingOneEventReEmitsOnlyThatEvent()
     {
-        var compilation = CreateCompilation();
-        var driver = CreateDriver().RunGenerators(compilation);
-        var edited = GeneratorHarness.Edit(compilation, EventsPath, "public required string Content { get; init; }", "public required string Text { get; init; }");
-
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        var result = RunAgainAfter(compilation =>
+            GeneratorHarness.Edit(compilation, EventsPath, "public required string Content { get; init; }", "public required string Text { get; init; }"));
 
         var outputs = result.TrackedSteps[TrackingNames.ServerEventSpecsToEmit].SelectMany(step => step.Outputs).ToList();
         var modified = Assert.Single(outputs, output => output.Reason == IncrementalStepRunReason.Modified);

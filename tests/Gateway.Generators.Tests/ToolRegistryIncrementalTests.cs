@@ -9,6 +9,8 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
     private const string ToolsPath = "Tools.cs";
 
     private const string Tools = """
+        using System.Collections.Generic;
+        using System.Text.Json;
         using System.Threading;
         using System.Threading.Tasks;
         using Gateway.Tools;
@@ -17,7 +19,7 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
 
         internal static class SampleTools
         {
-            [Tool("shell", "Runs a command.")]
+            [Tool("shell", "Runs a command.", AlwaysRule = nameof(ShellRule))]
             public static ValueTask<ToolResult> ShellAsync(
                 ToolContext context,
                 [ToolParameter("The command.")] string command,
@@ -26,6 +28,8 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
 
             [Tool("ping", "Answers pong.")]
             public static ToolResult Ping([ToolParameter("Echoed back.")] string? text) => ToolResult.Success(text ?? "pong");
+
+            public static IReadOnlyList<KeyValuePair<string, string>>? ShellRule(JsonElement arguments, ToolContext context) => null;
         }
         """;
 
@@ -44,13 +48,18 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
         AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, ToolsPath, "Success(\"one\")", "Success(\"two\")"));
 
     [Fact]
+    public void ChangingAHookBodyLeavesEveryStageCachedOrUnchanged() =>
+        AssertSecondRunDoesNoWork(compilation => GeneratorHarness.Edit(compilation, ToolsPath, "context) => null;", "context) => [];"));
+
+    [Fact]
+    public void RenamingAHookReEmitsTheRegistry() =>
+        Assert.Contains(ReEmittedRegistry("ShellRule", "CommandRule").Tools, tool => tool.AlwaysRule == "CommandRule");
+
+    [Fact]
     public void MovingAToolRechecksNamesButDoesNotReEmitTheRegistry()
     {
-        var compilation = CreateCompilation();
-        var driver = CreateDriver().RunGenerators(compilation);
-        var moved = GeneratorHarness.Edit(compilation, ToolsPath, "namespace Sample.Tools;", "// A comment that moves every tool.\n\nnamespace Sample.Tools;");
-
-        var result = driver.RunGenerators(moved).GetRunResult().Results.Single();
+        var result = RunAgainAfter(compilation =>
+            GeneratorHarness.Edit(compilation, ToolsPath, "namespace Sample.Tools;", "// A comment that moves every tool.\n\nnamespace Sample.Tools;"));
 
         // The name's location is in the GW0008 input, never in the registry's.
         Assert.Contains(result.TrackedSteps[TrackingNames.ToolNames].SelectMany(step => step.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
@@ -58,18 +67,8 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
     }
 
     [Fact]
-    public void ChangingAToolReEmitsTheRegistry()
-    {
-        var compilation = CreateCompilation();
-        var driver = CreateDriver().RunGenerators(compilation);
-        var edited = GeneratorHarness.Edit(compilation, ToolsPath, "\"Runs a command.\"", "\"Runs a shell command.\"");
-
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
-
-        var output = Assert.Single(result.TrackedSteps[TrackingNames.ToolRegistry].SelectMany(step => step.Outputs));
-        Assert.Equal(IncrementalStepRunReason.Modified, output.Reason);
-        Assert.Contains(((ToolRegistrySpec)output.Value).Tools, tool => tool.Description == "Runs a shell command.");
-    }
+    public void ChangingAToolReEmitsTheRegistry() =>
+        Assert.Contains(ReEmittedRegistry("\"Runs a command.\"", "\"Runs a shell command.\"").Tools, tool => tool.Description == "Runs a shell command.");
 
     [Fact]
     public void PipelineOutputsHoldNoRoslynObjects()
@@ -95,6 +94,15 @@ public sealed class ToolRegistryIncrementalTests : GeneratorPipelineTests
 
         Assert.Equal(2, original.Tools.Count);
         Assert.Equal(original, equivalent);
+    }
+
+    /// <summary>The registry after replacing <paramref name="oldText"/> in the tools' file, which must have re-emitted it.</summary>
+    private ToolRegistrySpec ReEmittedRegistry(string oldText, string newText)
+    {
+        var result = RunAgainAfter(compilation => GeneratorHarness.Edit(compilation, ToolsPath, oldText, newText));
+        var output = Assert.Single(result.TrackedSteps[TrackingNames.ToolRegistry].SelectMany(step => step.Outputs));
+        Assert.Equal(IncrementalStepRunReason.Modified, output.Reason);
+        return (ToolRegistrySpec)output.Value;
     }
 
     private ToolRegistrySpec Registry(Compilation compilation)

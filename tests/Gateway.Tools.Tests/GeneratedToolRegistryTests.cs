@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Gateway.Tools.Tests;
 
 /// <summary>Calls the registry generated from <see cref="SampleTools"/>: schemas, binding and every error message.</summary>
@@ -44,6 +46,17 @@ public class GeneratedToolRegistryTests
     {
         Assert.Same(GeneratedToolRegistry.Descriptors, GeneratedToolRegistry.Descriptors);
         Assert.Throws<NotSupportedException>(() => ((IList<ToolDescriptor>)GeneratedToolRegistry.Descriptors)[0] = Descriptor("ping"));
+    }
+
+    [Fact]
+    public void DescriptorsCarryTheHooksTheirToolsName()
+    {
+        using var arguments = JsonDocument.Parse("""{"filePath":"a.txt"}""");
+        var readLines = Descriptor("read_lines");
+
+        Assert.Equal("""{"root":"/workspace","arguments":{"filePath":"a.txt"}}""", readLines.PermissionView!(arguments.RootElement, Context).ToString());
+        Assert.Equal([new("filePath", "/workspace/a.txt")], readLines.AlwaysRule!(arguments.RootElement, Context)!);
+        Assert.All(GeneratedToolRegistry.Descriptors.Where(d => d.Name != "read_lines"), d => Assert.True(d is { PermissionView: null, AlwaysRule: null }));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Gateway.Tools.Tests;
 
@@ -29,13 +30,20 @@ internal static class SampleTools
             note ?? "null",
             cancellationToken.CanBeCanceled ? "token" : "no token")));
 
-    /// <summary>Shaped like the built-in <c>read</c>: a Task, and a lower bound on an optional integer.</summary>
-    [Tool("read_lines", "Reads lines of a file.")]
+    /// <summary>Shaped like the built-in <c>read</c>: a Task, a lower bound on an optional integer, and both permission hooks.</summary>
+    [Tool("read_lines", "Reads lines of a file.", PermissionView = nameof(ReadLinesView), AlwaysRule = nameof(ReadLinesAlwaysRule))]
     public static Task<ToolResult> ReadLinesAsync(
         [ToolParameter("The file to read.")] string filePath,
         [ToolParameter("The 0-based line to start at.", Minimum = 0)] int offset = 0,
         [ToolParameter("The most lines to return.", Minimum = 1)] int limit = 2000) =>
         Task.FromResult(ToolResult.Success(string.Create(CultureInfo.InvariantCulture, $"{filePath}:{offset}+{limit}")));
+
+    /// <summary>Shows what it was given, so a test can tell the descriptor calls this method with the call's arguments and context.</summary>
+    public static RawJson ReadLinesView(JsonElement arguments, ToolContext context) =>
+        RawJson.Parse($$"""{"root":"{{context.WorkspaceRoot}}","arguments":{{arguments.GetRawText()}}}""");
+
+    public static IReadOnlyList<KeyValuePair<string, string>>? ReadLinesAlwaysRule(JsonElement arguments, ToolContext context) =>
+        [new("filePath", context.WorkspaceRoot + "/" + arguments.GetProperty("filePath").GetString())];
 
     [Tool("ping", "Answers pong.")]
     public static ToolResult Ping() => ToolResult.Success("pong");

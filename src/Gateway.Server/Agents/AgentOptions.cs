@@ -1,3 +1,5 @@
+using Gateway.Tools;
+
 namespace Gateway.Server.Agents;
 
 /// <summary>Server-wide settings of the agent loop.</summary>
@@ -15,8 +17,8 @@ internal sealed record AgentOptions
     /// <summary>The directory tools work in (WORKSPACE_ROOT); the process's working directory by default.</summary>
     public string WorkspaceRoot { get; init; } = Environment.CurrentDirectory;
 
-    /// <summary>Every tool an agent can be offered (SPEC §7): the loop's own <c>agent</c> and the built-in tools.</summary>
-    public static IReadOnlyList<string> BuiltInToolNames { get; } = [AgentTool.Name, "bash", "read", "patch"];
+    /// <summary>Every tool an agent can be offered (SPEC §7): the loop's own <c>agent</c>, then Gateway.Tools' tools by name.</summary>
+    public static IReadOnlyList<string> BuiltInToolNames { get; } = [AgentTool.Name, .. GeneratedToolRegistry.Descriptors.Select(d => d.Name)];
 
     /// <summary>The tools offered to agents (ENABLED_TOOLS); all of <see cref="BuiltInToolNames"/> by default.</summary>
     public IReadOnlySet<string> EnabledTools { get; init; } = BuiltInToolNames.ToHashSet(StringComparer.Ordinal);

@@ -9,6 +9,8 @@ namespace Gateway.Tools.BuiltIn;
 /// <summary>The built-in <c>bash</c> tool (SPEC §7): <c>sh -c</c> in the workspace, in its own process group.</summary>
 public static class BashTool
 {
+    public const string Name = "bash";
+
     /// <summary>Bytes kept per stream (issue 4: "say 64 KiB, with a truncation note").</summary>
     internal const int OutputCap = 64 * 1024;
 
@@ -21,8 +23,9 @@ public static class BashTool
     /// <summary>How long to wait for EOF after SIGKILL. Killed processes close their pipes at once; only one that escaped the group could hold them longer, and it is not waited for.</summary>
     private static readonly TimeSpan DrainAfterKill = TimeSpan.FromMilliseconds(500);
 
-    [Tool("bash", "Runs a shell command with sh -c in the workspace directory and returns its stdout, stderr and exit code. "
-        + "Each stream is cut at 64 KiB. When the timeout expires the command and every process it started are killed.")]
+    [Tool(Name, "Runs a shell command with sh -c in the workspace directory and returns its stdout, stderr and exit code. "
+        + "Each stream is cut at 64 KiB. When the timeout expires the command and every process it started are killed.",
+        AlwaysRule = nameof(AlwaysRule))]
     public static async ValueTask<ToolResult> RunAsync(
         ToolContext context,
         [ToolParameter("The command line to run with sh -c")] string command,
@@ -59,6 +62,15 @@ public static class BashTool
         {
             return await RunStartedAsync(process, timeout, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>"Always" keeps only <c>command</c>, derived the SPEC §6 way (<c>git status</c> → <c>git **</c>); the generic rule would also pin <c>timeout</c>.</summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>>? AlwaysRule(JsonElement arguments, ToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return arguments.ValueKind == JsonValueKind.Object && arguments.TryGetProperty("command", out var command)
+            ? [new("command", ToolPermissions.FirstWordGlob(ToolPermissions.StringForm(command)))]
+            : null;
     }
 
     private static async Task<ToolResult> RunStartedAsync(Process process, double timeout, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Json;
+
 namespace Gateway.Tools.BuiltIn;
 
 /// <summary>The built-in <c>patch</c> tool (SPEC §7): adds, deletes and updates workspace files, all or none.</summary>
@@ -20,11 +23,17 @@ namespace Gateway.Tools.BuiltIn;
 /// </remarks>
 public static class PatchTool
 {
-    [Tool("patch", "Adds, deletes or updates files in the workspace. The patch text starts with '*** Begin Patch' and ends with "
+    public const string Name = "patch";
+
+    /// <summary>The property <see cref="PermissionView"/> adds for rules to match: <see cref="PatchDirectory"/>.</summary>
+    internal const string DirectoryProperty = "directory";
+
+    [Tool(Name, "Adds, deletes or updates files in the workspace. The patch text starts with '*** Begin Patch' and ends with "
         + "'*** End Patch'. Sections: '*** Add File: <path>' followed by the new content, every line prefixed with '+'; "
         + "'*** Delete File: <path>'; '*** Update File: <path>' followed by one or more hunks, each starting with '@@' (optionally "
         + "followed by text from a line above the change, to pick the right spot) and made of ' ' context, '-' removed and '+' added "
-        + "lines that must match the file exactly. Read a file before updating or deleting it. All operations apply or none.")]
+        + "lines that must match the file exactly. Read a file before updating or deleting it. All operations apply or none.",
+        PermissionView = nameof(PermissionView), AlwaysRule = nameof(AlwaysRule))]
     public static async ValueTask<ToolResult> ApplyAsync(
         ToolContext context,
         [ToolParameter("The patch, from '*** Begin Patch' to '*** End Patch'")] string patch,
@@ -77,6 +86,54 @@ public static class PatchTool
             report.Add($"{(operation.Kind == PatchOperationKind.Add ? "Added" : "Updated")} {operation.Path}");
         }
         return ToolResult.Success(string.Join('\n', report));
+    }
+
+    /// <summary>
+    /// The arguments with <c>"directory"</c> (<see cref="PatchDirectory"/>) added last, or none when the patch has no
+    /// directory; a <c>directory</c> the model put in the arguments is dropped, so it cannot pick what a rule sees.
+    /// </summary>
+    internal static RawJson PermissionView(JsonElement arguments, ToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            return RawJson.FromElement(arguments);
+        }
+        var directory = PatchDirectory.Of(arguments, context);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var property in arguments.EnumerateObject())
+            {
+                if (property.Name != DirectoryProperty)
+                {
+                    property.WriteTo(json);
+                }
+            }
+            if (directory is not null)
+            {
+                json.WriteString(DirectoryProperty, directory);
+            }
+            json.WriteEndObject();
+        }
+        return RawJson.Parse(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// "Always" allows later patches whose files all lie in the same directory or below (<c>src/app/**</c>). The generic
+    /// rule cannot: every patch starts "*** Begin Patch", which derives <c>*** **</c> and matches almost any patch. The
+    /// root's <c>./**</c> matches only patches spanning the root too; no directory gives <c>""</c>, which no view has.
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>>? AlwaysRule(JsonElement arguments, ToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var directory = PatchDirectory.Of(arguments, context);
+        return [new(DirectoryProperty, directory is null ? "" : directory + "**")];
     }
 
     private static async Task<(PatchChange? Change, string? Error)> PlanAsync(

@@ -26,14 +26,17 @@ namespace Gateway.Tools.BuiltIn;
 /// </remarks>
 public static class ReadTool
 {
+    public const string Name = "read";
+
     internal const int MaxLineLength = 2000;
     internal const int OutputCap = 50 * 1024;
     internal const long MaxMediaBytes = 5 * 1024 * 1024;
     private const int BinaryProbeBytes = 8 * 1024;
 
-    [Tool("read", "Reads a file in the workspace. Text comes back with 1-based line numbers, at most `limit` lines from the 0-based "
+    [Tool(Name, "Reads a file in the workspace. Text comes back with 1-based line numbers, at most `limit` lines from the 0-based "
         + "line `offset` and at most 50 KB; page through long files with offset and limit. Images (png, jpg, jpeg, gif, webp) "
-        + "and PDFs up to 5 MB come back as content. Read a file before patching it.")]
+        + "and PDFs up to 5 MB come back as content. Read a file before patching it.",
+        AlwaysRule = nameof(AlwaysRule))]
     public static async ValueTask<ToolResult> ReadAsync(
         ToolContext context,
         [ToolParameter("Path of the file, relative to the workspace or absolute")] string filePath,
@@ -85,6 +88,23 @@ public static class ReadTool
         {
             return ToolResult.Failure($"Cannot read {filePath}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// "Always" on a read allows reading that part of the tree: <c>filePath</c>'s directory as written plus <c>**</c>
+    /// (<c>src/app/a.cs</c> → <c>src/app/**</c>), where the generic rule would pin the one file. A top-level file gives
+    /// <c>**</c>, safe because <c>read</c> stays in the workspace and wildcards never match hidden names or "..".
+    /// </summary>
+    internal static IReadOnlyList<KeyValuePair<string, string>>? AlwaysRule(JsonElement arguments, ToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (arguments.ValueKind != JsonValueKind.Object || !arguments.TryGetProperty("filePath", out var filePath))
+        {
+            return null;
+        }
+        var path = ToolPermissions.StringForm(filePath);
+        var slash = path.LastIndexOf('/');
+        return [new("filePath", slash < 0 ? "**" : path[..(slash + 1)] + "**")];
     }
 
     /// <returns>The numbered text, or null for a binary file (a NUL byte in its first 8 KB, SPEC §7).</returns>

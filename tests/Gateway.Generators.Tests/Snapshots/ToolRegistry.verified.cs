@@ -6,14 +6,15 @@ namespace Sample.Tools
     /// <summary>The <c>[Tool]</c> methods of this assembly: what is offered to the model, and a dispatcher that binds JSON arguments to them.</summary>
     public static partial class GeneratedToolRegistry
     {
-        /// <summary>Every tool, ordered by name, with the JSON Schema of its parameters.</summary>
+        /// <summary>Every tool, ordered by name, with the JSON Schema of its parameters and the permission hooks it declares.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
         public static global::System.Collections.Generic.IReadOnlyList<global::Gateway.Tools.ToolDescriptor> Descriptors { get; } = global::System.Array.AsReadOnly(new global::Gateway.Tools.ToolDescriptor[]
         {
             new global::Gateway.Tools.ToolDescriptor(
                 "inspect",
                 "Echoes values of every kind.",
-                global::Gateway.Tools.RawJson.Parse("{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\",\"description\":\"A label.\"},\"note\":{\"type\":\"string\",\"description\":\"An optional note.\"},\"count\":{\"type\":\"integer\",\"description\":\"A count.\",\"minimum\":0},\"depth\":{\"type\":\"integer\",\"description\":\"An optional depth.\"},\"total\":{\"type\":\"integer\",\"description\":\"A total.\",\"maximum\":1000000000000},\"offset\":{\"type\":\"integer\",\"description\":\"An optional offset.\",\"default\":10},\"ratio\":{\"type\":\"number\",\"description\":\"A ratio.\",\"default\":0.5,\"minimum\":0,\"maximum\":0.75},\"score\":{\"type\":\"number\",\"description\":\"An optional score.\"},\"verbose\":{\"type\":\"boolean\",\"description\":\"A flag.\",\"default\":false},\"strict\":{\"type\":\"boolean\",\"description\":\"An optional flag.\"},\"class\":{\"type\":\"string\",\"description\":\"A keyword as a name,\\twith a tab.\",\"default\":\"plain \\\"quoted\\\"\"}},\"required\":[\"label\",\"count\",\"total\"],\"additionalProperties\":false}"u8)),
+                global::Gateway.Tools.RawJson.Parse("{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\",\"description\":\"A label.\"},\"note\":{\"type\":\"string\",\"description\":\"An optional note.\"},\"count\":{\"type\":\"integer\",\"description\":\"A count.\",\"minimum\":0},\"depth\":{\"type\":\"integer\",\"description\":\"An optional depth.\"},\"total\":{\"type\":\"integer\",\"description\":\"A total.\",\"maximum\":1000000000000},\"offset\":{\"type\":\"integer\",\"description\":\"An optional offset.\",\"default\":10},\"ratio\":{\"type\":\"number\",\"description\":\"A ratio.\",\"default\":0.5,\"minimum\":0,\"maximum\":0.75},\"score\":{\"type\":\"number\",\"description\":\"An optional score.\"},\"verbose\":{\"type\":\"boolean\",\"description\":\"A flag.\",\"default\":false},\"strict\":{\"type\":\"boolean\",\"description\":\"An optional flag.\"},\"class\":{\"type\":\"string\",\"description\":\"A keyword as a name,\\twith a tab.\",\"default\":\"plain \\\"quoted\\\"\"}},\"required\":[\"label\",\"count\",\"total\"],\"additionalProperties\":false}"u8),
+                AlwaysRule: global::Sample.Tools.Outer.Inspection.@event),
             new global::Gateway.Tools.ToolDescriptor(
                 "ping",
                 "Answers \"pong\".",
@@ -21,7 +22,9 @@ namespace Sample.Tools
             new global::Gateway.Tools.ToolDescriptor(
                 "shell",
                 "Runs a command in the workspace.",
-                global::Gateway.Tools.RawJson.Parse("{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\",\"description\":\"The command to run.\"},\"timeout\":{\"type\":\"integer\",\"description\":\"Seconds before the command is killed.\",\"default\":5,\"minimum\":1,\"maximum\":600}},\"required\":[\"command\"],\"additionalProperties\":false}"u8)),
+                global::Gateway.Tools.RawJson.Parse("{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\",\"description\":\"The command to run.\"},\"timeout\":{\"type\":\"integer\",\"description\":\"Seconds before the command is killed.\",\"default\":5,\"minimum\":1,\"maximum\":600}},\"required\":[\"command\"],\"additionalProperties\":false}"u8),
+                PermissionView: global::Sample.Tools.ShellTools.ShellView,
+                AlwaysRule: global::Sample.Tools.ShellTools.ShellRule),
         });
 
         /// <summary>

@@ -5,8 +5,11 @@ namespace Gateway.Generators.Tests.Snapshots;
 public class ToolRegistrySnapshotTests
 {
     // Every parameter kind, required and optional (C# default or nullable), bounds, the injected
-    // ToolContext and CancellationToken, the three return kinds, and tools spread over two types.
+    // ToolContext and CancellationToken, the three return kinds, tools spread over two types, and
+    // permission hooks (one among overloads of other shapes, one with a keyword for a name).
     private const string Source = """
+        using System.Collections.Generic;
+        using System.Text.Json;
         using System.Threading;
         using System.Threading.Tasks;
         using Gateway.Tools;
@@ -15,7 +18,7 @@ public class ToolRegistrySnapshotTests
 
         internal static class ShellTools
         {
-            [Tool("shell", "Runs a command in the workspace.")]
+            [Tool("shell", "Runs a command in the workspace.", PermissionView = nameof(ShellView), AlwaysRule = nameof(ShellRule))]
             public static ValueTask<ToolResult> ShellAsync(
                 ToolContext context,
                 [ToolParameter("The command to run.")] string command,
@@ -25,13 +28,19 @@ public class ToolRegistrySnapshotTests
 
             [Tool("ping", "Answers \"pong\".")]
             internal static ToolResult Ping() => ToolResult.Success("pong");
+
+            internal static RawJson ShellView(JsonElement arguments, ToolContext context) => default;
+
+            internal static string ShellRule(string command) => command;
+
+            internal static IReadOnlyList<KeyValuePair<string, string>> ShellRule(JsonElement arguments, ToolContext context) => [];
         }
 
         public static class Outer
         {
             internal static class Inspection
             {
-                [Tool("inspect", "Echoes values of every kind.")]
+                [Tool("inspect", "Echoes values of every kind.", AlwaysRule = nameof(@event))]
                 public static Task<ToolResult> InspectAsync(
                     [ToolParameter("A label.")] string label,
                     [ToolParameter("An optional note.")] string? note,
@@ -46,6 +55,8 @@ public class ToolRegistrySnapshotTests
                     [ToolParameter("A keyword as a name,\twith a tab.")] string @class = "plain \"quoted\"",
                     CancellationToken cancellationToken = default) =>
                     Task.FromResult(ToolResult.Success($"{label}{note}{count}{depth}{total}{offset}{ratio}{score}{verbose}{strict}{@class}"));
+
+                public static IReadOnlyList<KeyValuePair<string, string>>? @event(JsonElement arguments, ToolContext context) => null;
             }
         }
         """;

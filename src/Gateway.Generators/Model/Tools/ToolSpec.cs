@@ -13,6 +13,8 @@ namespace Gateway.Generators.Model.Tools;
 /// <param name="TakesContext">The method's first parameter is a <c>ToolContext</c>, passed through.</param>
 /// <param name="TakesCancellationToken">The method's last parameter is a <c>CancellationToken</c>, passed through.</param>
 /// <param name="Parameters">The parameters bound from JSON, in declaration order.</param>
+/// <param name="PermissionView">The declaring type's method that is the tool's <c>ToolPermissionView</c>, escaped; null when it has none.</param>
+/// <param name="AlwaysRule">The declaring type's method that is the tool's <c>ToolAlwaysRule</c>, escaped; null when it has none.</param>
 internal sealed record ToolSpec(
     string Name,
     string Description,
@@ -21,4 +23,6 @@ internal sealed record ToolSpec(
     ToolReturnKind ReturnKind,
     bool TakesContext,
     bool TakesCancellationToken,
-    EquatableArray<ToolParameterSpec> Parameters);
+    EquatableArray<ToolParameterSpec> Parameters,
+    string? PermissionView,
+    string? AlwaysRule);

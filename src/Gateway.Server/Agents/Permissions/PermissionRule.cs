@@ -17,7 +17,7 @@ internal sealed record PermissionRule(string Tool, IReadOnlyList<KeyValuePair<st
         {
             if (arguments.ValueKind != JsonValueKind.Object
                 || !arguments.TryGetProperty(name, out var value)
-                || !Glob.IsMatch(glob, StringForm(value)))
+                || !Glob.IsMatch(glob, ToolPermissions.StringForm(value)))
             {
                 return false;
             }
@@ -25,10 +25,7 @@ internal sealed record PermissionRule(string Tool, IReadOnlyList<KeyValuePair<st
         return true;
     }
 
-    /// <summary>
-    /// The rule an "always" answer adds (SPEC §6): per param, a value with a space after its first
-    /// character becomes "&lt;first word&gt; **", anything else is matched exactly.
-    /// </summary>
+    /// <summary>The rule an "always" answer adds (SPEC §6): every param, by <see cref="ToolPermissions.FirstWordGlob"/>.</summary>
     public static PermissionRule DeriveAlways(string tool, JsonElement arguments)
     {
         var parameters = new List<KeyValuePair<string, string>>();
@@ -36,19 +33,9 @@ internal sealed record PermissionRule(string Tool, IReadOnlyList<KeyValuePair<st
         {
             foreach (var property in arguments.EnumerateObject())
             {
-                var value = StringForm(property.Value);
-                var space = value.Length > 1 ? value.IndexOf(' ', 1) : -1;
-                parameters.Add(new(property.Name, space > 0 ? value[..space] + " **" : value));
+                parameters.Add(new(property.Name, ToolPermissions.FirstWordGlob(ToolPermissions.StringForm(property.Value))));
             }
         }
         return new PermissionRule(tool, parameters);
     }
-
-    /// <summary>A string param's text; any other JSON value's minified text.</summary>
-    public static string StringForm(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Object or JsonValueKind.Array => RawJson.FromElement(value).ToString(),
-        _ => value.GetRawText(),
-    };
 }

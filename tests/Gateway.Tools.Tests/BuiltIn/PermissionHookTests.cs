@@ -1,8 +1,11 @@
 using System.Text.Json;
+using Gateway.Tools.BuiltIn;
+using BuiltInRegistry = Gateway.Tools.GeneratedToolRegistry;
 
 namespace Gateway.Tools.Tests.BuiltIn;
 
-public sealed class ToolPermissionsTests : IDisposable
+/// <summary>The permission hooks the built-in tools declare (SPEC §6), called as the server does: through their generated descriptors.</summary>
+public sealed class PermissionHookTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
 
@@ -19,20 +22,33 @@ public sealed class ToolPermissionsTests : IDisposable
     private static JsonElement PatchArguments(params string[] sections) =>
         Json($$"""{"patch":{{Quote("*** Begin Patch\n" + string.Join('\n', sections) + "\n*** End Patch\n")}}}""");
 
+    private static ToolDescriptor Descriptor(string name) => BuiltInRegistry.Descriptors.Single(d => d.Name == name);
+
+    private RawJson View(string tool, JsonElement arguments) => Descriptor(tool).PermissionView!(arguments, _workspace.Context);
+
+    private IReadOnlyList<KeyValuePair<string, string>>? AlwaysRule(string tool, JsonElement arguments) =>
+        Descriptor(tool).AlwaysRule!(arguments, _workspace.Context);
+
     private string? Directory(JsonElement arguments)
     {
-        var view = Json(ToolPermissions.View("patch", arguments, _workspace.Context).ToString());
+        var view = Json(View(PatchTool.Name, arguments).ToString());
         return view.TryGetProperty("directory", out var directory) ? directory.GetString() : null;
     }
 
-    [Theory]
-    [InlineData("bash", """{"command":"ls -la","timeout":3}""")]
-    [InlineData("read", """{"filePath":"src/a.cs"}""")]
-    [InlineData("agent", """{"task":"x"}""")]
-    [InlineData("patch", "\"not an object\"")]
-    public void ViewOfOtherToolsIsTheArgumentsThemselves(string tool, string arguments)
+    [Fact]
+    public void EachBuiltInToolIsRegisteredUnderItsOwnNameWithItsOwnHooks()
     {
-        Assert.Equal(arguments, ToolPermissions.View(tool, Json(arguments), _workspace.Context).ToString());
+        Assert.Equal([BashTool.Name, PatchTool.Name, ReadTool.Name], BuiltInRegistry.Descriptors.Select(d => d.Name));
+        // Only patch needs a view; the server matches the others' rules against their arguments.
+        Assert.Equal(
+            [(BashTool.Name, false, true), (PatchTool.Name, true, true), (ReadTool.Name, false, true)],
+            BuiltInRegistry.Descriptors.Select(d => (d.Name, d.PermissionView is not null, d.AlwaysRule is not null)));
+    }
+
+    [Fact]
+    public void PatchViewOfArgumentsThatAreNotAnObjectIsTheArgumentsThemselves()
+    {
+        Assert.Equal("\"not an object\"", View(PatchTool.Name, Json("\"not an object\"")).ToString());
     }
 
     [Fact]
@@ -40,7 +56,7 @@ public sealed class ToolPermissionsTests : IDisposable
     {
         var arguments = PatchArguments("*** Add File: src/app/a.cs", "+x");
 
-        var view = ToolPermissions.View("patch", arguments, _workspace.Context).ToString();
+        var view = View(PatchTool.Name, arguments).ToString();
 
         Assert.Equal($$"""{"patch":{{arguments.GetProperty("patch").GetRawText()}},"directory":"src/app/"}""", view);
     }
@@ -94,7 +110,7 @@ public sealed class ToolPermissionsTests : IDisposable
     [InlineData("""{"command":""}""", "")]
     public void BashAlwaysRuleDerivesOnlyTheCommand(string arguments, string glob)
     {
-        var rule = ToolPermissions.DeriveAlways("bash", Json(arguments), _workspace.Context);
+        var rule = AlwaysRule(BashTool.Name, Json(arguments));
 
         Assert.Equal([new("command", glob)], rule!);
     }
@@ -108,7 +124,7 @@ public sealed class ToolPermissionsTests : IDisposable
     {
         var arguments = Json($$"""{"filePath":{{Quote(filePath)}},"limit":10}""");
 
-        var rule = ToolPermissions.DeriveAlways("read", arguments, _workspace.Context);
+        var rule = AlwaysRule(ReadTool.Name, arguments);
 
         Assert.Equal([new("filePath", glob)], rule!);
     }
@@ -116,9 +132,9 @@ public sealed class ToolPermissionsTests : IDisposable
     [Fact]
     public void PatchAlwaysRuleIsTheDirectoryAndBelow()
     {
-        var inApp = ToolPermissions.DeriveAlways("patch", PatchArguments("*** Add File: src/app/a.cs", "+x"), _workspace.Context);
-        var atRoot = ToolPermissions.DeriveAlways("patch", PatchArguments("*** Add File: a.cs", "+x"), _workspace.Context);
-        var broken = ToolPermissions.DeriveAlways("patch", Json("""{"patch":"nope"}"""), _workspace.Context);
+        var inApp = AlwaysRule(PatchTool.Name, PatchArguments("*** Add File: src/app/a.cs", "+x"));
+        var atRoot = AlwaysRule(PatchTool.Name, PatchArguments("*** Add File: a.cs", "+x"));
+        var broken = AlwaysRule(PatchTool.Name, Json("""{"patch":"nope"}"""));
 
         Assert.Equal([new("directory", "src/app/**")], inApp!);
         Assert.Equal([new("directory", "./**")], atRoot!);
@@ -127,12 +143,12 @@ public sealed class ToolPermissionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("agent", """{"task":"x y"}""")]
-    [InlineData("bash", """{"timeout":3}""")]
-    [InlineData("read", """{"offset":3}""")]
-    [InlineData("bash", "[]")]
+    [InlineData(BashTool.Name, """{"timeout":3}""")]
+    [InlineData(ReadTool.Name, """{"offset":3}""")]
+    [InlineData(BashTool.Name, "[]")]
+    [InlineData(PatchTool.Name, "[]")]
     public void OtherCasesLeaveTheGenericDerivationToTheServer(string tool, string arguments)
     {
-        Assert.Null(ToolPermissions.DeriveAlways(tool, Json(arguments), _workspace.Context));
+        Assert.Null(AlwaysRule(tool, Json(arguments)));
     }
 }
