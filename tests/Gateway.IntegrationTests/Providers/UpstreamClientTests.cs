@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Upstream;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Providers;
 
@@ -180,6 +182,72 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         }
 
         await connection.WaitForCloseAsync();
+    }
+
+    [Fact]
+    public async Task APooledConnectionOlderThanItsLifetimeIsClosedNotReused()
+    {
+        var clock = new FakeTimeProvider();
+        using var client = new UpstreamClient(Options with { Clock = clock, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        var first = client.SendAsync(Get(), default).AsTask();
+        var old = await _upstream.AcceptAsync();
+        await old.ReadRequestAsync();
+        await old.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nold");
+        Assert.Equal("old", await ReadToEndAsync(await first));
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var second = client.SendAsync(Get(), default).AsTask();
+        await old.WaitForCloseAsync();
+        var young = await _upstream.AcceptAsync();
+        await young.ReadRequestAsync();
+        await young.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nyoung");
+
+        Assert.Equal("young", await ReadToEndAsync(await second));
+    }
+
+    [Fact]
+    public async Task AConnectionReturnedBeyondTheIdleBoundIsClosed()
+    {
+        using var client = new UpstreamClient(Options with { MaxIdleConnectionsPerOrigin = 1 });
+        var first = client.SendAsync(Get(), default).AsTask();
+        var kept = await _upstream.AcceptAsync();
+        await kept.ReadRequestAsync();
+        var second = client.SendAsync(Get(), default).AsTask();
+        var extra = await _upstream.AcceptAsync();
+        await extra.ReadRequestAsync();
+
+        await kept.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
+        Assert.Equal("a", await ReadToEndAsync(await first));
+        await extra.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
+        Assert.Equal("b", await ReadToEndAsync(await second));
+
+        await extra.WaitForCloseAsync();
+        var third = client.SendAsync(Get(), default).AsTask();
+        await kept.ReadRequestAsync();
+        await kept.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc");
+        Assert.Equal("c", await ReadToEndAsync(await third));
+    }
+
+    [Fact]
+    public async Task AConnectionThatDoesNotOpenFailsAtTheConnectTimeout()
+    {
+        // A listener whose accept queue (backlog 0: one connection) is full and never accepted: the kernel drops the
+        // next SYN, so that connect hangs until the bound cancels it.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(listener.LocalEndPoint!);
+        var clock = new FakeTimeProvider();
+        using var client = new UpstreamClient(Options with { Clock = clock, ConnectTimeout = TimeSpan.FromSeconds(10) });
+
+        // The bound's timer starts before the call first waits, so stepping the clock now fires it.
+        var call = client.SendAsync(Get(new Uri($"http://127.0.0.1:{port}/")), default).AsTask();
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => call.WaitAsync(RawUpstreamConnection.WaitBound));
+        Assert.Equal($"Connecting to 127.0.0.1:{port} timed out after 10 s.", failure.Message);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 
 namespace Gateway.Server.Providers.Upstream;
@@ -24,6 +25,7 @@ internal sealed partial class UpstreamClient : IDisposable
     /// <exception cref="HttpRequestException">No connection, or a malformed or oversized head.</exception>
     /// <exception cref="IOException">The connection broke before the head was whole.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<UpstreamResponse> SendAsync(UpstreamRequest request, CancellationToken cancellationToken)
     {
         if (UsesProxy(request.Uri))
@@ -52,6 +54,7 @@ internal sealed partial class UpstreamClient : IDisposable
         _proxied?.Dispose();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<UpstreamResponse> ExchangeAsync(UpstreamConnection connection, UpstreamRequest request, CancellationToken cancellationToken)
     {
         try
@@ -69,8 +72,9 @@ internal sealed partial class UpstreamClient : IDisposable
     /// <summary>DNS, TCP and TLS within <see cref="UpstreamHttpOptions.ConnectTimeout"/>; failures read as HttpClient's do.</summary>
     private async ValueTask<UpstreamConnection> OpenAsync(UpstreamOrigin origin, CancellationToken cancellationToken)
     {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(_options.ConnectTimeout);
+        // Timed on the options' clock, so a test can step past the bound instead of waiting for it.
+        using var timer = new CancellationTokenSource(_options.ConnectTimeout, _options.Clock);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             return await UpstreamConnection.OpenAsync(origin, _pool, bound.Token).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Gateway.Server.Transport;
 
@@ -16,6 +17,11 @@ internal sealed class UpstreamConnection
     private readonly UpstreamConnectionPool _pool;
     private readonly byte[] _hostLine;
     private ResponseHead _head;
+
+    // A provider sends every turn to the same Uri object: its request line is encoded once per connection.
+    private Uri? _lineUri;
+    private HttpMethod? _lineMethod;
+    private byte[] _requestLine = [];
 
     private UpstreamConnection(ITransportConnection transport, UpstreamConnectionPool pool, UpstreamOrigin origin, long openedAt)
     {
@@ -84,6 +90,7 @@ internal sealed class UpstreamConnection
     /// <summary>Writes the request and reads the head of its answer; the body is then <see cref="Body"/>.</summary>
     /// <exception cref="IOException">The connection broke or closed before the head was whole.</exception>
     /// <exception cref="HttpRequestException">The head is malformed or larger than <paramref name="maxHeadBytes"/>.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ResponseHead> ExchangeAsync(UpstreamRequest request, int maxHeadBytes, CancellationToken cancellationToken)
     {
         ReceivedAny = false;
@@ -117,10 +124,12 @@ internal sealed class UpstreamConnection
     private void WriteRequest(UpstreamRequest request)
     {
         var output = _transport.Output;
-        WriteAscii(output, request.Method.Method);
-        output.Write(" "u8);
-        WriteAscii(output, request.Uri.PathAndQuery);
-        output.Write(" HTTP/1.1\r\n"u8);
+        if (!ReferenceEquals(request.Uri, _lineUri) || request.Method != _lineMethod)
+        {
+            _requestLine = Encoding.ASCII.GetBytes($"{request.Method.Method} {request.Uri.PathAndQuery} HTTP/1.1\r\n");
+            (_lineUri, _lineMethod) = (request.Uri, request.Method);
+        }
+        output.Write(_requestLine);
         output.Write(_hostLine);
         output.Write("Accept: "u8);
         WriteAscii(output, request.Accept);
@@ -157,6 +166,7 @@ internal sealed class UpstreamConnection
         output.Advance(written);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadHeadAsync(int maxHeadBytes, CancellationToken cancellationToken)
     {
         var input = _transport.Input;
