@@ -30,9 +30,6 @@ internal sealed record UpstreamHttpOptions
     /// <summary>Largest response head (status line and fields) accepted, as HttpClient's default.</summary>
     public int MaxResponseHeadBytes { get; init; } = 64 * 1024;
 
-    /// <summary>Whether a plain connection's pipes run their readers inline rather than through the thread pool (perf/results).</summary>
-    public bool InlineContinuations { get; init; } = true;
-
     /// <summary>Checks an upstream's certificate instead of the system's trust store; tests trust their own certificate with it.</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
 

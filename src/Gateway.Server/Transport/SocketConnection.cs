@@ -25,27 +25,30 @@ internal sealed partial class SocketConnection : ITransportConnection
     /// </summary>
     public const int SendBufferBytes = 64 * 1024;
 
-    private static readonly PipeOptions s_receiveOptions = ReceiveOptions(PipeScheduler.ThreadPool);
-    private static readonly PipeOptions s_sendOptions = SendOptions(PipeScheduler.ThreadPool);
-    private static readonly PipeOptions s_inlineReceiveOptions = ReceiveOptions(PipeScheduler.Inline);
-    private static readonly PipeOptions s_inlineSendOptions = SendOptions(PipeScheduler.Inline);
+    private static readonly PipeOptions s_receiveOptions = new(
+        pauseWriterThreshold: 256 * 1024,
+        resumeWriterThreshold: 128 * 1024,
+        minimumSegmentSize: MinimumReceiveSegment,
+        useSynchronizationContext: false);
+
+    // The output threshold is what makes a slow reader slow its writer down instead of growing memory:
+    // with StreamBatch.MaxBytes it bounds what a stalled stream holds (docs/architecture.md).
+    private static readonly PipeOptions s_sendOptions = new(
+        pauseWriterThreshold: 32 * 1024,
+        resumeWriterThreshold: 16 * 1024,
+        minimumSegmentSize: 4096,
+        useSynchronizationContext: false);
 
     private readonly Socket _socket;
-    private readonly Pipe _receivePipe;
-    private readonly Pipe _sendPipe;
+    private readonly Pipe _receivePipe = new(s_receiveOptions);
+    private readonly Pipe _sendPipe = new(s_sendOptions);
     private volatile bool _aborted;
 
-    /// <param name="inlineContinuations">
-    /// Run the application's reads on the receive loop's thread and the sends inside its flushes, instead of
-    /// hopping through the thread pool each way (PipeScheduler.Inline): for a reader that does little per read.
-    /// </param>
-    public SocketConnection(Socket socket, bool inlineContinuations = false)
+    public SocketConnection(Socket socket)
     {
         _socket = socket;
         _socket.NoDelay = true;
         _socket.SendBufferSize = SendBufferBytes;
-        _receivePipe = new Pipe(inlineContinuations ? s_inlineReceiveOptions : s_receiveOptions);
-        _sendPipe = new Pipe(inlineContinuations ? s_inlineSendOptions : s_sendOptions);
     }
 
     /// <summary>Bytes received from the peer.</summary>
@@ -73,8 +76,7 @@ internal sealed partial class SocketConnection : ITransportConnection
     public void Abort()
     {
         _aborted = true;
-        // Shut down before waking the send loop: with inline continuations its ending disposes the socket at once,
-        // and a disposed socket with a receive pending is not closed (no FIN) until that receive ends.
+        _sendPipe.Reader.CancelPendingRead();
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -83,25 +85,6 @@ internal sealed partial class SocketConnection : ITransportConnection
         {
             // Already closed by the peer or by us: nothing left to shut down.
         }
-        _sendPipe.Reader.CancelPendingRead();
         _socket.Dispose();
     }
-
-    private static PipeOptions ReceiveOptions(PipeScheduler scheduler) => new(
-        readerScheduler: scheduler,
-        writerScheduler: scheduler,
-        pauseWriterThreshold: 256 * 1024,
-        resumeWriterThreshold: 128 * 1024,
-        minimumSegmentSize: MinimumReceiveSegment,
-        useSynchronizationContext: false);
-
-    // The output threshold is what makes a slow reader slow its writer down instead of growing memory:
-    // with StreamBatch.MaxBytes it bounds what a stalled stream holds (docs/architecture.md).
-    private static PipeOptions SendOptions(PipeScheduler scheduler) => new(
-        readerScheduler: scheduler,
-        writerScheduler: scheduler,
-        pauseWriterThreshold: 32 * 1024,
-        resumeWriterThreshold: 16 * 1024,
-        minimumSegmentSize: 4096,
-        useSynchronizationContext: false);
 }

@@ -56,7 +56,8 @@ internal sealed class UpstreamConnection
         var openedAt = pool.Clock.GetTimestamp();
         if (!origin.Tls)
         {
-            var connection = new SocketConnection(socket, pool.InlineContinuations);
+            // The pipes keep the thread pool's scheduling: inline continuations cost more CPU per stream here (perf/results/2026-12-06-upstream-client.md).
+            var connection = new SocketConnection(socket);
             _ = connection.RunAsync();
             return new UpstreamConnection(connection, pool, origin, openedAt);
         }

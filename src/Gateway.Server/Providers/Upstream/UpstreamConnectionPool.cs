@@ -11,8 +11,6 @@ internal sealed class UpstreamConnectionPool(UpstreamHttpOptions options) : IDis
 
     public TimeProvider Clock => options.Clock;
 
-    public bool InlineContinuations => options.InlineContinuations;
-
     public RemoteCertificateValidationCallback? CertificateValidation => options.ServerCertificateValidation;
 
     /// <summary>The most recently returned connection to <paramref name="origin"/> that is young enough and still open, or null.</summary>
