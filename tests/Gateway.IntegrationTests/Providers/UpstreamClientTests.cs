@@ -51,10 +51,8 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task KeepAliveCarriesTheNextCallOnTheSameConnection()
     {
         var first = _client.SendAsync(Get(), default).AsTask();
-        var connection = await _upstream.AcceptAsync();
-        await connection.ReadRequestAsync();
-        await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
-        Assert.Equal("first", await ReadToEndAsync(await first));
+        var connection = await AcceptRequestAsync();
+        await AnswerAsync(connection, first, "first");
 
         var second = _client.SendAsync(Get(), default).AsTask();
         await connection.ReadRequestAsync();
@@ -70,17 +68,14 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task AnAnswerThatEndsItsConnectionIsNotReused(string rest)
     {
         var first = _client.SendAsync(Get(), default).AsTask();
-        var connection = await _upstream.AcceptAsync();
-        await connection.ReadRequestAsync();
+        var connection = await AcceptRequestAsync();
         await connection.WriteAsync("HTTP/1.1 200 OK\r\n" + rest);
         Assert.Equal("ok", await ReadToEndAsync(await first));
         await connection.WaitForCloseAsync();
 
         var second = _client.SendAsync(Get(), default).AsTask();
-        var next = await _upstream.AcceptAsync();
-        await next.ReadRequestAsync();
-        await next.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        Assert.Equal("ok", await ReadToEndAsync(await second));
+        var next = await AcceptRequestAsync();
+        await AnswerAsync(next, second, "ok");
     }
 
     [Theory]
@@ -93,8 +88,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task ABodySplitAnywhereArrivesWhole(string afterStatusLine, int pieceBytes)
     {
         var call = _client.SendAsync(Get(), default).AsTask();
-        var connection = await _upstream.AcceptAsync();
-        await connection.ReadRequestAsync();
+        var connection = await AcceptRequestAsync();
 
         // Every piece is its own write: the splits fall inside the status line, field lines, size lines, CRLFs and data.
         await connection.WritePiecesAsync(Chunking.Every(pieceBytes).Split(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\n" + afterStatusLine)));
@@ -113,8 +107,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         using var http = new UpstreamHttp(Options);
         var provider = new OpenAiCompatibleProvider("test", _upstream.Url("/v1"), "sk-test", http);
         var turn = provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
-        var connection = await _upstream.AcceptAsync();
-        await connection.ReadRequestAsync();
+        var connection = await AcceptRequestAsync();
 
         var events = Encoding.UTF8.GetBytes(OpenAiStreamScripts.NoDone);
         await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -130,10 +123,8 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     public async Task AKeepAliveConnectionTheServerClosedGivesWayToANewOne(bool closedWhileIdle)
     {
         var first = _client.SendAsync(Get(), default).AsTask();
-        var stale = await _upstream.AcceptAsync();
-        await stale.ReadRequestAsync();
-        await stale.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        Assert.Equal("ok", await ReadToEndAsync(await first));
+        var stale = await AcceptRequestAsync();
+        await AnswerAsync(stale, first, "ok");
         if (closedWhileIdle)
         {
             await stale.DisposeAsync();
@@ -146,11 +137,8 @@ public sealed class UpstreamClientTests : IAsyncDisposable
             await stale.ReadRequestAsync();
             await stale.DisposeAsync();
         }
-        var fresh = await _upstream.AcceptAsync();
-        await fresh.ReadRequestAsync();
-        await fresh.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
-
-        Assert.Equal("fresh", await ReadToEndAsync(await second));
+        var fresh = await AcceptRequestAsync();
+        await AnswerAsync(fresh, second, "fresh");
         Assert.Equal(2, _upstream.ConnectionCount);
     }
 
@@ -161,8 +149,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     {
         using var cancel = new CancellationTokenSource();
         var call = _client.SendAsync(Get(), cancel.Token).AsTask();
-        var connection = await _upstream.AcceptAsync();
-        await connection.ReadRequestAsync();
+        var connection = await AcceptRequestAsync();
 
         if (duringTheHead)
         {
@@ -190,19 +177,14 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         var clock = new FakeTimeProvider();
         using var client = new UpstreamClient(Options with { Clock = clock, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         var first = client.SendAsync(Get(), default).AsTask();
-        var old = await _upstream.AcceptAsync();
-        await old.ReadRequestAsync();
-        await old.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nold");
-        Assert.Equal("old", await ReadToEndAsync(await first));
+        var old = await AcceptRequestAsync();
+        await AnswerAsync(old, first, "old");
 
         clock.Advance(TimeSpan.FromMinutes(5));
         var second = client.SendAsync(Get(), default).AsTask();
         await old.WaitForCloseAsync();
-        var young = await _upstream.AcceptAsync();
-        await young.ReadRequestAsync();
-        await young.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nyoung");
-
-        Assert.Equal("young", await ReadToEndAsync(await second));
+        var young = await AcceptRequestAsync();
+        await AnswerAsync(young, second, "young");
     }
 
     [Fact]
@@ -210,22 +192,17 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     {
         using var client = new UpstreamClient(Options with { MaxIdleConnectionsPerOrigin = 1 });
         var first = client.SendAsync(Get(), default).AsTask();
-        var kept = await _upstream.AcceptAsync();
-        await kept.ReadRequestAsync();
+        var kept = await AcceptRequestAsync();
         var second = client.SendAsync(Get(), default).AsTask();
-        var extra = await _upstream.AcceptAsync();
-        await extra.ReadRequestAsync();
+        var extra = await AcceptRequestAsync();
 
-        await kept.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
-        Assert.Equal("a", await ReadToEndAsync(await first));
-        await extra.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
-        Assert.Equal("b", await ReadToEndAsync(await second));
+        await AnswerAsync(kept, first, "a");
+        await AnswerAsync(extra, second, "b");
 
         await extra.WaitForCloseAsync();
         var third = client.SendAsync(Get(), default).AsTask();
         await kept.ReadRequestAsync();
-        await kept.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc");
-        Assert.Equal("c", await ReadToEndAsync(await third));
+        await AnswerAsync(kept, third, "c");
     }
 
     [Fact]
@@ -255,8 +232,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     {
         using var client = new UpstreamClient(Options with { MaxResponseHeadBytes = 1024 });
         var call = client.SendAsync(Get(), default).AsTask();
-        var connection = await _upstream.AcceptAsync();
-        await connection.ReadRequestAsync();
+        var connection = await AcceptRequestAsync();
         await connection.WriteAsync("HTTP/1.1 200 OK\r\nX-Padding: " + new string('p', 2000) + "\r\nContent-Length: 0\r\n\r\n");
 
         var failure = await Assert.ThrowsAsync<HttpRequestException>(() => call);
@@ -278,9 +254,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         var call = client.SendAsync(Get(upstream.Url("/v1/models", "localhost")), default).AsTask();
         var connection = await upstream.AcceptAsync();
         var (head, _) = await connection.ReadRequestAsync();
-        await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret");
-
-        Assert.Equal("secret", await ReadToEndAsync(await call));
+        await AnswerAsync(connection, call, "secret");
         Assert.Equal("localhost", connection.ServerName);
         Assert.StartsWith($"GET /v1/models HTTP/1.1\r\nHost: localhost:{upstream.Port}\r\n", head, StringComparison.Ordinal);
 
@@ -307,6 +281,21 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     }
 
     private UpstreamRequest Get(Uri? uri = null) => new(HttpMethod.Get, uri ?? _upstream.Url("/v1/models"), [], null, "application/json");
+
+    /// <summary>The next connection, with the request a call sent on it read.</summary>
+    private async Task<RawUpstreamConnection> AcceptRequestAsync(RawUpstream? upstream = null)
+    {
+        var connection = await (upstream ?? _upstream).AcceptAsync();
+        await connection.ReadRequestAsync();
+        return connection;
+    }
+
+    /// <summary>Answers the request just read with a Content-Length body, which the call must receive whole.</summary>
+    private static async Task AnswerAsync(RawUpstreamConnection connection, Task<UpstreamResponse> call, string body)
+    {
+        await connection.WriteAsync($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n{body}");
+        Assert.Equal(body, await ReadToEndAsync(await call));
+    }
 
     private static byte[] Chunk(byte[] data) =>
         [.. Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), .. data, .. "\r\n"u8.ToArray()];

@@ -109,6 +109,7 @@ internal sealed class UpstreamConnection
     /// <summary>Gives the connection back to the pool when its last body was read to the end and it may be reused; else closes it.</summary>
     public void Release()
     {
+        Body.Complete();
         if (Body.IsComplete && KeepAlive)
         {
             Reused = true;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Gateway.IntegrationTests.Infrastructure.Upstream;
@@ -88,15 +89,5 @@ internal sealed class RawUpstreamConnection(Stream stream, string? serverName) :
         return read > 0;
     }
 
-    private int HeadEnd()
-    {
-        for (var i = 0; i + 3 < _pending.Count; i++)
-        {
-            if (_pending[i] == '\r' && _pending[i + 1] == '\n' && _pending[i + 2] == '\r' && _pending[i + 3] == '\n')
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
+    private int HeadEnd() => CollectionsMarshal.AsSpan(_pending).IndexOf("\r\n\r\n"u8);
 }
