@@ -63,6 +63,23 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     }
 
     [Theory]
+    [InlineData("HTTP/1.1 204 No Content\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")]
+    [InlineData("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")]
+    public async Task AnEmptyBodyEndsAtOnceAndKeepsTheConnection(string answer)
+    {
+        var first = _client.SendAsync(Get(), default).AsTask();
+        var connection = await AcceptRequestAsync();
+        await connection.WriteAsync(answer);
+        Assert.Equal("", await ReadToEndAsync(await first));
+
+        var second = _client.SendAsync(Get(), default).AsTask();
+        await connection.ReadRequestAsync();
+        await AnswerAsync(connection, second, "again");
+        Assert.Equal(1, _upstream.ConnectionCount);
+    }
+
+    [Theory]
     [InlineData("Connection: close\r\nContent-Length: 2\r\n\r\nok")]
     [InlineData("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n")]
     public async Task AnAnswerThatEndsItsConnectionIsNotReused(string rest)
@@ -115,6 +132,18 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         await connection.DisposeAsync();
 
         Assert.Equal([ProviderEvent.TextDelta("Hal"), ProviderEvent.Failed("test stream ended before completion")], await turn);
+    }
+
+    [Fact]
+    public async Task AnErrorWithAnEmptyBodyFailsWithItsStatusAlone()
+    {
+        using var http = new UpstreamHttp(Options);
+        var provider = new OpenAiCompatibleProvider("test", _upstream.Url("/v1"), "sk-test", http);
+        var turn = provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var connection = await AcceptRequestAsync();
+        await connection.WriteAsync("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+
+        Assert.Equal([ProviderEvent.Failed("test returned 404 Not Found", 404)], await turn);
     }
 
     [Theory]

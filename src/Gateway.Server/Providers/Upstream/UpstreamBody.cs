@@ -24,6 +24,7 @@ internal sealed partial class UpstreamBody : PipeReader
     private bool _inputDone;
     private bool _cutSeen;
     private ReadOnlySequence<byte> _lastRead;
+    private bool _lastReadFromInput;
 
     public UpstreamBody(PipeReader input) => _input = input;
 
@@ -40,6 +41,7 @@ internal sealed partial class UpstreamBody : PipeReader
         _inputDone = framing == BodyFraming.None || (framing == BodyFraming.ContentLength && contentLength == 0);
         _cutSeen = false;
         _lastRead = default;
+        _lastReadFromInput = false;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -100,6 +102,10 @@ internal sealed partial class UpstreamBody : PipeReader
             AdvanceDecoded((int)taken, _lastRead.Slice(examined).IsEmpty);
             return;
         }
+        if (!_lastReadFromInput)
+        {
+            return; // The empty read of a body already over: the input was not read, so it is not advanced.
+        }
         if (_framing == BodyFraming.ContentLength)
         {
             _remaining -= taken;
@@ -130,12 +136,14 @@ internal sealed partial class UpstreamBody : PipeReader
             _cutSeen = true;
         }
         _lastRead = buffer;
+        _lastReadFromInput = true;
         return new ReadResult(buffer, input.IsCanceled, ended);
     }
 
     private ReadResult Result(ReadOnlySequence<byte> buffer, bool canceled)
     {
         _lastRead = buffer;
+        _lastReadFromInput = false;
         return new ReadResult(buffer, canceled, _inputDone);
     }
 

@@ -38,9 +38,6 @@ internal sealed class UpstreamConnection
     /// <summary>When the connection was opened, as the pool's clock counts (its age bounds its reuse).</summary>
     public long OpenedAt { get; }
 
-    /// <summary>Whether it has carried an exchange before this one (then a failure before any answer may be a stale close).</summary>
-    public bool Reused { get; set; }
-
     /// <summary>Whether any byte of the current answer has arrived.</summary>
     public bool ReceivedAny { get; private set; }
 
@@ -112,7 +109,6 @@ internal sealed class UpstreamConnection
         Body.Complete();
         if (Body.IsComplete && KeepAlive)
         {
-            Reused = true;
             _pool.Return(this);
         }
         else
