@@ -287,6 +287,12 @@ public sealed class UpstreamClientTests : IAsyncDisposable
         Assert.Equal("localhost", connection.ServerName);
         Assert.StartsWith($"GET /v1/models HTTP/1.1\r\nHost: localhost:{upstream.Port}\r\n", head, StringComparison.Ordinal);
 
+        // The TLS session is kept alive like a plain connection.
+        var again = client.SendAsync(Get(upstream.Url("/v1/models", "localhost")), default).AsTask();
+        await connection.ReadRequestAsync();
+        await AnswerAsync(connection, again, "again");
+        Assert.Equal(1, upstream.ConnectionCount);
+
         // Without the options' hook the system's trust store decides, and it does not know this certificate.
         var untrusted = await Assert.ThrowsAsync<HttpRequestException>(() => _client.SendAsync(Get(upstream.Url("/", "localhost")), default).AsTask());
         Assert.StartsWith("The SSL connection could not be established", untrusted.Message, StringComparison.Ordinal);
