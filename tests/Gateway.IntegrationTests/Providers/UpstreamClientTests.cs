@@ -19,11 +19,13 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     private static readonly UpstreamHttpOptions Options = ProviderTestKit.FastOptions with { Proxy = null };
 
     private readonly UpstreamClient _client = new(Options);
+    private readonly UpstreamHttp _http = new(Options);
     private readonly RawUpstream _upstream = RawUpstream.Start();
 
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _http.Dispose();
         await _upstream.DisposeAsync();
     }
 
@@ -121,10 +123,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     [Fact]
     public async Task AStreamCutInsideAChunkEndsBeforeCompletion()
     {
-        using var http = new UpstreamHttp(Options);
-        var provider = new OpenAiCompatibleProvider("test", _upstream.Url("/v1"), "sk-test", http);
-        var turn = provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
-        var connection = await AcceptRequestAsync();
+        var (turn, connection) = await StartTurnAsync();
 
         var events = Encoding.UTF8.GetBytes(OpenAiStreamScripts.NoDone);
         await connection.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -137,10 +136,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     [Fact]
     public async Task AnErrorWithAnEmptyBodyFailsWithItsStatusAlone()
     {
-        using var http = new UpstreamHttp(Options);
-        var provider = new OpenAiCompatibleProvider("test", _upstream.Url("/v1"), "sk-test", http);
-        var turn = provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
-        var connection = await AcceptRequestAsync();
+        var (turn, connection) = await StartTurnAsync();
         await connection.WriteAsync("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 
         Assert.Equal([ProviderEvent.Failed("test returned 404 Not Found", 404)], await turn);
@@ -316,6 +312,14 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     }
 
     private UpstreamRequest Get(Uri? uri = null) => new(HttpMethod.Get, uri ?? _upstream.Url("/v1/models"), [], null, "application/json");
+
+    /// <summary>A turn of an OpenAI-compatible provider under the upstream policy, and the connection its request came on.</summary>
+    private async Task<(Task<List<ProviderEvent>> Turn, RawUpstreamConnection Connection)> StartTurnAsync()
+    {
+        var provider = new OpenAiCompatibleProvider("test", _upstream.Url("/v1"), "sk-test", _http);
+        var turn = provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        return (turn, await AcceptRequestAsync());
+    }
 
     /// <summary>The next connection, with the request a call sent on it read.</summary>
     private async Task<RawUpstreamConnection> AcceptRequestAsync(RawUpstream? upstream = null)
