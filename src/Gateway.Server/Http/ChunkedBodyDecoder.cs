@@ -33,7 +33,8 @@ internal struct ChunkedBodyDecoder
     public void Reset() => this = default;
 
     /// <summary>Decodes what <paramref name="reader"/> holds; true once the whole body, trailers included, is consumed.</summary>
-    public bool TryDecode(ref SequenceReader<byte> reader, RequestBodyBuffer body, int maxTrailerCount, int maxTrailerBytes)
+    public bool TryDecode<TBody>(ref SequenceReader<byte> reader, TBody body, int maxTrailerCount, int maxTrailerBytes)
+        where TBody : IBodySink
     {
         while (true)
         {

@@ -8,7 +8,7 @@ namespace Gateway.Server.Http;
 /// body (its writer pauses long before 4 MiB) and the connection can keep reading while an endpoint
 /// works. The array is returned to the pool by <see cref="Reset"/> once the request is done.
 /// </remarks>
-internal sealed class RequestBodyBuffer
+internal sealed class RequestBodyBuffer : IBodySink
 {
     private byte[] _array = [];
     private int _length;

@@ -21,14 +21,21 @@ internal sealed partial class UpstreamHttp
         using var response = attempt.Response!;
         using var timeout = attempt.Timeout!;
         var body = new ArrayBufferWriter<byte>(16 * 1024);
-        var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-        int read;
-        while ((read = await stream.ReadAsync(body.GetMemory(16 * 1024), timeout.Token).ConfigureAwait(false)) > 0)
+        while (true)
         {
-            body.Advance(read);
-            if (body.WrittenCount > Options.MaxListingBytes)
+            var read = await response.Body.ReadAsync(timeout.Token).ConfigureAwait(false);
+            if (body.WrittenCount + read.Buffer.Length > Options.MaxListingBytes)
             {
                 throw new HttpRequestException($"{provider} sent a model listing larger than {Options.MaxListingBytes} bytes");
+            }
+            foreach (var segment in read.Buffer)
+            {
+                body.Write(segment.Span);
+            }
+            response.Body.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
             }
         }
         try

@@ -26,8 +26,8 @@ internal sealed partial class UpstreamHttp
             yield break;
         }
 
-        // Disposing the response (drain off, see the class remarks) closes the connection if the body is unfinished:
-        // that is what aborts the upstream call when the caller cancels or stops enumerating.
+        // Disposing the response closes the connection if the body is unfinished: that is what aborts the upstream
+        // call when the caller cancels or stops enumerating.
         using var response = attempt.Response!;
         using var timeout = attempt.Timeout!;
         var state = new StreamState(provider, response, timeout, decoder);
@@ -71,8 +71,7 @@ internal sealed partial class UpstreamHttp
         {
             if (state.Reader is null)
             {
-                var body = await state.Response.Content.ReadAsStreamAsync(state.Timeout.Token).ConfigureAwait(false);
-                state.Reader = new SseReader(body, Options.MaxEventBytes, state.Timeout, Options.IdleTimeout, Options.Clock);
+                state.Reader = new SseReader(state.Response.Body.AsStream(leaveOpen: true), Options.MaxEventBytes, state.Timeout, Options.IdleTimeout, Options.Clock);
             }
             while (output.Count == 0)
             {
@@ -137,11 +136,11 @@ internal sealed partial class UpstreamHttp
     }
 
     /// <summary>What one streaming call holds while its events are read.</summary>
-    private sealed class StreamState(string provider, HttpResponseMessage response, CancellationTokenSource timeout, IStreamDecoder decoder)
+    private sealed class StreamState(string provider, UpstreamResponse response, CancellationTokenSource timeout, IStreamDecoder decoder)
     {
         public string Provider => provider;
 
-        public HttpResponseMessage Response => response;
+        public UpstreamResponse Response => response;
 
         public CancellationTokenSource Timeout => timeout;
 

@@ -1,13 +1,13 @@
+using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 
 namespace Gateway.Server.Providers.Upstream;
 
 /// <summary>
-/// The one HTTP client every remote provider shares, with the upstream policy in one place: pooled
-/// connections, connect and first-byte bounds, retries before the first byte, and failure messages.
+/// The upstream policy every remote provider shares, in one place: connect and first-byte bounds, retries before the
+/// first byte, and failure messages, over the pooled HTTP/1.1 <see cref="UpstreamClient"/>.
 /// </summary>
 /// <remarks>
 /// Policy (see also <see cref="UpstreamHttpOptions"/>):
@@ -18,30 +18,20 @@ namespace Gateway.Server.Providers.Upstream;
 /// <item>Any other non-2xx answer fails at once: "&lt;provider&gt; returned &lt;status&gt; &lt;reason&gt;: &lt;body excerpt&gt;".</item>
 /// <item>No byte within <see cref="UpstreamHttpOptions.FirstByteTimeout"/> (headers included) fails the call, and so
 /// does a silence of <see cref="UpstreamHttpOptions.IdleTimeout"/> once the answer has begun.</item>
-/// <item>Response drain is off (<see cref="SocketsHttpHandler.MaxResponseDrainSize"/> = 0): disposing an unfinished
-/// response closes its connection at once, which is how a cancelled turn aborts the upstream call.</item>
+/// <item>Disposing an unfinished response closes its connection at once, which is how a cancelled turn aborts the
+/// upstream call.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class UpstreamHttp : IDisposable
 {
     private const int ExcerptChars = 500;
 
-    private readonly HttpClient _client;
+    private readonly UpstreamClient _client;
 
     public UpstreamHttp(UpstreamHttpOptions? options = null)
     {
         Options = options ?? new UpstreamHttpOptions();
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = Options.PooledConnectionLifetime,
-            ConnectTimeout = Options.ConnectTimeout,
-            MaxResponseDrainSize = 0,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-        };
-        // Our own bounds apply (first byte, caller cancellation); a whole-call timeout would cut long streams.
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _client = new UpstreamClient(Options);
     }
 
     public UpstreamHttpOptions Options { get; }
@@ -56,22 +46,21 @@ internal sealed partial class UpstreamHttp : IDisposable
         {
             var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.FirstByteTimeout);
-            HttpResponseMessage? response = null;
+            UpstreamResponse? response = null;
             string failure;
             var failureStatus = 502;
             var retryable = false;
             TimeSpan? retryAfter = null;
             try
             {
-                // The message is not disposed: ByteArrayContent holds no resources, and the response refers to it.
-                response = await _client.SendAsync(request.ToMessage(), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                response = await _client.SendAsync(request, timeout.Token).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return new UpstreamAttempt(response, timeout, null, 0);
                 }
-                var status = (int)response.StatusCode;
+                var status = response.StatusCode;
                 retryable = status == 429 || status >= 500;
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
+                retryAfter = RetryAfter(response.RetryAfter);
                 failureStatus = StatusForCaller(status);
                 failure = await DescribeStatusAsync(provider, response, timeout.Token).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -89,13 +78,13 @@ internal sealed partial class UpstreamHttp : IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
-                // Connection refused or reset, DNS, TLS, or SocketsHttpHandler.ConnectTimeout: nothing was received.
+                // Connection refused or reset, DNS, TLS, the connect timeout, a malformed head: nothing usable was received.
                 failure = $"{provider} request failed: {e.Message}";
                 retryable = true;
             }
             catch (Exception e)
             {
-                // Anything else (a header value the handler refuses, …) will not get better by retrying.
+                // Anything else (a header value that cannot be sent, …) will not get better by retrying.
                 failure = $"{provider} request failed: {e.Message}";
             }
             response?.Dispose();
@@ -146,25 +135,32 @@ internal sealed partial class UpstreamHttp : IDisposable
     }
 
     /// <summary>"&lt;provider&gt; returned &lt;status&gt; &lt;reason&gt;: &lt;first 500 chars of the body&gt;".</summary>
-    private static async Task<string> DescribeStatusAsync(string provider, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> DescribeStatusAsync(string provider, UpstreamResponse response, CancellationToken cancellationToken)
     {
-        var head = $"{provider} returned {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
+        var head = $"{provider} returned {response.StatusCode} {response.ReasonPhrase}".TrimEnd();
         var excerpt = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
         return excerpt.Length == 0 ? head : $"{head}: {excerpt}";
     }
 
-    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> ReadExcerptAsync(UpstreamResponse response, CancellationToken cancellationToken)
     {
         // 4 bytes per char at most in UTF-8, so this holds 500 chars of any text.
         var buffer = new byte[ExcerptChars * 4];
         var length = 0;
         try
         {
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            int read;
-            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            var body = response.Body;
+            while (length < buffer.Length)
             {
-                length += read;
+                var read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var take = read.Buffer.Slice(0, Math.Min(read.Buffer.Length, buffer.Length - length));
+                take.CopyTo(buffer.AsSpan(length));
+                length += (int)take.Length;
+                body.AdvanceTo(take.End);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    break;
+                }
             }
         }
         catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
@@ -177,5 +173,5 @@ internal sealed partial class UpstreamHttp : IDisposable
 
     /// <summary>The outcome of <see cref="SendWithRetriesAsync"/>: a 2xx response and its first-byte timeout, or a failure.</summary>
     /// <param name="FailureStatus">For a failure, the status for the gateway's caller (<see cref="ProviderEvent.Failed"/>).</param>
-    private readonly record struct UpstreamAttempt(HttpResponseMessage? Response, CancellationTokenSource? Timeout, string? Failure, int FailureStatus);
+    private readonly record struct UpstreamAttempt(UpstreamResponse? Response, CancellationTokenSource? Timeout, string? Failure, int FailureStatus);
 }

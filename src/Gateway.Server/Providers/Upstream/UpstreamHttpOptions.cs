@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Security;
+
 namespace Gateway.Server.Providers.Upstream;
 
 /// <summary>Limits and retry policy for calls to model APIs; one set for every remote provider.</summary>
@@ -20,6 +23,18 @@ internal sealed record UpstreamHttpOptions
 
     /// <summary>Pooled connections are replaced after this long, so DNS changes are picked up.</summary>
     public TimeSpan PooledConnectionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Idle keep-alive connections kept per origin; one more returned is closed.</summary>
+    public int MaxIdleConnectionsPerOrigin { get; init; } = 128;
+
+    /// <summary>Largest response head (status line and fields) accepted, as HttpClient's default.</summary>
+    public int MaxResponseHeadBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Checks an upstream's certificate instead of the system's trust store; tests trust their own certificate with it.</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
+    /// <summary>The proxy rules: by default the environment's (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), as HttpClient reads them.</summary>
+    public IWebProxy? Proxy { get; init; } = HttpClient.DefaultProxy;
 
     /// <summary>Retries after the first attempt, for connect failures, 429 and 5xx before the first byte.</summary>
     public int MaxRetries { get; init; } = 2;

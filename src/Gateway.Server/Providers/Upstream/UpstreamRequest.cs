@@ -2,12 +2,13 @@ using System.Net.Http.Headers;
 
 namespace Gateway.Server.Providers.Upstream;
 
-/// <summary>One call to a model API, kept as data so that a retry can build a fresh <see cref="HttpRequestMessage"/>.</summary>
+/// <summary>One call to a model API, kept as data: the client writes it straight into a connection, and a retry sends it again.</summary>
 /// <param name="Headers">Provider headers (authentication, API version); the values are sent as given.</param>
 /// <param name="Body">The UTF-8 JSON body, or null for a GET.</param>
 /// <param name="Accept">The media type asked for: <c>text/event-stream</c> for a turn, <c>application/json</c> for a listing.</param>
 internal sealed record UpstreamRequest(HttpMethod Method, Uri Uri, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[]? Body, string Accept)
 {
+    /// <summary>The request for HttpClient (the proxy path).</summary>
     /// <remarks>A request message can be sent only once (HttpClient marks it sent), hence one per attempt.</remarks>
     public HttpRequestMessage ToMessage()
     {
