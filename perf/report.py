@@ -579,10 +579,11 @@ def render(args):
     # ------------------------------------------------------------ write
     title = "Performance lab, quick run" if meta.get("quick") else "Performance lab"
     lines += [f"# {title}: {meta.get('date', '?')}, commit `{meta.get('commit', '?')}`{' (with uncommitted changes)' if meta.get('dirty') else ''}", ""]
-    lines += ["Written by `perf/run.sh" + (" --quick" if meta.get("quick") else "") + "` (issue 6). Gateway and the Kestrel "
+    lines += ["Written by `perf/run.sh" + (" --quick" if meta.get("quick") else "") + "` (issues 6, 11, 12). Gateway and the Kestrel "
               "baseline (`perf/Gateway.KestrelBaseline`: the same endpoints, orchestrators, providers and serializers on "
-              "ASP.NET Core Kestrel) run the same native-AOT build settings and configuration; the mock "
-              "(`perf/Gateway.MockUpstream`) is measured directly for calibration. Load from `perf/Gateway.LoadGen` "
+              "ASP.NET Core Kestrel) run the same native-AOT build settings and configuration; the minimal-API anchor "
+              "(`../shared/anchors/kestrel-minimal-api`, what a C# developer would write on ASP.NET Core, issue 12) runs "
+              "beside them against the same mock; the mock (`perf/Gateway.MockUpstream`) is measured directly for calibration. Load from `perf/Gateway.LoadGen` "
               "(open loop for /chat, so latencies count from the scheduled start) and wrk.", ""]
     lines += [f"Machine: {meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, {meta.get('os', '?')}; load average "
               f"{meta.get('loadBefore', '?')} before the run and {meta.get('loadAfter', '?')} after. Servers, mock and load "

@@ -88,11 +88,8 @@ for round in $(seq 1 "$sat_rounds"); do
     if [ -n "${pid[$t]:-}" ]; then saturate "$t" "$mode" "$round"; fi
   done
 done
-for t in gateway kestrel anchor gateway-openai mock; do
-  if [ -n "${pid[$t]:-}" ]; then peak_rss "$t"; fi
-done
 for t in gateway kestrel anchor gateway-openai; do
-  if [ -n "${pid[$t]:-}" ]; then stop "${pid[$t]}"; pid[$t]=""; fi
+  if [ -n "${pid[$t]:-}" ]; then peak_rss "$t"; stop "${pid[$t]}"; pid[$t]=""; fi
 done
 
 section "11. bytes allocated per session: $alloc_sessions sessions each, with the mock at $chunks and at $alloc_chunks chunks"

@@ -24,8 +24,9 @@ RUN_NAMES = {("mock", "stream"): "mock, streamed (producing the stream)", ("mock
 MOCK_RUN = {"chat": "stream", "stream": "stream", "whole": "whole"}
 # The issue's CPU goals: a relay's CPU per session at most this many times the mock's.
 CPU_GOALS = {("gateway-openai", "stream"): 2.0, ("gateway", "chat"): 2.5, ("gateway-openai", "whole"): 1.5}
+# The servers scenario 10 starts fresh (the mock has served every scenario before it: its peak says nothing of this load).
 SERVER_NAMES = {"gateway": "Gateway (`/chat`)", "kestrel": "Kestrel baseline", "anchor": "minimal-API anchor",
-                "gateway-openai": "Gateway (`/v1`)", "mock": "mock"}
+                "gateway-openai": "Gateway (`/v1`)"}
 ALLOCATION_LINE = re.compile(r"Allocated: (\d+) bytes since start; GC collections gen0 (\d+), gen1 (\d+), gen2 (\d+)")
 
 
@@ -167,19 +168,25 @@ def section(raw, meta):
              "utime+stime from /proc over the rounds divided by the sessions completed in them. The mock streams "
              f"{meta.get('chunks', 32)} text chunks; its own runs (hit directly, the same load) are what producing a stream "
              "costs, and the ratios set each relay against the mock run that produces what it relays. “mock CPU while "
-             "relayed” is the mock's CPU per session during the relay's run (the upstream half of the same work). The "
+             "relayed” is the mock's CPU per session during the relay's run, at the relay's rate (the upstream half of the same work): "
+             "hit directly, the mock runs at its own rate, about ten times a relay's, where its CPU per stream is lower than at "
+             "the relay's rate; so the goals' ratios (against the direct runs, as the issue sets them) are stricter than "
+             "those against the mock while relayed (“× that”). The issue measured with `wrk -t2 -c32`; here the load is "
+             "`Gateway.LoadGen` with the same 32 connections, whose count of completed streams is what divides. The "
              "anchor is `../shared/anchors/kestrel-minimal-api` (ASP.NET Core minimal API, HttpClient, SseParser), "
              "published native AOT from there.", "",
-             "| run | sessions | errors | sessions/s (median) | CPU µs/session | × mock's | mock CPU µs while relayed |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| run | sessions | errors | sessions/s (median) | CPU µs/session | × mock's | mock CPU µs while relayed | × that |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for key in RUNS:
         run = runs.get(key)
         if not run or run.get("textless"):
-            lines.append(f"| {RUN_NAMES[key]} | ({'no text in its streams: not measured' if run else 'no result'}) ||||||")
+            lines.append(f"| {RUN_NAMES[key]} | ({'no text in its streams: not measured' if run else 'no result'}) |||||||")
             continue
-        relayed = "" if key[0] == "mock" else fmt(run["mockCpuMicros"])
-        lines.append(f"| {RUN_NAMES[key]} | {run['sessions']:,} | {run['errors']} | {fmt(run['rate'])} | "
-                     f"{fmt(run['cpuMicros'])} | {fmt(cpu_ratio(runs, key)) + '×' if key[0] != 'mock' and cpu_ratio(runs, key) else ''} | {relayed} |")
+        relay = key[0] != "mock"
+        direct, alongside = cpu_ratio(runs, key) if relay else None, ratio(run["cpuMicros"], run["mockCpuMicros"]) if relay else None
+        lines.append(f"| {RUN_NAMES[key]} | {run['sessions']:,} | {run['errors']} | {fmt(run['rate'])} | {fmt(run['cpuMicros'])} | "
+                     f"{fmt(direct) + '×' if direct else ''} | {fmt(run['mockCpuMicros']) if relay else ''} | "
+                     f"{fmt(alongside) + '×' if alongside else ''} |")
     lines += ["", "Peak RSS (VmHWM from /proc/PID/status) of each server after that load:", "",
               "| server | peak RSS MiB | × the anchor's |", "|---|---:|---:|"]
     for t, name in SERVER_NAMES.items():
