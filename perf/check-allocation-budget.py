@@ -121,7 +121,7 @@ def main():
         print(f"Nothing in {', '.join(p.name for p in files)} matches the budget.", file=sys.stderr)
         return 2
     failed = over or (args.strict and unbudgeted)
-    print(f"{checked} benchmark(s) checked against {args.budget.name} from {len(files)} report(s): "
+    print(f"{checked} {'lab figure' if args.lab else 'benchmark'}(s) checked against {args.budget.name} from {len(files)} report(s): "
           + ("OVER BUDGET" if failed else "within budget"))
     return 1 if failed else 0
 
