@@ -6,6 +6,9 @@ or *-report-full.json under the results directory. Budget keys are fnmatch patte
 `Type.Method`; when several match, the longest (most specific) pattern decides. Benchmarks no
 pattern matches are listed but do not fail the check unless --strict is given.
 
+With --lab FILE it checks the performance lab's end-to-end figures instead (perf/run.sh writes FILE: bytes per
+session and per relayed event, named like `session./chat` and `event.relayed./chat`), against the same budget file.
+
 Exit codes: 0 within budget, 1 over budget (or unbudgeted with --strict), 2 no usable results or a bad budget.
 """
 
@@ -53,6 +56,14 @@ def benchmarks(files):
             yield name, label, memory.get("BytesAllocatedPerOperation"), path
 
 
+def lab_figures(path):
+    """The lab's figures as (name, label, bytes, path), bytes rounded to whole ones."""
+    with open(path, encoding="utf-8") as f:
+        figures = json.load(f)
+    for name, allocated in figures.items():
+        yield name, name, round(allocated), path
+
+
 def budget_for(name, budget):
     matches = [p for p in budget if fnmatch.fnmatchcase(name, p)]
     if not matches:
@@ -69,19 +80,27 @@ def main():
     parser.add_argument("--budget", type=Path, default=here / "allocation-budget.json",
                         help="budget file (default: %(default)s)")
     parser.add_argument("--strict", action="store_true", help="also fail on benchmarks with no budget")
+    parser.add_argument("--lab", type=Path, help="check the lab's JSON of end-to-end figures instead of BDN's reports")
     args = parser.parse_args()
 
     budget = load_budget(args.budget)
-    if not args.results.is_dir():
-        print(f"No results directory at {args.results}; run the benchmarks with --exporters json first.", file=sys.stderr)
-        return 2
-    files = report_files(args.results)
-    if not files:
-        print(f"No *-report-full*.json in {args.results}; run the benchmarks with --exporters json.", file=sys.stderr)
-        return 2
+    if args.lab:
+        if not args.lab.is_file():
+            print(f"No lab figures at {args.lab}; perf/run.sh writes them.", file=sys.stderr)
+            return 2
+        files, measured = [args.lab], lab_figures(args.lab)
+    else:
+        if not args.results.is_dir():
+            print(f"No results directory at {args.results}; run the benchmarks with --exporters json first.", file=sys.stderr)
+            return 2
+        files = report_files(args.results)
+        if not files:
+            print(f"No *-report-full*.json in {args.results}; run the benchmarks with --exporters json.", file=sys.stderr)
+            return 2
+        measured = benchmarks(files)
 
     over, unbudgeted, checked = [], [], 0
-    for name, label, allocated, path in benchmarks(files):
+    for name, label, allocated, path in measured:
         pattern, limit = budget_for(name, budget)
         if pattern is None:
             unbudgeted.append(label)
@@ -99,10 +118,10 @@ def main():
     for line in over:
         print(f"FAIL  {line}")
     if checked == 0:
-        print("No benchmark in the reports matches the budget.", file=sys.stderr)
+        print(f"Nothing in {', '.join(p.name for p in files)} matches the budget.", file=sys.stderr)
         return 2
     failed = over or (args.strict and unbudgeted)
-    print(f"{checked} benchmark(s) checked against {args.budget.name} from {len(files)} report(s): "
+    print(f"{checked} {'lab figure' if args.lab else 'benchmark'}(s) checked against {args.budget.name} from {len(files)} report(s): "
           + ("OVER BUDGET" if failed else "within budget"))
     return 1 if failed else 0
 

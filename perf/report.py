@@ -30,13 +30,15 @@ import time
 
 import hardening
 import openai_front_door
+import session_cost
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
                          round_median, rss_kib, write_json)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TARGETS = ("gateway", "kestrel", "mock")
-NAMES = {"gateway": "Gateway", "kestrel": "Kestrel baseline", "mock": "mock (direct)"}
-COLOURS = {"gateway": "#1f6feb", "kestrel": "#d1242f", "mock": "#6e7781"}
+CHAT_TARGETS = ("gateway", "kestrel", "anchor", "mock")  # scenario 1 measures the minimal-API anchor too (issue 12)
+NAMES = {"gateway": "Gateway", "kestrel": "Kestrel baseline", "anchor": "minimal-API anchor", "mock": "mock (direct)"}
+COLOURS = {"gateway": "#1f6feb", "kestrel": "#d1242f", "anchor": "#8250df", "mock": "#6e7781"}
 
 
 # ---------------------------------------------------------------- /proc
@@ -284,14 +286,14 @@ def sweep_steps(raw, target):
 
 def svg_chart(raw, p99_ms, metric_name="firstContent"):
     width, height, left, right, top, bottom = 760, 440, 70, 190, 40, 55
-    series = {t: sweep_steps(raw, t) for t in TARGETS}
+    series = {t: sweep_steps(raw, t) for t in CHAT_TARGETS}
     points = [(s["targetRate"], metric(s, metric_name, p)) for steps in series.values() for s in steps for p in ("p50", "p99")]
     points = [(x, y) for x, y in points if y]
     if not points:
         return None
     import math
     # The servers' range: the mock, far faster, would squeeze them into a corner; its steps beyond are left out.
-    server_rates = [s["targetRate"] for t in ("gateway", "kestrel") for s in series[t]]
+    server_rates = [s["targetRate"] for t in ("gateway", "kestrel", "anchor") for s in series[t]]
     x_max = (max(server_rates) if server_rates else max(x for x, _ in points)) * 1.1
     clipped = [s for steps in series.values() for s in steps if s["targetRate"] > x_max]
     points = [(x, y) for x, y in points if x <= x_max]
@@ -390,6 +392,22 @@ def display_name(target):
     return NAMES.get(target) or openai_front_door.NAMES.get(target, target)
 
 
+def sweep_ratio_met(r, limit, gateway_capped, other_capped):
+    """Whether Gateway's sustained rate is at least LIMIT times the other's. A sweep that passed at its ceiling gives a
+    lower bound: the ratio then decides only one way, or not at all (None)."""
+    if r is None or (gateway_capped and other_capped):
+        return None
+    if gateway_capped:
+        return True if r >= limit else None
+    if other_capped:
+        return False if r < limit else None
+    return r >= limit
+
+
+def goal_mark(met):
+    return "–" if met is None else ("✓" if met else "✗")
+
+
 def goal_cell(met):
     return "–" if met is None else ("**met**" if met else "**not met**")
 
@@ -403,11 +421,11 @@ def render(args):
 
     # Scenario 1: sweeps and the fixed-rate overhead.
     best = {}
-    for t in TARGETS:
+    for t in CHAT_TARGETS:
         passing = [s["targetRate"] for s in sweep_steps(raw, t) if step_passes(s, p99_ms, "firstContent")]
         best[t] = max(passing) if passing else None
-    capped = {t: bool(sweep_steps(raw, t)) and best[t] == max(s["targetRate"] for s in sweep_steps(raw, t)) for t in TARGETS}
-    rounds = {t: fixed_rounds(os.path.join(raw, "s1", t)) for t in TARGETS}
+    capped = {t: bool(sweep_steps(raw, t)) and best[t] == max(s["targetRate"] for s in sweep_steps(raw, t)) for t in CHAT_TARGETS}
+    rounds = {t: fixed_rounds(os.path.join(raw, "s1", t)) for t in CHAT_TARGETS}
 
     def ttft(t, pct):
         return round_median(rounds[t], "firstContent", pct)
@@ -415,15 +433,7 @@ def render(args):
     over = {pct: {t: (ttft(t, pct) - ttft("mock", pct)) if ttft(t, pct) is not None and ttft("mock", pct) is not None else None
                   for t in ("gateway", "kestrel")} for pct in ("p50", "p99")}
     r1 = ratio(best["gateway"], best["kestrel"])
-    # A sweep that passed at its ceiling gives a lower bound: the ratio then decides only one way, or not at all.
-    if r1 is None or (capped["gateway"] and capped["kestrel"]):
-        met1 = None
-    elif capped["gateway"]:
-        met1 = True if r1 >= 1.5 else None
-    elif capped["kestrel"]:
-        met1 = False if r1 < 1.5 else None
-    else:
-        met1 = r1 >= 1.5
+    met1 = sweep_ratio_met(r1, 1.5, capped["gateway"], capped["kestrel"])
     cap_note = lambda t: "≥ " if capped.get(t) else ""
     summary.append(("1", f"highest sustained /chat sessions/s with p99 first text < {p99_ms:g} ms",
                     cap_note("gateway") + fmt(best["gateway"]), cap_note("kestrel") + fmt(best["kestrel"]),
@@ -447,7 +457,7 @@ def render(args):
                               f"is {fmt(g)} ms, not under 1 ms (Kestrel baseline: {fmt(k)} ms).")
 
     # Scenario 5: CPU per session, measured during scenario 1's fixed-rate run.
-    per_session = {t: cpu_ms_per_request(rounds[t]) for t in TARGETS}
+    per_session = {t: cpu_ms_per_request(rounds[t]) for t in CHAT_TARGETS}
     r5 = ratio(per_session["gateway"], per_session["kestrel"])
     summary.append(("5", f"server CPU per /chat session at {fmt(fixed_rate)}/s (ms, user+sys)",
                     fmt(per_session["gateway"], 3), fmt(per_session["kestrel"], 3), fmt(per_session["mock"], 3),
@@ -519,8 +529,32 @@ def render(args):
     elif alloc != 0:
         shortfalls.append(f"EventSerializationBenchmark reports {alloc} allocated per SSE event ({alloc_file}).")
 
+    # Issue 12's goals, each in one row: from scenarios 1, 2 and 4 here, 10 and 11 in session_cost.
+    budget = json.load(open(os.path.join(args.repo, "perf", "allocation-budget.json")))
+    r_anchor = ratio(best["gateway"], best["anchor"])
+    goals = [("`/chat` sessions/s at p99 first text < " + f"{p99_ms:g} ms, Gateway over the minimal-API anchor (scenario 1)",
+              "≥ 2×", f"{fmt(r_anchor)}× ({cap_note('gateway')}{fmt(best['gateway'])} / {cap_note('anchor')}{fmt(best['anchor'])})"
+              if r_anchor else "–", sweep_ratio_met(r_anchor, 2.0, capped["gateway"], capped["anchor"])),
+             (f"`/chat` sessions/s at p99 first text < {p99_ms:g} ms, Gateway over the Kestrel baseline (scenario 1)", "≥ 1.5×",
+              f"{fmt(r1)}× ({cap_note('gateway')}{fmt(best['gateway'])} / {cap_note('kestrel')}{fmt(best['kestrel'])})"
+              if r1 else "–", met1)]
+    g50 = over["p50"]["gateway"]
+    goals.append((f"first-text overhead over the mock, p50 at {fmt(fixed_rate)}/s (scenario 1)", "≤ 0.1 ms",
+                  "–" if g50 is None else f"{g50:.3f} ms", None if g50 is None or g50 < 0 else g50 <= 0.1))
+    goals += session_cost.goal_rows(raw, meta, budget)
+    goals.append((f"RSS per idle relay-waiting session, {fmt(n_idle)} sessions (scenario 2)", "≤ 8 KiB",
+                  "–" if rss["gateway"] is None else f"{fmt(rss['gateway'])} KiB",
+                  None if rss["gateway"] is None else rss["gateway"] <= 8))
+    goals.append(("idle RSS 1 s after start (scenario 4)", "< 8 MB",
+                  "–" if ir["gateway"] is None else f"{ir['gateway'] * 1024 / 1e6:.1f} MB ({fmt(ir['gateway'] / 1024)} MiB)",
+                  None if ir["gateway"] is None else ir["gateway"] * 1024 < 8e6))
+    for goal, target, measured, met in goals:
+        if met is False:
+            shortfalls.append(f"Issue 12: {goal}: {measured}, not {target}.")
+    session_cost.write_figures(raw, meta, os.path.join(raw, "allocation.json"))
+
     # How disturbed the sweeps were: repeated steps, and steps whose result the repeat reversed.
-    all_attempts = [(t, rate, attempt, st) for t in TARGETS for rate, attempt, st in sweep_attempts(raw, t)]
+    all_attempts = [(t, rate, attempt, st) for t in CHAT_TARGETS for rate, attempt, st in sweep_attempts(raw, t)]
     repeated = [(t, rate) for t, rate, attempt, _ in all_attempts if attempt > 1]
     reversed_steps = [(t, rate) for t, rate in repeated
                       if step_passes(next(st for tt, r, a, st in all_attempts if tt == t and r == rate and a > 1), p99_ms, "firstContent")]
@@ -545,15 +579,22 @@ def render(args):
     # ------------------------------------------------------------ write
     title = "Performance lab, quick run" if meta.get("quick") else "Performance lab"
     lines += [f"# {title}: {meta.get('date', '?')}, commit `{meta.get('commit', '?')}`{' (with uncommitted changes)' if meta.get('dirty') else ''}", ""]
-    lines += ["Written by `perf/run.sh" + (" --quick" if meta.get("quick") else "") + "` (issue 6). Gateway and the Kestrel "
+    lines += ["Written by `perf/run.sh" + (" --quick" if meta.get("quick") else "") + "` (issues 6, 11, 12). Gateway and the Kestrel "
               "baseline (`perf/Gateway.KestrelBaseline`: the same endpoints, orchestrators, providers and serializers on "
-              "ASP.NET Core Kestrel) run the same native-AOT build settings and configuration; the mock "
-              "(`perf/Gateway.MockUpstream`) is measured directly for calibration. Load from `perf/Gateway.LoadGen` "
+              "ASP.NET Core Kestrel) run the same native-AOT build settings and configuration; the minimal-API anchor "
+              "(`../shared/anchors/kestrel-minimal-api`, what a C# developer would write on ASP.NET Core, issue 12) runs "
+              "beside them against the same mock; the mock (`perf/Gateway.MockUpstream`) is measured directly for calibration. Load from `perf/Gateway.LoadGen` "
               "(open loop for /chat, so latencies count from the scheduled start) and wrk.", ""]
     lines += [f"Machine: {meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, {meta.get('os', '?')}; load average "
               f"{meta.get('loadBefore', '?')} before the run and {meta.get('loadAfter', '?')} after. Servers, mock and load "
               "generators share these cores, so absolute numbers are low and noisy; the ratios between servers measured in "
               f"the same run are what this report is for. Run time {meta.get('runSeconds', '?')} s.", ""]
+    lines += ["## Issue 12 goals", "",
+              "Each goal of issue 12 as a ratio or figure of this run (scenarios 1, 2, 4, 10 and 11). "
+              "✓ met, ✗ not met, – not decided by this run.", "",
+              "| goal | target | measured | |", "|---|---|---|---|"]
+    lines += [f"| {goal} | {target} | {measured} | {goal_mark(met)} |" for goal, target, measured, met in goals]
+    lines += [""]
     lines += ["## Summary", "",
               "| # | measure | Gateway | Kestrel | mock | Gateway / Kestrel | goal | |",
               "|---|---|---:|---:|---:|---:|---|---|"]
@@ -578,7 +619,7 @@ def render(args):
         lines += [f"![time to first text against offered rate]({os.path.basename(args.svg)})", ""]
     lines += ["| server | offered/s | achieved/s | errors | first text p50 | p90 | p99 | p99.9 | end p99 | generator lag ms | passes |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for t in TARGETS:
+    for t in CHAT_TARGETS:
         for _, attempt, s in sweep_attempts(raw, t):
             lines.append(f"| {NAMES[t]}{' (again)' if attempt > 1 else ''} | {fmt(s['targetRate'])} | {fmt(s.get('achievedRate'))} | {errors_cell(s)} | "
                          f"{fmt(metric(s, 'firstContent', 'p50'))} | {fmt(metric(s, 'firstContent', 'p90'))} | "
@@ -591,7 +632,7 @@ def render(args):
               "sessions it completed in them:", "",
               "| server | round | achieved/s | errors | headers p50 | connected p50 | first text p50 | p90 | p99 | p99.9 | end p50 | end p99 | events/session | CPU ms/session |",
               "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for t in TARGETS:
+    for t in CHAT_TARGETS:
         if not rounds[t]:
             lines.append(f"| {NAMES[t]} | (no result) ||||||||||||")
             continue
@@ -665,6 +706,7 @@ def render(args):
     lines += front_door
     slow_clients, slow_clients_summary = hardening.section(raw, args.svg[:-len(".svg")] + "-soak.svg")
     lines += slow_clients
+    lines += session_cost.section(raw, meta)
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -677,6 +719,9 @@ def render(args):
         f.write("\n".join(lines))
 
     # The summary on stdout, for CI logs.
+    print("Issue 12 goals:")
+    for goal, target, measured, met in goals:
+        print(f"  {goal_mark(met)} {goal}: {measured} (target {target})")
     print("| # | measure | Gateway | Kestrel | mock | Gateway / Kestrel | goal | |")
     print("|---|---|---:|---:|---:|---:|---|---|")
     for row in summary:

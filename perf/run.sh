@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# The performance lab of issue 6: builds Gateway, the Kestrel baseline, the mock upstream and the load generator
-# native AOT, runs every scenario against Gateway, the Kestrel baseline and (for calibration) the mock directly in
-# one run, and writes the report with perf/report.py.
+# The performance lab of issues 6, 11 and 12: builds Gateway, the Kestrel baseline, the minimal-API anchor, the mock
+# upstream and the load generator native AOT, runs every scenario against Gateway, the Kestrel baseline, the anchor
+# and (for calibration) the mock directly in one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 15 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    about 5 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh            full run, about 18 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh --quick    about 6 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
-# sweep and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
+# sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
 # idle; 3. GET /health and /models, keep-alive and pipelined, cross-checked with wrk; 4. start-up, idle RSS, binary
 # size; 5. server CPU per /chat session (measured during 1); 6. OpenAI front door: POST /v1/chat/completions to the
 # mock directly, through Gateway and through the Portkey AI gateway (npm, perf/portkey), streamed and not
 # (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
-# connections and stuck readers, and after; 9. the soak (perf/hardening.sh). Every process started here is stopped on
-# exit, and every wait is bounded.
+# connections and stuck readers, and after; 9. the soak (perf/hardening.sh); 10. CPU per session at saturation and
+# peak RSS; 11. bytes allocated per session and per relayed event, checked against perf/allocation-budget.json (a run
+# over budget exits 1) (perf/session-cost.sh). Every process started here is stopped on exit, and every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -53,6 +54,8 @@ pipeline=16
 small_connections=64
 oa_connections=64  # scenario 6: closed-loop concurrency of the highest-throughput run
 oa_rate=200        # scenario 6: the fixed rate of the latency runs, well below Portkey's limit here
+sat_connections=32 # scenarios 10 and 11: the closed loop of the issue's measurements (wrk -c32)
+alloc_sessions=10000 alloc_warmup=1000 alloc_chunks=256  # scenario 11: sessions per run; the second mock's stream
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -65,6 +68,7 @@ if [ $quick = 1 ]; then
   slowloris_n=1000 slowloris_headers_timeout=10 hd_load_warmup=0.5s hd_load_duration=2s
   burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=20
   soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
+  sat_warmup=0.5s sat_duration=2s sat_rounds=1
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -77,6 +81,7 @@ else
   slowloris_n=1000 slowloris_headers_timeout=30 hd_load_warmup=1s hd_load_duration=5s
   burst_n=15000 stuck_n=200 stuck_write_timeout=10 memory_after=60
   soak_seconds=$((soak_minutes * 60)) soak_relay_timeout=10 soak_sample=5
+  sat_warmup=2s sat_duration=5s sat_rounds=3
   soak_stable_from=$(python3 -c "print(min(300 / max($soak_seconds, 1), 0.5))")  # from minute 5 (the issue's bound)
 fi
 if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
@@ -86,7 +91,7 @@ if [ $only_hardening = 1 ]; then
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
-mkdir -p "$raw"/{logs,s1,s2,s3,s4,s6,s7} "$(dirname "$report")"
+mkdir -p "$raw"/{logs,s1,s2,s3,s4,s6,s7,s10,s11} "$(dirname "$report")"
 
 # Many idle streams need many descriptors, here (the client) and in the servers (inherited).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -213,18 +218,24 @@ publish() {
     exit 1
   fi
 }
+# The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
+anchor_project=../shared/anchors/kestrel-minimal-api
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
-  if [ $only_hardening = 0 ]; then publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror; fi
+  if [ $only_hardening = 0 ]; then
+    publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror
+    publish $anchor_project $bin/anchor -r linux-x64 --artifacts-path "$PWD/artifacts/anchor-build"
+  fi
   publish perf/Gateway.MockUpstream $bin/mock
   publish perf/Gateway.LoadGen $bin/loadgen
 fi
 gateway_bin=$bin/gateway/gateway
 kestrel_bin=$bin/kestrel/Gateway.KestrelBaseline
+anchor_bin=$bin/anchor/kestrel-stack
 mock_bin=$bin/mock/Gateway.MockUpstream
 loadgen=$bin/loadgen/Gateway.LoadGen
 needed=("$gateway_bin" "$mock_bin" "$loadgen")
-if [ $only_hardening = 0 ]; then needed+=("$kestrel_bin"); fi
+if [ $only_hardening = 0 ]; then needed+=("$kestrel_bin" "$anchor_bin"); fi
 for b in "${needed[@]}"; do
   [ -x "$b" ] || { echo "perf/run.sh: $b is missing (run without --no-build)" >&2; exit 1; }
 done
@@ -267,8 +278,8 @@ server_env=(env HOST=127.0.0.1 LOG_LEVEL=warning MODELS_DIR="$raw/no-models" WOR
 declare -A pid port restarts
 port[mock]=$mock_port
 
-# serve TARGET: (re)starts gateway, kestrel or the mock for scenarios 1, 3 and 5, or gateway-openai or portkey for
-# scenario 6. The servers take a new free port each time; the mock keeps its own, which the providers file and the
+# serve TARGET: (re)starts gateway, kestrel, anchor or the mock for scenarios 1, 3, 5 and 10, or gateway-openai or
+# portkey for scenarios 6 and 10. The servers take a new free port each time; the mock keeps its own, which the providers file and the
 # scenario-6 configuration name. False when one of scenario 6's, which the run can do without, does not start.
 serve() {
   local t=$1 n=${restarts[$1]:-0} name=$1
@@ -278,6 +289,9 @@ serve() {
     gateway|kestrel)
       port[$t]=$(free_port)
       start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" PROVIDERS_FILE="$raw/providers-text.json" "$(binary $t)" ;;
+    anchor)
+      port[$t]=$(free_port)
+      start "$name" "${port[$t]}" env PORT="${port[$t]}" UPSTREAM="http://127.0.0.1:${port[mock]}/v1" MODELS=mock "$anchor_bin" ;;
     gateway-openai)
       port[$t]=$(free_port)
       try_start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" OPENAI_API_KEY=mock \
@@ -335,7 +349,9 @@ json.dump({
   "idleSessions": $idle_n, "pingSeconds": 1, "pipeline": $pipeline, "smallConnections": $small_connections,
   "smallDuration": "$small_duration", "wrkThreads": 1, "wrkDuration": "$wrk_duration", "rawDir": "$raw",
   "oaRate": $oa_rate, "oaConnections": $oa_connections, "oaMaxWarmup": "$oa_max_warmup", "oaMaxDuration": "$oa_max_duration",
-  "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds,
+  "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds, "satConnections": $sat_connections,
+  "satWarmup": "$sat_warmup", "satDuration": "$sat_duration", "satRounds": $sat_rounds, "allocSessions": $alloc_sessions,
+  "allocWarmup": $alloc_warmup, "allocChunks": $alloc_chunks,
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
@@ -345,6 +361,10 @@ PY
     python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
   fi
   echo "perf/run.sh: done in $((SECONDS - run_started)) s; report $report"
+  if [ -f "$raw/allocation.json" ]; then
+    echo "== allocation budget (perf/allocation-budget.json)"
+    python3 perf/check-allocation-budget.py --lab "$raw/allocation.json" || exit 1
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------- scenario 4
@@ -368,7 +388,8 @@ done
 # ---------------------------------------------------------------------------------------------- scenarios 1 and 5
 serve gateway
 serve kestrel
-section "Gateway on ${port[gateway]}, Kestrel baseline on ${port[kestrel]}"
+serve anchor
+section "Gateway on ${port[gateway]}, Kestrel baseline on ${port[kestrel]}, anchor on ${port[anchor]}"
 
 # chat_load TARGET OUT.json LOADGEN-ARGS...: one open-loop /chat (or, for the mock, completion) run. At most 2,000
 # requests in flight: past that the step fails as "overloaded" instead of opening ever more connections (a p99 of
@@ -421,25 +442,26 @@ sweep_step() {
 }
 
 section "1. /chat rate sweep (p99 time to first text < $p99_target_ms ms)"
-for t in gateway kestrel mock; do
+for t in gateway kestrel anchor mock; do
   mkdir -p "$raw/s1/$t"
   chat_load "$t" "$raw/s1/$t/warmup.json" --rate "$sweep_start" --duration "$sweep_warmup" --warmup 0
   next_rate[$t]=$sweep_start lo_rate[$t]=0 hi_rate[$t]=0 sweep_steps_done[$t]=0
 done
-while [ "${next_rate[gateway]}" != 0 ] || [ "${next_rate[kestrel]}" != 0 ] || [ "${next_rate[mock]}" != 0 ]; do
-  for t in gateway kestrel mock; do
+while [ "${next_rate[gateway]}" != 0 ] || [ "${next_rate[kestrel]}" != 0 ] || [ "${next_rate[anchor]}" != 0 ] \
+  || [ "${next_rate[mock]}" != 0 ]; do
+  for t in gateway kestrel anchor mock; do
     if [ "${next_rate[$t]}" != 0 ]; then sweep_step "$t"; fi
   done
 done
 
 section "1 and 5. /chat at $fixed_rate/s: time-to-first-text overhead over the mock, server CPU per session"
-# Rounds interleave the three targets, so that a disturbance from elsewhere on the machine lands on one round of each
+# Rounds interleave the targets, so that a disturbance from elsewhere on the machine lands on one round of each
 # rather than on all of one target's measurement; the report takes the median of the rounds.
-for t in mock gateway kestrel; do
+for t in mock gateway kestrel anchor; do
   chat_load $t "$raw/s1/$t/fixed-warmup.json" --rate $fixed_rate --duration "$fixed_warmup" --warmup 0
 done
 for round in $(seq 1 "$fixed_rounds"); do
-  for t in mock gateway kestrel; do
+  for t in mock gateway kestrel anchor; do
     out=$raw/s1/$t/fixed-$round.json
     with_cpu $t "$raw/s1/$t/fixed-cpu-$round.json" "$out" chat_load $t "$out" --rate $fixed_rate --duration "$fixed_duration" --warmup 0
     printf '   round %s %-8s ' "$round" $t
@@ -488,6 +510,10 @@ done
 
 stop "${pid[gateway]}"
 stop "${pid[kestrel]}"
+stop "${pid[anchor]}"
+
+# ---------------------------------------------------------------------------------------------- scenarios 10 and 11
+source perf/session-cost.sh
 
 # ---------------------------------------------------------------------------------------------- scenario 2
 section "2. $idle_n idle /chat streams waiting on a relay (pings every 1 s)"

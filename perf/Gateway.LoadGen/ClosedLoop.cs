@@ -4,19 +4,24 @@ namespace Gateway.LoadGen;
 
 /// <summary>
 /// N connections, each writing its next request (or pipelined batch) when the previous responses have ended: the
-/// maximum throughput at that concurrency. Latency is from the write; a request started in the window counts.
+/// maximum throughput at that concurrency. Latency is from the write; a request started in the window counts. With
+/// --requests the run ends after that many requests, or at the end of the duration if that comes first.
 /// </summary>
 public sealed class ClosedLoop(TargetRequest target, LoadOptions options, TimeoutWatchdog watchdog)
 {
+    private long _unsent;
+
     public async Task<StepResult> RunAsync(LoadStep step, StepMetrics metrics)
     {
         var start = Stopwatch.GetTimestamp();
         var windowStart = start + Ticks(options.Warmup);
         var end = windowStart + Ticks(options.Duration);
+        _unsent = options.Requests > 0 ? options.Requests : long.MaxValue;
         metrics.SetWindow(windowStart, end);
         var workers = Enumerable.Range(0, step.Connections).Select(_ => WorkerAsync(metrics, end)).ToArray();
         await Task.WhenAll(workers).ConfigureAwait(false);
-        return metrics.Finish(step, target.Pipeline, options.Warmup, options.Duration, step.Connections);
+        var measured = Stopwatch.GetElapsedTime(windowStart);
+        return metrics.Finish(step, target.Pipeline, options.Warmup, measured < options.Duration ? measured : options.Duration, step.Connections);
     }
 
     private async Task WorkerAsync(StepMetrics metrics, long end)
@@ -25,7 +30,7 @@ public sealed class ClosedLoop(TargetRequest target, LoadOptions options, Timeou
         using var connection = new LoadConnection(target, watchdog, options.NewScanner());
         var timeout = Ticks(options.Timeout);
         long now;
-        while ((now = Stopwatch.GetTimestamp()) < end)
+        while ((now = Stopwatch.GetTimestamp()) < end && Interlocked.Add(ref _unsent, -target.Pipeline) >= 0)
         {
             metrics.CountSent(now, target.Pipeline);
             try

@@ -13,6 +13,9 @@ public sealed record LoadOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxInFlight { get; init; } = 10_000;
+
+    /// <summary>Closed loop: the run ends once this many requests were sent (0: only the duration ends it).</summary>
+    public int Requests { get; init; }
     public int Pipeline { get; init; } = 1;
     public string? Method { get; init; }
     public byte[]? Body { get; init; }

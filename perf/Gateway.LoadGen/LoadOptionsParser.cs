@@ -9,7 +9,7 @@ public static class LoadOptionsParser
     public const string Usage =
         "usage: Gateway.LoadGen --url http://HOST:PORT/PATH [--mode closed|open|sweep] [--connections 64] [--rate R]\n" +
         "       [--rates R1,R2,..] [--concurrencies C1,C2,..] [--duration 10s] [--warmup 2s] [--timeout 10s]\n" +
-        "       [--max-in-flight 10000] [--pipeline 1] [--method GET|POST] [--body JSON|@FILE] [--body-file FILE]\n" +
+        "       [--max-in-flight 10000] [--requests N] [--pipeline 1] [--method GET|POST] [--body JSON|@FILE] [--body-file FILE]\n" +
         "       [--header 'Name: value'].. [--sse] [--connected-marker 'event: connected'] [--first-content-marker 'event: text']\n" +
         "       [--first-content-contains TEXT]\n" +
         "       [--label NAME] [--json OUT.json] [--md OUT.md] [--quiet]          (details: perf/LAB.md)";
@@ -69,6 +69,7 @@ public static class LoadOptionsParser
         "--warmup" => options with { Warmup = Duration(name, value, allowZero: true) },
         "--timeout" => options with { Timeout = Duration(name, value, allowZero: false) },
         "--max-in-flight" => options with { MaxInFlight = Int(name, value, 1, 1_000_000) },
+        "--requests" => options with { Requests = Int(name, value, 1, 100_000_000) },
         "--pipeline" => options with { Pipeline = Int(name, value, 1, 1024) },
         "--method" => options with { Method = value.ToUpperInvariant() },
         "--body" => options with { Body = value.StartsWith('@') ? ReadFile(name, value[1..]) : Encoding.UTF8.GetBytes(value) },
@@ -95,6 +96,10 @@ public static class LoadOptionsParser
         if (o.Pipeline > 1 && (o.Sse || o.Body is not null || o.Mode == LoadMode.Open || o.Rates.Count > 0))
         {
             throw new ArgumentException("--pipeline applies to closed-loop GETs without --sse only");
+        }
+        if (o.Requests > 0 && (o.Mode != LoadMode.Closed || o.Warmup != TimeSpan.Zero))
+        {
+            throw new ArgumentException("--requests applies to --mode closed with --warmup 0 (every request counts)");
         }
         return o;
     }

@@ -6,9 +6,9 @@ namespace Gateway.MockUpstream;
 
 /// <summary>One keep-alive HTTP/1.1 connection: reads requests (pipelined ones too), answers them in order.</summary>
 /// <remarks>
-/// Parses only what the mock needs (RFC 9112 §3 request line, §6.3 Content-Length framing, <c>Connection: close</c>).
+/// Parses only what the mock needs (RFC 9112 §3 request line, §6.3 Content-Length and chunked framing, <c>Connection: close</c>).
 /// Responses that need no delay are gathered in <see cref="_out"/> and written with one send per read, so a
-/// pipelined batch costs one syscall each way. Requests with chunked bodies are refused (400) and the connection closed.
+/// pipelined batch costs one syscall each way. A chunked request body (RFC 9112 §7.1) is decoded in place.
 /// </remarks>
 public sealed class MockConnection(Socket socket, MockResponses responses, MockOptions options, MockServer server)
 {

@@ -10,9 +10,10 @@ public readonly record struct MockRequest(MockRoute Route, int BodyStart, int Bo
 
     /// <summary>
     /// Parses one request from the start of <paramref name="buffer"/>. On success <paramref name="consumed"/> is its
-    /// length; on failure it is the total length needed when the head is complete but the body is not, else 0.
+    /// length; on failure it is the total length needed when the head is complete but the body is not, else 0. A
+    /// chunked body is decoded in place, its data moved together at the start of the body.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> buffer, out MockRequest request, out int consumed)
+    public static bool TryParse(Span<byte> buffer, out MockRequest request, out int consumed)
     {
         request = default;
         consumed = 0;
@@ -57,8 +58,20 @@ public readonly record struct MockRequest(MockRoute Route, int BodyStart, int Bo
         var bodyStart = headLength + HeadEnd.Length;
         if (chunked)
         {
-            consumed = bodyStart;
-            request = new MockRequest(MockRoute.BadRequest, bodyStart, 0, KeepAlive: false);
+            // HttpClient sends JsonContent chunked (its length is not known before it is written).
+            var framing = ChunkedBody.Measure(buffer[bodyStart..], out var rawLength);
+            if (framing == ChunkedBody.Framing.Incomplete)
+            {
+                return false;
+            }
+            if (framing == ChunkedBody.Framing.Invalid)
+            {
+                consumed = buffer.Length;
+                request = new MockRequest(MockRoute.BadRequest, bodyStart, 0, KeepAlive: false);
+                return true;
+            }
+            consumed = bodyStart + rawLength;
+            request = new MockRequest(RouteOf(requestLine), bodyStart, ChunkedBody.Decode(buffer[bodyStart..consumed]), keepAlive);
             return true;
         }
         if (buffer.Length - bodyStart < contentLength)

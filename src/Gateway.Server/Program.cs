@@ -22,6 +22,7 @@ void OnSignal(PosixSignalContext context)
 }
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var onAllocationQuery = AllocationSignal.Register(log);
 
 // One HTTP client (one connection pool) for every remote provider.
 using var upstream = new UpstreamHttp(options.Upstream);

@@ -3,7 +3,7 @@ using Gateway.Server.Configuration;
 
 namespace Gateway.IntegrationTests;
 
-/// <summary>The executable itself: --help, configuration errors, and SIGTERM (graceful, exit 0).</summary>
+/// <summary>The executable itself: --help, configuration errors, SIGTERM (graceful, exit 0) and SIGUSR1 (allocation line).</summary>
 public sealed class ProcessTests
 {
     private static readonly Dictionary<string, string> LoopbackAnyPort = new() { ["HOST"] = "127.0.0.1", ["PORT"] = "0" };
@@ -59,5 +59,37 @@ public sealed class ProcessTests
 
         Assert.Equal(0, await gateway.WaitForExitAsync());
         Assert.Contains(gateway.Log, line => line.EndsWith("Stopped.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sigusr1LogsTheBytesAllocatedSinceStartAndKeepsServing()
+    {
+        await using var gateway = GatewayProcess.Start(LoopbackAnyPort);
+        var endPoint = await gateway.ListeningAsync();
+        await using var connection = await RawConnection.ConnectAsync(endPoint);
+
+        gateway.SendSignal("USR1");
+        var first = Allocated(await gateway.LineAsync(IsAllocationLine));
+        for (var i = 0; i < 100; i++)
+        {
+            await connection.SendAsync("GET /models HTTP/1.1\r\nHost: x\r\n\r\n");
+            Assert.Equal(200, (await connection.ReadResponseAsync()).StatusCode);
+        }
+        var lines = gateway.Log.Count;
+        gateway.SendSignal("USR1");
+        var second = Allocated(await gateway.LineAsync(IsAllocationLine, lines));
+
+        // Start-up alone allocates (configuration, catalog, server): more than nothing, far less than a gigabyte.
+        Assert.InRange(first, 10_000, 1_000_000_000);
+        // The counter is the process's total, so it only grows; a hundred requests and a log line cost something.
+        Assert.True(second > first, $"{second} after {first}");
+    }
+
+    private static bool IsAllocationLine(string line) => line.Contains(" Allocated: ", StringComparison.Ordinal);
+
+    private static long Allocated(string line)
+    {
+        var from = line.IndexOf(" Allocated: ", StringComparison.Ordinal) + " Allocated: ".Length;
+        return long.Parse(line.AsSpan(from, line.IndexOf(" bytes", from, StringComparison.Ordinal) - from), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -104,6 +104,21 @@ public sealed class LoadGeneratorTests
         Assert.True(result.PeakConnections > 40, $"peak connections {result.PeakConnections}");
     }
 
+    [Fact]
+    public async Task ClosedLoopWithARequestCountSendsExactlyThatManyAndEndsBeforeItsDuration()
+    {
+        await using var server = new ScriptedServer((stream, _) => ScriptedServer.WriteAsync(stream, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+        var options = LoadOptionsParser.Parse(["--url", server.Url("/health").ToString(), "--connections", "8", "--requests", "1000",
+            "--warmup", "0", "--duration", "60s"]);
+        using var watchdog = new TimeoutWatchdog();
+
+        var result = await new ClosedLoop(new TargetRequest(options), options, watchdog).RunAsync(options.Steps()[0], new StepMetrics());
+
+        Assert.Equal((1000L, 1000L, 0L), (result.Sent, result.Ok, result.Errors));
+        // The run ended with its last request, not after the minute it was allowed: the rate is over what it measured.
+        Assert.InRange(result.DurationSeconds, 0.000_001, 59);
+    }
+
     /// <summary>Polls until the condition holds; the test fails after 5 s.</summary>
     private static async Task UntilAsync(Func<bool> condition)
     {

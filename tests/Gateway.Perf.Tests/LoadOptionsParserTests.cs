@@ -34,6 +34,8 @@ public sealed class LoadOptionsParserTests
     [InlineData("--connections", "0")]
     [InlineData("--duration", "soon")]
     [InlineData("--frobnicate", "1")]
+    [InlineData("--requests", "100")]
+    [InlineData("--requests", "100", "--warmup", "0", "--mode", "open", "--rate", "10")]
     public void RejectsIncompleteOrContradictoryArguments(params string[] extra) =>
         Assert.Throws<ArgumentException>(() => LoadOptionsParser.Parse(["--url", "http://127.0.0.1:4000/health", .. extra]));
 }

@@ -80,4 +80,21 @@ public sealed class MockUpstreamTests
         Assert.True(modelsAt > 0 && chatAt > modelsAt && notFoundAt > chatAt, text);
         Assert.Equal(3, server.Requests);
     }
+
+    [Fact]
+    public async Task ReadsAChunkedRequestBodyAsHttpClientSendsJsonContentAndKeepsTheConnection()
+    {
+        await using var server = MockServer.Start(new MockOptions { Port = 0, Chunks = 2, ToolCalls = 1 });
+        // The body split inside the token "role", with a chunk extension and a trailer field (RFC 9112 §7.1).
+        var (head, tail) = (UserTurn[..46], UserTurn[46..]);
+        var chunked = "POST /v1/chat/completions HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + $"{head.Length:x};ext=1\r\n{head}\r\n{tail.Length:X}\r\n{tail}\r\n0\r\nX-Trailer: 1\r\n\r\n";
+
+        var (text, _, _) = await WireClient.ExchangeAsync(server.EndPoint, chunked + "GET /health HTTP/1.1\r\nHost: mock\r\n\r\n", """{"status":"ok"}""");
+
+        // Read whole (a streamed user turn: the tool-call delta, usage, [DONE]), and the connection went on to the next request.
+        Assert.Equal(3, WireClient.DataLines(text).Count);
+        Assert.Contains("\"tool_calls\"", text, StringComparison.Ordinal);
+        Assert.Equal(2, server.Requests);
+    }
 }
