@@ -110,27 +110,38 @@ internal sealed partial class AgentRun
 
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        await foreach (var item in _request.Provider.StreamTurnAsync(request, cancellationToken).ConfigureAwait(false))
+        var items = _request.Provider.StreamTurnAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (items.ConfigureAwait(false))
         {
-            switch (item.Kind)
+            while (true)
             {
-                case ProviderEventKind.TextDelta:
-                    text.Append(item.Text);
-                    await _session.EmitAsync(new TextEvent { RunId = providerRunId, Id = textId, ParentId = RunId, Content = item.Text!, AgentId = AgentId }).ConfigureAwait(false);
+                var next = items.MoveNextAsync();
+                await _session.FlushBatchAsync(next.IsCompleted).ConfigureAwait(false);
+                if (!await next.ConfigureAwait(false))
+                {
                     break;
-                case ProviderEventKind.ReasoningDelta:
-                    reasoningId ??= Ids.New();
-                    await _session.EmitAsync(new ReasoningEvent { RunId = providerRunId, Id = reasoningId, ParentId = RunId, Content = item.Text!, AgentId = AgentId }).ConfigureAwait(false);
-                    break;
-                case ProviderEventKind.ToolCall:
-                    calls.Add(item.ToolCall!);
-                    break;
-                case ProviderEventKind.Usage:
-                    usage = item.Usage;
-                    break;
-                case ProviderEventKind.Error:
-                    error = item.Text;
-                    break;
+                }
+                var item = items.Current;
+                switch (item.Kind)
+                {
+                    case ProviderEventKind.TextDelta:
+                        text.Append(item.Text);
+                        _session.Queue(new TextEvent { RunId = providerRunId, Id = textId, ParentId = RunId, Content = item.Text!, AgentId = AgentId });
+                        break;
+                    case ProviderEventKind.ReasoningDelta:
+                        reasoningId ??= Ids.New();
+                        _session.Queue(new ReasoningEvent { RunId = providerRunId, Id = reasoningId, ParentId = RunId, Content = item.Text!, AgentId = AgentId });
+                        break;
+                    case ProviderEventKind.ToolCall:
+                        calls.Add(item.ToolCall!);
+                        break;
+                    case ProviderEventKind.Usage:
+                        usage = item.Usage;
+                        break;
+                    case ProviderEventKind.Error:
+                        error = item.Text;
+                        break;
+                }
             }
         }
 

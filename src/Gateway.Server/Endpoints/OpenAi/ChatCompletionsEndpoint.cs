@@ -40,7 +40,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         try
         {
             await (request.Stream
-                ? StreamAsync(exchange, request, identity, inputExcludesCache, turn.Token)
+                ? StreamAsync(exchange, request, identity, inputExcludesCache, turn)
                 : CompleteAsync(exchange, request, identity, inputExcludesCache, turn.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -75,36 +75,44 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     }
 
     private static async ValueTask StreamAsync(
-        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
+        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationTokenSource turn)
     {
-        using var chunks = new CompletionChunkWriter(identity, request.IncludeUsage);
+        var stream = new EventStream(exchange, turn);
+        try
+        {
+            await RelayAsync(stream, request, identity, inputExcludesCache, turn.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stream.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask RelayAsync(
+        EventStream stream, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
+    {
+        using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage);
         var finish = new FinishTracker();
         var usage = default(TokenUsage);
-        var started = false;
         var events = request.Provider.StreamTurnAsync(request.Turn, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (events.ConfigureAwait(false))
         {
             while (true)
             {
                 var next = events.MoveNextAsync();
-                // Events the provider already has go out together; the buffer is sent when the next one must be waited for
-                // or it is a full batch, so a client that stops reading holds no more than StreamBatch.MaxBytes here.
-                if (chunks.Pending.Length > 0 && (!next.IsCompleted || chunks.Pending.Length >= StreamBatch.MaxBytes))
-                {
-                    if (!await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                    chunks.Clear();
-                }
+                await stream.FlushBatchAsync(next.IsCompleted, cancellationToken).ConfigureAwait(false);
                 bool more;
                 try
                 {
                     more = await next.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.RequestAborted.IsCancellationRequested)
+                catch (OperationCanceledException) when (stream.IsOpen)
                 {
-                    await FailAsync(exchange, chunks, started, ShuttingDown).ConfigureAwait(false);
+                    if (!stream.ClientGone)
+                    {
+                        // Not the client, so the server is stopping: the stream's last chunk says so.
+                        chunks.WriteError(ShuttingDown);
+                    }
                     return;
                 }
                 if (!more)
@@ -114,14 +122,10 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
                 var item = events.Current;
                 if (item.Kind == ProviderEventKind.Error)
                 {
-                    await FailAsync(exchange, chunks, started, OpenAiError.FromProvider(item.Text!, item.StatusCode)).ConfigureAwait(false);
+                    Fail(stream, chunks, OpenAiError.FromProvider(item.Text!, item.StatusCode));
                     return;
                 }
-                if (!started)
-                {
-                    Start(exchange, chunks);
-                    started = true;
-                }
+                Start(stream, chunks);
                 finish.Observe(item);
                 switch (item.Kind)
                 {
@@ -146,30 +150,31 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
                 }
             }
         }
-        if (!started)
-        {
-            Start(exchange, chunks);
-        }
+        Start(stream, chunks);
         chunks.WriteFinish(finish.Reason);
         chunks.WriteEnd(usage, inputExcludesCache);
-        await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
     }
 
     /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
-    private static async ValueTask FailAsync(IHttpExchange exchange, CompletionChunkWriter chunks, bool started, OpenAiError error)
+    private static void Fail(EventStream stream, CompletionChunkWriter chunks, OpenAiError error)
     {
-        if (!started)
+        if (stream.IsOpen)
         {
-            error.Respond(exchange);
-            return;
+            chunks.WriteError(error);
         }
-        chunks.WriteError(error);
-        await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
+        else
+        {
+            error.Respond(stream.Exchange);
+        }
     }
 
-    private static void Start(IHttpExchange exchange, CompletionChunkWriter chunks)
+    /// <summary>Sends the head with the first event, so a turn that fails before producing anything answers with its own status.</summary>
+    private static void Start(EventStream stream, CompletionChunkWriter chunks)
     {
-        exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
-        chunks.WriteRole();
+        if (!stream.IsOpen)
+        {
+            stream.Open();
+            chunks.WriteRole();
+        }
     }
 }

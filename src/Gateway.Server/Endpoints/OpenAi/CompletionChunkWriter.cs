@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
+using Gateway.Server.Sse;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
-/// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects, into one reused buffer.</summary>
+/// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects into its <see cref="EventStream"/>.</summary>
 /// <remarks>
 /// The order is OpenAI's (https://platform.openai.com/docs/api-reference/chat-streaming): a first chunk whose delta
 /// carries <c>role</c>; content deltas, each with the upstream's <c>logprobs</c> for it when it sent any; tool-call
@@ -14,51 +15,51 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// provider that only reports whole calls gets each in one delta); a chunk with an empty delta and the
 /// <c>finish_reason</c>; with <c>include_usage</c>, <c>"usage":null</c> on those and a last chunk with empty <c>choices</c> and the usage; then
 /// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
-/// OpenAI's SDKs raise as an error. Several events may be written before the buffer is sent, so that what a provider
-/// produced together goes out in one write.
+/// OpenAI's SDKs raise as an error. The stream sends what a provider produced together in one write.
 /// </remarks>
 internal sealed class CompletionChunkWriter : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _json;
+    private readonly EventStream _stream;
     private readonly CompletionIdentity _identity;
     private readonly bool _includeUsage;
     private readonly Dictionary<int, StartedCall> _started = [];
     private int _toolCalls;
+    private Utf8JsonWriter? _writer;
+    private IBufferWriter<byte> _output = null!;
 
-    public CompletionChunkWriter(CompletionIdentity identity, bool includeUsage)
+    public CompletionChunkWriter(EventStream stream, CompletionIdentity identity, bool includeUsage)
     {
+        _stream = stream;
         _identity = identity;
         _includeUsage = includeUsage;
-        _json = new Utf8JsonWriter(_buffer, CompletionJson.WriterOptions);
     }
 
-    /// <summary>The frames written since the last <see cref="Clear"/>.</summary>
-    public ReadOnlyMemory<byte> Pending => _buffer.WrittenMemory;
-
-    public void Clear() => _buffer.ResetWrittenCount();
+    private Utf8JsonWriter Json => _writer!;
 
     public void WriteRole()
     {
+        using var frames = Begin();
         BeginDelta();
-        _json.WriteString("role"u8, "assistant"u8);
-        _json.WriteString("content"u8, ""u8);
+        Json.WriteString("role"u8, "assistant"u8);
+        Json.WriteString("content"u8, ""u8);
         EndDelta(finishReason: null);
     }
 
     /// <param name="logprobs">The upstream's <c>logprobs</c> object for this text, relayed as it came; null for none.</param>
     public void WriteContent(string text, string? logprobs)
     {
+        using var frames = Begin();
         BeginDelta();
-        _json.WriteString("content"u8, text);
+        Json.WriteString("content"u8, text);
         EndDelta(finishReason: null, logprobs);
     }
 
     /// <summary>Reasoning as <c>delta.reasoning_content</c>, the field DeepSeek, vLLM and llama-server use; OpenAI's SDKs pass unknown fields through.</summary>
     public void WriteReasoning(string text)
     {
+        using var frames = Begin();
         BeginDelta();
-        _json.WriteString("reasoning_content"u8, text);
+        Json.WriteString("reasoning_content"u8, text);
         EndDelta(finishReason: null);
     }
 
@@ -66,6 +67,7 @@ internal sealed class CompletionChunkWriter : IDisposable
     /// <param name="header">The call's id and name.</param>
     public void WriteToolCallStart(int providerIndex, ToolCallRequest header)
     {
+        using var frames = Begin();
         var index = _toolCalls++;
         _started[providerIndex] = new StartedCall(index);
         WriteToolCallDelta(header, index, argumentsFollow: true);
@@ -73,12 +75,13 @@ internal sealed class CompletionChunkWriter : IDisposable
 
     public void WriteToolArguments(int providerIndex, string text)
     {
+        using var frames = Begin();
         // Providers start a call before its arguments; a piece of an unknown call has nowhere to go.
         if (_started.TryGetValue(providerIndex, out var call))
         {
             call.ArgumentsSent = true;
             BeginArgumentsDelta(call.Index);
-            _json.WriteString("arguments"u8, text);
+            Json.WriteString("arguments"u8, text);
             EndArgumentsDelta();
         }
     }
@@ -86,12 +89,13 @@ internal sealed class CompletionChunkWriter : IDisposable
     /// <summary>A complete call: whole when it was not started, else nothing more unless its arguments never came in pieces.</summary>
     public void WriteToolCall(ToolCallRequest call, int providerIndex)
     {
+        using var frames = Begin();
         if (_started.Remove(providerIndex, out var started))
         {
             if (!started.ArgumentsSent)
             {
                 BeginArgumentsDelta(started.Index);
-                CompletionJson.WriteArguments(_json, call);
+                CompletionJson.WriteArguments(Json, call);
                 EndArgumentsDelta();
             }
             return;
@@ -102,14 +106,15 @@ internal sealed class CompletionChunkWriter : IDisposable
     private void WriteToolCallDelta(ToolCallRequest call, int index, bool argumentsFollow)
     {
         BeginDelta();
-        _json.WriteStartArray("tool_calls"u8);
-        CompletionJson.WriteToolCall(_json, call, index, argumentsFollow);
-        _json.WriteEndArray();
+        Json.WriteStartArray("tool_calls"u8);
+        CompletionJson.WriteToolCall(Json, call, index, argumentsFollow);
+        Json.WriteEndArray();
         EndDelta(finishReason: null);
     }
 
     public void WriteFinish(FinishReason reason)
     {
+        using var frames = Begin();
         BeginDelta();
         EndDelta(reason);
     }
@@ -117,88 +122,105 @@ internal sealed class CompletionChunkWriter : IDisposable
     /// <summary>The usage chunk, when the caller asked for it (else nothing), then the end marker.</summary>
     public void WriteEnd(TokenUsage usage, bool inputExcludesCache)
     {
+        using var frames = Begin();
         if (_includeUsage)
         {
             BeginFrame();
-            CompletionJson.WriteStart(_json, _identity, "chat.completion.chunk"u8);
-            _json.WriteStartArray("choices"u8);
-            _json.WriteEndArray();
-            CompletionJson.WriteUsage(_json, usage, inputExcludesCache);
-            _json.WriteEndObject();
+            CompletionJson.WriteStart(Json, _identity, "chat.completion.chunk"u8);
+            Json.WriteStartArray("choices"u8);
+            Json.WriteEndArray();
+            CompletionJson.WriteUsage(Json, usage, inputExcludesCache);
+            Json.WriteEndObject();
             EndFrame();
         }
-        _buffer.Write("data: [DONE]\n\n"u8);
+        _output.Write("data: [DONE]\n\n"u8);
     }
 
     public void WriteError(OpenAiError error)
     {
+        using var frames = Begin();
         BeginFrame();
-        error.WriteTo(_json);
+        error.WriteTo(Json);
         EndFrame();
     }
 
-    public void Dispose() => _json.Dispose();
+    public void Dispose() => _writer?.Dispose();
+
+    /// <summary>Takes the stream's pending buffer for this call's frames.</summary>
+    private EventStream.FrameScope Begin()
+    {
+        var frames = _stream.BeginFrames();
+        _output = frames.Output;
+        return frames;
+    }
 
     /// <summary><c>"tool_calls":[{"index":…,"function":{</c>, for the arguments to follow.</summary>
     private void BeginArgumentsDelta(int index)
     {
         BeginDelta();
-        _json.WriteStartArray("tool_calls"u8);
-        _json.WriteStartObject();
-        _json.WriteNumber("index"u8, index);
-        _json.WriteStartObject("function"u8);
+        Json.WriteStartArray("tool_calls"u8);
+        Json.WriteStartObject();
+        Json.WriteNumber("index"u8, index);
+        Json.WriteStartObject("function"u8);
     }
 
     private void EndArgumentsDelta()
     {
-        _json.WriteEndObject();
-        _json.WriteEndObject();
-        _json.WriteEndArray();
+        Json.WriteEndObject();
+        Json.WriteEndObject();
+        Json.WriteEndArray();
         EndDelta(finishReason: null);
     }
 
     private void BeginDelta()
     {
         BeginFrame();
-        CompletionJson.WriteStartOfChoice(_json, _identity, "chat.completion.chunk"u8, "delta"u8);
+        CompletionJson.WriteStartOfChoice(Json, _identity, "chat.completion.chunk"u8, "delta"u8);
     }
 
     private void EndDelta(FinishReason? finishReason, string? logprobs = null)
     {
-        _json.WriteEndObject();
+        Json.WriteEndObject();
         if (logprobs is not null)
         {
-            _json.WritePropertyName("logprobs"u8);
-            _json.WriteRawValue(logprobs, skipInputValidation: true);
+            Json.WritePropertyName("logprobs"u8);
+            Json.WriteRawValue(logprobs, skipInputValidation: true);
         }
         if (finishReason is { } reason)
         {
-            _json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(reason));
+            Json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(reason));
         }
         else
         {
-            _json.WriteNull("finish_reason"u8);
+            Json.WriteNull("finish_reason"u8);
         }
-        _json.WriteEndObject();
-        _json.WriteEndArray();
+        Json.WriteEndObject();
+        Json.WriteEndArray();
         if (_includeUsage)
         {
-            _json.WriteNull("usage"u8);
+            Json.WriteNull("usage"u8);
         }
-        _json.WriteEndObject();
+        Json.WriteEndObject();
         EndFrame();
     }
 
     private void BeginFrame()
     {
-        _buffer.Write("data: "u8);
-        _json.Reset(_buffer);
+        _output.Write("data: "u8);
+        if (_writer is null)
+        {
+            _writer = new Utf8JsonWriter(_output, CompletionJson.WriterOptions);
+        }
+        else
+        {
+            _writer.Reset(_output);
+        }
     }
 
     private void EndFrame()
     {
-        _json.Flush();
-        _buffer.Write("\n\n"u8);
+        Json.Flush();
+        _output.Write("\n\n"u8);
     }
 
     /// <summary>A call whose start was sent: its index in this stream, and whether any argument text followed.</summary>
