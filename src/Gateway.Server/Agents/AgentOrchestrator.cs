@@ -75,14 +75,11 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         return _events.FlushAsync(_sessionToken);
     }
 
-    /// <summary>Queues an event to leave with the next flush (a model turn's deltas leave together, one write per upstream read).</summary>
+    /// <summary>Queues an event to leave with the next flush (a model call's deltas leave together, one write per upstream read).</summary>
     public void Queue<T>(in T serverEvent) where T : struct, IServerEvent => _events.Write(serverEvent);
 
     /// <summary>Sends what was queued; waits while the client is behind.</summary>
     public ValueTask FlushAsync() => _events.FlushAsync(_sessionToken);
-
-    /// <summary>Sends what was queued unless more of it is ready (<see cref="EventStream.FlushBatchAsync"/>).</summary>
-    public ValueTask FlushBatchAsync(bool moreReady) => _events.FlushBatchAsync(moreReady, _sessionToken);
 
     /// <summary>
     /// Waits until everything the session started has stopped, at most the drain timeout; false when something still

@@ -111,25 +111,6 @@ internal sealed class EventStream : IHeartbeatSubscriber
         return new ValueTask(drained.WaitAsync(cancellationToken));
     }
 
-    /// <summary>
-    /// The one batching rule of every stream: frames that are ready together leave together. While
-    /// <paramref name="moreReady"/> (the producer has its next item without waiting) they stay pending, up to a full batch.
-    /// </summary>
-    public ValueTask FlushBatchAsync(bool moreReady, CancellationToken cancellationToken = default)
-    {
-        if (moreReady && !cancellationToken.IsCancellationRequested)
-        {
-            lock (_gate)
-            {
-                if (_pending.WrittenCount < StreamBatch.MaxBytes)
-                {
-                    return ValueTask.CompletedTask;
-                }
-            }
-        }
-        return FlushAsync(cancellationToken);
-    }
-
     /// <summary>Sends what is pending and takes no more; returns once no send is under way, so the exchange can end.</summary>
     public async ValueTask CompleteAsync()
     {

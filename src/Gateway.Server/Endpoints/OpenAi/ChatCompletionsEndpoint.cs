@@ -1,4 +1,3 @@
-using Gateway.Server.Conversation;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -62,14 +61,11 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
         var completion = new CompletionBuilder();
-        await foreach (var item in request.Provider.StreamTurnAsync(request.Turn, cancellationToken).ConfigureAwait(false))
+        await request.Provider.StreamTurnAsync(request.Turn, completion, cancellationToken).ConfigureAwait(false);
+        if (completion.Failure is { } failure)
         {
-            if (item.Kind == ProviderEventKind.Error)
-            {
-                OpenAiError.FromProvider(item.Text!, item.StatusCode).Respond(exchange);
-                return;
-            }
-            completion.Add(item);
+            failure.Respond(exchange);
+            return;
         }
         exchange.Respond(200, ContentTypes.Json, completion.ToJson(identity, inputExcludesCache));
     }
@@ -78,103 +74,24 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationTokenSource turn)
     {
         var stream = new EventStream(exchange, turn);
+        using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage, turn.Token);
         try
         {
-            await RelayAsync(stream, request, identity, inputExcludesCache, turn.Token).ConfigureAwait(false);
+            await request.Provider.StreamTurnAsync(request.Turn, chunks, turn.Token).ConfigureAwait(false);
+            chunks.WriteEnd(inputExcludesCache);
+        }
+        catch (OperationCanceledException) when (stream.IsOpen && !stream.ClientGone)
+        {
+            // Not the client, so the server is stopping: the stream's last chunk says so.
+            chunks.Failed(ShuttingDown.Message, ShuttingDown.StatusCode);
+        }
+        catch (OperationCanceledException) when (stream.ClientGone)
+        {
+            // Nobody is listening.
         }
         finally
         {
             await stream.CompleteAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static async ValueTask RelayAsync(
-        EventStream stream, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
-    {
-        using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage);
-        var finish = new FinishTracker();
-        var usage = default(TokenUsage);
-        var events = request.Provider.StreamTurnAsync(request.Turn, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (events.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                var next = events.MoveNextAsync();
-                await stream.FlushBatchAsync(next.IsCompleted, cancellationToken).ConfigureAwait(false);
-                bool more;
-                try
-                {
-                    more = await next.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stream.IsOpen)
-                {
-                    if (!stream.ClientGone)
-                    {
-                        // Not the client, so the server is stopping: the stream's last chunk says so.
-                        chunks.WriteError(ShuttingDown);
-                    }
-                    return;
-                }
-                if (!more)
-                {
-                    break;
-                }
-                var item = events.Current;
-                if (item.Kind == ProviderEventKind.Error)
-                {
-                    Fail(stream, chunks, OpenAiError.FromProvider(item.Text!, item.StatusCode));
-                    return;
-                }
-                Start(stream, chunks);
-                finish.Observe(item);
-                switch (item.Kind)
-                {
-                    case ProviderEventKind.TextDelta:
-                        chunks.WriteContent(item.Text!, item.Logprobs);
-                        break;
-                    case ProviderEventKind.ReasoningDelta:
-                        chunks.WriteReasoning(item.Text!);
-                        break;
-                    case ProviderEventKind.ToolCallStart:
-                        chunks.WriteToolCallStart(item.Index, item.ToolCall!);
-                        break;
-                    case ProviderEventKind.ToolArguments:
-                        chunks.WriteToolArguments(item.Index, item.Text!);
-                        break;
-                    case ProviderEventKind.ToolCall:
-                        chunks.WriteToolCall(item.ToolCall!, item.Index);
-                        break;
-                    case ProviderEventKind.Usage:
-                        usage = item.Usage;
-                        break;
-                }
-            }
-        }
-        Start(stream, chunks);
-        chunks.WriteFinish(finish.Reason);
-        chunks.WriteEnd(usage, inputExcludesCache);
-    }
-
-    /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
-    private static void Fail(EventStream stream, CompletionChunkWriter chunks, OpenAiError error)
-    {
-        if (stream.IsOpen)
-        {
-            chunks.WriteError(error);
-        }
-        else
-        {
-            error.Respond(stream.Exchange);
-        }
-    }
-
-    /// <summary>Sends the head with the first event, so a turn that fails before producing anything answers with its own status.</summary>
-    private static void Start(EventStream stream, CompletionChunkWriter chunks)
-    {
-        if (!stream.IsOpen)
-        {
-            stream.Open();
-            chunks.WriteRole();
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// them, its per-chunk <c>content</c> lists joined into one; <c>finish_reason</c>; <c>usage</c> always, zeros when the
 /// provider reported none.
 /// </remarks>
-internal sealed class CompletionBuilder
+internal sealed class CompletionBuilder : ITurnSink
 {
     private readonly StringBuilder _content = new();
     private readonly StringBuilder _reasoning = new();
@@ -23,30 +23,43 @@ internal sealed class CompletionBuilder
     private List<string>? _tokenLogprobs;
     private TokenUsage _usage;
 
-    /// <summary>Takes one event of the turn; errors are the caller's to handle.</summary>
-    public void Add(in ProviderEvent item)
+    /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
+    public OpenAiError? Failure { get; private set; }
+
+    public void Text(string text, string? logprobs)
     {
-        _finish.Observe(item);
-        switch (item.Kind)
+        _content.Append(text);
+        if (logprobs is not null)
         {
-            case ProviderEventKind.TextDelta:
-                _content.Append(item.Text);
-                if (item.Logprobs is not null)
-                {
-                    AddLogprobs(item.Logprobs);
-                }
-                break;
-            case ProviderEventKind.ReasoningDelta:
-                _reasoning.Append(item.Text);
-                break;
-            case ProviderEventKind.ToolCall:
-                _toolCalls.Add(item.ToolCall!);
-                break;
-            case ProviderEventKind.Usage:
-                _usage = item.Usage;
-                break;
+            AddLogprobs(logprobs);
         }
     }
+
+    public void Reasoning(string text) => _reasoning.Append(text);
+
+    /// <summary>A whole completion lists whole calls only.</summary>
+    public void ToolCallStarted(int index, string id, string name)
+    {
+    }
+
+    public void ToolArguments(int index, string text)
+    {
+    }
+
+    public void ToolCalled(ToolCallRequest call, int index)
+    {
+        _toolCalls.Add(call);
+        _finish.ToolCalled();
+    }
+
+    public void Finished(FinishReason reason) => _finish.Finished(reason);
+
+    public void Usage(TokenUsage usage) => _usage = usage;
+
+    public void Failed(string message, int statusCode) => Failure = OpenAiError.FromProvider(message, statusCode);
+
+    /// <summary>Nothing is sent before the whole answer.</summary>
+    public ValueTask FlushAsync() => ValueTask.CompletedTask;
 
     /// <summary>Keeps each token's entry of one chunk's <c>logprobs.content</c>, as the upstream wrote it.</summary>
     private void AddLogprobs(string logprobs)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -17,36 +18,21 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
 /// OpenAI's SDKs raise as an error. The stream sends what a provider produced together in one write.
 /// </remarks>
-internal sealed class CompletionChunkWriter : IDisposable
+internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdentity identity, bool includeUsage, CancellationToken cancellationToken)
+    : ITurnSink, IDisposable
 {
-    private readonly EventStream _stream;
-    private readonly CompletionIdentity _identity;
-    private readonly bool _includeUsage;
     private readonly Dictionary<int, StartedCall> _started = [];
+    private readonly FinishTracker _finish = new();
+    private TokenUsage _usage;
     private int _toolCalls;
+    private bool _failed;
     private Utf8JsonWriter? _writer;
     private IBufferWriter<byte> _output = null!;
 
-    public CompletionChunkWriter(EventStream stream, CompletionIdentity identity, bool includeUsage)
-    {
-        _stream = stream;
-        _identity = identity;
-        _includeUsage = includeUsage;
-    }
-
     private Utf8JsonWriter Json => _writer!;
 
-    public void WriteRole()
-    {
-        using var frames = Begin();
-        BeginDelta();
-        Json.WriteString("role"u8, "assistant"u8);
-        Json.WriteString("content"u8, ""u8);
-        EndDelta(finishReason: null);
-    }
-
     /// <param name="logprobs">The upstream's <c>logprobs</c> object for this text, relayed as it came; null for none.</param>
-    public void WriteContent(string text, string? logprobs)
+    public void Text(string text, string? logprobs)
     {
         using var frames = Begin();
         BeginDelta();
@@ -55,7 +41,7 @@ internal sealed class CompletionChunkWriter : IDisposable
     }
 
     /// <summary>Reasoning as <c>delta.reasoning_content</c>, the field DeepSeek, vLLM and llama-server use; OpenAI's SDKs pass unknown fields through.</summary>
-    public void WriteReasoning(string text)
+    public void Reasoning(string text)
     {
         using var frames = Begin();
         BeginDelta();
@@ -63,21 +49,20 @@ internal sealed class CompletionChunkWriter : IDisposable
         EndDelta(finishReason: null);
     }
 
-    /// <param name="providerIndex">The provider's number for the call, which its argument pieces and completion carry.</param>
-    /// <param name="header">The call's id and name.</param>
-    public void WriteToolCallStart(int providerIndex, ToolCallRequest header)
+    /// <param name="index">The provider's number for the call, which its argument pieces and completion carry.</param>
+    public void ToolCallStarted(int index, string id, string name)
     {
         using var frames = Begin();
-        var index = _toolCalls++;
-        _started[providerIndex] = new StartedCall(index);
-        WriteToolCallDelta(header, index, argumentsFollow: true);
+        var streamIndex = _toolCalls++;
+        _started[index] = new StartedCall(streamIndex);
+        WriteToolCallDelta(new ToolCallRequest(id, name, RawJson.EmptyObject), streamIndex, argumentsFollow: true);
     }
 
-    public void WriteToolArguments(int providerIndex, string text)
+    public void ToolArguments(int index, string text)
     {
         using var frames = Begin();
         // Providers start a call before its arguments; a piece of an unknown call has nowhere to go.
-        if (_started.TryGetValue(providerIndex, out var call))
+        if (_started.TryGetValue(index, out var call))
         {
             call.ArgumentsSent = true;
             BeginArgumentsDelta(call.Index);
@@ -87,10 +72,11 @@ internal sealed class CompletionChunkWriter : IDisposable
     }
 
     /// <summary>A complete call: whole when it was not started, else nothing more unless its arguments never came in pieces.</summary>
-    public void WriteToolCall(ToolCallRequest call, int providerIndex)
+    public void ToolCalled(ToolCallRequest call, int index)
     {
+        _finish.ToolCalled();
         using var frames = Begin();
-        if (_started.Remove(providerIndex, out var started))
+        if (_started.Remove(index, out var started))
         {
             if (!started.ArgumentsSent)
             {
@@ -103,6 +89,51 @@ internal sealed class CompletionChunkWriter : IDisposable
         WriteToolCallDelta(call, _toolCalls++, argumentsFollow: false);
     }
 
+    public void Finished(FinishReason reason) => _finish.Finished(reason);
+
+    public void Usage(TokenUsage usage) => _usage = usage;
+
+    /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
+    public void Failed(string message, int statusCode)
+    {
+        _failed = true;
+        var error = OpenAiError.FromProvider(message, statusCode);
+        if (!stream.IsOpen)
+        {
+            error.Respond(stream.Exchange);
+            return;
+        }
+        using var frames = Begin();
+        BeginFrame();
+        error.WriteTo(Json);
+        EndFrame();
+    }
+
+    public ValueTask FlushAsync() => stream.FlushAsync(cancellationToken);
+
+    /// <summary>After the turn: the finish chunk, the usage chunk when the caller asked for it, then the end marker; nothing after a failure.</summary>
+    public void WriteEnd(bool inputExcludesCache)
+    {
+        if (_failed)
+        {
+            return;
+        }
+        using var frames = Begin();
+        BeginDelta();
+        EndDelta(_finish.Reason);
+        if (includeUsage)
+        {
+            BeginFrame();
+            CompletionJson.WriteStart(Json, identity, "chat.completion.chunk"u8);
+            Json.WriteStartArray("choices"u8);
+            Json.WriteEndArray();
+            CompletionJson.WriteUsage(Json, _usage, inputExcludesCache);
+            Json.WriteEndObject();
+            EndFrame();
+        }
+        _output.Write("data: [DONE]\n\n"u8);
+    }
+
     private void WriteToolCallDelta(ToolCallRequest call, int index, bool argumentsFollow)
     {
         BeginDelta();
@@ -112,45 +143,26 @@ internal sealed class CompletionChunkWriter : IDisposable
         EndDelta(finishReason: null);
     }
 
-    public void WriteFinish(FinishReason reason)
-    {
-        using var frames = Begin();
-        BeginDelta();
-        EndDelta(reason);
-    }
-
-    /// <summary>The usage chunk, when the caller asked for it (else nothing), then the end marker.</summary>
-    public void WriteEnd(TokenUsage usage, bool inputExcludesCache)
-    {
-        using var frames = Begin();
-        if (_includeUsage)
-        {
-            BeginFrame();
-            CompletionJson.WriteStart(Json, _identity, "chat.completion.chunk"u8);
-            Json.WriteStartArray("choices"u8);
-            Json.WriteEndArray();
-            CompletionJson.WriteUsage(Json, usage, inputExcludesCache);
-            Json.WriteEndObject();
-            EndFrame();
-        }
-        _output.Write("data: [DONE]\n\n"u8);
-    }
-
-    public void WriteError(OpenAiError error)
-    {
-        using var frames = Begin();
-        BeginFrame();
-        error.WriteTo(Json);
-        EndFrame();
-    }
-
     public void Dispose() => _writer?.Dispose();
 
-    /// <summary>Takes the stream's pending buffer for this call's frames.</summary>
+    /// <summary>Takes the stream's pending buffer for this call's frames; the first opens the stream with the role chunk.</summary>
+    /// <remarks>The head waits for the first event, so a turn that fails before producing anything answers with its own status.</remarks>
     private EventStream.FrameScope Begin()
     {
-        var frames = _stream.BeginFrames();
+        var opening = !stream.IsOpen;
+        if (opening)
+        {
+            stream.Open();
+        }
+        var frames = stream.BeginFrames();
         _output = frames.Output;
+        if (opening)
+        {
+            BeginDelta();
+            Json.WriteString("role"u8, "assistant"u8);
+            Json.WriteString("content"u8, ""u8);
+            EndDelta(finishReason: null);
+        }
         return frames;
     }
 
@@ -175,7 +187,7 @@ internal sealed class CompletionChunkWriter : IDisposable
     private void BeginDelta()
     {
         BeginFrame();
-        CompletionJson.WriteStartOfChoice(Json, _identity, "chat.completion.chunk"u8, "delta"u8);
+        CompletionJson.WriteStartOfChoice(Json, identity, "chat.completion.chunk"u8, "delta"u8);
     }
 
     private void EndDelta(FinishReason? finishReason, string? logprobs = null)
@@ -196,7 +208,7 @@ internal sealed class CompletionChunkWriter : IDisposable
         }
         Json.WriteEndObject();
         Json.WriteEndArray();
-        if (_includeUsage)
+        if (includeUsage)
         {
             Json.WriteNull("usage"u8);
         }

@@ -36,12 +36,12 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         Error,
     }
 
-    public bool Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, List<ProviderEvent> output)
+    public StreamDecodeResult Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ITurnSink sink)
     {
         var kind = Classify(eventType.IsEmpty ? TypeOf(data) : eventType);
         if (kind == EventKind.Unknown)
         {
-            return false; // ping, and event types this code predates.
+            return StreamDecodeResult.More; // ping, and event types this code predates.
         }
         var reader = new Utf8JsonReader(data);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -52,40 +52,40 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         {
             case EventKind.MessageStart:
                 ReadMessageStart(ref reader);
-                return false;
+                return StreamDecodeResult.More;
             case EventKind.ContentBlockStart:
-                ReadBlockStart(ref reader, output);
-                return false;
+                ReadBlockStart(ref reader, sink);
+                return StreamDecodeResult.More;
             case EventKind.ContentBlockDelta:
-                ReadBlockDelta(ref reader, output);
-                return false;
+                ReadBlockDelta(ref reader, sink);
+                return StreamDecodeResult.More;
             case EventKind.ContentBlockStop:
-                ReadBlockStop(ref reader, output);
-                return false;
+                ReadBlockStop(ref reader, sink);
+                return StreamDecodeResult.More;
             case EventKind.MessageDelta:
                 ReadMessageDelta(ref reader);
-                return false;
+                return StreamDecodeResult.More;
             case EventKind.MessageStop:
                 // Blocks are always stopped before message_stop; flush anyway rather than lose a call.
                 foreach (var call in _toolBlocks.Values)
                 {
-                    output.Add(call.Completed());
+                    call.Complete(sink);
                 }
                 _toolBlocks.Clear();
                 if (_stopReason is { } stopReason)
                 {
-                    output.Add(ProviderEvent.Finished(stopReason));
+                    sink.Finished(stopReason);
                 }
                 if (_sawUsage)
                 {
-                    output.Add(ProviderEvent.UsageReported(new TokenUsage(_inputTokens, _outputTokens, _cacheReadTokens, _cacheCreationTokens)));
+                    sink.Usage(new TokenUsage(_inputTokens, _outputTokens, _cacheReadTokens, _cacheCreationTokens));
                 }
-                return true;
+                return StreamDecodeResult.Ended;
             case EventKind.Error:
             default:
                 var (message, type) = ReadProperty(ref reader, "error"u8) ? reader.ReadError() : ("unknown error", null);
-                output.Add(ProviderEvent.Failed(type is null ? $"{provider} error: {message}" : $"{provider} error: {type}: {message}"));
-                return true;
+                sink.Failed(type is null ? $"{provider} error: {message}" : $"{provider} error: {type}: {message}", 502);
+                return StreamDecodeResult.Failed;
         }
     }
 
@@ -97,7 +97,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         }
     }
 
-    private void ReadBlockStart(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadBlockStart(ref Utf8JsonReader reader, ITurnSink sink)
     {
         int? index = null;
         string? type = null, id = null, name = null, text = null, thinking = null;
@@ -143,19 +143,19 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         if (type == "tool_use" && index is { } i)
         {
             var call = _toolBlocks[i] = new ToolCallBuffer(i) { Id = id, Name = name, InitialArguments = input };
-            call.Append(null, replaced: false, output);
+            call.Append(null, replaced: false, sink);
         }
         else if (!string.IsNullOrEmpty(text))
         {
-            output.Add(ProviderEvent.TextDelta(text));
+            sink.Text(text, null);
         }
         else if (!string.IsNullOrEmpty(thinking))
         {
-            output.Add(ProviderEvent.ReasoningDelta(thinking));
+            sink.Reasoning(thinking);
         }
     }
 
-    private void ReadBlockDelta(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadBlockDelta(ref Utf8JsonReader reader, ITurnSink sink)
     {
         int? index = null;
         string? type = null, text = null;
@@ -206,22 +206,22 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         switch (type)
         {
             case "text_delta":
-                output.Add(ProviderEvent.TextDelta(text));
+                sink.Text(text, null);
                 break;
             case "thinking_delta":
-                output.Add(ProviderEvent.ReasoningDelta(text));
+                sink.Reasoning(text);
                 break;
             case "input_json_delta" when index is { } i && _toolBlocks.TryGetValue(i, out var call):
-                call.Append(text, replaced, output);
+                call.Append(text, replaced, sink);
                 break;
         }
     }
 
-    private void ReadBlockStop(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadBlockStop(ref Utf8JsonReader reader, ITurnSink sink)
     {
         if (ReadProperty(ref reader, "index"u8) && reader.NumberOrNull() is { } index && _toolBlocks.Remove((int)index, out var call))
         {
-            output.Add(call.Completed());
+            call.Complete(sink);
         }
     }
 

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Gateway.Server.Providers.Upstream;
+using System.Runtime.CompilerServices;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Sse;
 
-/// <summary>Reads Server-Sent Events from an upstream response body, one event at a time.</summary>
+/// <summary>Reads Server-Sent Events from an upstream response body, one event at a time, straight from its read buffer.</summary>
 /// <remarks>
 /// Follows WHATWG HTML §9.2.6 "Interpreting an event stream": lines end in CRLF, LF or a lone CR; a line
 /// starting with ':' is a comment; <c>event</c> sets the type; <c>data</c> lines are joined with '\n'; one
@@ -24,26 +24,17 @@ internal sealed class SseReader : IAsyncDisposable
     private readonly int _maxEventBytes;
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _type = new(32);
-    private readonly TimeSpan _idleTimeout;
-    private readonly TimeProvider _clock;
-    private CancellationTokenSource? _firstByteTimeout;
-    private SilenceTimeout? _silenceTimeout;
+    private readonly Action? _onBytes;
     private bool _eventReady;
     private bool _skipLeadingLf;
     private bool _completed;
 
-    /// <param name="timeout">
-    /// The caller's bound on the time to the first byte, already running; once bytes arrive its timer is stopped and,
-    /// given an <paramref name="idleTimeout"/>, the source is cancelled instead when the stream stays silent that long
-    /// (as <paramref name="clock"/> tells the time; the system's when none is given).
-    /// </param>
-    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? timeout = null, TimeSpan idleTimeout = default, TimeProvider? clock = null)
+    /// <param name="onBytes">Called on every read that brought bytes (the caller's first-byte and silence timeouts).</param>
+    public SseReader(PipeReader reader, int maxEventBytes, Action? onBytes = null)
     {
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
+        _reader = reader;
         _maxEventBytes = maxEventBytes;
-        _firstByteTimeout = timeout;
-        _idleTimeout = idleTimeout;
-        _clock = clock ?? TimeProvider.System;
+        _onBytes = onBytes;
     }
 
     /// <summary>Whether any byte of the body has arrived (a timeout after that was a silence, not a missing answer).</summary>
@@ -56,7 +47,9 @@ internal sealed class SseReader : IAsyncDisposable
     public ReadOnlySpan<byte> Data => _data.WrittenSpan[..^1];
 
     /// <summary>Reads until the next event is dispatched; false when the body ended first.</summary>
+    /// <remarks>Completes synchronously while the last read's bytes hold whole events; its state machine is pooled, so a read that waits allocates nothing either.</remarks>
     /// <exception cref="InvalidDataException">A line or event exceeds the size limit.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReadEventAsync(CancellationToken cancellationToken)
     {
         if (_eventReady)
@@ -72,13 +65,7 @@ internal sealed class SseReader : IAsyncDisposable
             if (!buffer.IsEmpty)
             {
                 ReceivedAny = true;
-                _silenceTimeout?.Touch();
-                if (_firstByteTimeout is { } timeout)
-                {
-                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                    _silenceTimeout = _idleTimeout > TimeSpan.Zero ? new SilenceTimeout(timeout, _idleTimeout, _clock) : null;
-                    _firstByteTimeout = null;
-                }
+                _onBytes?.Invoke();
             }
 
             var dispatched = ParseLines(ref buffer, result.IsCompleted);
@@ -123,11 +110,7 @@ internal sealed class SseReader : IAsyncDisposable
         return _completed;
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _silenceTimeout?.Dispose();
-        return _reader.CompleteAsync();
-    }
+    public ValueTask DisposeAsync() => _reader.CompleteAsync();
 
     private bool ParseLines(ref ReadOnlySequence<byte> buffer, bool isCompleted)
     {
