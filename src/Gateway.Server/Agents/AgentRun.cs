@@ -96,13 +96,16 @@ internal sealed partial class AgentRun
         $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");
 
     /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage or its failure.</summary>
-    private async Task<ModelTurn> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
+    private async Task<TurnResult> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
-        var turn = new ModelTurn(_session, RunId, AgentId);
+        using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
         await _request.Provider.StreamTurnAsync(request, turn, cancellationToken).ConfigureAwait(false);
         await turn.EndAsync().ConfigureAwait(false);
-        return turn;
+        return new TurnResult(turn.Answer, turn.ToolCalls, turn.Error);
     }
+
+    /// <summary>What the loop takes from a model call once it has ended.</summary>
+    private readonly record struct TurnResult(string Answer, IReadOnlyList<ToolCallRequest> ToolCalls, string? Error);
 }

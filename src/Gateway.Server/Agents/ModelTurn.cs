@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Text;
 using Gateway.Server.Conversation;
 using Gateway.Server.Events;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Agents;
@@ -10,33 +12,39 @@ namespace Gateway.Server.Agents;
 /// Ids on the wire (SPEC §5): text, reasoning, usage and a failed call's error carry the call's own run id, with the
 /// agent's run id as parentId.
 /// </remarks>
-internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, string agentId) : ITurnSink
+internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, string agentId) : ITurnSink, IDisposable
 {
     private readonly string _runId = Ids.New();
     private readonly string _textId = Ids.New();
-    private readonly StringBuilder _answer = new();
+    private readonly PooledBufferWriter _answer = new();
+    private readonly PooledBufferWriter _reasoning = new();
     private readonly List<ToolCallRequest> _toolCalls = [];
     private string? _reasoningId;
     private TokenUsage _usage;
 
     /// <summary>The answer's text, for the history and the agent's outcome.</summary>
-    public string Answer => _answer.ToString();
+    public string Answer => Encoding.UTF8.GetString(_answer.WrittenMemory.Span);
 
     public IReadOnlyList<ToolCallRequest> ToolCalls => _toolCalls;
 
     /// <summary>Why the call failed; null when it did not.</summary>
     public string? Error { get; private set; }
 
-    public void Text(string text, string? logprobs)
+    public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
-        _answer.Append(text);
-        session.Queue(new TextEvent { RunId = _runId, Id = _textId, ParentId = agentRunId, Content = text, AgentId = agentId });
+        // Kept for the history, and framed from there: the event is written before the next delta can move the buffer.
+        _answer.Write(text);
+        var content = new Utf8Text(_answer.WrittenMemory[^text.Length..]);
+        session.Queue(new TextEvent { RunId = _runId, Id = _textId, ParentId = agentRunId, Content = content, AgentId = agentId });
     }
 
-    public void Reasoning(string text)
+    public void Reasoning(ReadOnlySpan<byte> text)
     {
         _reasoningId ??= Ids.New();
-        session.Queue(new ReasoningEvent { RunId = _runId, Id = _reasoningId, ParentId = agentRunId, Content = text, AgentId = agentId });
+        _reasoning.Clear();
+        _reasoning.Write(text);
+        var content = new Utf8Text(_reasoning.WrittenMemory);
+        session.Queue(new ReasoningEvent { RunId = _runId, Id = _reasoningId, ParentId = agentRunId, Content = content, AgentId = agentId });
     }
 
     /// <summary>The agent acts on whole calls only.</summary>
@@ -73,4 +81,11 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
             CacheCreationTokens = _usage.CacheCreationTokens,
             AgentId = agentId,
         });
+
+    /// <summary>Gives the turn's buffers back to the pool.</summary>
+    public void Dispose()
+    {
+        _answer.Release();
+        _reasoning.Release();
+    }
 }

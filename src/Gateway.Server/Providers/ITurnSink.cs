@@ -10,11 +10,12 @@ namespace Gateway.Server.Providers;
 /// </remarks>
 internal interface ITurnSink
 {
+    /// <summary>A piece of the answer, as UTF-8 (valid: the decoders replace what is not), valid only during the call.</summary>
     /// <param name="logprobs">For an OpenAI-compatible API asked for <c>logprobs</c>: the choice's <c>logprobs</c> object for this text, as sent.</param>
-    void Text(string text, string? logprobs);
+    void Text(ReadOnlySpan<byte> text, string? logprobs);
 
-    /// <summary>A piece of reasoning ("thinking").</summary>
-    void Reasoning(string text);
+    /// <summary>A piece of reasoning ("thinking"), as <see cref="Text"/>.</summary>
+    void Reasoning(ReadOnlySpan<byte> text);
 
     /// <summary>A tool call begins (for callers that pass calls on as they stream); <see cref="ToolCalled"/> still follows.</summary>
     /// <param name="index">The call's number in its turn, as the provider gave it; its argument pieces and completion carry it too.</param>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
 
@@ -44,10 +46,8 @@ internal readonly record struct ProviderEvent(
         switch (Kind)
         {
             case ProviderEventKind.TextDelta:
-                sink.Text(Text!, Logprobs);
-                break;
             case ProviderEventKind.ReasoningDelta:
-                sink.Reasoning(Text!);
+                DeliverText(sink);
                 break;
             case ProviderEventKind.ToolCallStart:
                 sink.ToolCallStarted(Index, ToolCall!.Id, ToolCall.Name);
@@ -68,5 +68,20 @@ internal readonly record struct ProviderEvent(
                 sink.Failed(Text!, StatusCode);
                 break;
         }
+    }
+
+    private void DeliverText(ITurnSink sink)
+    {
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(Text!.Length));
+        var text = utf8.AsSpan(0, Encoding.UTF8.GetBytes(Text, utf8));
+        if (Kind == ProviderEventKind.TextDelta)
+        {
+            sink.Text(text, Logprobs);
+        }
+        else
+        {
+            sink.Reasoning(text);
+        }
+        ArrayPool<byte>.Shared.Return(utf8);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class EventStream : IHeartbeatSubscriber
     private static ReadOnlySpan<byte> Ping => ": ping\n\n"u8;
 
     private readonly Lock _gate = new();
-    private readonly PendingFrames _pending = new();
+    private readonly PooledBufferWriter _pending = new();
     private readonly IHttpExchange _exchange;
     private readonly CancellationTokenSource _session;
     private readonly long _pingMilliseconds;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Threading.Channels;
 using Gateway.Server.Providers;
 
@@ -66,9 +67,9 @@ internal static class TurnPlayback
     /// <summary>Each push as the <see cref="ProviderEvent"/> it stands for.</summary>
     private sealed class Recorder(ChannelWriter<ProviderEvent> output) : ITurnSink
     {
-        public void Text(string text, string? logprobs) => output.TryWrite(ProviderEvent.TextDelta(text, logprobs));
+        public void Text(ReadOnlySpan<byte> text, string? logprobs) => output.TryWrite(ProviderEvent.TextDelta(Encoding.UTF8.GetString(text), logprobs));
 
-        public void Reasoning(string text) => output.TryWrite(ProviderEvent.ReasoningDelta(text));
+        public void Reasoning(ReadOnlySpan<byte> text) => output.TryWrite(ProviderEvent.ReasoningDelta(Encoding.UTF8.GetString(text)));
 
         public void ToolCallStarted(int index, string id, string name) => output.TryWrite(ProviderEvent.ToolCallStarted(index, id, name));
 

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints.OpenAi;
@@ -16,8 +16,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </remarks>
 internal sealed class CompletionBuilder : ITurnSink
 {
-    private readonly StringBuilder _content = new();
-    private readonly StringBuilder _reasoning = new();
+    private readonly PooledBufferWriter _content = new();
+    private readonly PooledBufferWriter _reasoning = new();
     private readonly List<ToolCallRequest> _toolCalls = [];
     private readonly FinishTracker _finish = new();
     private List<string>? _tokenLogprobs;
@@ -26,16 +26,16 @@ internal sealed class CompletionBuilder : ITurnSink
     /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
     public OpenAiError? Failure { get; private set; }
 
-    public void Text(string text, string? logprobs)
+    public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
-        _content.Append(text);
+        _content.Write(text);
         if (logprobs is not null)
         {
             AddLogprobs(logprobs);
         }
     }
 
-    public void Reasoning(string text) => _reasoning.Append(text);
+    public void Reasoning(ReadOnlySpan<byte> text) => _reasoning.Write(text);
 
     /// <summary>A whole completion lists whole calls only.</summary>
     public void ToolCallStarted(int index, string id, string name)
@@ -78,22 +78,22 @@ internal sealed class CompletionBuilder : ITurnSink
 
     public byte[] ToJson(CompletionIdentity identity, bool inputExcludesCache)
     {
-        var buffer = new ArrayBufferWriter<byte>(_content.Length + _reasoning.Length + 512);
+        var buffer = new ArrayBufferWriter<byte>(_content.WrittenCount + _reasoning.WrittenCount + 512);
         using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
         {
             CompletionJson.WriteStartOfChoice(json, identity, "chat.completion"u8, "message"u8);
             json.WriteString("role"u8, "assistant"u8);
-            if (_content.Length > 0 || _toolCalls.Count == 0)
+            if (_content.WrittenCount > 0 || _toolCalls.Count == 0)
             {
-                json.WriteString("content"u8, _content.ToString());
+                json.WriteString("content"u8, _content.WrittenMemory.Span);
             }
             else
             {
                 json.WriteNull("content"u8);
             }
-            if (_reasoning.Length > 0)
+            if (_reasoning.WrittenCount > 0)
             {
-                json.WriteString("reasoning_content"u8, _reasoning.ToString());
+                json.WriteString("reasoning_content"u8, _reasoning.WrittenMemory.Span);
             }
             if (_toolCalls.Count > 0)
             {
@@ -123,6 +123,8 @@ internal sealed class CompletionBuilder : ITurnSink
             CompletionJson.WriteUsage(json, _usage, inputExcludesCache);
             json.WriteEndObject();
         }
+        _content.Release();
+        _reasoning.Release();
         return buffer.WrittenSpan.ToArray();
     }
 }

@@ -32,7 +32,7 @@ internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdenti
     private Utf8JsonWriter Json => _writer!;
 
     /// <param name="logprobs">The upstream's <c>logprobs</c> object for this text, relayed as it came; null for none.</param>
-    public void Text(string text, string? logprobs)
+    public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
         using var frames = Begin();
         BeginDelta();
@@ -41,7 +41,7 @@ internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdenti
     }
 
     /// <summary>Reasoning as <c>delta.reasoning_content</c>, the field DeepSeek, vLLM and llama-server use; OpenAI's SDKs pass unknown fields through.</summary>
-    public void Reasoning(string text)
+    public void Reasoning(ReadOnlySpan<byte> text)
     {
         using var frames = Begin();
         BeginDelta();

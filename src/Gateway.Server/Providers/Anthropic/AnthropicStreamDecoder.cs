@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 
@@ -20,9 +21,19 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
 {
     private readonly SortedDictionary<int, ToolCallBuffer> _toolBlocks = [];
     private long _inputTokens, _outputTokens;
+    private byte[]? _scratch;
     private long? _cacheReadTokens, _cacheCreationTokens;
     private bool _sawUsage;
     private FinishReason? _stopReason;
+
+    /// <summary>The <c>content_block_delta</c> types read (https://docs.anthropic.com/en/api/messages-streaming#delta-types).</summary>
+    private enum DeltaKind : byte
+    {
+        Other,
+        Text,
+        Thinking,
+        InputJson,
+    }
 
     private enum EventKind : byte
     {
@@ -147,18 +158,19 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         }
         else if (!string.IsNullOrEmpty(text))
         {
-            sink.Text(text, null);
+            sink.Text(Encoding.UTF8.GetBytes(text), null);
         }
         else if (!string.IsNullOrEmpty(thinking))
         {
-            sink.Reasoning(thinking);
+            sink.Reasoning(Encoding.UTF8.GetBytes(thinking));
         }
     }
 
     private void ReadBlockDelta(ref Utf8JsonReader reader, ITurnSink sink)
     {
         int? index = null;
-        string? type = null, text = null;
+        var type = DeltaKind.Other;
+        ReadOnlySpan<byte> text = default;
         var replaced = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -187,11 +199,16 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 reader.Read();
                 if (isType)
                 {
-                    type = reader.StringOrNull();
+                    type = reader.TokenType != JsonTokenType.String ? DeltaKind.Other
+                        : reader.ValueTextEquals("text_delta"u8) ? DeltaKind.Text
+                        : reader.ValueTextEquals("thinking_delta"u8) ? DeltaKind.Thinking
+                        : reader.ValueTextEquals("input_json_delta"u8) ? DeltaKind.InputJson
+                        : DeltaKind.Other;
+                    reader.Skip();
                 }
                 else if (isPayload)
                 {
-                    text = reader.TextOrNull(out replaced);
+                    text = reader.TextBytes(ref _scratch, out replaced);
                 }
                 else
                 {
@@ -199,20 +216,20 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 }
             }
         }
-        if (string.IsNullOrEmpty(text))
+        if (text.IsEmpty)
         {
             return;
         }
         switch (type)
         {
-            case "text_delta":
+            case DeltaKind.Text:
                 sink.Text(text, null);
                 break;
-            case "thinking_delta":
+            case DeltaKind.Thinking:
                 sink.Reasoning(text);
                 break;
-            case "input_json_delta" when index is { } i && _toolBlocks.TryGetValue(i, out var call):
-                call.Append(text, replaced, sink);
+            case DeltaKind.InputJson when index is { } i && _toolBlocks.TryGetValue(i, out var call):
+                call.Append(Encoding.UTF8.GetString(text), replaced, sink);
                 break;
         }
     }

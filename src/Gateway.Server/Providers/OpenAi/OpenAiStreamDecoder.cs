@@ -33,6 +33,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
     private readonly List<ToolCallBuffer?> _toolCalls = [];
     private readonly List<ToolCallFragment> _fragments = [];
     private TokenUsage? _usage;
+    private byte[]? _contentScratch;
+    private byte[]? _reasoningScratch;
 
     public StreamDecodeResult Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ITurnSink sink)
     {
@@ -101,7 +103,9 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
     private void ReadChoice(ref Utf8JsonReader reader, ITurnSink sink)
     {
         var index = 0;
-        string? content = null, reasoningContent = null, reasoning = null, finishReason = null, logprobs = null;
+        string? finishReason = null, logprobs = null;
+        ReadOnlySpan<byte> content = default, thinking = default;
+        var thinkingFromReasoningContent = false;
         _fragments.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -132,17 +136,30 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
                     if (reader.ValueTextEquals("content"u8))
                     {
                         reader.Read();
-                        content = reader.StringOrNull();
+                        content = reader.TextBytes(ref _contentScratch, out _);
                     }
                     else if (reader.ValueTextEquals("reasoning_content"u8))
                     {
                         reader.Read();
-                        reasoningContent = reader.StringOrNull();
+                        var text = reader.TextBytes(ref _reasoningScratch, out _);
+                        if (!text.IsEmpty)
+                        {
+                            thinking = text;
+                            thinkingFromReasoningContent = true;
+                        }
                     }
                     else if (reader.ValueTextEquals("reasoning"u8))
                     {
                         reader.Read();
-                        reasoning = reader.StringOrNull();
+                        // reasoning_content wins when a server sends both.
+                        if (thinkingFromReasoningContent)
+                        {
+                            reader.Skip();
+                        }
+                        else
+                        {
+                            thinking = reader.TextBytes(ref _reasoningScratch, out _);
+                        }
                     }
                     else if (reader.ValueTextEquals("tool_calls"u8))
                     {
@@ -167,14 +184,13 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             return;
         }
 
-        var thinking = string.IsNullOrEmpty(reasoningContent) ? reasoning : reasoningContent;
-        if (!string.IsNullOrEmpty(thinking))
+        if (!thinking.IsEmpty)
         {
             sink.Reasoning(thinking);
         }
-        if (!string.IsNullOrEmpty(content) || logprobs is not null)
+        if (!content.IsEmpty || logprobs is not null)
         {
-            sink.Text(content ?? "", logprobs);
+            sink.Text(content, logprobs);
         }
         foreach (var fragment in _fragments)
         {

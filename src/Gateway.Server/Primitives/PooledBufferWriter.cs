@@ -1,9 +1,9 @@
 using System.Buffers;
 
-namespace Gateway.Server.Sse;
+namespace Gateway.Server.Primitives;
 
-/// <summary>The frames of a stream waiting to be sent, in an array rented on the first write and handed off whole to the send.</summary>
-internal sealed class PendingFrames : IBufferWriter<byte>
+/// <summary>A growing buffer in arrays rented from the shared pool: it holds none until the first write and none after <see cref="Release"/>.</summary>
+internal sealed class PooledBufferWriter : IBufferWriter<byte>
 {
     private const int FirstRentBytes = 4096;
 
@@ -11,6 +11,8 @@ internal sealed class PendingFrames : IBufferWriter<byte>
     private int _length;
 
     public int WrittenCount => _length;
+
+    public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _length);
 
     public void Advance(int count) => _length += count;
 
@@ -26,7 +28,7 @@ internal sealed class PendingFrames : IBufferWriter<byte>
         return _array.AsSpan(_length);
     }
 
-    /// <summary>Takes the rented array and its length (the caller returns it to the pool); nothing is pending after this.</summary>
+    /// <summary>Takes the rented array and its length (the caller returns it to the pool); the writer is empty after this.</summary>
     public (byte[] Array, int Length) Detach()
     {
         if (_length == 0)
@@ -40,7 +42,10 @@ internal sealed class PendingFrames : IBufferWriter<byte>
         return taken;
     }
 
-    /// <summary>Drops what is pending and returns the array.</summary>
+    /// <summary>Forgets what was written, keeping the array for more.</summary>
+    public void Clear() => _length = 0;
+
+    /// <summary>Drops what was written and returns the array.</summary>
     public void Release()
     {
         if (_array.Length > 0)
