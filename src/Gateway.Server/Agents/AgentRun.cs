@@ -103,7 +103,9 @@ internal sealed partial class AgentRun
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
         await _request.Provider.StreamTurnAsync(request, turn, cancellationToken).ConfigureAwait(false);
         await turn.EndAsync().ConfigureAwait(false);
-        return new TurnResult(turn.Answer, turn.ToolCalls, turn.Error);
+        // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
+        var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";
+        return new TurnResult(answer, turn.ToolCalls, turn.Error);
     }
 
     /// <summary>What the loop takes from a model call once it has ended.</summary>

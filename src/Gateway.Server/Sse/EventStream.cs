@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Sse;
@@ -154,6 +155,8 @@ internal sealed class EventStream : IHeartbeatSubscriber
     }
 
     /// <summary>Sends batches until nothing is pending; the only writer of the exchange while <see cref="_sending"/> is set.</summary>
+    /// <remarks>Its state machine is pooled: a send that waits for the socket allocates nothing.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendPendingAsync()
     {
         while (true)
