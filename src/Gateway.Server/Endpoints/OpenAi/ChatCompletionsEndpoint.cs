@@ -60,7 +60,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     private static async ValueTask CompleteAsync(
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
-        var completion = new CompletionBuilder();
+        using var completion = new CompletionBuilder();
         await request.Provider.StreamTurnAsync(request.Turn, completion, cancellationToken).ConfigureAwait(false);
         if (completion.Failure is { } failure)
         {

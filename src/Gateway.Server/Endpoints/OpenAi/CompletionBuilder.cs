@@ -14,7 +14,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// them, its per-chunk <c>content</c> lists joined into one; <c>finish_reason</c>; <c>usage</c> always, zeros when the
 /// provider reported none.
 /// </remarks>
-internal sealed class CompletionBuilder : ITurnSink
+internal sealed class CompletionBuilder : ITurnSink, IDisposable
 {
     private readonly PooledBufferWriter _content = new();
     private readonly PooledBufferWriter _reasoning = new();
@@ -123,8 +123,13 @@ internal sealed class CompletionBuilder : ITurnSink
             CompletionJson.WriteUsage(json, _usage, inputExcludesCache);
             json.WriteEndObject();
         }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Gives the text buffers back to the pool.</summary>
+    public void Dispose()
+    {
         _content.Release();
         _reasoning.Release();
-        return buffer.WrittenSpan.ToArray();
     }
 }
