@@ -25,6 +25,12 @@ internal sealed class SseReader : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _type = new(32);
     private readonly Action? _onBytes;
+
+    /// <summary>The event's only data line, still in the read buffer (not yet consumed); empty once it was copied to <see cref="_data"/>.</summary>
+    private ReadOnlyMemory<byte> _dataInBuffer;
+    private bool _inBuffer;
+    private bool _hasData;
+    private SequencePosition? _consumeOnNextRead;
     private bool _eventReady;
     private bool _skipLeadingLf;
     private bool _completed;
@@ -43,8 +49,8 @@ internal sealed class SseReader : IAsyncDisposable
     /// <summary>The dispatched event's type; empty when the stream named none.</summary>
     public ReadOnlySpan<byte> EventType => _type.WrittenSpan;
 
-    /// <summary>The dispatched event's data lines, joined with '\n' (no trailing newline).</summary>
-    public ReadOnlySpan<byte> Data => _data.WrittenSpan[..^1];
+    /// <summary>The dispatched event's data lines, joined with '\n' (no trailing newline); a lone line is read where it lies in the read buffer.</summary>
+    public ReadOnlySpan<byte> Data => _inBuffer ? _dataInBuffer.Span : _data.WrittenSpan[..^1];
 
     /// <summary>Reads until the next event is dispatched; false when the body ended first.</summary>
     /// <remarks>Completes synchronously while the last read's bytes hold whole events; its state machine is pooled, so a read that waits allocates nothing either.</remarks>
@@ -57,7 +63,10 @@ internal sealed class SseReader : IAsyncDisposable
             _eventReady = false;
             _data.Clear();
             _type.Clear();
+            _inBuffer = false;
+            _hasData = false;
         }
+        ConsumeDispatched();
         while (!_completed)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -71,10 +80,13 @@ internal sealed class SseReader : IAsyncDisposable
             var dispatched = ParseLines(ref buffer, result.IsCompleted);
             if (dispatched)
             {
-                // Examined only up to here: the rest may already hold whole events, so the next read must not wait.
-                _reader.AdvanceTo(buffer.Start);
+                // Consumed (and examined) only up to here when the next read starts: the data may lie in the buffer, and
+                // the rest may already hold whole events, so the next read must not wait.
+                _consumeOnNextRead = buffer.Start;
                 return true;
             }
+            // The buffer is given back: a pending data line leaves it first.
+            CopyDataOut();
             _reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
@@ -87,7 +99,7 @@ internal sealed class SseReader : IAsyncDisposable
             }
         }
         // End of body: dispatch what is pending (see remarks) once.
-        if (_data.WrittenCount > 0)
+        if (_hasData)
         {
             _eventReady = true;
             return true;
@@ -99,6 +111,8 @@ internal sealed class SseReader : IAsyncDisposable
     /// <returns>True when the body ended within <paramref name="maxBytes"/>.</returns>
     public async ValueTask<bool> DrainAsync(long maxBytes, CancellationToken cancellationToken)
     {
+        _inBuffer = false;
+        ConsumeDispatched();
         long seen = 0;
         while (!_completed && seen <= maxBytes)
         {
@@ -111,6 +125,26 @@ internal sealed class SseReader : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _reader.CompleteAsync();
+
+    /// <summary>Consumes the last dispatched event (PipeReader: every read is followed by one AdvanceTo before the next).</summary>
+    private void ConsumeDispatched()
+    {
+        if (_consumeOnNextRead is { } consumed)
+        {
+            _consumeOnNextRead = null;
+            _reader.AdvanceTo(consumed);
+        }
+    }
+
+    private void CopyDataOut()
+    {
+        if (_inBuffer)
+        {
+            _inBuffer = false;
+            _data.Write(_dataInBuffer.Span);
+            _data.Write("\n"u8);
+        }
+    }
 
     private bool ParseLines(ref ReadOnlySequence<byte> buffer, bool isCompleted)
     {
@@ -154,7 +188,7 @@ internal sealed class SseReader : IAsyncDisposable
     {
         if (line.IsEmpty)
         {
-            if (_data.WrittenCount == 0)
+            if (!_hasData)
             {
                 _type.Clear();
                 return false;
@@ -184,10 +218,20 @@ internal sealed class SseReader : IAsyncDisposable
             }
             if (name.SequenceEqual("data"u8))
             {
+                if (!_hasData && rented is null)
+                {
+                    // The usual event: one data line, left where it is.
+                    _hasData = true;
+                    _inBuffer = true;
+                    _dataInBuffer = line.First[(span.Length - value.Length)..];
+                    return false;
+                }
+                CopyDataOut();
                 if (_data.WrittenCount + value.Length + 1 > _maxEventBytes)
                 {
                     throw new InvalidDataException($"an event larger than {_maxEventBytes} bytes");
                 }
+                _hasData = true;
                 _data.Write(value);
                 _data.Write("\n"u8);
             }
