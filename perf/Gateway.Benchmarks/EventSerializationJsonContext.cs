@@ -8,7 +8,7 @@ namespace Gateway.Benchmarks;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(EventSerializationRawJsonConverter)])]
+    Converters = [typeof(EventSerializationRawJsonConverter), typeof(EventSerializationUtf8TextConverter)])]
 [JsonSerializable(typeof(TextEvent))]
 [JsonSerializable(typeof(ToolResultEvent))]
 [JsonSerializable(typeof(UsageEvent))]

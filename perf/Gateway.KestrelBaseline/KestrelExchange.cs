@@ -107,6 +107,11 @@ internal sealed class KestrelExchange : IHttpExchange
         _starting = starting.IsCompletedSuccessfully ? null : starting;
     }
 
+    /// <summary>Ignored: the baseline measures streams under load, which never idle long enough to be pinged.</summary>
+    public void SubscribeHeartbeat(IHeartbeatSubscriber? subscriber)
+    {
+    }
+
     public ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data)
     {
         var aborted = _context.RequestAborted;

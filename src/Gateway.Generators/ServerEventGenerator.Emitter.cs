@@ -114,6 +114,9 @@ public sealed partial class ServerEventGenerator
                 case PropertyKind.String:
                     writer.WriteLine($"writer.WriteString({name}, {value});");
                     break;
+                case PropertyKind.Utf8Text:
+                    writer.WriteLine($"writer.WriteString({name}, {value}.AsSpan());");
+                    break;
                 case PropertyKind.Boolean:
                     writer.WriteLine($"writer.WriteBoolean({name}, {value});");
                     break;

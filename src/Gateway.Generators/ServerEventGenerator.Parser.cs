@@ -16,6 +16,7 @@ public sealed partial class ServerEventGenerator
     private static class Parser
     {
         private const string RawJsonTypeName = "global::Gateway.Tools.RawJson";
+        private const string Utf8TextTypeName = "global::Gateway.Server.Events.Utf8Text";
 
         private static readonly SymbolDisplayFormat DeclarationNameFormat = new(
             genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
@@ -138,9 +139,15 @@ public sealed partial class ServerEventGenerator
             {
                 return true;
             }
-            if (type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == RawJsonTypeName)
+            var typeName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (typeName == RawJsonTypeName)
             {
                 kind = PropertyKind.RawJson;
+                return true;
+            }
+            if (typeName == Utf8TextTypeName)
+            {
+                kind = PropertyKind.Utf8Text;
                 return true;
             }
             if (type.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == EventPayloadAttributeName))

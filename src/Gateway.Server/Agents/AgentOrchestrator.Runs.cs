@@ -22,9 +22,10 @@ internal sealed partial class AgentOrchestrator
                 return ValueTask.CompletedTask;
             }
             _openRuns.Add(run);
-            // Queued under the lock (the stream queues before it waits), so a failing session ends every run the client saw start.
-            return _events.WriteAsync(start, _sessionToken);
+            // Queued under the lock, so a failing session ends every run the client saw start.
+            _events.Write(start);
         }
+        return FlushAsync();
     }
 
     /// <summary>Emits a run's harness_end, unless the failing session has already ended the run.</summary>
@@ -32,15 +33,20 @@ internal sealed partial class AgentOrchestrator
     {
         lock (_runsGate)
         {
-            return _openRuns.Remove(run) ? _events.WriteAsync(end, _sessionToken) : ValueTask.CompletedTask;
+            if (!_openRuns.Remove(run))
+            {
+                return ValueTask.CompletedTask;
+            }
+            _events.Write(end);
         }
+        return FlushAsync();
     }
 
     /// <summary>
     /// SPEC §5: every run that started ends with harness_end, also when the session fails as a whole. Sends the
     /// session's error, then ends each run still open with reason "error", innermost first.
     /// </summary>
-    private async Task FailOpenRunsAsync(ErrorEvent error, CancellationToken cancellationToken)
+    private async Task FailOpenRunsAsync(ErrorEvent error)
     {
         AgentRun[] open;
         lock (_runsGate)
@@ -49,12 +55,14 @@ internal sealed partial class AgentOrchestrator
             open = [.. _openRuns];
             _openRuns.Clear();
         }
-        await _events.WriteAsync(error, cancellationToken).ConfigureAwait(false);
+        _events.Write(error);
         for (var i = open.Length - 1; i >= 0; i--)
         {
             var run = open[i];
-            await _events.WriteAsync(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = "error" }, cancellationToken).ConfigureAwait(false);
+            _events.Write(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = "error" });
         }
+        // The session's token may be cancelled already (the server is stopping): the flush is bounded by the write timeout.
+        await _events.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>Forgets the runs of the last session, keeping no more list than a new orchestrator has.</summary>

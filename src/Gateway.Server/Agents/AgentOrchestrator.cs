@@ -1,22 +1,21 @@
 using Gateway.Server.Agents.Permissions;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Events;
-using Gateway.Server.Primitives;
 using Gateway.Server.Sse;
 using Gateway.Tools;
 
 namespace Gateway.Server.Agents;
 
-/// <summary>Owns one session: its event stream, its agents, its pending relays, its shared permissions, its cancellation.</summary>
+/// <summary>Owns one session: its agents, its pending relays, its shared permissions; it writes into the event sink it is given.</summary>
 /// <remarks>
-/// Rented from <see cref="OrchestratorPool"/> for one POST /chat and reset on return. Everything the
-/// session starts observes one token, cancelled when the stream ends, when the client leaves, or
-/// when the client stops taking events; the session's end therefore aborts model calls, kills tool
-/// work and drops pending relays together.
+/// Rented from <see cref="OrchestratorPool"/> for one POST /chat and reset on return. It knows no transport: the endpoint
+/// opens the stream and hands over the sink and the session's token. Everything the session starts observes that one
+/// token, cancelled when the stream ends, when the client leaves, or when the client stops taking events; the session's
+/// end therefore aborts model calls, kills tool work and drops pending relays together.
 /// </remarks>
 internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log)
 {
-    private readonly EventStream _events = new() { PingInterval = options.PingInterval };
+    private EventStream _events = null!;
     private CancellationToken _sessionToken;
 
     /// <summary>The root agent's run; it ends only after every tool and subagent the session started (<see cref="AgentRun"/> awaits its calls).</summary>
@@ -39,45 +38,48 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         Permissions.Load(request.Permissions);
     }
 
-    /// <summary>Streams the session to the client until every agent has finished or the client has gone.</summary>
-    public async Task RunAsync(ChatRequest request, IHttpExchange exchange)
+    /// <summary>Runs the session's agents, writing their events into <paramref name="events"/>, until all have finished or the session ends.</summary>
+    /// <param name="sessionToken">Cancelled when the client leaves or stops taking events, or when the server can wait no longer.</param>
+    public async Task RunAsync(ChatRequest request, EventStream events, CancellationToken sessionToken)
     {
-        exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
-        // The session also ends when the server can wait no longer; the pump, which stops only with the client, then sends why.
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
-        _sessionToken = session.Token;
-        var pumping = PumpAsync(exchange, session);
+        _events = events;
+        _sessionToken = sessionToken;
         var root = new AgentRun(this, request, tools, depth: 0, parentId: null);
         try
         {
             await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
-            _work = root.RunAsync(request.Messages, session.Token);
+            _work = root.RunAsync(request.Messages, sessionToken);
             // The stream ends with the session: a tool that ignores cancellation is waited for by FinishWorkAsync, not by the client.
-            await _work.WaitAsync(session.Token).ConfigureAwait(false);
+            await _work.WaitAsync(sessionToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.RequestAborted.IsCancellationRequested)
-        {
-            await EndForShutdownAsync(exchange.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (session.IsCancellationRequested)
+        catch (OperationCanceledException) when (sessionToken.IsCancellationRequested && events.ClientGone)
         {
             // The client left or stopped reading; nobody is listening for an error event.
+        }
+        catch (OperationCanceledException) when (sessionToken.IsCancellationRequested)
+        {
+            // SPEC §5: a session the server cannot let finish fails as a whole, and each of its open runs still ends with harness_end.
+            await FailOpenRunsAsync(new ErrorEvent { Message = "Server is shutting down" }).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             log.Error($"Session {SessionId} failed.", e);
-            await FailOpenRunsAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }, _sessionToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _events.Complete();
-            await pumping.ConfigureAwait(false);
+            await FailOpenRunsAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Queues an event for the client; waits while the client is behind (bounded buffer).</summary>
-    public ValueTask EmitAsync<T>(in T serverEvent) where T : struct, IServerEvent =>
-        _events.WriteAsync(serverEvent, _sessionToken);
+    /// <summary>Sends an event to the client now; waits while the client is behind (bounded buffer).</summary>
+    public ValueTask EmitAsync<T>(in T serverEvent) where T : struct, IServerEvent
+    {
+        _events.Write(serverEvent);
+        return _events.FlushAsync(_sessionToken);
+    }
+
+    /// <summary>Queues an event to leave with the next flush (a model call's deltas leave together, one write per upstream read).</summary>
+    public void Queue<T>(in T serverEvent) where T : struct, IServerEvent => _events.Write(serverEvent);
+
+    /// <summary>Sends what was queued; waits while the client is behind.</summary>
+    public ValueTask FlushAsync() => _events.FlushAsync(_sessionToken);
 
     /// <summary>
     /// Waits until everything the session started has stopped, at most the drain timeout; false when something still
@@ -93,8 +95,8 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         return _work.IsCompleted;
     }
 
-    /// <summary>Bytes of buffers the orchestrator keeps while pooled: its event buffers and permission lists.</summary>
-    public int RetainedBufferBytes => _events.RetainedBytes + Permissions.RetainedBytes;
+    /// <summary>Bytes of buffers the orchestrator keeps while pooled: its permission lists.</summary>
+    public int RetainedBufferBytes => Permissions.RetainedBytes;
 
     /// <summary>Makes the orchestrator ready for another session, keeping no more buffer than a new one has.</summary>
     public void Reset()
@@ -105,37 +107,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         ToolContext.Reset();
         DropRelays();
         ResetRuns();
-        _events.Reset();
+        _events = null!;
         _sessionToken = default;
-    }
-
-    /// <summary>SPEC §5: a session the server cannot let finish fails as a whole, and each of its open runs still ends with harness_end.</summary>
-    private async Task EndForShutdownAsync(CancellationToken clientGone)
-    {
-        try
-        {
-            await FailOpenRunsAsync(new ErrorEvent { Message = "Server is shutting down" }, clientGone).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // The client left too; nobody is listening.
-        }
-    }
-
-    /// <summary>Sends events until the stream completes; if the client goes first, cancels the session.</summary>
-    private async Task PumpAsync(IHttpExchange exchange, CancellationTokenSource session)
-    {
-        try
-        {
-            await _events.PumpAsync(exchange, exchange.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Cancelled with the session.
-        }
-        finally
-        {
-            await session.CancelAsync().ConfigureAwait(false);
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Gateway.Server.Conversation;
 using Gateway.Server.Events;
 using Gateway.Server.Providers;
@@ -8,10 +7,9 @@ namespace Gateway.Server.Agents;
 
 /// <summary>One agent's run of the loop of SPEC §6: model turn, tool calls, permission checks, results, next turn.</summary>
 /// <remarks>
-/// Every run is framed by harness_start and harness_end, also when a turn fails. Ids on the wire:
-/// text, reasoning, usage and a failed call's error carry the provider call's own run id with this run's id as parentId;
-/// tool events carry this run's id, and the parentId of the agent tool call that spawned this run
-/// (absent for the root).
+/// Every run is framed by harness_start and harness_end, also when a turn fails. Ids on the wire: a model call's events
+/// are its own (<see cref="ModelTurn"/>); tool events carry this run's id, and the parentId of the agent tool call that
+/// spawned this run (absent for the root).
 /// </remarks>
 internal sealed partial class AgentRun
 {
@@ -64,11 +62,11 @@ internal sealed partial class AgentRun
             var turn = await RunModelTurnAsync(history, summarising ? [] : offered, cancellationToken).ConfigureAwait(false);
             if (turn.Error is { } error)
             {
-                outcome = new AgentOutcome(turn.Text, error);
+                outcome = new AgentOutcome(turn.Answer, error);
                 endReason = "error";
                 break;
             }
-            outcome = new AgentOutcome(turn.Text, null);
+            outcome = new AgentOutcome(turn.Answer, null);
             if (summarising)
             {
                 endReason = "max_iterations";
@@ -78,7 +76,7 @@ internal sealed partial class AgentRun
             {
                 break;
             }
-            history.Add(ChatMessage.Assistant(turn.Text, turn.ToolCalls));
+            history.Add(ChatMessage.Assistant(turn.Answer, turn.ToolCalls));
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
 
@@ -98,60 +96,18 @@ internal sealed partial class AgentRun
         $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");
 
     /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage or its failure.</summary>
-    private async Task<ModelTurn> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
+    private async Task<TurnResult> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
-        var providerRunId = Ids.New();
-        var textId = Ids.New();
-        string? reasoningId = null;
-        var text = new StringBuilder();
-        var calls = new List<ToolCallRequest>();
-        var usage = default(TokenUsage);
-        string? error = null;
-
+        using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        await foreach (var item in _request.Provider.StreamTurnAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            switch (item.Kind)
-            {
-                case ProviderEventKind.TextDelta:
-                    text.Append(item.Text);
-                    await _session.EmitAsync(new TextEvent { RunId = providerRunId, Id = textId, ParentId = RunId, Content = item.Text!, AgentId = AgentId }).ConfigureAwait(false);
-                    break;
-                case ProviderEventKind.ReasoningDelta:
-                    reasoningId ??= Ids.New();
-                    await _session.EmitAsync(new ReasoningEvent { RunId = providerRunId, Id = reasoningId, ParentId = RunId, Content = item.Text!, AgentId = AgentId }).ConfigureAwait(false);
-                    break;
-                case ProviderEventKind.ToolCall:
-                    calls.Add(item.ToolCall!);
-                    break;
-                case ProviderEventKind.Usage:
-                    usage = item.Usage;
-                    break;
-                case ProviderEventKind.Error:
-                    error = item.Text;
-                    break;
-            }
-        }
-
-        if (error is not null)
-        {
-            // Like text and usage, the failure belongs to the call: its run id, under the agent's run (SPEC §5).
-            await _session.EmitAsync(new ErrorEvent { RunId = providerRunId, AgentId = AgentId, ParentId = RunId, Message = error }).ConfigureAwait(false);
-        }
-        else
-        {
-            await _session.EmitAsync(new UsageEvent
-            {
-                RunId = providerRunId,
-                ParentId = RunId,
-                InputTokens = usage.InputTokens,
-                OutputTokens = usage.OutputTokens,
-                CacheReadTokens = usage.CacheReadTokens,
-                CacheCreationTokens = usage.CacheCreationTokens,
-                AgentId = AgentId,
-            }).ConfigureAwait(false);
-        }
-        return new ModelTurn(text.ToString(), calls, usage, error);
+        await _request.Provider.StreamTurnAsync(request, turn, cancellationToken).ConfigureAwait(false);
+        await turn.EndAsync().ConfigureAwait(false);
+        // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
+        var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";
+        return new TurnResult(answer, turn.ToolCalls, turn.Error);
     }
+
+    /// <summary>What the loop takes from a model call once it has ended.</summary>
+    private readonly record struct TurnResult(string Answer, IReadOnlyList<ToolCallRequest> ToolCalls, string? Error);
 }

@@ -1,6 +1,91 @@
+using System.Buffers;
+using System.Text;
 using Gateway.Server.Conversation;
+using Gateway.Server.Events;
+using Gateway.Server.Primitives;
+using Gateway.Server.Providers;
 
 namespace Gateway.Server.Agents;
 
-/// <summary>What one model call produced once its stream ended.</summary>
-internal sealed record ModelTurn(string Text, IReadOnlyList<ToolCallRequest> ToolCalls, TokenUsage Usage, string? Error);
+/// <summary>One model call of an agent run: passes its deltas to the client as the provider pushes them, and keeps what the loop needs next.</summary>
+/// <remarks>
+/// Ids on the wire (SPEC §5): text, reasoning, usage and a failed call's error carry the call's own run id, with the
+/// agent's run id as parentId.
+/// </remarks>
+internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, string agentId) : ITurnSink, IDisposable
+{
+    private readonly string _runId = Ids.New();
+    private readonly string _textId = Ids.New();
+    private readonly PooledBufferWriter _answer = new();
+    private readonly PooledBufferWriter _reasoning = new();
+    private readonly List<ToolCallRequest> _toolCalls = [];
+    private string? _reasoningId;
+    private TokenUsage _usage;
+
+    /// <summary>The answer's text, for the history and the agent's outcome.</summary>
+    public string Answer => Encoding.UTF8.GetString(_answer.WrittenMemory.Span);
+
+    public IReadOnlyList<ToolCallRequest> ToolCalls => _toolCalls;
+
+    /// <summary>Why the call failed; null when it did not.</summary>
+    public string? Error { get; private set; }
+
+    public void Text(ReadOnlySpan<byte> text, string? logprobs)
+    {
+        // Kept for the history, and framed from there: the event is written before the next delta can move the buffer.
+        _answer.Write(text);
+        var content = new Utf8Text(_answer.WrittenMemory[^text.Length..]);
+        session.Queue(new TextEvent { RunId = _runId, Id = _textId, ParentId = agentRunId, Content = content, AgentId = agentId });
+    }
+
+    public void Reasoning(ReadOnlySpan<byte> text)
+    {
+        _reasoningId ??= Ids.New();
+        _reasoning.Clear();
+        _reasoning.Write(text);
+        var content = new Utf8Text(_reasoning.WrittenMemory);
+        session.Queue(new ReasoningEvent { RunId = _runId, Id = _reasoningId, ParentId = agentRunId, Content = content, AgentId = agentId });
+    }
+
+    /// <summary>The agent acts on whole calls only.</summary>
+    public void ToolCallStarted(int index, string id, string name)
+    {
+    }
+
+    public void ToolArguments(int index, string text)
+    {
+    }
+
+    public void ToolCalled(ToolCallRequest call, int index) => _toolCalls.Add(call);
+
+    public void Finished(FinishReason reason)
+    {
+    }
+
+    public void Usage(TokenUsage usage) => _usage = usage;
+
+    public void Failed(string message, int statusCode) => Error = message;
+
+    public ValueTask FlushAsync() => session.FlushAsync();
+
+    /// <summary>Reports the call's usage, or its failure (SPEC §5), after everything it streamed.</summary>
+    public ValueTask EndAsync() => Error is { } error
+        ? session.EmitAsync(new ErrorEvent { RunId = _runId, AgentId = agentId, ParentId = agentRunId, Message = error })
+        : session.EmitAsync(new UsageEvent
+        {
+            RunId = _runId,
+            ParentId = agentRunId,
+            InputTokens = _usage.InputTokens,
+            OutputTokens = _usage.OutputTokens,
+            CacheReadTokens = _usage.CacheReadTokens,
+            CacheCreationTokens = _usage.CacheCreationTokens,
+            AgentId = agentId,
+        });
+
+    /// <summary>Gives the turn's buffers back to the pool.</summary>
+    public void Dispose()
+    {
+        _answer.Release();
+        _reasoning.Release();
+    }
+}

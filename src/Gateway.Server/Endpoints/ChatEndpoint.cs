@@ -1,6 +1,7 @@
 using Gateway.Server.Agents;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Server.Sse;
 
 namespace Gateway.Server.Endpoints;
 
@@ -28,12 +29,19 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
             ErrorResponses.Respond(exchange, 503, "Too many concurrent sessions");
             return;
         }
+        // The session ends when the client leaves or stops reading (the stream cancels it), or when the server can wait no longer.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
+        var events = new EventStream(exchange, session, options.PingInterval);
+        events.Open();
         try
         {
-            await orchestrator.RunAsync(request, exchange).ConfigureAwait(false);
+            await orchestrator.RunAsync(request, events, session.Token).ConfigureAwait(false);
         }
         finally
         {
+            await events.CompleteAsync().ConfigureAwait(false);
+            // Whatever the session started and still runs (a tool that ignores cancellation) learns that it is over.
+            await session.CancelAsync().ConfigureAwait(false);
             sessions.Unregister(orchestrator);
             // Not awaited: the response ends now, while the pool waits (bounded) for a tool that ignores the session's end.
             _ = orchestrators.ReturnAsync(orchestrator);

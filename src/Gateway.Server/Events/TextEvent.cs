@@ -9,6 +9,6 @@ internal readonly partial struct TextEvent
     public required string RunId { get; init; }
     public required string Id { get; init; }
     public required string ParentId { get; init; }
-    public required string Content { get; init; }
+    public required Utf8Text Content { get; init; }
     public required string AgentId { get; init; }
 }

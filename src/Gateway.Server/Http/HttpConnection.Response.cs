@@ -14,6 +14,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     private bool _streaming;
     private bool _chunkedStream;
     private Task? _disconnectWatch;
+    private IHeartbeatSubscriber? _heartbeatSubscriber;
 
     public ReadOnlyMemory<byte> Body => _body.Memory;
 
@@ -86,6 +87,8 @@ internal sealed partial class HttpConnection : IHttpExchange
         var flush = await FlushAsync().ConfigureAwait(false);
         return !flush.IsCompleted && !_requestAborted!.IsCancellationRequested;
     }
+
+    public void SubscribeHeartbeat(IHeartbeatSubscriber? subscriber) => Volatile.Write(ref _heartbeatSubscriber, subscriber);
 
     /// <summary>
     /// While an endpoint runs nothing else reads the input, so this does: the client closing its side
@@ -171,6 +174,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     private void ReleaseRequest()
     {
         _body.Reset();
+        Volatile.Write(ref _heartbeatSubscriber, null);
         if (_requestAborted is { } aborted)
         {
             _requestAborted = null;

@@ -35,6 +35,7 @@ internal sealed partial class HttpConnection
             _log.Debug("Aborting a connection whose client stopped reading.");
             Abort();
         }
+        Volatile.Read(ref _heartbeatSubscriber)?.OnHeartbeat(nowMilliseconds);
     }
 
     /// <summary>

@@ -38,4 +38,7 @@ internal interface IHttpExchange
 
     /// <summary>Sends part of the streamed body and waits until the transport has taken it; false once the client is gone.</summary>
     ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data);
+
+    /// <summary>Has the server's heartbeat visit <paramref name="subscriber"/> while the response streams (null: no longer).</summary>
+    void SubscribeHeartbeat(IHeartbeatSubscriber? subscriber);
 }

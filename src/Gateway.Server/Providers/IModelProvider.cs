@@ -28,9 +28,9 @@ internal interface IModelProvider
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Streams one model turn. Failures of the upstream are reported in-band as one
-    /// <see cref="ProviderEventKind.Error"/> event that ends the stream, never as a silently short
-    /// answer; cancellation aborts the upstream call and throws <see cref="OperationCanceledException"/>.
+    /// Streams one model turn into <paramref name="sink"/> as it is decoded, flushing it whenever it must wait for more.
+    /// Failures of the upstream are reported in-band as one <see cref="ITurnSink.Failed"/> that ends the turn, never as
+    /// a silently short answer; cancellation aborts the upstream call and throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken);
+    Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken);
 }

@@ -1,13 +1,21 @@
 namespace Gateway.Server.Providers;
 
-/// <summary>Turns one provider's SSE events into <see cref="ProviderEvent"/>s; one instance per model turn (it keeps state).</summary>
+/// <summary>Turns one provider's SSE events into calls on an <see cref="ITurnSink"/>; one instance per model turn (it keeps state).</summary>
 internal interface IStreamDecoder
 {
-    /// <summary>Decodes one event, appending what it produced to <paramref name="output"/>.</summary>
+    /// <summary>Decodes one event, pushing what it produced into <paramref name="sink"/>.</summary>
     /// <returns>
-    /// True when the stream is over: the event was the end marker (pending tool calls and usage are then in
-    /// <paramref name="output"/>), or an in-stream error (then the last event appended is the one Failed event).
+    /// <see cref="StreamDecodeResult.Ended"/> after the end marker (pending tool calls and usage then pushed),
+    /// <see cref="StreamDecodeResult.Failed"/> after an in-stream error (pushed as the one failure).
     /// </returns>
     /// <exception cref="System.Text.Json.JsonException">The event's data is not the JSON the API documents.</exception>
-    bool Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, List<ProviderEvent> output);
+    StreamDecodeResult Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ITurnSink sink);
+}
+
+/// <summary>Where a provider's stream stands after one event.</summary>
+internal enum StreamDecodeResult : byte
+{
+    More,
+    Ended,
+    Failed,
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
 
@@ -37,4 +39,49 @@ internal readonly record struct ProviderEvent(
     /// upstream's own 4xx when it refused the request itself, 400/503 for a local model's refusals.
     /// </param>
     public static ProviderEvent Failed(string message, int statusCode = 502) => new(ProviderEventKind.Error, Text: message, StatusCode: statusCode);
+
+    /// <summary>Pushes this event into <paramref name="sink"/> (for providers that hold their events as values: the local runtime's queue).</summary>
+    public void Deliver(ITurnSink sink)
+    {
+        switch (Kind)
+        {
+            case ProviderEventKind.TextDelta:
+            case ProviderEventKind.ReasoningDelta:
+                DeliverText(sink);
+                break;
+            case ProviderEventKind.ToolCallStart:
+                sink.ToolCallStarted(Index, ToolCall!.Id, ToolCall.Name);
+                break;
+            case ProviderEventKind.ToolArguments:
+                sink.ToolArguments(Index, Text!);
+                break;
+            case ProviderEventKind.ToolCall:
+                sink.ToolCalled(ToolCall!, Index);
+                break;
+            case ProviderEventKind.Finish:
+                sink.Finished(Reason);
+                break;
+            case ProviderEventKind.Usage:
+                sink.Usage(Usage);
+                break;
+            case ProviderEventKind.Error:
+                sink.Failed(Text!, StatusCode);
+                break;
+        }
+    }
+
+    private void DeliverText(ITurnSink sink)
+    {
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(Text!.Length));
+        var text = utf8.AsSpan(0, Encoding.UTF8.GetBytes(Text, utf8));
+        if (Kind == ProviderEventKind.TextDelta)
+        {
+            sink.Text(text, Logprobs);
+        }
+        else
+        {
+            sink.Reasoning(text);
+        }
+        ArrayPool<byte>.Shared.Return(utf8);
+    }
 }

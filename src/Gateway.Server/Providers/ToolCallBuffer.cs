@@ -27,7 +27,7 @@ internal sealed class ToolCallBuffer(int index)
     /// start once its name is known, with the argument text so far, then each later fragment as it comes.
     /// </summary>
     /// <param name="replaced">Whether the fragment's string was not valid text and was read with U+FFFD in its place.</param>
-    public void Append(string? fragment, bool replaced, List<ProviderEvent> output)
+    public void Append(string? fragment, bool replaced, ITurnSink sink)
     {
         _replaced |= replaced;
         if (!string.IsNullOrEmpty(fragment))
@@ -38,7 +38,7 @@ internal sealed class ToolCallBuffer(int index)
         {
             if (!string.IsNullOrEmpty(fragment))
             {
-                output.Add(ProviderEvent.ToolArgumentsDelta(index, fragment));
+                sink.ToolArguments(index, fragment);
             }
             return;
         }
@@ -49,15 +49,15 @@ internal sealed class ToolCallBuffer(int index)
         // A streaming caller needs the id now; the completed call keeps the same one.
         Id ??= NewId();
         _started = true;
-        output.Add(ProviderEvent.ToolCallStarted(index, Id, Name));
+        sink.ToolCallStarted(index, Id, Name);
         if (_arguments.Length > 0)
         {
-            output.Add(ProviderEvent.ToolArgumentsDelta(index, _arguments.ToString()));
+            sink.ToolArguments(index, _arguments.ToString());
         }
     }
 
-    /// <summary>The finished call as its event.</summary>
-    public ProviderEvent Completed() => ProviderEvent.ToolCalled(Complete(), index);
+    /// <summary>Hands the finished call to <paramref name="sink"/>.</summary>
+    public void Complete(ITurnSink sink) => sink.ToolCalled(Complete(), index);
 
     /// <summary>
     /// The finished call. No argument text means no arguments (<c>{}</c>); arguments that are not one JSON object, or

@@ -32,6 +32,37 @@ internal static class Utf8JsonReaderExtensions
         return replaced ? WithReplacements(contents) : reader.GetString();
     }
 
+    /// <summary>
+    /// The string at the current token as UTF-8, read as <see cref="TextOrNull"/> reads it, without a string: its bytes in
+    /// the reader's buffer when they need no unescaping, else unescaped into <paramref name="scratch"/> (grown as needed).
+    /// Empty (after skipping the value) for anything else.
+    /// </summary>
+    public static ReadOnlySpan<byte> TextBytes(this scoped ref Utf8JsonReader reader, ref byte[]? scratch, out bool replaced)
+    {
+        replaced = false;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return default;
+        }
+        ReadOnlySpan<byte> contents = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
+        if (!JsonText.IsReadable(contents))
+        {
+            replaced = true;
+            scratch = Encoding.UTF8.GetBytes(WithReplacements(contents));
+            return scratch;
+        }
+        if (!reader.ValueIsEscaped)
+        {
+            return contents;
+        }
+        if (scratch is null || scratch.Length < contents.Length)
+        {
+            scratch = new byte[Math.Max(contents.Length, 2 * (scratch?.Length ?? 128))];
+        }
+        return scratch.AsSpan(0, reader.CopyString(scratch));
+    }
+
     /// <summary>The whole number at the current token, or null (after skipping the value) for anything else.</summary>
     public static long? NumberOrNull(this ref Utf8JsonReader reader)
     {

@@ -1,51 +1,109 @@
 using System.Buffers;
-using Gateway.Server.Events;
+using System.Runtime.CompilerServices;
 using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Sse;
 
-/// <summary>Carries one session's events from its agents to the client as Server-Sent Events.</summary>
+/// <summary>One response's Server-Sent Events: the frames of /chat and of /v1 go through here to the client.</summary>
 /// <remarks>
-/// Agents serialize each event straight into a pending buffer under a short lock (no allocation per
-/// event); the pump swaps buffers and sends everything that is ready as one write and one flush,
-/// so events that are ready together leave together and none waits for another. The pending buffer
-/// is bounded: past <see cref="MaxPendingBytes"/> a writer waits until the pump has taken the batch,
-/// so a slow client slows its agents instead of growing memory. After <see cref="PingInterval"/>
-/// without an event the pump sends a <c>: ping</c> comment (SPEC §5; WHATWG HTML §9.2.6 lets
-/// clients ignore comment lines).
+/// Writers serialize frames into one pending buffer under a short lock and then flush; whoever flushes first sends
+/// the batch itself, in its own continuation (no pump task, no timer per stream), and keeps sending until nothing is
+/// pending, so what other writers add meanwhile leaves with the next write. Past <see cref="StreamBatch.MaxBytes"/>
+/// pending a writer waits for the sender to take the batch, so a slow client slows its agents instead of growing
+/// memory. The pending buffer is rented on the first write and returned after its send: an idle stream holds none.
+/// Pings come from the server's heartbeat (<see cref="OnHeartbeat"/>): <c>: ping</c> after the ping interval with
+/// nothing sent (SPEC §5; WHATWG HTML §9.2.6 lets clients ignore comment lines).
 /// </remarks>
-internal sealed class EventStream
+internal sealed class EventStream : IHeartbeatSubscriber
 {
-    private static readonly ReadOnlyMemory<byte> s_ping = ": ping\n\n"u8.ToArray();
-
-    private const int InitialBufferBytes = 4096;
+    private static ReadOnlySpan<byte> Ping => ": ping\n\n"u8;
 
     private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _ready = new(0);
-    private ArrayBufferWriter<byte> _pending = new(InitialBufferBytes);
-    private ArrayBufferWriter<byte> _spare = new(InitialBufferBytes);
+    private readonly PooledBufferWriter _pending = new();
+    private readonly IHttpExchange _exchange;
+    private readonly CancellationTokenSource _session;
+    private readonly long _pingMilliseconds;
     private TaskCompletionSource? _drained;
-    private int _signalled;
+    private TaskCompletionSource? _idle;
+    private long _lastSentAt;
+    private bool _sending;
     private bool _completed;
+    private bool _writeFailed;
 
-    public int MaxPendingBytes { get; init; } = StreamBatch.MaxBytes;
-
-    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Queues one event; waits only while the pending buffer is over its bound. Events after <see cref="Complete"/> are dropped.</summary>
-    public ValueTask WriteAsync<T>(in T serverEvent, CancellationToken cancellationToken)
-        where T : struct, IServerEvent
+    /// <param name="session">Cancelled when the client can no longer be written to.</param>
+    /// <param name="pingInterval">Idle time before a <c>: ping</c>; zero for none.</param>
+    public EventStream(IHttpExchange exchange, CancellationTokenSource session, TimeSpan pingInterval = default)
     {
+        _exchange = exchange;
+        _session = session;
+        _pingMilliseconds = (long)pingInterval.TotalMilliseconds;
+    }
+
+    /// <summary>The exchange the stream is the response of (for a response given instead, before the stream opened).</summary>
+    public IHttpExchange Exchange => _exchange;
+
+    /// <summary>Whether the client left or stopped taking events (the write timeout cut it off).</summary>
+    public bool ClientGone => _writeFailed || _exchange.RequestAborted.IsCancellationRequested;
+
+    /// <summary>Whether the response head has been sent.</summary>
+    public bool IsOpen { get; private set; }
+
+    /// <summary>Sends the stream's head and starts taking the heartbeat's pings.</summary>
+    public void Open()
+    {
+        _exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
+        IsOpen = true;
+        _lastSentAt = Environment.TickCount64;
+        if (_pingMilliseconds > 0)
+        {
+            _exchange.SubscribeHeartbeat(this);
+        }
+    }
+
+    /// <summary>Queues one event's frame; <see cref="FlushAsync"/> sends it. Events after <see cref="CompleteAsync"/> are dropped.</summary>
+    public void Write<T>(in T frame) where T : struct, ISseFrame
+    {
+        lock (_gate)
+        {
+            if (!_completed)
+            {
+                frame.WriteSseFrame(_pending);
+            }
+        }
+    }
+
+    /// <summary>The pending buffer for a writer that writes its frames itself (the /v1 chunks), under the stream's lock until disposed.</summary>
+    public FrameScope BeginFrames() => new(_gate.EnterScope(), _pending);
+
+    /// <summary>
+    /// Sends what is pending unless a send is already under way (its sender takes these bytes with the next write);
+    /// then waits only while the pending buffer is over its bound.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The session has ended: a producer that never waits learns of it here.</exception>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
         Task drained;
         lock (_gate)
         {
-            if (_completed)
+            if (_writeFailed)
             {
+                _pending.Release(); // Frames written after the client left.
                 return ValueTask.CompletedTask;
             }
-            serverEvent.WriteSseFrame(_pending);
-            Signal();
-            if (_pending.WrittenCount < MaxPendingBytes)
+            if (!_sending)
+            {
+                if (_pending.WrittenCount == 0)
+                {
+                    return ValueTask.CompletedTask;
+                }
+                _sending = true;
+                return SendPendingAsync();
+            }
+            if (_pending.WrittenCount < StreamBatch.MaxBytes)
             {
                 return ValueTask.CompletedTask;
             }
@@ -54,94 +112,111 @@ internal sealed class EventStream
         return new ValueTask(drained.WaitAsync(cancellationToken));
     }
 
-    /// <summary>No more events: the pump sends what is pending and stops.</summary>
-    public void Complete()
+    /// <summary>Sends what is pending and takes no more; returns once no send is under way, so the exchange can end.</summary>
+    public async ValueTask CompleteAsync()
     {
+        Task? idle = null;
         lock (_gate)
         {
             _completed = true;
-            Signal();
+            if (_sending)
+            {
+                idle = (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
         }
-    }
-
-    /// <summary>Sends batches until <see cref="Complete"/> has been called and everything is sent, or the client is gone.</summary>
-    public async Task PumpAsync(IHttpExchange exchange, CancellationToken cancellationToken)
-    {
-        while (true)
+        if (idle is not null)
         {
-            var signalled = await _ready.WaitAsync(PingInterval, cancellationToken).ConfigureAwait(false);
-            ArrayBufferWriter<byte> batch;
-            TaskCompletionSource? drained;
-            bool completed;
-            lock (_gate)
-            {
-                _signalled = 0;
-                batch = _pending;
-                _pending = _spare;
-                _spare = batch;
-                drained = _drained;
-                _drained = null;
-                completed = _completed;
-            }
-            drained?.TrySetResult();
-
-            var data = batch.WrittenCount > 0 ? batch.WrittenMemory : signalled ? default : s_ping;
-            var delivered = await exchange.WriteStreamAsync(data).ConfigureAwait(false);
-            batch.ResetWrittenCount();
-            if (!delivered || completed)
-            {
-                return;
-            }
+            await idle.ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Bytes held by the two buffers.</summary>
-    public int RetainedBytes
-    {
-        get
+        else
         {
-            lock (_gate)
-            {
-                return _pending.Capacity + _spare.Capacity;
-            }
+            await FlushAsync().ConfigureAwait(false);
+        }
+        _exchange.SubscribeHeartbeat(null);
+        lock (_gate)
+        {
+            _pending.Release();
         }
     }
 
-    /// <summary>Makes the stream reusable by another session, with buffers no larger than a new stream's (a burst may have grown them past <see cref="MaxPendingBytes"/>).</summary>
-    public void Reset()
+    /// <summary>Called by the server's heartbeat: a stream with nothing sent for the ping interval sends a ping.</summary>
+    public void OnHeartbeat(long nowMilliseconds)
     {
         lock (_gate)
         {
-            _pending = Reused(_pending);
-            _spare = Reused(_spare);
-            _drained?.TrySetCanceled();
-            _drained = null;
-            _completed = false;
-            _signalled = 0;
-            while (_ready.CurrentCount > 0)
+            if (_sending || _completed || nowMilliseconds - Volatile.Read(ref _lastSentAt) < _pingMilliseconds)
             {
-                _ready.Wait(0);
+                return;
+            }
+            _pending.Write(Ping);
+            _sending = true;
+        }
+        _ = SendPendingAsync().AsTask();
+    }
+
+    /// <summary>Sends batches until nothing is pending; the only writer of the exchange while <see cref="_sending"/> is set.</summary>
+    /// <remarks>Its state machine is pooled: a send that waits for the socket allocates nothing.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendPendingAsync()
+    {
+        while (true)
+        {
+            byte[] batch;
+            int length;
+            TaskCompletionSource? drained, idle = null;
+            lock (_gate)
+            {
+                (batch, length) = _pending.Detach();
+                drained = _drained;
+                _drained = null;
+                if (length == 0)
+                {
+                    _sending = false;
+                    idle = _idle;
+                    _idle = null;
+                }
+            }
+            drained?.TrySetResult();
+            if (length == 0)
+            {
+                idle?.TrySetResult();
+                return;
+            }
+            bool delivered;
+            try
+            {
+                delivered = await _exchange.WriteStreamAsync(batch.AsMemory(0, length)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                delivered = false; // The connection was torn down under the write.
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(batch);
+            }
+            Volatile.Write(ref _lastSentAt, Environment.TickCount64);
+            if (!delivered && !_writeFailed)
+            {
+                // The client is gone: the session ends, and what its agents still write is dropped.
+                _writeFailed = true;
+                lock (_gate)
+                {
+                    _completed = true;
+                    _pending.Release();
+                }
+                await _session.CancelAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private static ArrayBufferWriter<byte> Reused(ArrayBufferWriter<byte> buffer)
+    /// <summary>Frames written straight into the pending buffer, under the stream's lock.</summary>
+    public ref struct FrameScope(Lock.Scope scope, IBufferWriter<byte> output)
     {
-        if (buffer.Capacity > InitialBufferBytes)
-        {
-            return new ArrayBufferWriter<byte>(InitialBufferBytes);
-        }
-        buffer.ResetWrittenCount();
-        return buffer;
-    }
+        private Lock.Scope _scope = scope;
 
-    /// <summary>Wakes the pump once per batch, however many events are written before it runs.</summary>
-    private void Signal()
-    {
-        if (_signalled == 0)
-        {
-            _signalled = 1;
-            _ready.Release();
-        }
+        public readonly IBufferWriter<byte> Output => output;
+
+        public void Dispose() => _scope.Dispose();
     }
 }

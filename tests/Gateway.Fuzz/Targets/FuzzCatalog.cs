@@ -20,7 +20,7 @@ internal static class FuzzCatalog
 
         public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
 
-        public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+        public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
             throw new NotSupportedException("The parsers never call a model.");
     }
 }

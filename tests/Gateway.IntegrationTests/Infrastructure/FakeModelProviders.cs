@@ -10,7 +10,7 @@ internal sealed class FakeModelProvider(string name, params string[] models) : I
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>(models);
 
-    public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
         throw new NotSupportedException("This provider only lists models.");
 }
 
@@ -22,6 +22,6 @@ internal sealed class FailingModelProvider(string name) : IModelProvider
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromException<IReadOnlyList<string>>(new HttpRequestException("connection refused"));
 
-    public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
         throw new NotSupportedException("This provider only lists models.");
 }

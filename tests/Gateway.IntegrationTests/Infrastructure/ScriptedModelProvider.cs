@@ -44,13 +44,14 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
         return this;
     }
 
-    public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken)
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
         // The agent loop keeps appending to the history list it passed; record the request as the model saw it.
         Requests.Enqueue(request with { Messages = [.. request.Messages], Tools = [.. request.Tools] });
-        return _turns.TryDequeue(out var turn)
+        var events = _turns.TryDequeue(out var turn)
             ? turn(request, cancellationToken)
             : Yield([ProviderEvent.Failed("the script has no more turns")]);
+        return sink.PlayAsync(events, cancellationToken);
     }
 
     private static async IAsyncEnumerable<ProviderEvent> Yield(ProviderEvent[] events)

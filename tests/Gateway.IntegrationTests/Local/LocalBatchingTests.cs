@@ -1,3 +1,4 @@
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
@@ -80,7 +81,7 @@ public sealed class LocalBatchingTests
         using (model.HoldDecoding())
         {
             using var running = await model.StartAsync("abc", false, [], 512, default);
-            var (deltas, ends) = await CollectAsync(provider.StreamTurnAsync(LocalGenerationTests.Turn(Successor, Gateway.Server.Conversation.ChatMessage.User("hi")), default));
+            var (deltas, ends) = await CollectAsync(provider.StreamEventsAsync(LocalGenerationTests.Turn(Successor, Gateway.Server.Conversation.ChatMessage.User("hi")), default));
 
             Assert.Empty(deltas);
             var error = Assert.Single(ends);
@@ -113,7 +114,7 @@ public sealed class LocalBatchingTests
         var received = 0;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var item in provider.StreamTurnAsync(LocalGenerationTests.Turn(Stories, Gateway.Server.Conversation.ChatMessage.User("Once upon a time")), cancel.Token))
+            await foreach (var item in provider.StreamEventsAsync(LocalGenerationTests.Turn(Stories, Gateway.Server.Conversation.ChatMessage.User("Once upon a time")), cancel.Token))
             {
                 if (++received == 3)
                 {

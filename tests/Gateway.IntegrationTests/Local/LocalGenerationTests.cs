@@ -1,3 +1,4 @@
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
@@ -39,7 +40,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var model = await _provider.GetModelAsync(Successor, default);
         Assert.True(model.UsesChatTemplate);
 
-        var (deltas, ends) = await CollectAsync(_provider.StreamTurnAsync(Turn(Successor, ChatMessage.System("Be brief."), ChatMessage.User("hi")), default));
+        var (deltas, ends) = await CollectAsync(_provider.StreamEventsAsync(Turn(Successor, ChatMessage.System("Be brief."), ChatMessage.User("hi")), default));
 
         // The template ends with "<|im_start|>assistant\n"; this model answers a newline with A, B, C, … ~ then end-of-sequence.
         Assert.Equal(Enumerable.Range('A', '~' - 'A' + 1).Select(c => ((char)c).ToString()), deltas);
@@ -55,7 +56,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
         var model = await _provider.GetModelAsync(Stories, default);
         Assert.False(model.UsesChatTemplate);
 
-        var (deltas, ends) = await CollectAsync(_provider.StreamTurnAsync(Turn(Stories, ChatMessage.User("Once upon a time")), default));
+        var (deltas, ends) = await CollectAsync(_provider.StreamEventsAsync(Turn(Stories, ChatMessage.User("Once upon a time")), default));
 
         var story = string.Concat(deltas);
         Assert.StartsWith(", there was a little girl named Lily. She loved to play", story, StringComparison.Ordinal);
@@ -104,7 +105,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
     [Fact]
     public async Task APromptLongerThanTheContextFailsWithOneClearError()
     {
-        var (deltas, ends) = await CollectAsync(_provider.StreamTurnAsync(Turn(Successor, ChatMessage.User(new string('x', 600))), default));
+        var (deltas, ends) = await CollectAsync(_provider.StreamEventsAsync(Turn(Successor, ChatMessage.User(new string('x', 600))), default));
 
         Assert.Empty(deltas);
         var error = Assert.Single(ends);
@@ -116,7 +117,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownModelFailsWithOneError()
     {
-        var (deltas, ends) = await CollectAsync(_provider.StreamTurnAsync(Turn("nope", ChatMessage.User("hi")), default));
+        var (deltas, ends) = await CollectAsync(_provider.StreamEventsAsync(Turn("nope", ChatMessage.User("hi")), default));
 
         Assert.Empty(deltas);
         Assert.Equal(ProviderEventKind.Error, Assert.Single(ends).Kind);
@@ -129,7 +130,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
     {
         var tools = new[] { new ToolDefinition("bash", "Runs a command.", Gateway.Tools.RawJson.EmptyObject) };
 
-        var (deltas, ends) = await CollectAsync(_provider.StreamTurnAsync(new ModelTurnRequest(Successor, [ChatMessage.User("hi")], tools), default));
+        var (deltas, ends) = await CollectAsync(_provider.StreamEventsAsync(new ModelTurnRequest(Successor, [ChatMessage.User("hi")], tools), default));
 
         Assert.Equal(62, deltas.Count);
         AssertFinished(ends, FinishReason.Stop);

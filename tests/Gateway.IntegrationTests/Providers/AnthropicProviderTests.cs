@@ -1,3 +1,4 @@
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
@@ -38,7 +39,7 @@ public sealed class AnthropicProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(OpenAiCompatibleProviderTests.Reply(AnthropicStreamScripts.Full, chunking));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
 
         Assert.Equal(FullEvents, events);
         var request = Assert.Single(upstream.Requests);
@@ -56,7 +57,7 @@ public sealed class AnthropicProviderTests : IDisposable
         var script = string.Join("\r\n", AnthropicStreamScripts.Full.Split('\n').Where(line => !line.StartsWith("event:", StringComparison.Ordinal)));
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(script, Chunking.Awkward));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
 
         Assert.Equal(FullEvents, events);
     }
@@ -66,7 +67,7 @@ public sealed class AnthropicProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(AnthropicStreamScripts.Overloaded));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
 
         Assert.Equal([ProviderEvent.TextDelta("Hi"), ProviderEvent.Failed("claude error: overloaded_error: Overloaded")], events);
     }
@@ -78,7 +79,7 @@ public sealed class AnthropicProviderTests : IDisposable
             UpstreamReply.Json("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", 529, "Overloaded"),
             UpstreamReply.Sse(AnthropicStreamScripts.Full));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
 
         Assert.Equal(FullEvents, events);
         Assert.Equal(2, upstream.Requests.Count);

@@ -88,7 +88,7 @@ public sealed class ModelCatalogTests
 
         public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(Models);
 
-        public IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+        public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 }

@@ -1,3 +1,4 @@
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
@@ -24,7 +25,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
         await using var upstream = FakeUpstream.Start(Reply(OpenAiStreamScripts.Text, chunking));
         var provider = Provider(upstream);
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(
             [
@@ -47,7 +48,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.Reasoning, Chunking.Every(5)));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(
             [
@@ -68,7 +69,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(Reply(OpenAiStreamScripts.ParallelToolCalls, chunking));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         // Each call's start and argument pieces as they arrive; the whole calls in index order at the finish; no usage
         // chunk upstream, so no Usage event.
@@ -94,7 +95,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.ToolCallsWithoutIndex));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(
             [
@@ -115,7 +116,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.InvalidArguments));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(
             [
@@ -131,7 +132,7 @@ public sealed class OpenAiCompatibleProviderTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.MidStreamError));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal([ProviderEvent.TextDelta("Par"), ProviderEvent.Failed("test error: Provider disconnected")], events);
     }

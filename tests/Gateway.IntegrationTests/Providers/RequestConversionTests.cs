@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
@@ -46,7 +47,7 @@ public sealed class RequestConversionTests : IDisposable
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.Text));
         var provider = new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http);
 
-        await provider.StreamTurnAsync(new ModelTurnRequest("gpt-test", Conversation, Tools), default).CollectAsync();
+        await provider.StreamEventsAsync(new ModelTurnRequest("gpt-test", Conversation, Tools), default).CollectAsync();
 
         const string expected = """
             {"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},"messages":[
@@ -72,7 +73,7 @@ public sealed class RequestConversionTests : IDisposable
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.Text));
         var provider = new OpenAiCompatibleProvider("openai", upstream.Url("/v1"), "sk-test", _http);
 
-        await provider.StreamTurnAsync(ProviderTestKit.Hello("gpt-test"), default).CollectAsync();
+        await provider.StreamEventsAsync(ProviderTestKit.Hello("gpt-test"), default).CollectAsync();
 
         Assert.Equal(
             """{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}]}""",
@@ -85,7 +86,7 @@ public sealed class RequestConversionTests : IDisposable
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(AnthropicStreamScripts.Full));
         var provider = new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http);
 
-        await provider.StreamTurnAsync(new ModelTurnRequest("claude-test", Conversation, Tools), default).CollectAsync();
+        await provider.StreamEventsAsync(new ModelTurnRequest("claude-test", Conversation, Tools), default).CollectAsync();
 
         const string expected = """
             {"model":"claude-test","max_tokens":8192,"stream":true,"system":"You are terse.\n\nSummarise.","messages":[
@@ -107,7 +108,7 @@ public sealed class RequestConversionTests : IDisposable
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(AnthropicStreamScripts.Full));
         var provider = new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http) { MaxTokens = 1024 };
 
-        await provider.StreamTurnAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
+        await provider.StreamEventsAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
 
         Assert.Equal(
             """{"model":"claude-test","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"Hi"}]}""",

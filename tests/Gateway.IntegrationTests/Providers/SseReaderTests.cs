@@ -1,5 +1,6 @@
 using System.Text;
-using Gateway.Server.Providers;
+using System.IO.Pipelines;
+using Gateway.Server.Sse;
 
 namespace Gateway.IntegrationTests.Providers;
 
@@ -36,7 +37,7 @@ public sealed class SseReaderTests
     [InlineData(4096)]
     public async Task EventsAreTheSameHoweverTheBytesAreSplit(int bytesPerRead)
     {
-        await using var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes(Stream), bytesPerRead), maxEventBytes: 1024);
+        await using var reader = new SseReader(PipeReader.Create(new TrickleStream(Encoding.UTF8.GetBytes(Stream), bytesPerRead)), maxEventBytes: 1024);
         var events = new List<(string, string)>();
 
         while (await reader.ReadEventAsync(default))
@@ -51,7 +52,7 @@ public sealed class SseReaderTests
     public async Task AnEventOverTheLimitIsRejected()
     {
         var body = "data: " + new string('x', 600) + "\ndata: " + new string('y', 600) + "\n\n";
-        await using var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes(body), 100), maxEventBytes: 1000);
+        await using var reader = new SseReader(PipeReader.Create(new TrickleStream(Encoding.UTF8.GetBytes(body), 100)), maxEventBytes: 1000);
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await reader.ReadEventAsync(default));
     }
@@ -60,7 +61,7 @@ public sealed class SseReaderTests
     public async Task AnUnterminatedLineOverTheLimitIsRejected()
     {
         var body = "data: " + new string('x', 5000);
-        await using var reader = new SseReader(new TrickleStream(Encoding.UTF8.GetBytes(body), 700), maxEventBytes: 1000);
+        await using var reader = new SseReader(PipeReader.Create(new TrickleStream(Encoding.UTF8.GetBytes(body), 700)), maxEventBytes: 1000);
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await reader.ReadEventAsync(default));
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.OpenAi;
@@ -318,7 +319,7 @@ public sealed class UpstreamClientTests : IAsyncDisposable
     private async Task<(Task<List<ProviderEvent>> Turn, RawUpstreamConnection Connection)> StartTurnAsync()
     {
         var provider = new OpenAiCompatibleProvider("test", _upstream.Url("/v1"), "sk-test", _http);
-        var turn = provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var turn = provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
         return (turn, await AcceptRequestAsync());
     }
 

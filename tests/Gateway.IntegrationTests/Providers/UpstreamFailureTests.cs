@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Anthropic;
@@ -26,7 +27,7 @@ public sealed class UpstreamFailureTests : IDisposable
         await using var upstream = FakeUpstream.Start(
             UpstreamReply.Json("""{"error":{"message":"Invalid API key","type":"invalid_request_error"}}""", 401, "Unauthorized"));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(
             [ProviderEvent.Failed("""test returned 401 Unauthorized: {"error":{"message":"Invalid API key","type":"invalid_request_error"}}""")],
@@ -40,7 +41,7 @@ public sealed class UpstreamFailureTests : IDisposable
         var body = new string('é', 800);
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(body, 400, "Bad Request"));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         // The upstream's verdict on the request itself keeps its status for the caller.
         Assert.Equal([ProviderEvent.Failed("test returned 400 Bad Request: " + body[..500], 400)], events);
@@ -54,7 +55,7 @@ public sealed class UpstreamFailureTests : IDisposable
             UpstreamReply.Json("""{"error":"boom 2"}""", 502, "Bad Gateway"),
             UpstreamReply.Json("""{"error":"boom 3"}""", 500, "Internal Server Error"));
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal([ProviderEvent.Failed("""test returned 500 Internal Server Error: {"error":"boom 3"}""")], events);
         Assert.Equal(3, upstream.Requests.Count);
@@ -68,7 +69,7 @@ public sealed class UpstreamFailureTests : IDisposable
             UpstreamReply.Sse(OpenAiStreamScripts.Text));
         var clock = Stopwatch.StartNew();
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(ProviderEventKind.TextDelta, events[0].Kind);
         Assert.Equal(ProviderEventKind.Usage, events[^1].Kind);
@@ -86,7 +87,7 @@ public sealed class UpstreamFailureTests : IDisposable
             UpstreamReply.Sse(OpenAiStreamScripts.Text));
         var clock = Stopwatch.StartNew();
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(ProviderEventKind.Usage, events[^1].Kind);
         // The date has whole-second precision: the wait is between 1 and 2 s.
@@ -99,7 +100,7 @@ public sealed class UpstreamFailureTests : IDisposable
         var port = UnusedPort();
         var provider = new OpenAiCompatibleProvider("test", new Uri($"http://127.0.0.1:{port}/v1"), "sk-test", _http);
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         var failure = Assert.Single(events);
         Assert.Equal(ProviderEventKind.Error, failure.Kind);
@@ -114,7 +115,7 @@ public sealed class UpstreamFailureTests : IDisposable
         // Cut: the socket closes inside the chunked body. Not cut: the body ends properly, but [DONE] never came.
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with { Cut = cut });
 
-        var events = await Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal([ProviderEvent.TextDelta("Hal"), ProviderEvent.Failed("test stream ended before completion")], events);
     }
@@ -126,7 +127,7 @@ public sealed class UpstreamFailureTests : IDisposable
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(script) with { Cut = true });
         var provider = new AnthropicProvider("claude", upstream.Url(), "key", _http);
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(ProviderEvent.Failed("claude stream ended before completion"), events[^1]);
         Assert.Single(events, e => e.Kind == ProviderEventKind.Error);
@@ -145,7 +146,7 @@ public sealed class UpstreamFailureTests : IDisposable
         var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
         var clock = Stopwatch.StartNew();
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        var events = await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal([ProviderEvent.Failed("test sent no response within 0.3 s", 504)], events);
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2));
@@ -161,7 +162,7 @@ public sealed class UpstreamFailureTests : IDisposable
         var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
 
         // After its first piece the upstream holds the connection without a word while the clock passes the bound.
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default)
+        var events = await provider.StreamEventsAsync(ProviderTestKit.Hello(), default)
             .CollectAsync(onText: () => clock.Advance(IdleBound));
 
         Assert.Equal([ProviderEvent.TextDelta("Hal"), ProviderEvent.Failed("test sent nothing for 0.3 s in the middle of its answer", 504)], events);
@@ -183,7 +184,7 @@ public sealed class UpstreamFailureTests : IDisposable
         });
         var provider = new OpenAiCompatibleProvider("test", upstream.Url("/v1"), "sk-test", http);
 
-        var events = await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync(onText: () =>
+        var events = await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync(onText: () =>
         {
             clock.Advance(IdleBound * 2 / 3);
             nextPiece.Release();
@@ -203,7 +204,7 @@ public sealed class UpstreamFailureTests : IDisposable
 
         var turn = Task.Run(async () =>
         {
-            await foreach (var item in Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), cancel.Token))
+            await foreach (var item in Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), cancel.Token))
             {
                 events.Add(item);
                 // Cancel while the next read is pending on the silent upstream.
@@ -226,7 +227,7 @@ public sealed class UpstreamFailureTests : IDisposable
 
         var turn = Task.Run(async () =>
         {
-            await foreach (var item in Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), cancel.Token))
+            await foreach (var item in Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), cancel.Token))
             {
                 await cancel.CancelAsync(); // The consumer cancels before asking for the next event.
             }
@@ -242,7 +243,7 @@ public sealed class UpstreamFailureTests : IDisposable
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.NoDone) with { Hold = true });
 
-        await foreach (var item in Provider(upstream).StreamTurnAsync(ProviderTestKit.Hello(), default))
+        await foreach (var item in Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello(), default))
         {
             break; // Disposes the enumerator without cancelling.
         }
@@ -256,8 +257,8 @@ public sealed class UpstreamFailureTests : IDisposable
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiStreamScripts.Text), UpstreamReply.Sse(OpenAiStreamScripts.Text));
         var provider = Provider(upstream);
 
-        await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
-        await provider.StreamTurnAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
+        await provider.StreamEventsAsync(ProviderTestKit.Hello(), default).CollectAsync();
 
         Assert.Equal(2, upstream.Requests.Count);
         Assert.Equal(1, upstream.ConnectionCount);

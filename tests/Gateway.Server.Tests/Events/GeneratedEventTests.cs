@@ -203,9 +203,12 @@ public class GeneratedEventTests
         Assert.Equal(0, allocated);
     }
 
+    /// <summary>Encoded once: a delta's UTF-8 comes from the upstream's buffer, not from a string per frame.</summary>
+    private static readonly Utf8Text MixedContent = "Let me look at \"that\" </script> 😀";
+
     private static long WriteMixedFrames(ArrayBufferWriter<byte> output, int count)
     {
-        var text = new TextEvent { RunId = "P1", Id = "T1", ParentId = "A1", Content = "Let me look at \"that\" </script> 😀", AgentId = "G1" };
+        var text = new TextEvent { RunId = "P1", Id = "T1", ParentId = "A1", Content = MixedContent, AgentId = "G1" };
         var result = new ToolResultEvent { RunId = "A1", Id = "A1/call_1", ParentId = "A0/call_2", Name = "bash", Output = Output, AgentId = "G1" };
         var usage = new UsageEvent { RunId = "P1", ParentId = "A1", InputTokens = 900, OutputTokens = 31, CacheReadTokens = 12, AgentId = "G1" };
         var end = new HarnessEndEvent { RunId = "A1", AgentId = "G1", Iterations = 3, TotalUsage = new UsagePayload { InputTokens = 1800, OutputTokens = 62 } };

@@ -1,4 +1,3 @@
-using Gateway.Server.Conversation;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -40,7 +39,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         try
         {
             await (request.Stream
-                ? StreamAsync(exchange, request, identity, inputExcludesCache, turn.Token)
+                ? StreamAsync(exchange, request, identity, inputExcludesCache, turn)
                 : CompleteAsync(exchange, request, identity, inputExcludesCache, turn.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -61,115 +60,38 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     private static async ValueTask CompleteAsync(
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
-        var completion = new CompletionBuilder();
-        await foreach (var item in request.Provider.StreamTurnAsync(request.Turn, cancellationToken).ConfigureAwait(false))
+        using var completion = new CompletionBuilder();
+        await request.Provider.StreamTurnAsync(request.Turn, completion, cancellationToken).ConfigureAwait(false);
+        if (completion.Failure is { } failure)
         {
-            if (item.Kind == ProviderEventKind.Error)
-            {
-                OpenAiError.FromProvider(item.Text!, item.StatusCode).Respond(exchange);
-                return;
-            }
-            completion.Add(item);
+            failure.Respond(exchange);
+            return;
         }
         exchange.Respond(200, ContentTypes.Json, completion.ToJson(identity, inputExcludesCache));
     }
 
     private static async ValueTask StreamAsync(
-        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
+        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationTokenSource turn)
     {
-        using var chunks = new CompletionChunkWriter(identity, request.IncludeUsage);
-        var finish = new FinishTracker();
-        var usage = default(TokenUsage);
-        var started = false;
-        var events = request.Provider.StreamTurnAsync(request.Turn, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (events.ConfigureAwait(false))
+        var stream = new EventStream(exchange, turn);
+        using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage, turn.Token);
+        try
         {
-            while (true)
-            {
-                var next = events.MoveNextAsync();
-                // Events the provider already has go out together; the buffer is sent when the next one must be waited for
-                // or it is a full batch, so a client that stops reading holds no more than StreamBatch.MaxBytes here.
-                if (chunks.Pending.Length > 0 && (!next.IsCompleted || chunks.Pending.Length >= StreamBatch.MaxBytes))
-                {
-                    if (!await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-                    chunks.Clear();
-                }
-                bool more;
-                try
-                {
-                    more = await next.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (exchange.ServerStopping.IsCancellationRequested && !exchange.RequestAborted.IsCancellationRequested)
-                {
-                    await FailAsync(exchange, chunks, started, ShuttingDown).ConfigureAwait(false);
-                    return;
-                }
-                if (!more)
-                {
-                    break;
-                }
-                var item = events.Current;
-                if (item.Kind == ProviderEventKind.Error)
-                {
-                    await FailAsync(exchange, chunks, started, OpenAiError.FromProvider(item.Text!, item.StatusCode)).ConfigureAwait(false);
-                    return;
-                }
-                if (!started)
-                {
-                    Start(exchange, chunks);
-                    started = true;
-                }
-                finish.Observe(item);
-                switch (item.Kind)
-                {
-                    case ProviderEventKind.TextDelta:
-                        chunks.WriteContent(item.Text!, item.Logprobs);
-                        break;
-                    case ProviderEventKind.ReasoningDelta:
-                        chunks.WriteReasoning(item.Text!);
-                        break;
-                    case ProviderEventKind.ToolCallStart:
-                        chunks.WriteToolCallStart(item.Index, item.ToolCall!);
-                        break;
-                    case ProviderEventKind.ToolArguments:
-                        chunks.WriteToolArguments(item.Index, item.Text!);
-                        break;
-                    case ProviderEventKind.ToolCall:
-                        chunks.WriteToolCall(item.ToolCall!, item.Index);
-                        break;
-                    case ProviderEventKind.Usage:
-                        usage = item.Usage;
-                        break;
-                }
-            }
+            await request.Provider.StreamTurnAsync(request.Turn, chunks, turn.Token).ConfigureAwait(false);
+            chunks.WriteEnd(inputExcludesCache);
         }
-        if (!started)
+        catch (OperationCanceledException) when (stream.IsOpen && !stream.ClientGone)
         {
-            Start(exchange, chunks);
+            // Not the client, so the server is stopping: the stream's last chunk says so.
+            chunks.Failed(ShuttingDown.Message, ShuttingDown.StatusCode);
         }
-        chunks.WriteFinish(finish.Reason);
-        chunks.WriteEnd(usage, inputExcludesCache);
-        await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
-    }
-
-    /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
-    private static async ValueTask FailAsync(IHttpExchange exchange, CompletionChunkWriter chunks, bool started, OpenAiError error)
-    {
-        if (!started)
+        catch (OperationCanceledException) when (stream.ClientGone)
         {
-            error.Respond(exchange);
-            return;
+            // Nobody is listening.
         }
-        chunks.WriteError(error);
-        await exchange.WriteStreamAsync(chunks.Pending).ConfigureAwait(false);
-    }
-
-    private static void Start(IHttpExchange exchange, CompletionChunkWriter chunks)
-    {
-        exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
-        chunks.WriteRole();
+        finally
+        {
+            await stream.CompleteAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints.OpenAi;
@@ -14,39 +14,52 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// them, its per-chunk <c>content</c> lists joined into one; <c>finish_reason</c>; <c>usage</c> always, zeros when the
 /// provider reported none.
 /// </remarks>
-internal sealed class CompletionBuilder
+internal sealed class CompletionBuilder : ITurnSink, IDisposable
 {
-    private readonly StringBuilder _content = new();
-    private readonly StringBuilder _reasoning = new();
+    private readonly PooledBufferWriter _content = new();
+    private readonly PooledBufferWriter _reasoning = new();
     private readonly List<ToolCallRequest> _toolCalls = [];
     private readonly FinishTracker _finish = new();
     private List<string>? _tokenLogprobs;
     private TokenUsage _usage;
 
-    /// <summary>Takes one event of the turn; errors are the caller's to handle.</summary>
-    public void Add(in ProviderEvent item)
+    /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
+    public OpenAiError? Failure { get; private set; }
+
+    public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
-        _finish.Observe(item);
-        switch (item.Kind)
+        _content.Write(text);
+        if (logprobs is not null)
         {
-            case ProviderEventKind.TextDelta:
-                _content.Append(item.Text);
-                if (item.Logprobs is not null)
-                {
-                    AddLogprobs(item.Logprobs);
-                }
-                break;
-            case ProviderEventKind.ReasoningDelta:
-                _reasoning.Append(item.Text);
-                break;
-            case ProviderEventKind.ToolCall:
-                _toolCalls.Add(item.ToolCall!);
-                break;
-            case ProviderEventKind.Usage:
-                _usage = item.Usage;
-                break;
+            AddLogprobs(logprobs);
         }
     }
+
+    public void Reasoning(ReadOnlySpan<byte> text) => _reasoning.Write(text);
+
+    /// <summary>A whole completion lists whole calls only.</summary>
+    public void ToolCallStarted(int index, string id, string name)
+    {
+    }
+
+    public void ToolArguments(int index, string text)
+    {
+    }
+
+    public void ToolCalled(ToolCallRequest call, int index)
+    {
+        _toolCalls.Add(call);
+        _finish.ToolCalled();
+    }
+
+    public void Finished(FinishReason reason) => _finish.Finished(reason);
+
+    public void Usage(TokenUsage usage) => _usage = usage;
+
+    public void Failed(string message, int statusCode) => Failure = OpenAiError.FromProvider(message, statusCode);
+
+    /// <summary>Nothing is sent before the whole answer.</summary>
+    public ValueTask FlushAsync() => ValueTask.CompletedTask;
 
     /// <summary>Keeps each token's entry of one chunk's <c>logprobs.content</c>, as the upstream wrote it.</summary>
     private void AddLogprobs(string logprobs)
@@ -65,22 +78,22 @@ internal sealed class CompletionBuilder
 
     public byte[] ToJson(CompletionIdentity identity, bool inputExcludesCache)
     {
-        var buffer = new ArrayBufferWriter<byte>(_content.Length + _reasoning.Length + 512);
+        var buffer = new ArrayBufferWriter<byte>(_content.WrittenCount + _reasoning.WrittenCount + 512);
         using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
         {
             CompletionJson.WriteStartOfChoice(json, identity, "chat.completion"u8, "message"u8);
             json.WriteString("role"u8, "assistant"u8);
-            if (_content.Length > 0 || _toolCalls.Count == 0)
+            if (_content.WrittenCount > 0 || _toolCalls.Count == 0)
             {
-                json.WriteString("content"u8, _content.ToString());
+                json.WriteString("content"u8, _content.WrittenMemory.Span);
             }
             else
             {
                 json.WriteNull("content"u8);
             }
-            if (_reasoning.Length > 0)
+            if (_reasoning.WrittenCount > 0)
             {
-                json.WriteString("reasoning_content"u8, _reasoning.ToString());
+                json.WriteString("reasoning_content"u8, _reasoning.WrittenMemory.Span);
             }
             if (_toolCalls.Count > 0)
             {
@@ -111,5 +124,12 @@ internal sealed class CompletionBuilder
             json.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Gives the text buffers back to the pool.</summary>
+    public void Dispose()
+    {
+        _content.Release();
+        _reasoning.Release();
     }
 }

@@ -2,10 +2,12 @@ using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
+using Gateway.Server.Sse;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
-/// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects, into one reused buffer.</summary>
+/// <summary>Writes a streamed completion as SSE <c>data:</c> lines of <c>chat.completion.chunk</c> objects into its <see cref="EventStream"/>.</summary>
 /// <remarks>
 /// The order is OpenAI's (https://platform.openai.com/docs/api-reference/chat-streaming): a first chunk whose delta
 /// carries <c>role</c>; content deltas, each with the upstream's <c>logprobs</c> for it when it sent any; tool-call
@@ -14,84 +16,72 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// provider that only reports whole calls gets each in one delta); a chunk with an empty delta and the
 /// <c>finish_reason</c>; with <c>include_usage</c>, <c>"usage":null</c> on those and a last chunk with empty <c>choices</c> and the usage; then
 /// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
-/// OpenAI's SDKs raise as an error. Several events may be written before the buffer is sent, so that what a provider
-/// produced together goes out in one write.
+/// OpenAI's SDKs raise as an error. The stream sends what a provider produced together in one write.
 /// </remarks>
-internal sealed class CompletionChunkWriter : IDisposable
+internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdentity identity, bool includeUsage, CancellationToken cancellationToken)
+    : ITurnSink, IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _json;
-    private readonly CompletionIdentity _identity;
-    private readonly bool _includeUsage;
     private readonly Dictionary<int, StartedCall> _started = [];
+    private readonly FinishTracker _finish = new();
+    private TokenUsage _usage;
     private int _toolCalls;
+    private bool _failed;
+    private Utf8JsonWriter? _writer;
+    private IBufferWriter<byte> _output = null!;
 
-    public CompletionChunkWriter(CompletionIdentity identity, bool includeUsage)
-    {
-        _identity = identity;
-        _includeUsage = includeUsage;
-        _json = new Utf8JsonWriter(_buffer, CompletionJson.WriterOptions);
-    }
-
-    /// <summary>The frames written since the last <see cref="Clear"/>.</summary>
-    public ReadOnlyMemory<byte> Pending => _buffer.WrittenMemory;
-
-    public void Clear() => _buffer.ResetWrittenCount();
-
-    public void WriteRole()
-    {
-        BeginDelta();
-        _json.WriteString("role"u8, "assistant"u8);
-        _json.WriteString("content"u8, ""u8);
-        EndDelta(finishReason: null);
-    }
+    private Utf8JsonWriter Json => _writer!;
 
     /// <param name="logprobs">The upstream's <c>logprobs</c> object for this text, relayed as it came; null for none.</param>
-    public void WriteContent(string text, string? logprobs)
+    public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
+        using var frames = Begin();
         BeginDelta();
-        _json.WriteString("content"u8, text);
+        Json.WriteString("content"u8, text);
         EndDelta(finishReason: null, logprobs);
     }
 
     /// <summary>Reasoning as <c>delta.reasoning_content</c>, the field DeepSeek, vLLM and llama-server use; OpenAI's SDKs pass unknown fields through.</summary>
-    public void WriteReasoning(string text)
+    public void Reasoning(ReadOnlySpan<byte> text)
     {
+        using var frames = Begin();
         BeginDelta();
-        _json.WriteString("reasoning_content"u8, text);
+        Json.WriteString("reasoning_content"u8, text);
         EndDelta(finishReason: null);
     }
 
-    /// <param name="providerIndex">The provider's number for the call, which its argument pieces and completion carry.</param>
-    /// <param name="header">The call's id and name.</param>
-    public void WriteToolCallStart(int providerIndex, ToolCallRequest header)
+    /// <param name="index">The provider's number for the call, which its argument pieces and completion carry.</param>
+    public void ToolCallStarted(int index, string id, string name)
     {
-        var index = _toolCalls++;
-        _started[providerIndex] = new StartedCall(index);
-        WriteToolCallDelta(header, index, argumentsFollow: true);
+        using var frames = Begin();
+        var streamIndex = _toolCalls++;
+        _started[index] = new StartedCall(streamIndex);
+        WriteToolCallDelta(new ToolCallRequest(id, name, RawJson.EmptyObject), streamIndex, argumentsFollow: true);
     }
 
-    public void WriteToolArguments(int providerIndex, string text)
+    public void ToolArguments(int index, string text)
     {
+        using var frames = Begin();
         // Providers start a call before its arguments; a piece of an unknown call has nowhere to go.
-        if (_started.TryGetValue(providerIndex, out var call))
+        if (_started.TryGetValue(index, out var call))
         {
             call.ArgumentsSent = true;
             BeginArgumentsDelta(call.Index);
-            _json.WriteString("arguments"u8, text);
+            Json.WriteString("arguments"u8, text);
             EndArgumentsDelta();
         }
     }
 
     /// <summary>A complete call: whole when it was not started, else nothing more unless its arguments never came in pieces.</summary>
-    public void WriteToolCall(ToolCallRequest call, int providerIndex)
+    public void ToolCalled(ToolCallRequest call, int index)
     {
-        if (_started.Remove(providerIndex, out var started))
+        _finish.ToolCalled();
+        using var frames = Begin();
+        if (_started.Remove(index, out var started))
         {
             if (!started.ArgumentsSent)
             {
                 BeginArgumentsDelta(started.Index);
-                CompletionJson.WriteArguments(_json, call);
+                CompletionJson.WriteArguments(Json, call);
                 EndArgumentsDelta();
             }
             return;
@@ -99,106 +89,150 @@ internal sealed class CompletionChunkWriter : IDisposable
         WriteToolCallDelta(call, _toolCalls++, argumentsFollow: false);
     }
 
-    private void WriteToolCallDelta(ToolCallRequest call, int index, bool argumentsFollow)
-    {
-        BeginDelta();
-        _json.WriteStartArray("tool_calls"u8);
-        CompletionJson.WriteToolCall(_json, call, index, argumentsFollow);
-        _json.WriteEndArray();
-        EndDelta(finishReason: null);
-    }
+    public void Finished(FinishReason reason) => _finish.Finished(reason);
 
-    public void WriteFinish(FinishReason reason)
-    {
-        BeginDelta();
-        EndDelta(reason);
-    }
+    public void Usage(TokenUsage usage) => _usage = usage;
 
-    /// <summary>The usage chunk, when the caller asked for it (else nothing), then the end marker.</summary>
-    public void WriteEnd(TokenUsage usage, bool inputExcludesCache)
+    /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
+    public void Failed(string message, int statusCode)
     {
-        if (_includeUsage)
+        _failed = true;
+        var error = OpenAiError.FromProvider(message, statusCode);
+        if (!stream.IsOpen)
         {
-            BeginFrame();
-            CompletionJson.WriteStart(_json, _identity, "chat.completion.chunk"u8);
-            _json.WriteStartArray("choices"u8);
-            _json.WriteEndArray();
-            CompletionJson.WriteUsage(_json, usage, inputExcludesCache);
-            _json.WriteEndObject();
-            EndFrame();
+            error.Respond(stream.Exchange);
+            return;
         }
-        _buffer.Write("data: [DONE]\n\n"u8);
-    }
-
-    public void WriteError(OpenAiError error)
-    {
+        using var frames = Begin();
         BeginFrame();
-        error.WriteTo(_json);
+        error.WriteTo(Json);
         EndFrame();
     }
 
-    public void Dispose() => _json.Dispose();
+    public ValueTask FlushAsync() => stream.FlushAsync(cancellationToken);
+
+    /// <summary>After the turn: the finish chunk, the usage chunk when the caller asked for it, then the end marker; nothing after a failure.</summary>
+    public void WriteEnd(bool inputExcludesCache)
+    {
+        if (_failed)
+        {
+            return;
+        }
+        using var frames = Begin();
+        BeginDelta();
+        EndDelta(_finish.Reason);
+        if (includeUsage)
+        {
+            BeginFrame();
+            CompletionJson.WriteStart(Json, identity, "chat.completion.chunk"u8);
+            Json.WriteStartArray("choices"u8);
+            Json.WriteEndArray();
+            CompletionJson.WriteUsage(Json, _usage, inputExcludesCache);
+            Json.WriteEndObject();
+            EndFrame();
+        }
+        _output.Write("data: [DONE]\n\n"u8);
+    }
+
+    private void WriteToolCallDelta(ToolCallRequest call, int index, bool argumentsFollow)
+    {
+        BeginDelta();
+        Json.WriteStartArray("tool_calls"u8);
+        CompletionJson.WriteToolCall(Json, call, index, argumentsFollow);
+        Json.WriteEndArray();
+        EndDelta(finishReason: null);
+    }
+
+    public void Dispose() => _writer?.Dispose();
+
+    /// <summary>Takes the stream's pending buffer for this call's frames; the first opens the stream with the role chunk.</summary>
+    /// <remarks>The head waits for the first event, so a turn that fails before producing anything answers with its own status.</remarks>
+    private EventStream.FrameScope Begin()
+    {
+        var opening = !stream.IsOpen;
+        if (opening)
+        {
+            stream.Open();
+        }
+        var frames = stream.BeginFrames();
+        _output = frames.Output;
+        if (opening)
+        {
+            BeginDelta();
+            Json.WriteString("role"u8, "assistant"u8);
+            Json.WriteString("content"u8, ""u8);
+            EndDelta(finishReason: null);
+        }
+        return frames;
+    }
 
     /// <summary><c>"tool_calls":[{"index":…,"function":{</c>, for the arguments to follow.</summary>
     private void BeginArgumentsDelta(int index)
     {
         BeginDelta();
-        _json.WriteStartArray("tool_calls"u8);
-        _json.WriteStartObject();
-        _json.WriteNumber("index"u8, index);
-        _json.WriteStartObject("function"u8);
+        Json.WriteStartArray("tool_calls"u8);
+        Json.WriteStartObject();
+        Json.WriteNumber("index"u8, index);
+        Json.WriteStartObject("function"u8);
     }
 
     private void EndArgumentsDelta()
     {
-        _json.WriteEndObject();
-        _json.WriteEndObject();
-        _json.WriteEndArray();
+        Json.WriteEndObject();
+        Json.WriteEndObject();
+        Json.WriteEndArray();
         EndDelta(finishReason: null);
     }
 
     private void BeginDelta()
     {
         BeginFrame();
-        CompletionJson.WriteStartOfChoice(_json, _identity, "chat.completion.chunk"u8, "delta"u8);
+        CompletionJson.WriteStartOfChoice(Json, identity, "chat.completion.chunk"u8, "delta"u8);
     }
 
     private void EndDelta(FinishReason? finishReason, string? logprobs = null)
     {
-        _json.WriteEndObject();
+        Json.WriteEndObject();
         if (logprobs is not null)
         {
-            _json.WritePropertyName("logprobs"u8);
-            _json.WriteRawValue(logprobs, skipInputValidation: true);
+            Json.WritePropertyName("logprobs"u8);
+            Json.WriteRawValue(logprobs, skipInputValidation: true);
         }
         if (finishReason is { } reason)
         {
-            _json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(reason));
+            Json.WriteString("finish_reason"u8, CompletionJson.FinishReasonName(reason));
         }
         else
         {
-            _json.WriteNull("finish_reason"u8);
+            Json.WriteNull("finish_reason"u8);
         }
-        _json.WriteEndObject();
-        _json.WriteEndArray();
-        if (_includeUsage)
+        Json.WriteEndObject();
+        Json.WriteEndArray();
+        if (includeUsage)
         {
-            _json.WriteNull("usage"u8);
+            Json.WriteNull("usage"u8);
         }
-        _json.WriteEndObject();
+        Json.WriteEndObject();
         EndFrame();
     }
 
     private void BeginFrame()
     {
-        _buffer.Write("data: "u8);
-        _json.Reset(_buffer);
+        _output.Write("data: "u8);
+        if (_writer is null)
+        {
+            _writer = new Utf8JsonWriter(_output, CompletionJson.WriterOptions);
+        }
+        else
+        {
+            _writer.Reset(_output);
+        }
     }
 
     private void EndFrame()
     {
-        _json.Flush();
-        _buffer.Write("\n\n"u8);
+        Json.Flush();
+        _output.Write("\n\n"u8);
     }
 
     /// <summary>A call whose start was sent: its index in this stream, and whether any argument text followed.</summary>

@@ -10,12 +10,7 @@ internal sealed class FinishTracker
 
     public FinishReason Reason => _stated ?? (_calledTools ? FinishReason.ToolCalls : FinishReason.Stop);
 
-    public void Observe(in ProviderEvent item)
-    {
-        if (item.Kind == ProviderEventKind.Finish)
-        {
-            _stated = item.Reason;
-        }
-        _calledTools |= item.Kind == ProviderEventKind.ToolCall;
-    }
+    public void Finished(FinishReason reason) => _stated = reason;
+
+    public void ToolCalled() => _calledTools = true;
 }

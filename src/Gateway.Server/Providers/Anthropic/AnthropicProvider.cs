@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.Server.Providers.Anthropic;
@@ -44,17 +43,14 @@ internal sealed partial class AnthropicProvider : IModelProvider
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
 
-    public async IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
         if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, MaxTokens), out var body, out var failure))
         {
-            yield return failure;
-            yield break;
+            failure.Deliver(sink);
+            return Task.CompletedTask;
         }
         var upstream = new UpstreamRequest(HttpMethod.Post, _messagesUri, _headers, body, "text/event-stream");
-        await foreach (var item in _http.StreamAsync(Name, upstream, new AnthropicStreamDecoder(Name), cancellationToken).ConfigureAwait(false))
-        {
-            yield return item;
-        }
+        return _http.StreamAsync(Name, upstream, new AnthropicStreamDecoder(Name), sink, cancellationToken);
     }
 }

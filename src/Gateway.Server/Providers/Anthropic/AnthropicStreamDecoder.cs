@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 
@@ -20,9 +21,19 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
 {
     private readonly SortedDictionary<int, ToolCallBuffer> _toolBlocks = [];
     private long _inputTokens, _outputTokens;
+    private byte[]? _scratch;
     private long? _cacheReadTokens, _cacheCreationTokens;
     private bool _sawUsage;
     private FinishReason? _stopReason;
+
+    /// <summary>The <c>content_block_delta</c> types read (https://docs.anthropic.com/en/api/messages-streaming#delta-types).</summary>
+    private enum DeltaKind : byte
+    {
+        Other,
+        Text,
+        Thinking,
+        InputJson,
+    }
 
     private enum EventKind : byte
     {
@@ -36,12 +47,12 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         Error,
     }
 
-    public bool Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, List<ProviderEvent> output)
+    public StreamDecodeResult Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ITurnSink sink)
     {
         var kind = Classify(eventType.IsEmpty ? TypeOf(data) : eventType);
         if (kind == EventKind.Unknown)
         {
-            return false; // ping, and event types this code predates.
+            return StreamDecodeResult.More; // ping, and event types this code predates.
         }
         var reader = new Utf8JsonReader(data);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -52,40 +63,40 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         {
             case EventKind.MessageStart:
                 ReadMessageStart(ref reader);
-                return false;
+                return StreamDecodeResult.More;
             case EventKind.ContentBlockStart:
-                ReadBlockStart(ref reader, output);
-                return false;
+                ReadBlockStart(ref reader, sink);
+                return StreamDecodeResult.More;
             case EventKind.ContentBlockDelta:
-                ReadBlockDelta(ref reader, output);
-                return false;
+                ReadBlockDelta(ref reader, sink);
+                return StreamDecodeResult.More;
             case EventKind.ContentBlockStop:
-                ReadBlockStop(ref reader, output);
-                return false;
+                ReadBlockStop(ref reader, sink);
+                return StreamDecodeResult.More;
             case EventKind.MessageDelta:
                 ReadMessageDelta(ref reader);
-                return false;
+                return StreamDecodeResult.More;
             case EventKind.MessageStop:
                 // Blocks are always stopped before message_stop; flush anyway rather than lose a call.
                 foreach (var call in _toolBlocks.Values)
                 {
-                    output.Add(call.Completed());
+                    call.Complete(sink);
                 }
                 _toolBlocks.Clear();
                 if (_stopReason is { } stopReason)
                 {
-                    output.Add(ProviderEvent.Finished(stopReason));
+                    sink.Finished(stopReason);
                 }
                 if (_sawUsage)
                 {
-                    output.Add(ProviderEvent.UsageReported(new TokenUsage(_inputTokens, _outputTokens, _cacheReadTokens, _cacheCreationTokens)));
+                    sink.Usage(new TokenUsage(_inputTokens, _outputTokens, _cacheReadTokens, _cacheCreationTokens));
                 }
-                return true;
+                return StreamDecodeResult.Ended;
             case EventKind.Error:
             default:
                 var (message, type) = ReadProperty(ref reader, "error"u8) ? reader.ReadError() : ("unknown error", null);
-                output.Add(ProviderEvent.Failed(type is null ? $"{provider} error: {message}" : $"{provider} error: {type}: {message}"));
-                return true;
+                sink.Failed(type is null ? $"{provider} error: {message}" : $"{provider} error: {type}: {message}", 502);
+                return StreamDecodeResult.Failed;
         }
     }
 
@@ -97,7 +108,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         }
     }
 
-    private void ReadBlockStart(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadBlockStart(ref Utf8JsonReader reader, ITurnSink sink)
     {
         int? index = null;
         string? type = null, id = null, name = null, text = null, thinking = null;
@@ -143,22 +154,23 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         if (type == "tool_use" && index is { } i)
         {
             var call = _toolBlocks[i] = new ToolCallBuffer(i) { Id = id, Name = name, InitialArguments = input };
-            call.Append(null, replaced: false, output);
+            call.Append(null, replaced: false, sink);
         }
         else if (!string.IsNullOrEmpty(text))
         {
-            output.Add(ProviderEvent.TextDelta(text));
+            sink.Text(Encoding.UTF8.GetBytes(text), null);
         }
         else if (!string.IsNullOrEmpty(thinking))
         {
-            output.Add(ProviderEvent.ReasoningDelta(thinking));
+            sink.Reasoning(Encoding.UTF8.GetBytes(thinking));
         }
     }
 
-    private void ReadBlockDelta(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadBlockDelta(ref Utf8JsonReader reader, ITurnSink sink)
     {
         int? index = null;
-        string? type = null, text = null;
+        var type = DeltaKind.Other;
+        ReadOnlySpan<byte> text = default;
         var replaced = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -187,11 +199,16 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 reader.Read();
                 if (isType)
                 {
-                    type = reader.StringOrNull();
+                    type = reader.TokenType != JsonTokenType.String ? DeltaKind.Other
+                        : reader.ValueTextEquals("text_delta"u8) ? DeltaKind.Text
+                        : reader.ValueTextEquals("thinking_delta"u8) ? DeltaKind.Thinking
+                        : reader.ValueTextEquals("input_json_delta"u8) ? DeltaKind.InputJson
+                        : DeltaKind.Other;
+                    reader.Skip();
                 }
                 else if (isPayload)
                 {
-                    text = reader.TextOrNull(out replaced);
+                    text = reader.TextBytes(ref _scratch, out replaced);
                 }
                 else
                 {
@@ -199,29 +216,29 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 }
             }
         }
-        if (string.IsNullOrEmpty(text))
+        if (text.IsEmpty)
         {
             return;
         }
         switch (type)
         {
-            case "text_delta":
-                output.Add(ProviderEvent.TextDelta(text));
+            case DeltaKind.Text:
+                sink.Text(text, null);
                 break;
-            case "thinking_delta":
-                output.Add(ProviderEvent.ReasoningDelta(text));
+            case DeltaKind.Thinking:
+                sink.Reasoning(text);
                 break;
-            case "input_json_delta" when index is { } i && _toolBlocks.TryGetValue(i, out var call):
-                call.Append(text, replaced, output);
+            case DeltaKind.InputJson when index is { } i && _toolBlocks.TryGetValue(i, out var call):
+                call.Append(Encoding.UTF8.GetString(text), replaced, sink);
                 break;
         }
     }
 
-    private void ReadBlockStop(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadBlockStop(ref Utf8JsonReader reader, ITurnSink sink)
     {
         if (ReadProperty(ref reader, "index"u8) && reader.NumberOrNull() is { } index && _toolBlocks.Remove((int)index, out var call))
         {
-            output.Add(call.Completed());
+            call.Complete(sink);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Gateway.Server.Diagnostics;
 
 namespace Gateway.Server.Providers.Local;
@@ -32,20 +31,35 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         Task.FromResult(LocalModelDirectory.List(options.ModelsDirectory));
 
-    public async IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
         var (sequence, failure) = await StartAsync(request, cancellationToken).ConfigureAwait(false);
         if (sequence is null)
         {
-            yield return failure;
-            yield break;
+            failure.Deliver(sink);
+            return;
         }
-        // Disposing (on completion, cancellation or an early break) tells the decode loop to free the sequence.
+        // Disposing (on completion, cancellation or failure) tells the decode loop to free the sequence.
         using (sequence)
         {
-            await foreach (var item in sequence.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var events = sequence.Events;
+            while (true)
             {
-                yield return item;
+                // What the decode loop has produced leaves together; the sink is flushed before waiting for more.
+                while (events.TryRead(out var item))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    item.Deliver(sink);
+                }
+                var more = events.WaitToReadAsync(cancellationToken);
+                if (!more.IsCompleted)
+                {
+                    await sink.FlushAsync().ConfigureAwait(false);
+                }
+                if (!await more.ConfigureAwait(false))
+                {
+                    return;
+                }
             }
         }
     }

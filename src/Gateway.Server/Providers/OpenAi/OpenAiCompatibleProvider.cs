@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.Server.Providers.OpenAi;
@@ -33,17 +32,14 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
 
-    public async IAsyncEnumerable<ProviderEvent> StreamTurnAsync(ModelTurnRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
         if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request), out var body, out var failure))
         {
-            yield return failure;
-            yield break;
+            failure.Deliver(sink);
+            return Task.CompletedTask;
         }
         var upstream = new UpstreamRequest(HttpMethod.Post, _completionsUri, _headers, body, "text/event-stream");
-        await foreach (var item in _http.StreamAsync(Name, upstream, new OpenAiStreamDecoder(Name), cancellationToken).ConfigureAwait(false))
-        {
-            yield return item;
-        }
+        return _http.StreamAsync(Name, upstream, new OpenAiStreamDecoder(Name), sink, cancellationToken);
     }
 }

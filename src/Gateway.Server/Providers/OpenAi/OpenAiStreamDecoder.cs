@@ -33,21 +33,23 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
     private readonly List<ToolCallBuffer?> _toolCalls = [];
     private readonly List<ToolCallFragment> _fragments = [];
     private TokenUsage? _usage;
+    private byte[]? _contentScratch;
+    private byte[]? _reasoningScratch;
 
-    public bool Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, List<ProviderEvent> output)
+    public StreamDecodeResult Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ITurnSink sink)
     {
         if (data.SequenceEqual("[DONE]"u8))
         {
-            FlushToolCalls(output);
+            FlushToolCalls(sink);
             if (_usage is { } usage)
             {
-                output.Add(ProviderEvent.UsageReported(usage));
+                sink.Usage(usage);
             }
-            return true;
+            return StreamDecodeResult.Ended;
         }
         if (data.Trim(" \t\r\n"u8).IsEmpty)
         {
-            return false;
+            return StreamDecodeResult.More;
         }
 
         var reader = new Utf8JsonReader(data);
@@ -60,7 +62,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             if (reader.ValueTextEquals("choices"u8))
             {
                 reader.Read();
-                ReadChoices(ref reader, output);
+                ReadChoices(ref reader, sink);
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
@@ -74,8 +76,8 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
                 {
                     continue;
                 }
-                output.Add(ProviderEvent.Failed($"{provider} error: {reader.ReadError().Message}"));
-                return true;
+                sink.Failed($"{provider} error: {reader.ReadError().Message}", 502);
+                return StreamDecodeResult.Failed;
             }
             else
             {
@@ -83,10 +85,10 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
                 reader.Skip();
             }
         }
-        return false;
+        return StreamDecodeResult.More;
     }
 
-    private void ReadChoices(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadChoices(ref Utf8JsonReader reader, ITurnSink sink)
     {
         if (!reader.EnterArray())
         {
@@ -94,14 +96,16 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         }
         while (reader.ReadNextObjectInArray())
         {
-            ReadChoice(ref reader, output);
+            ReadChoice(ref reader, sink);
         }
     }
 
-    private void ReadChoice(ref Utf8JsonReader reader, List<ProviderEvent> output)
+    private void ReadChoice(ref Utf8JsonReader reader, ITurnSink sink)
     {
         var index = 0;
-        string? content = null, reasoningContent = null, reasoning = null, finishReason = null, logprobs = null;
+        string? finishReason = null, logprobs = null;
+        ReadOnlySpan<byte> content = default, thinking = default;
+        var thinkingFromReasoningContent = false;
         _fragments.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -132,17 +136,30 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
                     if (reader.ValueTextEquals("content"u8))
                     {
                         reader.Read();
-                        content = reader.StringOrNull();
+                        content = reader.TextBytes(ref _contentScratch, out _);
                     }
                     else if (reader.ValueTextEquals("reasoning_content"u8))
                     {
                         reader.Read();
-                        reasoningContent = reader.StringOrNull();
+                        var text = reader.TextBytes(ref _reasoningScratch, out _);
+                        if (!text.IsEmpty)
+                        {
+                            thinking = text;
+                            thinkingFromReasoningContent = true;
+                        }
                     }
                     else if (reader.ValueTextEquals("reasoning"u8))
                     {
                         reader.Read();
-                        reasoning = reader.StringOrNull();
+                        // reasoning_content wins when a server sends both.
+                        if (thinkingFromReasoningContent)
+                        {
+                            reader.Skip();
+                        }
+                        else
+                        {
+                            thinking = reader.TextBytes(ref _reasoningScratch, out _);
+                        }
                     }
                     else if (reader.ValueTextEquals("tool_calls"u8))
                     {
@@ -167,23 +184,22 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
             return;
         }
 
-        var thinking = string.IsNullOrEmpty(reasoningContent) ? reasoning : reasoningContent;
-        if (!string.IsNullOrEmpty(thinking))
+        if (!thinking.IsEmpty)
         {
-            output.Add(ProviderEvent.ReasoningDelta(thinking));
+            sink.Reasoning(thinking);
         }
-        if (!string.IsNullOrEmpty(content) || logprobs is not null)
+        if (!content.IsEmpty || logprobs is not null)
         {
-            output.Add(ProviderEvent.TextDelta(content ?? "", logprobs));
+            sink.Text(content, logprobs);
         }
         foreach (var fragment in _fragments)
         {
-            Apply(fragment, output);
+            Apply(fragment, sink);
         }
         if (finishReason is not null)
         {
-            FlushToolCalls(output);
-            output.Add(ProviderEvent.Finished(ParseFinishReason(finishReason)));
+            FlushToolCalls(sink);
+            sink.Finished(ParseFinishReason(finishReason));
         }
     }
 
@@ -260,7 +276,7 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         }
     }
 
-    private void Apply(ToolCallFragment fragment, List<ProviderEvent> output)
+    private void Apply(ToolCallFragment fragment, ITurnSink sink)
     {
         // A server that omits the index: a fragment with a new id starts a new call; one without (or with the last
         // call's id again) continues the last call.
@@ -279,16 +295,16 @@ internal sealed class OpenAiStreamDecoder(string provider) : IStreamDecoder
         // Some servers repeat id and name on every fragment: the first one counts.
         call.Id ??= fragment.Id;
         call.Name ??= fragment.Name;
-        call.Append(fragment.Arguments, fragment.ArgumentsReplaced, output);
+        call.Append(fragment.Arguments, fragment.ArgumentsReplaced, sink);
     }
 
-    private void FlushToolCalls(List<ProviderEvent> output)
+    private void FlushToolCalls(ITurnSink sink)
     {
         foreach (var call in _toolCalls)
         {
             if (call is not null)
             {
-                output.Add(call.Completed());
+                call.Complete(sink);
             }
         }
         _toolCalls.Clear();

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Gateway.Server.Sse;
 
 namespace Gateway.Server.Providers.Upstream;
 
@@ -12,111 +12,92 @@ internal sealed partial class UpstreamHttp
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Sends <paramref name="request"/> and decodes its SSE answer with <paramref name="decoder"/>.
-    /// Ends normally after the decoder's end marker, or with exactly one Failed event; throws only
-    /// <see cref="OperationCanceledException"/>, and only for <paramref name="cancellationToken"/>.
+    /// Sends <paramref name="request"/> and pushes its SSE answer, decoded by <paramref name="decoder"/>, into
+    /// <paramref name="sink"/>, flushing it after each upstream read. Ends normally after the decoder's end marker, or
+    /// after exactly one failure; throws only <see cref="OperationCanceledException"/>, and only for
+    /// <paramref name="cancellationToken"/>.
     /// </summary>
-    public async IAsyncEnumerable<ProviderEvent> StreamAsync(
-        string provider, UpstreamRequest request, IStreamDecoder decoder, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task StreamAsync(string provider, UpstreamRequest request, IStreamDecoder decoder, ITurnSink sink, CancellationToken cancellationToken)
     {
         var attempt = await SendWithRetriesAsync(provider, request, cancellationToken).ConfigureAwait(false);
         if (attempt.Failure is not null)
         {
-            yield return ProviderEvent.Failed(attempt.Failure, attempt.FailureStatus);
-            yield break;
+            sink.Failed(attempt.Failure, attempt.FailureStatus);
+            return;
         }
 
-        // Disposing the response closes the connection if the body is unfinished: that is what aborts the upstream
-        // call when the caller cancels or stops enumerating.
+        // Disposing the response closes the connection if the body is unfinished: that is what aborts the upstream call
+        // when the caller cancels.
         using var response = attempt.Response!;
         using var timeout = attempt.Timeout!;
-        var state = new StreamState(provider, response, timeout, decoder);
-        var output = new List<ProviderEvent>();
+        var watch = new BodyWatch(timeout, Options);
+        SseReader? reader = null;
         try
         {
-            while (true)
-            {
-                var failure = await StepAsync(state, output, cancellationToken).ConfigureAwait(false);
-                foreach (var item in output)
-                {
-                    yield return item;
-                }
-                output.Clear();
-                if (failure is { } failed)
-                {
-                    yield return failed;
-                    yield break;
-                }
-                if (state.Finished)
-                {
-                    yield break;
-                }
-            }
-        }
-        finally
-        {
-            if (state.Reader is not null)
-            {
-                await state.Reader.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Reads events until the decoder produced something or the stream is over.</summary>
-    /// <returns>A Failed event, or null (then <see cref="StreamState.Finished"/> says whether the stream is done).</returns>
-    private async ValueTask<ProviderEvent?> StepAsync(StreamState state, List<ProviderEvent> output, CancellationToken cancellationToken)
-    {
-        var provider = state.Provider;
-        try
-        {
-            if (state.Reader is null)
-            {
-                state.Reader = new SseReader(state.Response.Body.AsStream(leaveOpen: true), Options.MaxEventBytes, state.Timeout, Options.IdleTimeout, Options.Clock);
-            }
-            while (output.Count == 0)
-            {
-                if (!await state.Reader.ReadEventAsync(state.Timeout.Token).ConfigureAwait(false))
-                {
-                    return ProviderEvent.Failed($"{provider} stream ended before completion");
-                }
-                if (state.Decoder.Decode(state.Reader.EventType, state.Reader.Data, output))
-                {
-                    state.Finished = true;
-                    if (output.Count == 0 || output[^1].Kind != ProviderEventKind.Error)
-                    {
-                        await DrainAsync(state.Reader, state.Timeout.Token, cancellationToken).ConfigureAwait(false);
-                    }
-                    return null;
-                }
-            }
-            return null;
+            reader = new SseReader(response.Body, Options.MaxEventBytes, watch.OnBytes);
+            await RelayAsync(provider, reader, decoder, sink, timeout.Token, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (OperationCanceledException) when (state.Timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return state.Reader?.ReceivedAny == true
-                ? ProviderEvent.Failed(string.Create(CultureInfo.InvariantCulture, $"{provider} sent nothing for {Options.IdleTimeout.TotalSeconds:0.###} s in the middle of its answer"), 504)
-                : ProviderEvent.Failed(NoResponse(provider), 504);
+            sink.Failed(reader?.ReceivedAny == true
+                ? string.Create(CultureInfo.InvariantCulture, $"{provider} sent nothing for {Options.IdleTimeout.TotalSeconds:0.###} s in the middle of its answer")
+                : NoResponse(provider), 504);
         }
         catch (JsonException e)
         {
-            return ProviderEvent.Failed($"{provider} sent malformed data: {e.Message}");
+            sink.Failed($"{provider} sent malformed data: {e.Message}", 502);
         }
         catch (InvalidDataException e)
         {
-            return ProviderEvent.Failed($"{provider} sent {e.Message}");
+            sink.Failed($"{provider} sent {e.Message}", 502);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or ObjectDisposedException)
         {
             // The connection broke mid-body (e.g. HttpIOException "response ended prematurely" on a cut chunked body).
-            return ProviderEvent.Failed($"{provider} stream ended before completion");
+            sink.Failed($"{provider} stream ended before completion", 502);
         }
         catch (Exception e)
         {
-            return ProviderEvent.Failed($"{provider} stream failed: {e.Message}");
+            sink.Failed($"{provider} stream failed: {e.Message}", 502);
+        }
+        finally
+        {
+            watch.Dispose();
+            if (reader is not null)
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Decodes events as they are read; the sink is flushed whenever the next event must be waited for (one write per upstream read).</summary>
+    private static async Task RelayAsync(
+        string provider, SseReader reader, IStreamDecoder decoder, ITurnSink sink, CancellationToken streamToken, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var next = reader.ReadEventAsync(streamToken);
+            if (!next.IsCompleted)
+            {
+                await sink.FlushAsync().ConfigureAwait(false);
+            }
+            if (!await next.ConfigureAwait(false))
+            {
+                sink.Failed($"{provider} stream ended before completion", 502);
+                return;
+            }
+            switch (decoder.Decode(reader.EventType, reader.Data, sink))
+            {
+                case StreamDecodeResult.Ended:
+                    await DrainAsync(reader, streamToken, cancellationToken).ConfigureAwait(false);
+                    return;
+                case StreamDecodeResult.Failed:
+                    return;
+            }
         }
     }
 
@@ -135,19 +116,27 @@ internal sealed partial class UpstreamHttp
         }
     }
 
-    /// <summary>What one streaming call holds while its events are read.</summary>
-    private sealed class StreamState(string provider, UpstreamResponse response, CancellationTokenSource timeout, IStreamDecoder decoder)
+    /// <summary>
+    /// The body's time bounds: the first-byte timeout already running on <c>timeout</c> stops at the first bytes, and
+    /// from then on the source is cancelled when the body stays silent for the idle timeout.
+    /// </summary>
+    private sealed class BodyWatch(CancellationTokenSource timeout, UpstreamHttpOptions options) : IDisposable
     {
-        public string Provider => provider;
+        private SilenceTimeout? _silence;
+        private bool _receiving;
 
-        public UpstreamResponse Response => response;
+        public void OnBytes()
+        {
+            if (_receiving)
+            {
+                _silence?.Touch();
+                return;
+            }
+            _receiving = true;
+            timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            _silence = options.IdleTimeout > TimeSpan.Zero ? new SilenceTimeout(timeout, options.IdleTimeout, options.Clock) : null;
+        }
 
-        public CancellationTokenSource Timeout => timeout;
-
-        public IStreamDecoder Decoder => decoder;
-
-        public SseReader? Reader { get; set; }
-
-        public bool Finished { get; set; }
+        public void Dispose() => _silence?.Dispose();
     }
 }

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Gateway.Server.Providers.Upstream;
+using System.Runtime.CompilerServices;
 
-namespace Gateway.Server.Providers;
+namespace Gateway.Server.Sse;
 
-/// <summary>Reads Server-Sent Events from an upstream response body, one event at a time.</summary>
+/// <summary>Reads Server-Sent Events from an upstream response body, one event at a time, straight from its read buffer.</summary>
 /// <remarks>
 /// Follows WHATWG HTML §9.2.6 "Interpreting an event stream": lines end in CRLF, LF or a lone CR; a line
 /// starting with ':' is a comment; <c>event</c> sets the type; <c>data</c> lines are joined with '\n'; one
@@ -24,26 +24,23 @@ internal sealed class SseReader : IAsyncDisposable
     private readonly int _maxEventBytes;
     private readonly ArrayBufferWriter<byte> _data = new(4096);
     private readonly ArrayBufferWriter<byte> _type = new(32);
-    private readonly TimeSpan _idleTimeout;
-    private readonly TimeProvider _clock;
-    private CancellationTokenSource? _firstByteTimeout;
-    private SilenceTimeout? _silenceTimeout;
+    private readonly Action? _onBytes;
+
+    /// <summary>The event's only data line, still in the read buffer (not yet consumed); empty once it was copied to <see cref="_data"/>.</summary>
+    private ReadOnlyMemory<byte> _dataInBuffer;
+    private bool _inBuffer;
+    private bool _hasData;
+    private SequencePosition? _consumeOnNextRead;
     private bool _eventReady;
     private bool _skipLeadingLf;
     private bool _completed;
 
-    /// <param name="timeout">
-    /// The caller's bound on the time to the first byte, already running; once bytes arrive its timer is stopped and,
-    /// given an <paramref name="idleTimeout"/>, the source is cancelled instead when the stream stays silent that long
-    /// (as <paramref name="clock"/> tells the time; the system's when none is given).
-    /// </param>
-    public SseReader(Stream stream, int maxEventBytes, CancellationTokenSource? timeout = null, TimeSpan idleTimeout = default, TimeProvider? clock = null)
+    /// <param name="onBytes">Called on every read that brought bytes (the caller's first-byte and silence timeouts).</param>
+    public SseReader(PipeReader reader, int maxEventBytes, Action? onBytes = null)
     {
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
+        _reader = reader;
         _maxEventBytes = maxEventBytes;
-        _firstByteTimeout = timeout;
-        _idleTimeout = idleTimeout;
-        _clock = clock ?? TimeProvider.System;
+        _onBytes = onBytes;
     }
 
     /// <summary>Whether any byte of the body has arrived (a timeout after that was a silence, not a missing answer).</summary>
@@ -52,11 +49,13 @@ internal sealed class SseReader : IAsyncDisposable
     /// <summary>The dispatched event's type; empty when the stream named none.</summary>
     public ReadOnlySpan<byte> EventType => _type.WrittenSpan;
 
-    /// <summary>The dispatched event's data lines, joined with '\n' (no trailing newline).</summary>
-    public ReadOnlySpan<byte> Data => _data.WrittenSpan[..^1];
+    /// <summary>The dispatched event's data lines, joined with '\n' (no trailing newline); a lone line is read where it lies in the read buffer.</summary>
+    public ReadOnlySpan<byte> Data => _inBuffer ? _dataInBuffer.Span : _data.WrittenSpan[..^1];
 
     /// <summary>Reads until the next event is dispatched; false when the body ended first.</summary>
+    /// <remarks>Completes synchronously while the last read's bytes hold whole events; its state machine is pooled, so a read that waits allocates nothing either.</remarks>
     /// <exception cref="InvalidDataException">A line or event exceeds the size limit.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ReadEventAsync(CancellationToken cancellationToken)
     {
         if (_eventReady)
@@ -64,7 +63,10 @@ internal sealed class SseReader : IAsyncDisposable
             _eventReady = false;
             _data.Clear();
             _type.Clear();
+            _inBuffer = false;
+            _hasData = false;
         }
+        ConsumeDispatched();
         while (!_completed)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -72,22 +74,19 @@ internal sealed class SseReader : IAsyncDisposable
             if (!buffer.IsEmpty)
             {
                 ReceivedAny = true;
-                _silenceTimeout?.Touch();
-                if (_firstByteTimeout is { } timeout)
-                {
-                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                    _silenceTimeout = _idleTimeout > TimeSpan.Zero ? new SilenceTimeout(timeout, _idleTimeout, _clock) : null;
-                    _firstByteTimeout = null;
-                }
+                _onBytes?.Invoke();
             }
 
             var dispatched = ParseLines(ref buffer, result.IsCompleted);
             if (dispatched)
             {
-                // Examined only up to here: the rest may already hold whole events, so the next read must not wait.
-                _reader.AdvanceTo(buffer.Start);
+                // Consumed (and examined) only up to here when the next read starts: the data may lie in the buffer, and
+                // the rest may already hold whole events, so the next read must not wait.
+                _consumeOnNextRead = buffer.Start;
                 return true;
             }
+            // The buffer is given back: a pending data line leaves it first.
+            CopyDataOut();
             _reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
@@ -100,7 +99,7 @@ internal sealed class SseReader : IAsyncDisposable
             }
         }
         // End of body: dispatch what is pending (see remarks) once.
-        if (_data.WrittenCount > 0)
+        if (_hasData)
         {
             _eventReady = true;
             return true;
@@ -112,6 +111,8 @@ internal sealed class SseReader : IAsyncDisposable
     /// <returns>True when the body ended within <paramref name="maxBytes"/>.</returns>
     public async ValueTask<bool> DrainAsync(long maxBytes, CancellationToken cancellationToken)
     {
+        _inBuffer = false;
+        ConsumeDispatched();
         long seen = 0;
         while (!_completed && seen <= maxBytes)
         {
@@ -123,10 +124,26 @@ internal sealed class SseReader : IAsyncDisposable
         return _completed;
     }
 
-    public ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _reader.CompleteAsync();
+
+    /// <summary>Consumes the last dispatched event (PipeReader: every read is followed by one AdvanceTo before the next).</summary>
+    private void ConsumeDispatched()
     {
-        _silenceTimeout?.Dispose();
-        return _reader.CompleteAsync();
+        if (_consumeOnNextRead is { } consumed)
+        {
+            _consumeOnNextRead = null;
+            _reader.AdvanceTo(consumed);
+        }
+    }
+
+    private void CopyDataOut()
+    {
+        if (_inBuffer)
+        {
+            _inBuffer = false;
+            _data.Write(_dataInBuffer.Span);
+            _data.Write("\n"u8);
+        }
     }
 
     private bool ParseLines(ref ReadOnlySequence<byte> buffer, bool isCompleted)
@@ -171,7 +188,7 @@ internal sealed class SseReader : IAsyncDisposable
     {
         if (line.IsEmpty)
         {
-            if (_data.WrittenCount == 0)
+            if (!_hasData)
             {
                 _type.Clear();
                 return false;
@@ -201,10 +218,20 @@ internal sealed class SseReader : IAsyncDisposable
             }
             if (name.SequenceEqual("data"u8))
             {
+                if (!_hasData && rented is null)
+                {
+                    // The usual event: one data line, left where it is.
+                    _hasData = true;
+                    _inBuffer = true;
+                    _dataInBuffer = line.First[(span.Length - value.Length)..];
+                    return false;
+                }
+                CopyDataOut();
                 if (_data.WrittenCount + value.Length + 1 > _maxEventBytes)
                 {
                     throw new InvalidDataException($"an event larger than {_maxEventBytes} bytes");
                 }
+                _hasData = true;
                 _data.Write(value);
                 _data.Write("\n"u8);
             }
