@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -19,8 +20,6 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
     /// <summary><c>\u00XX</c>.</summary>
     private const int MaxEscapeLength = 6;
 
-    public static JsonStringEncoder Instance { get; } = new();
-
     /// <summary>The bytes an escape can start at: controls, quote, backslash, and 0xE2, the lead byte of U+2028/U+2029.</summary>
     private static readonly SearchValues<byte> s_utf8Stops = SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\', 0xE2]);
 
@@ -33,7 +32,23 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
     {
     }
 
+    public static JsonStringEncoder Instance { get; } = new();
+
     public override int MaxOutputCharactersPerInputCharacter => MaxEscapeLength;
+
+    /// <summary>UTF-16 or UTF-8, as <see cref="Encode{T, TText}"/> walks it.</summary>
+    private interface IText<T>
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        /// <summary>Where the first character to escape starts; -1 when there is none.</summary>
+        static abstract int NextStop(ReadOnlySpan<T> text);
+
+        /// <summary>The length of the well-formed text <paramref name="text"/> starts with: all of it, unless some is not.</summary>
+        static abstract int ValidLength(ReadOnlySpan<T> text, out OperationStatus status);
+
+        /// <summary>The character a stop starts with, and its length in code units.</summary>
+        static abstract int Decode(ReadOnlySpan<T> text, out int length);
+    }
 
     public override bool WillEncode(int unicodeScalar) => unicodeScalar is < 0x20 or '"' or '\\' or 0x2028 or 0x2029;
 
@@ -41,19 +56,11 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
     /// The first lone surrogate, wherever it is, so the JSON writer refuses the string before it escapes any of it; else the
     /// first character to escape; -1 when there is neither.
     /// </summary>
-    public override unsafe int FindFirstCharacterToEncode(char* text, int textLength)
-    {
-        var utf16 = new ReadOnlySpan<char>(text, textLength);
-        var valid = ValidLength(utf16, out _);
-        return valid < utf16.Length ? valid : utf16.IndexOfAny(s_stops);
-    }
+    public override unsafe int FindFirstCharacterToEncode(char* text, int textLength) =>
+        FindFirst<char, Utf16Text>(new ReadOnlySpan<char>(text, textLength));
 
     /// <summary>The first byte that is not UTF-8, else the first character to escape (as above); -1 when there is neither.</summary>
-    public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text)
-    {
-        var valid = ValidLength(utf8Text, out _);
-        return valid < utf8Text.Length ? valid : NextStop(utf8Text);
-    }
+    public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text) => FindFirst<byte, Utf8Text>(utf8Text);
 
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
@@ -72,137 +79,62 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
         return true;
     }
 
-    public override OperationStatus Encode(ReadOnlySpan<char> source, Span<char> destination, out int charsConsumed, out int charsWritten, bool isFinalBlock = true)
+    public override OperationStatus Encode(ReadOnlySpan<char> source, Span<char> destination, out int charsConsumed, out int charsWritten, bool isFinalBlock = true) =>
+        Encode<char, Utf16Text>(source, destination, out charsConsumed, out charsWritten, isFinalBlock);
+
+    public override OperationStatus EncodeUtf8(ReadOnlySpan<byte> utf8Source, Span<byte> utf8Destination, out int bytesConsumed, out int bytesWritten, bool isFinalBlock = true) =>
+        Encode<byte, Utf8Text>(utf8Source, utf8Destination, out bytesConsumed, out bytesWritten, isFinalBlock);
+
+    private static int FindFirst<T, TText>(ReadOnlySpan<T> text)
+        where T : unmanaged, IBinaryInteger<T>
+        where TText : IText<T>
     {
-        charsConsumed = 0;
-        charsWritten = 0;
-        while (charsConsumed < source.Length)
+        var valid = TText.ValidLength(text, out _);
+        return valid < text.Length ? valid : TText.NextStop(text);
+    }
+
+    /// <summary>Copies the runs between stops as they are and escapes each stop.</summary>
+    private static OperationStatus Encode<T, TText>(ReadOnlySpan<T> source, Span<T> destination, out int consumed, out int written, bool isFinalBlock)
+        where T : unmanaged, IBinaryInteger<T>
+        where TText : IText<T>
+    {
+        consumed = 0;
+        written = 0;
+        while (consumed < source.Length)
         {
-            var rest = source[charsConsumed..];
-            var stop = rest.IndexOfAny(s_stops);
+            var rest = source[consumed..];
+            var stop = TText.NextStop(rest);
             var plain = stop < 0 ? rest : rest[..stop];
-            var valid = ValidLength(plain, out var status);
-            if (!plain[..valid].TryCopyTo(destination[charsWritten..]))
+            var valid = TText.ValidLength(plain, out var status);
+            if (!plain[..valid].TryCopyTo(destination[written..]))
             {
                 return OperationStatus.DestinationTooSmall;
             }
-            charsConsumed += valid;
-            charsWritten += valid;
+            consumed += valid;
+            written += valid;
             if (status != OperationStatus.Done)
             {
-                return Invalid(status, stop, isFinalBlock);
+                // A character cut by the end of the source may go on in the next block; cut by a stop, it is invalid.
+                return status == OperationStatus.NeedMoreData && stop < 0 && !isFinalBlock ? OperationStatus.NeedMoreData : OperationStatus.InvalidData;
             }
             if (stop < 0)
             {
                 break;
             }
-            if (!TryEscape(rest[stop], destination[charsWritten..], out var written))
+            var scalar = TText.Decode(rest[stop..], out var length);
+            if (!TryEscape(scalar, destination[written..], out var escaped))
             {
                 return OperationStatus.DestinationTooSmall;
             }
-            charsConsumed++;
-            charsWritten += written;
+            consumed += length;
+            written += escaped;
         }
         return OperationStatus.Done;
-    }
-
-    public override OperationStatus EncodeUtf8(ReadOnlySpan<byte> utf8Source, Span<byte> utf8Destination, out int bytesConsumed, out int bytesWritten, bool isFinalBlock = true)
-    {
-        bytesConsumed = 0;
-        bytesWritten = 0;
-        Span<char> escape = stackalloc char[MaxEscapeLength];
-        while (bytesConsumed < utf8Source.Length)
-        {
-            var rest = utf8Source[bytesConsumed..];
-            var stop = NextStop(rest);
-            var plain = stop < 0 ? rest : rest[..stop];
-            var valid = ValidLength(plain, out var status);
-            if (!plain[..valid].TryCopyTo(utf8Destination[bytesWritten..]))
-            {
-                return OperationStatus.DestinationTooSmall;
-            }
-            bytesConsumed += valid;
-            bytesWritten += valid;
-            if (status != OperationStatus.Done)
-            {
-                return Invalid(status, stop, isFinalBlock);
-            }
-            if (stop < 0)
-            {
-                break;
-            }
-            Rune.DecodeFromUtf8(rest[stop..], out var rune, out var length);
-            TryEscape(rune.Value, escape, out var written);
-            if (written > utf8Destination.Length - bytesWritten)
-            {
-                return OperationStatus.DestinationTooSmall;
-            }
-            Encoding.ASCII.GetBytes(escape[..written], utf8Destination[bytesWritten..]);
-            bytesConsumed += length;
-            bytesWritten += written;
-        }
-        return OperationStatus.Done;
-    }
-
-    /// <summary>A character cut by the end of the source may go on in the next block; cut by a character to escape, it is invalid.</summary>
-    private static OperationStatus Invalid(OperationStatus status, int stop, bool isFinalBlock) =>
-        status == OperationStatus.NeedMoreData && stop < 0 && !isFinalBlock ? OperationStatus.NeedMoreData : OperationStatus.InvalidData;
-
-    /// <summary>The length of the well-formed UTF-16 that starts <paramref name="utf16"/>: all of it unless a surrogate is unpaired.</summary>
-    private static int ValidLength(ReadOnlySpan<char> utf16, out OperationStatus status)
-    {
-        status = OperationStatus.Done;
-        var length = utf16.IndexOfAny(s_surrogates);
-        if (length < 0)
-        {
-            return utf16.Length;
-        }
-        while (length < utf16.Length && (status = Rune.DecodeFromUtf16(utf16[length..], out _, out var used)) == OperationStatus.Done)
-        {
-            length += used;
-        }
-        return length;
-    }
-
-    /// <summary>The length of the valid UTF-8 that starts <paramref name="utf8"/>: all of it unless some is not UTF-8.</summary>
-    private static int ValidLength(ReadOnlySpan<byte> utf8, out OperationStatus status)
-    {
-        status = OperationStatus.Done;
-        if (Utf8.IsValid(utf8))
-        {
-            return utf8.Length;
-        }
-        var length = 0;
-        while ((status = Rune.DecodeFromUtf8(utf8[length..], out _, out var used)) == OperationStatus.Done)
-        {
-            length += used;
-        }
-        return length;
-    }
-
-    /// <summary>The first byte that starts a character to escape; -1 when none does.</summary>
-    private static int NextStop(ReadOnlySpan<byte> utf8Text)
-    {
-        var searched = 0;
-        while (true)
-        {
-            var stop = utf8Text[searched..].IndexOfAny(s_utf8Stops);
-            if (stop < 0)
-            {
-                return -1;
-            }
-            searched += stop;
-            // 0xE2 leads all of U+2000–U+2FFF (dashes, curly quotes, …); only E2 80 A8 and E2 80 A9 are escaped.
-            if (utf8Text[searched] != 0xE2 || utf8Text[searched..] is [_, 0x80, 0xA8 or 0xA9, ..])
-            {
-                return searched;
-            }
-            searched++;
-        }
     }
 
     /// <summary>The escape of a character <see cref="WillEncode"/> picks: the short forms of RFC 8259 §7, else <c>\u</c> and four hex digits.</summary>
-    private static bool TryEscape(int scalar, Span<char> destination, out int written)
+    private static bool TryEscape<T>(int scalar, Span<T> destination, out int written)
+        where T : unmanaged, IBinaryInteger<T>
     {
         char shortForm = scalar switch
         {
@@ -221,13 +153,88 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
             written = 0;
             return false;
         }
-        destination[0] = '\\';
+        destination[0] = T.CreateTruncating('\\');
         if (shortForm != '\0')
         {
-            destination[1] = shortForm;
+            destination[1] = T.CreateTruncating(shortForm);
             return true;
         }
-        destination[1] = 'u';
-        return ((ushort)scalar).TryFormat(destination[2..], out _, "x4", provider: null);
+        destination[1] = T.CreateTruncating('u');
+        for (var digit = 0; digit < 4; digit++)
+        {
+            destination[2 + digit] = T.CreateTruncating("0123456789abcdef"[(scalar >> (12 - (4 * digit))) & 0xF]);
+        }
+        return true;
+    }
+
+    private readonly struct Utf16Text : IText<char>
+    {
+        public static int NextStop(ReadOnlySpan<char> text) => text.IndexOfAny(s_stops);
+
+        public static int ValidLength(ReadOnlySpan<char> text, out OperationStatus status)
+        {
+            status = OperationStatus.Done;
+            var length = text.IndexOfAny(s_surrogates);
+            if (length < 0)
+            {
+                return text.Length;
+            }
+            while (length < text.Length && (status = Rune.DecodeFromUtf16(text[length..], out _, out var used)) == OperationStatus.Done)
+            {
+                length += used;
+            }
+            return length;
+        }
+
+        /// <remarks>Every stop is one UTF-16 code unit.</remarks>
+        public static int Decode(ReadOnlySpan<char> text, out int length)
+        {
+            length = 1;
+            return text[0];
+        }
+    }
+
+    private readonly struct Utf8Text : IText<byte>
+    {
+        public static int NextStop(ReadOnlySpan<byte> text)
+        {
+            var searched = 0;
+            while (true)
+            {
+                var stop = text[searched..].IndexOfAny(s_utf8Stops);
+                if (stop < 0)
+                {
+                    return -1;
+                }
+                searched += stop;
+                // 0xE2 leads all of U+2000–U+2FFF (dashes, curly quotes, …); only E2 80 A8 and E2 80 A9 are escaped.
+                if (text[searched] != 0xE2 || text[searched..] is [_, 0x80, 0xA8 or 0xA9, ..])
+                {
+                    return searched;
+                }
+                searched++;
+            }
+        }
+
+        public static int ValidLength(ReadOnlySpan<byte> text, out OperationStatus status)
+        {
+            status = OperationStatus.Done;
+            if (Utf8.IsValid(text))
+            {
+                return text.Length;
+            }
+            var length = 0;
+            while ((status = Rune.DecodeFromUtf8(text[length..], out _, out var used)) == OperationStatus.Done)
+            {
+                length += used;
+            }
+            return length;
+        }
+
+        public static int Decode(ReadOnlySpan<byte> text, out int length)
+        {
+            Rune.DecodeFromUtf8(text, out var rune, out length);
+            return rune.Value;
+        }
     }
 }
