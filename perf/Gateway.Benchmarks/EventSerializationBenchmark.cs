@@ -1,10 +1,10 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Gateway.Server.Events;
+using Gateway.Server.Primitives;
 using Gateway.Tools;
 
 namespace Gateway.Benchmarks;
@@ -25,7 +25,7 @@ namespace Gateway.Benchmarks;
 [CategoriesColumn]
 public class EventSerializationBenchmark
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JsonStringEncoder.Instance, SkipValidation = true };
 
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);

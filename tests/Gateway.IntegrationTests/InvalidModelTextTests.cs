@@ -56,9 +56,9 @@ public sealed class InvalidModelTextTests : IDisposable
         Assert.Equal(
             ["connected", "harness_start", "text", "reasoning", "text", "usage", "tool_result", "tool_result", "tool_result", "text", "usage", "harness_end"],
             events.Select(e => e.Name));
-        Assert.Contains("\"content\":\"a\\uFFFDb\"", events[2].Data, StringComparison.Ordinal);
-        Assert.Contains("\"content\":\"c\\uFFFDd\"", events[3].Data, StringComparison.Ordinal);
-        Assert.Contains("\"content\":\"\\uFFFD\\uD83D\\uDE00\"", events[4].Data, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"a\uFFFDb\"", events[2].Data, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"c\uFFFDd\"", events[3].Data, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"\uFFFD😀\"", events[4].Data, StringComparison.Ordinal);
         Assert.Equal(
             [NotText + """{"text":"\ud800"}""", NotText + "{\"text\":\"\uFFFD\"}", NotText + "{\"text\":\"\uFFFD\"}"],
             events[6..9].Select(e => e.Json.GetProperty("output").GetProperty("error").GetString()));
@@ -97,7 +97,7 @@ public sealed class InvalidModelTextTests : IDisposable
         Assert.Equal(
             ["connected", "harness_start", "text", "usage", "tool_result", "tool_result", "text", "usage", "harness_end"],
             events.Select(e => e.Name));
-        Assert.Contains("\"content\":\"x\\uFFFDy\\uFFFD\"", events[2].Data, StringComparison.Ordinal);
+        Assert.Contains("\"content\":\"x\uFFFDy\uFFFD\"", events[2].Data, StringComparison.Ordinal);
         Assert.Equal(
             [NotText + """{"text":"\ud800"}""", NotText + "{\"text\":\"\uFFFD\"}"],
             events[4..6].Select(e => e.Json.GetProperty("output").GetProperty("error").GetString()));
@@ -115,7 +115,7 @@ public sealed class InvalidModelTextTests : IDisposable
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(
-            $$$"""{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"a{{{R}}}b{{{R}}}\uD83D\uDE00","reasoning_content":"c{{{R}}}d","tool_calls":[{"id":"c1","type":"function","function":{"name":"echo","arguments":"{\"text\":\"\\ud800\"}"}},{"id":"c2","type":"function","function":{"name":"echo","arguments":"{\"text\":\"{{{R}}}\"}"}},{"id":"c3","type":"function","function":{"name":"echo","arguments":"{\"text\":\"{{{R}}}\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}""",
+            $$$"""{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"a{{{R}}}b{{{R}}}😀","reasoning_content":"c{{{R}}}d","tool_calls":[{"id":"c1","type":"function","function":{"name":"echo","arguments":"{\"text\":\"\\ud800\"}"}},{"id":"c2","type":"function","function":{"name":"echo","arguments":"{\"text\":\"{{{R}}}\"}"}},{"id":"c3","type":"function","function":{"name":"echo","arguments":"{\"text\":\"{{{R}}}\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}""",
             Normalize(response.Body));
         AssertLoggedNoFailure();
     }
@@ -134,7 +134,7 @@ public sealed class InvalidModelTextTests : IDisposable
             Chunk("""{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}""", model: Model)
             + Chunk($$$"""{"index":0,"delta":{"content":"a{{{R}}}b"},"finish_reason":null}""", model: Model)
             + Chunk($$$"""{"index":0,"delta":{"reasoning_content":"c{{{R}}}d"},"finish_reason":null}""", model: Model)
-            + Chunk($$$"""{"index":0,"delta":{"content":"{{{R}}}\uD83D\uDE00"},"finish_reason":null}""", model: Model)
+            + Chunk($$$"""{"index":0,"delta":{"content":"{{{R}}}😀"},"finish_reason":null}""", model: Model)
             // A call starts with its id and name; its arguments follow, as read.
             + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"echo","arguments":""}}]},"finish_reason":null}""", model: Model)
             + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"text\":\"\\ud800\"}"}}]},"finish_reason":null}""", model: Model)

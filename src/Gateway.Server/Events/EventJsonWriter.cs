@@ -1,20 +1,19 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Events;
 
 /// <summary>One reusable <see cref="Utf8JsonWriter"/> per thread for the generated event serializers.</summary>
 /// <remarks>
-/// The default encoder escapes control characters, quotes, non-ASCII and the HTML-sensitive
-/// characters (&lt; &gt; &amp; ' +), so a string can never end the data line or break out of a
-/// &lt;script&gt; block. Validation is skipped: the generated code writes well-formed objects.
+/// Strings are escaped as <see cref="JsonStringEncoder"/> does, so one can never end the data line. Validation is
+/// skipped: the generated code writes well-formed objects.
 /// </remarks>
 internal static class EventJsonWriter
 {
     private static readonly JsonWriterOptions s_options = new()
     {
-        Encoder = JavaScriptEncoder.Default,
+        Encoder = JsonStringEncoder.Instance,
         Indented = false,
         SkipValidation = true,
     };

@@ -55,7 +55,7 @@ internal sealed partial class SocketConnection
             var remaining = segment;
             while (!remaining.IsEmpty)
             {
-                var sent = await _socket.SendAsync(remaining, SocketFlags.None).ConfigureAwait(false);
+                var sent = await _sender.SendAsync(_socket, remaining).ConfigureAwait(false);
                 remaining = remaining[sent..];
             }
         }

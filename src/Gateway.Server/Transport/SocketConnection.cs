@@ -42,6 +42,7 @@ internal sealed partial class SocketConnection : ITransportConnection
     private readonly Socket _socket;
     private readonly Pipe _receivePipe = new(s_receiveOptions);
     private readonly Pipe _sendPipe = new(s_sendOptions);
+    private readonly SocketSender _sender = new();
     private volatile bool _aborted;
 
     public SocketConnection(Socket socket)
@@ -70,6 +71,7 @@ internal sealed partial class SocketConnection : ITransportConnection
 
         _socket.Dispose();
         await receiving.ConfigureAwait(false);
+        _sender.Dispose();
     }
 
     /// <summary>Ends the connection now: nothing more is sent or received.</summary>

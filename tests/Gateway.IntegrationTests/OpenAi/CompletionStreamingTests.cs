@@ -27,7 +27,7 @@ public sealed class CompletionStreamingTests
         Assert.Equal(
             Chunk("""{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}""", "null")
             + Chunk("""{"index":0,"delta":{"content":"Hel"},"finish_reason":null}""", "null")
-            + Chunk("""{"index":0,"delta":{"content":"lo \"wörld\" \uD83D\uDE42"},"finish_reason":null}""", "null")
+            + Chunk("""{"index":0,"delta":{"content":"lo \"wörld\" 🙂"},"finish_reason":null}""", "null")
             + Chunk("""{"index":0,"delta":{},"finish_reason":"stop"}""", "null")
             + "data: {\"id\":\"chatcmpl-ID\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"test-model\",\"choices\":[],"
             + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":2,\"total_tokens\":12,\"prompt_tokens_details\":{\"cached_tokens\":4}}}\n\n"

@@ -39,7 +39,7 @@ public sealed class CompletionTranslationTests : IDisposable
         Assert.Equal(200, response.StatusCode);
         // input_tokens 25 + cache reads 10 + cache writes 7: OpenAI's prompt_tokens count every input token.
         Assert.Equal(
-            """{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"claude-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hello \uD83D\uDE42","reasoning_content":"Let me think…","tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"bash","arguments":"{\"command\":\"ls -la\"}"}},{"id":"toolu_2","type":"function","function":{"name":"now","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":42,"completion_tokens":42,"total_tokens":84,"prompt_tokens_details":{"cached_tokens":10}}}""",
+            """{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"claude-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hello 🙂","reasoning_content":"Let me think…","tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"bash","arguments":"{\"command\":\"ls -la\"}"}},{"id":"toolu_2","type":"function","function":{"name":"now","arguments":"{}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":42,"completion_tokens":42,"total_tokens":84,"prompt_tokens_details":{"cached_tokens":10}}}""",
             Normalize(response.Body));
 
         using var sent = JsonDocument.Parse(upstream.Requests[1].Body);
@@ -72,7 +72,7 @@ public sealed class CompletionTranslationTests : IDisposable
             Chunk("""{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"reasoning_content":"Let me think…"},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"content":"Hel"},"finish_reason":null}""", "null", Model)
-            + Chunk("""{"index":0,"delta":{"content":"lo \uD83D\uDE42"},"finish_reason":null}""", "null", Model)
+            + Chunk("""{"index":0,"delta":{"content":"lo 🙂"},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"id":"toolu_1","type":"function","function":{"name":"bash","arguments":""}}]},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"command\": \"ls"}}]},"finish_reason":null}""", "null", Model)
             + Chunk("""{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":" -la\"}"}}]},"finish_reason":null}""", "null", Model)
@@ -94,7 +94,7 @@ public sealed class CompletionTranslationTests : IDisposable
         var response = await host.CompleteAsync("""{"model":"gpt-test","max_completion_tokens":5,""" + ToolsAndOptions[ToolsAndOptions.IndexOf("\"top_p\"", StringComparison.Ordinal)..] + "}");
 
         Assert.Equal(
-            """{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hello, wörld \uD83D\uDE42 \"quoted\""},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":4}}}""",
+            """{"id":"chatcmpl-ID","object":"chat.completion","created":0,"model":"gpt-test","choices":[{"index":0,"message":{"role":"assistant","content":"Hello, wörld 🙂 \"quoted\""},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":4}}}""",
             Normalize(response.Body));
         using var sent = JsonDocument.Parse(upstream.Requests[1].Body);
         var root = sent.RootElement;
