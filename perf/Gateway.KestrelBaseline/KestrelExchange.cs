@@ -23,6 +23,7 @@ internal sealed class KestrelExchange : IHttpExchange
     private byte[]? _body;
     private int _bodyLength;
     private Task? _starting;
+    private IHeartbeatSubscriber? _heartbeatSubscriber;
 
     private KestrelExchange(HttpContext context, string[] routeParameters)
     {
@@ -58,6 +59,7 @@ internal sealed class KestrelExchange : IHttpExchange
         }
         finally
         {
+            exchange.SubscribeHeartbeat(null);
             if (exchange._body is { } body)
             {
                 exchange._body = null;
@@ -107,9 +109,17 @@ internal sealed class KestrelExchange : IHttpExchange
         _starting = starting.IsCompletedSuccessfully ? null : starting;
     }
 
-    /// <summary>Ignored: the baseline measures streams under load, which never idle long enough to be pinged.</summary>
     public void SubscribeHeartbeat(IHeartbeatSubscriber? subscriber)
     {
+        if (_heartbeatSubscriber is { } previous)
+        {
+            BaselineHeartbeat.Remove(previous);
+        }
+        _heartbeatSubscriber = subscriber;
+        if (subscriber is not null)
+        {
+            BaselineHeartbeat.Add(subscriber);
+        }
     }
 
     public ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data)
