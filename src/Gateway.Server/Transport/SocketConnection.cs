@@ -28,6 +28,7 @@ internal sealed partial class SocketConnection : ITransportConnection
     private static readonly PipeOptions s_receiveOptions = new(
         pauseWriterThreshold: 256 * 1024,
         resumeWriterThreshold: 128 * 1024,
+        pool: BlockPool.Instance,
         minimumSegmentSize: MinimumReceiveSegment,
         useSynchronizationContext: false);
 
@@ -36,7 +37,8 @@ internal sealed partial class SocketConnection : ITransportConnection
     private static readonly PipeOptions s_sendOptions = new(
         pauseWriterThreshold: 32 * 1024,
         resumeWriterThreshold: 16 * 1024,
-        minimumSegmentSize: 4096,
+        pool: BlockPool.Instance,
+        minimumSegmentSize: BlockPool.BlockSize,
         useSynchronizationContext: false);
 
     private readonly Socket _socket;

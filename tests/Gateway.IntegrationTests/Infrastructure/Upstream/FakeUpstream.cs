@@ -128,6 +128,11 @@ internal sealed class FakeUpstream : IAsyncDisposable
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), token);
         await stream.FlushAsync(token);
         await Task.Delay(reply.BodyDelay, token);
+        if (reply.OneWrite)
+        {
+            await WriteAllChunksAsync(stream, reply.Pieces, token);
+            return true;
+        }
 
         for (var i = 0; i < reply.Pieces.Count; i++)
         {
@@ -142,11 +147,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
             // One write per chunk, from a pooled array: a relay's allocation test counts this process's bytes too.
             var piece = reply.Pieces[i];
             var chunk = ArrayPool<byte>.Shared.Rent(piece.Length + 16);
-            var length = Encoding.ASCII.GetBytes(piece.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n", chunk);
-            piece.CopyTo(chunk.AsSpan(length));
-            length += piece.Length;
-            "\r\n"u8.CopyTo(chunk.AsSpan(length));
-            await stream.WriteAsync(chunk.AsMemory(0, length + 2), token);
+            var length = FrameChunk(piece, chunk);
+            await stream.WriteAsync(chunk.AsMemory(0, length), token);
             await stream.FlushAsync(token);
             ArrayPool<byte>.Shared.Return(chunk);
         }
@@ -167,6 +169,33 @@ internal sealed class FakeUpstream : IAsyncDisposable
         await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), token);
         await stream.FlushAsync(token);
         return true;
+    }
+
+    /// <summary>Every piece as an HTTP chunk and then the last chunk, from one pooled array in one write.</summary>
+    private static async Task WriteAllChunksAsync(NetworkStream stream, IReadOnlyList<byte[]> pieces, CancellationToken token)
+    {
+        var body = ArrayPool<byte>.Shared.Rent(pieces.Sum(p => p.Length + 16) + 5);
+        var length = 0;
+        foreach (var piece in pieces)
+        {
+            length += FrameChunk(piece, body.AsSpan(length));
+        }
+        "0\r\n\r\n"u8.CopyTo(body.AsSpan(length));
+        await stream.WriteAsync(body.AsMemory(0, length + 5), token);
+        await stream.FlushAsync(token);
+        ArrayPool<byte>.Shared.Return(body);
+    }
+
+    /// <summary>One HTTP chunk (RFC 9112 §7.1): size in hex, CRLF, data, CRLF; returns its length.</summary>
+    private static int FrameChunk(byte[] piece, Span<byte> into)
+    {
+        piece.Length.TryFormat(into, out var length, "x", CultureInfo.InvariantCulture);
+        "\r\n"u8.CopyTo(into[length..]);
+        length += 2;
+        piece.CopyTo(into[length..]);
+        length += piece.Length;
+        "\r\n"u8.CopyTo(into[length..]);
+        return length + 2;
     }
 
     /// <summary>Reads requests (head plus Content-Length body) off one connection.</summary>

@@ -26,6 +26,9 @@ internal sealed record UpstreamReply
     /// <summary>When set, each piece after the first also waits for one release of this gate: the test says when.</summary>
     public SemaphoreSlim? PieceGate { get; init; }
 
+    /// <summary>Every piece as its own HTTP chunk, with the terminator, in one write and no pauses (as the lab's mock upstream answers).</summary>
+    public bool OneWrite { get; init; }
+
     /// <summary>After the pieces: close the socket without ending the chunked body (a cut stream).</summary>
     public bool Cut { get; init; }
 
