@@ -11,8 +11,8 @@ public class ArchitectureTests
     [
         "Primitives",
         "Diagnostics",
-        "Runtime",
         "Transport",
+        "Runtime",
         "Routing",
         "Http",
         "Conversation",

@@ -1,3 +1,5 @@
+using Gateway.Server.Transport;
+
 namespace Gateway.Server.Runtime;
 
 /// <summary>Gives the memory of a burst back once the server is quiet again.</summary>
@@ -54,6 +56,7 @@ internal sealed class IdleMemoryTrimmer : IDisposable
                 return;
             }
             var before = Committed();
+            BlockPool.Instance.Trim(); // The connections' kept pipe blocks are the burst's too.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             _trimmedTo = Committed();
             _retrimLooks = grown || before - _trimmedTo >= GrowthBytes ? RetrimLooks : Math.Min(2 * _retrimLooks, MostRetrimLooks);

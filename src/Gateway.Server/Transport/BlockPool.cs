@@ -34,6 +34,15 @@ internal sealed class BlockPool : MemoryPool<byte>
         return new Block(this);
     }
 
+    /// <summary>Lets go of every kept block, so a quiet server's next full collection gives their memory back.</summary>
+    public void Trim()
+    {
+        while (_kept.TryDequeue(out _))
+        {
+            Interlocked.Decrement(ref _keptCount);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         // Shared for the process's life: nothing to release.
