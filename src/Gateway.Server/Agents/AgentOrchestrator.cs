@@ -81,6 +81,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     /// <summary>Sends what was queued; waits while the client is behind.</summary>
     public ValueTask FlushAsync() => _events.FlushAsync(_sessionToken);
 
+    /// <summary>Whether the session's stream holds as much as it may for a client that is behind.</summary>
+    public bool IsBehind => _events.IsBehind;
+
     /// <summary>
     /// Waits until everything the session started has stopped, at most the drain timeout; false when something still
     /// runs, and then this orchestrator must not serve another session.

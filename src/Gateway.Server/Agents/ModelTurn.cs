@@ -68,6 +68,8 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
 
     public ValueTask FlushAsync() => session.FlushAsync();
 
+    public bool IsBehind => session.IsBehind;
+
     /// <summary>Reports the call's usage, or its failure (SPEC §5), after everything it streamed.</summary>
     public ValueTask EndAsync() => Error is { } error
         ? session.EmitAsync(new ErrorEvent { RunId = _runId, AgentId = agentId, ParentId = agentRunId, Message = error })

@@ -38,4 +38,10 @@ internal interface ITurnSink
 
     /// <summary>The provider must wait for more: send what it pushed so far. Waits while the client is behind.</summary>
     ValueTask FlushAsync();
+
+    /// <summary>
+    /// Whether what waits for the client has reached its bound: the provider then flushes (and so waits) before it
+    /// decodes more, even when more has already arrived, so a client that stops reading stops the upstream too.
+    /// </summary>
+    bool IsBehind => false;
 }

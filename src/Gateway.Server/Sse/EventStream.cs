@@ -60,6 +60,9 @@ internal sealed class EventStream : IHeartbeatSubscriber
         }
     }
 
+    /// <summary>Whether the pending frames have reached <see cref="StreamBatch.MaxBytes"/>; read without the lock, as a hint.</summary>
+    public bool IsBehind => _pending.WrittenCount >= StreamBatch.MaxBytes;
+
     /// <summary>Queues one event's frame; <see cref="FlushAsync"/> sends it. Events after <see cref="CompleteAsync"/> are dropped.</summary>
     public void Write<T>(in T frame) where T : struct, ISseFrame
     {

@@ -111,6 +111,8 @@ internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdenti
 
     public ValueTask FlushAsync() => stream.FlushAsync(cancellationToken);
 
+    public bool IsBehind => stream.IsBehind;
+
     /// <summary>After the turn: the finish chunk, the usage chunk when the caller asked for it, then the end marker; nothing after a failure.</summary>
     public void WriteEnd(bool inputExcludesCache)
     {

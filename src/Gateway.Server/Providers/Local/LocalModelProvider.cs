@@ -50,6 +50,10 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     item.Deliver(sink);
+                    if (sink.IsBehind)
+                    {
+                        await sink.FlushAsync().ConfigureAwait(false);
+                    }
                 }
                 var more = events.WaitToReadAsync(cancellationToken);
                 if (!more.IsCompleted)

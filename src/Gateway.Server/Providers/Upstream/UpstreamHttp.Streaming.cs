@@ -74,14 +74,17 @@ internal sealed partial class UpstreamHttp
         }
     }
 
-    /// <summary>Decodes events as they are read; the sink is flushed whenever the next event must be waited for (one write per upstream read).</summary>
+    /// <summary>
+    /// Decodes events as they are read; the sink is flushed whenever the next event must be waited for (one write per
+    /// upstream read), and also when it is behind, so a stalled client stops the reading of an upstream that keeps sending.
+    /// </summary>
     private static async Task RelayAsync(
         string provider, SseReader reader, IStreamDecoder decoder, ITurnSink sink, CancellationToken streamToken, CancellationToken cancellationToken)
     {
         while (true)
         {
             var next = reader.ReadEventAsync(streamToken);
-            if (!next.IsCompleted)
+            if (!next.IsCompleted || sink.IsBehind)
             {
                 await sink.FlushAsync().ConfigureAwait(false);
             }
