@@ -196,7 +196,7 @@ internal sealed class EventStream : IHeartbeatSubscriber
             }
             finally
             {
-                PooledBufferWriter.Return(batch);
+                ArrayPool<byte>.Shared.Return(batch);
             }
             Volatile.Write(ref _lastSentAt, Environment.TickCount64);
             if (!delivered && !_writeFailed)
