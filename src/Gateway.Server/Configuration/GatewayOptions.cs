@@ -123,6 +123,11 @@ internal sealed record GatewayOptions
             TimeToFirstToken = TimeSpan.FromMilliseconds(reader.Integer("MOCK_TTFT_MS", 0, 3_600_000)),
             TokensPerSecond = reader.Number("MOCK_TOKENS_PER_SECOND", 0, 1_000_000),
         };
+        // Only while MOCK_MODELS is set: an upstream may be named "mock" otherwise (the lab's mock upstream is).
+        if (mock.Models.Count > 0 && providers.Any(p => p.Name == MockModelProvider.ProviderName))
+        {
+            throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{MockModelProvider.ProviderName}' is taken by the mock models while MOCK_MODELS is set.");
+        }
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
@@ -297,9 +302,9 @@ internal sealed record GatewayOptions
                     throw new ConfigurationException($"PROVIDERS_FILE={path}: {e.Message}");
                 }
             }
-            if (providers.FirstOrDefault(p => p.Name is LocalModelProvider.ProviderName or MockModelProvider.ProviderName) is { } reserved)
+            if (providers.Any(p => p.Name == LocalModelProvider.ProviderName))
             {
-                throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{reserved.Name}' is reserved for the in-process models ({(reserved.Name == LocalModelProvider.ProviderName ? "MODELS_DIR" : "MOCK_MODELS")}).");
+                throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{LocalModelProvider.ProviderName}' is reserved for the in-process models (MODELS_DIR).");
             }
             var duplicate = providers.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             return duplicate is null

@@ -69,13 +69,14 @@ public sealed class MockConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void ProvidersFileCannotTakeTheMockName()
+    public void ProvidersFileMayNameAnUpstreamMockOnlyWhileMockModelsIsUnset()
     {
         var path = Path.Combine(_noModels, "providers.json");
         File.WriteAllText(path, """{"providers":[{"name":"mock","baseUrl":"http://127.0.0.1:8080/v1"}]}""");
 
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", path))));
-        Assert.Equal("PROVIDERS_FILE: the provider name 'mock' is reserved for the in-process models (MOCK_MODELS).", error.Message);
+        Assert.Equal("mock", Assert.Single(GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", path))).Providers).Name);
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", path), ("MOCK_MODELS", "m"))));
+        Assert.Equal("PROVIDERS_FILE: the provider name 'mock' is taken by the mock models while MOCK_MODELS is set.", error.Message);
     }
 
     [Fact]
