@@ -53,7 +53,8 @@ def cmd_hold(args):
                 except subprocess.TimeoutExpired:
                     generator.kill()
                     generator.wait()
-    time.sleep(args.settle)
+    # Past the idle memory trimmer's 5 s window (Runtime/IdleMemoryTrimmer): what the sessions left once it could act.
+    time.sleep(args.after)
     # The plateau: every sample while (nearly) every session's connection is open in the server.
     plateau = [s for s in samples if s["fds"] - idle_fds >= 0.99 * args.n]
     tick = os.sysconf("SC_CLK_TCK")
@@ -61,7 +62,7 @@ def cmd_hold(args):
     if len(plateau) >= 2 and plateau[-1]["t"] > plateau[0]["t"]:
         cpu = 100 * (plateau[-1]["ticks"] - plateau[0]["ticks"]) / tick / (plateau[-1]["t"] - plateau[0]["t"])
     write_json(args.json, {
-        "n": args.n, "idleRssKiB": idle_rss, "idleFds": idle_fds, "afterRssKiB": rss_kib(args.pid),
+        "n": args.n, "idleRssKiB": idle_rss, "idleFds": idle_fds, "afterRssKiB": rss_kib(args.pid), "afterSeconds": args.after,
         "plateauSeconds": plateau[-1]["t"] - plateau[0]["t"] if plateau else 0,
         "plateauRssKiB": statistics.median(s["rssKiB"] for s in plateau) if plateau else None,
         "peakRssKiB": max((s["rssKiB"] for s in samples), default=None),
@@ -92,7 +93,7 @@ def section(raw, meta):
                                                     f"{fmt((hold.get('peakRssKiB') or 0) / 1024)} MiB"),
         ("RSS per session at the plateau (over idle)", f"{fmt(per_session / 1024) if per_session else '?'} KiB"),
         ("server CPU during the plateau", f"{fmt(hold.get('cpuPercent'))}% of one core over {fmt(hold.get('plateauSeconds'))} s"),
-        ("server RSS 2 s after the last session", f"{fmt(hold['afterRssKiB'] / 1024)} MiB"),
+        (f"server RSS {fmt(hold.get('afterSeconds'))} s after the last session", f"{fmt(hold['afterRssKiB'] / 1024)} MiB"),
     ]
     lines = ["## 12. Concurrent slow sessions on the mock model", "",
              f"One fresh Gateway with `MOCK_MODELS=mock-slow`, `MOCK_TOKENS={tokens}`, `MOCK_TOKENS_PER_SECOND={pace}` (each "
@@ -124,6 +125,7 @@ def main():
     for name in ("--loadgen", "--url", "--body", "--json", "--loadgen-json"):
         p.add_argument(name, required=True)
     p.add_argument("--settle", type=float, default=2)
+    p.add_argument("--after", type=float, default=12)
     p = sub.add_parser("render")
     p.add_argument("--raw", required=True)
     p.add_argument("--out", required=True)
