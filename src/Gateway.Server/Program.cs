@@ -36,7 +36,7 @@ log.Info(localModels.Count == 0
     : $"Local models from {options.Local.ModelsDirectory}: {string.Join(", ", localModels)} (loaded on first use).");
 if (options.Mock.Models.Count > 0)
 {
-    log.Info($"Mock models: {string.Join(", ", options.Mock.Models)} ({options.Mock.Tokens} pieces, first after {options.Mock.TimeToFirstToken.TotalMilliseconds} ms, {(options.Mock.TokensPerSecond > 0 ? $"{options.Mock.TokensPerSecond}/s" : "unpaced")}).");
+    log.Info($"Mock models (MOCK_MODELS): {string.Join(", ", options.Mock.Models)}.");
 }
 if (options.DefaultModel is { } defaultModel)
 {

@@ -37,7 +37,7 @@ internal sealed record GatewayOptions
     [
         new("HOST", "127.0.0.1", "Address to listen on (0.0.0.0 or :: for every interface)."),
         new("PORT", "4000", "TCP port to listen on."),
-        new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first local model by name, else the first mock model."),
+        new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first mock model, else the first local model by name."),
         new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
@@ -131,9 +131,10 @@ internal sealed record GatewayOptions
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
-            // With no API key and no PROVIDERS_FILE the gateway still serves something: its first local model, or mock one.
+            // With no API key and no PROVIDERS_FILE the gateway still serves something: its first mock model, which MOCK_MODELS
+            // names on purpose, else the first local model, which an unset MODELS_DIR may find by default.
             DefaultModel = reader.Text("DEFAULT_MODEL")
-                ?? (providers.Count == 0 ? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() ?? mock.Models.FirstOrDefault() : null),
+                ?? (providers.Count == 0 ? mock.Models.FirstOrDefault() ?? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
             ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
             Http = new HttpServerOptions

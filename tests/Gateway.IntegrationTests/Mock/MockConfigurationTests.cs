@@ -1,4 +1,5 @@
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Local;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
@@ -48,9 +49,10 @@ public sealed class MockConfigurationTests : IDisposable
     }
 
     [Fact]
-    public void WithNothingElseConfiguredTheFirstMockModelIsTheDefaultAndDefaultModelMayNameAnother()
+    public void WithNoRemoteProviderTheFirstMockModelIsTheDefaultBeforeAnyLocalOneAndDefaultModelMayNameAnother()
     {
         Assert.Equal("fast", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast,slow"))).DefaultModel);
+        Assert.Equal("fast", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", LocalModelFiles.Directory), ("MOCK_MODELS", "fast"))).DefaultModel);
         Assert.Equal("slow", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast,slow"), ("DEFAULT_MODEL", "slow"))).DefaultModel);
         Assert.Null(GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast"), ("OPENAI_API_KEY", "k"))).DefaultModel);
     }
