@@ -61,6 +61,19 @@ public sealed class MockCompletionTests
         Assert.Equal(2, final.GetProperty("message").GetProperty("content").GetString()!.Split(' ').Length);
     }
 
+    [Fact]
+    public async Task MaxTokensCutsTheAnswerWithFinishReasonLength()
+    {
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [Provider(tokens: 10)]);
+
+        var response = await host.CompleteAsync(Ask("Be long.", ""","max_tokens":4"""));
+
+        var completion = JsonDocument.Parse(response.Body).RootElement;
+        Assert.Equal("length", completion.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        Assert.Equal(4, completion.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!.Split(' ').Length);
+        Assert.Equal(4, completion.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
