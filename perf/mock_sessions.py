@@ -29,6 +29,16 @@ def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def listen_overflows():
+    """TcpExt ListenOverflows of /proc/net/netstat: connects dropped because a listen queue was full (machine-wide)."""
+    lines = open("/proc/net/netstat").read().splitlines()
+    for names, values in zip(lines[::2], lines[1::2]):
+        fields = dict(zip(names.split(), values.split()))
+        if "ListenOverflows" in fields:
+            return int(fields["ListenOverflows"])
+    return None
+
+
 def cmd_hold(args):
     """Runs the load generator (every session sent at once, closed loop) and samples the server until it exits."""
     time.sleep(args.settle)
@@ -37,6 +47,7 @@ def cmd_hold(args):
                "--connections", str(args.n), "--requests", str(args.n), "--warmup", "0", "--duration", f"{args.limit}s",
                "--timeout", f"{args.limit}s", "--label", f"{args.n} mock sessions", "--quiet", "--json", args.loadgen_json]
     samples = []
+    overflows = listen_overflows()
     started = time.monotonic()
     with open(args.loadgen_json[:-len(".json")] + ".log", "w") as log:
         generator = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
@@ -53,6 +64,8 @@ def cmd_hold(args):
                 except subprocess.TimeoutExpired:
                     generator.kill()
                     generator.wait()
+    if overflows is not None:
+        overflows = listen_overflows() - overflows
     # Past the idle memory trimmer's 5 s window (Runtime/IdleMemoryTrimmer): what the sessions left once it could act.
     time.sleep(args.after)
     # The plateau: every sample while (nearly) every session's connection is open in the server.
@@ -67,7 +80,7 @@ def cmd_hold(args):
         "plateauRssKiB": statistics.median(s["rssKiB"] for s in plateau) if plateau else None,
         "peakRssKiB": max((s["rssKiB"] for s in samples), default=None),
         "peakSessions": max((s["fds"] - idle_fds for s in samples), default=0),
-        "cpuPercent": cpu, "holdCpuSeconds": (samples[-1]["ticks"] - samples[0]["ticks"]) / tick if samples else None,
+        "listenOverflows": overflows, "cpuPercent": cpu, "holdCpuSeconds": (samples[-1]["ticks"] - samples[0]["ticks"]) / tick if samples else None,
         "samples": samples,
     })
     return 0 if generator.returncode == 0 else 1
@@ -86,6 +99,8 @@ def section(raw, meta):
                                                                  if step and step.get("errorsByKind") else "")),
         ("events per completed session", f"{fmt((step or {}).get('eventsPerRequest'))} (expected {tokens + 4 if tokens else '?'})"),
         ("time to open all streams (last response head)", f"{fmt((step or {}).get('lastHeadersMs', 0) / 1000)} s"),
+        ("connects dropped by a full listen queue meanwhile, then retried (TcpExt ListenOverflows, machine-wide)",
+         "–" if hold.get("listenOverflows") is None else f"{hold['listenOverflows']:,}"),
         ("time to first event (`connected`) p50 / p99", f"{fmt(metric(step, 'connected', 'p50'))} / {fmt(metric(step, 'connected', 'p99'))} ms"),
         ("time to first text p50 / p99", f"{fmt(metric(step, 'firstContent', 'p50'))} / {fmt(metric(step, 'firstContent', 'p99'))} ms"),
         ("session length p50 / max", f"{fmt((metric(step, 'end', 'p50') or 0) / 1000)} / {fmt((metric(step, 'end', 'max') or 0) / 1000)} s"),
