@@ -36,7 +36,7 @@ for arg in "$@"; do
     --soak-minutes=*) soak_minutes=${arg#*=} ;;
     --only-hardening) only_hardening=1 ;;
     --only-mock-sessions) only_mock_sessions=1 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening, --only-mock-sessions)" >&2; exit 2 ;;
   esac
 done
