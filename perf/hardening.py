@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from lab_results import first_step, fmt, load, metric, ratio, rss_kib, write_json
+from lab_results import first_step, fmt, load, metric, ratio, rss_kib, write_json, write_scenario_report
 
 ESTABLISHED = "01"
 SESSION_ID = re.compile(rb'"type":"connected","sessionId":"([0-9a-f-]{36})"')
@@ -564,20 +564,9 @@ def section(raw, soak_svg):
 
 def cmd_render(args):
     """A report of scenarios 7-9 alone (run.sh --only-hardening)."""
-    meta = load(os.path.join(args.raw, "meta.json")) or {}
     lines, summary = section(args.raw, args.svg[:-len(".svg")] + "-soak.svg")
-    head = [f"# Slow clients, memory and the soak: {meta.get('date', '?')}, commit {meta.get('commit', '?')}"
-            f"{' (uncommitted changes)' if meta.get('dirty') else ''}", "",
-            f"{meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, {meta.get('os', '?')}; load average "
-            f"{meta.get('loadBefore', '?')} before, {meta.get('loadAfter', '?')} after; {meta.get('runSeconds', '?')} s. "
-            "Scenarios 7-9 of perf/README.md; the machine is shared, so latencies and rates carry its noise.", "",
-            "## Summary", "", *summary, ""]
-    tail = ["## Command", "", "```sh", meta.get("command", "perf/run.sh --only-hardening"), "```", "",
-            f"Raw results and server logs of the run: `{meta.get('rawDir', args.raw)}` (not committed).", ""]
-    with open(args.out, "w") as f:
-        f.write("\n".join(head + lines + tail))
-    print("\n".join(summary))
-    return 0
+    return write_scenario_report(args.raw, args.out, "Slow clients, memory and the soak", "Scenarios 7-9", lines, summary,
+                                 "perf/run.sh --only-hardening")
 
 
 def main():

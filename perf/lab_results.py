@@ -84,3 +84,20 @@ def errors_cell(step):
     if not kinds:
         return str(step.get("errors", 0))
     return f"{step.get('errors', 0)} (" + ", ".join(f"{k} {v}" for k, v in kinds.items()) + ")"
+
+
+def write_scenario_report(raw, out, title, scenarios, lines, summary, command):
+    """The report of a run of some scenarios alone (run.sh --only-*): the machine, a summary, their sections, the command."""
+    meta = load(os.path.join(raw, "meta.json")) or {}
+    head = [f"# {title}: {meta.get('date', '?')}, commit {meta.get('commit', '?')}"
+            f"{' (uncommitted changes)' if meta.get('dirty') else ''}", "",
+            f"{meta.get('cpu', '?')}, {meta.get('cores', '?')} cores, {meta.get('os', '?')}; load average "
+            f"{meta.get('loadBefore', '?')} before, {meta.get('loadAfter', '?')} after; {meta.get('runSeconds', '?')} s. "
+            f"{scenarios} of perf/README.md; the machine is shared, so latencies and rates carry its noise.", "",
+            "## Summary", "", *summary, ""]
+    tail = ["## Command", "", "```sh", meta.get("command", command), "```", "",
+            f"Raw results and server logs of the run: `{meta.get('rawDir', raw)}` (not committed).", ""]
+    with open(out, "w") as f:
+        f.write("\n".join(head + lines + tail))
+    print("\n".join(summary))
+    return 0

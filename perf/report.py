@@ -29,6 +29,7 @@ import sys
 import time
 
 import hardening
+import mock_sessions
 import openai_front_door
 import session_cost
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
@@ -707,6 +708,8 @@ def render(args):
     slow_clients, slow_clients_summary = hardening.section(raw, args.svg[:-len(".svg")] + "-soak.svg")
     lines += slow_clients
     lines += session_cost.section(raw, meta)
+    many_sessions, many_sessions_summary = mock_sessions.section(raw, meta)
+    lines += many_sessions
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -732,6 +735,8 @@ def render(args):
         print("\n".join(front_door_summary))
     if slow_clients_summary:
         print("\n".join(slow_clients_summary))
+    if many_sessions_summary:
+        print("\n".join(many_sessions_summary))
     return 0
 
 

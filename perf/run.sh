@@ -8,6 +8,7 @@
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
+#   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
@@ -17,7 +18,8 @@
 # (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
 # connections and stuck readers, and after; 9. the soak (perf/hardening.sh); 10. CPU per session at saturation and
 # peak RSS; 11. bytes allocated per session and per relayed event, checked against perf/allocation-budget.json (a run
-# over budget exits 3) (perf/session-cost.sh). Every process started here is stopped on exit, and every wait is bounded.
+# over budget exits 3) (perf/session-cost.sh); 12. 10,000 concurrent slow sessions on Gateway's own mock model (MOCK_MODELS):
+# RSS, CPU, time to open them all (perf/mock-sessions.sh). Every process started here is stopped on exit, and every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -26,14 +28,16 @@ quick=0
 build=1
 soak_minutes=30
 only_hardening=0
+only_mock_sessions=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --soak-minutes=*) soak_minutes=${arg#*=} ;;
     --only-hardening) only_hardening=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening)" >&2; exit 2 ;;
+    --only-mock-sessions) only_mock_sessions=1 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening, --only-mock-sessions)" >&2; exit 2 ;;
   esac
 done
 
@@ -56,6 +60,7 @@ oa_connections=64  # scenario 6: closed-loop concurrency of the highest-throughp
 oa_rate=200        # scenario 6: the fixed rate of the latency runs, well below Portkey's limit here
 sat_connections=32 # scenarios 10 and 11: the closed loop of the issue's measurements (wrk -c32)
 alloc_sessions=10000 alloc_warmup=1000 alloc_chunks=256  # scenario 11: sessions per run; the second mock's stream
+ms_n=10000 ms_tokens=24 ms_pace=1 ms_limit=120  # scenario 12: sessions held at once, pieces each, pieces a second, time limit
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -69,6 +74,7 @@ if [ $quick = 1 ]; then
   burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=20
   soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
   sat_warmup=0.5s sat_duration=2s sat_rounds=1
+  ms_n=2000 ms_tokens=12
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -88,6 +94,9 @@ if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
 if [ $only_hardening = 1 ]; then
   report=$(dirname "$report")/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi )
+elif [ $only_mock_sessions = 1 ]; then
+  report=$(dirname "$report")/$run_id-mock-sessions$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-mock-sessions$( if [ $quick = 1 ]; then echo -quick; fi )
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
@@ -102,6 +111,10 @@ fi
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((burst_n + 1000)) ]; then
   burst_n=$(( $(ulimit -n) - 1000 ))
   echo "perf/run.sh: open-file limit $(ulimit -n); idle connections of scenario 8 lowered to $burst_n" >&2
+fi
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((ms_n + 1000)) ]; then
+  ms_n=$(( $(ulimit -n) - 1000 ))
+  echo "perf/run.sh: open-file limit $(ulimit -n); concurrent sessions of scenario 12 lowered to $ms_n" >&2
 fi
 
 # ---------------------------------------------------------------------------------------------- processes
@@ -220,13 +233,14 @@ publish() {
 }
 # The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
 anchor_project=../shared/anchors/kestrel-minimal-api
+only_scenario=$((only_hardening + only_mock_sessions))
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
-  if [ $only_hardening = 0 ]; then
+  if [ $only_scenario = 0 ]; then
     publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror
     publish $anchor_project $bin/anchor -r linux-x64 --artifacts-path "$PWD/artifacts/anchor-build"
   fi
-  publish perf/Gateway.MockUpstream $bin/mock
+  if [ $only_mock_sessions = 0 ]; then publish perf/Gateway.MockUpstream $bin/mock; fi
   publish perf/Gateway.LoadGen $bin/loadgen
 fi
 gateway_bin=$bin/gateway/gateway
@@ -234,14 +248,15 @@ kestrel_bin=$bin/kestrel/Gateway.KestrelBaseline
 anchor_bin=$bin/anchor/kestrel-stack
 mock_bin=$bin/mock/Gateway.MockUpstream
 loadgen=$bin/loadgen/Gateway.LoadGen
-needed=("$gateway_bin" "$mock_bin" "$loadgen")
-if [ $only_hardening = 0 ]; then needed+=("$kestrel_bin" "$anchor_bin"); fi
+needed=("$gateway_bin" "$loadgen")
+if [ $only_mock_sessions = 0 ]; then needed+=("$mock_bin"); fi
+if [ $only_scenario = 0 ]; then needed+=("$kestrel_bin" "$anchor_bin"); fi
 for b in "${needed[@]}"; do
   [ -x "$b" ] || { echo "perf/run.sh: $b is missing (run without --no-build)" >&2; exit 1; }
 done
 
 have_wrk=1
-if [ "$wrk_duration" != 0 ] && [ $only_hardening = 0 ] && ! command -v wrk >/dev/null; then
+if [ "$wrk_duration" != 0 ] && [ $only_scenario = 0 ] && ! command -v wrk >/dev/null; then
   echo "== installing wrk"
   { bounded 180 apt-get install -y wrk || { bounded 180 apt-get update && bounded 180 apt-get install -y wrk; }; } \
     >"$raw/logs/apt-wrk.log" 2>&1 || true
@@ -351,12 +366,15 @@ json.dump({
   "oaRate": $oa_rate, "oaConnections": $oa_connections, "oaMaxWarmup": "$oa_max_warmup", "oaMaxDuration": "$oa_max_duration",
   "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds, "satConnections": $sat_connections,
   "satWarmup": "$sat_warmup", "satDuration": "$sat_duration", "satRounds": $sat_rounds, "allocSessions": $alloc_sessions,
-  "allocWarmup": $alloc_warmup, "allocChunks": $alloc_chunks,
+  "allocWarmup": $alloc_warmup, "allocChunks": $alloc_chunks, "mockSessions": $ms_n, "mockTokens": $ms_tokens,
+  "mockTokensPerSecond": $ms_pace,
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
   if [ $only_hardening = 1 ]; then
     python3 perf/hardening.py render --raw "$raw" --out "$report" --svg "$svg"
+  elif [ $only_mock_sessions = 1 ]; then
+    python3 perf/mock_sessions.py render --raw "$raw" --out "$report"
   else
     python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
   fi
@@ -366,6 +384,12 @@ PY
     python3 perf/check-allocation-budget.py --lab "$raw/allocation.json" || exit 3  # .ci/run fails on this status alone
   fi
 }
+
+if [ $only_mock_sessions = 1 ]; then
+  source perf/mock-sessions.sh
+  write_report
+  exit 0
+fi
 
 # ---------------------------------------------------------------------------------------------- scenario 4
 section "mock upstream on $mock_port ($chunks text chunks)"
@@ -538,5 +562,8 @@ source perf/openai-front-door.sh
 # ---------------------------------------------------------------------------------------------- scenarios 7-9
 source perf/hardening.sh
 stop "${pid[mock]}"
+
+# ---------------------------------------------------------------------------------------------- scenario 12
+source perf/mock-sessions.sh
 
 write_report

@@ -35,7 +35,7 @@ internal static class KestrelBaselineProgram
 
         var log = new GatewayLog(options.LogLevel, Console.Error);
         using var upstream = new UpstreamHttp(options.Upstream);
-        var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, log);
+        var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, options.Mock, log);
         log.Info($"Model providers: {string.Join(", ", options.Providers.Select(p => $"{p.Name} ({p.BaseUrl})"))}");
         log.Info($"Local models from {options.Local.ModelsDirectory}: {string.Join(", ", LocalModelDirectory.List(options.Local.ModelsDirectory))}");
 

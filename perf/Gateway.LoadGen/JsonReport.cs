@@ -59,6 +59,7 @@ public static class JsonReport
         json.WriteNumber("peakInFlight", r.PeakInFlight);
         json.WriteNumber("peakConnections", r.PeakConnections);
         json.WriteNumber("maxDispatchLagMs", Math.Round(r.MaxDispatchLagMs, 3));
+        json.WriteNumber("lastHeadersMs", Math.Round(r.LastHeadersMs, 3));
         json.WriteStartArray("gcCollections");
         foreach (var count in r.GcCollections)
         {

@@ -29,7 +29,7 @@ public sealed class StepMetrics
     private long _windowEnd = long.MaxValue;
     private long _sent, _ok, _events, _bytes;
     private long _allSent, _allOk, _allErrors;
-    private long _inFlight, _peakInFlight, _maxLagTicks;
+    private long _inFlight, _peakInFlight, _maxLagTicks, _lastHeaders;
 
     /// <summary>Sets the measured window, in Stopwatch timestamps.</summary>
     public void SetWindow(long start, long end) => (_windowStart, _windowEnd) = (start, end);
@@ -82,6 +82,7 @@ public sealed class StepMetrics
             return;
         }
         Interlocked.Add(ref _bytes, outcome.Bytes);
+        Max(ref _lastHeaders, outcome.Headers);
         if (!ok)
         {
             Interlocked.Increment(ref _kinds[(int)outcome.Error]);
@@ -156,6 +157,7 @@ public sealed class StepMetrics
             PeakInFlight = _peakInFlight,
             PeakConnections = peakConnections,
             MaxDispatchLagMs = _maxLagTicks * s_microsPerTick / 1000,
+            LastHeadersMs = _lastHeaders == 0 ? 0 : (_lastHeaders - _windowStart) * s_microsPerTick / 1000,
             GcCollections = [GC.CollectionCount(0) - _gcStart[0], GC.CollectionCount(1) - _gcStart[1], GC.CollectionCount(2) - _gcStart[2]],
             GcPauseMs = ((long)GC.GetTotalPauseDuration().TotalMicroseconds - _gcPauseStart) / 1000.0,
             Metrics = metrics,

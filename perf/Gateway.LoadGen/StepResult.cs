@@ -20,6 +20,9 @@ public sealed record StepResult
 
     /// <summary>Open loop: the latest a request was written after its scheduled time (the generator's own lag).</summary>
     public required double MaxDispatchLagMs { get; init; }
+
+    /// <summary>From the window's start to the last response head of a request in it: with every request sent at once, the time to open them all.</summary>
+    public required double LastHeadersMs { get; init; }
     public required IReadOnlyList<MetricSummary> Metrics { get; init; }
 
     /// <summary>The generator's own garbage collections during the step (warm-up included), by generation 0, 1, 2.</summary>

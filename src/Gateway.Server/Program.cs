@@ -26,7 +26,7 @@ using var onAllocationQuery = AllocationSignal.Register(log);
 
 // One HTTP client (one connection pool) for every remote provider.
 using var upstream = new UpstreamHttp(options.Upstream);
-var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, log);
+var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, options.Mock, log);
 log.Info(options.Providers.Count == 0
     ? "No remote model providers configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, ZEN_API_KEY or PROVIDERS_FILE)."
     : $"Model providers: {string.Join(", ", options.Providers.Select(p => $"{p.Name} ({p.BaseUrl})"))}");
@@ -34,6 +34,10 @@ var localModels = LocalModelDirectory.List(options.Local.ModelsDirectory);
 log.Info(localModels.Count == 0
     ? $"No local models: no *.gguf in {options.Local.ModelsDirectory} (MODELS_DIR)."
     : $"Local models from {options.Local.ModelsDirectory}: {string.Join(", ", localModels)} (loaded on first use).");
+if (options.Mock.Models.Count > 0)
+{
+    log.Info($"Mock models (MOCK_MODELS): {string.Join(", ", options.Mock.Models)}.");
+}
 if (options.DefaultModel is { } defaultModel)
 {
     log.Info($"Default model: {defaultModel}");

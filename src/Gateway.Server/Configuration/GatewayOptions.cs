@@ -5,6 +5,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Mock;
 using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.Server.Configuration;
@@ -16,6 +17,7 @@ internal sealed record GatewayOptions
     private static readonly AgentOptions s_agentDefaults = new();
     private static readonly UpstreamHttpOptions s_upstreamDefaults = new();
     private static readonly LocalModelOptions s_localDefaults = new();
+    private static readonly MockModelOptions s_mockDefaults = new();
 
     /// <summary>MODELS_DIR when unset: the shared models beside the repository, for running from a checkout with no configuration.</summary>
     private const string SharedModelsDirectory = "../shared/models";
@@ -35,7 +37,7 @@ internal sealed record GatewayOptions
     [
         new("HOST", "127.0.0.1", "Address to listen on (0.0.0.0 or :: for every interface)."),
         new("PORT", "4000", "TCP port to listen on."),
-        new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first local model by name."),
+        new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first mock model, else the first local model by name."),
         new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
@@ -70,6 +72,10 @@ internal sealed record GatewayOptions
         new("LOCAL_CONTEXT_SIZE", Invariant(s_localDefaults.ContextSize), "Tokens per local sequence (prompt plus answer), at most the model's training context; reserved for every sequence at load."),
         new("LOCAL_MAX_TOKENS", Invariant(s_localDefaults.MaxTokens), "Most tokens a local model generates in one turn."),
         new("LOCAL_THREADS", Invariant(s_localDefaults.Threads), "llama.cpp compute threads per local model (default: the number of CPUs)."),
+        new("MOCK_MODELS", null, "Comma-separated ids of mock models (provider name 'mock'), which answer without any network, for load tests."),
+        new("MOCK_TOKENS", Invariant(s_mockDefaults.Tokens), "Pieces of text in each mock answer."),
+        new("MOCK_TTFT_MS", Invariant(s_mockDefaults.TimeToFirstToken.TotalMilliseconds), "Milliseconds before a mock answer's first piece."),
+        new("MOCK_TOKENS_PER_SECOND", Invariant(s_mockDefaults.TokensPerSecond), "Pace of a mock answer's pieces; 0 sends them as fast as possible."),
     ];
 
     public required IPEndPoint EndPoint { get; init; }
@@ -93,6 +99,9 @@ internal sealed record GatewayOptions
     /// <summary>The in-process models; the provider is registered after the remote ones.</summary>
     public LocalModelOptions Local { get; init; } = new();
 
+    /// <summary>The mock models; the provider is registered after the local one.</summary>
+    public MockModelOptions Mock { get; init; } = new();
+
     /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
     public static GatewayOptions FromEnvironment(Func<string, string?> variable)
     {
@@ -107,11 +116,25 @@ internal sealed record GatewayOptions
             MaxTokens = reader.Integer("LOCAL_MAX_TOKENS", 1, 1 << 20),
             Threads = reader.Integer("LOCAL_THREADS", 1, 1024),
         };
+        var mock = new MockModelOptions
+        {
+            Models = reader.List("MOCK_MODELS"),
+            Tokens = reader.Integer("MOCK_TOKENS", 1, 1_000_000),
+            TimeToFirstToken = TimeSpan.FromMilliseconds(reader.Integer("MOCK_TTFT_MS", 0, 3_600_000)),
+            TokensPerSecond = reader.Number("MOCK_TOKENS_PER_SECOND", 0, 1_000_000),
+        };
+        // Only while MOCK_MODELS is set: an upstream may be named "mock" otherwise (the lab's mock upstream is).
+        if (mock.Models.Count > 0 && providers.Any(p => p.Name == MockModelProvider.ProviderName))
+        {
+            throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{MockModelProvider.ProviderName}' is taken by the mock models while MOCK_MODELS is set.");
+        }
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
-            // With no API key and no PROVIDERS_FILE the gateway still serves something: its first local model.
-            DefaultModel = reader.Text("DEFAULT_MODEL") ?? (providers.Count == 0 ? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
+            // With no API key and no PROVIDERS_FILE the gateway still serves something: its first mock model, which MOCK_MODELS
+            // names on purpose, else the first local model, which an unset MODELS_DIR may find by default.
+            DefaultModel = reader.Text("DEFAULT_MODEL")
+                ?? (providers.Count == 0 ? mock.Models.FirstOrDefault() ?? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
             ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
             Http = new HttpServerOptions
@@ -142,6 +165,7 @@ internal sealed record GatewayOptions
                 IdleTimeout = reader.Seconds("UPSTREAM_IDLE_TIMEOUT_SECONDS"),
             },
             Local = local,
+            Mock = mock,
         };
     }
 
@@ -231,6 +255,14 @@ internal sealed record GatewayOptions
             return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
                 ? value
                 : throw new ConfigurationException($"{name}={text}: expected a whole number from {min} to {max}.");
+        }
+
+        public double Number(string name, double min, double max)
+        {
+            var text = Text(name);
+            return double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw new ConfigurationException($"{name}={text}: expected a number from {Invariant(min)} to {Invariant(max)}.");
         }
 
         public TimeSpan Seconds(string name)

@@ -1,6 +1,7 @@
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers.Anthropic;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Mock;
 using Gateway.Server.Providers.OpenAi;
 using Gateway.Server.Providers.Upstream;
 
@@ -16,7 +17,10 @@ internal static class ProviderFactory
             _ => new OpenAiCompatibleProvider(e.Name, e.BaseUrl, e.ApiKey, http),
         }).ToArray();
 
-    /// <summary>The remote providers, then the in-process models: a remote provider listing the same id as a local file serves it.</summary>
-    public static IReadOnlyList<IModelProvider> Create(IReadOnlyList<ProviderEndpoint> endpoints, UpstreamHttp http, LocalModelOptions local, GatewayLog log) =>
-        [.. Create(endpoints, http), new LocalModelProvider(local, log)];
+    /// <summary>
+    /// The remote providers, then the in-process models, then the mock ones when MOCK_MODELS names any: a remote provider
+    /// listing the same id as a local file serves it, and <c>mock/&lt;id&gt;</c> always reaches the mock.
+    /// </summary>
+    public static IReadOnlyList<IModelProvider> Create(IReadOnlyList<ProviderEndpoint> endpoints, UpstreamHttp http, LocalModelOptions local, MockModelOptions mock, GatewayLog log) =>
+        [.. Create(endpoints, http), new LocalModelProvider(local, log), .. mock.Models.Count > 0 ? [new MockModelProvider(mock)] : Array.Empty<IModelProvider>()];
 }

@@ -3,6 +3,7 @@ using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Mock;
 using Gateway.Server.Providers.Upstream;
 using LLama.Native;
 
@@ -65,7 +66,7 @@ public sealed class LocalConfigurationTests
     {
         using var http = new UpstreamHttp(new UpstreamHttpOptions());
         var providers = ProviderFactory.Create(
-            [new ProviderEndpoint("openai", ProviderProtocol.OpenAiCompatible, new Uri("https://api.openai.com/v1"), "k")], http, new LocalModelOptions(), GatewayLog.Silent);
+            [new ProviderEndpoint("openai", ProviderProtocol.OpenAiCompatible, new Uri("https://api.openai.com/v1"), "k")], http, new LocalModelOptions(), new MockModelOptions(), GatewayLog.Silent);
 
         Assert.Equal(["openai", "local"], providers.Select(p => p.Name));
     }
