@@ -8,7 +8,7 @@ namespace Gateway.Server.Tests.Primitives;
 /// Which arrays go back to the shared pool. A return and a rent of the same size on one thread meet in the pool's
 /// per-thread slot, so whether the rent finds the writer's array tells whether the pool kept it.
 /// </summary>
-public class PooledBufferWriterTests
+public sealed class PooledBufferWriterTests
 {
     [Fact]
     public void ASmallBufferGoesBackToTheSharedPool()
