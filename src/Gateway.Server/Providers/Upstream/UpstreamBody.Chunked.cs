@@ -52,7 +52,7 @@ internal sealed partial class UpstreamBody : IBodySink
             _inputDone = _decoder.TryDecode(ref reader, this, MaxTrailerCount, MaxTrailerBytes);
             if (reader.Consumed == 0 && window.Length < buffer.Length)
             {
-                // A size or trailer line longer than the window: the whole input, or the next read would find the same window.
+                // A trailer line longer than the window (a size line is 4 KiB at most): all of the input, else the next read finds the same window.
                 reader = new SequenceReader<byte>(window = buffer);
                 _inputDone = _decoder.TryDecode(ref reader, this, MaxTrailerCount, MaxTrailerBytes);
             }
