@@ -3,9 +3,16 @@ using System.Buffers;
 namespace Gateway.Server.Primitives;
 
 /// <summary>A growing buffer in arrays rented from the shared pool: it holds none until the first write and none after <see cref="Release"/>.</summary>
+/// <remarks>
+/// Past <see cref="MaxPooledBytes"/> it grows in plain arrays, left to the GC: the shared pool keeps what it is given
+/// per size and core until a later full collection finds it unused for a minute, so a burst of long answers (200
+/// stalled clients, perf/README.md scenario 8) would otherwise stay in memory well after the clients left.
+/// </remarks>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>
 {
     private const int FirstRentBytes = 4096;
+
+    public const int MaxPooledBytes = 64 * 1024;
 
     private byte[] _array = [];
     private int _length;
@@ -28,7 +35,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
         return _array.AsSpan(_length);
     }
 
-    /// <summary>Takes the rented array and its length (the caller returns it to the pool); the writer is empty after this.</summary>
+    /// <summary>Takes the array and its length (the caller gives it back with <see cref="Return"/>); the writer is empty after this.</summary>
     public (byte[] Array, int Length) Detach()
     {
         if (_length == 0)
@@ -48,12 +55,18 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
     /// <summary>Drops what was written and returns the array.</summary>
     public void Release()
     {
-        if (_array.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_array);
-        }
+        Return(_array);
         _array = [];
         _length = 0;
+    }
+
+    /// <summary>Gives an array of this writer's back: to the shared pool when it came from there, else to the GC.</summary>
+    public static void Return(byte[] array)
+    {
+        if (array.Length is > 0 and <= MaxPooledBytes)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 
     private void EnsureRoom(int sizeHint)
@@ -63,12 +76,10 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
         {
             return;
         }
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(FirstRentBytes, 2 * _array.Length)));
+        var size = Math.Max(needed, Math.Max(FirstRentBytes, 2 * _array.Length));
+        var larger = size <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
         _array.AsSpan(0, _length).CopyTo(larger);
-        if (_array.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_array);
-        }
+        Return(_array);
         _array = larger;
     }
 }

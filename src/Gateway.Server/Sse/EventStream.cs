@@ -196,7 +196,7 @@ internal sealed class EventStream : IHeartbeatSubscriber
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(batch);
+                PooledBufferWriter.Return(batch);
             }
             Volatile.Write(ref _lastSentAt, Environment.TickCount64);
             if (!delivered && !_writeFailed)

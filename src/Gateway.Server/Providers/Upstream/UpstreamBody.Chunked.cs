@@ -6,6 +6,13 @@ namespace Gateway.Server.Providers.Upstream;
 
 internal sealed partial class UpstreamBody : IBodySink
 {
+    /// <summary>
+    /// Input decoded per read at most. The input of a stream whose client is behind fills up to its pipe's pause
+    /// (256 KiB); decoded at once, that backlog grew a 512 KiB array per stream, which the shared pool kept long after
+    /// the streams ended (perf/README.md scenario 8). The backlog waits in the input's blocks instead.
+    /// </summary>
+    public const int DecodeWindowBytes = 16 * 1024;
+
     private byte[] _decoded = [];
     private int _start;
     private int _end;
@@ -32,24 +39,32 @@ internal sealed partial class UpstreamBody : IBodySink
         return ready;
     }
 
-    /// <summary>Decodes what the input holds; true when that added body bytes or ended the body.</summary>
+    /// <summary>Decodes up to <see cref="DecodeWindowBytes"/> of the input; true when that added body bytes, ended the body, or left input to decode.</summary>
     /// <exception cref="IOException">The chunked framing is malformed.</exception>
     private bool Decode(ReadResult input)
     {
-        var reader = new SequenceReader<byte>(input.Buffer);
+        var buffer = input.Buffer;
+        var window = buffer.Length > DecodeWindowBytes ? buffer.Slice(0, DecodeWindowBytes) : buffer;
+        var reader = new SequenceReader<byte>(window);
         var before = _end;
         try
         {
             _inputDone = _decoder.TryDecode(ref reader, this, MaxTrailerCount, MaxTrailerBytes);
+            if (reader.Consumed == 0 && window.Length < buffer.Length)
+            {
+                // A trailer line longer than the window (a size line is 4 KiB at most): all of the input, else the next read finds the same window.
+                reader = new SequenceReader<byte>(window = buffer);
+                _inputDone = _decoder.TryDecode(ref reader, this, MaxTrailerCount, MaxTrailerBytes);
+            }
         }
         catch (BadHttpRequestException e)
         {
-            _input.AdvanceTo(input.Buffer.Start, input.Buffer.End);
+            _input.AdvanceTo(buffer.Start, buffer.End);
             throw new IOException($"The response's chunked body is malformed ({e.Reason}).");
         }
         // Bytes after the body belong to no response: leaving them unexamined would let a stale pooled read see them.
-        _input.AdvanceTo(reader.Position, _inputDone ? reader.Position : input.Buffer.End);
-        return _inputDone || _end > before;
+        _input.AdvanceTo(reader.Position, _inputDone ? reader.Position : window.End);
+        return _inputDone || _end > before || window.Length < buffer.Length;
     }
 
     private void AdvanceDecoded(int consumed, bool examinedAll)

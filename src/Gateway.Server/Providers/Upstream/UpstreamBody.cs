@@ -8,7 +8,8 @@ namespace Gateway.Server.Providers.Upstream;
 /// <summary>One response's body read from its connection's input: bounded by Content-Length, de-chunked, or until the close.</summary>
 /// <remarks>
 /// Content-Length and close-delimited bodies are slices of the connection's own buffers. A chunked body is decoded by the
-/// server's <see cref="ChunkedBodyDecoder"/> into a pooled array that holds only what the reader has not consumed yet.
+/// server's <see cref="ChunkedBodyDecoder"/>, a window of input at a time, into a pooled array that holds only what the
+/// reader has not consumed yet.
 /// One instance serves every response of its connection (<see cref="Start"/>), so a keep-alive exchange allocates none.
 /// </remarks>
 internal sealed partial class UpstreamBody : PipeReader

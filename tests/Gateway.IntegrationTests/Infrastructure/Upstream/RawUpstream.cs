@@ -110,7 +110,7 @@ internal sealed class RawUpstream : IAsyncDisposable
                 }
                 stream = tls;
             }
-            var connection = new RawUpstreamConnection(stream, serverName);
+            var connection = new RawUpstreamConnection(stream, serverName, (IPEndPoint)socket.LocalEndPoint!, (IPEndPoint)socket.RemoteEndPoint!);
             lock (_connections)
             {
                 _connections.Add(connection);

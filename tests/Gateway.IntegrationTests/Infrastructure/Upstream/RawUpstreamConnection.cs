@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Gateway.IntegrationTests.Infrastructure.Upstream;
 
 /// <summary>One accepted upstream connection: read a request, write chosen bytes, watch for the client's close; every wait bounded.</summary>
-internal sealed class RawUpstreamConnection(Stream stream, string? serverName) : IAsyncDisposable
+internal sealed class RawUpstreamConnection(Stream stream, string? serverName, IPEndPoint local, IPEndPoint remote) : IAsyncDisposable
 {
     /// <summary>The longest any single wait on the client takes before the test fails.</summary>
     public static readonly TimeSpan WaitBound = TimeSpan.FromSeconds(10);
@@ -61,6 +63,20 @@ internal sealed class RawUpstreamConnection(Stream stream, string? serverName) :
         foreach (var piece in pieces)
         {
             await WriteAsync(piece);
+        }
+    }
+
+    /// <summary>Completes once the kernel holds nothing written on this connection: the client's process has taken every byte.</summary>
+    public async Task WaitUntilTakenAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (KernelSocketQueues.Find(local, remote) is not { SendQueue: 0 } || KernelSocketQueues.Find(remote, local) is not { ReceiveQueue: 0 })
+        {
+            if (clock.Elapsed > WaitBound)
+            {
+                throw new TimeoutException("The client did not take what was written.");
+            }
+            await Task.Delay(10);
         }
     }
 
