@@ -59,14 +59,9 @@ internal static class GatewayTracing
     /// <summary>gen_ai agent span: <c>invoke_agent {name}</c>, internal (the agent runs in this process).</summary>
     public static Activity? StartAgent(string name, string agentId, string conversationId)
     {
-        if (!IsEnabled)
+        var activity = StartGenAi("invoke_agent", name, ActivityKind.Internal);
+        if (activity is not null)
         {
-            return null;
-        }
-        var activity = Source.StartActivity($"invoke_agent {name}", ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("gen_ai.operation.name", "invoke_agent");
             activity.SetTag("gen_ai.agent.id", agentId);
             activity.SetTag("gen_ai.agent.name", name);
             activity.SetTag("gen_ai.conversation.id", conversationId);
@@ -78,14 +73,9 @@ internal static class GatewayTracing
     /// <param name="server">The API's base URL for a remote provider; null in-process.</param>
     public static Activity? StartChat(string provider, string model, Uri? server)
     {
-        if (!IsEnabled)
+        var activity = StartGenAi("chat", model, ActivityKind.Client);
+        if (activity is not null)
         {
-            return null;
-        }
-        var activity = Source.StartActivity($"chat {model}", ActivityKind.Client);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("gen_ai.operation.name", "chat");
             activity.SetTag("gen_ai.provider.name", provider);
             activity.SetTag("gen_ai.request.model", model);
             if (server is not null)
@@ -108,17 +98,24 @@ internal static class GatewayTracing
     /// <summary>gen_ai tool span: <c>execute_tool {tool}</c>.</summary>
     public static Activity? StartTool(string tool, string callId)
     {
+        var activity = StartGenAi("execute_tool", tool, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.tool.name", tool);
+            activity.SetTag("gen_ai.tool.call.id", callId);
+        }
+        return activity;
+    }
+
+    /// <summary>A gen_ai span named <c>{operation} {subject}</c> with its gen_ai.operation.name; null without a listener.</summary>
+    private static Activity? StartGenAi(string operation, string subject, ActivityKind kind)
+    {
         if (!IsEnabled)
         {
             return null;
         }
-        var activity = Source.StartActivity($"execute_tool {tool}", ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("gen_ai.operation.name", "execute_tool");
-            activity.SetTag("gen_ai.tool.name", tool);
-            activity.SetTag("gen_ai.tool.call.id", callId);
-        }
+        var activity = Source.StartActivity($"{operation} {subject}", kind);
+        activity?.SetTag("gen_ai.operation.name", operation);
         return activity;
     }
 

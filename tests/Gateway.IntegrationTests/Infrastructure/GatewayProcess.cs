@@ -46,6 +46,16 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>The gateway on a loopback port with OpenAI's API at <paramref name="upstream"/>, no local models, and <paramref name="more"/> variables.</summary>
+    public static GatewayProcess StartWithOpenAi(Uri upstream, DirectoryInfo emptyModels, IReadOnlyDictionary<string, string> more) => Start(new Dictionary<string, string>(more)
+    {
+        ["HOST"] = "127.0.0.1",
+        ["PORT"] = "0",
+        ["OPENAI_API_KEY"] = "test",
+        ["OPENAI_BASE_URL"] = upstream.ToString(),
+        ["MODELS_DIR"] = emptyModels.FullName,
+    });
+
     /// <summary>Where the process listens, once it has logged its start-up line.</summary>
     public Task<IPEndPoint> ListeningAsync() => _listening.Task.WaitAsync(RawConnection.ReadTimeout);
 

@@ -33,13 +33,8 @@ public sealed partial class LogLineTests : IDisposable
             UpstreamReply.Json(Listing),
             UpstreamReply.OpenAiTurn("""{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_r","type":"function","function":{"name":"read","arguments":"{\"filePath\":\"notes.txt\"}"}}]},"finish_reason":"tool_calls"}""", 12, 7),
             UpstreamReply.OpenAiTurn("""{"index":0,"delta":{"role":"assistant","content":"Read it."},"finish_reason":"stop"}""", 20, 4));
-        await using var gateway = GatewayProcess.Start(new Dictionary<string, string>
+        await using var gateway = GatewayProcess.StartWithOpenAi(upstream.Url("/v1"), _models, new Dictionary<string, string>
         {
-            ["HOST"] = "127.0.0.1",
-            ["PORT"] = "0",
-            ["OPENAI_API_KEY"] = "test",
-            ["OPENAI_BASE_URL"] = upstream.Url("/v1").ToString(),
-            ["MODELS_DIR"] = _models.FullName,
             ["WORKSPACE_ROOT"] = _workspace.FullName,
             ["LOG_FORMAT"] = format,
         });

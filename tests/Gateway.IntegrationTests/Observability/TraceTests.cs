@@ -35,13 +35,8 @@ public sealed class TraceTests : IAsyncLifetime
             UpstreamReply.OpenAiTurn("""{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"agent","arguments":"{\"task\":\"look\"}"}},{"index":1,"id":"call_r","type":"function","function":{"name":"read","arguments":"{\"filePath\":\"notes.txt\"}"}}]},"finish_reason":"tool_calls"}""", 12, 7),
             UpstreamReply.OpenAiTurn("""{"index":0,"delta":{"role":"assistant","content":"Looked."},"finish_reason":"stop"}""", 5, 3),
             UpstreamReply.OpenAiTurn("""{"index":0,"delta":{"role":"assistant","content":"Done."},"finish_reason":"stop"}""", 20, 4));
-        await using var gateway = GatewayProcess.Start(new Dictionary<string, string>
+        await using var gateway = GatewayProcess.StartWithOpenAi(upstream.Url("/v1"), _models, new Dictionary<string, string>
         {
-            ["HOST"] = "127.0.0.1",
-            ["PORT"] = "0",
-            ["OPENAI_API_KEY"] = "test",
-            ["OPENAI_BASE_URL"] = upstream.Url("/v1").ToString(),
-            ["MODELS_DIR"] = _models.FullName,
             ["WORKSPACE_ROOT"] = _workspace.FullName,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url.ToString(),
             ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-collector-key=k1",
