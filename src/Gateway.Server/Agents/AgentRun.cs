@@ -14,6 +14,12 @@ namespace Gateway.Server.Agents;
 /// </remarks>
 internal sealed partial class AgentRun
 {
+    /// <summary>harness_end's reason for a run whose model call failed.</summary>
+    public const string ErrorReason = "error";
+
+    /// <summary>harness_end's reason for a run that used its maxIterations turns (SPEC §6).</summary>
+    public const string MaxIterationsReason = "max_iterations";
+
     /// <summary>The agents' names on their spans (gen_ai.agent.name).</summary>
     private const string RootAgentName = "gateway";
     private const string SubagentName = "subagent";
@@ -35,12 +41,6 @@ internal sealed partial class AgentRun
     public string RunId { get; } = Ids.New();
 
     public string AgentId { get; } = Ids.New();
-
-    /// <summary>harness_end's reason for a run whose model call failed.</summary>
-    public const string ErrorReason = "error";
-
-    /// <summary>harness_end's reason for a run that used its maxIterations turns (SPEC §6).</summary>
-    public const string MaxIterationsReason = "max_iterations";
 
     /// <summary>The namespaced id of the agent tool call that spawned this run; null for the root.</summary>
     public string? ParentId { get; }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 
 namespace Gateway.Server.Diagnostics;
@@ -22,7 +23,9 @@ internal static class GatewayTracing
 
     /// <summary>HTTP server span (semconv http-spans): <c>{method} {route}</c>, continuing the client's trace when its traceparent is valid.</summary>
     /// <param name="target">The request target as received (origin form: path and query).</param>
-    public static Activity? StartHttpRequest(string method, string? route, ReadOnlySpan<byte> target, string protocolVersion, ReadOnlySpan<byte> traceParent, string? traceState)
+    /// <param name="client">The peer, for client.address and client.port.</param>
+    public static Activity? StartHttpRequest(
+        string method, string? route, ReadOnlySpan<byte> target, string protocolVersion, IPEndPoint? client, ReadOnlySpan<byte> traceParent, string? traceState)
     {
         if (!IsEnabled)
         {
@@ -38,6 +41,11 @@ internal static class GatewayTracing
             activity.SetTag("url.path", Encoding.ASCII.GetString(query < 0 ? target : target[..query]));
             activity.SetTag("url.scheme", "http");
             activity.SetTag("network.protocol.version", protocolVersion);
+            if (client is not null)
+            {
+                activity.SetTag("client.address", client.Address.ToString());
+                activity.SetTag("client.port", client.Port);
+            }
         }
         return activity;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Primitives;
@@ -48,9 +49,12 @@ internal sealed partial class HttpConnection
 
     private void OnTraceState(ReadOnlySpan<byte> value) => _traceState = Encoding.ASCII.GetString(value);
 
-    private Activity? StartRequestSpan() => GatewayTracing.StartHttpRequest(
-        RequestMethodNames.Of(_method), _route.Template, _path.AsSpan(0, _pathLength), _version == HttpVersion.Http10 ? "1.0" : "1.1",
-        _traceParent.AsSpan(0, _traceParentLength), _traceState);
+    /// <remarks>Checks for a listener first: the peer's address is built only for a span.</remarks>
+    private Activity? StartRequestSpan() => GatewayTracing.IsEnabled
+        ? GatewayTracing.StartHttpRequest(
+            RequestMethodNames.Of(_method), _route.Template, _path.AsSpan(0, _pathLength), _version == HttpVersion.Http10 ? "1.0" : "1.1",
+            _transport.RemoteEndPoint as IPEndPoint, _traceParent.AsSpan(0, _traceParentLength), _traceState)
+        : null;
 
     /// <summary>One access line per request, answered or refused: method, path, status, body bytes sent, duration, connection.</summary>
     private void LogRequest()

@@ -137,7 +137,9 @@ internal sealed partial class HttpConnection
 
         if (!IsImplemented || !IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
         {
-            return await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
+            var keepAlive = await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
+            LogRequest();
+            return keepAlive;
         }
 
         if (hasBody)

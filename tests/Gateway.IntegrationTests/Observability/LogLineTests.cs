@@ -43,6 +43,8 @@ public sealed partial class LogLineTests : IDisposable
         await using var connection = await RawConnection.ConnectAsync(endPoint);
         await connection.SendAsync("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
         var health = await connection.ReadResponseAsync();
+        await connection.SendAsync("GET /missing HTTP/1.1\r\nHost: test\r\n\r\n");
+        Assert.Equal(404, (await connection.ReadResponseAsync()).StatusCode);
         const string body = """{"model":"gpt-test","messages":[{"role":"user","content":"read notes"}],"permissions":{"allowlist":[{"tool":"read"}]}}""";
         await connection.SendAsync($"POST /chat HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}");
         Assert.Equal(200, (await connection.ReadResponseAsync(headRequest: true)).StatusCode);
@@ -54,6 +56,10 @@ public sealed partial class LogLineTests : IDisposable
         Assert.Equal(("GET", "/health", "200"), (healthLine["method"], healthLine["path"], healthLine["status"]));
         Assert.Equal(health.Body.Length.ToString(CultureInfo.InvariantCulture), healthLine["bytes_sent"]);
         Assert.True(double.Parse(healthLine["duration_ms"], CultureInfo.InvariantCulture) >= 0);
+
+        // A refused request has its line too.
+        var missingLine = Fields(await gateway.LineAsync(l => l.Contains("/missing", StringComparison.Ordinal)), format);
+        Assert.Equal(("GET", "404", healthLine["connection_id"]), (missingLine["method"], missingLine["status"], missingLine["connection_id"]));
 
         var sessionLine = Fields(await gateway.LineAsync(l => l.Contains(sessionId, StringComparison.Ordinal)), format);
         Assert.Equal("session", sessionLine["msg"]);

@@ -62,6 +62,7 @@ public sealed class TraceTests : IAsyncLifetime
         Assert.All(spans, s => Assert.Equal(ClientTraceId, s.TraceId));
         Assert.Equal((ClientSpanId, OtlpSpan.KindServer), (request.ParentSpanId, request.Kind));
         Assert.Equal(("POST", "/chat", "/chat", 200L), (request["http.request.method"], request["http.route"], request["url.path"], request["http.response.status_code"]));
+        Assert.Equal(("127.0.0.1", (long)connection.LocalEndPoint.Port, "1.1"), (request["client.address"], request["client.port"], request["network.protocol.version"]));
         Assert.Equal("gateway-under-test", request.Resource["service.name"]);
 
         // request → invoke_agent (root) → chat, execute_tool agent → invoke_agent (subagent) → chat; execute_tool read.
