@@ -11,16 +11,18 @@ namespace Gateway.Server.Diagnostics;
 internal sealed class LogQueue : IValueTaskSource<bool>
 {
     private const int FirstBufferBytes = 4096;
+    private const int CharBufferLength = 8192;
 
     private readonly Lock _gate = new();
     private readonly TextWriter _output;
     private readonly int _capacityBytes;
     private readonly Task _writer;
+    private readonly char[] _chars = new char[CharBufferLength];
+    private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private byte[] _pending = new byte[FirstBufferBytes];
     private int _pendingLength;
     private byte[] _writing = new byte[FirstBufferBytes];
-    private char[] _chars = [];
     private bool _writerWaiting;
     private bool _writerBusy;
     private bool _completed;
@@ -135,17 +137,17 @@ internal sealed class LogQueue : IValueTaskSource<bool>
         }
     }
 
+    /// <summary>Decodes and writes in pieces of <see cref="CharBufferLength"/>, so the writer's one char buffer never grows.</summary>
     private void Write(ReadOnlySpan<byte> lines)
     {
-        var charCount = Encoding.UTF8.GetCharCount(lines);
-        if (_chars.Length < charCount)
-        {
-            _chars = new char[Math.Max(charCount, 2 * _chars.Length)];
-        }
-        var written = Encoding.UTF8.GetChars(lines, _chars);
         try
         {
-            _output.Write(_chars, 0, written);
+            while (!lines.IsEmpty)
+            {
+                _decoder.Convert(lines, _chars, flush: false, out var bytesUsed, out var charsUsed, out _);
+                _output.Write(_chars, 0, charsUsed);
+                lines = lines[bytesUsed..];
+            }
             _output.Flush();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
