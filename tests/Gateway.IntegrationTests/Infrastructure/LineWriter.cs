@@ -6,38 +6,20 @@ namespace Gateway.IntegrationTests.Infrastructure;
 internal sealed class LineWriter : TextWriter
 {
     private readonly StringBuilder _text = new();
-    private TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _written = new();
 
     public override Encoding Encoding => Encoding.UTF8;
 
     public override void Write(char[] buffer, int index, int count)
     {
-        TaskCompletionSource written;
         lock (_text)
         {
             _text.Append(buffer, index, count);
-            written = _written;
-            _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        written.SetResult();
+        _written.Notify();
     }
 
     /// <summary>The first whole line <paramref name="match"/> accepts, waited for (bounded).</summary>
-    public async Task<string> LineAsync(Func<string, bool> match)
-    {
-        using var timeout = new CancellationTokenSource(RawConnection.ReadTimeout);
-        while (true)
-        {
-            Task written;
-            lock (_text)
-            {
-                if (_text.ToString().Split('\n').SkipLast(1).FirstOrDefault(match) is { } line)
-                {
-                    return line;
-                }
-                written = _written.Task;
-            }
-            await written.WaitAsync(timeout.Token);
-        }
-    }
+    public Task<string> LineAsync(Func<string, bool> match) =>
+        _written.WaitForAsync(_text, () => _text.ToString().Split('\n').SkipLast(1).FirstOrDefault(match));
 }

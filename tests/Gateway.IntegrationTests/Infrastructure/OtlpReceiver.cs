@@ -18,7 +18,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     private readonly List<OtlpSpan> _spans = [];
     private readonly ConcurrentQueue<(string Target, IReadOnlyDictionary<string, string> Headers)> _requests = new();
     private readonly Task _acceptLoop;
-    private TaskCompletionSource _spansAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _spansAdded = new();
 
     public OtlpReceiver()
     {
@@ -31,23 +31,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<(string Target, IReadOnlyDictionary<string, string> Headers)> Requests => [.. _requests];
 
     /// <summary>The spans received so far, once <paramref name="done"/> accepts them; waited for with a bound.</summary>
-    public async Task<IReadOnlyList<OtlpSpan>> SpansAsync(Func<IReadOnlyList<OtlpSpan>, bool> done)
-    {
-        using var timeout = new CancellationTokenSource(RawConnection.ReadTimeout);
-        while (true)
-        {
-            Task added;
-            lock (_spans)
-            {
-                if (done(_spans))
-                {
-                    return [.. _spans];
-                }
-                added = _spansAdded.Task;
-            }
-            await added.WaitAsync(timeout.Token);
-        }
-    }
+    public async Task<IReadOnlyList<OtlpSpan>> SpansAsync(Func<IReadOnlyList<OtlpSpan>, bool> done) =>
+        await _spansAdded.WaitForAsync(_spans, () => done(_spans) ? _spans.ToList() : null);
 
     public async ValueTask DisposeAsync()
     {
@@ -93,14 +78,11 @@ internal sealed class OtlpReceiver : IAsyncDisposable
                     : await ReadChunkedAsync(reader);
                 _requests.Enqueue((requestLine.Split(' ')[1], headers));
                 var spans = OtlpSpan.Decode(body);
-                TaskCompletionSource added;
                 lock (_spans)
                 {
                     _spans.AddRange(spans);
-                    added = _spansAdded;
-                    _spansAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-                added.SetResult();
+                _spansAdded.Notify();
                 await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), _stop.Token);
             }
         }
