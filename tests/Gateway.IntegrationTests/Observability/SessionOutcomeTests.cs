@@ -5,7 +5,7 @@ using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests.Observability;
 
-/// <summary>Issue 13, "Logs": a session's line names how it ended: error, disconnected, max_iterations (completed: <see cref="LogLineTests"/>).</summary>
+/// <summary>Issue 13, "Logs": a session's line names how it ended: error, disconnected, max_iterations (completed: <see cref="RequestAndSessionLineTests"/>).</summary>
 public sealed class SessionOutcomeTests
 {
     [Fact]

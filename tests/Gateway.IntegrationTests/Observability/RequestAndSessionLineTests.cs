@@ -7,7 +7,7 @@ using Gateway.IntegrationTests.Infrastructure.Upstream;
 namespace Gateway.IntegrationTests.Observability;
 
 /// <summary>Issue 13, "Logs": the gateway process writes a line per request and per session, as text or JSON (LOG_FORMAT).</summary>
-public sealed partial class LogLineTests : IDisposable
+public sealed partial class RequestAndSessionLineTests : IDisposable
 {
     private const string Listing = """{"object":"list","data":[{"id":"gpt-test","object":"model"}]}""";
 
