@@ -101,4 +101,32 @@ public sealed class TraceTests : IAsyncLifetime
         // OTLP/HTTP with the configured headers.
         Assert.All(receiver.Requests, r => Assert.Equal(("/v1/traces", "k1", "application/x-protobuf"), (r.Target, r.Headers["x-collector-key"], r.Headers["Content-Type"])));
     }
+
+    [Fact]
+    public async Task ACompletionsRequestWithoutATraceparentStartsATraceWithItsModelCallUnderIt()
+    {
+        await using var receiver = new OtlpReceiver();
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Json(Listing),
+            UpstreamReply.OpenAiTurn("""{"index":0,"delta":{"role":"assistant","content":"Hi."},"finish_reason":"length"}""", 3, 2));
+        await using var gateway = GatewayProcess.StartWithOpenAi(upstream.Url("/v1"), _models, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url.ToString(),
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "50",
+        });
+        await using var connection = await RawConnection.ConnectAsync(await gateway.ListeningAsync());
+        const string body = """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""";
+        await connection.SendAsync($"POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}");
+        Assert.Equal(200, (await connection.ReadResponseAsync()).StatusCode);
+
+        var spans = await receiver.SpansAsync(s => s.Any(span => span.Name == "POST /v1/chat/completions"));
+        var request = spans.Single(s => s.Name == "POST /v1/chat/completions");
+        var chat = spans.Single(s => s.Name == "chat gpt-test");
+        Assert.Equal(2, spans.Count);
+        Assert.Equal(("", "/v1/chat/completions", "gateway"), (request.ParentSpanId, request["http.route"], request.Resource["service.name"]));
+        Assert.Equal((request.TraceId, request.SpanId), (chat.TraceId, chat.ParentSpanId));
+        Assert.Equal((3L, 2L, "length"), ((long)chat["gen_ai.usage.input_tokens"]!, (long)chat["gen_ai.usage.output_tokens"]!, (string)((object[])chat["gen_ai.response.finish_reasons"]!).Single()));
+        // W3C Trace Context level 2: a trace started here also sets the random-trace-id flag (0x02) beside sampled (0x01).
+        Assert.Equal($"00-{chat.TraceId}-{chat.SpanId}-03", upstream.Requests[1].Header("traceparent"));
+    }
 }
