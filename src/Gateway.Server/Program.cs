@@ -7,13 +7,17 @@ using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Upstream;
 using Gateway.Server.Runtime;
+using OpenTelemetry.Trace;
 
 if (CommandLine.Parse(args, banner: null, out var exitCode) is not { } options)
 {
     return exitCode;
 }
 
-var log = new GatewayLog(options.LogLevel, Console.Error);
+// Disposed last: the lines still queued are written (within a bound) before the process exits.
+await using var log = new GatewayLog(options.LogLevel, Console.Error, options.LogFormat);
+var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+using var tracing = TraceExport.Start(Environment.GetEnvironmentVariable, version);
 var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 void OnSignal(PosixSignalContext context)
 {
@@ -45,7 +49,6 @@ if (options.DefaultModel is { } defaultModel)
 
 await using var host = await GatewayHost.StartAsync(options, providers, log);
 using var trimmer = new IdleMemoryTrimmer(TimeProvider.System);
-var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 log.Info($"Gateway {version} listening on http://{host.EndPoint} ({host.Catalog.Current.Models.Count} models)");
 using var stopRefresh = new CancellationTokenSource();
 var refresh = host.Catalog.StartBackgroundRefresh(stopRefresh.Token);
@@ -61,5 +64,7 @@ foreach (var provider in providers.OfType<IAsyncDisposable>())
 {
     await provider.DisposeAsync();
 }
+// The spans of the last sessions go out before the exit, within a bound.
+tracing?.Shutdown(timeoutMilliseconds: 3000);
 log.Info("Stopped.");
 return 0;

@@ -59,7 +59,7 @@ internal sealed partial class AgentOrchestrator
         for (var i = open.Length - 1; i >= 0; i--)
         {
             var run = open[i];
-            _events.Write(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = "error" });
+            _events.Write(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = AgentRun.ErrorReason });
         }
         // The session's token may be cancelled already (the server is stopping): the flush is bounded by the write timeout.
         await _events.FlushAsync().ConfigureAwait(false);

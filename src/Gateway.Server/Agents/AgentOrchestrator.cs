@@ -25,6 +25,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
 
     public SessionPermissions Permissions { get; } = new();
 
+    /// <summary>What the session did and how it ended, for its log line.</summary>
+    public SessionTally Tally { get; } = new(options.Clock);
+
     /// <summary>Whether agents may be offered the <c>agent</c> tool at all (ENABLED_TOOLS).</summary>
     public bool SubagentsEnabled => options.EnabledTools.Contains(AgentTool.Name);
 
@@ -36,6 +39,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     {
         SessionId = Ids.New();
         Permissions.Load(request.Permissions);
+        Tally.Begin();
     }
 
     /// <summary>Runs the session's agents, writing their events into <paramref name="events"/>, until all have finished or the session ends.</summary>
@@ -51,21 +55,33 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
             _work = root.RunAsync(request.Messages, sessionToken);
             // The stream ends with the session: a tool that ignores cancellation is waited for by FinishWorkAsync, not by the client.
             await _work.WaitAsync(sessionToken).ConfigureAwait(false);
+            Tally.Outcome = root.EndReason switch
+            {
+                AgentRun.ErrorReason => SessionOutcome.Error,
+                AgentRun.MaxIterationsReason => SessionOutcome.MaxIterations,
+                _ => SessionOutcome.Completed,
+            };
         }
         catch (OperationCanceledException) when (sessionToken.IsCancellationRequested && events.ClientGone)
         {
             // The client left or stopped reading; nobody is listening for an error event.
+            Tally.Outcome = SessionOutcome.Disconnected;
         }
         catch (OperationCanceledException) when (sessionToken.IsCancellationRequested)
         {
             // SPEC §5: a session the server cannot let finish fails as a whole, and each of its open runs still ends with harness_end.
+            Tally.Outcome = SessionOutcome.Error;
             await FailOpenRunsAsync(new ErrorEvent { Message = "Server is shutting down" }).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            log.Error($"Session {SessionId} failed.", e);
+            Tally.Outcome = SessionOutcome.Error;
+            var line = log.Line(LogLevel.Error, "Session failed.");
+            line.Add("session_id"u8, SessionId);
+            line.Write(e);
             await FailOpenRunsAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }).ConfigureAwait(false);
         }
+        Tally.Log(log, SessionId, request.Provider.Name, request.ProviderModel);
     }
 
     /// <summary>Sends an event to the client now; waits while the client is behind (bounded buffer).</summary>
@@ -93,7 +109,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         await _work.WaitAsync(options.WorkDrainTimeout, options.Clock).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!_work.IsCompleted)
         {
-            log.Warning($"Session {SessionId}: a tool still runs {options.WorkDrainTimeout.TotalSeconds} s after the session ended; its orchestrator is not reused.");
+            var line = log.Line(LogLevel.Warning, $"A tool still runs {options.WorkDrainTimeout.TotalSeconds} s after its session ended; the orchestrator is not reused.");
+            line.Add("session_id"u8, SessionId);
+            line.Write();
         }
         return _work.IsCompleted;
     }

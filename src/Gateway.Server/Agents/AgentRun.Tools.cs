@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Server.Agents.Permissions;
 using Gateway.Server.Conversation;
+using Gateway.Server.Diagnostics;
 using Gateway.Server.Events;
 using Gateway.Tools;
 
@@ -15,6 +16,7 @@ internal sealed partial class AgentRun
     /// </summary>
     private async Task RunToolCallsAsync(IReadOnlyList<ToolCallRequest> calls, List<ChatMessage> history, CancellationToken cancellationToken)
     {
+        _session.Tally.AddToolCalls(calls.Count);
         var outcomes = new CallOutcome[calls.Count];
         for (var i = 0; i < calls.Count; i++)
         {
@@ -106,8 +108,24 @@ internal sealed partial class AgentRun
     private ValueTask EmitResultAsync(ToolCallRequest call, string wireId, RawJson output) =>
         _session.EmitAsync(new ToolResultEvent { RunId = RunId, Id = wireId, ParentId = ParentId, Name = call.Name, Output = output, AgentId = AgentId });
 
+    /// <summary>Runs one approved call, in its execute_tool span when traces are on.</summary>
+    private Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken) =>
+        GatewayTracing.IsEnabled ? TracedInvokeAsync(call, wireId, cancellationToken) : RunToolAsync(call, wireId, cancellationToken);
+
+    /// <remarks>Async so the span is current while the tool (or subagent) runs, and not after.</remarks>
+    private async Task<ToolResult> TracedInvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
+    {
+        using var activity = GatewayTracing.StartTool(call.Name, call.Id);
+        var result = await RunToolAsync(call, wireId, cancellationToken).ConfigureAwait(false);
+        if (result.Error is not null)
+        {
+            GatewayTracing.RecordError(activity, "tool_error");
+        }
+        return result;
+    }
+
     /// <summary>Runs one approved call; the agent tool runs a subagent one level deeper.</summary>
-    private async Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
+    private async Task<ToolResult> RunToolAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
     {
         if (call.Name != AgentTool.Name)
         {

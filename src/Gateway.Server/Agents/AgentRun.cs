@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Server.Conversation;
+using Gateway.Server.Diagnostics;
 using Gateway.Server.Events;
 using Gateway.Server.Providers;
 
@@ -13,6 +14,16 @@ namespace Gateway.Server.Agents;
 /// </remarks>
 internal sealed partial class AgentRun
 {
+    /// <summary>harness_end's reason for a run whose model call failed.</summary>
+    public const string ErrorReason = "error";
+
+    /// <summary>harness_end's reason for a run that used its maxIterations turns (SPEC §6).</summary>
+    public const string MaxIterationsReason = "max_iterations";
+
+    /// <summary>The agents' names on their spans (gen_ai.agent.name).</summary>
+    private const string RootAgentName = "gateway";
+    private const string SubagentName = "subagent";
+
     private readonly AgentOrchestrator _session;
     private readonly ChatRequest _request;
     private readonly IToolRegistry _tools;
@@ -34,8 +45,12 @@ internal sealed partial class AgentRun
     /// <summary>The namespaced id of the agent tool call that spawned this run; null for the root.</summary>
     public string? ParentId { get; }
 
+    /// <summary>harness_end's reason once the run has ended: null when it answered.</summary>
+    public string? EndReason { get; private set; }
+
     public async Task<AgentOutcome> RunAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
     {
+        using var activity = GatewayTracing.StartAgent(_depth == 0 ? RootAgentName : SubagentName, AgentId, _session.SessionId);
         await _session.StartRunAsync(this, new HarnessStartEvent
         {
             RunId = RunId,
@@ -63,13 +78,14 @@ internal sealed partial class AgentRun
             if (turn.Error is { } error)
             {
                 outcome = new AgentOutcome(turn.Answer, error);
-                endReason = "error";
+                endReason = ErrorReason;
+                GatewayTracing.RecordError(activity, "model_call_failed");
                 break;
             }
             outcome = new AgentOutcome(turn.Answer, null);
             if (summarising)
             {
-                endReason = "max_iterations";
+                endReason = MaxIterationsReason;
                 break;
             }
             if (turn.ToolCalls.Count == 0)
@@ -80,6 +96,7 @@ internal sealed partial class AgentRun
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
 
+        EndReason = endReason;
         await _session.EndRunAsync(this, new HarnessEndEvent { RunId = RunId, AgentId = AgentId, ParentId = ParentId, Reason = endReason }).ConfigureAwait(false);
         return outcome;
     }
@@ -98,10 +115,11 @@ internal sealed partial class AgentRun
     /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage or its failure.</summary>
     private async Task<TurnResult> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
+        _session.Tally.AddTurn();
         using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        await _request.Provider.StreamTurnAsync(request, turn, cancellationToken).ConfigureAwait(false);
+        await ModelCall.StreamAsync(_request.Provider, request, turn, cancellationToken).ConfigureAwait(false);
         await turn.EndAsync().ConfigureAwait(false);
         // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
         var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";

@@ -33,6 +33,7 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
     public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
         // Kept for the history, and framed from there: the event is written before the next delta can move the buffer.
+        session.Tally.OnToken();
         _answer.Write(text);
         var content = new Utf8Text(_answer.WrittenMemory[^text.Length..]);
         session.Queue(new TextEvent { RunId = _runId, Id = _textId, ParentId = agentRunId, Content = content, AgentId = agentId });
@@ -40,6 +41,7 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
 
     public void Reasoning(ReadOnlySpan<byte> text)
     {
+        session.Tally.OnToken();
         _reasoningId ??= Ids.New();
         _reasoning.Clear();
         _reasoning.Write(text);
@@ -62,7 +64,11 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
     {
     }
 
-    public void Usage(TokenUsage usage) => _usage = usage;
+    public void Usage(TokenUsage usage)
+    {
+        _usage = usage;
+        session.Tally.AddUsage(usage);
+    }
 
     public void Failed(string message, int statusCode) => Error = message;
 

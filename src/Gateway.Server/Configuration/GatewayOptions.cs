@@ -38,7 +38,8 @@ internal sealed record GatewayOptions
         new("HOST", "127.0.0.1", "Address to listen on (0.0.0.0 or :: for every interface)."),
         new("PORT", "4000", "TCP port to listen on."),
         new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first mock model, else the first local model by name."),
-        new("LOG_LEVEL", "info", "debug, info, warning, error or none."),
+        new("LOG_LEVEL", "info", "debug, info, warning, error or none; info writes a line per request and per session."),
+        new("LOG_FORMAT", "text", "text (timestamp, level, message, key=value pairs) or json (one object per line)."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
         new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
@@ -76,6 +77,11 @@ internal sealed record GatewayOptions
         new("MOCK_TOKENS", Invariant(s_mockDefaults.Tokens), "Pieces of text in each mock answer."),
         new("MOCK_TTFT_MS", Invariant(s_mockDefaults.TimeToFirstToken.TotalMilliseconds), "Milliseconds before a mock answer's first piece."),
         new("MOCK_TOKENS_PER_SECOND", Invariant(s_mockDefaults.TokensPerSecond), "Pace of a mock answer's pieces; 0 sends them as fast as possible."),
+        new(TraceExport.EndpointVariable, null, "OTLP/HTTP collector base URL (spans go to <url>/v1/traces); when set, traces are exported. Read by the OpenTelemetry SDK, as are the next four."),
+        new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTLP protocol: http/protobuf or grpc."),
+        new("OTEL_EXPORTER_OTLP_HEADERS", null, "Extra headers for the collector, as key=value,key2=value2."),
+        new("OTEL_SERVICE_NAME", TraceExport.DefaultServiceName, "The service.name resource attribute of every span."),
+        new("OTEL_BSP_SCHEDULE_DELAY", "5000", "Milliseconds between span batches sent to the collector."),
     ];
 
     public required IPEndPoint EndPoint { get; init; }
@@ -83,6 +89,8 @@ internal sealed record GatewayOptions
     public string? DefaultModel { get; init; }
 
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
     /// <summary>Bearer keys clients must present; empty means no authentication.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
@@ -136,6 +144,7 @@ internal sealed record GatewayOptions
             DefaultModel = reader.Text("DEFAULT_MODEL")
                 ?? (providers.Count == 0 ? mock.Models.FirstOrDefault() ?? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
+            LogFormat = reader.Format("LOG_FORMAT"),
             ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
             Http = new HttpServerOptions
             {
@@ -323,6 +332,17 @@ internal sealed record GatewayOptions
             return IPAddress.TryParse(text, out var address)
                 ? address
                 : throw new ConfigurationException($"{name}={text}: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::.");
+        }
+
+        public LogFormat Format(string name)
+        {
+            var text = Text(name);
+            return text?.ToLowerInvariant() switch
+            {
+                "text" => LogFormat.Text,
+                "json" => LogFormat.Json,
+                _ => throw new ConfigurationException($"{name}={text}: expected text or json."),
+            };
         }
 
         public LogLevel Level(string name)

@@ -10,46 +10,56 @@ internal enum LogLevel
 }
 
 /// <summary>Line-oriented logging to standard error, filtered by level before anything is formatted.</summary>
-/// <remarks>Nothing on the request path logs at Info or below by default; callers check <see cref="IsEnabled"/> first where the message costs something to build.</remarks>
-internal sealed class GatewayLog(LogLevel minimumLevel, TextWriter output)
+/// <remarks>
+/// Lines are formatted on the caller's thread into a reused buffer and written by one writer task (<see cref="LogQueue"/>):
+/// a slow standard error drops lines, counted in <see cref="DroppedLines"/>, and never holds up a request.
+/// </remarks>
+internal sealed class GatewayLog : IAsyncDisposable
 {
-    private readonly Lock _gate = new();
+    /// <summary>What may wait for the writer: about two thousand access lines.</summary>
+    public const int DefaultQueueBytes = 256 * 1024;
+
+    private static readonly TimeSpan s_drainBound = TimeSpan.FromSeconds(2);
+
+    private readonly LogLevel _minimumLevel;
+    private readonly LogFormat _format;
+    private readonly LogQueue? _queue;
+
+    public GatewayLog(LogLevel minimumLevel, TextWriter output, LogFormat format = LogFormat.Text, int queueBytes = DefaultQueueBytes)
+    {
+        _minimumLevel = minimumLevel;
+        _format = format;
+        _queue = minimumLevel == LogLevel.None ? null : new LogQueue(output, queueBytes);
+    }
 
     public static GatewayLog Silent { get; } = new(LogLevel.None, TextWriter.Null);
 
-    public bool IsEnabled(LogLevel level) => level >= minimumLevel;
+    /// <summary>Lines dropped because the writer was behind by the whole queue.</summary>
+    public long DroppedLines => _queue?.DroppedLines ?? 0;
 
-    public void Debug(string message) => Write(LogLevel.Debug, message, null);
+    public bool IsEnabled(LogLevel level) => level >= _minimumLevel;
 
-    public void Info(string message) => Write(LogLevel.Info, message, null);
+    /// <summary>A line to add fields to and write; one that does nothing when <paramref name="level"/> is off.</summary>
+    public LogLine Line(LogLevel level, string message) =>
+        IsEnabled(level) ? new LogLine(_queue!, LogLineBuilder.Start(_format, level, message)) : default;
 
-    public void Warning(string message, Exception? exception = null) => Write(LogLevel.Warning, message, exception);
+    public void Debug(string message) => Line(LogLevel.Debug, message).Write();
 
-    public void Error(string message, Exception? exception = null) => Write(LogLevel.Error, message, exception);
+    public void Info(string message) => Line(LogLevel.Info, message).Write();
 
-    private void Write(LogLevel level, string message, Exception? exception)
+    public void Warning(string message, Exception? exception = null) => Line(LogLevel.Warning, message).Write(exception);
+
+    public void Error(string message, Exception? exception = null) => Line(LogLevel.Error, message).Write(exception);
+
+    /// <summary>Completes once every line logged before the call has been written.</summary>
+    public Task DrainAsync() => _queue?.DrainAsync() ?? Task.CompletedTask;
+
+    /// <summary>Writes what is queued (within a bound) and stops the writer.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (!IsEnabled(level))
+        if (_queue is not null)
         {
-            return;
-        }
-        var line = $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {Label(level)} {message}";
-        lock (_gate)
-        {
-            output.WriteLine(line);
-            if (exception is not null)
-            {
-                output.WriteLine(exception.ToString());
-            }
-            output.Flush();
+            await _queue.CompleteAsync(s_drainBound).ConfigureAwait(false);
         }
     }
-
-    private static string Label(LogLevel level) => level switch
-    {
-        LogLevel.Debug => "debug",
-        LogLevel.Info => "info ",
-        LogLevel.Warning => "warn ",
-        _ => "error",
-    };
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Gateway.Server.Diagnostics;
 using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
@@ -66,6 +67,7 @@ internal sealed partial class HttpConnection
             if (_state == RequestState.Idle && !buffer.IsEmpty)
             {
                 _state = RequestState.Head;
+                OnRequestStarted();
                 if (_deadlineKind == DeadlineKind.KeepAlive)
                 {
                     SetDeadline(DeadlineKind.Headers, _options.HeadersTimeout);
@@ -146,6 +148,7 @@ internal sealed partial class HttpConnection
         _authorizationLength = 0;
         _hasAuthorization = false;
         _responseStarted = false;
+        ResetTelemetry();
         if (!_firstRequest)
         {
             SetDeadline(DeadlineKind.KeepAlive, _options.KeepAliveTimeout);
@@ -182,6 +185,12 @@ internal sealed partial class HttpConnection
                 break;
             case 10 when Ascii.EqualsIgnoreCase(name, "Connection"u8):
                 OnConnection(value);
+                break;
+            case 10 when GatewayTracing.IsEnabled && Ascii.EqualsIgnoreCase(name, "tracestate"u8):
+                OnTraceState(value);
+                break;
+            case 11 when GatewayTracing.IsEnabled && Ascii.EqualsIgnoreCase(name, "traceparent"u8):
+                OnTraceParent(value);
                 break;
             case 13 when Ascii.EqualsIgnoreCase(name, "Authorization"u8) && _authenticator is not null:
                 OnAuthorization(value);

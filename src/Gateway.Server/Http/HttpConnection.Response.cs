@@ -70,6 +70,7 @@ internal sealed partial class HttpConnection : IHttpExchange
         {
             return !_requestAborted!.IsCancellationRequested;
         }
+        _bytesSent += data.Length;
         if (_chunkedStream)
         {
             // chunk = chunk-size CRLF chunk-data CRLF (RFC 9112 §7.1).
@@ -154,6 +155,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     private void WriteHead(int statusCode, ReadOnlySpan<byte> contentType, long contentLength, ReadOnlySpan<byte> extraHeaderLines)
     {
         _responseStarted = true;
+        _statusCode = statusCode;
         _keepAlive &= !_shuttingDown;
         var connectionLine = !_keepAlive ? "Connection: close\r\n"u8
             : _version == HttpVersion.Http10 ? "Connection: keep-alive\r\n"u8
@@ -167,12 +169,14 @@ internal sealed partial class HttpConnection : IHttpExchange
         if (_method != RequestMethod.Head)
         {
             _output.Write(body);
+            _bytesSent += body.Length;
         }
     }
 
     /// <summary>Ends the request: its body buffer goes back to the pool and its abort signal is retired.</summary>
     private void ReleaseRequest()
     {
+        LogRequest();
         _body.Reset();
         Volatile.Write(ref _heartbeatSubscriber, null);
         if (_requestAborted is { } aborted)

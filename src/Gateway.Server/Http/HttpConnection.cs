@@ -28,15 +28,18 @@ internal sealed partial class HttpConnection
     private readonly GatewayLog _log;
     private readonly BearerKeyAuthenticator? _authenticator;
     private readonly CancellationToken _serverStopping;
+    private readonly long _id;
 
     private volatile RequestState _state;
     private volatile bool _shuttingDown;
     private bool _keepAlive;
 
+    /// <param name="id">The connection's number in the server, for the access log.</param>
     /// <param name="serverStopping">The server's <see cref="IHttpExchange.ServerStopping"/>, shared by every connection.</param>
     public HttpConnection(
-        ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator, CancellationToken serverStopping)
+        long id, ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator, CancellationToken serverStopping)
     {
+        _id = id;
         _transport = transport;
         _input = transport.Input;
         _output = transport.Output;
@@ -112,16 +115,31 @@ internal sealed partial class HttpConnection
 
     public void Abort() => _transport.Abort();
 
-    /// <summary>Runs one parsed request to its response; false when the connection must close after it.</summary>
+    /// <summary>Runs one parsed request to its response, in its span; false when the connection must close after it.</summary>
     private async ValueTask<bool> HandleRequestAsync()
     {
         ValidateHead();
         _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
+        using var activity = StartRequestSpan();
+        try
+        {
+            return await ServeRequestAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            GatewayTracing.RecordHttpStatus(activity, _statusCode);
+        }
+    }
+
+    private async ValueTask<bool> ServeRequestAsync()
+    {
         var hasBody = _isChunked || _contentLength > 0;
 
         if (!IsImplemented || !IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
         {
-            return await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
+            var keepAlive = await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
+            LogRequest();
+            return keepAlive;
         }
 
         if (hasBody)

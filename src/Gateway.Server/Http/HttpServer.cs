@@ -110,18 +110,18 @@ internal sealed class HttpServer : IAsyncDisposable
         {
             var overCapacity = Interlocked.Increment(ref _connectionCount) > _options.MaxConnections;
             var transport = new SocketConnection(socket);
-            var connection = new HttpConnection(transport, _options, _router, _date, _log, _authenticator, _serverStopping.Token);
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = new HttpConnection(id, transport, _options, _router, _date, _log, _authenticator, _serverStopping.Token);
             // Each connection runs on the thread pool so a slow one never holds up the accept loop.
             ThreadPool.UnsafeQueueUserWorkItem(
-                static state => _ = state.Server.RunConnectionAsync(state.Transport, state.Connection, state.OverCapacity),
-                (Server: this, Transport: transport, Connection: connection, OverCapacity: overCapacity),
+                static state => _ = state.Server.RunConnectionAsync(state.Id, state.Transport, state.Connection, state.OverCapacity),
+                (Server: this, Id: id, Transport: transport, Connection: connection, OverCapacity: overCapacity),
                 preferLocal: false);
         }
     }
 
-    private async Task RunConnectionAsync(SocketConnection transport, HttpConnection connection, bool overCapacity)
+    private async Task RunConnectionAsync(long id, SocketConnection transport, HttpConnection connection, bool overCapacity)
     {
-        var id = Interlocked.Increment(ref _nextConnectionId);
         _connections[id] = connection;
         if (_stopping)
         {

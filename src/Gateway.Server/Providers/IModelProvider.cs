@@ -24,6 +24,9 @@ internal interface IModelProvider
     /// </summary>
     bool CountsCachedInputApart => false;
 
+    /// <summary>The API a turn is sent to, for a span's server.address and server.port; null for an in-process model.</summary>
+    Uri? ServerUrl => null;
+
     /// <summary>The ids of the models this provider serves right now.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken);
 

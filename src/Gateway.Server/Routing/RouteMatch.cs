@@ -12,4 +12,5 @@ internal enum RouteMatchStatus : byte
 /// <summary>The router's answer: an endpoint with its parameters, or why there is none.</summary>
 /// <param name="AllowHeader">For <see cref="RouteMatchStatus.MethodNotAllowed"/>, the whole Allow header line (RFC 9110 §10.2.1).</param>
 /// <param name="IsAnonymous">The path's route is served without a bearer key.</param>
-internal readonly record struct RouteMatch(RouteMatchStatus Status, IEndpoint? Endpoint, byte[]? AllowHeader, bool IsAnonymous, RouteValues Values);
+/// <param name="Template">The matched route's template (a span's http.route); null when no route matched.</param>
+internal readonly record struct RouteMatch(RouteMatchStatus Status, IEndpoint? Endpoint, byte[]? AllowHeader, bool IsAnonymous, RouteValues Values, string? Template);

@@ -59,10 +59,10 @@ internal sealed class Router
             }
             var endpoint = route.EndpointFor(method);
             return endpoint is null
-                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, route.IsAnonymous, default)
-                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, route.IsAnonymous, values);
+                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, route.IsAnonymous, default, route.Template)
+                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, route.IsAnonymous, values, route.Template);
         }
-        return new RouteMatch(RouteMatchStatus.NotFound, null, null, false, default);
+        return new RouteMatch(RouteMatchStatus.NotFound, null, null, false, default, null);
     }
 
     private static bool TryMatchPath(RouteSegment[] segments, ReadOnlySpan<byte> path, ref RouteValues values)

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 
 namespace Gateway.Server.Transport;
 
@@ -10,6 +11,9 @@ internal interface ITransportConnection
 
     /// <summary>Bytes to the peer; completing it closes the connection gracefully.</summary>
     PipeWriter Output { get; }
+
+    /// <summary>The peer's address, where there is one (a span's client.address).</summary>
+    EndPoint? RemoteEndPoint => null;
 
     /// <summary>Ends the connection at once, discarding whatever is unsent.</summary>
     void Abort();

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 
 namespace Gateway.Server.Transport;
@@ -59,6 +60,9 @@ internal sealed partial class SocketConnection : ITransportConnection
 
     /// <summary>Bytes to send to the peer; complete it to close the connection gracefully.</summary>
     public PipeWriter Output => _sendPipe.Writer;
+
+    /// <remarks>The socket builds it on first use; only a recorded span asks.</remarks>
+    public EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
 
     /// <summary>Runs both directions until the connection is closed or aborted, then disposes the socket.</summary>
     public async Task RunAsync()

@@ -10,7 +10,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _log = [];
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _lineAdded = new();
 
     private GatewayProcess(Process process) => _process = process;
 
@@ -46,6 +46,16 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         return gateway;
     }
 
+    /// <summary>The gateway on a loopback port with OpenAI's API at <paramref name="upstream"/>, no local models, and <paramref name="more"/> variables.</summary>
+    public static GatewayProcess StartWithOpenAi(Uri upstream, DirectoryInfo emptyModels, IReadOnlyDictionary<string, string> more) => Start(new Dictionary<string, string>(more)
+    {
+        ["HOST"] = "127.0.0.1",
+        ["PORT"] = "0",
+        ["OPENAI_API_KEY"] = "test",
+        ["OPENAI_BASE_URL"] = upstream.ToString(),
+        ["MODELS_DIR"] = emptyModels.FullName,
+    });
+
     /// <summary>Where the process listens, once it has logged its start-up line.</summary>
     public Task<IPEndPoint> ListeningAsync() => _listening.Task.WaitAsync(RawConnection.ReadTimeout);
 
@@ -58,26 +68,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>The first line of the log (from <paramref name="from"/> on) that <paramref name="match"/> accepts, waited for (bounded).</summary>
-    public async Task<string> LineAsync(Func<string, bool> match, int from = 0)
-    {
-        using var timeout = new CancellationTokenSource(RawConnection.ReadTimeout);
-        for (var seen = from; ; )
-        {
-            Task added;
-            lock (_log)
-            {
-                for (; seen < _log.Count; seen++)
-                {
-                    if (match(_log[seen]))
-                    {
-                        return _log[seen];
-                    }
-                }
-                added = _lineAdded.Task;
-            }
-            await added.WaitAsync(timeout.Token);
-        }
-    }
+    public Task<string> LineAsync(Func<string, bool> match, int from = 0) =>
+        _lineAdded.WaitForAsync(_log, () => _log.Skip(from).FirstOrDefault(match));
 
     public void SendSignal(string signal) => Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
@@ -87,14 +79,11 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         {
             return;
         }
-        TaskCompletionSource added;
         lock (_log)
         {
             _log.Add(line);
-            added = _lineAdded;
-            _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        added.SetResult();
+        _lineAdded.Notify();
         if (ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(IPEndPoint.Parse(match.Groups["endpoint"].Value));

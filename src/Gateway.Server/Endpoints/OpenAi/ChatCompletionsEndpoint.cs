@@ -61,7 +61,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
         using var completion = new CompletionBuilder();
-        await request.Provider.StreamTurnAsync(request.Turn, completion, cancellationToken).ConfigureAwait(false);
+        await ModelCall.StreamAsync(request.Provider, request.Turn, completion, cancellationToken).ConfigureAwait(false);
         if (completion.Failure is { } failure)
         {
             failure.Respond(exchange);
@@ -77,7 +77,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage, turn.Token);
         try
         {
-            await request.Provider.StreamTurnAsync(request.Turn, chunks, turn.Token).ConfigureAwait(false);
+            await ModelCall.StreamAsync(request.Provider, request.Turn, chunks, turn.Token).ConfigureAwait(false);
             chunks.WriteEnd(inputExcludesCache);
         }
         catch (OperationCanceledException) when (stream.IsOpen && !stream.ClientGone)

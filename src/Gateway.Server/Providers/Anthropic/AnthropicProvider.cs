@@ -38,6 +38,8 @@ internal sealed partial class AnthropicProvider : IModelProvider
 
     public bool CountsCachedInputApart => true;
 
+    public Uri ServerUrl => _messagesUri;
+
     public int MaxTokens { get; init; } = DefaultMaxTokens;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>

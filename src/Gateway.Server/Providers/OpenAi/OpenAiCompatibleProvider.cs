@@ -29,6 +29,8 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public bool SpeaksOpenAi => true;
 
+    public Uri ServerUrl => _completionsUri;
+
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
 

@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Gateway.Server.Diagnostics;
 using Gateway.Server.Transport;
 
 namespace Gateway.Server.Providers.Upstream;
@@ -119,6 +120,14 @@ internal sealed class UpstreamConnection
 
     public void Close() => _transport.Abort();
 
+    private static void WriteField(PipeWriter output, string name, string value)
+    {
+        output.Write("\r\n"u8);
+        WriteAscii(output, name);
+        output.Write(": "u8);
+        WriteAscii(output, value);
+    }
+
     private void WriteRequest(UpstreamRequest request)
     {
         var output = _transport.Output;
@@ -133,10 +142,16 @@ internal sealed class UpstreamConnection
         WriteAscii(output, request.Accept);
         foreach (var (name, value) in request.Headers)
         {
-            output.Write("\r\n"u8);
-            WriteAscii(output, name);
-            output.Write(": "u8);
-            WriteAscii(output, value);
+            WriteField(output, name, value);
+        }
+        // The model call's span continues at the upstream (W3C Trace Context); without a span nothing is added.
+        if (TraceParent.ForOutgoingRequest() is ({ } traceParent, var traceState))
+        {
+            WriteField(output, "traceparent", traceParent);
+            if (traceState is not null)
+            {
+                WriteField(output, "tracestate", traceState);
+            }
         }
         if (request.Body is { } body)
         {

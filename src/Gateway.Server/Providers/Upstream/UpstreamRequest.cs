@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Gateway.Server.Diagnostics;
 
 namespace Gateway.Server.Providers.Upstream;
 
@@ -17,6 +18,14 @@ internal sealed record UpstreamRequest(HttpMethod Method, Uri Uri, IReadOnlyList
         foreach (var (name, value) in Headers)
         {
             message.Headers.TryAddWithoutValidation(name, value);
+        }
+        if (TraceParent.ForOutgoingRequest() is ({ } traceParent, var traceState))
+        {
+            message.Headers.TryAddWithoutValidation("traceparent", traceParent);
+            if (traceState is not null)
+            {
+                message.Headers.TryAddWithoutValidation("tracestate", traceState);
+            }
         }
         if (Body is not null)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Gateway.IntegrationTests.Infrastructure.Upstream;
@@ -44,6 +45,17 @@ internal sealed record UpstreamReply
         Headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")],
         Pieces = (chunking ?? Chunking.Whole).Split(body),
     };
+
+    /// <summary>One streamed OpenAI chat completion: a chunk with this choice, then one with the usage, then [DONE].</summary>
+    public static UpstreamReply OpenAiTurn(string choice, int inputTokens, int outputTokens) => Sse(string.Create(CultureInfo.InvariantCulture, $$$"""
+        data: {"choices":[{{{choice}}}]}
+
+        data: {"choices":[],"usage":{"prompt_tokens":{{{inputTokens}}},"completion_tokens":{{{outputTokens}}}}}
+
+        data: [DONE]
+
+
+        """));
 
     public static UpstreamReply Json(string body, int status = 200, string reason = "OK", params (string, string)[] headers) => new()
     {
