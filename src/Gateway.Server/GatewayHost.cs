@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Http;
@@ -16,12 +17,13 @@ internal sealed class GatewayHost : IAsyncDisposable
 {
     private readonly HttpServer _server;
 
-    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators)
+    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, GatewayMetrics metrics)
     {
         _server = server;
         Catalog = catalog;
         Sessions = sessions;
         Orchestrators = orchestrators;
+        Metrics = metrics;
     }
 
     public ModelCatalog Catalog { get; }
@@ -30,38 +32,46 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public OrchestratorPool Orchestrators { get; }
 
+    public GatewayMetrics Metrics { get; }
+
     public IPEndPoint EndPoint => _server.EndPoint;
 
     public int ConnectionCount => _server.ConnectionCount;
 
     /// <param name="tools">The tools agents may call; the built-in tools of ENABLED_TOOLS when null.</param>
+    /// <param name="metrics">What GET /metrics exposes; a new set on the system clock when null.</param>
     public static async Task<GatewayHost> StartAsync(
-        GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, CancellationToken cancellationToken = default)
+        GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, GatewayMetrics? metrics = null,
+        CancellationToken cancellationToken = default)
     {
+        metrics ??= new GatewayMetrics(TimeProvider.System);
         var catalog = new ModelCatalog(providers, options.DefaultModel, log);
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log), agentOptions.PooledOrchestrators);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var router = new Router()
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
+            .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
-            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel))
+            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
-        var server = new HttpServer(options.Http, router, log, authenticator);
+        var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
+        metrics.Http.ReadAtScrape(() => server.ConnectionCount);
+        metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);
         server.Start(options.EndPoint);
-        return new GatewayHost(server, catalog, sessions, orchestrators);
+        return new GatewayHost(server, catalog, sessions, orchestrators, metrics);
     }
 
     public Task StopAsync() => _server.StopAsync();

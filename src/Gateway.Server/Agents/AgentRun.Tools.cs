@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Server.Agents.Permissions;
 using Gateway.Server.Conversation;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Events;
 using Gateway.Tools;
 
@@ -99,6 +100,7 @@ internal sealed partial class AgentRun
 
     private async Task<CallOutcome> RefuseAsync(ToolCallRequest call, string wireId, RawJson output)
     {
+        _session.Metrics.Agents.ToolCalled(IsOffered(call.Name) ? call.Name : AgentMetrics.UnknownTool, ToolOutcome.Refused, startedAt: 0);
         await EmitResultAsync(call, wireId, output).ConfigureAwait(false);
         return new CallOutcome(wireId, Approved: false, output, null);
     }
@@ -106,22 +108,33 @@ internal sealed partial class AgentRun
     private ValueTask EmitResultAsync(ToolCallRequest call, string wireId, RawJson output) =>
         _session.EmitAsync(new ToolResultEvent { RunId = RunId, Id = wireId, ParentId = ParentId, Name = call.Name, Output = output, AgentId = AgentId });
 
-    /// <summary>Runs one approved call; the agent tool runs a subagent one level deeper.</summary>
+    /// <summary>Runs one approved call, timed; the agent tool runs a subagent one level deeper.</summary>
     private async Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
     {
+        var startedAt = _session.Metrics.Agents.Timestamp();
+        ToolResult result;
         if (call.Name != AgentTool.Name)
         {
             try
             {
-                return await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, cancellationToken).ConfigureAwait(false);
+                result = await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // SPEC §6: a tool that throws still gets a result, and the model can recover from it.
-                return ToolResult.Failure($"{call.Name} failed: {e.Message}");
+                result = ToolResult.Failure($"{call.Name} failed: {e.Message}");
             }
         }
+        else
+        {
+            result = await RunSubagentAsync(call, wireId, cancellationToken).ConfigureAwait(false);
+        }
+        _session.Metrics.Agents.ToolCalled(call.Name, result.Error is null ? ToolOutcome.Success : ToolOutcome.Error, startedAt);
+        return result;
+    }
 
+    private async Task<ToolResult> RunSubagentAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
+    {
         using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
         if (!arguments.RootElement.TryGetProperty("task", out var task) || task.ValueKind != JsonValueKind.String || task.GetString() is not { Length: > 0 } taskText)
         {

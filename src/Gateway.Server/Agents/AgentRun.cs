@@ -66,7 +66,7 @@ internal sealed partial class AgentRun
                 endReason = "error";
                 break;
             }
-            outcome = new AgentOutcome(turn.Answer, null);
+            outcome = new AgentOutcome(turn.Answer, null, ReachedMaxIterations: summarising);
             if (summarising)
             {
                 endReason = "max_iterations";
@@ -101,7 +101,7 @@ internal sealed partial class AgentRun
         using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        await _request.Provider.StreamTurnAsync(request, turn, cancellationToken).ConfigureAwait(false);
+        await ModelCalls.StreamTurnAsync(_session.Metrics.Upstream, _request.Provider, request, turn, cancellationToken).ConfigureAwait(false);
         await turn.EndAsync().ConfigureAwait(false);
         // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
         var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Gateway.Server.Primitives;
+using Gateway.Server.Routing;
 
 namespace Gateway.Server.Http;
 
@@ -66,6 +67,7 @@ internal sealed partial class HttpConnection
             if (_state == RequestState.Idle && !buffer.IsEmpty)
             {
                 _state = RequestState.Head;
+                StartRequestClock();
                 if (_deadlineKind == DeadlineKind.KeepAlive)
                 {
                     SetDeadline(DeadlineKind.Headers, _options.HeadersTimeout);
@@ -146,6 +148,7 @@ internal sealed partial class HttpConnection
         _authorizationLength = 0;
         _hasAuthorization = false;
         _responseStarted = false;
+        _route = RouteMatch.None;
         if (!_firstRequest)
         {
             SetDeadline(DeadlineKind.KeepAlive, _options.KeepAliveTimeout);

@@ -154,6 +154,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     private void WriteHead(int statusCode, ReadOnlySpan<byte> contentType, long contentLength, ReadOnlySpan<byte> extraHeaderLines)
     {
         _responseStarted = true;
+        _status = statusCode;
         _keepAlive &= !_shuttingDown;
         var connectionLine = !_keepAlive ? "Connection: close\r\n"u8
             : _version == HttpVersion.Http10 ? "Connection: keep-alive\r\n"u8
