@@ -1,0 +1,26 @@
+namespace Gateway.IntegrationTests.Metrics;
+
+/// <summary>Reads a /metrics body: one family's lines, one sample's value.</summary>
+internal static class Exposition
+{
+    /// <summary>The family's HELP and TYPE lines and its samples, as the body has them.</summary>
+    public static string Family(string body, string name)
+    {
+        var lines = body.Split('\n');
+        var start = Array.IndexOf(lines, lines.First(l => l.StartsWith($"# HELP {name} ", StringComparison.Ordinal)));
+        var end = start + 2;
+        while (end < lines.Length && lines[end].Length > 0 && !lines[end].StartsWith('#'))
+        {
+            end++;
+        }
+        return string.Join('\n', lines[start..end]) + "\n";
+    }
+
+    /// <summary>A duration histogram's lines for a series whose observations all took no time (the test's clock stands still).</summary>
+    public static string InstantHistogram(string name, string labels, int count)
+    {
+        string[] bounds = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60", "300", "+Inf"];
+        return string.Concat(bounds.Select(le => $"{name}_bucket{{{labels},le=\"{le}\"}} {count}\n"))
+            + $"{name}_sum{{{labels}}} 0\n{name}_count{{{labels}}} {count}\n";
+    }
+}
