@@ -8,6 +8,7 @@ using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Http;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Local;
 using Gateway.Server.Routing;
 
 namespace Gateway.Server;
@@ -70,6 +71,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
         metrics.Http.ReadAtScrape(() => server.ConnectionCount);
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);
+        LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
         server.Start(options.EndPoint);
         return new GatewayHost(server, catalog, sessions, orchestrators, metrics);
     }

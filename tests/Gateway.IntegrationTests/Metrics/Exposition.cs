@@ -23,4 +23,12 @@ internal static class Exposition
         return string.Concat(bounds.Select(le => $"{name}_bucket{{{labels},le=\"{le}\"}} {count}\n"))
             + $"{name}_sum{{{labels}}} 0\n{name}_count{{{labels}}} {count}\n";
     }
+
+    /// <summary>The value of the sample written exactly as <paramref name="series"/> (name and labels); fails when there is none.</summary>
+    public static double Value(string body, string series)
+    {
+        var line = body.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        Assert.True(line is not null, $"No sample {series} in:\n{body}");
+        return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
