@@ -18,13 +18,12 @@ internal sealed class GatewayHost : IAsyncDisposable
 {
     private readonly HttpServer _server;
 
-    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, GatewayMetrics metrics)
+    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators)
     {
         _server = server;
         Catalog = catalog;
         Sessions = sessions;
         Orchestrators = orchestrators;
-        Metrics = metrics;
     }
 
     public ModelCatalog Catalog { get; }
@@ -32,8 +31,6 @@ internal sealed class GatewayHost : IAsyncDisposable
     public SessionRegistry Sessions { get; }
 
     public OrchestratorPool Orchestrators { get; }
-
-    public GatewayMetrics Metrics { get; }
 
     public IPEndPoint EndPoint => _server.EndPoint;
 
@@ -73,7 +70,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
         server.Start(options.EndPoint);
-        return new GatewayHost(server, catalog, sessions, orchestrators, metrics);
+        return new GatewayHost(server, catalog, sessions, orchestrators);
     }
 
     public Task StopAsync() => _server.StopAsync();

@@ -3,17 +3,21 @@ namespace Gateway.IntegrationTests.Metrics;
 /// <summary>Reads a /metrics body: one family's lines, one sample's value.</summary>
 internal static class Exposition
 {
-    /// <summary>The family's HELP and TYPE lines and its samples, as the body has them.</summary>
-    public static string Family(string body, string name)
+    /// <summary>These families' HELP and TYPE lines and samples, as the body has them, one after another.</summary>
+    public static string Families(string body, params string[] names)
     {
         var lines = body.Split('\n');
-        var start = Array.IndexOf(lines, lines.First(l => l.StartsWith($"# HELP {name} ", StringComparison.Ordinal)));
-        var end = start + 2;
-        while (end < lines.Length && lines[end].Length > 0 && !lines[end].StartsWith('#'))
+        return string.Concat(names.Select(name =>
         {
-            end++;
-        }
-        return string.Join('\n', lines[start..end]) + "\n";
+            var start = Array.FindIndex(lines, l => l.StartsWith($"# HELP {name} ", StringComparison.Ordinal));
+            Assert.True(start >= 0, $"No family {name} in:\n{body}");
+            var end = start + 2;
+            while (end < lines.Length && lines[end].Length > 0 && !lines[end].StartsWith('#'))
+            {
+                end++;
+            }
+            return string.Join('\n', lines[start..end]) + "\n";
+        }));
     }
 
     /// <summary>A duration histogram's lines for a series whose observations all took no time (the test's clock stands still).</summary>

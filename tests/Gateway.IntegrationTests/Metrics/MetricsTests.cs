@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests.Metrics;
 /// <summary>GET /metrics over a real socket: the exposition after a known sequence of requests, its access rules, and promtool's verdict.</summary>
 public sealed class MetricsTests
 {
-    private const string HealthDuration = "gateway_http_request_duration_seconds";
+    private const string Duration = "gateway_http_request_duration_seconds";
 
     [Fact]
     public async Task TheExpositionIsExactAfterAKnownSequenceOfRequests()
@@ -38,6 +38,19 @@ public sealed class MetricsTests
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", scrape.Header("Content-Type"));
         var body = scrape.Body;
         Assert.Equal(
+            "# HELP gateway_http_request_duration_seconds Time from a request's first byte to the end of its response (a whole stream), by route pattern.\n" +
+            "# TYPE gateway_http_request_duration_seconds histogram\n" +
+            InstantHistogram(Duration, "route=\"/chat\"", 1) +
+            InstantHistogram(Duration, "route=\"/chat/relay/:relayId\"", 1) +
+            InstantHistogram(Duration, "route=\"/health\"", 2) +
+            InstantHistogram(Duration, "route=\"/metrics\"", 0) +
+            InstantHistogram(Duration, "route=\"/models\"", 0) +
+            InstantHistogram(Duration, "route=\"/v1/chat/completions\"", 0) +
+            InstantHistogram(Duration, "route=\"/v1/models\"", 0) +
+            InstantHistogram(Duration, "route=\"/v1/models/:model\"", 0) +
+            InstantHistogram(Duration, "route=\"unmatched\"", 1),
+            Families(body, Duration));
+        Assert.Equal(
             """
             # HELP gateway_http_requests_total HTTP requests answered, by route pattern, method and status.
             # TYPE gateway_http_requests_total counter
@@ -46,46 +59,18 @@ public sealed class MetricsTests
             gateway_http_requests_total{route="/health",method="GET",status="200"} 1
             gateway_http_requests_total{route="/health",method="POST",status="405"} 1
             gateway_http_requests_total{route="unmatched",method="GET",status="404"} 1
-
-            """,
-            Family(body, "gateway_http_requests_total"));
-        Assert.Equal(
-            "# HELP gateway_http_request_duration_seconds Time from a request's first byte to the end of its response (a whole stream), by route pattern.\n" +
-            "# TYPE gateway_http_request_duration_seconds histogram\n" +
-            InstantHistogram(HealthDuration, "route=\"/chat\"", 1) +
-            InstantHistogram(HealthDuration, "route=\"/chat/relay/:relayId\"", 1) +
-            InstantHistogram(HealthDuration, "route=\"/health\"", 2) +
-            InstantHistogram(HealthDuration, "route=\"/metrics\"", 0) +
-            InstantHistogram(HealthDuration, "route=\"/models\"", 0) +
-            InstantHistogram(HealthDuration, "route=\"/v1/chat/completions\"", 0) +
-            InstantHistogram(HealthDuration, "route=\"/v1/models\"", 0) +
-            InstantHistogram(HealthDuration, "route=\"/v1/models/:model\"", 0) +
-            InstantHistogram(HealthDuration, "route=\"unmatched\"", 1),
-            Family(body, HealthDuration));
-        Assert.Equal(
-            """
             # HELP gateway_sessions_total /chat sessions ended, by outcome.
             # TYPE gateway_sessions_total counter
             gateway_sessions_total{outcome="completed"} 1
             gateway_sessions_total{outcome="disconnected"} 0
             gateway_sessions_total{outcome="error"} 0
             gateway_sessions_total{outcome="max_iterations"} 0
-
-            """,
-            Family(body, "gateway_sessions_total"));
-        Assert.Equal(
-            """
             # HELP gateway_relays_total Permission relays settled, by decision.
             # TYPE gateway_relays_total counter
             gateway_relays_total{decision="always"} 0
             gateway_relays_total{decision="approved"} 1
             gateway_relays_total{decision="denied"} 0
             gateway_relays_total{decision="timed_out"} 0
-
-            """,
-            Family(body, "gateway_relays_total"));
-        Assert.Equal(
-            """
             # HELP gateway_sse_events_total /chat events sent, by type (SPEC §5).
             # TYPE gateway_sse_events_total counter
             gateway_sse_events_total{type="connected"} 1
@@ -96,30 +81,15 @@ public sealed class MetricsTests
             gateway_sse_events_total{type="tool_call"} 1
             gateway_sse_events_total{type="tool_result"} 1
             gateway_sse_events_total{type="usage"} 2
-
-            """,
-            Family(body, "gateway_sse_events_total"));
-        Assert.Equal(
-            """
             # HELP gateway_upstream_requests_total Model calls (/chat and /v1), by provider, model and the HTTP status they ended with (499: the caller left).
             # TYPE gateway_upstream_requests_total counter
             gateway_upstream_requests_total{provider="scripted",model="test-model",status="200"} 2
-
-            """,
-            Family(body, "gateway_upstream_requests_total"));
-        Assert.Equal(
-            """
             # HELP gateway_tokens_total Tokens of model calls as the providers reported them, by kind (input, output, cache_read, cache_write).
             # TYPE gateway_tokens_total counter
             gateway_tokens_total{provider="scripted",model="test-model",kind="cache_read"} 0
             gateway_tokens_total{provider="scripted",model="test-model",kind="cache_write"} 0
             gateway_tokens_total{provider="scripted",model="test-model",kind="input"} 15
             gateway_tokens_total{provider="scripted",model="test-model",kind="output"} 2
-
-            """,
-            Family(body, "gateway_tokens_total"));
-        Assert.Equal(
-            """
             # HELP gateway_tool_calls_total Tool calls of agents, by tool and outcome.
             # TYPE gateway_tool_calls_total counter
             gateway_tool_calls_total{tool="echo",outcome="error"} 0
@@ -127,7 +97,8 @@ public sealed class MetricsTests
             gateway_tool_calls_total{tool="echo",outcome="success"} 1
 
             """,
-            Family(body, "gateway_tool_calls_total"));
+            Families(body, "gateway_http_requests_total", "gateway_sessions_total", "gateway_relays_total", "gateway_sse_events_total",
+                "gateway_upstream_requests_total", "gateway_tokens_total", "gateway_tool_calls_total"));
         Assert.Contains("gateway_relays_pending 0\n", body, StringComparison.Ordinal);
         Assert.Contains("gateway_sessions_active 0\n", body, StringComparison.Ordinal);
     }
