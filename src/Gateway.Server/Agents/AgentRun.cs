@@ -101,7 +101,10 @@ internal sealed partial class AgentRun
         using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        await ModelCalls.StreamTurnAsync(_session.Metrics.Upstream, _request.Provider, request, turn, cancellationToken).ConfigureAwait(false);
+        using (var metered = MeteredTurnSink.Start(_session.Metrics.Upstream, _request.Provider, request, turn, cancellationToken))
+        {
+            await _request.Provider.StreamTurnAsync(request, metered, cancellationToken).ConfigureAwait(false);
+        }
         await turn.EndAsync().ConfigureAwait(false);
         // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
         var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";

@@ -4,9 +4,17 @@ using Gateway.Server.Diagnostics.Metrics;
 
 namespace Gateway.Server.Providers;
 
-/// <summary>Passes a model call's pushes on to the caller's sink, noting its first token, its tokens and its failure for the metrics.</summary>
-/// <remarks>Pooled (STYLE §15): a provider uses its sink only until its StreamTurnAsync ends (IModelProvider), after which this one is reused.</remarks>
-internal sealed class MeteredTurnSink : ITurnSink
+/// <summary>
+/// Every model call, /chat's agent loop's and /v1's alike, streams into one of these, so the upstream series count every
+/// call: it passes the pushes on to the caller's sink, noting the first token, the usage and a failure's status, and
+/// counts and times the call when disposed.
+/// </summary>
+/// <remarks>
+/// Pooled (STYLE §15), and used inline by the caller rather than through a wrapping async method, so metering a call
+/// allocates nothing: a provider uses its sink only until its StreamTurnAsync ends (IModelProvider), and this one is
+/// reused after that.
+/// </remarks>
+internal sealed class MeteredTurnSink : ITurnSink, IDisposable
 {
     private const int PoolCapacity = 1024;
 
@@ -16,11 +24,15 @@ internal sealed class MeteredTurnSink : ITurnSink
     private ITurnSink _inner = null!;
     private UpstreamMetrics _metrics = null!;
     private UpstreamMetrics.ModelSeries _series = null!;
+    private CancellationToken _cancellationToken;
     private long _startedAt;
     private bool _answered;
     private int _failureStatus;
 
-    public static MeteredTurnSink Rent(ITurnSink inner, UpstreamMetrics metrics, UpstreamMetrics.ModelSeries series)
+    /// <summary>A sink for one call of <paramref name="provider"/> on <paramref name="request"/>; dispose it when the call has returned.</summary>
+    /// <param name="cancellationToken">The call's token: a call that ends with it cancelled counts as cancelled (the client left).</param>
+    public static MeteredTurnSink Start(
+        UpstreamMetrics metrics, IModelProvider provider, ModelTurnRequest request, ITurnSink inner, CancellationToken cancellationToken)
     {
         if (Pool.TryDequeue(out var sink))
         {
@@ -32,7 +44,8 @@ internal sealed class MeteredTurnSink : ITurnSink
         }
         sink._inner = inner;
         sink._metrics = metrics;
-        sink._series = series;
+        sink._series = metrics.For(provider.Name, request.Model);
+        sink._cancellationToken = cancellationToken;
         sink._startedAt = metrics.Timestamp();
         sink._answered = false;
         sink._failureStatus = 0;
@@ -40,12 +53,12 @@ internal sealed class MeteredTurnSink : ITurnSink
     }
 
     /// <summary>Counts the call by the status it ended with and times it, then goes back to the pool.</summary>
-    /// <param name="canceled">The caller cancelled the call (the client left).</param>
-    public void End(bool canceled)
+    public void Dispose()
     {
-        _series.Requests.Increment(canceled ? UpstreamMetrics.CanceledStatus : _failureStatus != 0 ? _failureStatus : 200);
+        _series.Requests.Increment(_cancellationToken.IsCancellationRequested ? UpstreamMetrics.CanceledStatus : _failureStatus != 0 ? _failureStatus : 200);
         _series.Duration.Observe(_metrics.Elapsed(_startedAt));
         _inner = null!;
+        _cancellationToken = default;
         if (Interlocked.Increment(ref s_pooled) <= PoolCapacity)
         {
             Pool.Enqueue(this);

@@ -62,7 +62,10 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
         using var completion = new CompletionBuilder();
-        await ModelCalls.StreamTurnAsync(metrics, request.Provider, request.Turn, completion, cancellationToken).ConfigureAwait(false);
+        using (var metered = MeteredTurnSink.Start(metrics, request.Provider, request.Turn, completion, cancellationToken))
+        {
+            await request.Provider.StreamTurnAsync(request.Turn, metered, cancellationToken).ConfigureAwait(false);
+        }
         if (completion.Failure is { } failure)
         {
             failure.Respond(exchange);
@@ -78,7 +81,10 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage, turn.Token);
         try
         {
-            await ModelCalls.StreamTurnAsync(metrics, request.Provider, request.Turn, chunks, turn.Token).ConfigureAwait(false);
+            using (var metered = MeteredTurnSink.Start(metrics, request.Provider, request.Turn, chunks, turn.Token))
+            {
+                await request.Provider.StreamTurnAsync(request.Turn, metered, turn.Token).ConfigureAwait(false);
+            }
             chunks.WriteEnd(inputExcludesCache);
         }
         catch (OperationCanceledException) when (stream.IsOpen && !stream.ClientGone)
