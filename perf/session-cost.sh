@@ -55,7 +55,11 @@ saturate() {
   bounded 120 "$loadgen" "${args[@]}" --mode closed --connections "$sat_connections" --duration "$sat_duration" \
     --warmup 0 --timeout 10s --label "$t $mode" --quiet --json "$out" >"${out%.json}.md" 2>"${out%.json}.log" \
     || echo "perf/run.sh: load generator failed ($t $mode)" >&2
-  if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null; wait "$scraper" 2>/dev/null || true; fi
+  if [ -n "$scraper" ]; then
+    kill "$scraper" 2>/dev/null; wait "$scraper" 2>/dev/null || true
+    # What a scraper saw after this load, for the report's reader (issue 13 asks for a sample).
+    curl -sf --max-time 5 "http://127.0.0.1:${port[$t]}/metrics" >"$sc_dir/$t-metrics.txt" || true
+  fi
   python3 - "$(cpu_ticks "${pid[$t]}")" "$server_before" "$(cpu_ticks "${pid[mock]}")" "$mock_before" "$out" \
     "$sc_dir/$t-$mode-cpu-$round.json" <<'PY'
 import json, os, sys
