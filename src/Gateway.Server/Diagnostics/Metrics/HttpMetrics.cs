@@ -6,7 +6,7 @@ namespace Gateway.Server.Diagnostics.Metrics;
 internal sealed class HttpMetrics
 {
     /// <summary>The route label of a request no route matched (404) or refused before it was routed.</summary>
-    public const string Unmatched = "unmatched";
+    private const string Unmatched = "unmatched";
 
     /// <summary>RequestMethod's labels; a method Gateway does not know is one label, so clients cannot add series.</summary>
     private static readonly string[] MethodLabels = [.. Enum.GetValues<RequestMethod>().Select(m => m == RequestMethod.Unknown ? "_OTHER" : m.ToString().ToUpperInvariant())];
