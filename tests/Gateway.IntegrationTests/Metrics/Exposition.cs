@@ -1,6 +1,10 @@
+using System.Diagnostics;
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Server;
+
 namespace Gateway.IntegrationTests.Metrics;
 
-/// <summary>Reads a /metrics body: one family's lines, one sample's value.</summary>
+/// <summary>Reads /metrics: one family's lines, one sample's value, a scrape once a condition holds.</summary>
 internal static class Exposition
 {
     /// <summary>These families' HELP and TYPE lines and samples, as the body has them, one after another.</summary>
@@ -34,5 +38,21 @@ internal static class Exposition
         var line = body.Split('\n').SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
         Assert.True(line is not null, $"No sample {series} in:\n{body}");
         return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Scrapes <paramref name="host"/> until <paramref name="done"/> holds for the body (at most <see cref="AgentScript.Patience"/>), and returns that body.</summary>
+    public static async Task<string> ScrapeUntilAsync(GatewayHost host, Func<string, bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var body = (await host.GetAsync("/metrics")).Body;
+            if (done(body))
+            {
+                return body;
+            }
+            Assert.True(clock.Elapsed < AgentScript.Patience, $"Not within {AgentScript.Patience.TotalSeconds} s: {what}. Last scrape:\n{body}");
+            await Task.Delay(10);
+        }
     }
 }

@@ -35,13 +35,10 @@ public sealed class SessionMetricsTests
         await connection.DisposeAsync();
 
         // The session ends as soon as the client is gone; its model call unwinds after that.
-        string body = "";
-        await WithinAsync(Patience, () =>
-        {
-            body = host.Host.GetAsync("/metrics").GetAwaiter().GetResult().Body;
-            return body.Contains("gateway_sessions_total{outcome=\"disconnected\"} 1\n", StringComparison.Ordinal)
-                && body.Contains("gateway_upstream_requests_total{provider=\"scripted\",model=\"test-model\",status=\"499\"} 1\n", StringComparison.Ordinal);
-        }, "the session counted as disconnected and its model call as cancelled (499)");
+        var body = await ScrapeUntilAsync(host.Host, b =>
+            b.Contains("gateway_sessions_total{outcome=\"disconnected\"} 1\n", StringComparison.Ordinal)
+            && b.Contains("gateway_upstream_requests_total{provider=\"scripted\",model=\"test-model\",status=\"499\"} 1\n", StringComparison.Ordinal),
+            "the session counted as disconnected and its model call as cancelled (499)");
         Assert.Equal(1, Value(body, "gateway_upstream_time_to_first_token_seconds_count{provider=\"scripted\",model=\"test-model\"}"));
     }
 
