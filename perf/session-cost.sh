@@ -1,5 +1,6 @@
 # Scenarios 10 and 11 of perf/run.sh (issue 12; perf/README.md, "The cost of a session"): 10. CPU per session at
-# saturation (closed loop, $sat_connections connections) for /chat through Gateway, the Kestrel baseline and the
+# saturation (closed loop, $sat_connections connections) for /chat through Gateway (also with /metrics scraped every
+# second beside it, issue 13), the Kestrel baseline and the
 # minimal-API anchor, /v1/chat/completions streamed and whole through Gateway, and the mock hit directly (what
 # producing one stream costs), each server fresh, with its peak RSS under that load; 11. bytes allocated per session
 # and per relayed event, from Gateway's SIGUSR1 line (Diagnostics/AllocationSignal.cs) before and after
@@ -29,7 +30,7 @@ sc_body() {
 sc_args() {
   local t=$1 mode=$2
   case $mode in
-    chat) printf '%s\n' --url "http://127.0.0.1:${port[$t]}/chat" --body "@$raw/chat.json" --sse ;;
+    chat|chat-scraped) printf '%s\n' --url "http://127.0.0.1:${port[$t]}/chat" --body "@$raw/chat.json" --sse ;;
     stream|whole)
       local model=mock path=/v1/chat/completions
       if [ "$t" = gateway-openai ]; then model=openai/mock; fi
@@ -45,9 +46,20 @@ saturate() {
   mapfile -t args < <(sc_args "$t" "$mode")
   server_before=$(cpu_ticks "${pid[$t]}")
   mock_before=$(cpu_ticks "${pid[mock]}")
+  # Issue 13: the same load with Prometheus's usual companion, a scrape of /metrics every second, in the server's CPU.
+  local scraper=""
+  if [ "$mode" = chat-scraped ]; then
+    (while curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:${port[$t]}/metrics"; do sleep 1; done) &
+    scraper=$!
+  fi
   bounded 120 "$loadgen" "${args[@]}" --mode closed --connections "$sat_connections" --duration "$sat_duration" \
     --warmup 0 --timeout 10s --label "$t $mode" --quiet --json "$out" >"${out%.json}.md" 2>"${out%.json}.log" \
     || echo "perf/run.sh: load generator failed ($t $mode)" >&2
+  if [ -n "$scraper" ]; then
+    kill "$scraper" 2>/dev/null; wait "$scraper" 2>/dev/null || true
+    # What a scraper saw after this load, for the report's reader (issue 13 asks for a sample).
+    curl -sf --max-time 5 "http://127.0.0.1:${port[$t]}/metrics" >"$sc_dir/$t-metrics.txt" || true
+  fi
   python3 - "$(cpu_ticks "${pid[$t]}")" "$server_before" "$(cpu_ticks "${pid[mock]}")" "$mock_before" "$out" \
     "$sc_dir/$t-$mode-cpu-$round.json" <<'PY'
 import json, os, sys
@@ -72,7 +84,8 @@ peak_rss() {
 }
 
 section "10. CPU per session at saturation: closed loop, $sat_connections connections, $sat_rounds round(s) of $sat_duration"
-sc_runs=("mock stream" "mock whole" "gateway chat" "kestrel chat" "anchor chat" "gateway-openai stream" "gateway-openai whole")
+sc_runs=("mock stream" "mock whole" "gateway chat" "gateway chat-scraped" "kestrel chat" "anchor chat" "gateway-openai stream"
+  "gateway-openai whole")
 for t in gateway kestrel anchor gateway-openai; do serve "$t" || pid[$t]=""; done
 for run in "${sc_runs[@]}"; do
   read -r t mode <<<"$run"

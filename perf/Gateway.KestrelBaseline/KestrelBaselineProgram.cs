@@ -1,6 +1,7 @@
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
@@ -34,7 +35,8 @@ internal static class KestrelBaselineProgram
         }
 
         var log = new GatewayLog(options.LogLevel, Console.Error);
-        using var upstream = new UpstreamHttp(options.Upstream);
+        var metrics = new GatewayMetrics(TimeProvider.System);
+        using var upstream = new UpstreamHttp(options.Upstream, metrics.Upstream);
         var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, options.Mock, log);
         log.Info($"Model providers: {string.Join(", ", options.Providers.Select(p => $"{p.Name} ({p.BaseUrl})"))}");
         log.Info($"Local models from {options.Local.ModelsDirectory}: {string.Join(", ", LocalModelDirectory.List(options.Local.ModelsDirectory))}");
@@ -45,7 +47,7 @@ internal static class KestrelBaselineProgram
         var agentOptions = options.Agents;
         var registry = new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log), agentOptions.PooledOrchestrators);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
 
         await using var app = Build(options);

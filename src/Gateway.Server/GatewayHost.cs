@@ -2,11 +2,13 @@ using System.Net;
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Http;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Local;
 using Gateway.Server.Routing;
 
 namespace Gateway.Server;
@@ -35,31 +37,40 @@ internal sealed class GatewayHost : IAsyncDisposable
     public int ConnectionCount => _server.ConnectionCount;
 
     /// <param name="tools">The tools agents may call; the built-in tools of ENABLED_TOOLS when null.</param>
+    /// <param name="metrics">What GET /metrics exposes; a new set on the system clock when null.</param>
     public static async Task<GatewayHost> StartAsync(
-        GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, CancellationToken cancellationToken = default)
+        GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, GatewayMetrics? metrics = null,
+        CancellationToken cancellationToken = default)
     {
+        metrics ??= new GatewayMetrics(TimeProvider.System);
         var catalog = new ModelCatalog(providers, options.DefaultModel, log);
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log), agentOptions.PooledOrchestrators);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var router = new Router()
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
+            .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
-            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel))
+            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
-        var server = new HttpServer(options.Http, router, log, authenticator);
+        var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
+        metrics.Http.ReadAtScrape(() => server.ConnectionCount);
+        metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);
+        metrics.Registry.CounterReadAtScrape(
+            "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
+        LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
         server.Start(options.EndPoint);
         return new GatewayHost(server, catalog, sessions, orchestrators);
     }

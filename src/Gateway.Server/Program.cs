@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Gateway.Server;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Upstream;
@@ -28,8 +29,9 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSi
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var onAllocationQuery = AllocationSignal.Register(log);
 
+var metrics = new GatewayMetrics(TimeProvider.System);
 // One HTTP client (one connection pool) for every remote provider.
-using var upstream = new UpstreamHttp(options.Upstream);
+using var upstream = new UpstreamHttp(options.Upstream, metrics.Upstream);
 var providers = ProviderFactory.Create(options.Providers, upstream, options.Local, options.Mock, log);
 log.Info(options.Providers.Count == 0
     ? "No remote model providers configured (set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY, ZEN_API_KEY or PROVIDERS_FILE)."
@@ -47,7 +49,7 @@ if (options.DefaultModel is { } defaultModel)
     log.Info($"Default model: {defaultModel}");
 }
 
-await using var host = await GatewayHost.StartAsync(options, providers, log);
+await using var host = await GatewayHost.StartAsync(options, providers, log, metrics: metrics);
 using var trimmer = new IdleMemoryTrimmer(TimeProvider.System);
 log.Info($"Gateway {version} listening on http://{host.EndPoint} ({host.Catalog.Current.Models.Count} models)");
 using var stopRefresh = new CancellationTokenSource();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Events;
 
 namespace Gateway.Server.Agents;
@@ -23,17 +24,22 @@ internal sealed partial class AgentOrchestrator
     {
         var waiter = new TaskCompletionSource<RelayAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         _relays[relay.Id] = waiter;
+        metrics.Agents.RelaysPending.Increment();
         try
         {
             await EmitAsync(relay).ConfigureAwait(false);
-            return await waiter.Task.WaitAsync(options.RelayTimeout, cancellationToken).ConfigureAwait(false);
+            var answer = await waiter.Task.WaitAsync(options.RelayTimeout, cancellationToken).ConfigureAwait(false);
+            metrics.Agents.RelaySettled(!answer.Approved ? RelayDecision.Denied : answer.Always ? RelayDecision.Always : RelayDecision.Approved);
+            return answer;
         }
         catch (TimeoutException)
         {
+            metrics.Agents.RelaySettled(RelayDecision.TimedOut);
             return RelayAnswer.TimedOut;
         }
         finally
         {
+            metrics.Agents.RelaysPending.Decrement();
             _relays.TryRemove(relay.Id, out _);
         }
     }

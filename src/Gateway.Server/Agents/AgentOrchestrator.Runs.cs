@@ -23,7 +23,7 @@ internal sealed partial class AgentOrchestrator
             }
             _openRuns.Add(run);
             // Queued under the lock, so a failing session ends every run the client saw start.
-            _events.Write(start);
+            Queue(start);
         }
         return FlushAsync();
     }
@@ -37,7 +37,7 @@ internal sealed partial class AgentOrchestrator
             {
                 return ValueTask.CompletedTask;
             }
-            _events.Write(end);
+            Queue(end);
         }
         return FlushAsync();
     }
@@ -55,11 +55,11 @@ internal sealed partial class AgentOrchestrator
             open = [.. _openRuns];
             _openRuns.Clear();
         }
-        _events.Write(error);
+        Queue(error);
         for (var i = open.Length - 1; i >= 0; i--)
         {
             var run = open[i];
-            _events.Write(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = AgentRun.ErrorReason });
+            Queue(new HarnessEndEvent { RunId = run.RunId, AgentId = run.AgentId, ParentId = run.ParentId, Reason = AgentRun.ErrorReason });
         }
         // The session's token may be cancelled already (the server is stopping): the flush is bounded by the write timeout.
         await _events.FlushAsync().ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Gateway.Server.Agents.Permissions;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Events;
 using Gateway.Server.Sse;
 using Gateway.Tools;
@@ -13,7 +14,7 @@ namespace Gateway.Server.Agents;
 /// token, cancelled when the stream ends, when the client leaves, or when the client stops taking events; the session's
 /// end therefore aborts model calls, kills tool work and drops pending relays together.
 /// </remarks>
-internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log)
+internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log, GatewayMetrics metrics)
 {
     private EventStream _events = null!;
     private CancellationToken _sessionToken;
@@ -22,6 +23,8 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     private Task _work = Task.CompletedTask;
 
     public string SessionId { get; private set; } = "";
+
+    public GatewayMetrics Metrics => metrics;
 
     public SessionPermissions Permissions { get; } = new();
 
@@ -52,15 +55,13 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         try
         {
             await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
-            _work = root.RunAsync(request.Messages, sessionToken);
+            var rootRun = root.RunAsync(request.Messages, sessionToken);
+            _work = rootRun;
             // The stream ends with the session: a tool that ignores cancellation is waited for by FinishWorkAsync, not by the client.
-            await _work.WaitAsync(sessionToken).ConfigureAwait(false);
-            Tally.Outcome = root.EndReason switch
-            {
-                AgentRun.ErrorReason => SessionOutcome.Error,
-                AgentRun.MaxIterationsReason => SessionOutcome.MaxIterations,
-                _ => SessionOutcome.Completed,
-            };
+            var rootOutcome = await rootRun.WaitAsync(sessionToken).ConfigureAwait(false);
+            Tally.Outcome = rootOutcome.Error is not null ? SessionOutcome.Error
+                : rootOutcome.ReachedMaxIterations ? SessionOutcome.MaxIterations
+                : SessionOutcome.Completed;
         }
         catch (OperationCanceledException) when (sessionToken.IsCancellationRequested && events.ClientGone)
         {
@@ -82,17 +83,23 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
             await FailOpenRunsAsync(new ErrorEvent { Message = $"Internal error: {e.Message}" }).ConfigureAwait(false);
         }
         Tally.Log(log, SessionId, request.Provider.Name, request.ProviderModel);
+        metrics.Agents.SessionEnded(Tally.Outcome);
     }
 
     /// <summary>Sends an event to the client now; waits while the client is behind (bounded buffer).</summary>
     public ValueTask EmitAsync<T>(in T serverEvent) where T : struct, IServerEvent
     {
-        _events.Write(serverEvent);
+        Queue(serverEvent);
         return _events.FlushAsync(_sessionToken);
     }
 
     /// <summary>Queues an event to leave with the next flush (a model call's deltas leave together, one write per upstream read).</summary>
-    public void Queue<T>(in T serverEvent) where T : struct, IServerEvent => _events.Write(serverEvent);
+    /// <remarks>Every event of the session is written here, and counted by its type.</remarks>
+    public void Queue<T>(in T serverEvent) where T : struct, IServerEvent
+    {
+        _events.Write(serverEvent);
+        metrics.Agents.EventSent(TypeSlot<T>.Index, T.EventType);
+    }
 
     /// <summary>Sends what was queued; waits while the client is behind.</summary>
     public ValueTask FlushAsync() => _events.FlushAsync(_sessionToken);

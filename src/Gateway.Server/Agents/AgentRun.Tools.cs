@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gateway.Server.Agents.Permissions;
 using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Events;
 using Gateway.Tools;
 
@@ -101,6 +102,7 @@ internal sealed partial class AgentRun
 
     private async Task<CallOutcome> RefuseAsync(ToolCallRequest call, string wireId, RawJson output)
     {
+        _session.Metrics.Agents.ToolCalled(IsOffered(call.Name) ? call.Name : AgentMetrics.UnknownTool, ToolOutcome.Refused, startedAt: 0);
         await EmitResultAsync(call, wireId, output).ConfigureAwait(false);
         return new CallOutcome(wireId, Approved: false, output, null);
     }
@@ -108,38 +110,39 @@ internal sealed partial class AgentRun
     private ValueTask EmitResultAsync(ToolCallRequest call, string wireId, RawJson output) =>
         _session.EmitAsync(new ToolResultEvent { RunId = RunId, Id = wireId, ParentId = ParentId, Name = call.Name, Output = output, AgentId = AgentId });
 
-    /// <summary>Runs one approved call, in its execute_tool span when traces are on.</summary>
-    private Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken) =>
-        GatewayTracing.IsEnabled ? TracedInvokeAsync(call, wireId, cancellationToken) : RunToolAsync(call, wireId, cancellationToken);
-
-    /// <remarks>Async so the span is current while the tool (or subagent) runs, and not after.</remarks>
-    private async Task<ToolResult> TracedInvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
+    /// <summary>Runs one approved call, timed and in its execute_tool span; the agent tool runs a subagent one level deeper.</summary>
+    private async Task<ToolResult> InvokeAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
     {
-        using var activity = GatewayTracing.StartTool(call.Name, call.Id);
-        var result = await RunToolAsync(call, wireId, cancellationToken).ConfigureAwait(false);
-        if (result.Error is not null)
-        {
-            GatewayTracing.RecordError(activity, "tool_error");
-        }
-        return result;
-    }
-
-    /// <summary>Runs one approved call; the agent tool runs a subagent one level deeper.</summary>
-    private async Task<ToolResult> RunToolAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
-    {
+        var startedAt = _session.Metrics.Agents.Timestamp();
+        // Current while the tool runs, so a subagent's invoke_agent span is its child.
+        using var span = GatewayTracing.StartTool(call.Name, call.Id);
+        ToolResult result;
         if (call.Name != AgentTool.Name)
         {
             try
             {
-                return await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, cancellationToken).ConfigureAwait(false);
+                result = await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // SPEC §6: a tool that throws still gets a result, and the model can recover from it.
-                return ToolResult.Failure($"{call.Name} failed: {e.Message}");
+                result = ToolResult.Failure($"{call.Name} failed: {e.Message}");
             }
         }
+        else
+        {
+            result = await RunSubagentAsync(call, wireId, cancellationToken).ConfigureAwait(false);
+        }
+        _session.Metrics.Agents.ToolCalled(call.Name, result.Error is null ? ToolOutcome.Success : ToolOutcome.Error, startedAt);
+        if (result.Error is not null)
+        {
+            GatewayTracing.RecordError(span, "tool_error");
+        }
+        return result;
+    }
 
+    private async Task<ToolResult> RunSubagentAsync(ToolCallRequest call, string wireId, CancellationToken cancellationToken)
+    {
         using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
         if (!arguments.RootElement.TryGetProperty("task", out var task) || task.ValueKind != JsonValueKind.String || task.GetString() is not { Length: > 0 } taskText)
         {

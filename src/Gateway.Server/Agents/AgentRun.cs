@@ -45,9 +45,6 @@ internal sealed partial class AgentRun
     /// <summary>The namespaced id of the agent tool call that spawned this run; null for the root.</summary>
     public string? ParentId { get; }
 
-    /// <summary>harness_end's reason once the run has ended: null when it answered.</summary>
-    public string? EndReason { get; private set; }
-
     public async Task<AgentOutcome> RunAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
     {
         using var activity = GatewayTracing.StartAgent(_depth == 0 ? RootAgentName : SubagentName, AgentId, _session.SessionId);
@@ -82,7 +79,7 @@ internal sealed partial class AgentRun
                 GatewayTracing.RecordError(activity, "model_call_failed");
                 break;
             }
-            outcome = new AgentOutcome(turn.Answer, null);
+            outcome = new AgentOutcome(turn.Answer, null, ReachedMaxIterations: summarising);
             if (summarising)
             {
                 endReason = MaxIterationsReason;
@@ -96,7 +93,6 @@ internal sealed partial class AgentRun
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
 
-        EndReason = endReason;
         await _session.EndRunAsync(this, new HarnessEndEvent { RunId = RunId, AgentId = AgentId, ParentId = ParentId, Reason = endReason }).ConfigureAwait(false);
         return outcome;
     }
@@ -119,7 +115,10 @@ internal sealed partial class AgentRun
         using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        await ModelCall.StreamAsync(_request.Provider, request, turn, cancellationToken).ConfigureAwait(false);
+        using (var call = ModelCall.Start(_session.Metrics.Upstream, _request.Provider, request, turn, cancellationToken))
+        {
+            await _request.Provider.StreamTurnAsync(request, call, cancellationToken).ConfigureAwait(false);
+        }
         await turn.EndAsync().ConfigureAwait(false);
         // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
         var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";

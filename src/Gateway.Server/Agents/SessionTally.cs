@@ -1,5 +1,6 @@
 using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 
 namespace Gateway.Server.Agents;
 

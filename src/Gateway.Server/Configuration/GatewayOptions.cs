@@ -41,6 +41,7 @@ internal sealed record GatewayOptions
         new("LOG_LEVEL", "info", "debug, info, warning, error or none; info writes a line per request and per session."),
         new("LOG_FORMAT", "text", "text (timestamp, level, message, key=value pairs) or json (one object per line)."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
+        new("METRICS_PUBLIC", "false", "true: GET /metrics needs no key even when GATEWAY_API_KEYS is set."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
         new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
         new("MAX_HEADER_BYTES", Invariant(s_httpDefaults.MaxHeaderBytes), "Largest header section; larger is 431."),
@@ -95,6 +96,9 @@ internal sealed record GatewayOptions
     /// <summary>Bearer keys clients must present; empty means no authentication.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
+    /// <summary>GET /metrics is served without a key even when <see cref="ApiKeys"/> are set (METRICS_PUBLIC).</summary>
+    public bool MetricsPublic { get; init; }
+
     public HttpServerOptions Http { get; init; } = new();
 
     /// <summary>The configured upstreams: each built-in one whose key is set, then every entry of PROVIDERS_FILE.</summary>
@@ -146,6 +150,7 @@ internal sealed record GatewayOptions
             LogLevel = reader.Level("LOG_LEVEL"),
             LogFormat = reader.Format("LOG_FORMAT"),
             ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
+            MetricsPublic = reader.Boolean("METRICS_PUBLIC"),
             Http = new HttpServerOptions
             {
                 MaxConnections = reader.Integer("MAX_CONNECTIONS", 1, int.MaxValue),
@@ -257,6 +262,17 @@ internal sealed record GatewayOptions
 
         public string[] List(string name) =>
             Text(name)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+        public bool Boolean(string name)
+        {
+            var text = Text(name);
+            return text?.ToLowerInvariant() switch
+            {
+                "true" or "1" => true,
+                "false" or "0" => false,
+                _ => throw new ConfigurationException($"{name}={text}: expected true or false."),
+            };
+        }
 
         public int Integer(string name, int min, int max)
         {

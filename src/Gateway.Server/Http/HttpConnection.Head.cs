@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Primitives;
+using Gateway.Server.Routing;
 
 namespace Gateway.Server.Http;
 
@@ -149,6 +150,7 @@ internal sealed partial class HttpConnection
         _hasAuthorization = false;
         _responseStarted = false;
         ResetTelemetry();
+        _route = RouteMatch.None;
         if (!_firstRequest)
         {
             SetDeadline(DeadlineKind.KeepAlive, _options.KeepAliveTimeout);

@@ -176,7 +176,6 @@ internal sealed partial class HttpConnection : IHttpExchange
     /// <summary>Ends the request: its body buffer goes back to the pool and its abort signal is retired.</summary>
     private void ReleaseRequest()
     {
-        LogRequest();
         _body.Reset();
         Volatile.Write(ref _heartbeatSubscriber, null);
         if (_requestAborted is { } aborted)

@@ -6,7 +6,7 @@ using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
 
-/// <summary>What a request leaves behind: its span (continuing the client's W3C trace context) and its access log line.</summary>
+/// <summary>What a request leaves behind: its span (continuing the client's W3C trace context), its count and time in /metrics, and its access log line.</summary>
 internal sealed partial class HttpConnection
 {
     private bool _requestOpen;
@@ -21,7 +21,7 @@ internal sealed partial class HttpConnection
     private void OnRequestStarted()
     {
         _requestOpen = true;
-        _requestStart = Stopwatch.GetTimestamp();
+        _requestStart = _metrics.Timestamp();
     }
 
     private void ResetTelemetry()
@@ -56,14 +56,28 @@ internal sealed partial class HttpConnection
             _transport.RemoteEndPoint as IPEndPoint, _traceParent.AsSpan(0, _traceParentLength), _traceState)
         : null;
 
-    /// <summary>One access line per request, answered or refused: method, path, status, body bytes sent, duration, connection.</summary>
-    private void LogRequest()
+    /// <summary>
+    /// Ends the request's record once, as soon as its response is written (before the flush that lets the client see it, so
+    /// a scrape after the answer counts it): counted when it was answered, its access line written either way.
+    /// </summary>
+    private void RecordRequest()
     {
         if (!_requestOpen)
         {
             return;
         }
         _requestOpen = false;
+        var duration = _metrics.Elapsed(_requestStart);
+        if (_responseStarted)
+        {
+            _metrics.RequestEnded(_route.RouteIndex, _method, _statusCode, duration);
+        }
+        LogRequest(duration);
+    }
+
+    /// <summary>One access line per request, answered or refused: method, path, status, body bytes sent, duration, connection.</summary>
+    private void LogRequest(TimeSpan duration)
+    {
         var line = _log.Line(LogLevel.Info, "request");
         if (!line.IsEnabled)
         {
@@ -73,7 +87,7 @@ internal sealed partial class HttpConnection
         line.AddUtf8("path"u8, _path.AsSpan(0, _pathLength));
         line.Add("status"u8, _statusCode);
         line.Add("bytes_sent"u8, _bytesSent);
-        line.Add("duration_ms"u8, Stopwatch.GetElapsedTime(_requestStart));
+        line.Add("duration_ms"u8, duration);
         line.Add("connection_id"u8, _id);
         line.Write();
     }

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
 using Gateway.Server.Transport;
@@ -27,6 +28,7 @@ internal sealed partial class HttpConnection
     private readonly DateHeader _date;
     private readonly GatewayLog _log;
     private readonly BearerKeyAuthenticator? _authenticator;
+    private readonly HttpMetrics _metrics;
     private readonly CancellationToken _serverStopping;
     private readonly long _id;
 
@@ -37,7 +39,8 @@ internal sealed partial class HttpConnection
     /// <param name="id">The connection's number in the server, for the access log.</param>
     /// <param name="serverStopping">The server's <see cref="IHttpExchange.ServerStopping"/>, shared by every connection.</param>
     public HttpConnection(
-        long id, ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator, CancellationToken serverStopping)
+        long id, ITransportConnection transport, HttpServerOptions options, Router router, DateHeader date, GatewayLog log, BearerKeyAuthenticator? authenticator,
+        HttpMetrics metrics, CancellationToken serverStopping)
     {
         _id = id;
         _transport = transport;
@@ -48,6 +51,7 @@ internal sealed partial class HttpConnection
         _date = date;
         _log = log;
         _authenticator = authenticator;
+        _metrics = metrics;
         _serverStopping = serverStopping;
         // The first request's clock starts at accept: a client that connects and sends nothing
         // gets the header timeout, not the (longer) keep-alive one.
@@ -88,6 +92,7 @@ internal sealed partial class HttpConnection
         }
         finally
         {
+            RecordRequest();
             ReleaseRequest();
             await _input.CompleteAsync().ConfigureAwait(false);
             await _output.CompleteAsync().ConfigureAwait(false);
@@ -137,9 +142,7 @@ internal sealed partial class HttpConnection
 
         if (!IsImplemented || !IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
         {
-            var keepAlive = await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
-            LogRequest();
-            return keepAlive;
+            return await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
         }
 
         if (hasBody)
@@ -160,6 +163,7 @@ internal sealed partial class HttpConnection
         {
             throw new InvalidOperationException($"The endpoint for {_method} {Encoding.ASCII.GetString(_path, 0, _pathLength)} completed without a response.");
         }
+        RecordRequest();
         ReleaseRequest();
         return _keepAlive;
     }
@@ -180,6 +184,7 @@ internal sealed partial class HttpConnection
         // RFC 9110 §10.1.1: a client that expects 100-continue may or may not send its body, so its end cannot be found.
         _keepAlive &= !hasBody || (!_expectContinue && _contentLength <= DiscardableBodyBytes);
         WriteRefusal();
+        RecordRequest();
         if (!hasBody || !_keepAlive)
         {
             return _keepAlive;
@@ -220,12 +225,14 @@ internal sealed partial class HttpConnection
 
     private async ValueTask RejectAsync(RequestRejectionReason reason)
     {
+        (reason is RequestRejectionReason.HeadersTimeout or RequestRejectionReason.BodyTimeout ? _metrics.RejectedOnTimeout : _metrics.RejectedBadRequest).Increment();
         if (_responseStarted)
         {
             return;
         }
         _keepAlive = false;
         WriteRejection(reason);
+        RecordRequest();
         await FlushAsync().ConfigureAwait(false);
     }
 
@@ -247,6 +254,7 @@ internal sealed partial class HttpConnection
         }
         _keepAlive = false;
         WriteResponse(500, """{"error":"Internal Server Error"}"""u8, default);
+        RecordRequest();
         await FlushAsync().ConfigureAwait(false);
     }
 }

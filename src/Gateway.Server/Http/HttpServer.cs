@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Routing;
 using Gateway.Server.Transport;
 
@@ -19,6 +20,7 @@ internal sealed class HttpServer : IAsyncDisposable
     private readonly Router _router;
     private readonly GatewayLog _log;
     private readonly BearerKeyAuthenticator? _authenticator;
+    private readonly HttpMetrics _metrics;
     private readonly DateHeader _date = new();
     private readonly ConcurrentDictionary<long, HttpConnection> _connections = new();
     private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,12 +33,15 @@ internal sealed class HttpServer : IAsyncDisposable
     private volatile bool _stopping;
 
     /// <param name="authenticator">When set, every route not mapped as anonymous needs a bearer key.</param>
-    public HttpServer(HttpServerOptions options, Router router, GatewayLog log, BearerKeyAuthenticator? authenticator = null)
+    /// <param name="metrics">Where requests and connections are counted; a server of its own when not given.</param>
+    public HttpServer(HttpServerOptions options, Router router, GatewayLog log, BearerKeyAuthenticator? authenticator = null, HttpMetrics? metrics = null)
     {
         _options = options;
         _router = router;
         _log = log;
         _authenticator = authenticator;
+        _metrics = metrics ?? new HttpMetrics(new MetricsRegistry(), TimeProvider.System);
+        _metrics.BindRoutes(router.Templates);
     }
 
     public IPEndPoint EndPoint => _listener?.LocalEndPoint ?? throw new InvalidOperationException("The server has not started.");
@@ -109,9 +114,10 @@ internal sealed class HttpServer : IAsyncDisposable
         while (await listener.AcceptAsync().ConfigureAwait(false) is { } socket)
         {
             var overCapacity = Interlocked.Increment(ref _connectionCount) > _options.MaxConnections;
+            _metrics.Connections.Increment();
             var transport = new SocketConnection(socket);
             var id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = new HttpConnection(id, transport, _options, _router, _date, _log, _authenticator, _serverStopping.Token);
+            var connection = new HttpConnection(id, transport, _options, _router, _date, _log, _authenticator, _metrics, _serverStopping.Token);
             // Each connection runs on the thread pool so a slow one never holds up the accept loop.
             ThreadPool.UnsafeQueueUserWorkItem(
                 static state => _ = state.Server.RunConnectionAsync(state.Id, state.Transport, state.Connection, state.OverCapacity),
@@ -130,6 +136,10 @@ internal sealed class HttpServer : IAsyncDisposable
         try
         {
             var transferring = transport.RunAsync();
+            if (overCapacity)
+            {
+                _metrics.RejectedAtLimit.Increment();
+            }
             await (overCapacity ? connection.RejectOverCapacityAsync() : connection.ProcessRequestsAsync()).ConfigureAwait(false);
             await transferring.ConfigureAwait(false);
         }

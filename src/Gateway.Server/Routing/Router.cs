@@ -48,10 +48,14 @@ internal sealed class Router
         return null;
     }
 
+    /// <summary>Every route's template, by its position (<see cref="RouteMatch.RouteIndex"/>).</summary>
+    public IReadOnlyList<string> Templates => [.. _routes.Select(r => r.Template)];
+
     public RouteMatch Match(RequestMethod method, ReadOnlySpan<byte> path)
     {
-        foreach (var route in _routes)
+        for (var index = 0; index < _routes.Count; index++)
         {
+            var route = _routes[index];
             var values = default(RouteValues);
             if (!TryMatchPath(route.Segments, path, ref values))
             {
@@ -59,10 +63,10 @@ internal sealed class Router
             }
             var endpoint = route.EndpointFor(method);
             return endpoint is null
-                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, route.IsAnonymous, default, route.Template)
-                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, route.IsAnonymous, values, route.Template);
+                ? new RouteMatch(RouteMatchStatus.MethodNotAllowed, null, route.AllowHeader, route.IsAnonymous, default, index, route.Template)
+                : new RouteMatch(RouteMatchStatus.Found, endpoint, null, route.IsAnonymous, values, index, route.Template);
         }
-        return new RouteMatch(RouteMatchStatus.NotFound, null, null, false, default, null);
+        return RouteMatch.None;
     }
 
     private static bool TryMatchPath(RouteSegment[] segments, ReadOnlySpan<byte> path, ref RouteValues values)

@@ -4,6 +4,7 @@ using Gateway.Server;
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
 
@@ -22,7 +23,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
@@ -32,7 +33,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
             Http = http ?? TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
         };
-        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], log ?? GatewayLog.Silent, tools ?? NoToolRegistry.Instance);
+        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], log ?? GatewayLog.Silent, tools ?? NoToolRegistry.Instance, metrics);
         return new ChatTestHost(host, model);
     }
 

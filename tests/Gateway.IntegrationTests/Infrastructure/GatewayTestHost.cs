@@ -9,13 +9,14 @@ namespace Gateway.IntegrationTests.Infrastructure;
 /// <summary>The whole gateway (its real routes and catalog) on a loopback port.</summary>
 internal static class GatewayTestHost
 {
-    public static Task<GatewayHost> StartAsync(IReadOnlyList<IModelProvider> providers, string? defaultModel = null, string[]? apiKeys = null) =>
+    public static Task<GatewayHost> StartAsync(IReadOnlyList<IModelProvider> providers, string? defaultModel = null, string[]? apiKeys = null, bool metricsPublic = false) =>
         GatewayHost.StartAsync(
             new GatewayOptions
             {
                 EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
                 DefaultModel = defaultModel,
                 ApiKeys = apiKeys ?? [],
+                MetricsPublic = metricsPublic,
                 Http = TestServer.FastOptions,
             },
             providers,

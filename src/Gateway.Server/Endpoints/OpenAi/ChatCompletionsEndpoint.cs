@@ -1,3 +1,4 @@
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -14,7 +15,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// event, so a turn that fails before producing anything (the upstream's 429, an unreachable upstream, a local model
 /// that is busy) is answered with the failure's own status, as a non-streamed call is.
 /// </remarks>
-internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel) : IEndpoint
+internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel, UpstreamMetrics metrics) : IEndpoint
 {
     private static readonly OpenAiError ShuttingDown = new(503, "Server is shutting down");
 
@@ -57,11 +58,14 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         }
     }
 
-    private static async ValueTask CompleteAsync(
+    private async ValueTask CompleteAsync(
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
     {
         using var completion = new CompletionBuilder();
-        await ModelCall.StreamAsync(request.Provider, request.Turn, completion, cancellationToken).ConfigureAwait(false);
+        using (var call = ModelCall.Start(metrics, request.Provider, request.Turn, completion, cancellationToken))
+        {
+            await request.Provider.StreamTurnAsync(request.Turn, call, cancellationToken).ConfigureAwait(false);
+        }
         if (completion.Failure is { } failure)
         {
             failure.Respond(exchange);
@@ -70,14 +74,17 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         exchange.Respond(200, ContentTypes.Json, completion.ToJson(identity, inputExcludesCache));
     }
 
-    private static async ValueTask StreamAsync(
+    private async ValueTask StreamAsync(
         IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationTokenSource turn)
     {
         var stream = new EventStream(exchange, turn);
         using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage, turn.Token);
         try
         {
-            await ModelCall.StreamAsync(request.Provider, request.Turn, chunks, turn.Token).ConfigureAwait(false);
+            using (var call = ModelCall.Start(metrics, request.Provider, request.Turn, chunks, turn.Token))
+            {
+                await request.Provider.StreamTurnAsync(request.Turn, call, turn.Token).ConfigureAwait(false);
+            }
             chunks.WriteEnd(inputExcludesCache);
         }
         catch (OperationCanceledException) when (stream.IsOpen && !stream.ClientGone)

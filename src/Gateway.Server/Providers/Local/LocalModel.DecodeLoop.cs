@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LLama.Batched;
 using LLama.Native;
 
@@ -27,6 +28,8 @@ internal sealed partial class LocalModel
 
     private long _decodeCalls;
     private long _generatedTokens;
+    private long _prefillTicks;
+    private long _decodeTicks;
     private int _maxSequencesPerDecode;
 
     private void Enqueue(LocalSequence sequence)
@@ -139,7 +142,11 @@ internal sealed partial class LocalModel
     private async Task StepAsync(List<LocalSequence> active)
     {
         var executor = _executor!;
+        // A step that reads any prompt counts as prefill; one that only extends answers, as decode.
+        var prefill = active.Exists(static s => s.Prefilling);
+        var started = Stopwatch.GetTimestamp();
         var result = await executor.Infer().ConfigureAwait(false);
+        Interlocked.Add(ref prefill ? ref _prefillTicks : ref _decodeTicks, Stopwatch.GetElapsedTime(started).Ticks);
         Interlocked.Increment(ref _decodeCalls);
         if (result != DecodeResult.Ok)
         {

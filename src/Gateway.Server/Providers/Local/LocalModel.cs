@@ -62,7 +62,8 @@ internal sealed partial class LocalModel : IAsyncDisposable
                 queued = _pending.Count;
             }
             return new LocalModelStatistics(
-                Interlocked.Read(ref _decodeCalls), Volatile.Read(ref _maxSequencesPerDecode), _options.MaxSequences - _slots.CurrentCount, queued, Interlocked.Read(ref _generatedTokens));
+                Interlocked.Read(ref _decodeCalls), Volatile.Read(ref _maxSequencesPerDecode), _options.MaxSequences - _slots.CurrentCount, queued, Interlocked.Read(ref _generatedTokens),
+                TimeSpan.FromTicks(Interlocked.Read(ref _prefillTicks)), TimeSpan.FromTicks(Interlocked.Read(ref _decodeTicks)));
         }
     }
 

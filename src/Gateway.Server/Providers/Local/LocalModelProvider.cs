@@ -68,6 +68,10 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
         }
     }
 
+    /// <summary>The models loaded so far.</summary>
+    public IEnumerable<LocalModel> Loaded =>
+        _models.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result);
+
     /// <summary>The loaded model <paramref name="id"/>, loading it on first use.</summary>
     /// <exception cref="LocalModelException">No such model in MODELS_DIR, or it failed to load.</exception>
     public async Task<LocalModel> GetModelAsync(string id, CancellationToken cancellationToken)

@@ -6,4 +6,7 @@ namespace Gateway.Server.Providers.Local;
 /// <param name="ActiveSequences">Sequences holding a slot: queued for the loop or being decoded.</param>
 /// <param name="QueuedSequences">Sequences handed to the loop that it has not yet started.</param>
 /// <param name="GeneratedTokens">Tokens sampled so far, over every sequence.</param>
-internal readonly record struct LocalModelStatistics(long DecodeCalls, int MaxSequencesPerDecode, int ActiveSequences, int QueuedSequences, long GeneratedTokens);
+/// <param name="PrefillTime">Time in decode calls that read some sequence's prompt.</param>
+/// <param name="DecodeTime">Time in decode calls that only extended answers.</param>
+internal readonly record struct LocalModelStatistics(
+    long DecodeCalls, int MaxSequencesPerDecode, int ActiveSequences, int QueuedSequences, long GeneratedTokens, TimeSpan PrefillTime, TimeSpan DecodeTime);

@@ -36,6 +36,9 @@ internal sealed class LocalSequence : IDisposable
 
     public LLamaToken[] Prompt { get; }
 
+    /// <summary>No token generated yet: the next decode that carries it still reads its prompt.</summary>
+    public bool Prefilling => _generated == 0;
+
     public LocalSampling Sampling { get; }
 
     /// <summary>Set once the reader has gone; the loop then frees the sequence.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Gateway.Server.Diagnostics.Metrics;
 
 namespace Gateway.Server.Providers.Upstream;
 
@@ -27,11 +28,14 @@ internal sealed partial class UpstreamHttp : IDisposable
     private const int ExcerptChars = 500;
 
     private readonly UpstreamClient _client;
+    private readonly UpstreamMetrics? _metrics;
 
-    public UpstreamHttp(UpstreamHttpOptions? options = null)
+    /// <param name="metrics">Where retries are counted, when given.</param>
+    public UpstreamHttp(UpstreamHttpOptions? options = null, UpstreamMetrics? metrics = null)
     {
         Options = options ?? new UpstreamHttpOptions();
         _client = new UpstreamClient(Options);
+        _metrics = metrics;
     }
 
     public UpstreamHttpOptions Options { get; }
@@ -94,6 +98,7 @@ internal sealed partial class UpstreamHttp : IDisposable
             {
                 return new UpstreamAttempt(null, null, failure, failureStatus);
             }
+            _metrics?.Retried(provider);
             await Task.Delay(RetryDelay(attempt, retryAfter), cancellationToken).ConfigureAwait(false);
         }
     }
