@@ -1,10 +1,11 @@
 using System.Runtime.Intrinsics.X86;
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
-using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Mock;
 using Gateway.Server.Providers.Upstream;
+using Gateway.Server.Providers;
 using LLama.Native;
 
 namespace Gateway.IntegrationTests.Local;
@@ -17,7 +18,7 @@ public sealed class LocalConfigurationTests
     [Fact]
     public void DefaultsApplyWhenNothingIsSet()
     {
-        var local = GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", Models))).Local;
+        var local = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", Models))).Local;
 
         Assert.Equal(Models, local.ModelsDirectory);
         Assert.Equal((8, 2048, 512, Environment.ProcessorCount, TimeSpan.FromSeconds(30)),
@@ -27,7 +28,7 @@ public sealed class LocalConfigurationTests
     [Fact]
     public void LocalVariablesAreRead()
     {
-        var local = GatewayOptions.FromEnvironment(Variables(
+        var local = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(
             ("MODELS_DIR", Models), ("LOCAL_MAX_SEQUENCES", "3"), ("LOCAL_CONTEXT_SIZE", "1024"), ("LOCAL_MAX_TOKENS", "64"),
             ("LOCAL_THREADS", "1"), ("LOCAL_QUEUE_TIMEOUT_SECONDS", "2.5"))).Local;
 
@@ -40,7 +41,7 @@ public sealed class LocalConfigurationTests
     [InlineData("LOCAL_THREADS", "many", "LOCAL_THREADS=many: expected a whole number from 1 to 1024.")]
     public void InvalidValuesNameTheVariable(string name, string value, string message)
     {
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables((name, value))));
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of((name, value))));
         Assert.Equal(message, error.Message);
     }
 
@@ -56,9 +57,9 @@ public sealed class LocalConfigurationTests
     [Fact]
     public void TheFirstLocalModelIsTheDefaultOnlyWhenNothingElseIsConfigured()
     {
-        Assert.Equal(LocalModelFiles.Stories, GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", Models))).DefaultModel);
-        Assert.Equal("gpt-x", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", Models), ("DEFAULT_MODEL", "gpt-x"))).DefaultModel);
-        Assert.Null(GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", Models), ("OPENAI_API_KEY", "k"))).DefaultModel);
+        Assert.Equal(LocalModelFiles.Stories, GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", Models))).DefaultModel);
+        Assert.Equal("gpt-x", GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", Models), ("DEFAULT_MODEL", "gpt-x"))).DefaultModel);
+        Assert.Null(GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", Models), ("OPENAI_API_KEY", "k"))).DefaultModel);
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public sealed class LocalConfigurationTests
         File.WriteAllText(path, """{"providers":[{"name":"local","baseUrl":"http://127.0.0.1:8080/v1"}]}""");
         try
         {
-            var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", path))));
+            var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("PROVIDERS_FILE", path))));
             Assert.Contains("'local' is reserved", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -99,7 +100,4 @@ public sealed class LocalConfigurationTests
 
         Assert.Equal(expected, CpuAvxLevel.Detect());
     }
-
-    private static Func<string, string?> Variables(params (string Name, string Value)[] values) =>
-        name => values.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
 }

@@ -29,7 +29,7 @@ public sealed class MockConfigurationTests : IDisposable
     [Fact]
     public void MockVariablesAreRead()
     {
-        var mock = GatewayOptions.FromEnvironment(Variables(
+        var mock = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(
             ("MOCK_MODELS", " fast, slow "), ("MOCK_TOKENS", "100"), ("MOCK_TTFT_MS", "250"), ("MOCK_TOKENS_PER_SECOND", "1.5"))).Mock;
 
         Assert.Equal(["fast", "slow"], mock.Models);
@@ -44,17 +44,17 @@ public sealed class MockConfigurationTests : IDisposable
     [InlineData("MOCK_TOKENS_PER_SECOND", "fast", "MOCK_TOKENS_PER_SECOND=fast: expected a number from 0 to 1000000.")]
     public void InvalidValuesNameTheVariable(string name, string value, string message)
     {
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables((name, value))));
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of((name, value))));
         Assert.Equal(message, error.Message);
     }
 
     [Fact]
     public void WithNoRemoteProviderTheFirstMockModelIsTheDefaultBeforeAnyLocalOneAndDefaultModelMayNameAnother()
     {
-        Assert.Equal("fast", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast,slow"))).DefaultModel);
-        Assert.Equal("fast", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", LocalModelFiles.Directory), ("MOCK_MODELS", "fast"))).DefaultModel);
-        Assert.Equal("slow", GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast,slow"), ("DEFAULT_MODEL", "slow"))).DefaultModel);
-        Assert.Null(GatewayOptions.FromEnvironment(Variables(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast"), ("OPENAI_API_KEY", "k"))).DefaultModel);
+        Assert.Equal("fast", GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast,slow"))).DefaultModel);
+        Assert.Equal("fast", GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", LocalModelFiles.Directory), ("MOCK_MODELS", "fast"))).DefaultModel);
+        Assert.Equal("slow", GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast,slow"), ("DEFAULT_MODEL", "slow"))).DefaultModel);
+        Assert.Null(GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("MODELS_DIR", _noModels), ("MOCK_MODELS", "fast"), ("OPENAI_API_KEY", "k"))).DefaultModel);
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public sealed class MockConfigurationTests : IDisposable
         var path = Path.Combine(_noModels, "providers.json");
         File.WriteAllText(path, """{"providers":[{"name":"mock","baseUrl":"http://127.0.0.1:8080/v1"}]}""");
 
-        Assert.Equal("mock", Assert.Single(GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", path))).Providers).Name);
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", path), ("MOCK_MODELS", "m"))));
+        Assert.Equal("mock", Assert.Single(GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("PROVIDERS_FILE", path))).Providers).Name);
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("PROVIDERS_FILE", path), ("MOCK_MODELS", "m"))));
         Assert.Equal("PROVIDERS_FILE: the provider name 'mock' is taken by the mock models while MOCK_MODELS is set.", error.Message);
     }
 
@@ -109,7 +109,4 @@ public sealed class MockConfigurationTests : IDisposable
         var events = MockModels.ParseEvents(stream);
         Assert.Equal(["connected", "harness_start", "text", "text", "text", "usage", "harness_end"], events.Select(e => e.Name));
     }
-
-    private static Func<string, string?> Variables(params (string Name, string Value)[] values) =>
-        name => values.FirstOrDefault(v => v.Name == name).Value;
 }

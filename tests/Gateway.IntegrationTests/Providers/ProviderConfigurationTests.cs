@@ -1,3 +1,4 @@
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Configuration;
 using Gateway.Server.Providers;
@@ -26,7 +27,7 @@ public sealed class ProviderConfigurationTests : IDisposable
     [Fact]
     public void EachKeyConfiguresItsProviderAtTheDefaultBaseUrl()
     {
-        var options = GatewayOptions.FromEnvironment(Variables(
+        var options = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(
             ("OPENAI_API_KEY", "sk-o"), ("ANTHROPIC_API_KEY", "sk-a"), ("OPENROUTER_API_KEY", "sk-r"), ("ZEN_API_KEY", "sk-z"),
             ("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", "12.5"),
             ("UPSTREAM_IDLE_TIMEOUT_SECONDS", "90")));
@@ -46,10 +47,10 @@ public sealed class ProviderConfigurationTests : IDisposable
     [Fact]
     public void BaseUrlsCanBeOverriddenAndMustBeHttp()
     {
-        var options = GatewayOptions.FromEnvironment(Variables(("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", "http://proxy.local:8080/openai/v1/")));
+        var options = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", "http://proxy.local:8080/openai/v1/")));
         Assert.Equal(new Uri("http://proxy.local:8080/openai/v1/"), Assert.Single(options.Providers).BaseUrl);
 
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", "ftp://x"))));
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", "ftp://x"))));
         Assert.Contains("OPENAI_BASE_URL=ftp://x", error.Message, StringComparison.Ordinal);
     }
 
@@ -64,7 +65,7 @@ public sealed class ProviderConfigurationTests : IDisposable
             ]}
             """);
 
-        var options = GatewayOptions.FromEnvironment(Variables(("ANTHROPIC_API_KEY", "sk-a"), ("PROVIDERS_FILE", path)));
+        var options = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("ANTHROPIC_API_KEY", "sk-a"), ("PROVIDERS_FILE", path)));
 
         Assert.Equal(["anthropic", "local-llama", "vllm"], options.Providers.Select(p => p.Name));
         Assert.Equal(new ProviderEndpoint("local-llama", ProviderProtocol.OpenAiCompatible, new Uri("http://127.0.0.1:8080/v1"), null), options.Providers[1]);
@@ -83,7 +84,7 @@ public sealed class ProviderConfigurationTests : IDisposable
     {
         var path = Write(json);
 
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("OPENAI_API_KEY", "k"), ("PROVIDERS_FILE", path))));
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("OPENAI_API_KEY", "k"), ("PROVIDERS_FILE", path))));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
@@ -91,7 +92,7 @@ public sealed class ProviderConfigurationTests : IDisposable
     [Fact]
     public void MissingProvidersFileIsAConfigurationError()
     {
-        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(Variables(("PROVIDERS_FILE", Path.Combine(_directory, "none.json")))));
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("PROVIDERS_FILE", Path.Combine(_directory, "none.json")))));
 
         Assert.StartsWith("PROVIDERS_FILE=", error.Message, StringComparison.Ordinal);
     }
@@ -124,8 +125,6 @@ public sealed class ProviderConfigurationTests : IDisposable
         Assert.Equal(["openai", "anthropic"], providers.Select(p => p.Name));
     }
 
-    private static Func<string, string?> Variables(params (string Name, string Value)[] values) =>
-        name => values.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
 
     private string Write(string json)
     {
