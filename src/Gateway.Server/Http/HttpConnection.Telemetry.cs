@@ -49,12 +49,10 @@ internal sealed partial class HttpConnection
 
     private void OnTraceState(ReadOnlySpan<byte> value) => _traceState = Encoding.ASCII.GetString(value);
 
-    /// <remarks>Checks for a listener first: the peer's address is built only for a span.</remarks>
-    private Activity? StartRequestSpan() => GatewayTracing.IsEnabled
-        ? GatewayTracing.StartHttpRequest(
-            RequestMethodNames.Of(_method), _route.Template, _path.AsSpan(0, _pathLength), _version == HttpVersion.Http10 ? "1.0" : "1.1",
-            _transport.RemoteEndPoint as IPEndPoint, _traceParent.AsSpan(0, _traceParentLength), _traceState)
-        : null;
+    /// <remarks>Called only while spans are recorded: the peer's address is built only for a span.</remarks>
+    private Activity? StartRequestSpan() => GatewayTracing.StartHttpRequest(
+        RequestMethodNames.Of(_method), _route.Template, _path.AsSpan(0, _pathLength), _version == HttpVersion.Http10 ? "1.0" : "1.1",
+        _transport.RemoteEndPoint as IPEndPoint, _traceParent.AsSpan(0, _traceParentLength), _traceState);
 
     /// <summary>
     /// Ends the request's record once, as soon as its response is written (before the flush that lets the client see it, so

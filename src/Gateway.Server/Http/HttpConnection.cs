@@ -120,11 +120,17 @@ internal sealed partial class HttpConnection
 
     public void Abort() => _transport.Abort();
 
-    /// <summary>Runs one parsed request to its response, in its span; false when the connection must close after it.</summary>
-    private async ValueTask<bool> HandleRequestAsync()
+    /// <summary>Runs one parsed request to its response, in its span when traces are on; false when the connection must close after it.</summary>
+    /// <remarks>Without a listener no wrapping async method: its state machine would be one more allocation per request.</remarks>
+    private ValueTask<bool> HandleRequestAsync()
     {
         ValidateHead();
         _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
+        return GatewayTracing.IsEnabled ? ServeInSpanAsync() : ServeRequestAsync();
+    }
+
+    private async ValueTask<bool> ServeInSpanAsync()
+    {
         using var activity = StartRequestSpan();
         try
         {
