@@ -33,20 +33,19 @@ internal sealed class OrchestratorPool(Func<AgentOrchestrator> create, int capac
     /// </summary>
     public async Task ReturnAsync(AgentOrchestrator orchestrator)
     {
-        var idle = await orchestrator.FinishWorkAsync().ConfigureAwait(false);
+        if (await orchestrator.FinishWorkAsync().ConfigureAwait(false))
+        {
+            orchestrator.Reset();
+            if (Interlocked.Increment(ref _count) <= capacity)
+            {
+                _items.Enqueue(orchestrator);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _count);
+            }
+        }
+        // Last, so whoever sees none rented (a test, a scrape of gateway_orchestrators) sees this one back in the pool.
         Interlocked.Decrement(ref _rented);
-        if (!idle)
-        {
-            return;
-        }
-        orchestrator.Reset();
-        if (Interlocked.Increment(ref _count) <= capacity)
-        {
-            _items.Enqueue(orchestrator);
-        }
-        else
-        {
-            Interlocked.Decrement(ref _count);
-        }
     }
 }
