@@ -48,7 +48,7 @@ internal static class KestrelBaselineProgram
         var registry = new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
-        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
+        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System) : null;
 
         await using var app = Build(options);
         new BaselineRoutes(app, authenticator)

@@ -40,6 +40,9 @@ internal sealed class KestrelExchange : IHttpExchange
 
     public bool HasStartedResponse { get; private set; }
 
+    /// <summary>Always null: the baseline checks keys (<see cref="BaselineRoutes"/>) but measures no per-key limit.</summary>
+    public ClientKey? Key => null;
+
     /// <summary>Runs <paramref name="endpoint"/> for one request, as Gateway.Server's connection loop does.</summary>
     /// <param name="routeParameters">The route template's parameter names, in template order (for <see cref="GetRouteValue"/>).</param>
     public static async Task InvokeAsync(HttpContext context, IEndpoint endpoint, string[] routeParameters)

@@ -64,7 +64,8 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
-        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
+        ClientKey[] keys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys), .. options.Keys];
+        var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock) : null;
         var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
         metrics.Http.ReadAtScrape(() => server.ConnectionCount);
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);

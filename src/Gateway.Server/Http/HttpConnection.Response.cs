@@ -34,6 +34,8 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public bool HasStartedResponse => _responseStarted;
 
+    public ClientKey? Key => _key;
+
     public CancellationToken ServerStopping => _serverStopping;
 
     public string GetRouteValue(int index) =>

@@ -20,6 +20,9 @@ internal interface IHttpExchange
     /// </summary>
     CancellationToken ServerStopping { get; }
 
+    /// <summary>The configured key the request presented; null when no keys are configured or the route needs none.</summary>
+    ClientKey? Key { get; }
+
     /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
     string GetRouteValue(int index);
 

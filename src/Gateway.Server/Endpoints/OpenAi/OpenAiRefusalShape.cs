@@ -35,9 +35,17 @@ internal sealed class OpenAiRefusalShape : IRefusalShape
             json.WriteStartObject();
             json.WriteStartObject("error"u8);
             json.WriteString("message"u8, message);
-            json.WriteString("type"u8, statusCode >= 500 ? "server_error"u8 : "invalid_request_error"u8);
+            // OpenAI's own 429 says "requests" and "rate_limit_exceeded", which its clients and SDKs recognise.
+            json.WriteString("type"u8, statusCode == 429 ? "requests"u8 : statusCode >= 500 ? "server_error"u8 : "invalid_request_error"u8);
             json.WriteNull("param"u8);
-            json.WriteNull("code"u8);
+            if (statusCode == 429)
+            {
+                json.WriteString("code"u8, "rate_limit_exceeded"u8);
+            }
+            else
+            {
+                json.WriteNull("code"u8);
+            }
             json.WriteEndObject();
             json.WriteEndObject();
         }
