@@ -54,7 +54,7 @@ internal static class KestrelBaselineProgram
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, new KeySessions()))
             .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions));
 
         await app.StartAsync().ConfigureAwait(false);

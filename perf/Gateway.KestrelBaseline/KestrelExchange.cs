@@ -74,7 +74,7 @@ internal sealed class KestrelExchange : IHttpExchange
     public string GetRouteValue(int index) =>
         _context.Request.RouteValues[_routeParameters[index]] as string ?? "";
 
-    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         var response = _context.Response;
         if (response.HasStarted)
@@ -84,6 +84,10 @@ internal sealed class KestrelExchange : IHttpExchange
         HasStartedResponse = true;
         response.StatusCode = statusCode;
         response.ContentType = ContentTypeString(contentType);
+        foreach (var (name, value) in HeaderLines.Parse(extraHeaderLines))
+        {
+            response.Headers[name] = value;
+        }
         response.ContentLength = body.Length;
         if (!body.IsEmpty)
         {

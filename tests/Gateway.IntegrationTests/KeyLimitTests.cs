@@ -66,7 +66,7 @@ public sealed class KeyLimitTests : IAsyncLifetime
         Assert.Equal(429, response.StatusCode);
         Assert.Equal("60", response.Header("Retry-After"));
         Assert.Equal(
-            """{"error":{"message":"Too many requests: this key may make 5 requests per minute","type":"requests","param":null,"code":"rate_limit_exceeded"}}""",
+            """{"error":{"message":"Too many requests: this key may make 5 requests per minute","type":"rate_limit_error","param":null,"code":"rate_limit_exceeded"}}""",
             response.Body);
     }
 

@@ -41,13 +41,13 @@ internal sealed partial class HttpConnection : IHttpExchange
     public string GetRouteValue(int index) =>
         PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
 
-    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         if (_responseStarted)
         {
             throw new InvalidOperationException("The response has already been sent.");
         }
-        WriteHead(statusCode, contentType, body.Length, default);
+        WriteHead(statusCode, contentType, body.Length, extraHeaderLines);
         WriteBody(body);
     }
 

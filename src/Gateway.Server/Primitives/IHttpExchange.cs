@@ -30,7 +30,8 @@ internal interface IHttpExchange
     bool HasStartedResponse { get; }
 
     /// <summary>Sends a complete response with a Content-Length body.</summary>
-    void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body);
+    /// <param name="extraHeaderLines">Whole header lines with their CRLFs (a 429's <c>Retry-After</c>), or empty.</param>
+    void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default);
 
     /// <summary>
     /// Sends the head of a 200 response whose body is streamed (chunked; for an HTTP/1.0 client,

@@ -28,26 +28,11 @@ internal sealed class OpenAiRefusalShape : IRefusalShape
         reader.Read(); // {
         reader.Read(); // "error"
         reader.Read();
-        var message = reader.GetString();
+        var error = new OpenAiError(statusCode, reader.GetString()!, code: statusCode == 429 ? "rate_limit_exceeded" : null);
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
         {
-            json.WriteStartObject();
-            json.WriteStartObject("error"u8);
-            json.WriteString("message"u8, message);
-            // OpenAI's own 429 says "requests" and "rate_limit_exceeded", which its clients and SDKs recognise.
-            json.WriteString("type"u8, statusCode == 429 ? "requests"u8 : statusCode >= 500 ? "server_error"u8 : "invalid_request_error"u8);
-            json.WriteNull("param"u8);
-            if (statusCode == 429)
-            {
-                json.WriteString("code"u8, "rate_limit_exceeded"u8);
-            }
-            else
-            {
-                json.WriteNull("code"u8);
-            }
-            json.WriteEndObject();
-            json.WriteEndObject();
+            error.WriteTo(json);
         }
         return buffer.WrittenSpan;
     }
