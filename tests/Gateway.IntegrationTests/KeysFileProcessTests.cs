@@ -29,13 +29,21 @@ public sealed class KeysFileProcessTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task AFileOfAnotherShapeExitsWithCode2SayingWhere()
+    [Theory]
+    [InlineData("""{"keys":[{"name":"team","sha256":"not-hex"}]}""", "keys[0].sha256 must be 64 hex digits")]
+    [InlineData("""{"keys":[{"name":"team","sha256":"ENV"}]}""", "the key of 'team' is given twice (in the file, or also in GATEWAY_API_KEYS)")]
+    [InlineData("""{"keys":[{"name":"a","sha256":"FILE"},{"name":"b","sha256":"FILE"}]}""", "the key of 'b' is given twice")]
+    public async Task AFileOfAnotherShapeExitsWithCode2SayingWhere(string json, string message)
     {
-        await File.WriteAllTextAsync(_file, """{"keys":[{"name":"team","sha256":"not-hex"}]}""");
-        await using var gateway = GatewayProcess.Start(new Dictionary<string, string> { ["HOST"] = "127.0.0.1", ["PORT"] = "0", ["GATEWAY_KEYS_FILE"] = _file });
+        await File.WriteAllTextAsync(_file, json
+            .Replace("ENV", Convert.ToHexStringLower(SHA256.HashData("env-secret"u8)), StringComparison.Ordinal)
+            .Replace("FILE", Convert.ToHexStringLower(SHA256.HashData("file-secret"u8)), StringComparison.Ordinal));
+        await using var gateway = GatewayProcess.Start(new Dictionary<string, string>
+        {
+            ["HOST"] = "127.0.0.1", ["PORT"] = "0", ["GATEWAY_API_KEYS"] = "env-secret", ["GATEWAY_KEYS_FILE"] = _file,
+        });
 
         Assert.Equal(2, await gateway.WaitForExitAsync());
-        Assert.Contains(gateway.Log, line => line.Contains($"GATEWAY_KEYS_FILE={_file}: keys[0].sha256 must be 64 hex digits", StringComparison.Ordinal));
+        Assert.Contains(gateway.Log, line => line.Contains($"GATEWAY_KEYS_FILE={_file}: {message}", StringComparison.Ordinal));
     }
 }

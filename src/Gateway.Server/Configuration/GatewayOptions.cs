@@ -148,6 +148,7 @@ internal sealed record GatewayOptions
         {
             throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{MockModelProvider.ProviderName}' is taken by the mock models while MOCK_MODELS is set.");
         }
+        var apiKeys = reader.Keys("GATEWAY_API_KEYS");
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
@@ -157,8 +158,8 @@ internal sealed record GatewayOptions
                 ?? (providers.Count == 0 ? mock.Models.FirstOrDefault() ?? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
             LogFormat = reader.Format("LOG_FORMAT"),
-            ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
-            Keys = reader.NamedKeys("GATEWAY_KEYS_FILE"),
+            ApiKeys = apiKeys,
+            Keys = reader.NamedKeys("GATEWAY_KEYS_FILE", apiKeys),
             MetricsPublic = reader.Boolean("METRICS_PUBLIC"),
             Http = new HttpServerOptions
             {
@@ -315,20 +316,25 @@ internal sealed record GatewayOptions
                 : throw new ConfigurationException($"{name}={text}: expected an absolute http or https URL.");
         }
 
-        public List<ClientKey> NamedKeys(string name)
+        /// <summary>The keys file's keys; one key given twice (in the file, or also in <paramref name="apiKeys"/>) would have two sets of limits.</summary>
+        public List<ClientKey> NamedKeys(string name, IEnumerable<string> apiKeys)
         {
             if (Text(name) is not { } path)
             {
                 return [];
             }
+            List<ClientKey> keys;
             try
             {
-                return KeysFile.Parse(File.ReadAllBytes(path));
+                keys = KeysFile.Parse(File.ReadAllBytes(path));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 throw new ConfigurationException($"{name}={path}: {e.Message}");
             }
+            var digests = new HashSet<string>(BearerKeyAuthenticator.Unlimited(apiKeys).Select(k => Convert.ToHexString(k.Sha256)), StringComparer.Ordinal);
+            var twice = keys.FirstOrDefault(k => !digests.Add(Convert.ToHexString(k.Sha256)));
+            return twice is null ? keys : throw new ConfigurationException($"{name}={path}: the key of '{twice.Name}' is given twice (in the file, or also in GATEWAY_API_KEYS).");
         }
 
         /// <summary>Built-in upstreams with a key, then the file's; names must be unique as they prefix model ids.</summary>

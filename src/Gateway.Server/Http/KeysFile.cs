@@ -110,9 +110,9 @@ internal static class KeysFile
     private static long Limit(ref Utf8JsonReader reader, string where, long max)
     {
         reader.Read();
-        Expect(reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) && value >= 1 && value <= max,
-            $"{where} must be a whole number from 1 to {max}");
-        return reader.GetInt64();
+        var value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) ? number : 0;
+        Expect(value >= 1 && value <= max, $"{where} must be a whole number from 1 to {max}");
+        return value;
     }
 
     private static byte[]? Digest(string hex)
