@@ -29,9 +29,6 @@ internal sealed partial class HttpConnection
     private readonly DateHeader _date;
     private readonly GatewayLog _log;
     private readonly BearerKeyAuthenticator? _authenticator;
-    private ClientKey? _key;
-    private bool _isAuthorized;
-    private int _retryAfterSeconds;
     private readonly HttpMetrics _metrics;
     private readonly CancellationToken _serverStopping;
     private readonly long _id;
@@ -39,6 +36,9 @@ internal sealed partial class HttpConnection
     private volatile RequestState _state;
     private volatile bool _shuttingDown;
     private bool _keepAlive;
+    private ClientKey? _key;
+    private bool _isAuthorized;
+    private int _retryAfterSeconds;
 
     /// <param name="id">The connection's number in the server, for the access log.</param>
     /// <param name="serverStopping">The server's <see cref="IHttpExchange.ServerStopping"/>, shared by every connection.</param>
@@ -187,7 +187,7 @@ internal sealed partial class HttpConnection
     private bool IsWithinRate() => _key is null || _authenticator!.Requests.TryAdmit(_key, out _retryAfterSeconds);
 
     /// <summary>
-    /// Answers a request refused on its head (501, 401, 404, 405, 413) and keeps the connection when its body is small enough
+    /// Answers a request refused on its head (501, 401, 404, 405, 413, 429) and keeps the connection when its body is small enough
     /// to read and drop, so a keep-alive or pipelining client does not lose its next request; a larger body closes it.
     /// </summary>
     private async ValueTask<bool> RefuseBeforeBodyAsync(bool hasBody)
