@@ -40,6 +40,9 @@ internal sealed class KestrelExchange : IHttpExchange
 
     public bool HasStartedResponse { get; private set; }
 
+    /// <summary>Always null: the baseline checks keys (<see cref="BaselineRoutes"/>) but measures no per-key limit.</summary>
+    public ClientKey? Key => null;
+
     /// <summary>Runs <paramref name="endpoint"/> for one request, as Gateway.Server's connection loop does.</summary>
     /// <param name="routeParameters">The route template's parameter names, in template order (for <see cref="GetRouteValue"/>).</param>
     public static async Task InvokeAsync(HttpContext context, IEndpoint endpoint, string[] routeParameters)
@@ -71,7 +74,7 @@ internal sealed class KestrelExchange : IHttpExchange
     public string GetRouteValue(int index) =>
         _context.Request.RouteValues[_routeParameters[index]] as string ?? "";
 
-    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         var response = _context.Response;
         if (response.HasStarted)
@@ -81,6 +84,10 @@ internal sealed class KestrelExchange : IHttpExchange
         HasStartedResponse = true;
         response.StatusCode = statusCode;
         response.ContentType = ContentTypeString(contentType);
+        foreach (var (name, value) in HeaderLines.Parse(extraHeaderLines))
+        {
+            response.Headers[name] = value;
+        }
         response.ContentLength = body.Length;
         if (!body.IsEmpty)
         {

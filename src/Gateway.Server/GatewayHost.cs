@@ -50,6 +50,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
+        var keySessions = new KeySessions();
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -57,14 +58,15 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
-            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keySessions))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
-            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream))
+            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keySessions))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
-        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator(options.ApiKeys) : null;
+        ClientKey[] keys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys), .. options.Keys];
+        var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock) : null;
         var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
         metrics.Http.ReadAtScrape(() => server.ConnectionCount);
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);

@@ -21,7 +21,7 @@ public sealed class EarlyAnswerTests : IAsyncLifetime
         _server = TestServer.Start(
             new Router().Map(RequestMethod.Post, "/echo", new EchoEndpoint()),
             TestServer.FastOptions with { MaxBodyBytes = 100 },
-            new BearerKeyAuthenticator(["k1"]));
+            new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(["k1"])], TimeProvider.System));
         return Task.CompletedTask;
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Mock;
@@ -41,6 +42,7 @@ internal sealed record GatewayOptions
         new("LOG_LEVEL", "info", "debug, info, warning, error or none; info writes a line per request and per session."),
         new("LOG_FORMAT", "text", "text (timestamp, level, message, key=value pairs) or json (one object per line)."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
+        new("GATEWAY_KEYS_FILE", null, "JSON file of named keys with limits: {\"keys\":[{\"name\",\"sha256\" (hex of the key),\"models\"?,\"maxConcurrentSessions\"?,\"requestsPerMinute\"?,\"tokensPerDay\"? (not enforced yet)}]}; beside GATEWAY_API_KEYS."),
         new("METRICS_PUBLIC", "false", "true: GET /metrics needs no key even when GATEWAY_API_KEYS is set."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
         new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
@@ -96,6 +98,12 @@ internal sealed record GatewayOptions
     /// <summary>Bearer keys clients must present; empty means no authentication.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
+    /// <summary>Named keys with their own limits (GATEWAY_KEYS_FILE), accepted beside <see cref="ApiKeys"/>.</summary>
+    public IReadOnlyList<ClientKey> Keys { get; init; } = [];
+
+    /// <summary>What the keys' limits are measured on; tests pass a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>GET /metrics is served without a key even when <see cref="ApiKeys"/> are set (METRICS_PUBLIC).</summary>
     public bool MetricsPublic { get; init; }
 
@@ -140,6 +148,7 @@ internal sealed record GatewayOptions
         {
             throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{MockModelProvider.ProviderName}' is taken by the mock models while MOCK_MODELS is set.");
         }
+        var apiKeys = reader.Keys("GATEWAY_API_KEYS");
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
@@ -149,7 +158,8 @@ internal sealed record GatewayOptions
                 ?? (providers.Count == 0 ? mock.Models.FirstOrDefault() ?? LocalModelDirectory.List(local.ModelsDirectory).FirstOrDefault() : null),
             LogLevel = reader.Level("LOG_LEVEL"),
             LogFormat = reader.Format("LOG_FORMAT"),
-            ApiKeys = reader.Keys("GATEWAY_API_KEYS"),
+            ApiKeys = apiKeys,
+            Keys = reader.NamedKeys("GATEWAY_KEYS_FILE", apiKeys),
             MetricsPublic = reader.Boolean("METRICS_PUBLIC"),
             Http = new HttpServerOptions
             {
@@ -304,6 +314,27 @@ internal sealed record GatewayOptions
             return ProvidersFile.TryParseBaseUrl(text, out var uri)
                 ? uri!
                 : throw new ConfigurationException($"{name}={text}: expected an absolute http or https URL.");
+        }
+
+        /// <summary>The keys file's keys; one key given twice (in the file, or also in <paramref name="apiKeys"/>) would have two sets of limits.</summary>
+        public List<ClientKey> NamedKeys(string name, IEnumerable<string> apiKeys)
+        {
+            if (Text(name) is not { } path)
+            {
+                return [];
+            }
+            List<ClientKey> keys;
+            try
+            {
+                keys = KeysFile.Parse(File.ReadAllBytes(path));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new ConfigurationException($"{name}={path}: {e.Message}");
+            }
+            var digests = new HashSet<string>(BearerKeyAuthenticator.Unlimited(apiKeys).Select(k => Convert.ToHexString(k.Sha256)), StringComparer.Ordinal);
+            var twice = keys.FirstOrDefault(k => !digests.Add(Convert.ToHexString(k.Sha256)));
+            return twice is null ? keys : throw new ConfigurationException($"{name}={path}: the key of '{twice.Name}' is given twice (in the file, or also in GATEWAY_API_KEYS).");
         }
 
         /// <summary>Built-in upstreams with a key, then the file's; names must be unique as they prefix model ids.</summary>

@@ -6,7 +6,8 @@ using Gateway.Server.Sse;
 namespace Gateway.Server.Endpoints;
 
 /// <summary><c>POST /chat</c> (SPEC §3): validate, rent an orchestrator, register the session, stream it.</summary>
-internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options)
+internal sealed class ChatEndpoint(
+    ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options, KeySessions keySessions)
     : IEndpoint
 {
     public async ValueTask InvokeAsync(IHttpExchange exchange)
@@ -14,13 +15,31 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
         ChatRequest request;
         try
         {
-            request = ChatRequestParser.Parse(exchange.Body, catalog, defaultModel);
+            request = ChatRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
         }
         catch (RequestError e)
         {
             ErrorResponses.Respond(exchange, e.StatusCode, e.Message);
             return;
         }
+        var key = exchange.Key;
+        if (!keySessions.TryEnter(key))
+        {
+            ErrorResponses.Respond(exchange, 429, KeySessions.Refusal(key!), KeySessions.RetryAfterLine);
+            return;
+        }
+        try
+        {
+            await RunAsync(exchange, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            keySessions.Exit(key);
+        }
+    }
+
+    private async ValueTask RunAsync(IHttpExchange exchange, ChatRequest request)
+    {
         var orchestrator = orchestrators.Rent();
         orchestrator.Begin(request);
         if (!sessions.TryRegister(orchestrator, options.MaxSessions))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Server.Agents;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints;
@@ -16,8 +17,9 @@ internal static class ChatRequestParser
     public const int DefaultMaxIterations = 10;
     public const int DefaultMaxDepth = 2;
 
+    /// <param name="key">The key the request presented, whose <c>models</c> the model must match (403 otherwise); null: any model.</param>
     /// <exception cref="RequestError">The request is refused; its status and message say why.</exception>
-    public static ChatRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel)
+    public static ChatRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel, ClientKey? key = null)
     {
         using var document = ParseObject(body);
         var root = document.RootElement;
@@ -34,6 +36,11 @@ internal static class ChatRequestParser
         if (!catalog.TryResolve(model, out var provider, out var providerModel))
         {
             throw new RequestError(404, $"Model not found: {model}");
+        }
+        if (key is not null && !key.AllowsModel(model))
+        {
+            // RFC 9110 §15.5.4: the key is known and the model exists, but this key may not use it.
+            throw new RequestError(403, $"Model not allowed for this key: {model}");
         }
 
         if (root.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.GetString() == "rlm")

@@ -1,38 +1,50 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
 
-/// <summary>Checks <c>Authorization: Bearer &lt;key&gt;</c> against the configured keys (SPEC §1, RFC 6750 §2.1).</summary>
+/// <summary>
+/// Finds the configured key an <c>Authorization: Bearer &lt;key&gt;</c> presents (SPEC §1, RFC 6750 §2.1), and holds its
+/// request rate.
+/// </summary>
 /// <remarks>
 /// Keys are kept only as SHA-256 digests and a presented credential is hashed before comparison,
 /// so the comparison takes the same time whatever the key's length or how much of it matches;
 /// every configured key is compared, none is skipped on a match.
 /// </remarks>
-internal sealed class BearerKeyAuthenticator
+internal sealed class BearerKeyAuthenticator(IReadOnlyList<ClientKey> keys, TimeProvider clock)
 {
     private const int DigestLength = 32;
 
-    private readonly byte[][] _keyDigests;
+    public IReadOnlyList<ClientKey> Keys { get; } = keys;
 
-    public BearerKeyAuthenticator(IEnumerable<string> keys) =>
-        _keyDigests = [.. keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k)))];
+    /// <summary>Each key's <c>requestsPerMinute</c>, checked once a request is known to reach an endpoint.</summary>
+    public RequestRateLimiter Requests { get; } = new(keys, clock);
+
+    /// <summary>GATEWAY_API_KEYS: keys without limits, named by their place in the list.</summary>
+    public static IEnumerable<ClientKey> Unlimited(IEnumerable<string> secrets) =>
+        secrets.Select((secret, i) => new ClientKey($"api-key-{i + 1}", SHA256.HashData(Encoding.UTF8.GetBytes(secret))));
 
     /// <param name="authorization">The Authorization field value, or empty when the request had none.</param>
-    public bool IsAuthorized(ReadOnlySpan<byte> authorization)
+    /// <returns>The key presented, or null when it is none of the configured keys.</returns>
+    public ClientKey? Authenticate(ReadOnlySpan<byte> authorization)
     {
         // The scheme is case-insensitive (RFC 9110 §11.1); exactly one space separates it from the token.
         if (authorization.Length <= 7 || !Ascii.EqualsIgnoreCase(authorization[..7], "Bearer "u8))
         {
-            return false;
+            return null;
         }
         Span<byte> presented = stackalloc byte[DigestLength];
         SHA256.HashData(authorization[7..], presented);
 
-        var match = false;
-        foreach (var digest in _keyDigests)
+        ClientKey? match = null;
+        foreach (var key in Keys)
         {
-            match |= CryptographicOperations.FixedTimeEquals(presented, digest);
+            if (CryptographicOperations.FixedTimeEquals(presented, key.Sha256))
+            {
+                match = key;
+            }
         }
         return match;
     }

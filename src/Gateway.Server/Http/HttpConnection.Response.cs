@@ -34,18 +34,20 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public bool HasStartedResponse => _responseStarted;
 
+    public ClientKey? Key => _key;
+
     public CancellationToken ServerStopping => _serverStopping;
 
     public string GetRouteValue(int index) =>
         PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
 
-    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body)
+    public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         if (_responseStarted)
         {
             throw new InvalidOperationException("The response has already been sent.");
         }
-        WriteHead(statusCode, contentType, body.Length, default);
+        WriteHead(statusCode, contentType, body.Length, extraHeaderLines);
         WriteBody(body);
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using System.Text.Unicode;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Primitives;
@@ -35,6 +36,9 @@ internal sealed partial class HttpConnection
     private volatile RequestState _state;
     private volatile bool _shuttingDown;
     private bool _keepAlive;
+    private ClientKey? _key;
+    private bool _isAuthorized;
+    private int _retryAfterSeconds;
 
     /// <param name="id">The connection's number in the server, for the access log.</param>
     /// <param name="serverStopping">The server's <see cref="IHttpExchange.ServerStopping"/>, shared by every connection.</param>
@@ -145,8 +149,9 @@ internal sealed partial class HttpConnection
     private async ValueTask<bool> ServeRequestAsync()
     {
         var hasBody = _isChunked || _contentLength > 0;
+        _isAuthorized = Authorize();
 
-        if (!IsImplemented || !IsAuthorized() || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes)
+        if (!IsImplemented || !_isAuthorized || _route.Status != RouteMatchStatus.Found || _contentLength > _options.MaxBodyBytes || !IsWithinRate())
         {
             return await RefuseBeforeBodyAsync(hasBody).ConfigureAwait(false);
         }
@@ -177,12 +182,18 @@ internal sealed partial class HttpConnection
     /// <summary>RFC 9110 §9.1: a method Gateway does not recognise, and CONNECT, which it does not serve, are 501.</summary>
     private bool IsImplemented => _method is not (RequestMethod.Unknown or RequestMethod.Connect);
 
-    /// <summary>With bearer keys configured, only anonymous routes (/health) may skip the key (SPEC §1).</summary>
-    private bool IsAuthorized() =>
-        _authenticator is null || _route.IsAnonymous || _authenticator.IsAuthorized(_authorization.AsSpan(0, _authorizationLength));
+    /// <summary>With bearer keys configured, only anonymous routes (/health) may skip the key (SPEC §1); the key found becomes <see cref="Key"/>.</summary>
+    private bool Authorize()
+    {
+        _key = _authenticator is null || _route.IsAnonymous ? null : _authenticator.Authenticate(_authorization.AsSpan(0, _authorizationLength));
+        return _authenticator is null || _route.IsAnonymous || _key is not null;
+    }
+
+    /// <summary>Counted only for a request that would reach its endpoint: a refused one uses none of the key's rate.</summary>
+    private bool IsWithinRate() => _key is null || _authenticator!.Requests.TryAdmit(_key, out _retryAfterSeconds);
 
     /// <summary>
-    /// Answers a request refused on its head (501, 401, 404, 405, 413) and keeps the connection when its body is small enough
+    /// Answers a request refused on its head (501, 401, 404, 405, 413, 429) and keeps the connection when its body is small enough
     /// to read and drop, so a keep-alive or pipelining client does not lose its next request; a larger body closes it.
     /// </summary>
     private async ValueTask<bool> RefuseBeforeBodyAsync(bool hasBody)
@@ -209,7 +220,7 @@ internal sealed partial class HttpConnection
         {
             WriteRejection(RequestRejectionReason.MethodNotImplemented);
         }
-        else if (!IsAuthorized())
+        else if (!_isAuthorized)
         {
             // RFC 6750 §3: a 401 names the scheme the client should use.
             WriteResponse(401, shape.Unauthorized, "WWW-Authenticate: Bearer\r\n"u8);
@@ -222,11 +233,25 @@ internal sealed partial class HttpConnection
         {
             WriteResponse(404, shape.NotFound, default);
         }
-        else
+        else if (_contentLength > _options.MaxBodyBytes)
         {
             // RFC 9110 §15.5.14: the declared length is over the limit; refused before the client is invited to send it.
             WriteRejection(RequestRejectionReason.BodyTooLarge);
         }
+        else
+        {
+            WriteTooManyRequests(shape);
+        }
+    }
+
+    /// <summary>RFC 6585 §4: 429, with <c>Retry-After</c> in seconds until the key's oldest request of the last minute leaves the window.</summary>
+    private void WriteTooManyRequests(IRefusalShape shape)
+    {
+        Span<byte> body = stackalloc byte[128];
+        Span<byte> retryAfter = stackalloc byte[32];
+        Utf8.TryWrite(body, $"{{\"error\":\"Too many requests: this key may make {_key!.RequestsPerMinute} requests per minute\"}}", out var bodyLength);
+        Utf8.TryWrite(retryAfter, $"Retry-After: {_retryAfterSeconds}\r\n", out var retryAfterLength);
+        WriteResponse(429, shape.Rejection(429, body[..bodyLength]), retryAfter[..retryAfterLength]);
     }
 
     private async ValueTask RejectAsync(RequestRejectionReason reason)

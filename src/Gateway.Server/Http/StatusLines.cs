@@ -9,6 +9,7 @@ internal static class StatusLines
         200 => "HTTP/1.1 200 OK\r\n"u8,
         400 => "HTTP/1.1 400 Bad Request\r\n"u8,
         401 => "HTTP/1.1 401 Unauthorized\r\n"u8,
+        403 => "HTTP/1.1 403 Forbidden\r\n"u8,
         404 => "HTTP/1.1 404 Not Found\r\n"u8,
         405 => "HTTP/1.1 405 Method Not Allowed\r\n"u8,
         408 => "HTTP/1.1 408 Request Timeout\r\n"u8,

@@ -20,6 +20,9 @@ internal interface IHttpExchange
     /// </summary>
     CancellationToken ServerStopping { get; }
 
+    /// <summary>The configured key the request presented; null when no keys are configured or the route needs none.</summary>
+    ClientKey? Key { get; }
+
     /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
     string GetRouteValue(int index);
 
@@ -27,7 +30,8 @@ internal interface IHttpExchange
     bool HasStartedResponse { get; }
 
     /// <summary>Sends a complete response with a Content-Length body.</summary>
-    void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body);
+    /// <param name="extraHeaderLines">Whole header lines with their CRLFs (a 429's <c>Retry-After</c>), or empty.</param>
+    void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default);
 
     /// <summary>
     /// Sends the head of a 200 response whose body is streamed (chunked; for an HTTP/1.0 client,

@@ -15,7 +15,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// event, so a turn that fails before producing anything (the upstream's 429, an unreachable upstream, a local model
 /// that is busy) is answered with the failure's own status, as a non-streamed call is.
 /// </remarks>
-internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel, UpstreamMetrics metrics) : IEndpoint
+internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel, UpstreamMetrics metrics, KeySessions keySessions) : IEndpoint
 {
     private static readonly OpenAiError ShuttingDown = new(503, "Server is shutting down");
 
@@ -24,14 +24,31 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         CompletionRequest request;
         try
         {
-            request = CompletionRequestParser.Parse(exchange.Body, catalog, defaultModel);
+            request = CompletionRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
         }
         catch (OpenAiError e)
         {
             e.Respond(exchange);
             return;
         }
+        var key = exchange.Key;
+        if (!keySessions.TryEnter(key))
+        {
+            new OpenAiError(429, KeySessions.Refusal(key!), code: "rate_limit_exceeded").Respond(exchange, KeySessions.RetryAfterLine);
+            return;
+        }
+        try
+        {
+            await CompleteOrStreamAsync(exchange, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            keySessions.Exit(key);
+        }
+    }
 
+    private async ValueTask CompleteOrStreamAsync(IHttpExchange exchange, CompletionRequest request)
+    {
         var identity = CompletionIdentity.Create(request.Model);
         var inputExcludesCache = request.Provider.CountsCachedInputApart;
         var aborted = exchange.RequestAborted;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Server.Conversation;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Tools;
 
@@ -32,8 +33,9 @@ internal static class CompletionRequestParser
         "service_tier", "metadata", "store", "safety_identifier", "prompt_cache_key", "prediction", "logprobs", "top_logprobs",
     ];
 
+    /// <param name="key">The key the request presented, whose <c>models</c> the model must match (403 otherwise); null: any model.</param>
     /// <exception cref="OpenAiError">The request is refused; its status, message and param say why.</exception>
-    public static CompletionRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel)
+    public static CompletionRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel, ClientKey? key = null)
     {
         using var document = ParseObject(body);
         var root = document.RootElement;
@@ -72,6 +74,10 @@ internal static class CompletionRequestParser
         if (!catalog.TryResolve(model, out var provider, out var providerModel))
         {
             throw OpenAiError.ModelNotFound(model);
+        }
+        if (key is not null && !key.AllowsModel(model))
+        {
+            throw OpenAiError.ModelNotAllowed(model);
         }
         if (!provider.SpeaksOpenAi && root.TryGetProperty("response_format", out var format) && IsStructured(format))
         {

@@ -31,18 +31,21 @@ internal sealed class OpenAiError(int statusCode, string message, string? param 
 
     public static OpenAiError ModelNotFound(string model) => new(404, $"The model '{model}' does not exist", "model", "model_not_found");
 
+    /// <summary>RFC 9110 §15.5.4: the model exists, but the key's <c>models</c> do not include it (GATEWAY_KEYS_FILE).</summary>
+    public static OpenAiError ModelNotAllowed(string model) => new(403, $"The model '{model}' is not allowed for this key", "model", "model_not_allowed");
+
     /// <summary>A model turn's failure, with the status its provider chose (<see cref="Providers.ProviderEvent.Failed"/>).</summary>
     public static OpenAiError FromProvider(string message, int statusCode) =>
         new(statusCode, message, code: statusCode == 429 ? "rate_limit_exceeded" : null);
 
-    public void Respond(IHttpExchange exchange)
+    public void Respond(IHttpExchange exchange, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         var buffer = new ArrayBufferWriter<byte>(Message.Length + 96);
         using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
         {
             WriteTo(json);
         }
-        exchange.Respond(StatusCode, ContentTypes.Json, buffer.WrittenSpan);
+        exchange.Respond(StatusCode, ContentTypes.Json, buffer.WrittenSpan, extraHeaderLines);
     }
 
     /// <summary>The whole error object, also sent as the last chunk of a stream that failed after it started.</summary>

@@ -28,18 +28,11 @@ internal sealed class OpenAiRefusalShape : IRefusalShape
         reader.Read(); // {
         reader.Read(); // "error"
         reader.Read();
-        var message = reader.GetString();
+        var error = new OpenAiError(statusCode, reader.GetString()!, code: statusCode == 429 ? "rate_limit_exceeded" : null);
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
         {
-            json.WriteStartObject();
-            json.WriteStartObject("error"u8);
-            json.WriteString("message"u8, message);
-            json.WriteString("type"u8, statusCode >= 500 ? "server_error"u8 : "invalid_request_error"u8);
-            json.WriteNull("param"u8);
-            json.WriteNull("code"u8);
-            json.WriteEndObject();
-            json.WriteEndObject();
+            error.WriteTo(json);
         }
         return buffer.WrittenSpan;
     }

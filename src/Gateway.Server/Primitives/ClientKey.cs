@@ -1,0 +1,42 @@
+using System.IO.Enumeration;
+
+namespace Gateway.Server.Primitives;
+
+/// <summary>
+/// A client's bearer key as the gateway knows it: its name, the SHA-256 of the key (never the key), and its limits
+/// (GATEWAY_KEYS_FILE, issue 14); a null limit is no limit.
+/// </summary>
+internal sealed class ClientKey(string name, byte[] sha256)
+{
+    public string Name { get; } = name;
+
+    /// <summary>The SHA-256 digest of the key's UTF-8 bytes.</summary>
+    public byte[] Sha256 { get; } = sha256;
+
+    /// <summary>Globs (<c>*</c>, <c>?</c>) over model ids the key may use; null: every model.</summary>
+    public IReadOnlyList<string>? Models { get; init; }
+
+    public int? MaxConcurrentSessions { get; init; }
+
+    public int? RequestsPerMinute { get; init; }
+
+    /// <summary>Input plus output tokens per UTC day.</summary>
+    public long? TokensPerDay { get; init; }
+
+    /// <remarks><c>*</c> matches any run of characters, '/' included: <c>openai/*</c> is every OpenAI model.</remarks>
+    public bool AllowsModel(string model)
+    {
+        if (Models is null)
+        {
+            return true;
+        }
+        foreach (var glob in Models)
+        {
+            if (FileSystemName.MatchesSimpleExpression(glob, model, ignoreCase: false))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

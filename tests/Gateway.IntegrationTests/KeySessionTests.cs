@@ -1,0 +1,90 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Mock;
+using Gateway.Server;
+using Gateway.Server.Configuration;
+using Gateway.Server.Diagnostics;
+using Gateway.Server.Primitives;
+using static Gateway.IntegrationTests.Infrastructure.AgentScript;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>GATEWAY_KEYS_FILE's <c>models</c> and <c>maxConcurrentSessions</c> (issue 14), over real requests to the mock models.</summary>
+public sealed class KeySessionTests
+{
+    private const string Key = "Authorization: Bearer team-secret\r\n";
+    private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task AModelOutsideTheKeysGlobsIs403InEachDoorsShape()
+    {
+        await using var host = await StartAsync(new CountingClock(), TimeSpan.Zero, maxSessions: null);
+
+        var chat = await PostAsync(host, "/chat", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
+        var completion = await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
+        var allowed = await PostAsync(host, "/chat", MockModels.Ask("hi"));
+
+        Assert.Equal(403, chat.StatusCode);
+        Assert.Equal("""{"error":"Model not allowed for this key: mock-2"}""", chat.Body);
+        Assert.Equal(403, completion.StatusCode);
+        Assert.Equal(
+            """{"error":{"message":"The model 'mock-2' is not allowed for this key","type":"invalid_request_error","param":"model","code":"model_not_allowed"}}""",
+            completion.Body);
+        Assert.Equal(200, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task ManyParallelSessionsOfOneKeyAdmitNoMoreThanItsLimitAndReleaseTheirPlaceAtTheEnd()
+    {
+        var clock = new CountingClock();
+        await using var host = await StartAsync(clock, TimeSpan.FromMinutes(1), maxSessions: 2);
+
+        // Half through /chat, half through /v1: both doors count against the same limit.
+        var requests = Enumerable.Range(0, 20)
+            .Select(i => Task.Run(() => i % 2 == 0 ? PostAsync(host, "/chat", MockModels.Ask($"q{i}")) : PostAsync(host, "/v1/chat/completions", MockModels.Ask($"q{i}"))))
+            .ToList();
+        // The 18 refused answer at once; the 2 admitted wait on the fake clock until it is stepped.
+        var pending = requests.ToList();
+        for (var refused = 0; refused < 18; refused++)
+        {
+            pending.Remove(await Task.WhenAny(pending).WaitAsync(s_bound));
+        }
+        // Stepping the clock before the admitted turns' timers exist would skip them.
+        await WithinAsync(s_bound, () => clock.Timers == 2, "the two admitted sessions wait on the clock");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var responses = await Task.WhenAll(requests).WaitAsync(s_bound);
+
+        Assert.Equal(2, responses.Count(r => r.StatusCode == 200));
+        Assert.All(responses.Where(r => r.StatusCode != 200), r =>
+        {
+            Assert.Equal(429, r.StatusCode);
+            Assert.Equal("1", r.Header("Retry-After"));
+            Assert.Contains("Too many concurrent sessions for this key: it may run 2 at once", r.Body, StringComparison.Ordinal);
+        });
+
+        var next = PostAsync(host, "/chat", MockModels.Ask("after"));
+        await WithinAsync(s_bound, () => clock.Timers == 3, "the next session, admitted, waits on the clock");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(200, (await next.WaitAsync(s_bound)).StatusCode);
+    }
+
+    private static Task<GatewayHost> StartAsync(CountingClock clock, TimeSpan timeToFirstToken, int? maxSessions) =>
+        GatewayHost.StartAsync(
+            new GatewayOptions
+            {
+                EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes("team-secret"))) { Models = [MockModels.Model], MaxConcurrentSessions = maxSessions }],
+                Http = TestServer.FastOptions,
+            },
+            [MockModels.Provider(tokens: 4, clock: clock, timeToFirstToken: timeToFirstToken)],
+            GatewayLog.Silent);
+
+    private static async Task<RawResponse> PostAsync(GatewayHost host, string path, string body)
+    {
+        await using var connection = await host.ConnectAsync();
+        await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\n{Key}Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
+        return await connection.ReadResponseAsync();
+    }
+}
