@@ -28,12 +28,14 @@ internal sealed class OrchestratorPool(Func<AgentOrchestrator> create, int capac
     }
 
     /// <summary>
-    /// Takes an orchestrator back once everything its session started has stopped (bounded); one whose work
-    /// outlives the bound is dropped for the GC, so nothing of an old session can reach a new one.
+    /// Takes an orchestrator back once everything its session started has stopped (bounded), and removes the session's
+    /// own workspace either way; one whose work outlives the bound is dropped for the GC, so nothing of an old session
+    /// can reach a new one.
     /// </summary>
     public async Task ReturnAsync(AgentOrchestrator orchestrator)
     {
         var idle = await orchestrator.FinishWorkAsync().ConfigureAwait(false);
+        orchestrator.EndWorkspace();
         Interlocked.Decrement(ref _rented);
         if (!idle)
         {

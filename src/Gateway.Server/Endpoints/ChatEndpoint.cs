@@ -22,7 +22,12 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
             return;
         }
         var orchestrator = orchestrators.Rent();
-        orchestrator.Begin(request);
+        if (!orchestrator.Begin(request))
+        {
+            await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
+            ErrorResponses.Respond(exchange, 500, "Cannot create the session's workspace");
+            return;
+        }
         if (!sessions.TryRegister(orchestrator, options.MaxSessions))
         {
             await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
