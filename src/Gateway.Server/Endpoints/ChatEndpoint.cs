@@ -25,7 +25,7 @@ internal sealed class ChatEndpoint(ModelCatalog catalog, string? defaultModel, O
         if (!orchestrator.Begin(request))
         {
             await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
-            ErrorResponses.Respond(exchange, 500, "Cannot create the session's workspace");
+            ErrorResponses.Respond(exchange, 500, "Cannot create a workspace for the session");
             return;
         }
         if (!sessions.TryRegister(orchestrator, options.MaxSessions))

@@ -130,6 +130,43 @@ public sealed class SessionWorkspaceTests : IDisposable
     }
 
     [Fact]
+    public async Task ASessionWhoseDirectoryCannotBeMadeIsRefusedWith500()
+    {
+        var notADirectory = Path.Join(_root, "file");
+        await File.WriteAllTextAsync(notADirectory, "");
+        var agents = new AgentOptions { WorkspaceRoot = notADirectory, WorkspaceMode = WorkspaceMode.Session };
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("never"), new BuiltInToolRegistry(agents.EnabledTools), agents);
+
+        var response = await host.PostForResponseAsync("/chat", Request);
+
+        Assert.Equal((500, """{"error":"Cannot create a workspace for the session"}"""), (response.StatusCode, response.Body));
+        Assert.Empty(host.Model.Requests);
+        Assert.Equal(0, host.Host.Orchestrators.Rented);
+    }
+
+    [Fact]
+    public async Task TheExecutableReadsTheModeAndRemovesTheDirectoryAfterTheSession()
+    {
+        await using var gateway = GatewayProcess.Start(new Dictionary<string, string>
+        {
+            ["HOST"] = "127.0.0.1", ["PORT"] = "0", ["MODELS_DIR"] = _root, ["MOCK_MODELS"] = "m", ["MOCK_TOKENS"] = "1",
+            ["WORKSPACE_ROOT"] = _root, ["WORKSPACE_MODE"] = "session",
+        });
+        var url = $"http://{await gateway.ListeningAsync()}";
+        var request = """
+            {"messages":[{"role":"user","content":"/tool bash {\"command\": \"pwd\"}"}],"permissions":{"allowlist":[{"tool":"bash"}]}}
+            """;
+
+        var (exitCode, stream) = await ClientProcess.RunAsync("curl", "-sSN", "--max-time", "10", "-H", "Content-Type: application/json", "-d", request, url + "/chat");
+
+        Assert.Equal(0, exitCode);
+        var events = Mock.MockModels.ParseEvents(stream);
+        var pwd = events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetProperty("result").GetProperty("stdout").GetString();
+        Assert.Equal(Path.Join(_root, events[0].Field("sessionId")) + "\n", pwd);
+        await WithinAsync(Patience, () => !Directory.EnumerateFileSystemEntries(_root).Any(), "the session's directory is removed");
+    }
+
+    [Fact]
     public void TheModeIsSharedUnlessSetAndABadValueIsRefused()
     {
         var defaults = GatewayOptions.FromEnvironment(_ => null).Agents;
