@@ -130,6 +130,33 @@ public sealed class SessionWorkspaceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheDirectoryIsRemovedAlsoWhenAToolOutlivesTheDrainBound()
+    {
+        var tools = new TestToolRegistry();
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "stubborn", """{"seconds":3600}"""));
+        var agents = new AgentOptions { WorkspaceRoot = _root, WorkspaceMode = WorkspaceMode.Session, Clock = tools.Clock, WorkDrainTimeout = TimeSpan.FromSeconds(5) };
+        await using var host = await ChatTestHost.StartAsync(model, tools, agents);
+        var (connection, stream) = await host.OpenChatAsync("""
+            {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"stubborn"}]}}
+            """);
+        var workspace = Path.Join(_root, (await stream.ReadUntilAsync("connected"))[^1].Field("sessionId"));
+        await tools.StubbornStarted.WaitAsync(Patience);
+        Assert.True(Directory.Exists(workspace));
+
+        await connection.DisposeAsync();
+        await WithinAsync(Patience, () =>
+        {
+            tools.Clock.Advance(TimeSpan.FromSeconds(1));
+            return host.Host.Orchestrators.Rented == 0;
+        }, "the orchestrator is let go after the drain bound");
+        Assert.False(Directory.Exists(workspace));
+        Assert.False(tools.StubbornFinished.IsCompleted);
+
+        tools.Clock.Advance(TimeSpan.FromHours(1));
+        await tools.StubbornFinished.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task ASessionWhoseDirectoryCannotBeMadeIsRefusedWith500()
     {
         var notADirectory = Path.Join(_root, "file");
