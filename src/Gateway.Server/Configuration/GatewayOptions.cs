@@ -53,7 +53,7 @@ internal sealed record GatewayOptions
         new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
         new("WRITE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.WriteTimeout.TotalSeconds), "A client that takes no response bytes for this long is disconnected (its session ends)."),
         new("WORKSPACE_ROOT", null, "Directory the tools work in and are confined to (default: the working directory)."),
-        new("WORKSPACE_MODE", "shared", "shared: every session works in WORKSPACE_ROOT; session: each /chat session (with its subagents) works in a fresh directory under it, named after the session, which read, patch and bash are confined to."),
+        new("WORKSPACE_MODE", "shared", "shared: every session works in WORKSPACE_ROOT; session: each /chat session (with its subagents) works in a fresh directory under it, named after the session, which read and patch are confined to and bash starts in; removed when the session ends."),
         new("WORKSPACE_KEEP", "false", "true: a session's own directory (WORKSPACE_MODE=session) is kept when the session ends instead of removed."),
         new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
