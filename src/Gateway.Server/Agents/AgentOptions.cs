@@ -17,6 +17,12 @@ internal sealed record AgentOptions
     /// <summary>The directory tools work in (WORKSPACE_ROOT); the process's working directory by default.</summary>
     public string WorkspaceRoot { get; init; } = Environment.CurrentDirectory;
 
+    /// <summary>Whether sessions share <see cref="WorkspaceRoot"/> or each get their own directory under it (WORKSPACE_MODE).</summary>
+    public WorkspaceMode WorkspaceMode { get; init; } = WorkspaceMode.Shared;
+
+    /// <summary>A session's own directory outlives the session (WORKSPACE_KEEP), for inspection.</summary>
+    public bool KeepWorkspaces { get; init; }
+
     /// <summary>Every tool an agent can be offered (SPEC §7): the loop's own <c>agent</c>, then Gateway.Tools' tools by name.</summary>
     public static IReadOnlyList<string> BuiltInToolNames { get; } = [AgentTool.Name, .. GeneratedToolRegistry.Descriptors.Select(d => d.Name)];
 

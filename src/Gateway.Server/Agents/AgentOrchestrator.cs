@@ -37,12 +37,14 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     /// <summary>The session's view for tools: its workspace and the files it has read.</summary>
     public ToolContext ToolContext { get; } = new(options.WorkspaceRoot);
 
-    /// <summary>Takes a new session id and the request's permissions; the session can be registered after this.</summary>
-    public void Begin(ChatRequest request)
+    /// <summary>Takes a new session id, its workspace and the request's permissions; the session can be registered after this.</summary>
+    /// <returns>False when the session's own workspace cannot be made (WORKSPACE_MODE=session); the session must not run.</returns>
+    public bool Begin(ChatRequest request)
     {
         SessionId = Ids.New();
         Permissions.Load(request.Permissions);
         Tally.Begin();
+        return BeginWorkspace();
     }
 
     /// <summary>Runs the session's agents, writing their events into <paramref name="events"/>, until all have finished or the session ends.</summary>

@@ -28,12 +28,15 @@ internal sealed class OrchestratorPool(Func<AgentOrchestrator> create, int capac
     }
 
     /// <summary>
-    /// Takes an orchestrator back once everything its session started has stopped (bounded); one whose work
-    /// outlives the bound is dropped for the GC, so nothing of an old session can reach a new one.
+    /// Takes an orchestrator back once everything its session started has stopped (bounded), and removes the session's
+    /// own workspace either way; one whose work outlives the bound is dropped for the GC, so nothing of an old session
+    /// can reach a new one.
     /// </summary>
     public async Task ReturnAsync(AgentOrchestrator orchestrator)
     {
-        if (await orchestrator.FinishWorkAsync().ConfigureAwait(false))
+        var idle = await orchestrator.FinishWorkAsync().ConfigureAwait(false);
+        orchestrator.EndWorkspace();
+        if (idle)
         {
             orchestrator.Reset();
             if (Interlocked.Increment(ref _count) <= capacity)
@@ -45,7 +48,8 @@ internal sealed class OrchestratorPool(Func<AgentOrchestrator> create, int capac
                 Interlocked.Decrement(ref _count);
             }
         }
-        // Last, so whoever sees none rented (a test, a scrape of gateway_orchestrators) sees this one back in the pool.
+        // Last, so whoever sees none rented (a test, a scrape of gateway_orchestrators) sees this one back in the pool
+        // and its workspace removed.
         Interlocked.Decrement(ref _rented);
     }
 }

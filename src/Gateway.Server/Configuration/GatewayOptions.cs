@@ -55,6 +55,8 @@ internal sealed record GatewayOptions
         new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
         new("WRITE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.WriteTimeout.TotalSeconds), "A client that takes no response bytes for this long is disconnected (its session ends)."),
         new("WORKSPACE_ROOT", null, "Directory the tools work in and are confined to (default: the working directory)."),
+        new("WORKSPACE_MODE", "shared", "shared: every session works in WORKSPACE_ROOT; session: each /chat session (with its subagents) works in a fresh directory under it, named after the session, which read and patch are confined to and bash starts in; removed when the session ends."),
+        new("WORKSPACE_KEEP", "false", "true: a session's own directory (WORKSPACE_MODE=session) is kept when the session ends instead of removed."),
         new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
@@ -180,6 +182,8 @@ internal sealed record GatewayOptions
                 PingInterval = reader.Seconds("SSE_PING_SECONDS"),
                 MaxSessions = reader.Integer("MAX_SESSIONS", 1, int.MaxValue),
                 WorkspaceRoot = reader.Directory("WORKSPACE_ROOT"),
+                WorkspaceMode = reader.Workspace("WORKSPACE_MODE"),
+                KeepWorkspaces = reader.Boolean("WORKSPACE_KEEP"),
                 EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
             },
             Providers = providers,
@@ -389,6 +393,17 @@ internal sealed record GatewayOptions
                 "text" => LogFormat.Text,
                 "json" => LogFormat.Json,
                 _ => throw new ConfigurationException($"{name}={text}: expected text or json."),
+            };
+        }
+
+        public WorkspaceMode Workspace(string name)
+        {
+            var text = Text(name);
+            return text?.ToLowerInvariant() switch
+            {
+                "shared" => WorkspaceMode.Shared,
+                "session" => WorkspaceMode.Session,
+                _ => throw new ConfigurationException($"{name}={text}: expected shared or session."),
             };
         }
 

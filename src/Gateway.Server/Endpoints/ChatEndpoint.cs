@@ -41,7 +41,12 @@ internal sealed class ChatEndpoint(
     private async ValueTask RunAsync(IHttpExchange exchange, ChatRequest request)
     {
         var orchestrator = orchestrators.Rent();
-        orchestrator.Begin(request);
+        if (!orchestrator.Begin(request))
+        {
+            await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
+            ErrorResponses.Respond(exchange, 500, "Cannot create a workspace for the session");
+            return;
+        }
         if (!sessions.TryRegister(orchestrator, options.MaxSessions))
         {
             await orchestrators.ReturnAsync(orchestrator).ConfigureAwait(false);
