@@ -97,7 +97,7 @@ public static class BashTool
             {
                 // Timeout or session cancellation: the whole group goes, not just sh (SPEC §7, §6 disconnect).
                 killed = true;
-                ProcessGroup.Kill(groupId);
+                await ProcessGroup.KillAsync(groupId).ConfigureAwait(false);
                 await CompletesWithinAsync(readers, DrainAfterKill, CancellationToken.None).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 return TimedOut(timeout);
@@ -110,7 +110,7 @@ public static class BashTool
             if (!await CompletesWithinAsync(readers, ExitGrace, cancellationToken).ConfigureAwait(false))
             {
                 killed = true;
-                ProcessGroup.Kill(groupId);
+                await ProcessGroup.KillAsync(groupId).ConfigureAwait(false);
                 await CompletesWithinAsync(readers, DrainAfterKill, CancellationToken.None).ConfigureAwait(false);
             }
             return Completed(process.ExitCode, stdout.ToText(), stderr.ToText());
@@ -119,7 +119,7 @@ public static class BashTool
         {
             if (!killed)
             {
-                ProcessGroup.Kill(groupId);
+                await ProcessGroup.KillAsync(groupId).ConfigureAwait(false);
             }
             throw;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Gateway.Tools.BuiltIn;
@@ -42,13 +43,58 @@ internal static class ProcessGroup
         return process;
     }
 
-    /// <summary>Sends SIGKILL to every process in the group led by <paramref name="groupId"/>; a group that is already gone is not an error.</summary>
+    /// <summary>How often the group is killed again while a member is still alive.</summary>
+    private static readonly TimeSpan KillRetryInterval = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How long to keep killing before giving up on a group whose members will not die (stuck in uninterruptible sleep).</summary>
+    private static readonly TimeSpan KillLimit = TimeSpan.FromSeconds(1);
+
+    /// <summary>Sends SIGKILL to every process in the group led by <paramref name="groupId"/> until none is alive, within <see cref="KillLimit"/>.</summary>
     /// <remarks>
-    /// Only called while the group still has members (the shell has not been waited for, or something
-    /// still holds its pipes): Linux does not hand out a pid that is still in use as a group id, so the
-    /// number cannot name an unrelated group.
+    /// Issue 14: ending a call must leave nothing behind, so one signal is not trusted to reach a group
+    /// that is forking. Zombies do not count: a killed orphan waits for init to reap it. Only called while
+    /// the group still has members: Linux does not reuse a pid still in use as a group id.
     /// </remarks>
-    public static void Kill(int groupId) => _ = kill(-groupId, SigKill);
+    public static async Task KillAsync(int groupId)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (kill(-groupId, SigKill) == 0 && HasLiveMember(groupId) && Stopwatch.GetElapsedTime(started) < KillLimit)
+        {
+            await Task.Delay(KillRetryInterval).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when a process of group <paramref name="groupId"/> is not a zombie, from <c>/proc/[pid]/stat</c> (proc(5): state, ppid, pgrp follow the name).</summary>
+    private static bool HasLiveMember(int groupId)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory.AsSpan()), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // ended while /proc was listed
+            }
+            // The name (field 2) is in parentheses and may hold spaces or ')'; the fields after the last ')' are "state ppid pgrp ...".
+            var fields = stat.AsSpan(stat.LastIndexOf(')') + 2);
+            var state = fields[0];
+            fields = fields[(fields.IndexOf(' ') + 1)..];
+            fields = fields[(fields.IndexOf(' ') + 1)..];
+            var pgrp = fields[..fields.IndexOf(' ')];
+            if (state != 'Z' && int.Parse(pgrp, NumberStyles.None, CultureInfo.InvariantCulture) == groupId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     // DllImport rather than LibraryImport: LibraryImport's generated stub needs AllowUnsafeBlocks, which
     // this project does not enable (STYLE.md §1: only where measured necessary). Both arguments and the

@@ -138,6 +138,26 @@ public sealed class BashToolTests : IDisposable
     }
 
     [Fact]
+    public async Task ProcessesForkedWhileTheGroupIsKilledAreKilledToo()
+    {
+        // Issue 14: one SIGKILL to the group missed children forked during it, and a fork bomb outlived the
+        // call. A bounded binary tree of shells (depth 9: 1,023 shells, each then running `sleep 60`) is still
+        // forking on every branch when the timeout kills it.
+        const string Spawner = "echo $$ > sh.pid; f() { if [ $1 -gt 0 ]; then f $(($1 - 1)) & f $(($1 - 1)) & fi; sleep 60; }; f 9";
+        var result = await BashTool.RunAsync(_workspace.Context, Spawner, timeout: 0.5);
+        var group = ReadPid("sh.pid");
+        try
+        {
+            Assert.Equal("Command timed out after 0.5 seconds", result.Context);
+            Assert.Empty(LiveMembersOf(group));
+        }
+        finally
+        {
+            await KillGroupAsync(group);
+        }
+    }
+
+    [Fact]
     public async Task CancellationKillsTheGroupAndThrows()
     {
         using var cancellation = new CancellationTokenSource();
@@ -224,6 +244,44 @@ public sealed class BashToolTests : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>The pids in process group <paramref name="group"/> that are not zombies, from /proc/[pid]/stat (proc(5): state, ppid, pgrp).</summary>
+    private static List<int> LiveMembersOf(int group)
+    {
+        var members = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText($"{directory}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && fields[2] == group.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    members.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while the directory was listed.
+            }
+        }
+        return members;
+    }
+
+    /// <summary>Leaves nothing of a test's group behind even when the assertion failed: kills until empty, at most 10 s.</summary>
+    private static async Task KillGroupAsync(int group)
+    {
+        await WaitUntilAsync(() =>
+        {
+            using var kill = Process.Start("kill", ["-9", "--", $"-{group}"]);
+            kill.WaitForExit();
+            return LiveMembersOf(group).Count == 0;
+        }, TimeSpan.FromSeconds(10), $"process group {group} survived");
     }
 
     private static Task AssertProcessGoneAsync(int pid) =>
