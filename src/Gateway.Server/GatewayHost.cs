@@ -17,10 +17,12 @@ namespace Gateway.Server;
 internal sealed class GatewayHost : IAsyncDisposable
 {
     private readonly HttpServer _server;
+    private readonly SessionWorkspaces? _workspaces;
 
-    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators)
+    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces)
     {
         _server = server;
+        _workspaces = workspaces;
         Catalog = catalog;
         Sessions = sessions;
         Orchestrators = orchestrators;
@@ -47,6 +49,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
+        // Before any session can make a directory there.
+        var workspaces = agentOptions.WorkspaceMode == WorkspaceMode.Session ? SessionWorkspaces.Open(agentOptions, log) : null;
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
@@ -74,10 +78,14 @@ internal sealed class GatewayHost : IAsyncDisposable
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
         server.Start(options.EndPoint);
-        return new GatewayHost(server, catalog, sessions, orchestrators);
+        return new GatewayHost(server, catalog, sessions, orchestrators, workspaces);
     }
 
     public Task StopAsync() => _server.StopAsync();
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync().ConfigureAwait(false);
+        _workspaces?.Dispose();
+    }
 }
