@@ -49,8 +49,6 @@ internal sealed class GatewayHost : IAsyncDisposable
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
-        // Before any session can make a directory there.
-        var workspaces = agentOptions.WorkspaceMode == WorkspaceMode.Session ? SessionWorkspaces.Open(agentOptions, log) : null;
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
@@ -77,7 +75,17 @@ internal sealed class GatewayHost : IAsyncDisposable
         metrics.Registry.CounterReadAtScrape(
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
-        server.Start(options.EndPoint);
+        // Before any session can make a directory there.
+        var workspaces = agentOptions.WorkspaceMode == WorkspaceMode.Session ? SessionWorkspaces.Open(agentOptions, log) : null;
+        try
+        {
+            server.Start(options.EndPoint);
+        }
+        catch
+        {
+            workspaces?.Dispose();
+            throw;
+        }
         return new GatewayHost(server, catalog, sessions, orchestrators, workspaces);
     }
 
