@@ -4,7 +4,6 @@ using System.Text.Json.Serialization.Metadata;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Gateway.Server.Events;
-using Gateway.Server.Primitives;
 using Gateway.Tools;
 
 namespace Gateway.Benchmarks;

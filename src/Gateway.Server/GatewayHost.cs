@@ -17,10 +17,12 @@ namespace Gateway.Server;
 internal sealed class GatewayHost : IAsyncDisposable
 {
     private readonly HttpServer _server;
+    private readonly SessionWorkspaces? _workspaces;
 
-    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators)
+    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces)
     {
         _server = server;
+        _workspaces = workspaces;
         Catalog = catalog;
         Sessions = sessions;
         Orchestrators = orchestrators;
@@ -73,11 +75,25 @@ internal sealed class GatewayHost : IAsyncDisposable
         metrics.Registry.CounterReadAtScrape(
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
-        server.Start(options.EndPoint);
-        return new GatewayHost(server, catalog, sessions, orchestrators);
+        // Before any session can make a directory there.
+        var workspaces = agentOptions.WorkspaceMode == WorkspaceMode.Session ? SessionWorkspaces.Open(agentOptions, log) : null;
+        try
+        {
+            server.Start(options.EndPoint);
+        }
+        catch
+        {
+            workspaces?.Dispose();
+            throw;
+        }
+        return new GatewayHost(server, catalog, sessions, orchestrators, workspaces);
     }
 
     public Task StopAsync() => _server.StopAsync();
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync().ConfigureAwait(false);
+        _workspaces?.Dispose();
+    }
 }

@@ -12,8 +12,6 @@ namespace Gateway.Tools;
 /// </remarks>
 public readonly struct RawJson : IEquatable<RawJson>
 {
-    private static readonly JsonWriterOptions s_minified = new() { Indented = false };
-
     private RawJson(ReadOnlyMemory<byte> utf8) => Utf8 = utf8;
 
     /// <summary><c>{}</c>.</summary>
@@ -38,7 +36,7 @@ public readonly struct RawJson : IEquatable<RawJson>
     public static RawJson FromElement(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, s_minified))
+        using (var writer = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             element.WriteTo(writer);
         }
@@ -49,7 +47,7 @@ public readonly struct RawJson : IEquatable<RawJson>
     public static RawJson FromString(string value)
     {
         var buffer = new ArrayBufferWriter<byte>(value.Length + 2);
-        using (var writer = new Utf8JsonWriter(buffer, s_minified))
+        using (var writer = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             writer.WriteStringValue(value);
         }

@@ -18,8 +18,7 @@ internal sealed partial class AgentOrchestrator
         var path = Path.Join(options.WorkspaceRoot, SessionId);
         try
         {
-            // The umask's mode, as for WORKSPACE_ROOT itself, whose own mode decides who else may look in.
-            Directory.CreateDirectory(path);
+            SessionWorkspaces.Create(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -35,34 +34,39 @@ internal sealed partial class AgentOrchestrator
     }
 
     /// <summary>
-    /// Removes the session's own directory (unless WORKSPACE_KEEP) once its work has stopped or was given up on: one attempt,
-    /// a failure is logged and the directory left behind. Symbolic links inside are removed, not followed.
+    /// Removes the session's own directory (unless WORKSPACE_KEEP) once its work has stopped or was given up on: one attempt
+    /// on a thread-pool thread, which takes as long as the session made entries; a failure is logged and the directory left
+    /// behind. Symbolic links inside are removed, not followed.
     /// </summary>
-    public void EndWorkspace()
+    public Task EndWorkspaceAsync()
     {
         if (_ownWorkspace is not { } path)
         {
-            return;
+            return Task.CompletedTask;
         }
         _ownWorkspace = null;
         if (options.KeepWorkspaces)
         {
-            return;
+            return Task.CompletedTask;
         }
-        try
+        var sessionId = SessionId;
+        return Task.Run(() =>
         {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // The session's own commands removed it.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var line = log.Line(LogLevel.Warning, "Cannot remove the session's workspace.");
-            line.Add("session_id"u8, SessionId);
-            line.Add("path"u8, path);
-            line.Write(e);
-        }
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (DirectoryNotFoundException) when (!File.Exists(path))
+            {
+                // The session's own commands removed it (a file in its place is reported below).
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var line = log.Line(LogLevel.Warning, "Cannot remove the session's workspace.");
+                line.Add("session_id"u8, sessionId);
+                line.Add("path"u8, path);
+                line.Write(e);
+            }
+        });
     }
 }

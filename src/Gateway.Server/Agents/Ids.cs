@@ -4,4 +4,7 @@ namespace Gateway.Server.Agents;
 internal static class Ids
 {
     public static string New() => Guid.CreateVersion7().ToString();
+
+    /// <summary>Whether <paramref name="text"/> is written as <see cref="New"/> writes ids.</summary>
+    public static bool IsId(string text) => Guid.TryParseExact(text, "D", out var id) && id.Version == 7 && id.ToString() == text;
 }

@@ -35,7 +35,7 @@ internal sealed class OrchestratorPool(Func<AgentOrchestrator> create, int capac
     public async Task ReturnAsync(AgentOrchestrator orchestrator)
     {
         var idle = await orchestrator.FinishWorkAsync().ConfigureAwait(false);
-        orchestrator.EndWorkspace();
+        await orchestrator.EndWorkspaceAsync().ConfigureAwait(false);
         if (idle)
         {
             orchestrator.Reset();

@@ -80,7 +80,7 @@ internal static class ToolOutputs
     private static RawJson Write(Action<Utf8JsonWriter> writeProperties)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             json.WriteStartObject();
             writeProperties(json);

@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Gateway.Server.Primitives;
+using Gateway.Tools;
 
 namespace Gateway.Server.Diagnostics;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Primitives;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints;
 
@@ -10,7 +11,7 @@ internal static class ErrorResponses
     public static void Respond(IHttpExchange exchange, int statusCode, string message, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         var buffer = new ArrayBufferWriter<byte>(message.Length + 16);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("error"u8, message);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Providers;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints;
 
@@ -10,7 +11,7 @@ internal sealed class ModelsEndpoint(ModelCatalog catalog) : CatalogEndpoint(cat
     protected override (int StatusCode, byte[] Body) Encode(ModelCatalogSnapshot snapshot)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             json.WriteStartObject();
             if (snapshot.AllFailed)

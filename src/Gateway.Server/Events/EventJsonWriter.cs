@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Gateway.Server.Primitives;
+using Gateway.Tools;
 
 namespace Gateway.Server.Events;
 

@@ -1,16 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
-using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Providers;
 
-/// <summary>What both request writers share: the JSON writer settings and the reading of content parts.</summary>
+/// <summary>What both request writers share: the failure of an unwritable body and the reading of content parts.</summary>
 internal static class ProviderJson
 {
-    /// <summary>Minified, and non-ASCII text kept as UTF-8 (<see cref="JsonStringEncoder"/>), which keeps prompts compact.</summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Indented = false, Encoder = JsonStringEncoder.Instance };
-
     /// <summary>
     /// Writes a request body. Utf8JsonWriter refuses invalid UTF-16 (a lone surrogate) in message
     /// text; that becomes the turn's one failure event instead of an exception.

@@ -21,6 +21,8 @@ public sealed class ChatErrorResponseTests
         { """{"model":{},"messages":[{"role":"user","content":"hi"}]}""", 400, "model must be a string" },
         { """{"model":"nope"}""", 400, "model and messages are required" },
         { """{"model":"nope","messages":[{"role":"user","content":"hi"}]}""", 404, "Model not found: nope" },
+        // Escaped as the old API's JSON.stringify did (SPEC §1, architecture.md): only what JSON requires, the rest UTF-8.
+        { """{"model":"it's <é>\t😀","messages":[{"role":"user","content":"hi"}]}""", 404, """Model not found: it's <é>\t😀""" },
         { """{"model":"test-model","messages":[{"role":"user","content":"hi"},{"role":"robot","content":"x"}]}""", 400, "messages[1].role must be one of system, user, assistant, tool" },
         { """{"model":"test-model","messages":[{"content":"hi"}]}""", 400, "messages[0].role must be one of system, user, assistant, tool" },
         { """{"model":"test-model","messages":[{"role":"user"}]}""", 400, "messages[0].content must be a string or an array of content parts" },

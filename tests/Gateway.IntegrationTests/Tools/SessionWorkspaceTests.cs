@@ -2,6 +2,7 @@ using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Conversation;
+using Gateway.Server.Diagnostics;
 using Gateway.Server.Providers;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
@@ -76,7 +77,7 @@ public sealed class SessionWorkspaceTests : IDisposable
         bDone.SetResult();
         Assert.Equal("A done", (await streamA.ReadAllEventsAsync()).Single(e => e.Name == "text").Field("content"));
         await WithinAsync(Patience, () => host.Host.Orchestrators.Rented == 0, "both sessions are over");
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+        Assert.Equal([SessionWorkspaces.LockFileName], Directory.EnumerateFileSystemEntries(_root).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -190,7 +191,29 @@ public sealed class SessionWorkspaceTests : IDisposable
         var events = Mock.MockModels.ParseEvents(stream);
         var pwd = events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetProperty("result").GetProperty("stdout").GetString();
         Assert.Equal(Path.Join(_root, events[0].Field("sessionId")) + "\n", pwd);
-        await WithinAsync(Patience, () => !Directory.EnumerateFileSystemEntries(_root).Any(), "the session's directory is removed");
+        await WithinAsync(Patience, () => !Directory.Exists(Path.Join(_root, events[0].Field("sessionId"))), "the session's directory is removed");
+    }
+
+    [Fact]
+    public async Task StartUpWaitsForAnotherGatewaysSweepAndThenHoldsTheRootShared()
+    {
+        var lockPath = Path.Join(_root, SessionWorkspaces.LockFileName);
+        var output = new LineWriter();
+        await using var log = new GatewayLog(LogLevel.Info, output);
+        var agents = new AgentOptions { WorkspaceRoot = _root, WorkspaceMode = WorkspaceMode.Session };
+        Task<ChatTestHost> starting;
+        // Another gateway in its start-up sweep holds the lock alone.
+        using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None))
+        {
+            starting = Task.Run(() => ChatTestHost.StartAsync(new ScriptedModelProvider(), new BuiltInToolRegistry(agents.EnabledTools), agents, log: log));
+            await output.LineAsync(line => line.Contains("Another gateway uses WORKSPACE_ROOT", StringComparison.Ordinal));
+            Assert.False(starting.IsCompleted);
+        }
+        await using var host = await starting.WaitAsync(Patience);
+
+        // Now this gateway holds it shared: a later gateway's sweep cannot have it alone.
+        var conflict = Assert.Throws<IOException>(() => new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.None));
+        Assert.Equal(11, conflict.HResult);
     }
 
     [Fact]

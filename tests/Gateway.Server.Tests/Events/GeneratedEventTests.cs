@@ -65,7 +65,7 @@ public class GeneratedEventTests
         AssertFrame(
             new ToolResultEvent { RunId = "A1", Id = "A1/call_1", Name = "bash", Output = Output, AgentId = "G1" },
             "tool_result",
-            """{"type":"tool_result","runId":"A1","id":"A1/call_1","name":"bash","output":{"context":"stdout:\n\u2026\nexit code: 0","result":{"exitCode":0,"stdout":"\u2026","stderr":""}},"agentId":"G1"}""");
+            """{"type":"tool_result","runId":"A1","id":"A1/call_1","name":"bash","output":{"context":"stdout:\n…\nexit code: 0","result":{"exitCode":0,"stdout":"…","stderr":""}},"agentId":"G1"}""");
 
     [Fact]
     public void ToolResultWithParent() =>

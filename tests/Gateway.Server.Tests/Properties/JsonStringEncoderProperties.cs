@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Gateway.Server.Primitives;
+using Gateway.Tools;
 
 namespace Gateway.Server.Tests.Properties;
 

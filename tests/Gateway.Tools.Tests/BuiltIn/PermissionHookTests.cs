@@ -58,7 +58,7 @@ public sealed class PermissionHookTests : IDisposable
 
         var view = View(PatchTool.Name, arguments).ToString();
 
-        Assert.Equal($$"""{"patch":{{arguments.GetProperty("patch").GetRawText()}},"directory":"src/app/"}""", view);
+        Assert.Equal("""{"patch":"*** Begin Patch\n*** Add File: src/app/a.cs\n+x\n*** End Patch\n","directory":"src/app/"}""", view);
     }
 
     [Fact]

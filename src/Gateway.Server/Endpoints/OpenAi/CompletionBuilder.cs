@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -79,7 +80,7 @@ internal sealed class CompletionBuilder : ITurnSink, IDisposable
     public byte[] ToJson(CompletionIdentity identity, bool inputExcludesCache)
     {
         var buffer = new ArrayBufferWriter<byte>(_content.WrittenCount + _reasoning.WrittenCount + 512);
-        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             CompletionJson.WriteStartOfChoice(json, identity, "chat.completion"u8, "message"u8);
             json.WriteString("role"u8, "assistant"u8);

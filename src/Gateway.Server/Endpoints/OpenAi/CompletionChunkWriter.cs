@@ -223,7 +223,7 @@ internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdenti
         _output.Write("data: "u8);
         if (_writer is null)
         {
-            _writer = new Utf8JsonWriter(_output, CompletionJson.WriterOptions);
+            _writer = new Utf8JsonWriter(_output, JsonStringEncoder.WriterOptions);
         }
         else
         {

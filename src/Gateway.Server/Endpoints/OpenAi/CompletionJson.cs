@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gateway.Server.Conversation;
-using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints.OpenAi;
@@ -8,9 +7,6 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <summary>The pieces that completion objects and chunks share (https://platform.openai.com/docs/api-reference/chat/object).</summary>
 internal static class CompletionJson
 {
-    /// <summary>Text as UTF-8, escaping only what JSON requires (<see cref="JsonStringEncoder"/>).</summary>
-    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JsonStringEncoder.Instance };
-
     /// <summary><c>{"id","object","created","model"</c>: the same id and created time on every chunk of one completion.</summary>
     public static void WriteStart(Utf8JsonWriter json, CompletionIdentity identity, ReadOnlySpan<byte> objectType)
     {

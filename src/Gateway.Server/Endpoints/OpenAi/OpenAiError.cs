@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Primitives;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -41,7 +42,7 @@ internal sealed class OpenAiError(int statusCode, string message, string? param 
     public void Respond(IHttpExchange exchange, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         var buffer = new ArrayBufferWriter<byte>(Message.Length + 96);
-        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             WriteTo(json);
         }

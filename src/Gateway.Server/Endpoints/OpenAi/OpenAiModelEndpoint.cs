@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -22,7 +23,7 @@ internal sealed class OpenAiModelEndpoint(ModelCatalog catalog, long created) : 
             return ValueTask.CompletedTask;
         }
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             OpenAiModelsEndpoint.WriteModel(json, id, created, provider);
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Providers;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -19,7 +20,7 @@ internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog, long created) :
     protected override (int StatusCode, byte[] Body) Encode(ModelCatalogSnapshot snapshot)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             if (snapshot.AllFailed)
             {

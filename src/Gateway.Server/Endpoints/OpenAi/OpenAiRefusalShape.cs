@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Routing;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -30,7 +31,7 @@ internal sealed class OpenAiRefusalShape : IRefusalShape
         reader.Read();
         var error = new OpenAiError(statusCode, reader.GetString()!, code: statusCode == 429 ? "rate_limit_exceeded" : null);
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer, CompletionJson.WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             error.WriteTo(json);
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Conversation;
+using Gateway.Tools;
 
 namespace Gateway.Server.Providers.OpenAi;
 
@@ -31,7 +32,7 @@ internal sealed partial class OpenAiCompatibleProvider
     internal static byte[] WriteRequestBody(ModelTurnRequest request)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var json = new Utf8JsonWriter(buffer, ProviderJson.WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("model"u8, request.Model);

@@ -1,14 +1,13 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Gateway.Server.Primitives;
 
-namespace Gateway.Server.Tests.Primitives;
+namespace Gateway.Tools.Tests;
 
 /// <summary><see cref="JsonStringEncoder"/> through <see cref="Utf8JsonWriter"/>, as every writer of Gateway uses it (issue 12).</summary>
 public class JsonStringEncoderTests
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = JsonStringEncoder.Instance };
+    private static readonly JsonWriterOptions Options = JsonStringEncoder.WriterOptions;
 
     [Theory]
     [InlineData("plain ASCII </script> & 'x' + / ~", "plain ASCII </script> & 'x' + / ~")]
@@ -72,6 +71,11 @@ public class JsonStringEncoderTests
         Assert.Equal(2, consumed);
         Assert.Equal(2, written);
     }
+
+    /// <summary>Every tool result passes through RawJson, so a tool's own writer with the default encoder does not show.</summary>
+    [Fact]
+    public void RawJsonRewritesOtherEscapesAsThisEncoderDoes() =>
+        Assert.Equal("""{"it's":"é <>&+ \u2028\n"}""", RawJson.Parse("""{"it\u0027s" : "\u00E9 \u003C\u003E\u0026\u002B \u2028\n"}""").ToString());
 
     [Fact]
     public void TextEncoderApisAgree() =>

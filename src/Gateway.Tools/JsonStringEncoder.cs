@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Numerics;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Gateway.Server.Primitives;
+namespace Gateway.Tools;
 
 /// <summary>
 /// Escapes JSON strings as <c>JSON.stringify</c> does: only what RFC 8259 §7 requires (quotation mark, reverse solidus,
@@ -15,7 +16,7 @@ namespace Gateway.Server.Primitives;
 /// The HTML-sensitive characters (&lt; &gt; &amp; ' +) are not escaped: SSE and JSON bodies are never HTML. Since every
 /// control character is escaped, a JSON string can never hold a raw CR or LF, so it can never end an SSE data line.
 /// </remarks>
-internal sealed class JsonStringEncoder : JavaScriptEncoder
+public sealed class JsonStringEncoder : JavaScriptEncoder
 {
     /// <summary><c>\u00XX</c>.</summary>
     private const int MaxEscapeLength = 6;
@@ -33,6 +34,9 @@ internal sealed class JsonStringEncoder : JavaScriptEncoder
     }
 
     public static JsonStringEncoder Instance { get; } = new();
+
+    /// <summary>The options of every JSON writer whose output leaves the process: this escaper, minified.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Instance };
 
     public override int MaxOutputCharactersPerInputCharacter => MaxEscapeLength;
 
