@@ -20,6 +20,9 @@ internal sealed partial class AgentOrchestrator
         {
             // The umask's mode, as for WORKSPACE_ROOT itself, whose own mode decides who else may look in.
             Directory.CreateDirectory(path);
+            // Set first: EndWorkspace, which the pool runs either way, removes a directory that could not be given to the sandbox's uid.
+            _ownWorkspace = path;
+            ToolContext.BeginOwn(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -29,8 +32,6 @@ internal sealed partial class AgentOrchestrator
             line.Write(e);
             return false;
         }
-        _ownWorkspace = path;
-        ToolContext.Begin(path);
         return true;
     }
 
@@ -40,6 +41,7 @@ internal sealed partial class AgentOrchestrator
     /// </summary>
     public void EndWorkspace()
     {
+        ToolContext.End();
         if (_ownWorkspace is not { } path)
         {
             return;
