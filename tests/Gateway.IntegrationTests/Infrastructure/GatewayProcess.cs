@@ -22,6 +22,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "gateway");
 
+    public int Id => _process.Id;
+
     public IReadOnlyList<string> Log
     {
         get
