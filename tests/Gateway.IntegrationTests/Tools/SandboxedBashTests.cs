@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Agents;
+using Gateway.Server.Configuration;
 using Gateway.Tools.BuiltIn;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
@@ -144,6 +145,27 @@ public sealed class SandboxedBashTests : IDisposable
         Assert.Equal("A done", (await streamA.ReadAllEventsAsync()).Single(e => e.Name == "text").Field("content"));
         await WithinAsync(Patience, () => host.Host.Orchestrators.Rented == 0, "both sessions are over");
         Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void TheSettingsHaveSaneDefaultsAndBadValuesAreRefused()
+    {
+        var defaults = GatewayOptions.FromEnvironment(_ => null);
+        Assert.Equal(SandboxMode.Auto, defaults.SandboxMode);
+        Assert.Equal((false, 256, 4096, 600), (defaults.Sandbox.Network, defaults.Sandbox.MaxProcesses, defaults.Sandbox.MaxMemoryMegabytes, defaults.Sandbox.CpuSeconds));
+        Assert.Equal(BashSandbox.GatewayIsRoot ? 2_000_000_000 : null, defaults.Sandbox.UserBase);
+        Assert.Null(defaults.Agents.BashSandbox);
+
+        var set = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(
+            ("BASH_SANDBOX", "None"), ("BASH_NETWORK", "true"), ("BASH_MAX_PROCESSES", "64"), ("BASH_MAX_MEMORY_MB", "512"), ("BASH_CPU_SECONDS", "30"), ("BASH_UID_BASE", "3000000")));
+        Assert.Equal(SandboxMode.None, set.SandboxMode);
+        Assert.Equal((true, 64, 512, 30), (set.Sandbox.Network, set.Sandbox.MaxProcesses, set.Sandbox.MaxMemoryMegabytes, set.Sandbox.CpuSeconds));
+        Assert.Equal(BashSandbox.GatewayIsRoot ? 3_000_000 : null, set.Sandbox.UserBase);
+
+        Assert.Equal("BASH_SANDBOX=firejail: expected auto, bwrap or none.",
+            Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("BASH_SANDBOX", "firejail")))).Message);
+        Assert.Equal("BASH_MAX_PROCESSES=0: expected a whole number from 1 to 1000000.",
+            Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("BASH_MAX_PROCESSES", "0")))).Message);
     }
 
     /// <summary>The gateway on a loopback port with a mock model, sandboxed bash over the test's workspace, and <paramref name="more"/>.</summary>
