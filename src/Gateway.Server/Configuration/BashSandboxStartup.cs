@@ -1,7 +1,6 @@
 using System.Globalization;
 using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
-using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Server.Configuration;
 
@@ -21,12 +20,7 @@ internal static class BashSandboxStartup
         }
         var sandbox = options.Sandbox;
         var agents = options.Agents;
-        var failure = await sandbox.ProbeAsync(agents.WorkspaceRoot).ConfigureAwait(false);
-        if (failure is null && agents.WorkspaceMode == WorkspaceMode.Shared)
-        {
-            failure = GiveSharedWorkspace(sandbox, agents.WorkspaceRoot);
-        }
-        if (failure is not null)
+        if (await sandbox.TryRunAsync(agents.WorkspaceRoot, "true").ConfigureAwait(false) is { } failure)
         {
             if (options.SandboxMode == SandboxMode.Bwrap)
             {
@@ -40,25 +34,18 @@ internal static class BashSandboxStartup
         var user = (sandbox.UserBase, agents.WorkspaceMode) switch
         {
             (null, _) => "the gateway's own uid",
-            (var userBase, WorkspaceMode.Shared) => $"uid {userBase}, which WORKSPACE_ROOT ({agents.WorkspaceRoot}) now belongs to",
+            (var userBase, WorkspaceMode.Shared) => $"uid {userBase}",
             (var userBase, _) => $"a uid from {userBase + 1} on per session, which its directory belongs to",
         };
         log.Info(string.Create(CultureInfo.InvariantCulture,
             $"bash runs in bwrap: network {(sandbox.Network ? "on" : "off")}, at most {sandbox.MaxProcesses} processes, {sandbox.MaxMemoryMegabytes} MiB and {sandbox.CpuSeconds} s of CPU per process, as {user}."));
+        // The operator's directory is not given away: who may write a shared workspace is theirs to decide.
+        if (agents.WorkspaceMode == WorkspaceMode.Shared && sandbox.UserBase is { } sharedUser
+            && await sandbox.TryRunAsync(agents.WorkspaceRoot, "test -w .").ConfigureAwait(false) is not null)
+        {
+            log.Warning(string.Create(CultureInfo.InvariantCulture,
+                $"Sandboxed bash can read but not write WORKSPACE_ROOT ({agents.WorkspaceRoot}): give it to uid {sharedUser} (chown {sharedUser} <dir>), or use WORKSPACE_MODE=session."));
+        }
         return options with { Agents = agents with { BashSandbox = sandbox } };
-    }
-
-    /// <summary>A shared workspace belongs to the sandbox's uid, so that its commands can write there; null when done.</summary>
-    private static string? GiveSharedWorkspace(BashSandbox sandbox, string workspace)
-    {
-        try
-        {
-            sandbox.Adopt(workspace);
-            return null;
-        }
-        catch (IOException e)
-        {
-            return e.Message;
-        }
     }
 }

@@ -70,7 +70,7 @@ internal sealed record GatewayOptions
         new("BASH_MAX_PROCESSES", Invariant(s_sandboxDefaults.MaxProcesses), "Processes and threads a sandboxed session's commands may have at once (RLIMIT_NPROC of its uid; in a shared workspace, of all sessions together)."),
         new("BASH_MAX_MEMORY_MB", Invariant(s_sandboxDefaults.MaxMemoryMegabytes), "Address space of each sandboxed process, in MiB (RLIMIT_AS)."),
         new("BASH_CPU_SECONDS", Invariant(s_sandboxDefaults.CpuSeconds), "CPU time of each sandboxed process, in seconds (RLIMIT_CPU); the call's timeout still bounds the call."),
-        new("BASH_UID_BASE", Invariant(DefaultSandboxUserBase), "When the gateway is root: sandboxed commands run as this unprivileged uid in a shared workspace (given to it at start-up), and as one of the next uids (one per live session) in a session's own directory (given to it); no account needs to exist."),
+        new("BASH_UID_BASE", Invariant(DefaultSandboxUserBase), "When the gateway is root: sandboxed commands run as this unprivileged uid in a shared workspace (give WORKSPACE_ROOT to it for bash to write there), and as one of the next uids (one per live session) in a session's own directory (which belongs to it); no account needs to exist."),
         new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),

@@ -36,16 +36,6 @@ public sealed class BashSandbox
     /// <summary>Whether the gateway runs as root, so that commands must be moved to a uid of their own.</summary>
     public static bool GatewayIsRoot => Posix.geteuid() == 0;
 
-    /// <summary>Gives <paramref name="directory"/> (a shared workspace) to <see cref="UserBase"/>, when set, so that commands can write in it.</summary>
-    /// <exception cref="IOException">lchown failed.</exception>
-    public void Adopt(string directory)
-    {
-        if (UserBase is { } user)
-        {
-            Posix.Chown(directory, user);
-        }
-    }
-
     /// <summary>A uid for a session's own directory, not held by another live session; give it back with <see cref="ReturnUser"/>.</summary>
     internal int? RentUser()
     {
@@ -67,14 +57,14 @@ public sealed class BashSandbox
         }
     }
 
-    /// <summary>Runs <c>true</c> in the sandbox over <paramref name="workspace"/>, within 10 s: null when it works, else why not.</summary>
-    public async Task<string?> ProbeAsync(string workspace)
+    /// <summary>A trial run of <paramref name="command"/> in the sandbox over a shared <paramref name="workspace"/>, within 10 s: null when it exits 0, else why not.</summary>
+    public async Task<string?> TryRunAsync(string workspace, string command)
     {
         var context = new ToolContext(workspace, this);
         Process process;
         try
         {
-            process = await ProcessGroup.StartAsync(BwrapCommand.Arguments(context, "true", Environment.GetEnvironmentVariable), workspace).ConfigureAwait(false);
+            process = await ProcessGroup.StartAsync(BwrapCommand.Arguments(context, command, Environment.GetEnvironmentVariable), workspace).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

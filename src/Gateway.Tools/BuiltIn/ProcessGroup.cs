@@ -13,7 +13,7 @@ namespace Gateway.Tools.BuiltIn;
 /// <para>
 /// How the group is made: .NET cannot run code between fork and exec, so the child cannot call
 /// <c>setpgid</c> on itself. util-linux <c>setsid</c> does it for us: a child of this process is never a
-/// group leader, so <c>setsid</c> calls setsid(2) and execs <c>sh</c> in place: the pid we hold is the
+/// group leader, so <c>setsid</c> calls setsid(2) and execs the rest in place (sh, or the sandbox's chain of execs): the pid we hold is the
 /// session and group id. A new session also detaches the command from any controlling terminal.
 /// </para>
 /// </remarks>

@@ -55,6 +55,8 @@ public sealed class SandboxedBashTests : IDisposable
         await using var gateway = GatewayProcess.Start(Environment(("GATEWAY_TEST_API_KEY", "sk-not-for-commands")));
         var endPoint = await gateway.ListeningAsync();
         Assert.Contains(gateway.Log, line => line.Contains("bash runs in bwrap: network off", StringComparison.Ordinal));
+        // A root-owned shared workspace is left to the operator to give to the sandbox's uid.
+        Assert.Equal(BashSandbox.GatewayIsRoot, gateway.Log.Any(line => line.Contains("Sandboxed bash can read but not write WORKSPACE_ROOT", StringComparison.Ordinal)));
 
         var result = await RunBashAsync(
             endPoint, $"env; cat /proc/{gateway.Id}/environ; cat /etc/shadow; bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}' && echo connected");

@@ -35,7 +35,11 @@ public sealed class SandboxedBashToolTests : IDisposable
     };
 
     [Fact]
-    public async Task TheTrialRunWorks() => Assert.Null(await _sandbox.ProbeAsync(_workspace.Root));
+    public async Task TheTrialRunSaysWhetherItWorks()
+    {
+        Assert.Null(await _sandbox.TryRunAsync(_workspace.Root, "test -w ."));
+        Assert.Equal("exit code 3: no", await _sandbox.TryRunAsync(_workspace.Root, "echo no >&2; exit 3"));
+    }
 
     [Fact]
     public async Task OnlyTheWorkspaceAndAPrivateTmpAreWritableAndNothingIsLeftOutside()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Gateway.Tools.BuiltIn;
 
@@ -6,7 +8,7 @@ namespace Gateway.Tools.Tests.BuiltIn;
 /// <summary>A fresh workspace directory (plus a sibling "outside" directory for escape tests), deleted on dispose.</summary>
 public sealed class TempWorkspace : IDisposable
 {
-    /// <param name="sandbox">Runs the context's bash in it; the workspace is given to its uid, as the gateway gives a shared one.</param>
+    /// <param name="sandbox">Runs the context's bash in it; the workspace is given to its uid, as an operator gives a shared one.</param>
     public TempWorkspace(BashSandbox? sandbox = null)
     {
         // The umask's mode, not CreateTempSubdirectory's 0700, which would keep a sandbox's unprivileged uid out.
@@ -14,7 +16,11 @@ public sealed class TempWorkspace : IDisposable
         Root = Directory.CreateDirectory(Path.Combine(Base, "ws")).FullName;
         Outside = Directory.CreateDirectory(Path.Combine(Base, "outside")).FullName;
         Context = new ToolContext(Root, sandbox);
-        sandbox?.Adopt(Root);
+        if (sandbox?.UserBase is { } user)
+        {
+            using var chown = Process.Start("chown", [user.ToString(CultureInfo.InvariantCulture), Root]);
+            chown.WaitForExit();
+        }
     }
 
     /// <summary>Holds <see cref="Root"/> and <see cref="Outside"/>.</summary>
