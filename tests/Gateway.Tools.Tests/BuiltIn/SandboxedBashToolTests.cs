@@ -227,6 +227,25 @@ public sealed class SandboxedBashToolTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AsRootEachLiveSessionHasAUidOfItsOwnWhichIsReusedAfterIt()
+    {
+        var sessions = Enumerable.Range(0, 3).Select(_ => new ToolContext(_workspace.Root, _sandbox)).ToArray();
+        var directories = new[] { "a", "b", "c" }.Select(name => Directory.CreateDirectory(_workspace.PathOf(name)).FullName).ToArray();
+
+        sessions[0].BeginOwn(directories[0]);
+        sessions[1].BeginOwn(directories[1]);
+        var first = sessions[0].SandboxUser;
+        sessions[0].End();
+        sessions[2].BeginOwn(directories[2]);
+
+        Assert.Equal(BashSandbox.GatewayIsRoot ? [_sandbox.UserBase + 1, _sandbox.UserBase + 2, _sandbox.UserBase + 1] : [null, null, null],
+            new[] { first, sessions[1].SandboxUser, sessions[2].SandboxUser });
+        Assert.Equal(_sandbox.UserBase, sessions[0].SandboxUser);
+        sessions[1].End();
+        sessions[2].End();
+    }
+
     private async Task<string> RunAsync(string command, double timeout = 5) =>
         (await BashTool.RunAsync(_workspace.Context, command, timeout)).Context!;
 }
