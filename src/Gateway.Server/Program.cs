@@ -17,6 +17,11 @@ if (CommandLine.Parse(args, banner: null, out var exitCode) is not { } options)
 
 // Disposed last: the lines still queued are written (within a bound) before the process exits.
 await using var log = new GatewayLog(options.LogLevel, Console.Error, options.LogFormat);
+if (await BashSandboxStartup.SettleAsync(options, log) is not { } settled)
+{
+    return 2;
+}
+options = settled;
 var version = typeof(GatewayHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 using var tracing = TraceExport.Start(Environment.GetEnvironmentVariable, version);
 var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,5 @@
 using Gateway.Tools;
+using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Server.Agents;
 
@@ -22,6 +23,9 @@ internal sealed record AgentOptions
 
     /// <summary>A session's own directory outlives the session (WORKSPACE_KEEP), for inspection.</summary>
     public bool KeepWorkspaces { get; init; }
+
+    /// <summary>What contains <c>bash</c> (BASH_SANDBOX resolved at start-up to bwrap); null runs it unconfined (none).</summary>
+    public BashSandbox? BashSandbox { get; init; }
 
     /// <summary>Every tool an agent can be offered (SPEC §7): the loop's own <c>agent</c>, then Gateway.Tools' tools by name.</summary>
     public static IReadOnlyList<string> BuiltInToolNames { get; } = [AgentTool.Name, .. GeneratedToolRegistry.Descriptors.Select(d => d.Name)];

@@ -19,6 +19,9 @@ internal sealed partial class AgentOrchestrator
         try
         {
             SessionWorkspaces.Create(path);
+            // Set first: EndWorkspaceAsync, which the pool runs either way, removes a directory that could not be given to the sandbox's uid.
+            _ownWorkspace = path;
+            ToolContext.BeginOwn(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -28,8 +31,6 @@ internal sealed partial class AgentOrchestrator
             line.Write(e);
             return false;
         }
-        _ownWorkspace = path;
-        ToolContext.Begin(path);
         return true;
     }
 
@@ -40,6 +41,7 @@ internal sealed partial class AgentOrchestrator
     /// </summary>
     public Task EndWorkspaceAsync()
     {
+        ToolContext.End();
         if (_ownWorkspace is not { } path)
         {
             return Task.CompletedTask;

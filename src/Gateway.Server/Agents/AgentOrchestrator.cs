@@ -35,7 +35,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     public bool SubagentsEnabled => options.EnabledTools.Contains(AgentTool.Name);
 
     /// <summary>The session's view for tools: its workspace and the files it has read.</summary>
-    public ToolContext ToolContext { get; } = new(options.WorkspaceRoot);
+    public ToolContext ToolContext { get; } = new(options.WorkspaceRoot, options.BashSandbox);
 
     /// <summary>Takes a new session id, its workspace and the request's permissions; the session can be registered after this.</summary>
     /// <returns>False when the session's own workspace cannot be made (WORKSPACE_MODE=session); the session must not run.</returns>

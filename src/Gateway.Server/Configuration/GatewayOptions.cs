@@ -8,6 +8,7 @@ using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Mock;
 using Gateway.Server.Providers.Upstream;
+using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Server.Configuration;
 
@@ -19,10 +20,17 @@ internal sealed record GatewayOptions
     private static readonly UpstreamHttpOptions s_upstreamDefaults = new();
     private static readonly LocalModelOptions s_localDefaults = new();
     private static readonly MockModelOptions s_mockDefaults = new();
+    private static readonly BashSandbox s_sandboxDefaults = new();
 
     /// <summary>MODELS_DIR when unset: the shared models beside the repository, for running from a checkout with no configuration.</summary>
     private const string SharedModelsDirectory = "../shared/models";
     private const string FallbackModelsDirectory = "models";
+
+    /// <summary>
+    /// BASH_UID_BASE when unset: far above login accounts (1000+), systemd's dynamic users (61184-65519) and container
+    /// ranges (systemd-nspawn's reach 1878982656), below 2^31 so no tool reads it as negative.
+    /// </summary>
+    private const int DefaultSandboxUserBase = 2_000_000_000;
 
     /// <summary>The built-in upstreams: provider name, protocol, and the variables holding key and base URL.</summary>
     private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable)[] s_builtInProviders =
@@ -55,8 +63,14 @@ internal sealed record GatewayOptions
         new("SHUTDOWN_TIMEOUT_SECONDS", Invariant(s_httpDefaults.ShutdownTimeout.TotalSeconds), "On SIGTERM/SIGINT, how long in-flight requests may finish."),
         new("WRITE_TIMEOUT_SECONDS", Invariant(s_httpDefaults.WriteTimeout.TotalSeconds), "A client that takes no response bytes for this long is disconnected (its session ends)."),
         new("WORKSPACE_ROOT", null, "Directory the tools work in and are confined to (default: the working directory)."),
-        new("WORKSPACE_MODE", "shared", "shared: every session works in WORKSPACE_ROOT; session: each /chat session (with its subagents) works in a fresh owner-only (0700) directory under it, named after the session, which read and patch are confined to and bash starts in; removed when the session ends, and at start-up when a crash left it (unless another gateway uses the root)."),
+        new("WORKSPACE_MODE", "shared", "shared: every session works in WORKSPACE_ROOT; session: each /chat session (with its subagents) works in a fresh owner-only (0700) directory under it, named after the session, which read and patch are confined to, and bash too in the sandbox (BASH_SANDBOX); removed when the session ends, and at start-up when a crash left it (unless another gateway uses the root)."),
         new("WORKSPACE_KEEP", "false", "true: a session's own directory (WORKSPACE_MODE=session) is kept when the session ends instead of removed, and start-up removes none."),
+        new("BASH_SANDBOX", "auto", "bwrap: each bash call runs in bubblewrap (system read-only, only the workspace writable, private /tmp, own PID namespace, no network, only PATH, HOME, LANG, LC_ALL, TZ, TERM; as an unprivileged uid when the gateway is root); none: as the gateway itself; auto: bwrap when a trial run works at start-up, else none with a warning. An explicit bwrap that cannot run stops start-up. See docs/security.md."),
+        new("BASH_NETWORK", "false", "true: sandboxed bash commands reach the host's network."),
+        new("BASH_MAX_PROCESSES", Invariant(s_sandboxDefaults.MaxProcesses), "Processes and threads a sandboxed session's commands may have at once (RLIMIT_NPROC of its uid; in a shared workspace, of all sessions together)."),
+        new("BASH_MAX_MEMORY_MB", Invariant(s_sandboxDefaults.MaxMemoryMegabytes), "Address space of each sandboxed process, in MiB (RLIMIT_AS)."),
+        new("BASH_CPU_SECONDS", Invariant(s_sandboxDefaults.CpuSeconds), "CPU time of each sandboxed process, in seconds (RLIMIT_CPU); the call's timeout still bounds the call."),
+        new("BASH_UID_BASE", Invariant(DefaultSandboxUserBase), "When the gateway is root: sandboxed commands run as this unprivileged uid in a shared workspace (give WORKSPACE_ROOT to it for bash to write there), and as one of the next uids (one per live session) in a session's own directory (which belongs to it); no account needs to exist."),
         new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
@@ -117,6 +131,12 @@ internal sealed record GatewayOptions
     public UpstreamHttpOptions Upstream { get; init; } = new();
 
     public AgentOptions Agents { get; init; } = new();
+
+    /// <summary>What BASH_SANDBOX asks for; <see cref="BashSandboxStartup"/> settles it into <see cref="AgentOptions.BashSandbox"/>.</summary>
+    public SandboxMode SandboxMode { get; init; } = SandboxMode.Auto;
+
+    /// <summary>The sandbox's settings, used when <see cref="SandboxMode"/> settles on bwrap.</summary>
+    public BashSandbox Sandbox { get; init; } = new();
 
     /// <summary>The in-process models; the provider is registered after the remote ones.</summary>
     public LocalModelOptions Local { get; init; } = new();
@@ -185,6 +205,16 @@ internal sealed record GatewayOptions
                 WorkspaceMode = reader.Workspace("WORKSPACE_MODE"),
                 KeepWorkspaces = reader.Boolean("WORKSPACE_KEEP"),
                 EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
+            },
+            SandboxMode = reader.Sandbox("BASH_SANDBOX"),
+            Sandbox = new BashSandbox
+            {
+                Network = reader.Boolean("BASH_NETWORK"),
+                MaxProcesses = reader.Integer("BASH_MAX_PROCESSES", 1, 1_000_000),
+                MaxMemoryMegabytes = reader.Integer("BASH_MAX_MEMORY_MB", 16, 1 << 24),
+                CpuSeconds = reader.Integer("BASH_CPU_SECONDS", 1, 86_400),
+                // Not root: setpriv cannot change the uid, and commands keep the gateway's own (docs/security.md).
+                UserBase = BashSandbox.GatewayIsRoot ? reader.Integer("BASH_UID_BASE", 1000, int.MaxValue - 100_000) : null,
             },
             Providers = providers,
             Upstream = new UpstreamHttpOptions
@@ -404,6 +434,18 @@ internal sealed record GatewayOptions
                 "shared" => WorkspaceMode.Shared,
                 "session" => WorkspaceMode.Session,
                 _ => throw new ConfigurationException($"{name}={text}: expected shared or session."),
+            };
+        }
+
+        public SandboxMode Sandbox(string name)
+        {
+            var text = Text(name);
+            return text?.ToLowerInvariant() switch
+            {
+                "auto" => SandboxMode.Auto,
+                "bwrap" => SandboxMode.Bwrap,
+                "none" => SandboxMode.None,
+                _ => throw new ConfigurationException($"{name}={text}: expected auto, bwrap or none."),
             };
         }
 

@@ -51,7 +51,8 @@ public static class BashTool
         Process process;
         try
         {
-            process = ProcessGroup.Start(command, context.WorkspaceRoot);
+            var arguments = context.Sandbox is null ? ["sh", "-c", command] : BwrapCommand.Arguments(context, command, Environment.GetEnvironmentVariable);
+            process = await ProcessGroup.StartAsync(arguments, context.WorkspaceRoot).ConfigureAwait(false);
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException)
         {

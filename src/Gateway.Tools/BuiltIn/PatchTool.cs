@@ -67,7 +67,7 @@ public static class PatchTool
 
         // Last point to stop: from here on cancellation is ignored, since a half-written patch is worse than a late one.
         cancellationToken.ThrowIfCancellationRequested();
-        if (PatchWriter.Commit(changes) is { } writeError)
+        if (PatchWriter.Commit(changes, context.SandboxUser) is { } writeError)
         {
             return ToolResult.Refused(writeError);
         }

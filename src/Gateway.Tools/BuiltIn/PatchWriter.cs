@@ -4,18 +4,19 @@ namespace Gateway.Tools.BuiltIn;
 internal static class PatchWriter
 {
     /// <summary>Null on success; otherwise the error, after rolling back what was written.</summary>
+    /// <param name="owner">The sandbox's uid, given what the patch creates so that sandboxed <c>bash</c> can change it too; null: the gateway's.</param>
     /// <remarks>
     /// Writes are synchronous and not cancellable on purpose: they are small and a patch stopped half way
     /// would break the all-or-none promise. Rollback is best effort (an undo can fail too) and says so.
     /// </remarks>
-    public static string? Commit(IReadOnlyList<PatchChange> changes)
+    public static string? Commit(IReadOnlyList<PatchChange> changes, int? owner)
     {
         var undo = new Stack<Action>();
         foreach (var change in changes)
         {
             try
             {
-                Write(change, undo);
+                Write(change, owner, undo);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -27,7 +28,7 @@ internal static class PatchWriter
         return null;
     }
 
-    private static void Write(PatchChange change, Stack<Action> undo)
+    private static void Write(PatchChange change, int? owner, Stack<Action> undo)
     {
         var fullPath = change.FullPath;
         switch (change.Operation.Kind)
@@ -45,6 +46,10 @@ internal static class PatchWriter
                 {
                     undo.Push(() => File.Delete(fullPath));
                     stream.Write(change.NewContent);
+                }
+                if (owner is { } user)
+                {
+                    GiveCreated(fullPath, firstCreated, user);
                 }
                 break;
             case PatchOperationKind.Delete:
@@ -65,6 +70,20 @@ internal static class PatchWriter
     {
         File.WriteAllBytes(fullPath, content);
         File.SetLastWriteTimeUtc(fullPath, lastWriteUtc);
+    }
+
+    /// <summary>Gives <paramref name="file"/> and the directories created for it (from <paramref name="firstCreated"/> down) to <paramref name="user"/>.</summary>
+    private static void GiveCreated(string file, string? firstCreated, int user)
+    {
+        Posix.Chown(file, user);
+        for (var directory = Path.GetDirectoryName(file); firstCreated is not null && directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            Posix.Chown(directory, user);
+            if (directory == firstCreated)
+            {
+                break;
+            }
+        }
     }
 
     /// <summary>The outermost directory that creating <paramref name="directory"/> would create; null when it exists.</summary>

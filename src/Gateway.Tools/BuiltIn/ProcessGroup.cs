@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace Gateway.Tools.BuiltIn;
 
@@ -14,17 +13,18 @@ namespace Gateway.Tools.BuiltIn;
 /// <para>
 /// How the group is made: .NET cannot run code between fork and exec, so the child cannot call
 /// <c>setpgid</c> on itself. util-linux <c>setsid</c> does it for us: a child of this process is never a
-/// group leader, so <c>setsid</c> calls setsid(2) and execs <c>sh</c> in place: the pid we hold is the
+/// group leader, so <c>setsid</c> calls setsid(2) and execs the rest in place (sh, or the sandbox's chain of execs): the pid we hold is the
 /// session and group id. A new session also detaches the command from any controlling terminal.
 /// </para>
 /// </remarks>
 internal static class ProcessGroup
 {
-    private const int SigKill = 9;
-
-    /// <summary>Starts <c>setsid sh -c command</c> in <paramref name="workingDirectory"/> with stdin at EOF and stdout/stderr piped.</summary>
-    /// <exception cref="System.ComponentModel.Win32Exception">setsid or sh cannot be started.</exception>
-    public static Process Start(string command, string workingDirectory)
+    /// <summary>
+    /// Starts <c>setsid</c> <paramref name="arguments"/> (<c>sh -c command</c>, or the sandbox's command line ending in it) in
+    /// <paramref name="workingDirectory"/> with stdin at EOF and stdout/stderr piped, from <see cref="ProcessLauncher"/>'s thread.
+    /// </summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">setsid cannot be started.</exception>
+    public static async Task<Process> StartAsync(IEnumerable<string> arguments, string workingDirectory)
     {
         var info = new ProcessStartInfo("setsid")
         {
@@ -34,10 +34,11 @@ internal static class ProcessGroup
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        info.ArgumentList.Add("sh");
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("The shell did not start.");
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        var process = await ProcessLauncher.StartAsync(info).ConfigureAwait(false);
         // A command that reads stdin (cat, read) gets EOF instead of waiting for input that never comes.
         process.StandardInput.Close();
         return process;
@@ -58,7 +59,7 @@ internal static class ProcessGroup
     public static async Task KillAsync(int groupId)
     {
         var started = Stopwatch.GetTimestamp();
-        while (kill(-groupId, SigKill) == 0 && HasLiveMember(groupId) && Stopwatch.GetElapsedTime(started) < KillLimit)
+        while (Posix.kill(-groupId, Posix.SigKill) == 0 && HasLiveMember(groupId) && Stopwatch.GetElapsedTime(started) < KillLimit)
         {
             await Task.Delay(KillRetryInterval).ConfigureAwait(false);
         }
@@ -95,13 +96,4 @@ internal static class ProcessGroup
         }
         return false;
     }
-
-    // DllImport rather than LibraryImport: LibraryImport's generated stub needs AllowUnsafeBlocks, which
-    // this project does not enable (STYLE.md §1: only where measured necessary). Both arguments and the
-    // result are blittable ints and SetLastError is off, so no marshalling stub is needed and native AOT
-    // binds it directly.
-#pragma warning disable SYSLIB1054, IDE1006 // the libc name is the point
-    [DllImport("libc")]
-    private static extern int kill(int pid, int sig);
-#pragma warning restore SYSLIB1054, IDE1006
 }

@@ -19,6 +19,10 @@ internal static class AgentScript
     public static Func<ModelTurnRequest, CancellationToken, IAsyncEnumerable<ProviderEvent>> After(Task gate, params ProviderEvent[] events) =>
         (_, token) => AfterAsync(gate, events, token);
 
+    /// <summary>A turn of tool calls made when the model is called, so they can name what the test learned meanwhile.</summary>
+    public static Func<ModelTurnRequest, CancellationToken, IAsyncEnumerable<ProviderEvent>> CallsWhenCalled(Func<ToolCallRequest[]> calls) =>
+        (request, token) => After(Task.CompletedTask, [.. calls().Select(ProviderEvent.ToolCalled), ProviderEvent.UsageReported(new TokenUsage(5, 1))])(request, token);
+
     /// <summary>Text in one piece followed by usage, the way <see cref="ScriptedModelProvider.ThenText"/> ends a turn.</summary>
     public static ProviderEvent[] Text(string text) => [ProviderEvent.TextDelta(text), ProviderEvent.UsageReported(new TokenUsage(10, 1))];
 

@@ -12,12 +12,17 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ChangeSignal _lineAdded = new();
 
+    /// <summary>The WORKSPACE_ROOT made for this process when the test gives none, removed on dispose.</summary>
+    private DirectoryInfo? _workspace;
+
     private GatewayProcess(Process process) => _process = process;
 
     [GeneratedRegex(@"listening on http://(?<endpoint>\S+)")]
     private static partial Regex ListeningLine();
 
     public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "gateway");
+
+    public int Id => _process.Id;
 
     public IReadOnlyList<string> Log
     {
@@ -38,6 +43,12 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
         var gateway = new GatewayProcess(new Process { StartInfo = start });
+        if (!environment.ContainsKey("WORKSPACE_ROOT"))
+        {
+            // Not the test's working directory: as root, a sandboxed gateway gives its shared workspace to the sandbox's uid.
+            gateway._workspace = Directory.CreateTempSubdirectory("gateway-workspace-");
+            start.Environment["WORKSPACE_ROOT"] = gateway._workspace.FullName;
+        }
         gateway._process.ErrorDataReceived += (_, e) => gateway.OnLine(e.Data);
         gateway._process.OutputDataReceived += (_, e) => gateway.OnLine(e.Data);
         gateway._process.Start();
@@ -98,5 +109,6 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        _workspace?.Delete(recursive: true);
     }
 }

@@ -1,9 +1,7 @@
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
-using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
-using Gateway.Server.Providers;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests.Tools;
@@ -228,8 +226,4 @@ public sealed class SessionWorkspaceTests : IDisposable
         var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("WORKSPACE_MODE", "private"))));
         Assert.Equal("WORKSPACE_MODE=private: expected shared or session.", error.Message);
     }
-
-    /// <summary>A turn of tool calls made when the model is called, so they can name what the test learned meanwhile.</summary>
-    private static Func<ModelTurnRequest, CancellationToken, IAsyncEnumerable<ProviderEvent>> CallsWhenCalled(Func<ToolCallRequest[]> calls) =>
-        (request, token) => After(Task.CompletedTask, [.. calls().Select(ProviderEvent.ToolCalled), ProviderEvent.UsageReported(new TokenUsage(5, 1))])(request, token);
 }

@@ -3,6 +3,7 @@ using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Tools.Tests.BuiltIn;
 
+/// <summary>bash unconfined (BASH_SANDBOX=none: the context has no sandbox); <see cref="SandboxedBashToolTests"/> holds bwrap's.</summary>
 public sealed class BashToolTests : IDisposable
 {
     /// <summary>SPEC/issue 4: a command returns within its timeout plus this.</summary>
@@ -114,6 +115,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task BackgroundJobThatRedirectedItsOutputIsLeftRunning()
     {
+        // Only unconfined: in the sandbox the PID namespace ends with the shell (SandboxedBashToolTests.ABackgroundJobEndsWithTheCall).
         var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 >/dev/null 2>&1 & echo $! > bg.pid");
 
         Assert.Equal("exit code: 0", result.Context);

@@ -1,16 +1,26 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Tools.Tests.BuiltIn;
 
 /// <summary>A fresh workspace directory (plus a sibling "outside" directory for escape tests), deleted on dispose.</summary>
 public sealed class TempWorkspace : IDisposable
 {
-    public TempWorkspace()
+    /// <param name="sandbox">Runs the context's bash in it; the workspace is given to its uid, as an operator gives a shared one.</param>
+    public TempWorkspace(BashSandbox? sandbox = null)
     {
-        Base = Directory.CreateTempSubdirectory("gateway-tools-").FullName;
+        // The umask's mode, not CreateTempSubdirectory's 0700, which would keep a sandbox's unprivileged uid out.
+        Base = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"gateway-tools-{Guid.NewGuid():N}")).FullName;
         Root = Directory.CreateDirectory(Path.Combine(Base, "ws")).FullName;
         Outside = Directory.CreateDirectory(Path.Combine(Base, "outside")).FullName;
-        Context = new ToolContext(Root);
+        Context = new ToolContext(Root, sandbox);
+        if (sandbox?.UserBase is { } user)
+        {
+            using var chown = Process.Start("chown", [user.ToString(CultureInfo.InvariantCulture), Root]);
+            chown.WaitForExit();
+        }
     }
 
     /// <summary>Holds <see cref="Root"/> and <see cref="Outside"/>.</summary>
