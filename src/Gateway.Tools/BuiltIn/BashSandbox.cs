@@ -34,7 +34,7 @@ public sealed class BashSandbox
     public int? UserBase { get; init; }
 
     /// <summary>Whether the gateway runs as root, so that commands must be moved to a uid of their own.</summary>
-    public static bool GatewayIsRoot => Posix.geteuid() == 0;
+    public static bool GatewayIsRoot => Posix.EffectiveUserId() == 0;
 
     /// <summary>A uid for a session's own directory, not held by another live session; give it back with <see cref="ReturnUser"/>.</summary>
     internal int? RentUser()

@@ -59,7 +59,7 @@ internal static class ProcessGroup
     public static async Task KillAsync(int groupId)
     {
         var started = Stopwatch.GetTimestamp();
-        while (Posix.kill(-groupId, Posix.SigKill) == 0 && HasLiveMember(groupId) && Stopwatch.GetElapsedTime(started) < KillLimit)
+        while (Posix.Kill(-groupId, Posix.SigKill) == 0 && HasLiveMember(groupId) && Stopwatch.GetElapsedTime(started) < KillLimit)
         {
             await Task.Delay(KillRetryInterval).ConfigureAwait(false);
         }
