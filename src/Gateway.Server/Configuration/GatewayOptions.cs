@@ -307,16 +307,7 @@ internal sealed record GatewayOptions
         public string[] List(string name) =>
             Text(name)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
 
-        public bool Boolean(string name)
-        {
-            var text = Text(name);
-            return text?.ToLowerInvariant() switch
-            {
-                "true" or "1" => true,
-                "false" or "0" => false,
-                _ => throw new ConfigurationException($"{name}={text}: expected true or false."),
-            };
-        }
+        public bool Boolean(string name) => Choice(name, ("true", true), ("false", false), ("1", true), ("0", false));
 
         public int Integer(string name, int min, int max)
         {
@@ -415,52 +406,28 @@ internal sealed record GatewayOptions
                 : throw new ConfigurationException($"{name}={text}: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::.");
         }
 
-        public LogFormat Format(string name)
-        {
-            var text = Text(name);
-            return text?.ToLowerInvariant() switch
-            {
-                "text" => LogFormat.Text,
-                "json" => LogFormat.Json,
-                _ => throw new ConfigurationException($"{name}={text}: expected text or json."),
-            };
-        }
+        public LogFormat Format(string name) => Choice(name, ("text", LogFormat.Text), ("json", LogFormat.Json));
 
-        public WorkspaceMode Workspace(string name)
-        {
-            var text = Text(name);
-            return text?.ToLowerInvariant() switch
-            {
-                "shared" => WorkspaceMode.Shared,
-                "session" => WorkspaceMode.Session,
-                _ => throw new ConfigurationException($"{name}={text}: expected shared or session."),
-            };
-        }
+        public WorkspaceMode Workspace(string name) => Choice(name, ("shared", WorkspaceMode.Shared), ("session", WorkspaceMode.Session));
 
-        public SandboxMode Sandbox(string name)
-        {
-            var text = Text(name);
-            return text?.ToLowerInvariant() switch
-            {
-                "auto" => SandboxMode.Auto,
-                "bwrap" => SandboxMode.Bwrap,
-                "none" => SandboxMode.None,
-                _ => throw new ConfigurationException($"{name}={text}: expected auto, bwrap or none."),
-            };
-        }
+        public SandboxMode Sandbox(string name) => Choice(name, ("auto", SandboxMode.Auto), ("bwrap", SandboxMode.Bwrap), ("none", SandboxMode.None));
 
-        public LogLevel Level(string name)
+        public LogLevel Level(string name) => Choice(
+            name, ("debug", LogLevel.Debug), ("info", LogLevel.Info), ("warning", LogLevel.Warning), ("warn", LogLevel.Warning), ("error", LogLevel.Error), ("none", LogLevel.None));
+
+        /// <summary>The value named by the variable, case-insensitive; an error lists each value by its first name.</summary>
+        private T Choice<T>(string name, params (string Text, T Value)[] choices)
         {
             var text = Text(name);
-            return text?.ToLowerInvariant() switch
+            foreach (var (choice, value) in choices)
             {
-                "debug" => LogLevel.Debug,
-                "info" => LogLevel.Info,
-                "warning" or "warn" => LogLevel.Warning,
-                "error" => LogLevel.Error,
-                "none" => LogLevel.None,
-                _ => throw new ConfigurationException($"{name}={text}: expected debug, info, warning, error or none."),
-            };
+                if (string.Equals(text, choice, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+            var names = choices.DistinctBy(c => c.Value).Select(c => c.Text).ToArray();
+            throw new ConfigurationException($"{name}={text}: expected {string.Join(", ", names[..^1])} or {names[^1]}.");
         }
     }
 }
