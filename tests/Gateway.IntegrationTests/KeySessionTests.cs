@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Mock;
 using Gateway.Server;
@@ -11,7 +12,7 @@ using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests;
 
-/// <summary>GATEWAY_KEYS_FILE's <c>models</c> and <c>maxConcurrentSessions</c> (issue 14), over real requests to the mock models.</summary>
+/// <summary>GATEWAY_KEYS_FILE's <c>models</c> (requests and listings) and <c>maxConcurrentSessions</c> (issue 14), over real requests to the mock models.</summary>
 public sealed class KeySessionTests
 {
     private const string Key = "Authorization: Bearer team-secret\r\n";
@@ -33,6 +34,31 @@ public sealed class KeySessionTests
             """{"error":{"message":"The model 'mock-2' is not allowed for this key","type":"invalid_request_error","param":"model","code":"model_not_allowed"}}""",
             completion.Body);
         Assert.Equal(200, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheListingsShowOnlyTheModelsTheKeyMayUse()
+    {
+        await using var host = await StartAsync(new CountingClock(), TimeSpan.Zero, maxSessions: null);
+
+        var models = await host.GetAsync("/models", Key);
+        var openAi = await host.GetAsync("/v1/models", Key);
+
+        Assert.Equal("""{"models":["mock-1"]}""", models.Body);
+        Assert.Equal(["mock-1"], JsonDocument.Parse(openAi.Body).RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.Equal(200, (await host.GetAsync("/v1/models/mock-1", Key)).StatusCode);
+        Assert.Equal(404, (await host.GetAsync("/v1/models/mock-2", Key)).StatusCode); // Not found for this key, as OpenAI answers.
+        Assert.Equal(404, (await host.GetAsync("/v1/models/mock%2Fmock-2", Key)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AProviderGlobAllowsTheProvidersModelsNamedWithOrWithoutItsPrefix()
+    {
+        await using var host = await StartAsync(new CountingClock(), TimeSpan.Zero, maxSessions: null, models: ["mock/*"]);
+
+        Assert.Equal(200, (await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi"))).StatusCode);
+        Assert.Equal(200, (await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi").Replace(MockModels.Model, "mock/mock-2", StringComparison.Ordinal))).StatusCode);
+        Assert.Equal("""{"models":["mock-1","mock-2"]}""", (await host.GetAsync("/models", Key)).Body);
     }
 
     [Fact]
@@ -70,12 +96,12 @@ public sealed class KeySessionTests
         Assert.Equal(200, (await next.WaitAsync(s_bound)).StatusCode);
     }
 
-    private static Task<GatewayHost> StartAsync(CountingClock clock, TimeSpan timeToFirstToken, int? maxSessions) =>
+    private static Task<GatewayHost> StartAsync(CountingClock clock, TimeSpan timeToFirstToken, int? maxSessions, string[]? models = null) =>
         GatewayHost.StartAsync(
             new GatewayOptions
             {
                 EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes("team-secret"))) { Models = [MockModels.Model], MaxConcurrentSessions = maxSessions }],
+                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes("team-secret"))) { Models = models ?? [MockModels.Model], MaxConcurrentSessions = maxSessions }],
                 Http = TestServer.FastOptions,
             },
             [MockModels.Provider(tokens: 4, clock: clock, timeToFirstToken: timeToFirstToken)],

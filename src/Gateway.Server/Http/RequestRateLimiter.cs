@@ -7,8 +7,8 @@ namespace Gateway.Server.Http;
 /// <summary>A key's <c>requestsPerMinute</c>: in no 60-second window are more of its requests admitted than the limit.</summary>
 /// <remarks>
 /// A sliding log, exact where a token bucket would admit up to twice the limit in a minute (a full bucket, then its
-/// refill): each key keeps the times of its last N admissions in a ring, and a request is admitted when the oldest
-/// of them is a minute old. A lock per key makes check-and-record atomic under concurrency. The rings are kept by the
+/// refill): each key keeps the times of its last N admissions in a ring, and a request is admitted when the N-th
+/// newest of them is a minute old. A lock per key makes check-and-record atomic under concurrency. The rings are kept by the
 /// key's name, so a reload of the keys file neither resets a key's rate nor lets it start over.
 /// </remarks>
 internal sealed class RequestRateLimiter(TimeProvider clock, KeyMetrics metrics)
@@ -34,47 +34,53 @@ internal sealed class RequestRateLimiter(TimeProvider clock, KeyMetrics metrics)
         lock (window)
         {
             var now = clock.GetTimestamp();
-            window.Resize(limit);
-            var oldest = window.Admissions[window.Next];
-            if (window.Count == window.Admissions.Length && clock.GetElapsedTime(oldest, now) is var age && age < s_window)
+            window.Grow(limit);
+            // Admitted when fewer than `limit` admissions are recorded, or the limit-th newest has left the window.
+            if (window.Count >= limit && clock.GetElapsedTime(window.Newest(limit), now) is var age && age < s_window)
             {
                 retryAfterSeconds = Math.Max(1, (int)Math.Ceiling((s_window - age).TotalSeconds));
                 series.Refused(KeyRefusal.Rate);
                 return false;
             }
-            window.Admissions[window.Next] = now;
-            window.Next = (window.Next + 1) % window.Admissions.Length;
-            window.Count = Math.Min(window.Count + 1, window.Admissions.Length);
+            window.Record(now);
             return true;
         }
     }
 
-    /// <summary>The timestamps of a key's last admissions, oldest at <see cref="Next"/> once the ring is full.</summary>
+    /// <summary>The times of a key's last admissions, in a ring as long as the highest limit the key has had.</summary>
+    /// <remarks>A reloaded file may lower a key's limit and raise it again within a minute: nothing recorded is dropped, so neither change lets more in.</remarks>
     private sealed class Window
     {
-        public long[] Admissions { get; private set; } = [];
+        private long[] _admissions = [];
+        private int _next;
 
-        public int Next { get; set; }
+        /// <summary>How many admissions are recorded, at most the ring's length.</summary>
+        public int Count { get; private set; }
 
-        public int Count { get; set; }
+        /// <summary>The <paramref name="n"/>-th newest admission (1: the newest); <paramref name="n"/> is at most <see cref="Count"/>.</summary>
+        public long Newest(int n) => _admissions[(_next - n + _admissions.Length) % _admissions.Length];
 
-        /// <summary>Keeps the newest admissions that fit a changed limit (a reloaded keys file), oldest first.</summary>
-        public void Resize(int limit)
+        public void Record(long timestamp)
         {
-            if (Admissions.Length == limit)
+            _admissions[_next] = timestamp;
+            _next = (_next + 1) % _admissions.Length;
+            Count = Math.Min(Count + 1, _admissions.Length);
+        }
+
+        /// <summary>Lengthens the ring to <paramref name="limit"/>, keeping what it recorded in order.</summary>
+        public void Grow(int limit)
+        {
+            if (_admissions.Length >= limit)
             {
                 return;
             }
-            var kept = Math.Min(Count, limit);
-            var resized = new long[limit];
-            for (var i = 0; i < kept; i++)
+            var grown = new long[limit];
+            for (var i = 0; i < Count; i++)
             {
-                // The newest admission sits just before Next; copy the last `kept` of them in order.
-                resized[i] = Admissions[(Next - kept + i + Admissions.Length) % Admissions.Length];
+                grown[i] = Newest(Count - i);
             }
-            Admissions = resized;
-            Count = kept;
-            Next = kept % limit;
+            _admissions = grown;
+            _next = Count;
         }
     }
 }

@@ -56,4 +56,18 @@ public sealed class RequestRateLimiterTests
 
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.True(limiter.TryAdmit(free, out _)));
     }
+
+    [Fact]
+    public void AReloadedKeyKeepsItsLastMinuteByNameUnderItsNewLimit()
+    {
+        var limiter = new RequestRateLimiter(_clock, new KeyMetrics(new MetricsRegistry()));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.True(limiter.TryAdmit(_key, out _)));
+
+        // The same name from a reloaded file: a lower limit is already used up, a higher one has exactly the difference left.
+        Assert.False(limiter.TryAdmit(new ClientKey("k", new byte[32]) { RequestsPerMinute = 2 }, out _));
+        var raised = new ClientKey("k", new byte[32]) { RequestsPerMinute = 5 };
+        Assert.Equal([true, true, false], Enumerable.Range(0, 3).Select(_ => limiter.TryAdmit(raised, out _)));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(limiter.TryAdmit(raised, out _));
+    }
 }
