@@ -7,7 +7,9 @@ using Gateway.Server;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
+using Gateway.Server.Conversation;
 using Gateway.Server.Primitives;
+using Gateway.Server.Providers;
 using Microsoft.Extensions.Time.Testing;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 using static Gateway.IntegrationTests.Metrics.Exposition;
@@ -45,6 +47,34 @@ public sealed class KeyTokenTests
         Assert.Equal("error", events[^1].Field("reason"));
         Assert.DoesNotContain(events, e => e.Name == "tool_result");
         Assert.Single(model.Requests);
+    }
+
+    [Fact]
+    public async Task SessionsRunningWhenTheBudgetIsSpentEachOvershootByTheirTurnAndNoMore()
+    {
+        // Three sessions are admitted while the key has all its tokens; their first turns (5 + 1 tokens each, each the whole budget) end together.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var model = new ScriptedModelProvider();
+        for (var i = 0; i < 3; i++)
+        {
+            model.Then(After(gate.Task, ProviderEvent.ToolCalled(Call($"c{i}", "echo", """{"text":"x"}""")), ProviderEvent.UsageReported(new TokenUsage(5, 1))));
+        }
+        await using var host = await StartAsync(model, tokensPerDay: 6);
+        var sessions = Enumerable.Range(0, 3)
+            .Select(_ => Task.Run(() => PostAsync(host, "/chat", """{"model":"test-model","messages":[{"role":"user","content":"go"}]}""")))
+            .ToList();
+        await WithinAsync(s_bound, () => model.Requests.Count == 3, "the three sessions' first turns have started");
+        var running = await host.GetAsync("/metrics", $"Authorization: Bearer {Secret}\r\n");
+        Assert.Equal(3, Value(running.Body, """gateway_key_sessions_active{key="team"}"""));
+
+        gate.SetResult();
+        var responses = await Task.WhenAll(sessions).WaitAsync(s_bound);
+
+        Assert.All(responses, r => Assert.Equal(["usage", "error", "harness_end"], MockModels.ParseEvents(r.Body).TakeLast(3).Select(e => e.Name)));
+        Assert.Equal(3, model.Requests.Count); // No session took a second turn: 18 tokens used of 6, each session's own turn and no more.
+        var after = (await host.GetAsync("/metrics", $"Authorization: Bearer {Secret}\r\n")).Body;
+        Assert.Equal(15, Value(after, """gateway_key_tokens_total{key="team",kind="input"}"""));
+        Assert.Equal(0, Value(after, """gateway_key_sessions_active{key="team"}"""));
     }
 
     [Fact]
