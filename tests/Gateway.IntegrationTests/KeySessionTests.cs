@@ -67,20 +67,35 @@ public sealed class KeySessionTests
         var clock = new CountingClock();
         await using var host = await StartAsync(clock, TimeSpan.FromMinutes(1), maxSessions: 2);
 
-        // Half through /chat, half through /v1: both doors count against the same limit.
-        var requests = Enumerable.Range(0, 20)
-            .Select(i => Task.Run(() => i % 2 == 0 ? PostAsync(host, "/chat", MockModels.Ask($"q{i}")) : PostAsync(host, "/v1/chat/completions", MockModels.Ask($"q{i}"))))
-            .ToList();
-        // The 18 refused answer at once; the 2 admitted wait on the fake clock until it is stepped.
-        var pending = requests.ToList();
-        for (var refused = 0; refused < 18; refused++)
+        // Half through /chat, half through /v1: both doors count against the same limit. All are sent before any answer is
+        // read, and each answer is read whole, so an admitted session holds its place until the clock is stepped.
+        var connections = new List<RawConnection>();
+        for (var i = 0; i < 20; i++)
         {
-            pending.Remove(await Task.WhenAny(pending).WaitAsync(s_bound));
+            connections.Add(await SendAsync(host, i % 2 == 0 ? "/chat" : "/v1/chat/completions", MockModels.Ask($"q{i}")));
         }
-        // Stepping the clock before the admitted turns' timers exist would skip them.
-        await WithinAsync(s_bound, () => clock.Timers == 2, "the two admitted sessions wait on the clock");
-        clock.Advance(TimeSpan.FromMinutes(1));
-        var responses = await Task.WhenAll(requests).WaitAsync(s_bound);
+        RawResponse[] responses;
+        try
+        {
+            var requests = connections.Select(c => c.ReadWholeResponseAsync()).ToList();
+            // The 18 refused answer at once; the 2 admitted wait on the fake clock until it is stepped.
+            var pending = requests.ToList();
+            for (var refused = 0; refused < 18; refused++)
+            {
+                pending.Remove(await Task.WhenAny(pending).WaitAsync(s_bound));
+            }
+            // Stepping the clock before the admitted turns' timers exist would skip them.
+            await WithinAsync(s_bound, () => clock.Timers == 2, "the two admitted sessions wait on the clock");
+            clock.Advance(TimeSpan.FromMinutes(1));
+            responses = await Task.WhenAll(requests).WaitAsync(s_bound);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
 
         Assert.Equal(2, responses.Count(r => r.StatusCode == 200));
         Assert.All(responses.Where(r => r.StatusCode != 200), r =>
@@ -107,10 +122,17 @@ public sealed class KeySessionTests
             [MockModels.Provider(tokens: 4, clock: clock, timeToFirstToken: timeToFirstToken)],
             GatewayLog.Silent);
 
+    /// <summary>Posts with the key and reads the whole answer, a stream's to its last chunk (leaving would end the session).</summary>
     private static async Task<RawResponse> PostAsync(GatewayHost host, string path, string body)
     {
-        await using var connection = await host.ConnectAsync();
+        await using var connection = await SendAsync(host, path, body);
+        return await connection.ReadWholeResponseAsync();
+    }
+
+    private static async Task<RawConnection> SendAsync(GatewayHost host, string path, string body)
+    {
+        var connection = await host.ConnectAsync();
         await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\n{Key}Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
-        return await connection.ReadResponseAsync();
+        return connection;
     }
 }

@@ -61,7 +61,7 @@ public sealed class KeyTokenTests
         }
         await using var host = await StartAsync(model, tokensPerDay: 6);
         var sessions = Enumerable.Range(0, 3)
-            .Select(_ => Task.Run(() => PostAsync(host, "/chat", """{"model":"test-model","messages":[{"role":"user","content":"go"}]}""")))
+            .Select(_ => PostAsync(host, "/chat", """{"model":"test-model","messages":[{"role":"user","content":"go"}]}"""))
             .ToList();
         await WithinAsync(s_bound, () => model.Requests.Count == 3, "the three sessions' first turns have started");
         var running = await host.GetAsync("/metrics", $"Authorization: Bearer {Secret}\r\n");
@@ -195,23 +195,12 @@ public sealed class KeyTokenTests
             NoToolRegistry.Instance,
             new GatewayMetrics(new FakeTimeProvider()));
 
-    /// <summary>Posts with the key and reads the whole answer, a stream's to its last chunk.</summary>
+    /// <summary>Posts with the key and reads the whole answer, a stream's to its last chunk (leaving would end the session).</summary>
     private static async Task<RawResponse> PostAsync(GatewayHost host, string path, string body)
     {
         await using var connection = await host.ConnectAsync();
         await connection.SendAsync(
             $"POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {Secret}\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
-        var response = await connection.ReadResponseAsync();
-        if (response.Header("Transfer-Encoding") != "chunked")
-        {
-            return response;
-        }
-        // A stream: read to its last chunk, or leaving would end the session.
-        var stream = new StringBuilder();
-        while (await connection.ReadChunkAsync() is { Length: > 0 } chunk)
-        {
-            stream.Append(Encoding.UTF8.GetString(chunk));
-        }
-        return response with { Body = stream.ToString() };
+        return await connection.ReadWholeResponseAsync();
     }
 }
