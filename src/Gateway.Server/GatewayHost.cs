@@ -70,7 +70,6 @@ internal sealed class GatewayHost : IAsyncDisposable
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
         ClientKey[] keys = [.. apiKeys, .. options.Keys];
         var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock, metrics.Keys) : null;
-        var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
         var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
         metrics.Http.ReadAtScrape(() => server.ConnectionCount);
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);
@@ -79,6 +78,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
         server.Start(options.EndPoint);
+        var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
         return new GatewayHost(server, keysFile, catalog, sessions, orchestrators);
     }
 
