@@ -2,14 +2,18 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.IntegrationTests.Mock;
+using Gateway.IntegrationTests.Providers;
 using Gateway.Server;
 using Gateway.Server.Configuration;
+using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
-using Gateway.Server.Conversation;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Server.Providers.Anthropic;
+using Gateway.Server.Providers.Upstream;
 using Microsoft.Extensions.Time.Testing;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 using static Gateway.IntegrationTests.Metrics.Exposition;
@@ -179,18 +183,35 @@ public sealed class KeyTokenTests
         }
     }
 
+    [Fact]
+    public async Task CachedInputThatTheProviderCountsApartIsInputAllTheSame()
+    {
+        // Anthropic's input_tokens 25 leave out cache reads (10) and writes (7): the key is charged 42 input tokens, and 42 output.
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Json("""{"data":[{"type":"model","id":"claude-test"}],"has_more":false}"""), UpstreamReply.Sse(AnthropicStreamScripts.Full));
+        using var http = new UpstreamHttp(ProviderTestKit.FastOptions);
+        await using var host = await StartAsync(new ScriptedModelProvider(), tokensPerDay: 84, new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", http));
+
+        Assert.Equal(200, (await PostAsync(host, "/v1/chat/completions", """{"model":"claude-test","messages":[{"role":"user","content":"hi"}]}""")).StatusCode);
+
+        var body = (await host.GetAsync("/metrics", $"Authorization: Bearer {Secret}\r\n")).Body;
+        Assert.Equal(42, Value(body, """gateway_key_tokens_total{key="team",kind="input"}"""));
+        Assert.Equal(42, Value(body, """gateway_key_tokens_total{key="team",kind="output"}"""));
+        Assert.Equal(429, (await PostAsync(host, "/v1/chat/completions", """{"model":"claude-test","messages":[{"role":"user","content":"hi"}]}""")).StatusCode);
+    }
+
     private const string Ask = """{"model":"test-model","messages":[{"role":"user","content":"hi"}]}""";
 
-    private Task<GatewayHost> StartAsync(ScriptedModelProvider model, long tokensPerDay) =>
+    private Task<GatewayHost> StartAsync(ScriptedModelProvider model, long tokensPerDay, IModelProvider? upstream = null) =>
         GatewayHost.StartAsync(
             new GatewayOptions
             {
                 EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes(Secret))) { Models = ["test-model", "scripted/*"], TokensPerDay = tokensPerDay }],
+                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes(Secret))) { Models = ["test-model", "anthropic/*"], TokensPerDay = tokensPerDay }],
                 Clock = _clock,
                 Http = TestServer.FastOptions,
             },
-            [model, new ScriptedModelProvider("others", "other-model")],
+            [model, new ScriptedModelProvider("others", "other-model"), .. upstream is null ? [] : new[] { upstream }],
             GatewayLog.Silent,
             NoToolRegistry.Instance,
             new GatewayMetrics(new FakeTimeProvider()));
