@@ -48,13 +48,14 @@ internal static class KestrelBaselineProgram
         var registry = new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
-        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System) : null;
+        var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System, metrics.Keys) : null;
+        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys), metrics.Keys);
 
         await using var app = Build(options);
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, new KeySessions()))
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits))
             .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions));
 
         await app.StartAsync().ConfigureAwait(false);

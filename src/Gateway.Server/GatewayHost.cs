@@ -17,11 +17,13 @@ namespace Gateway.Server;
 internal sealed class GatewayHost : IAsyncDisposable
 {
     private readonly HttpServer _server;
+    private readonly KeysFileWatcher? _keysFile;
     private readonly SessionWorkspaces? _workspaces;
 
-    private GatewayHost(HttpServer server, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces)
+    private GatewayHost(HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces)
     {
         _server = server;
+        _keysFile = keysFile;
         _workspaces = workspaces;
         Catalog = catalog;
         Sessions = sessions;
@@ -52,7 +54,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
-        var keySessions = new KeySessions();
+        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -60,18 +62,20 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
-            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keySessions))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
-            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keySessions))
+            .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
-        ClientKey[] keys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys), .. options.Keys];
-        var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock) : null;
+        ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
+        ClientKey[] keys = [.. apiKeys, .. options.Keys];
+        var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock, metrics.Keys) : null;
         var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
         metrics.Http.ReadAtScrape(() => server.ConnectionCount);
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);
+        metrics.Keys.ReadAtScrape(() => keyLimits.Sessions.Running);
         metrics.Registry.CounterReadAtScrape(
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
@@ -86,13 +90,18 @@ internal sealed class GatewayHost : IAsyncDisposable
             workspaces?.Dispose();
             throw;
         }
-        return new GatewayHost(server, catalog, sessions, orchestrators, workspaces);
+        var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
+        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces);
     }
+
+    /// <summary>Reads GATEWAY_KEYS_FILE again (SIGHUP); false when it is unset, or cannot be read and the keys in force stay.</summary>
+    public bool ReloadKeys() => _keysFile?.Reload() ?? false;
 
     public Task StopAsync() => _server.StopAsync();
 
     public async ValueTask DisposeAsync()
     {
+        _keysFile?.Dispose();
         await _server.DisposeAsync().ConfigureAwait(false);
         _workspaces?.Dispose();
     }

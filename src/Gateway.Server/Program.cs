@@ -55,6 +55,11 @@ if (options.DefaultModel is { } defaultModel)
 }
 
 await using var host = await GatewayHost.StartAsync(options, providers, log, metrics: metrics);
+using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+{
+    context.Cancel = true; // SIGHUP's default action ends the process; here it reloads GATEWAY_KEYS_FILE, as daemons reload their configuration.
+    host.ReloadKeys();
+});
 using var trimmer = new IdleMemoryTrimmer(TimeProvider.System);
 log.Info($"Gateway {version} listening on http://{host.EndPoint} ({host.Catalog.Current.Models.Count} models)");
 using var stopRefresh = new CancellationTokenSource();

@@ -1,4 +1,5 @@
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Http;
 using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
@@ -21,7 +22,7 @@ public sealed class EarlyAnswerTests : IAsyncLifetime
         _server = TestServer.Start(
             new Router().Map(RequestMethod.Post, "/echo", new EchoEndpoint()),
             TestServer.FastOptions with { MaxBodyBytes = 100 },
-            new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(["k1"])], TimeProvider.System));
+            new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(["k1"])], TimeProvider.System, new KeyMetrics(new MetricsRegistry())));
         return Task.CompletedTask;
     }
 

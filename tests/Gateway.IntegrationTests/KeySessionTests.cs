@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Mock;
 using Gateway.Server;
@@ -11,7 +12,7 @@ using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests;
 
-/// <summary>GATEWAY_KEYS_FILE's <c>models</c> and <c>maxConcurrentSessions</c> (issue 14), over real requests to the mock models.</summary>
+/// <summary>GATEWAY_KEYS_FILE's <c>models</c> (requests and listings) and <c>maxConcurrentSessions</c> (issue 14), over real requests to the mock models.</summary>
 public sealed class KeySessionTests
 {
     private const string Key = "Authorization: Bearer team-secret\r\n";
@@ -36,28 +37,65 @@ public sealed class KeySessionTests
     }
 
     [Fact]
+    public async Task TheListingsShowOnlyTheModelsTheKeyMayUse()
+    {
+        await using var host = await StartAsync(new CountingClock(), TimeSpan.Zero, maxSessions: null);
+
+        var models = await host.GetAsync("/models", Key);
+        var openAi = await host.GetAsync("/v1/models", Key);
+
+        Assert.Equal("""{"models":["mock-1"]}""", models.Body);
+        Assert.Equal(["mock-1"], JsonDocument.Parse(openAi.Body).RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.Equal(200, (await host.GetAsync("/v1/models/mock-1", Key)).StatusCode);
+        Assert.Equal(404, (await host.GetAsync("/v1/models/mock-2", Key)).StatusCode); // Not found for this key, as OpenAI answers.
+        Assert.Equal(404, (await host.GetAsync("/v1/models/mock%2Fmock-2", Key)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AProviderGlobAllowsTheProvidersModelsNamedWithOrWithoutItsPrefix()
+    {
+        await using var host = await StartAsync(new CountingClock(), TimeSpan.Zero, maxSessions: null, models: ["mock/*"]);
+
+        Assert.Equal(200, (await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi"))).StatusCode);
+        Assert.Equal(200, (await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi").Replace(MockModels.Model, "mock/mock-2", StringComparison.Ordinal))).StatusCode);
+        Assert.Equal("""{"models":["mock-1","mock-2"]}""", (await host.GetAsync("/models", Key)).Body);
+    }
+
+    [Fact]
     public async Task ManyParallelSessionsOfOneKeyAdmitNoMoreThanItsLimitAndReleaseTheirPlaceAtTheEnd()
     {
         var clock = new CountingClock();
         await using var host = await StartAsync(clock, TimeSpan.FromMinutes(1), maxSessions: 2);
 
-        // Half through /chat, half through /v1: both doors count against the same limit.
-        var requests = Enumerable.Range(0, 20)
-            .Select(i => Task.Run(() => i % 2 == 0 ? PostAsync(host, "/chat", MockModels.Ask($"q{i}")) : PostAsync(host, "/v1/chat/completions", MockModels.Ask($"q{i}"))))
-            .ToList();
-        // The 18 refused answer at once; the 2 admitted wait on the fake clock until it is stepped.
-        var pending = requests.ToList();
-        for (var refused = 0; refused < 18; refused++)
+        // Half through /chat, half through /v1: both doors count against the same limit. All are sent before any answer is
+        // read, and each answer is read whole, so an admitted session holds its place until the clock is stepped.
+        var connections = new List<RawConnection>();
+        for (var i = 0; i < 20; i++)
         {
-            pending.Remove(await Task.WhenAny(pending).WaitAsync(s_bound));
+            connections.Add(await SendAsync(host, i % 2 == 0 ? "/chat" : "/v1/chat/completions", MockModels.Ask($"q{i}")));
         }
-        // Stepping the clock before the admitted turns' timers exist would skip them.
-        // At least, then exactly: a session admitted in place of one that ended early would never let "== 2" hold, and the
-        // count itself says more than a timeout.
-        await WithinAsync(s_bound, () => clock.Timers >= 2, "the two admitted sessions wait on the clock");
-        Assert.Equal(2, clock.Timers);
-        clock.Advance(TimeSpan.FromMinutes(1));
-        var responses = await Task.WhenAll(requests).WaitAsync(s_bound);
+        RawResponse[] responses;
+        try
+        {
+            var requests = connections.Select(c => c.ReadWholeResponseAsync()).ToList();
+            // The 18 refused answer at once; the 2 admitted wait on the fake clock until it is stepped.
+            var pending = requests.ToList();
+            for (var refused = 0; refused < 18; refused++)
+            {
+                pending.Remove(await Task.WhenAny(pending).WaitAsync(s_bound));
+            }
+            // Stepping the clock before the admitted turns' timers exist would skip them.
+            await WithinAsync(s_bound, () => clock.Timers == 2, "the two admitted sessions wait on the clock");
+            clock.Advance(TimeSpan.FromMinutes(1));
+            responses = await Task.WhenAll(requests).WaitAsync(s_bound);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
 
         Assert.Equal(2, responses.Count(r => r.StatusCode == 200));
         Assert.All(responses.Where(r => r.StatusCode != 200), r =>
@@ -73,21 +111,28 @@ public sealed class KeySessionTests
         Assert.Equal(200, (await next.WaitAsync(s_bound)).StatusCode);
     }
 
-    private static Task<GatewayHost> StartAsync(CountingClock clock, TimeSpan timeToFirstToken, int? maxSessions) =>
+    private static Task<GatewayHost> StartAsync(CountingClock clock, TimeSpan timeToFirstToken, int? maxSessions, string[]? models = null) =>
         GatewayHost.StartAsync(
             new GatewayOptions
             {
                 EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes("team-secret"))) { Models = [MockModels.Model], MaxConcurrentSessions = maxSessions }],
+                Keys = [new ClientKey("team", SHA256.HashData(Encoding.UTF8.GetBytes("team-secret"))) { Models = models ?? [MockModels.Model], MaxConcurrentSessions = maxSessions }],
                 Http = TestServer.FastOptions,
             },
             [MockModels.Provider(tokens: 4, clock: clock, timeToFirstToken: timeToFirstToken)],
             GatewayLog.Silent);
 
+    /// <summary>Posts with the key and reads the whole answer, a stream's to its last chunk (leaving would end the session).</summary>
     private static async Task<RawResponse> PostAsync(GatewayHost host, string path, string body)
     {
-        await using var connection = await host.ConnectAsync();
+        await using var connection = await SendAsync(host, path, body);
+        return await connection.ReadWholeResponseAsync();
+    }
+
+    private static async Task<RawConnection> SendAsync(GatewayHost host, string path, string body)
+    {
+        var connection = await host.ConnectAsync();
         await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\n{Key}Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
-        return await connection.ReadResponseAsync();
+        return connection;
     }
 }

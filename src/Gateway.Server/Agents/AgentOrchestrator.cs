@@ -76,6 +76,11 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
             Tally.Outcome = SessionOutcome.Error;
             await FailOpenRunsAsync(new ErrorEvent { Message = "Server is shutting down" }).ConfigureAwait(false);
         }
+        catch (TokenBudgetSpentException e)
+        {
+            Tally.Outcome = SessionOutcome.Error;
+            await FailOpenRunsAsync(new ErrorEvent { Message = e.Message }).ConfigureAwait(false);
+        }
         catch (Exception e)
         {
             Tally.Outcome = SessionOutcome.Error;

@@ -89,6 +89,11 @@ internal sealed partial class AgentRun
             {
                 break;
             }
+            // Usage is known only after a turn: a session that would go on after its key's tokens ran out ends here, as a whole.
+            if (_request.Budget is { IsSpent: true })
+            {
+                throw new TokenBudgetSpentException();
+            }
             history.Add(ChatMessage.Assistant(turn.Answer, turn.ToolCalls));
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
@@ -115,7 +120,7 @@ internal sealed partial class AgentRun
         using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
-        using (var call = ModelCall.Start(_session.Metrics.Upstream, _request.Provider, request, turn, cancellationToken))
+        using (var call = ModelCall.Start(_session.Metrics.Upstream, _request.Provider, request, turn, _request.Budget, cancellationToken))
         {
             await _request.Provider.StreamTurnAsync(request, call, cancellationToken).ConfigureAwait(false);
         }

@@ -11,4 +11,8 @@ internal sealed record ChatRequest(
     IReadOnlyList<ChatMessage> Messages,
     PermissionSet Permissions,
     int MaxIterations,
-    int MaxDepth);
+    int MaxDepth)
+{
+    /// <summary>The tokens of the client's key (tokensPerDay): every model call of the session spends from it; null when no key pays.</summary>
+    public ITokenBudget? Budget { get; init; }
+}

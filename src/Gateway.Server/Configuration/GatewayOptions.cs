@@ -50,7 +50,7 @@ internal sealed record GatewayOptions
         new("LOG_LEVEL", "info", "debug, info, warning, error or none; info writes a line per request and per session."),
         new("LOG_FORMAT", "text", "text (timestamp, level, message, key=value pairs) or json (one object per line)."),
         new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
-        new("GATEWAY_KEYS_FILE", null, "JSON file of named keys with limits: {\"keys\":[{\"name\",\"sha256\" (hex of the key),\"models\"?,\"maxConcurrentSessions\"?,\"requestsPerMinute\"?,\"tokensPerDay\"? (not enforced yet)}]}; beside GATEWAY_API_KEYS."),
+        new("GATEWAY_KEYS_FILE", null, "JSON file of named keys with limits: {\"keys\":[{\"name\",\"sha256\" (hex of the key),\"models\"?,\"maxConcurrentSessions\"?,\"requestsPerMinute\"?,\"tokensPerDay\"? (input + output, per UTC day)}]}; beside GATEWAY_API_KEYS; read again on SIGHUP and when it changes."),
         new("METRICS_PUBLIC", "false", "true: GET /metrics needs no key even when GATEWAY_API_KEYS is set."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),
         new("MAX_REQUEST_LINE_BYTES", Invariant(s_httpDefaults.MaxRequestLineBytes), "Longest request line; longer is 414."),
@@ -117,6 +117,9 @@ internal sealed record GatewayOptions
     /// <summary>Named keys with their own limits (GATEWAY_KEYS_FILE), accepted beside <see cref="ApiKeys"/>.</summary>
     public IReadOnlyList<ClientKey> Keys { get; init; } = [];
 
+    /// <summary>The full path of GATEWAY_KEYS_FILE, read again on SIGHUP and when it changes; null when unset.</summary>
+    public string? KeysFilePath { get; init; }
+
     /// <summary>What the keys' limits are measured on; tests pass a fake one.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -171,6 +174,7 @@ internal sealed record GatewayOptions
             throw new ConfigurationException($"PROVIDERS_FILE: the provider name '{MockModelProvider.ProviderName}' is taken by the mock models while MOCK_MODELS is set.");
         }
         var apiKeys = reader.Keys("GATEWAY_API_KEYS");
+        var keysFile = reader.FilePath("GATEWAY_KEYS_FILE");
         return new GatewayOptions
         {
             EndPoint = new IPEndPoint(reader.Address("HOST"), reader.Integer("PORT", 0, 65535)),
@@ -181,7 +185,8 @@ internal sealed record GatewayOptions
             LogLevel = reader.Level("LOG_LEVEL"),
             LogFormat = reader.Format("LOG_FORMAT"),
             ApiKeys = apiKeys,
-            Keys = reader.NamedKeys("GATEWAY_KEYS_FILE", apiKeys),
+            Keys = reader.NamedKeys("GATEWAY_KEYS_FILE", keysFile, apiKeys),
+            KeysFilePath = keysFile,
             MetricsPublic = reader.Boolean("METRICS_PUBLIC"),
             Http = new HttpServerOptions
             {
@@ -341,25 +346,24 @@ internal sealed record GatewayOptions
                 : throw new ConfigurationException($"{name}={text}: expected an absolute http or https URL.");
         }
 
-        /// <summary>The keys file's keys; one key given twice (in the file, or also in <paramref name="apiKeys"/>) would have two sets of limits.</summary>
-        public List<ClientKey> NamedKeys(string name, IEnumerable<string> apiKeys)
+        /// <summary>The keys file's full path (a reload must find it whatever the working directory), or null when unset.</summary>
+        public string? FilePath(string name) => Text(name) is { } path ? Path.GetFullPath(path) : null;
+
+        /// <summary>The keys file's keys, read as a reload reads them (<see cref="KeysFile.Load"/>).</summary>
+        public List<ClientKey> NamedKeys(string name, string? path, IEnumerable<string> apiKeys)
         {
-            if (Text(name) is not { } path)
+            if (path is null)
             {
                 return [];
             }
-            List<ClientKey> keys;
             try
             {
-                keys = KeysFile.Parse(File.ReadAllBytes(path));
+                return KeysFile.Load(path, [.. BearerKeyAuthenticator.Unlimited(apiKeys)]);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 throw new ConfigurationException($"{name}={path}: {e.Message}");
             }
-            var digests = new HashSet<string>(BearerKeyAuthenticator.Unlimited(apiKeys).Select(k => Convert.ToHexString(k.Sha256)), StringComparer.Ordinal);
-            var twice = keys.FirstOrDefault(k => !digests.Add(Convert.ToHexString(k.Sha256)));
-            return twice is null ? keys : throw new ConfigurationException($"{name}={path}: the key of '{twice.Name}' is given twice (in the file, or also in GATEWAY_API_KEYS).");
         }
 
         /// <summary>Built-in upstreams with a key, then the file's; names must be unique as they prefix model ids.</summary>

@@ -7,7 +7,7 @@ namespace Gateway.Server.Endpoints;
 
 /// <summary><c>POST /chat</c> (SPEC §3): validate, rent an orchestrator, register the session, stream it.</summary>
 internal sealed class ChatEndpoint(
-    ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options, KeySessions keySessions)
+    ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options, KeyLimits keyLimits)
     : IEndpoint
 {
     public async ValueTask InvokeAsync(IHttpExchange exchange)
@@ -19,22 +19,26 @@ internal sealed class ChatEndpoint(
         }
         catch (RequestError e)
         {
+            if (e.StatusCode == 403)
+            {
+                keyLimits.RefusedModel(exchange.Key);
+            }
             ErrorResponses.Respond(exchange, e.StatusCode, e.Message);
             return;
         }
         var key = exchange.Key;
-        if (!keySessions.TryEnter(key))
+        if (!keyLimits.TryEnter(key, out var budget, out var refusal))
         {
-            ErrorResponses.Respond(exchange, 429, KeySessions.Refusal(key!), KeySessions.RetryAfterLine);
+            ErrorResponses.Respond(exchange, 429, refusal.Message, refusal.RetryAfterLine);
             return;
         }
         try
         {
-            await RunAsync(exchange, request).ConfigureAwait(false);
+            await RunAsync(exchange, request with { Budget = budget }).ConfigureAwait(false);
         }
         finally
         {
-            keySessions.Exit(key);
+            keyLimits.Exit(key);
         }
     }
 

@@ -37,7 +37,7 @@ internal static class ChatRequestParser
         {
             throw new RequestError(404, $"Model not found: {model}");
         }
-        if (key is not null && !key.AllowsModel(model))
+        if (key is not null && !key.AllowsModel(model, provider.Name, providerModel))
         {
             // RFC 9110 §15.5.4: the key is known and the model exists, but this key may not use it.
             throw new RequestError(403, $"Model not allowed for this key: {model}");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Http;
@@ -11,16 +12,22 @@ namespace Gateway.Server.Http;
 /// <remarks>
 /// Keys are kept only as SHA-256 digests and a presented credential is hashed before comparison,
 /// so the comparison takes the same time whatever the key's length or how much of it matches;
-/// every configured key is compared, none is skipped on a match.
+/// every configured key is compared, none is skipped on a match. The keys are one immutable array, replaced whole when
+/// the keys file is reloaded: a request sees the old keys or the new ones, never a mix.
 /// </remarks>
-internal sealed class BearerKeyAuthenticator(IReadOnlyList<ClientKey> keys, TimeProvider clock)
+internal sealed class BearerKeyAuthenticator(IReadOnlyList<ClientKey> keys, TimeProvider clock, KeyMetrics metrics)
 {
     private const int DigestLength = 32;
 
-    public IReadOnlyList<ClientKey> Keys { get; } = keys;
+    private volatile ClientKey[] _keys = [.. keys];
+
+    public IReadOnlyList<ClientKey> Keys => _keys;
 
     /// <summary>Each key's <c>requestsPerMinute</c>, checked once a request is known to reach an endpoint.</summary>
-    public RequestRateLimiter Requests { get; } = new(keys, clock);
+    public RequestRateLimiter Requests { get; } = new(clock, metrics);
+
+    /// <summary>Takes <paramref name="keys"/> in place of the current keys, for the next request on; a key no longer among them is refused from then on.</summary>
+    public void Replace(IReadOnlyList<ClientKey> keys) => _keys = [.. keys];
 
     /// <summary>GATEWAY_API_KEYS: keys without limits, named by their place in the list.</summary>
     public static IEnumerable<ClientKey> Unlimited(IEnumerable<string> secrets) =>
@@ -39,7 +46,7 @@ internal sealed class BearerKeyAuthenticator(IReadOnlyList<ClientKey> keys, Time
         SHA256.HashData(authorization[7..], presented);
 
         ClientKey? match = null;
-        foreach (var key in Keys)
+        foreach (var key in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, key.Sha256))
             {

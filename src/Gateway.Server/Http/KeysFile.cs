@@ -13,6 +13,20 @@ internal static class KeysFile
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>Reads and parses the file at <paramref name="path"/>, at start-up and at each reload.</summary>
+    /// <param name="apiKeys">GATEWAY_API_KEYS' keys: a key given twice (in the file, or also there) would have two sets of limits.</param>
+    /// <exception cref="FormatException">The file is not the shape above, or gives a key twice; the message says where.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static List<ClientKey> Load(string path, IReadOnlyList<ClientKey> apiKeys)
+    {
+        var keys = Parse(File.ReadAllBytes(path));
+        var digests = new HashSet<string>(apiKeys.Select(k => Convert.ToHexString(k.Sha256)), StringComparer.Ordinal);
+        var twice = keys.FirstOrDefault(k => !digests.Add(Convert.ToHexString(k.Sha256)));
+        Expect(twice is null, $"the key of '{twice?.Name}' is given twice (in the file, or also in GATEWAY_API_KEYS)");
+        return keys;
+    }
+
     /// <exception cref="FormatException">The file is not the shape above; the message says where.</exception>
     public static List<ClientKey> Parse(ReadOnlySpan<byte> json)
     {

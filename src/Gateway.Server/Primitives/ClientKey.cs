@@ -23,6 +23,11 @@ internal sealed class ClientKey(string name, byte[] sha256)
     /// <summary>Input plus output tokens per UTC day.</summary>
     public long? TokensPerDay { get; init; }
 
+    /// <summary>Whether a glob matches the model as the client named it or as <c>provider/model</c>, its provider's name and id upstream.</summary>
+    /// <remarks>So <c>openai/*</c> allows every model the <c>openai</c> provider serves, also when named without the prefix.</remarks>
+    public bool AllowsModel(string model, string provider, string providerModel) =>
+        AllowsModel(model) || (Models is not null && AllowsModel($"{provider}/{providerModel}"));
+
     /// <remarks><c>*</c> matches any run of characters, '/' included: <c>openai/*</c> is every OpenAI model.</remarks>
     public bool AllowsModel(string model)
     {

@@ -27,6 +27,8 @@ internal sealed class ModelCall : ITurnSink, IDisposable
     private ITurnSink _inner = null!;
     private UpstreamMetrics _metrics = null!;
     private UpstreamMetrics.ModelSeries _series = null!;
+    private ITokenBudget? _budget;
+    private bool _countsCachedInputApart;
     private CancellationToken _cancellationToken;
     private long _startedAt;
     private bool _answered;
@@ -37,9 +39,11 @@ internal sealed class ModelCall : ITurnSink, IDisposable
     /// A sink for one call of <paramref name="provider"/> on <paramref name="request"/>, whose span is current until it is
     /// disposed (the provider's upstream request carries it); dispose it when the call has returned.
     /// </summary>
+    /// <param name="budget">The client's key's tokens, which the call's usage is spent from; null when no key pays for it.</param>
     /// <param name="cancellationToken">The call's token: a call that ends with it cancelled counts as cancelled (the client left).</param>
     public static ModelCall Start(
-        UpstreamMetrics metrics, IModelProvider provider, ModelTurnRequest request, ITurnSink inner, CancellationToken cancellationToken)
+        UpstreamMetrics metrics, IModelProvider provider, ModelTurnRequest request, ITurnSink inner, ITokenBudget? budget,
+        CancellationToken cancellationToken)
     {
         if (Pool.TryDequeue(out var sink))
         {
@@ -52,6 +56,8 @@ internal sealed class ModelCall : ITurnSink, IDisposable
         sink._inner = inner;
         sink._metrics = metrics;
         sink._series = metrics.For(provider.Name, request.Model);
+        sink._budget = budget;
+        sink._countsCachedInputApart = provider.CountsCachedInputApart;
         sink._cancellationToken = cancellationToken;
         sink._startedAt = metrics.Timestamp();
         sink._answered = false;
@@ -76,6 +82,7 @@ internal sealed class ModelCall : ITurnSink, IDisposable
             _span = null;
         }
         _inner = null!;
+        _budget = null;
         _cancellationToken = default;
         if (Interlocked.Increment(ref s_pooled) <= PoolCapacity)
         {
@@ -132,6 +139,9 @@ internal sealed class ModelCall : ITurnSink, IDisposable
         _series.CacheReadTokens.Add(usage.CacheReadTokens ?? 0);
         _series.CacheWriteTokens.Add(usage.CacheCreationTokens ?? 0);
         GatewayTracing.RecordUsage(_span, usage.InputTokens, usage.OutputTokens);
+        // Where the provider counts cached input apart (Anthropic), it is input all the same.
+        var cachedApart = _countsCachedInputApart ? (usage.CacheReadTokens ?? 0) + (usage.CacheCreationTokens ?? 0) : 0;
+        _budget?.Spend(usage.InputTokens + cachedApart, usage.OutputTokens);
         _inner.Usage(usage);
     }
 

@@ -60,6 +60,22 @@ public sealed class RawConnection : IAsyncDisposable
         return response with { Body = Encoding.UTF8.GetString(await ReadExactlyAsync(length)) };
     }
 
+    /// <summary>Reads one response with its whole body: a chunked one (a stream) de-chunked, to its last chunk.</summary>
+    public async Task<RawResponse> ReadWholeResponseAsync()
+    {
+        var response = await ReadResponseAsync();
+        if (response.Header("Transfer-Encoding") != "chunked")
+        {
+            return response;
+        }
+        var body = new List<byte>();
+        while (await ReadChunkAsync() is { Length: > 0 } chunk)
+        {
+            body.AddRange(chunk);
+        }
+        return response with { Body = Encoding.UTF8.GetString(body.ToArray()) };
+    }
+
     /// <summary>Reads one chunk of a chunked body (RFC 9112 §7.1); empty for the last chunk, whose trailer section is consumed too.</summary>
     public async Task<byte[]> ReadChunkAsync()
     {

@@ -1,3 +1,4 @@
+using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Http;
 using Gateway.Server.Primitives;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +13,7 @@ public sealed class RequestRateLimiterTests
     [Fact]
     public void NoSixtySecondWindowAdmitsMoreThanTheLimitAcrossTheRingsWrap()
     {
-        var limiter = new RequestRateLimiter([_key], _clock);
+        var limiter = new RequestRateLimiter(_clock, new KeyMetrics(new MetricsRegistry()));
         var admitted = new List<TimeSpan>();
         // A request every 7 s for 5 minutes: the ring wraps many times.
         for (var second = 0; second < 300; second += 7)
@@ -31,7 +32,7 @@ public sealed class RequestRateLimiterTests
     [Fact]
     public void RetryAfterCountsDownToTheOldestAdmissionLeavingTheWindowAndItIsAdmittedThen()
     {
-        var limiter = new RequestRateLimiter([_key], _clock);
+        var limiter = new RequestRateLimiter(_clock, new KeyMetrics(new MetricsRegistry()));
         for (var i = 0; i < 3; i++)
         {
             Assert.True(limiter.TryAdmit(_key, out _));
@@ -51,8 +52,22 @@ public sealed class RequestRateLimiterTests
     public void AKeyWithoutALimitIsAlwaysAdmitted()
     {
         var free = new ClientKey("free", new byte[32]);
-        var limiter = new RequestRateLimiter([_key, free], _clock);
+        var limiter = new RequestRateLimiter(_clock, new KeyMetrics(new MetricsRegistry()));
 
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.True(limiter.TryAdmit(free, out _)));
+    }
+
+    [Fact]
+    public void AReloadedKeyKeepsItsLastMinuteByNameUnderItsNewLimit()
+    {
+        var limiter = new RequestRateLimiter(_clock, new KeyMetrics(new MetricsRegistry()));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.True(limiter.TryAdmit(_key, out _)));
+
+        // The same name from a reloaded file: a lower limit is already used up, a higher one has exactly the difference left.
+        Assert.False(limiter.TryAdmit(new ClientKey("k", new byte[32]) { RequestsPerMinute = 2 }, out _));
+        var raised = new ClientKey("k", new byte[32]) { RequestsPerMinute = 5 };
+        Assert.Equal([true, true, false], Enumerable.Range(0, 3).Select(_ => limiter.TryAdmit(raised, out _)));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(limiter.TryAdmit(raised, out _));
     }
 }

@@ -9,6 +9,7 @@ internal sealed class GatewayMetrics
         Http = new HttpMetrics(Registry, clock);
         Agents = new AgentMetrics(Registry, clock);
         Upstream = new UpstreamMetrics(Registry, clock);
+        Keys = new KeyMetrics(Registry);
         ProcessMetrics.Register(Registry);
     }
 
@@ -19,4 +20,6 @@ internal sealed class GatewayMetrics
     public AgentMetrics Agents { get; }
 
     public UpstreamMetrics Upstream { get; }
+
+    public KeyMetrics Keys { get; }
 }

@@ -15,7 +15,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// event, so a turn that fails before producing anything (the upstream's 429, an unreachable upstream, a local model
 /// that is busy) is answered with the failure's own status, as a non-streamed call is.
 /// </remarks>
-internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel, UpstreamMetrics metrics, KeySessions keySessions) : IEndpoint
+internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel, UpstreamMetrics metrics, KeyLimits keyLimits) : IEndpoint
 {
     private static readonly OpenAiError ShuttingDown = new(503, "Server is shutting down");
 
@@ -28,26 +28,30 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         }
         catch (OpenAiError e)
         {
+            if (e.StatusCode == 403)
+            {
+                keyLimits.RefusedModel(exchange.Key);
+            }
             e.Respond(exchange);
             return;
         }
         var key = exchange.Key;
-        if (!keySessions.TryEnter(key))
+        if (!keyLimits.TryEnter(key, out var budget, out var refusal))
         {
-            new OpenAiError(429, KeySessions.Refusal(key!), code: "rate_limit_exceeded").Respond(exchange, KeySessions.RetryAfterLine);
+            new OpenAiError(429, refusal.Message, code: "rate_limit_exceeded").Respond(exchange, refusal.RetryAfterLine);
             return;
         }
         try
         {
-            await CompleteOrStreamAsync(exchange, request).ConfigureAwait(false);
+            await CompleteOrStreamAsync(exchange, request, budget).ConfigureAwait(false);
         }
         finally
         {
-            keySessions.Exit(key);
+            keyLimits.Exit(key);
         }
     }
 
-    private async ValueTask CompleteOrStreamAsync(IHttpExchange exchange, CompletionRequest request)
+    private async ValueTask CompleteOrStreamAsync(IHttpExchange exchange, CompletionRequest request, ITokenBudget? budget)
     {
         var identity = CompletionIdentity.Create(request.Model);
         var inputExcludesCache = request.Provider.CountsCachedInputApart;
@@ -57,8 +61,8 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
         try
         {
             await (request.Stream
-                ? StreamAsync(exchange, request, identity, inputExcludesCache, turn)
-                : CompleteAsync(exchange, request, identity, inputExcludesCache, turn.Token)).ConfigureAwait(false);
+                ? StreamAsync(exchange, request, budget, identity, inputExcludesCache, turn)
+                : CompleteAsync(exchange, request, budget, identity, inputExcludesCache, turn.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -76,10 +80,11 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     }
 
     private async ValueTask CompleteAsync(
-        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationToken cancellationToken)
+        IHttpExchange exchange, CompletionRequest request, ITokenBudget? budget, CompletionIdentity identity, bool inputExcludesCache,
+        CancellationToken cancellationToken)
     {
         using var completion = new CompletionBuilder();
-        using (var call = ModelCall.Start(metrics, request.Provider, request.Turn, completion, cancellationToken))
+        using (var call = ModelCall.Start(metrics, request.Provider, request.Turn, completion, budget, cancellationToken))
         {
             await request.Provider.StreamTurnAsync(request.Turn, call, cancellationToken).ConfigureAwait(false);
         }
@@ -92,13 +97,14 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
     }
 
     private async ValueTask StreamAsync(
-        IHttpExchange exchange, CompletionRequest request, CompletionIdentity identity, bool inputExcludesCache, CancellationTokenSource turn)
+        IHttpExchange exchange, CompletionRequest request, ITokenBudget? budget, CompletionIdentity identity, bool inputExcludesCache,
+        CancellationTokenSource turn)
     {
         var stream = new EventStream(exchange, turn);
         using var chunks = new CompletionChunkWriter(stream, identity, request.IncludeUsage, turn.Token);
         try
         {
-            using (var call = ModelCall.Start(metrics, request.Provider, request.Turn, chunks, turn.Token))
+            using (var call = ModelCall.Start(metrics, request.Provider, request.Turn, chunks, budget, turn.Token))
             {
                 await request.Provider.StreamTurnAsync(request.Turn, call, turn.Token).ConfigureAwait(false);
             }

@@ -75,7 +75,7 @@ internal static class CompletionRequestParser
         {
             throw OpenAiError.ModelNotFound(model);
         }
-        if (key is not null && !key.AllowsModel(model))
+        if (key is not null && !key.AllowsModel(model, provider.Name, providerModel))
         {
             throw OpenAiError.ModelNotAllowed(model);
         }

@@ -17,7 +17,8 @@ internal sealed class OpenAiModelEndpoint(ModelCatalog catalog, long created) : 
     public ValueTask InvokeAsync(IHttpExchange exchange)
     {
         var id = exchange.GetRouteValue(0);
-        if (!catalog.Current.TryGetListed(id, out var provider))
+        // A model the key may not use is not found for it, as OpenAI answers for a model an account cannot see.
+        if (!catalog.Current.TryGetListed(id, out var provider) || exchange.Key is { } key && !key.AllowsModel(id, provider.Name, ProviderModel(id, provider)))
         {
             OpenAiError.ModelNotFound(id).Respond(exchange);
             return ValueTask.CompletedTask;
@@ -30,4 +31,8 @@ internal sealed class OpenAiModelEndpoint(ModelCatalog catalog, long created) : 
         exchange.Respond(200, ContentTypes.Json, buffer.WrittenSpan);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The listed id of a model named by its id or as <c>provider/id</c>.</summary>
+    private static string ProviderModel(string id, IModelProvider provider) =>
+        id.StartsWith(provider.Name + "/", StringComparison.Ordinal) ? id[(provider.Name.Length + 1)..] : id;
 }

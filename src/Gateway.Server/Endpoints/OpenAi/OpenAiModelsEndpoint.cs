@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Tools;
 
@@ -7,7 +8,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 
 /// <summary>
 /// <c>GET /v1/models</c>: <c>{"object":"list","data":[{"id","object":"model","created","owned_by"}]}</c>
-/// (https://platform.openai.com/docs/api-reference/models/list) for every model of the catalog.
+/// (https://platform.openai.com/docs/api-reference/models/list) for every model of the catalog the key may use.
 /// </summary>
 /// <remarks>
 /// <c>owned_by</c> is the serving provider's name (<c>openai</c>, <c>anthropic</c>, <c>local</c>…), and <c>created</c>
@@ -17,7 +18,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <param name="created">Unix seconds.</param>
 internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog, long created) : CatalogEndpoint(catalog)
 {
-    protected override (int StatusCode, byte[] Body) Encode(ModelCatalogSnapshot snapshot)
+    protected override (int StatusCode, byte[] Body) Encode(ModelCatalogSnapshot snapshot, ClientKey? key)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
@@ -31,7 +32,7 @@ internal sealed class OpenAiModelsEndpoint(ModelCatalog catalog, long created) :
                 json.WriteStartObject();
                 json.WriteString("object"u8, "list"u8);
                 json.WriteStartArray("data"u8);
-                foreach (var (id, provider) in snapshot.Models)
+                foreach (var (id, provider) in Visible(snapshot, key))
                 {
                     WriteModel(json, id, created, provider);
                 }
