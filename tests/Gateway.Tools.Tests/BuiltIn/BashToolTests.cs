@@ -151,7 +151,7 @@ public sealed class BashToolTests : IDisposable
         try
         {
             Assert.Equal("Command timed out after 0.5 seconds", result.Context);
-            Assert.Empty(LiveMembersOf(group));
+            Assert.Empty(HostProcesses.MembersOf(group));
         }
         finally
         {
@@ -248,33 +248,6 @@ public sealed class BashToolTests : IDisposable
         }
     }
 
-    /// <summary>The pids in process group <paramref name="group"/> that are not zombies, from /proc/[pid]/stat (proc(5): state, ppid, pgrp).</summary>
-    private static List<int> LiveMembersOf(int group)
-    {
-        var members = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-            try
-            {
-                var stat = File.ReadAllText($"{directory}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && fields[2] == group.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    members.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while the directory was listed.
-            }
-        }
-        return members;
-    }
-
     /// <summary>Leaves nothing of a test's group behind even when the assertion failed: kills until empty, at most 10 s.</summary>
     private static async Task KillGroupAsync(int group)
     {
@@ -282,7 +255,7 @@ public sealed class BashToolTests : IDisposable
         {
             using var kill = Process.Start("kill", ["-9", "--", $"-{group}"]);
             kill.WaitForExit();
-            return LiveMembersOf(group).Count == 0;
+            return HostProcesses.MembersOf(group).Count == 0;
         }, TimeSpan.FromSeconds(10), $"process group {group} survived");
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Gateway.Tools.Tests.BuiltIn;
 
@@ -6,7 +7,15 @@ namespace Gateway.Tools.Tests.BuiltIn;
 public static class HostProcesses
 {
     /// <summary>Live (not zombie: a killed orphan waits for its reaper) processes whose command line contains <paramref name="marker"/>.</summary>
-    public static List<int> Running(string marker)
+    public static List<int> Running(string marker) =>
+        Live((directory, _) => File.ReadAllText($"{directory}/cmdline").Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>Live processes of process group <paramref name="group"/>.</summary>
+    public static List<int> MembersOf(int group) =>
+        Live((_, stat) => stat[2] == group.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The pids of live processes that <paramref name="matches"/> by their /proc directory and the fields of their stat after the name (proc(5): state, ppid, pgrp, …).</summary>
+    private static List<int> Live(Func<string, string[], bool> matches)
     {
         var found = new List<int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -18,7 +27,8 @@ public static class HostProcesses
             try
             {
                 var stat = File.ReadAllText($"{directory}/stat");
-                if (stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z' && File.ReadAllText($"{directory}/cmdline").Contains(marker, StringComparison.Ordinal))
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && matches(directory, fields))
                 {
                     found.Add(pid);
                 }
