@@ -25,7 +25,8 @@ internal static class BashSandboxStartup
             if (options.SandboxMode == SandboxMode.Bwrap)
             {
                 Console.Error.WriteLine($"Configuration error: BASH_SANDBOX=bwrap, but the sandbox cannot run here: {failure}. "
-                    + "Install bubblewrap (Debian: apt-get install bubblewrap) and util-linux, or set BASH_SANDBOX=none to run bash unconfined.");
+                    + "Install bubblewrap (Debian: apt-get install bubblewrap) and util-linux, make WORKSPACE_ROOT and the directories above it "
+                    + "searchable by the sandbox's uid (mode 0711 at least; docs/security.md), or set BASH_SANDBOX=none to run bash unconfined.");
                 return null;
             }
             log.Warning($"bash runs unsandboxed, as the gateway itself: BASH_SANDBOX=auto and the sandbox cannot run here: {failure}.");
