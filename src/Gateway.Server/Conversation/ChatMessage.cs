@@ -6,6 +6,9 @@ namespace Gateway.Server.Conversation;
 /// <param name="ToolCallId">For a tool message, the raw provider id of the call it answers.</param>
 internal sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Content, IReadOnlyList<ToolCallRequest> ToolCalls, string? ToolCallId = null)
 {
+    /// <summary>An assistant message's reasoning items, in the order the model produced them, for the API that wrote them.</summary>
+    public IReadOnlyList<ReasoningItem> Reasoning { get; init; } = [];
+
     public static ChatMessage System(string text) => new(ChatRole.System, [ContentPart.FromText(text)], []);
 
     public static ChatMessage User(string text) => new(ChatRole.User, [ContentPart.FromText(text)], []);
