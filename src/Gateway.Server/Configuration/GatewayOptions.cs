@@ -32,13 +32,16 @@ internal sealed record GatewayOptions
     /// </summary>
     private const int DefaultSandboxUserBase = 2_000_000_000;
 
-    /// <summary>The built-in upstreams: provider name, protocol, and the variables holding key and base URL.</summary>
-    private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable)[] s_builtInProviders =
+    /// <summary>
+    /// The built-in upstreams: provider name, protocol, the variables holding key and base URL, and whether it takes
+    /// <c>prompt_cache_key</c> (OpenAI's API does: https://platform.openai.com/docs/guides/prompt-caching).
+    /// </summary>
+    private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable, bool PromptCacheKey)[] s_builtInProviders =
     [
-        ("openai", ProviderProtocol.OpenAiCompatible, "OPENAI_API_KEY", "OPENAI_BASE_URL"),
-        ("anthropic", ProviderProtocol.Anthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
-        ("openrouter", ProviderProtocol.OpenAiCompatible, "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"),
-        ("zen", ProviderProtocol.OpenAiCompatible, "ZEN_API_KEY", "ZEN_BASE_URL"),
+        ("openai", ProviderProtocol.OpenAiCompatible, "OPENAI_API_KEY", "OPENAI_BASE_URL", true),
+        ("anthropic", ProviderProtocol.Anthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", false),
+        ("openrouter", ProviderProtocol.OpenAiCompatible, "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", false),
+        ("zen", ProviderProtocol.OpenAiCompatible, "ZEN_API_KEY", "ZEN_BASE_URL", false),
     ];
 
     /// <summary>Every variable the server reads, with its default; <c>--help</c> prints this table.</summary>
@@ -83,7 +86,7 @@ internal sealed record GatewayOptions
         new("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1", "OpenRouter API base URL."),
         new("ZEN_API_KEY", null, "OpenCode Zen API key; when set, Zen's models are served (provider name 'zen')."),
         new("ZEN_BASE_URL", "https://opencode.ai/zen/v1", "OpenCode Zen API base URL."),
-        new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?}]}."),
+        new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?,\"promptCacheKey\"?}]}."),
         new("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.FirstByteTimeout.TotalSeconds), "Longest wait for a model API's first byte; then the turn fails."),
         new("UPSTREAM_IDLE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.IdleTimeout.TotalSeconds), "Longest silence within a model API's streamed answer after its first byte; then the turn fails."),
         new("MODELS_DIR", $"{SharedModelsDirectory} if that directory exists, else ./{FallbackModelsDirectory}", "Directory of local GGUF models, run in-process (provider name 'local'); each *.gguf is a model named after its file without .gguf."),
@@ -370,11 +373,11 @@ internal sealed record GatewayOptions
         public List<ProviderEndpoint> Providers()
         {
             var providers = new List<ProviderEndpoint>();
-            foreach (var (name, protocol, keyVariable, urlVariable) in s_builtInProviders)
+            foreach (var (name, protocol, keyVariable, urlVariable, promptCacheKey) in s_builtInProviders)
             {
                 if (Text(keyVariable) is { } key)
                 {
-                    providers.Add(new ProviderEndpoint(name, protocol, Url(urlVariable), key));
+                    providers.Add(new ProviderEndpoint(name, protocol, Url(urlVariable), key) { PromptCacheKey = promptCacheKey });
                 }
             }
             if (Text("PROVIDERS_FILE") is { } path)

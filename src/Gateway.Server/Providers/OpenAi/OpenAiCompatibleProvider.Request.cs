@@ -29,7 +29,8 @@ internal sealed partial class OpenAiCompatibleProvider
     /// when there are none.</item>
     /// </list>
     /// </remarks>
-    internal static byte[] WriteRequestBody(ModelTurnRequest request)
+    /// <param name="promptCacheKey">Send the session id as <c>prompt_cache_key</c> (a caller's own, forwarded from /v1, wins).</param>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request, bool promptCacheKey = false)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
@@ -71,7 +72,7 @@ internal sealed partial class OpenAiCompatibleProvider
             }
             json.WriteEndArray();
 
-            WriteOptions(json, request.Options, request.Tools.Count > 0);
+            WriteOptions(json, request.Options, request.Tools.Count > 0, promptCacheKey ? request.SessionId : null);
             if (request.Tools.Count > 0)
             {
                 json.WriteStartArray("tools"u8);
@@ -95,7 +96,7 @@ internal sealed partial class OpenAiCompatibleProvider
     }
 
     /// <summary>The caller's sampling and limits, under OpenAI's names; what is unset is left out.</summary>
-    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool hasTools)
+    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool hasTools, string? cacheKey)
     {
         if (options.Temperature is { } temperature)
         {
@@ -121,6 +122,11 @@ internal sealed partial class OpenAiCompatibleProvider
         {
             json.WritePropertyName(name);
             value.WriteTo(json);
+        }
+        // One session's turns share their prefix: keyed alike, OpenAI routes them to the machine that cached it.
+        if (cacheKey is not null && !options.OpenAiFields.Any(field => field.Key == "prompt_cache_key"))
+        {
+            json.WriteString("prompt_cache_key"u8, cacheKey);
         }
         // tool_choice and parallel_tool_calls are refused by OpenAI when no tools are offered.
         if (!hasTools)

@@ -29,6 +29,9 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public bool SpeaksOpenAi => true;
 
+    /// <summary>Whether a /chat turn carries its session id as <c>prompt_cache_key</c>, so the upstream routes it to its cached prefix.</summary>
+    public bool SendsPromptCacheKey { get; init; }
+
     public Uri ServerUrl => _completionsUri;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
@@ -36,7 +39,7 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
-        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request), out var body, out var failure))
+        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, SendsPromptCacheKey), out var body, out var failure))
         {
             failure.Deliver(sink);
             return Task.CompletedTask;
