@@ -11,4 +11,11 @@ internal static class ReasoningEffortNames
         "high" => ReasoningEffort.High,
         _ => null,
     };
+
+    public static string Name(ReasoningEffort effort) => effort switch
+    {
+        ReasoningEffort.Low => "low",
+        ReasoningEffort.Medium => "medium",
+        _ => "high",
+    };
 }

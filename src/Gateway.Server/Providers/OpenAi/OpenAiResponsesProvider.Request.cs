@@ -115,12 +115,7 @@ internal sealed partial class OpenAiResponsesProvider
         {
             // "auto" asks for the most detailed summary the model offers, which becomes the reasoning events.
             json.WriteStartObject("reasoning"u8);
-            json.WriteString("effort"u8, effort switch
-            {
-                ReasoningEffort.Low => "low"u8,
-                ReasoningEffort.Medium => "medium"u8,
-                _ => "high"u8,
-            });
+            json.WriteString("effort"u8, ReasoningEffortNames.Name(effort));
             json.WriteString("summary"u8, "auto"u8);
             json.WriteEndObject();
         }
