@@ -52,6 +52,20 @@ public sealed class OpenAiResponsesProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task TheTypeComesFromTheDataWithoutEventLinesAndCrLfEndsLines()
+    {
+        var script = string.Join("\r\n", OpenAiResponsesStreamScripts.ReasoningTextAndCall.Split('\n').Where(line => !line.StartsWith("event:", StringComparison.Ordinal)));
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(script, Chunking.Awkward));
+
+        var events = await Provider(upstream).StreamEventsAsync(ProviderTestKit.Hello("gpt-5-codex"), default).CollectAsync();
+
+        Assert.Equal(
+            [ProviderEventKind.ReasoningDelta, ProviderEventKind.ReasoningItem, ProviderEventKind.TextDelta, ProviderEventKind.ToolCallStart],
+            events.Take(4).Select(e => e.Kind));
+        Assert.Equal((ProviderEventKind.Usage, new TokenUsage(120, 40, CacheReadTokens: 64)), (events[^1].Kind, events[^1].Usage));
+    }
+
+    [Fact]
     public async Task AnIncompleteResponseEndsWithLength()
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Sse(OpenAiResponsesStreamScripts.Incomplete, Chunking.Awkward));

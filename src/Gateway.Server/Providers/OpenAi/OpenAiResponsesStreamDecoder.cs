@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
@@ -23,7 +24,22 @@ namespace Gateway.Server.Providers.OpenAi;
 internal sealed class OpenAiResponsesStreamDecoder(string provider) : IStreamDecoder
 {
     private readonly SortedDictionary<int, ToolCallBuffer> _calls = [];
+    private byte[]? _scratch;
     private bool _calledTools;
+
+    private enum EventKind : byte
+    {
+        Other,
+        TextDelta,
+        ReasoningDelta,
+        ItemAdded,
+        ArgumentsDelta,
+        ItemDone,
+        Completed,
+        Incomplete,
+        Failed,
+        Error,
+    }
 
     public StreamDecodeResult Decode(ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ITurnSink sink)
     {
@@ -32,47 +48,83 @@ internal sealed class OpenAiResponsesStreamDecoder(string provider) : IStreamDec
             return StreamDecodeResult.More;
         }
         var reader = new Utf8JsonReader(data);
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("expected an event object");
         }
-        switch (Text(root, "type"))
+        // The deltas, most of the stream, are read in place; only items, responses and errors become elements.
+        var kind = EventKind.Other;
+        ReadOnlySpan<byte> delta = default;
+        var replaced = false;
+        var index = 0;
+        JsonElement item = default, response = default;
+        string? code = null, message = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            case "response.output_text.delta":
-                sink.Text(Encoding.UTF8.GetBytes(Text(root, "delta") ?? ""), null);
+            var field = reader.ValueTextEquals("type"u8) ? 1 : reader.ValueTextEquals("delta"u8) ? 2 : reader.ValueTextEquals("output_index"u8) ? 3
+                : reader.ValueTextEquals("item"u8) ? 4 : reader.ValueTextEquals("response"u8) ? 5
+                : reader.ValueTextEquals("code"u8) ? 6 : reader.ValueTextEquals("message"u8) ? 7 : 0;
+            reader.Read();
+            switch (field)
+            {
+                case 1:
+                    kind = Classify(ref reader);
+                    break;
+                case 2:
+                    delta = reader.TextBytes(ref _scratch, out replaced);
+                    break;
+                case 3:
+                    index = (int)(reader.NumberOrNull() ?? 0);
+                    break;
+                case 4:
+                    item = JsonElement.ParseValue(ref reader);
+                    break;
+                case 5:
+                    response = JsonElement.ParseValue(ref reader);
+                    break;
+                case 6:
+                    code = reader.StringOrNull();
+                    break;
+                case 7:
+                    message = reader.StringOrNull();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        switch (kind)
+        {
+            case EventKind.TextDelta when !delta.IsEmpty:
+                sink.Text(delta, null);
                 return StreamDecodeResult.More;
-            case "response.reasoning_summary_text.delta":
-                sink.Reasoning(Encoding.UTF8.GetBytes(Text(root, "delta") ?? ""));
+            case EventKind.ReasoningDelta when !delta.IsEmpty:
+                sink.Reasoning(delta);
                 return StreamDecodeResult.More;
-            case "response.output_item.added" when Item(root, "function_call") is { } item:
-                var call = _calls[OutputIndex(root)] = new ToolCallBuffer(OutputIndex(root)) { Id = Text(item, "call_id"), Name = Text(item, "name") };
+            case EventKind.ItemAdded when Is(item, "function_call"):
+                var call = _calls[index] = new ToolCallBuffer(index) { Id = Text(item, "call_id"), Name = Text(item, "name") };
                 call.Append(Text(item, "arguments"), replaced: false, sink);
                 return StreamDecodeResult.More;
-            case "response.function_call_arguments.delta":
-                if (_calls.TryGetValue(OutputIndex(root), out var started))
-                {
-                    started.Append(Text(root, "delta"), replaced: false, sink);
-                }
+            case EventKind.ArgumentsDelta when _calls.TryGetValue(index, out var started):
+                started.Append(Encoding.UTF8.GetString(delta), replaced, sink);
                 return StreamDecodeResult.More;
-            case "response.output_item.done":
-                ItemDone(root, sink);
+            case EventKind.ItemDone:
+                ItemDone(item, index, sink);
                 return StreamDecodeResult.More;
-            case "response.completed":
-                End(root, null, sink);
+            case EventKind.Completed:
+                End(response, null, sink);
                 return StreamDecodeResult.Ended;
-            case "response.incomplete":
-                var reason = root.TryGetProperty("response"u8, out var response) && response.TryGetProperty("incomplete_details"u8, out var details)
-                    ? Text(details, "reason") : null;
-                End(root, reason == "content_filter" ? FinishReason.ContentFilter : FinishReason.Length, sink);
+            case EventKind.Incomplete:
+                var reason = Object(response, "incomplete_details") is { } details ? Text(details, "reason") : null;
+                End(response, reason == "content_filter" ? FinishReason.ContentFilter : FinishReason.Length, sink);
                 return StreamDecodeResult.Ended;
-            case "response.failed":
-                var error = root.TryGetProperty("response"u8, out var failed) && failed.TryGetProperty("error"u8, out var inner) ? inner : default;
-                Fail(error, sink);
+            case EventKind.Failed:
+                var error = Object(response, "error");
+                Fail(error is { } e ? Text(e, "code") : null, error is { } m ? Text(m, "message") : null, sink);
                 return StreamDecodeResult.Failed;
-            case "error":
-                Fail(root, sink);
+            case EventKind.Error:
+                // The error event carries its code and message at the top level.
+                Fail(code, message, sink);
                 return StreamDecodeResult.Failed;
             default:
                 return StreamDecodeResult.More;
@@ -80,11 +132,10 @@ internal sealed class OpenAiResponsesStreamDecoder(string provider) : IStreamDec
     }
 
     /// <summary>A finished output item: a function call is complete; a reasoning item with encrypted content is kept for the history.</summary>
-    private void ItemDone(JsonElement root, ITurnSink sink)
+    private void ItemDone(JsonElement item, int index, ITurnSink sink)
     {
-        if (Item(root, "function_call") is { } item)
+        if (Is(item, "function_call"))
         {
-            var index = OutputIndex(root);
             if (!_calls.Remove(index, out var call))
             {
                 call = new ToolCallBuffer(index) { Id = Text(item, "call_id"), Name = Text(item, "name") };
@@ -95,9 +146,9 @@ internal sealed class OpenAiResponsesStreamDecoder(string provider) : IStreamDec
             call.Complete(sink);
             _calledTools = true;
         }
-        else if (Item(root, "reasoning") is { } reasoning && Text(reasoning, "encrypted_content") is { } encrypted)
+        else if (Is(item, "reasoning") && Text(item, "encrypted_content") is { } encrypted)
         {
-            var summary = reasoning.TryGetProperty("summary"u8, out var parts) && parts.ValueKind == JsonValueKind.Array
+            var summary = item.TryGetProperty("summary"u8, out var parts) && parts.ValueKind == JsonValueKind.Array
                 ? string.Join("\n\n", parts.EnumerateArray().Select(part => Text(part, "text")).Where(text => !string.IsNullOrEmpty(text)))
                 : "";
             sink.ReasoningItem(new ReasoningItem(ReasoningSource.OpenAiResponses, summary.Length > 0 ? summary : null, EncryptedContent: encrypted));
@@ -105,7 +156,7 @@ internal sealed class OpenAiResponsesStreamDecoder(string provider) : IStreamDec
     }
 
     /// <param name="reason">Why the response is incomplete; null for a completed one, which stopped or called tools.</param>
-    private void End(JsonElement root, FinishReason? reason, ITurnSink sink)
+    private void End(JsonElement response, FinishReason? reason, ITurnSink sink)
     {
         // Calls whose done item never came are complete all the same.
         _calledTools |= _calls.Count > 0;
@@ -115,28 +166,51 @@ internal sealed class OpenAiResponsesStreamDecoder(string provider) : IStreamDec
         }
         _calls.Clear();
         sink.Finished(reason ?? (_calledTools ? FinishReason.ToolCalls : FinishReason.Stop));
-        if (root.TryGetProperty("response"u8, out var response) && response.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
+        if (Object(response, "usage") is { } usage)
         {
-            long? cached = usage.TryGetProperty("input_tokens_details"u8, out var details) && details.ValueKind == JsonValueKind.Object ? Number(details, "cached_tokens") : null;
+            var cached = Object(usage, "input_tokens_details") is { } details ? Number(details, "cached_tokens") : null;
             sink.Usage(new TokenUsage(Number(usage, "input_tokens") ?? 0, Number(usage, "output_tokens") ?? 0, cached));
         }
     }
 
-    private void Fail(JsonElement error, ITurnSink sink)
-    {
-        var message = error.ValueKind == JsonValueKind.Object ? Text(error, "message") : null;
-        var code = error.ValueKind == JsonValueKind.Object ? Text(error, "code") : null;
+    private void Fail(string? code, string? message, ITurnSink sink) =>
         sink.Failed(code is null ? $"{provider} error: {message ?? "unknown error"}" : $"{provider} error: {code}: {message}", 502);
+
+    private static EventKind Classify(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return EventKind.Other;
+        }
+        return reader.ValueTextEquals("response.output_text.delta"u8) ? EventKind.TextDelta
+            : reader.ValueTextEquals("response.reasoning_summary_text.delta"u8) ? EventKind.ReasoningDelta
+            : reader.ValueTextEquals("response.output_item.added"u8) ? EventKind.ItemAdded
+            : reader.ValueTextEquals("response.function_call_arguments.delta"u8) ? EventKind.ArgumentsDelta
+            : reader.ValueTextEquals("response.output_item.done"u8) ? EventKind.ItemDone
+            : reader.ValueTextEquals("response.completed"u8) ? EventKind.Completed
+            : reader.ValueTextEquals("response.incomplete"u8) ? EventKind.Incomplete
+            : reader.ValueTextEquals("response.failed"u8) ? EventKind.Failed
+            : reader.ValueTextEquals("error"u8) ? EventKind.Error
+            : EventKind.Other;
     }
 
-    /// <summary>The event's <c>item</c> when it is of <paramref name="type"/>.</summary>
-    private static JsonElement? Item(JsonElement root, string type) =>
-        root.TryGetProperty("item"u8, out var item) && item.ValueKind == JsonValueKind.Object && Text(item, "type") == type ? item : null;
+    private static bool Is(JsonElement item, string type) => item.ValueKind == JsonValueKind.Object && Text(item, "type") == type;
 
-    private static int OutputIndex(JsonElement root) => (int)(Number(root, "output_index") ?? 0);
+    private static JsonElement? Object(JsonElement owner, string name) =>
+        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
 
-    private static string? Text(JsonElement owner, string name) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>A string property, read leniently as the other decoders read text (not UTF-8: U+FFFD), or null.</summary>
+    private static string? Text(JsonElement owner, string name)
+    {
+        if (!owner.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(value));
+        reader.Read();
+        return reader.StringOrNull();
+    }
 
     private static long? Number(JsonElement owner, string name) =>
         owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
