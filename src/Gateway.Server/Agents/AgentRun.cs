@@ -94,7 +94,7 @@ internal sealed partial class AgentRun
             {
                 throw new TokenBudgetSpentException();
             }
-            history.Add(ChatMessage.Assistant(turn.Answer, turn.ToolCalls) with { Reasoning = turn.Reasoning });
+            history.Add(ChatMessage.Assistant(turn.Answer, turn.ToolCalls, turn.Reasoning));
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
 
@@ -117,11 +117,14 @@ internal sealed partial class AgentRun
     private static bool OffersAgentToolAt(int depth, int maxDepth, bool subagentsEnabled) => depth < maxDepth && subagentsEnabled;
 
     /// <summary>The request's toolChoice binds the root's first turn only, so the loop can end (SPEC §3); its reasoningEffort binds every turn.</summary>
-    private TurnOptions Options(bool firstToolTurn) => new()
+    private TurnOptions Options(bool firstToolTurn)
     {
-        ToolChoice = _depth == 0 && firstToolTurn ? _request.ToolChoice : default,
-        ReasoningEffort = _request.ReasoningEffort,
-    };
+        var toolChoice = _depth == 0 && firstToolTurn ? _request.ToolChoice : default;
+        // The shared default when nothing is asked, so a plain session allocates no options (perf/allocation-budget.json).
+        return toolChoice == default && _request.ReasoningEffort is null
+            ? TurnOptions.Default
+            : new TurnOptions { ToolChoice = toolChoice, ReasoningEffort = _request.ReasoningEffort };
+    }
 
     private static string SummaryInstruction(int maxIterations) => string.Create(CultureInfo.InvariantCulture,
         $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");

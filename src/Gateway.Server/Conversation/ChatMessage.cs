@@ -13,8 +13,8 @@ internal sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Con
 
     public static ChatMessage User(string text) => new(ChatRole.User, [ContentPart.FromText(text)], []);
 
-    public static ChatMessage Assistant(string text, IReadOnlyList<ToolCallRequest> toolCalls) =>
-        new(ChatRole.Assistant, text.Length == 0 ? [] : [ContentPart.FromText(text)], toolCalls);
+    public static ChatMessage Assistant(string text, IReadOnlyList<ToolCallRequest> toolCalls, IReadOnlyList<ReasoningItem>? reasoning = null) =>
+        new(ChatRole.Assistant, text.Length == 0 ? [] : [ContentPart.FromText(text)], toolCalls) { Reasoning = reasoning ?? [] };
 
     public static ChatMessage ToolResult(string toolCallId, IReadOnlyList<ContentPart> content) => new(ChatRole.Tool, content, [], toolCallId);
 

@@ -178,7 +178,7 @@ public sealed class AnthropicThinkingTests : IDisposable
     private static IReadOnlyList<ChatMessage> ToolLoop(params ReasoningItem[] reasoning) =>
     [
         ChatMessage.User("Read a.txt"),
-        ChatMessage.Assistant("Reading.", [new ToolCallRequest("toolu_1", "read", RawJson.Parse("""{"filePath":"a.txt"}"""))]) with { Reasoning = reasoning },
+        ChatMessage.Assistant("Reading.", [new ToolCallRequest("toolu_1", "read", RawJson.Parse("""{"filePath":"a.txt"}"""))], reasoning),
         ChatMessage.ToolResult("toolu_1", [ContentPart.FromText("hello")]),
     ];
 

@@ -98,7 +98,7 @@ public sealed class OpenAiResponsesProviderTests : IDisposable
         [
             ChatMessage.System("Be brief."),
             new(ChatRole.User, [ContentPart.FromText("Weather here?"), new(ContentPartKind.Image, MediaType: "image/png", Data: "iVBORw0KGgo=", Detail: "low")], []),
-            ChatMessage.Assistant("Let me look.", [new ToolCallRequest("call_1", "get_weather", RawJson.Parse("""{"location":"Paris"}"""))]) with { Reasoning = [Reasoning] },
+            ChatMessage.Assistant("Let me look.", [new ToolCallRequest("call_1", "get_weather", RawJson.Parse("""{"location":"Paris"}"""))], [Reasoning]),
             ChatMessage.ToolResult("call_1", [ContentPart.FromText("Sunny")]),
         ];
         var request = new ModelTurnRequest("gpt-5-codex", messages, [new ToolDefinition("get_weather", "Weather at a place.", RawJson.Parse("""{"type":"object"}"""))])
