@@ -169,7 +169,7 @@ internal sealed partial class AnthropicProvider
         {
             return;
         }
-        var reasoning = replayThinking ? message.Reasoning.Where(IsAnthropic).ToList() : [];
+        IReadOnlyList<ReasoningItem> reasoning = replayThinking && message.Reasoning.Count > 0 ? [.. message.Reasoning.Where(IsAnthropic)] : [];
         json.WriteStartObject();
         json.WriteString("role"u8, "assistant"u8);
         if (message.ToolCalls.Count == 0 && reasoning.Count == 0 && !cache)
