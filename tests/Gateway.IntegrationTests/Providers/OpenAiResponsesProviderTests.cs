@@ -92,6 +92,27 @@ public sealed class OpenAiResponsesProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task AModelThatRefusesReasoningIsAskedAgainWithout()
+    {
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Json("""{"error":{"message":"Unsupported parameter: 'reasoning.effort' is not supported with this model.","type":"invalid_request_error","param":"reasoning.effort","code":"unsupported_parameter"}}""", 400, "Bad Request"),
+            UpstreamReply.Sse(OpenAiResponsesStreamScripts.Incomplete));
+        var request = ProviderTestKit.Hello("gpt-4o") with { Options = new TurnOptions { ReasoningEffort = ReasoningEffort.Low } };
+
+        var events = await Provider(upstream).StreamEventsAsync(request, default).CollectAsync();
+
+        Assert.Equal(
+            [ProviderEvent.TextDelta("It was a"), ProviderEvent.Finished(FinishReason.Length), ProviderEvent.UsageReported(new TokenUsage(10, 3, CacheReadTokens: 0))],
+            events);
+        Assert.Equal(
+            [
+                """{"model":"gpt-4o","stream":true,"store":false,"include":["reasoning.encrypted_content"],"input":[{"role":"user","content":"Hi"}],"reasoning":{"effort":"low","summary":"auto"}}""",
+                """{"model":"gpt-4o","stream":true,"store":false,"input":[{"role":"user","content":"Hi"}]}""",
+            ],
+            upstream.Requests.Select(r => r.Body));
+    }
+
+    [Fact]
     public void TheBodyIsStatelessAndCarriesReasoningCallsAndOutputsAsItems()
     {
         IReadOnlyList<ChatMessage> messages =

@@ -28,7 +28,8 @@ internal sealed partial class OpenAiResponsesProvider
     /// </list>
     /// </remarks>
     /// <param name="promptCacheKey">Send the session id as <c>prompt_cache_key</c>.</param>
-    internal static byte[] WriteRequestBody(ModelTurnRequest request, bool promptCacheKey = false)
+    /// <param name="reasoning">Ask for reasoning: <c>include</c> its encrypted items, and <c>reasoning</c> when an effort is set.</param>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request, bool promptCacheKey = false, bool reasoning = true)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
@@ -37,9 +38,12 @@ internal sealed partial class OpenAiResponsesProvider
             json.WriteString("model"u8, request.Model);
             json.WriteBoolean("stream"u8, true);
             json.WriteBoolean("store"u8, false);
-            json.WriteStartArray("include"u8);
-            json.WriteStringValue("reasoning.encrypted_content"u8);
-            json.WriteEndArray();
+            if (reasoning)
+            {
+                json.WriteStartArray("include"u8);
+                json.WriteStringValue("reasoning.encrypted_content"u8);
+                json.WriteEndArray();
+            }
             var instructions = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
             if (instructions.Length > 0)
             {
@@ -70,7 +74,7 @@ internal sealed partial class OpenAiResponsesProvider
             }
             json.WriteEndArray();
 
-            WriteOptions(json, request, promptCacheKey);
+            WriteOptions(json, request, promptCacheKey, reasoning);
             if (request.Tools.Count > 0)
             {
                 json.WriteStartArray("tools"u8);
@@ -92,7 +96,7 @@ internal sealed partial class OpenAiResponsesProvider
     }
 
     /// <summary>Sampling, limits, tool choice, reasoning and the cache key under the Responses API's names; what is unset is left out.</summary>
-    private static void WriteOptions(Utf8JsonWriter json, ModelTurnRequest request, bool promptCacheKey)
+    private static void WriteOptions(Utf8JsonWriter json, ModelTurnRequest request, bool promptCacheKey, bool reasoning)
     {
         var options = request.Options;
         if (options.Temperature is { } temperature)
@@ -111,7 +115,7 @@ internal sealed partial class OpenAiResponsesProvider
         {
             json.WriteString("user"u8, user);
         }
-        if (options.ReasoningEffort is { } effort)
+        if (options.ReasoningEffort is { } effort && reasoning)
         {
             // "auto" asks for the most detailed summary the model offers, which becomes the reasoning events.
             json.WriteStartObject("reasoning"u8);

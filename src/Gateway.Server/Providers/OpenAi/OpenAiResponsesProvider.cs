@@ -37,9 +37,23 @@ internal sealed partial class OpenAiResponsesProvider : IModelProvider
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
 
-    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for reasoning (its effort, its encrypted items), and asks again without when the upstream refuses a reasoning
+    /// field: models that cannot reason answer 400 naming it, and SPEC §3 has such models ignore reasoningEffort.
+    /// </summary>
+    public async Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
-        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, SendsPromptCacheKey), out var body, out var failure))
+        var refusal = new ReasoningRefusal(sink, "reasoning");
+        await SendAsync(request, refusal, reasoning: true, cancellationToken).ConfigureAwait(false);
+        if (refusal.Refused)
+        {
+            await SendAsync(request, sink, reasoning: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task SendAsync(ModelTurnRequest request, ITurnSink sink, bool reasoning, CancellationToken cancellationToken)
+    {
+        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, SendsPromptCacheKey, reasoning), out var body, out var failure))
         {
             failure.Deliver(sink);
             return Task.CompletedTask;
