@@ -65,7 +65,7 @@ internal static class TurnPlayback
     }
 
     /// <summary>Each push as the <see cref="ProviderEvent"/> it stands for.</summary>
-    private sealed class Recorder(ChannelWriter<ProviderEvent> output) : ITurnSink
+    internal sealed class Recorder(ChannelWriter<ProviderEvent> output) : ITurnSink
     {
         public void Text(ReadOnlySpan<byte> text, string? logprobs) => output.TryWrite(ProviderEvent.TextDelta(Encoding.UTF8.GetString(text), logprobs));
 
