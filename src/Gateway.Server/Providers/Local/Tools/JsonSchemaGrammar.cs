@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Gateway.Server.Providers.Local.Tools;
+
+/// <summary>
+/// Writes a GBNF grammar that accepts exactly the JSON a JSON Schema allows: a C# port of the subset of llama.cpp's
+/// <c>common/json-schema-to-grammar.cpp</c> (MIT) that tool parameters use, since LLamaSharp ships no converter.
+/// </summary>
+/// <remarks>
+/// Objects list their properties in the schema's order, required ones first (no others: <c>additionalProperties</c> is
+/// taken as false); strings may be bounded by <c>minLength</c>/<c>maxLength</c>; arrays by <c>minItems</c>/<c>maxItems</c>;
+/// <c>enum</c>, <c>const</c>, <c>anyOf</c>/<c>oneOf</c>, a list of types and local <c>$ref</c>s are kept. Anything else
+/// allows any JSON value. Whitespace is at most one space, not llama.cpp's newlines and indents: small models wander.
+/// </remarks>
+internal sealed class JsonSchemaGrammar
+{
+    private static readonly Dictionary<string, string> s_primitives = new(StringComparer.Ordinal)
+    {
+        ["space"] = "\" \"?",
+        ["boolean"] = "(\"true\" | \"false\") space",
+        ["null"] = "\"null\" space",
+        ["integral-part"] = "[0] | [1-9] [0-9]{0,15}",
+        ["decimal-part"] = "[0-9]{1,16}",
+        ["integer"] = "(\"-\"? integral-part) space",
+        ["number"] = "(\"-\"? integral-part) (\".\" decimal-part)? ([eE] [-+]? integral-part)? space",
+        ["char"] = "[^\"\\\\\\x7F\\x00-\\x1F] | [\\\\] ([\"\\\\bfnrt] | \"u\" [0-9a-fA-F]{4})",
+        ["string"] = "\"\\\"\" char* \"\\\"\" space",
+        ["value"] = "object | array | string | number | boolean | null",
+        ["object"] = "\"{\" space ( string \":\" space value (\",\" space string \":\" space value)* )? \"}\" space",
+        ["array"] = "\"[\" space ( value (\",\" space value)* )? \"]\" space",
+    };
+
+    private static readonly Dictionary<string, string[]> s_uses = new(StringComparer.Ordinal)
+    {
+        ["boolean"] = ["space"],
+        ["null"] = ["space"],
+        ["integer"] = ["integral-part", "space"],
+        ["number"] = ["integral-part", "decimal-part", "space"],
+        ["string"] = ["char", "space"],
+        ["value"] = ["object", "array", "string", "number", "boolean", "null"],
+        ["object"] = ["space", "string", "value"],
+        ["array"] = ["space", "value"],
+    };
+
+    private const int MaxBound = 256;
+
+    private readonly GbnfWriter _grammar;
+    private readonly JsonElement _root;
+
+    public JsonSchemaGrammar(GbnfWriter grammar, JsonElement root)
+    {
+        _grammar = grammar;
+        _root = root;
+    }
+
+    /// <summary>The grammar (root rule <c>root</c>) for documents valid under <paramref name="schema"/>.</summary>
+    public static string For(JsonElement schema)
+    {
+        var grammar = new GbnfWriter();
+        var root = new JsonSchemaGrammar(grammar, schema).Rule(schema, "root");
+        if (root != "root")
+        {
+            // A schema that is a $ref or not an object named another rule; llama.cpp needs the root rule.
+            grammar.Define("root", root);
+        }
+        return grammar.ToString();
+    }
+
+    /// <summary>Defines the rule for <paramref name="schema"/> (named after <paramref name="name"/>) and returns its name.</summary>
+    public string Rule(JsonElement schema, string name)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return Primitive("value");
+        }
+        if (schema.TryGetProperty("$ref", out var reference) && Text(reference) is { } path)
+        {
+            return Reference(path);
+        }
+        var free = _grammar.FreeName(name);
+        _grammar.Define(free, ""); // Reserved while its parts are written.
+        return _grammar.Define(free, Body(schema, free));
+    }
+
+    private string Body(JsonElement schema, string name)
+    {
+        if (schema.TryGetProperty("const", out var constant))
+        {
+            return Constant(constant) + " space";
+        }
+        // Empty lists would leave an empty alternative, which llama.cpp cannot parse (and then aborts at the first sample).
+        if (schema.TryGetProperty("enum", out var members) && members.ValueKind == JsonValueKind.Array && members.GetArrayLength() > 0)
+        {
+            return "(" + string.Join(" | ", members.EnumerateArray().Select(Constant)) + ") space";
+        }
+        if ((schema.TryGetProperty("anyOf", out var choices) || schema.TryGetProperty("oneOf", out choices)) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+        {
+            return string.Join(" | ", choices.EnumerateArray().Select((choice, i) => Rule(choice, $"{name}-{i}")));
+        }
+        if (!schema.TryGetProperty("type", out var type))
+        {
+            return schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object ? Object(schema, name) : Primitive("value");
+        }
+        if (type.ValueKind == JsonValueKind.Array && type.GetArrayLength() > 0)
+        {
+            return string.Join(" | ", type.EnumerateArray().Select(t => TypeBody(schema, Text(t), name)));
+        }
+        return TypeBody(schema, Text(type), name);
+    }
+
+    private string TypeBody(JsonElement schema, string? type, string name) => type switch
+    {
+        "object" when schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object => Object(schema, name),
+        "array" => Array(schema, name),
+        "string" => String(schema),
+        "object" or "string" or "number" or "integer" or "boolean" or "null" => Primitive(type),
+        _ => Primitive("value"),
+    };
+
+    private string Object(JsonElement schema, string name)
+    {
+        var required = new HashSet<string>(StringComparer.Ordinal);
+        if (schema.TryGetProperty("required", out var names) && names.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in names.EnumerateArray())
+            {
+                required.Add(Text(item) ?? "");
+            }
+        }
+        var mandatory = new List<string>();
+        var optional = new List<string>();
+        foreach (var property in schema.GetProperty("properties").EnumerateObject())
+        {
+            var value = Rule(property.Value, $"{name}-{property.Name}");
+            var pair = _grammar.Define(_grammar.FreeName($"{name}-{property.Name}-kv"), $"{GbnfWriter.Literal(JsonString(property.Name))} space \":\" space {value}");
+            (required.Contains(property.Name) ? mandatory : optional).Add(pair);
+        }
+        Primitive("space");
+        var body = new StringBuilder("\"{\" space ");
+        body.AppendJoin(" \",\" space ", mandatory);
+        if (mandatory.Count > 0)
+        {
+            foreach (var pair in optional)
+            {
+                body.Append(" ( \",\" space ").Append(pair).Append(" )?");
+            }
+        }
+        else if (optional.Count > 0)
+        {
+            // Any in-order subset: the first one present, then each later one or not (llama.cpp's get_recursive_refs).
+            body.Append("( ").AppendJoin(" | ", optional.Select((first, i) => first + string.Concat(optional.Skip(i + 1).Select(later => $" ( \",\" space {later} )?")))).Append(" )?");
+        }
+        return body.Append(" \"}\" space").ToString();
+    }
+
+    private string Array(JsonElement schema, string name)
+    {
+        var item = schema.TryGetProperty("items", out var items) ? Rule(items, name + "-item") : Primitive("value");
+        var min = Bound(schema, "minItems") ?? 0;
+        var max = Bound(schema, "maxItems") is { } bound ? Math.Max(bound, min) : (int?)null;
+        Primitive("space");
+        var rest = (min, max) switch
+        {
+            (_, 0) => null,
+            (<= 1, null) => $"( \",\" space {item} )*",
+            (_, null) => $"( \",\" space {item} ){{{min - 1},}}",
+            (<= 1, _) => $"( \",\" space {item} ){{0,{max - 1}}}",
+            _ => $"( \",\" space {item} ){{{min - 1},{max - 1}}}",
+        };
+        var list = rest is null ? "" : min == 0 ? $"( {item} {rest} )? " : $"{item} {rest} ";
+        return $"\"[\" space {list}\"]\" space";
+    }
+
+    private string String(JsonElement schema)
+    {
+        var plain = Primitive("string");
+        var min = Bound(schema, "minLength") ?? 0;
+        var max = Bound(schema, "maxLength") is { } bound ? Math.Max(bound, min) : (int?)null;
+        if (min == 0 && max is null)
+        {
+            return plain;
+        }
+        return $"\"\\\"\" char{{{min},{max?.ToString(CultureInfo.InvariantCulture)}}} \"\\\"\" space";
+    }
+
+    private string Reference(string path)
+    {
+        // Only local definitions: #/$defs/Name and #/definitions/Name.
+        var parts = path.Split('/');
+        if (parts is not ["#", "$defs" or "definitions", var definition] || !_root.TryGetProperty(parts[1], out var definitions)
+            || definitions.ValueKind != JsonValueKind.Object || !definitions.TryGetProperty(definition, out var target))
+        {
+            return Primitive("value");
+        }
+        var name = GbnfWriter.RuleName("ref-" + definition);
+        return _grammar.Has(name) ? name : Rule(target, name);
+    }
+
+    /// <summary>Defines a built-in rule and the rules it uses; returns its name.</summary>
+    private string Primitive(string name)
+    {
+        if (!_grammar.Has(name))
+        {
+            _grammar.Define(name, s_primitives[name]);
+            foreach (var used in s_uses.GetValueOrDefault(name, []))
+            {
+                Primitive(used);
+            }
+        }
+        return name;
+    }
+
+    /// <summary>A count keyword; above <see cref="MaxBound"/> it is ignored, since llama.cpp spells a repetition out rule by rule.</summary>
+    private static int? Bound(JsonElement schema, string keyword) =>
+        schema.TryGetProperty(keyword, out var bound) && bound.ValueKind == JsonValueKind.Number && bound.TryGetInt32(out var value) && value is >= 0 and <= MaxBound ? value : null;
+
+    private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A literal for one JSON value, as written compactly.</summary>
+    private static string Constant(JsonElement value) => GbnfWriter.Literal(value.ValueKind == JsonValueKind.String ? JsonString(value.GetString()!) : value.GetRawText());
+
+    private static string JsonString(string text)
+    {
+        using var buffer = new MemoryStream();
+        // Relaxed: a quote is written \" as models write it, not \u0022.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStringValue(text);
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
