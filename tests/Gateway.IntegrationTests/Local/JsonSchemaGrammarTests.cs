@@ -1,11 +1,5 @@
-using System.Text;
 using System.Text.Json;
-using Gateway.Server.Diagnostics;
-using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Local.Tools;
-using LLama;
-using LLama.Common;
-using LLama.Native;
 
 namespace Gateway.IntegrationTests.Local;
 
@@ -13,17 +7,9 @@ namespace Gateway.IntegrationTests.Local;
 [Collection(LocalModelsCollection.Name)]
 public sealed class JsonSchemaGrammarTests : IDisposable
 {
-    private static readonly string ModelPath = Path.Combine(LocalModelFiles.Directory, LocalModelFiles.Successor + ".gguf");
+    private readonly GrammarDecoder _decoder = new();
 
-    private readonly LLamaWeights _weights;
-
-    public JsonSchemaGrammarTests()
-    {
-        LlamaNativeLibrary.EnsureConfigured(GatewayLog.Silent);
-        _weights = LLamaWeights.LoadFromFile(new ModelParams(ModelPath));
-    }
-
-    public void Dispose() => _weights.Dispose();
+    public void Dispose() => _decoder.Dispose();
 
     public static TheoryData<string, string> Grammars => new()
     {
@@ -190,7 +176,7 @@ public sealed class JsonSchemaGrammarTests : IDisposable
 
         Assert.Equal(grammar, written);
         // llama.cpp reads it: one it cannot parse is added without complaint and aborts the process at the first sample.
-        var (text, _) = Generate(written, maxTokens: 16);
+        var (text, _) = _decoder.Generate(written, maxTokens: 16);
         Assert.NotEmpty(text);
     }
 
@@ -200,36 +186,9 @@ public sealed class JsonSchemaGrammarTests : IDisposable
         // successor-tiny alone would answer "ABC…~"; the grammar leaves it only the schema's documents (design §1.3).
         using var document = JsonDocument.Parse("""{"type": "object", "properties": {"unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["unit"]}""");
 
-        var (text, ended) = Generate(JsonSchemaGrammar.For(document.RootElement), maxTokens: 64);
+        var (text, ended) = _decoder.Generate(JsonSchemaGrammar.For(document.RootElement), maxTokens: 64);
 
         Assert.True(ended);
         Assert.Equal("{\"unit\": \"fahrenheit\" } ", text);
-    }
-
-    /// <summary>Greedy decoding of a ChatML prompt under <paramref name="grammar"/>: the text, and whether the model ended it.</summary>
-    private (string Text, bool Ended) Generate(string grammar, int maxTokens)
-    {
-        using var context = _weights.CreateContext(new ModelParams(ModelPath) { ContextSize = 512, Threads = 1 });
-        using var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
-        chain.AddGrammar(_weights.NativeHandle, grammar, "root"); // Grammar first: the greedy pick is the best allowed token.
-        chain.AddGreedySampler();
-        var prompt = context.Tokenize("<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n", addBos: true, special: false);
-        var batch = new LLamaBatch();
-        batch.AddRange(prompt, 0, LLamaSeqId.Zero, true);
-        var decoder = new TokenTextDecoder();
-        var text = new StringBuilder();
-        for (var position = prompt.Length; position < prompt.Length + maxTokens; position++)
-        {
-            Assert.Equal(DecodeResult.Ok, context.Decode(batch));
-            var token = chain.Sample(context.NativeHandle, batch.TokenCount - 1);
-            if (token.IsEndOfGeneration(_weights.Vocab))
-            {
-                return (text.ToString(), true);
-            }
-            text.Append(decoder.Append(_weights.NativeHandle, token));
-            batch.Clear();
-            batch.Add(token, position, LLamaSeqId.Zero, true);
-        }
-        return (text.ToString(), false);
     }
 }

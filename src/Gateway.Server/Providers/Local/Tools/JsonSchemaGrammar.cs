@@ -139,10 +139,10 @@ internal sealed class JsonSchemaGrammar
             (required.Contains(property.Name) ? mandatory : optional).Add(pair);
         }
         Primitive("space");
-        var body = new StringBuilder("\"{\" space ");
-        body.AppendJoin(" \",\" space ", mandatory);
+        var body = new StringBuilder("\"{\" space");
         if (mandatory.Count > 0)
         {
+            body.Append(' ').AppendJoin(" \",\" space ", mandatory);
             foreach (var pair in optional)
             {
                 body.Append(" ( \",\" space ").Append(pair).Append(" )?");
@@ -151,7 +151,7 @@ internal sealed class JsonSchemaGrammar
         else if (optional.Count > 0)
         {
             // Any in-order subset: the first one present, then each later one or not (llama.cpp's get_recursive_refs).
-            body.Append("( ").AppendJoin(" | ", optional.Select((first, i) => first + string.Concat(optional.Skip(i + 1).Select(later => $" ( \",\" space {later} )?")))).Append(" )?");
+            body.Append(" ( ").AppendJoin(" | ", optional.Select((first, i) => first + string.Concat(optional.Skip(i + 1).Select(later => $" ( \",\" space {later} )?")))).Append(" )?");
         }
         return body.Append(" \"}\" space").ToString();
     }

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Gateway.Server.Conversation;
+
+namespace Gateway.Server.Providers.Local.Tools;
+
+/// <summary>
+/// The grammar of a turn that must call a tool, in the family's syntax, for text that starts right after the opener
+/// (the prompt ends with it): each call's arguments follow its tool's parameter schema (<see cref="JsonSchemaGrammar"/>).
+/// </summary>
+internal static class ToolCallGrammar
+{
+    /// <param name="forced">The one tool the call must use, or null for any of <paramref name="tools"/>.</param>
+    /// <param name="parallel">Whether more calls may follow the first (families that write several).</param>
+    public static string For(LocalToolFamily family, IReadOnlyList<ToolDefinition> tools, string? forced, bool parallel)
+    {
+        var grammar = new GbnfWriter();
+        var arguments = family == LocalToolFamily.Llama3 ? "parameters" : "arguments";
+        var calls = new List<string>();
+        foreach (var tool in tools.Where(t => forced is null || t.Name == forced))
+        {
+            using var schema = JsonDocument.Parse(tool.ParametersSchema.Utf8);
+            var name = GbnfWriter.RuleName("call-" + tool.Name);
+            var argumentsRule = new JsonSchemaGrammar(grammar, schema.RootElement).Rule(schema.RootElement, name + "-args");
+            calls.Add(grammar.Define(grammar.FreeName(name), $"{GbnfWriter.Literal($"{{\"name\": \"{tool.Name}\", \"{arguments}\": ")} {argumentsRule} \"}}\""));
+        }
+        if (calls.Count == 0)
+        {
+            // An empty rule would not parse, and llama.cpp aborts on such a grammar at the first sample.
+            throw new ArgumentException($"No tool named '{forced}' is offered.", nameof(forced));
+        }
+        var call = grammar.Define("call", string.Join(" | ", calls));
+        grammar.Define("root", family switch
+        {
+            // [TOOL_CALLS] [{…}, {…}]
+            LocalToolFamily.Mistral => parallel ? $"\" [\" {call} (\", \" {call})* \"]\"" : $"\" [\" {call} \"]\"",
+            LocalToolFamily.Llama3 => call,
+            // <tool_call>\n{…}\n</tool_call>, one block per call.
+            _ => parallel ? $"{call} \"\\n</tool_call>\" (\"\\n<tool_call>\\n\" {call} \"\\n</tool_call>\")*" : $"{call} \"\\n</tool_call>\"",
+        });
+        return grammar.ToString();
+    }
+}
