@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Gateway.Server.Providers.Local.Tools;
@@ -135,7 +134,7 @@ internal sealed class JsonSchemaGrammar
         foreach (var property in schema.GetProperty("properties").EnumerateObject())
         {
             var value = Rule(property.Value, $"{name}-{property.Name}");
-            var pair = _grammar.Define(_grammar.FreeName($"{name}-{property.Name}-kv"), $"{GbnfWriter.Literal(JsonString(property.Name))} space \":\" space {value}");
+            var pair = _grammar.Define(_grammar.FreeName($"{name}-{property.Name}-kv"), $"{GbnfWriter.Literal(PromptJson.String(property.Name))} space \":\" space {value}");
             (required.Contains(property.Name) ? mandatory : optional).Add(pair);
         }
         Primitive("space");
@@ -220,16 +219,5 @@ internal sealed class JsonSchemaGrammar
     private static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>A literal for one JSON value, as written compactly.</summary>
-    private static string Constant(JsonElement value) => GbnfWriter.Literal(value.ValueKind == JsonValueKind.String ? JsonString(value.GetString()!) : value.GetRawText());
-
-    private static string JsonString(string text)
-    {
-        using var buffer = new MemoryStream();
-        // Relaxed: a quote is written \" as models write it, not \u0022.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStringValue(text);
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string Constant(JsonElement value) => GbnfWriter.Literal(value.ValueKind == JsonValueKind.String ? PromptJson.String(value.GetString()!) : value.GetRawText());
 }
