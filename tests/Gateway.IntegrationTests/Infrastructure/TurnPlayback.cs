@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Threading.Channels;
 using Gateway.Server.Providers;
 
@@ -56,35 +55,11 @@ internal static class TurnPlayback
     {
         try
         {
-            await provider.StreamTurnAsync(request, new Recorder(output), cancellationToken);
+            await provider.StreamTurnAsync(request, new ChannelTurnSink(output), cancellationToken);
         }
         finally
         {
             output.TryComplete();
         }
-    }
-
-    /// <summary>Each push as the <see cref="ProviderEvent"/> it stands for.</summary>
-    internal sealed class Recorder(ChannelWriter<ProviderEvent> output) : ITurnSink
-    {
-        public void Text(ReadOnlySpan<byte> text, string? logprobs) => output.TryWrite(ProviderEvent.TextDelta(Encoding.UTF8.GetString(text), logprobs));
-
-        public void Reasoning(ReadOnlySpan<byte> text) => output.TryWrite(ProviderEvent.ReasoningDelta(Encoding.UTF8.GetString(text)));
-
-        public void ReasoningItem(Gateway.Server.Conversation.ReasoningItem item) => output.TryWrite(ProviderEvent.ReasoningCaptured(item));
-
-        public void ToolCallStarted(int index, string id, string name) => output.TryWrite(ProviderEvent.ToolCallStarted(index, id, name));
-
-        public void ToolArguments(int index, string text) => output.TryWrite(ProviderEvent.ToolArgumentsDelta(index, text));
-
-        public void ToolCalled(Gateway.Server.Conversation.ToolCallRequest call, int index) => output.TryWrite(ProviderEvent.ToolCalled(call, index));
-
-        public void Finished(FinishReason reason) => output.TryWrite(ProviderEvent.Finished(reason));
-
-        public void Usage(Gateway.Server.Conversation.TokenUsage usage) => output.TryWrite(ProviderEvent.UsageReported(usage));
-
-        public void Failed(string message, int statusCode) => output.TryWrite(ProviderEvent.Failed(message, statusCode));
-
-        public ValueTask FlushAsync() => ValueTask.CompletedTask;
     }
 }

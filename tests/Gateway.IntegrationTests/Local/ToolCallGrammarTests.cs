@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local.Tools;
@@ -67,7 +66,7 @@ public sealed class ToolCallGrammarTests : IDisposable
         Assert.True(ended);
         Assert.Equal("{\"name\": \"get_weather\", \"arguments\": {\"unit\": \"fahrenheit\" } }\n</tool_call>", text);
         var channel = Channel.CreateUnbounded<ProviderEvent>();
-        var parser = new ToolCallTextParser(LocalToolFamily.Fallback, new TurnPlayback.Recorder(channel.Writer));
+        var parser = new ToolCallTextParser(LocalToolFamily.Fallback, new ChannelTurnSink(channel.Writer));
         parser.Push("<tool_call>\n" + text);
         parser.Flush();
         var events = new List<ProviderEvent>();

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Threading.Channels;
-using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local.Tools;
 
@@ -157,7 +156,7 @@ public class ToolCallParserTests
     private static (string Events, int Calls) Parse(LocalToolFamily family, string answer, int piece)
     {
         var channel = Channel.CreateUnbounded<ProviderEvent>();
-        var parser = new ToolCallTextParser(family, new TurnPlayback.Recorder(channel.Writer));
+        var parser = new ToolCallTextParser(family, new ChannelTurnSink(channel.Writer));
         var size = piece == 0 ? answer.Length : piece;
         for (var at = 0; at < answer.Length; at += size)
         {

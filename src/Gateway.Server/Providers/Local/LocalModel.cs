@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Providers.Local.Tools;
 using LLama;
 using LLama.Batched;
 using LLama.Common;
@@ -121,8 +122,10 @@ internal sealed partial class LocalModel : IAsyncDisposable
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>
     /// <exception cref="LocalModelException">The prompt does not fit, or no sequence became free within LOCAL_QUEUE_TIMEOUT_SECONDS.</exception>
+    /// <param name="tools">When the model may call tools: how its answer is read, and the grammar it must follow.</param>
     public async Task<LocalSequence> StartAsync(
-        string text, bool parseSpecial, IReadOnlyList<string> stopStrings, int maxTokens, CancellationToken cancellationToken, LocalSampling sampling = default)
+        string text, bool parseSpecial, IReadOnlyList<string> stopStrings, int maxTokens, CancellationToken cancellationToken, LocalSampling sampling = default,
+        LocalToolTurn? tools = null)
     {
         var tokens = Tokenize(text, parseSpecial);
         if (tokens.Length == 0)
@@ -139,7 +142,11 @@ internal sealed partial class LocalModel : IAsyncDisposable
             throw new LocalModelException(string.Create(CultureInfo.InvariantCulture,
                 $"Local model '{Id}' is busy: all {_options.MaxSequences} sequences (LOCAL_MAX_SEQUENCES) stayed in use for {_options.QueueTimeout.TotalSeconds:0.#} s (LOCAL_QUEUE_TIMEOUT_SECONDS)."), statusCode: 503);
         }
-        var sequence = new LocalSequence(tokens, maxTokens, stopStrings, sampling);
+        if (tools?.Grammar is { } grammar)
+        {
+            sampling = sampling with { Grammar = (grammar, _weights.Vocab) };
+        }
+        var sequence = new LocalSequence(tokens, maxTokens, stopStrings, sampling, tools);
         Enqueue(sequence);
         return sequence;
     }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Gateway.Server.Conversation;
+using Gateway.Server.Providers.Local.Tools;
 using LLama.Native;
 using LlamaConversation = LLama.Batched.Conversation;
 
@@ -19,16 +20,23 @@ internal sealed class LocalSequence : IDisposable
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
     private readonly TokenTextDecoder _decoder = new();
     private readonly StopStringMatcher _stops;
+    private readonly ToolCallTextParser? _toolCalls;
     private readonly int _maxTokens;
     private int _abandoned;
     private int _generated;
 
-    public LocalSequence(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stopStrings, LocalSampling sampling)
+    /// <param name="tools">When the model may call tools: the answer is read in its family's syntax.</param>
+    public LocalSequence(LLamaToken[] prompt, int maxTokens, IReadOnlyList<string> stopStrings, LocalSampling sampling, LocalToolTurn? tools = null)
     {
         Prompt = prompt;
         Sampling = sampling;
         _maxTokens = maxTokens;
         _stops = new StopStringMatcher(stopStrings);
+        if (tools is not null)
+        {
+            _toolCalls = new ToolCallTextParser(tools.Family, new ChannelTurnSink(_events.Writer));
+            _toolCalls.Push(tools.Begun);
+        }
     }
 
     /// <summary>Text deltas, then why the turn ended and one usage event; or one error event. Completes after either.</summary>
@@ -107,16 +115,23 @@ internal sealed class LocalSequence : IDisposable
     {
         Send(_stops.Push(_decoder.Flush()));
         Send(_stops.Flush());
-        _events.Writer.TryWrite(ProviderEvent.Finished(reason));
+        _toolCalls?.Flush();
+        _events.Writer.TryWrite(ProviderEvent.Finished(_toolCalls?.Calls > 0 ? FinishReason.ToolCalls : reason));
         _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated)));
         _events.Writer.TryComplete();
     }
 
     private void Send(string text)
     {
-        if (text.Length > 0)
+        if (text.Length == 0)
         {
-            _events.Writer.TryWrite(ProviderEvent.TextDelta(text));
+            return;
         }
+        if (_toolCalls is not null)
+        {
+            _toolCalls.Push(text);
+            return;
+        }
+        _events.Writer.TryWrite(ProviderEvent.TextDelta(text));
     }
 }

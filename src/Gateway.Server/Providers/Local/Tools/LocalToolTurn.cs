@@ -1,0 +1,6 @@
+namespace Gateway.Server.Providers.Local.Tools;
+
+/// <summary>How a turn that may call tools reads and constrains its answer.</summary>
+/// <param name="Begun">The part of a call the prompt already ends with (the opener of a required call), which the answer continues.</param>
+/// <param name="Grammar">The GBNF the answer must follow (<see cref="ToolCallGrammar"/>), or null for free text.</param>
+internal sealed record LocalToolTurn(LocalToolFamily Family, string Begun, string? Grammar);

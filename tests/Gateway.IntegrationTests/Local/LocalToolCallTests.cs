@@ -1,0 +1,65 @@
+using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
+using Gateway.Server.Providers.Local;
+using Gateway.Server.Providers.Local.Tools;
+using Gateway.Tools;
+using static Gateway.IntegrationTests.Local.LocalModelFiles;
+
+namespace Gateway.IntegrationTests.Local;
+
+/// <summary>A required call through the decode loop: the grammar in the sequence's sampler, the family's parser on its text.</summary>
+[Collection(LocalModelsCollection.Name)]
+public sealed class LocalToolCallTests : IAsyncLifetime
+{
+    private const string Prompt = "<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n";
+
+    private static readonly ToolDefinition[] s_tools =
+    [
+        new("get_weather", "Weather in a unit.", RawJson.Parse("""{"type": "object", "properties": {"unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["unit"]}""")),
+    ];
+
+    private readonly LocalModelProvider _provider = Provider(Options(maxTokens: 128));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    [Fact]
+    public async Task ARequiredCallBesideAFreeTurnInTheSameBatch()
+    {
+        var model = await _provider.GetModelAsync(Successor, default);
+        var turn = new LocalToolTurn(LocalToolFamily.Fallback, "<tool_call>\n", ToolCallGrammar.For(LocalToolFamily.Fallback, s_tools, "get_weather", parallel: false));
+
+        var calling = model.StartAsync(Prompt + "<tool_call>\n", parseSpecial: false, [], maxTokens: 128, default, LocalSampling.Greedy, turn);
+        var free = model.StartAsync(Prompt, parseSpecial: false, [], maxTokens: 128, default);
+        var events = await ReadAsync(await calling);
+        var (deltas, ends) = await CollectAsync(await free);
+
+        // The streamed call, its completion, then a tool_calls finish; no text (the call's syntax is not the answer's).
+        Assert.Equal(
+            [ProviderEventKind.ToolCallStart, ProviderEventKind.ToolArguments, ProviderEventKind.ToolCall, ProviderEventKind.Finish, ProviderEventKind.Usage],
+            events.Select(e => e.Kind).Distinct());
+        var call = Assert.Single(events, e => e.Kind == ProviderEventKind.ToolCall).ToolCall!;
+        Assert.Equal(("get_weather", "{\"unit\":\"fahrenheit\"}", null), (call.Name, call.Arguments.ToString(), call.InvalidArguments));
+        Assert.Equal(call.Id, Assert.Single(events, e => e.Kind == ProviderEventKind.ToolCallStart).ToolCall!.Id);
+        Assert.Equal("{\"unit\": \"fahrenheit\" }", string.Concat(events.Where(e => e.Kind == ProviderEventKind.ToolArguments).Select(e => e.Text)));
+        Assert.Equal(FinishReason.ToolCalls, Assert.Single(events, e => e.Kind == ProviderEventKind.Finish).Reason);
+        // The turn beside it samples freely: successor-tiny's own answer.
+        Assert.Equal("ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~", string.Concat(deltas));
+        AssertFinished(ends, FinishReason.Stop);
+    }
+
+    private static async Task<List<ProviderEvent>> ReadAsync(LocalSequence sequence)
+    {
+        using (sequence)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var events = new List<ProviderEvent>();
+            await foreach (var item in sequence.Events.ReadAllAsync(timeout.Token))
+            {
+                events.Add(item);
+            }
+            return events;
+        }
+    }
+}
