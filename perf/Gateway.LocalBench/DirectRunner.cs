@@ -14,7 +14,7 @@ internal static class DirectRunner
     private static async Task<(long Tokens, TimeSpan FirstToken)> OneAsync(LocalModel model, string prompt, Stopwatch clock)
     {
         // The chat path, as /chat takes it (the model's template, if any), minus HTTP.
-        using var sequence = await model.StartAsync([ChatMessage.User(prompt)], new TurnOptions(), default);
+        using var sequence = await model.StartAsync([ChatMessage.User(prompt)], new TurnOptions(), [], default);
         var first = TimeSpan.Zero;
         var generated = 0L;
         await foreach (var item in sequence.Events.ReadAllAsync())

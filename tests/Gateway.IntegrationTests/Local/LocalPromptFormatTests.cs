@@ -17,6 +17,7 @@ public sealed class LocalPromptFormatTests
         ChatMessage.System("Be brief."),
         ChatMessage.User("Hi"),
         ChatMessage.Assistant("", [new ToolCallRequest("c1", "bash", Gateway.Tools.RawJson.EmptyObject)]),
+        ChatMessage.ToolResult("c1", [ContentPart.FromText("ok")]),
         ChatMessage.Assistant("Hello!", []),
         ChatMessage.User("Bye"),
     ];
@@ -31,9 +32,25 @@ public sealed class LocalPromptFormatTests
         Assert.False(unsupported);
         Assert.True(format.UsesTemplate);
         Assert.Equal(
-            ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n", true),
+            ("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                + "<|im_start|>assistant\n<tool_call>\n{\"name\": \"bash\", \"arguments\": {}}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\n<tool_response>\nok\n</tool_response><|im_end|>\n"
+                + "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n", true),
             format.Format(Conversation));
         Assert.Equal(["<|im_end|>", "<|im_start|>"], format.StopStrings);
+    }
+
+    [Fact]
+    public void ARequiredCallOffersTheToolsInTheSystemMessageAndOpensTheCall()
+    {
+        var format = LocalPromptFormat.Create(ChatMl, out _);
+        ToolDefinition[] tools = [new("now", "The time.", Gateway.Tools.RawJson.Parse("""{"type":"object"}"""))];
+
+        Assert.Equal(
+            ("<|im_start|>system\nBe brief.\n\nTools: <tools>{\"type\":\"function\",\"function\":{\"name\":\"now\",\"description\":\"The time.\",\"parameters\":{\"type\":\"object\"}}}\n</tools>\n"
+                + "To call one, answer only <tool_call>\n{\"name\": <tool name>, \"arguments\": <arguments object>}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<tool_call>\n", true),
+            format.Format([ChatMessage.System("Be brief."), ChatMessage.User("Hi")], tools, "<tool_call>\n"));
     }
 
     [Fact]
@@ -43,7 +60,7 @@ public sealed class LocalPromptFormatTests
 
         Assert.False(unsupported);
         Assert.False(format.UsesTemplate);
-        Assert.Equal(("Be brief.\nHi\nHello!\nBye", false), format.Format(Conversation));
+        Assert.Equal(("Be brief.\nHi\n<tool_call>\n{\"name\": \"bash\", \"arguments\": {}}\n</tool_call>\n<tool_response>\nok\n</tool_response>\nHello!\nBye", false), format.Format(Conversation));
         Assert.Equal(("Once upon a time", false), format.Format([ChatMessage.User("Once upon a time")]));
         Assert.Empty(format.StopStrings);
     }

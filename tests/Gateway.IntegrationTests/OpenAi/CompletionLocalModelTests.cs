@@ -119,18 +119,23 @@ public sealed class CompletionLocalModelTests
     }
 
     [Fact]
-    public async Task ALocalModelRefusesAToolChoiceThatRequiresACallAndIgnoresOfferedTools()
+    public async Task ARequiredToolChoiceMakesALocalModelCallAnOfferedToolWhileAutoAnswersText()
     {
         await using var local = Provider();
         await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
-        const string Tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"now\"}}]";
+        const string Tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":"
+            + "{\"type\":\"object\",\"properties\":{\"unit\":{\"type\":\"string\",\"enum\":[\"celsius\",\"fahrenheit\"]}},\"required\":[\"unit\"]}}}]";
 
         var required = await host.CompleteAsync("""{"model":"successor-tiny","tool_choice":"required",""" + Tools + ""","messages":[{"role":"user","content":"Hi"}]}""");
+        var named = await host.CompleteAsync("""{"model":"successor-tiny","tool_choice":{"type":"function","function":{"name":"get_weather"}},""" + Tools + ""","messages":[{"role":"user","content":"Hi"}]}""");
         var offered = await host.CompleteAsync("""{"model":"successor-tiny","max_tokens":2,""" + Tools + ""","messages":[{"role":"user","content":"Hi"}]}""");
 
-        Assert.Equal(
-            (400, """{"error":{"message":"The model 'successor-tiny' does not call tools, so tool_choice cannot require a call","type":"invalid_request_error","param":"tool_choice","code":null}}"""),
-            (required.StatusCode, required.Body));
+        foreach (var response in new[] { required, named })
+        {
+            Assert.Equal(200, response.StatusCode);
+            Assert.Contains("\"name\":\"get_weather\",\"arguments\":\"{\\\"unit\\\":\\\"fahrenheit\\\"}\"", response.Body, StringComparison.Ordinal);
+            Assert.Contains("\"finish_reason\":\"tool_calls\"", response.Body, StringComparison.Ordinal);
+        }
         Assert.Equal(200, offered.StatusCode);
         Assert.Contains("\"content\":\"AB\"", offered.Body, StringComparison.Ordinal);
     }

@@ -110,14 +110,25 @@ internal sealed partial class LocalModel : IAsyncDisposable
 
     /// <summary>
     /// Starts a chat turn: the model's prompt format; the caller's token limit, at most LOCAL_MAX_TOKENS; the
-    /// template's stop strings and the caller's; the caller's sampling.
+    /// template's stop strings and the caller's; the caller's sampling. A turn that must call a tool (toolChoice
+    /// required or named) is offered the tools, its prompt ends with the family's opener, and a grammar holds the
+    /// answer to a call of an offered tool with arguments its schema allows (one call unless parallel calls are asked).
     /// </summary>
-    public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, CancellationToken cancellationToken)
+    /// <remarks>Other turns are not offered tools yet: the offer costs context that small models do not have (design 15 §1.5).</remarks>
+    public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
-        var (text, parseSpecial) = _format.Format(messages);
+        var choice = options.ToolChoice;
+        LocalToolTurn? turn = null;
+        if (tools.Count > 0 && choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
+        {
+            var family = _format.Family;
+            var grammar = ToolCallGrammar.For(family, tools, choice.FunctionName, parallel: options.ParallelToolCalls == true);
+            turn = new LocalToolTurn(family, LocalToolPrompt.Begun(family), grammar);
+        }
+        var (text, parseSpecial) = _format.Format(messages, turn is null ? null : tools, turn?.Begun ?? "");
         var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
         IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
-        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options));
+        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options), turn);
     }
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>

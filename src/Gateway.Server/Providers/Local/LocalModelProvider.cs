@@ -11,8 +11,9 @@ namespace Gateway.Server.Providers.Local;
 ///   session: start-up stays instant (the gateway may serve only remote models) and unused files cost
 ///   nothing; the first turn on a model waits for its load (milliseconds for the test models, seconds for
 ///   billions of parameters). A failed load is reported to that turn and retried by the next.
-/// - Tools are not supported: the offered definitions are ignored and the model only ever answers with
-///   text, so an agent on a local model ends after its first turn.
+/// - Tools: a turn that must call one (toolChoice required or named) is offered the tools in the model's tool
+///   family's syntax and held to a valid call by a grammar (see <c>LocalModel.StartAsync</c>);
+///   other turns answer with text, so an agent loop on a local model ends after the turn that follows its calls.
 /// - Nor are images and binary documents: the prompt says where one was left out (see <see cref="LocalPromptFormat"/>).
 /// </remarks>
 internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog log) : IModelProvider, IAsyncDisposable
@@ -24,7 +25,7 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
 
     public string Name => ProviderName;
 
-    public bool CallsTools => false;
+    public bool CallsTools => true;
 
     public bool ReadsBinaryContent => false;
 
@@ -96,7 +97,7 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
         try
         {
             var model = await GetModelAsync(request.Model, cancellationToken).ConfigureAwait(false);
-            return (await model.StartAsync(request.Messages, request.Options, cancellationToken).ConfigureAwait(false), default);
+            return (await model.StartAsync(request.Messages, request.Options, request.Tools, cancellationToken).ConfigureAwait(false), default);
         }
         catch (LocalModelException e)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Server.Conversation;
+using Gateway.Server.Providers.Local.Tools;
 using LLama;
 using LLama.Exceptions;
 
@@ -16,7 +17,7 @@ namespace Gateway.Server.Providers.Local;
 /// explicit check.
 /// Text parts are used as they are and a textual document (a tool's read of a source file) as its text; an image or
 /// a binary document is replaced by a note saying it was left out, so the model is not left to answer as if it had
-/// seen it. Tool calls are not rendered (local models are not offered tools).
+/// seen it. Tools, calls and results are written in the model's tool family's syntax (<see cref="LocalToolPrompt"/>).
 /// </remarks>
 internal sealed class LocalPromptFormat
 {
@@ -33,8 +34,12 @@ internal sealed class LocalPromptFormat
     private LocalPromptFormat(string? template)
     {
         _template = template;
+        Family = LocalToolFamilies.Detect(template);
         StopStrings = template is null ? [] : [.. s_turnMarkers.Where(m => template.Contains(m, StringComparison.Ordinal))];
     }
+
+    /// <summary>How the model writes tool calls, told by its template.</summary>
+    public LocalToolFamily Family { get; }
 
     /// <summary>False when prompts are plain text.</summary>
     public bool UsesTemplate => _template is not null;
@@ -65,26 +70,72 @@ internal sealed class LocalPromptFormat
     }
 
     /// <summary>The prompt text, and whether special tokens in it (template markers) are to be parsed as such.</summary>
-    public (string Text, bool ParseSpecial) Format(IReadOnlyList<ChatMessage> messages)
+    /// <param name="offered">Tools to offer in the prompt, in the family's words (none: the model is not told of any).</param>
+    /// <param name="begun">Text the answer starts with (a required call's opener), written after the assistant's header.</param>
+    public (string Text, bool ParseSpecial) Format(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition>? offered = null, string begun = "")
     {
+        var turns = Turns(messages, offered ?? []);
         if (_template is null)
         {
             // User text is never parsed for special tokens: a prompt cannot forge control tokens.
-            return (string.Join('\n', messages.Select(PromptText).Where(text => text.Length > 0)), false);
+            return (string.Join('\n', turns.Select(turn => turn.Text).Where(text => text.Length > 0)) + begun, false);
         }
 
         var template = new LLamaTemplate(_template) { AddAssistant = true };
+        foreach (var (role, text) in turns)
+        {
+            template.Add(role, text);
+        }
+        // The template's markers (<|im_start|> …) must become their special tokens, as llama-server does.
+        return (Encoding.UTF8.GetString(template.Apply()) + begun, true);
+    }
+
+    /// <summary>The messages as the template's (role, text) turns: tools offered, calls and results in the family's syntax.</summary>
+    private List<(string Role, string Text)> Turns(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition> offered)
+    {
+        var turns = new List<(string Role, string Text)>(messages.Count + 1);
         foreach (var message in messages)
         {
             var text = PromptText(message);
-            if (message.Role == ChatRole.Assistant && text.Length == 0)
+            switch (message.Role)
             {
-                continue; // A tool-calls-only turn has nothing a local template can show.
+                case ChatRole.Assistant:
+                    text = string.Join('\n', message.ToolCalls.Select(call => LocalToolPrompt.Call(Family, call)).Prepend(text).Where(t => t.Length > 0));
+                    if (text.Length > 0)
+                    {
+                        turns.Add(("assistant", text));
+                    }
+                    break;
+                case ChatRole.Tool:
+                    turns.Add(LocalToolPrompt.Result(Family, text));
+                    break;
+                default:
+                    turns.Add((RoleName(message.Role), text));
+                    break;
             }
-            template.Add(RoleName(message.Role), text);
         }
-        // The template's markers (<|im_start|> …) must become their special tokens, as llama-server does.
-        return (Encoding.UTF8.GetString(template.Apply()), true);
+        if (offered.Count > 0)
+        {
+            Offer(turns, LocalToolPrompt.Offer(Family, offered));
+        }
+        return turns;
+    }
+
+    /// <summary>Hermes and the fallback offer tools in the system message; Llama 3.1 and Mistral before the last user message's words.</summary>
+    private void Offer(List<(string Role, string Text)> turns, string offer)
+    {
+        if (Family is LocalToolFamily.Llama3 or LocalToolFamily.Mistral && turns.FindLastIndex(t => t.Role == "user") is var user and >= 0)
+        {
+            turns[user] = ("user", offer + turns[user].Text);
+        }
+        else if (turns.Count > 0 && turns[0].Role == "system")
+        {
+            turns[0] = ("system", turns[0].Text + "\n\n" + offer);
+        }
+        else
+        {
+            turns.Insert(0, ("system", offer));
+        }
     }
 
     /// <summary>A message's content as the text a text-only model can read (see remarks).</summary>
@@ -104,11 +155,5 @@ internal sealed class LocalPromptFormat
         }));
     }
 
-    private static string RoleName(ChatRole role) => role switch
-    {
-        ChatRole.System => "system",
-        ChatRole.Assistant => "assistant",
-        ChatRole.Tool => "tool",
-        _ => "user",
-    };
+    private static string RoleName(ChatRole role) => role == ChatRole.System ? "system" : "user";
 }

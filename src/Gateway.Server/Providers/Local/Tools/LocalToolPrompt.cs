@@ -53,6 +53,14 @@ internal static class LocalToolPrompt
         }
     }
 
+    /// <summary>What a required call's answer starts with, written at the end of the prompt: the text <see cref="ToolCallGrammar"/> continues.</summary>
+    public static string Begun(LocalToolFamily family) => family switch
+    {
+        LocalToolFamily.Llama3 => "",
+        LocalToolFamily.Mistral => "[TOOL_CALLS]",
+        _ => "<tool_call>\n",
+    };
+
     /// <summary>An assistant's call in the syntax <see cref="ToolCallGrammar"/> makes the model write (arguments compact, so spaces the model chose may differ).</summary>
     public static string Call(LocalToolFamily family, ToolCallRequest call)
     {
