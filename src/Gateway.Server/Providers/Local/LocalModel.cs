@@ -118,14 +118,20 @@ internal sealed partial class LocalModel : IAsyncDisposable
     public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
         var choice = options.ToolChoice;
+        // A named tool is the only one offered: the grammar allows no other, and the context stays for the conversation.
+        IReadOnlyList<ToolDefinition> offered = choice.Mode switch
+        {
+            ToolChoiceMode.Required => tools,
+            ToolChoiceMode.Function => [.. tools.Where(t => t.Name == choice.FunctionName)],
+            _ => [],
+        };
         LocalToolTurn? turn = null;
-        if (tools.Count > 0 && choice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
+        if (offered.Count > 0)
         {
             var family = _format.Family;
-            var grammar = ToolCallGrammar.For(family, tools, choice.FunctionName, parallel: options.ParallelToolCalls == true);
-            turn = new LocalToolTurn(family, LocalToolPrompt.Begun(family), grammar);
+            turn = new LocalToolTurn(family, LocalToolPrompt.Begun(family), ToolCallGrammar.For(family, offered, forced: null, parallel: options.ParallelToolCalls == true));
         }
-        var (text, parseSpecial) = _format.Format(messages, turn is null ? null : tools, turn?.Begun ?? "");
+        var (text, parseSpecial) = _format.Format(messages, offered, turn?.Begun ?? "");
         var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
         IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
         return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options), turn);
