@@ -28,7 +28,7 @@ public sealed class LocalToolCallTests : IAsyncLifetime
     public async Task ARequiredCallBesideAFreeTurnInTheSameBatch()
     {
         var model = await _provider.GetModelAsync(Successor, default);
-        var turn = new LocalToolTurn(LocalToolFamily.Fallback, "<tool_call>\n", ToolCallGrammar.For(LocalToolFamily.Fallback, s_tools, "get_weather", parallel: false));
+        var turn = new LocalToolTurn(LocalToolFamily.Fallback, "<tool_call>\n", ToolCallGrammar.For(LocalToolFamily.Fallback, s_tools, parallel: false));
 
         var calling = model.StartAsync(Prompt + "<tool_call>\n", parseSpecial: false, [], maxTokens: 128, default, LocalSampling.Greedy, turn);
         var free = model.StartAsync(Prompt, parseSpecial: false, [], maxTokens: 128, default);

@@ -35,14 +35,14 @@ public sealed class ToolCallGrammarTests : IDisposable
             root ::= call "\n</tool_call>" ("\n<tool_call>\n" call "\n</tool_call>")*
             space ::= " "?
             """,
-            ToolCallGrammar.For(LocalToolFamily.Hermes, s_tools, forced: null, parallel: true));
+            ToolCallGrammar.For(LocalToolFamily.Hermes, s_tools, parallel: true));
     }
 
     [Fact]
-    public void Llama3AndMistralGrammarsForANamedTool()
+    public void Llama3AndMistralGrammarsForOneTool()
     {
-        var llama3 = ToolCallGrammar.For(LocalToolFamily.Llama3, s_tools, "get_time", parallel: false);
-        var mistral = ToolCallGrammar.For(LocalToolFamily.Mistral, s_tools, "get_time", parallel: true);
+        var llama3 = ToolCallGrammar.For(LocalToolFamily.Llama3, [s_tools[1]], parallel: false);
+        var mistral = ToolCallGrammar.For(LocalToolFamily.Mistral, [s_tools[1]], parallel: true);
 
         Assert.Contains("call ::= call-get-time\n", llama3);
         Assert.Contains("call-get-time ::= \"{\\\"name\\\": \\\"get_time\\\", \\\"parameters\\\": \" call-get-time-args \"}\"\n", llama3);
@@ -52,14 +52,14 @@ public sealed class ToolCallGrammarTests : IDisposable
     }
 
     [Fact]
-    public void ANamedToolThatIsNotOfferedIsRefused() =>
-        Assert.Throws<ArgumentException>(() => ToolCallGrammar.For(LocalToolFamily.Hermes, s_tools, "rm", parallel: false));
+    public void NoToolIsRefused() =>
+        Assert.Throws<ArgumentException>(() => ToolCallGrammar.For(LocalToolFamily.Hermes, [], parallel: false));
 
     [Fact]
     public void SuccessorTinyWritesTheRequiredCallAndTheParserReadsIt()
     {
         // The prompt ends with the opener (design §1.5): the grammar applies from the first generated token.
-        var grammar = ToolCallGrammar.For(LocalToolFamily.Fallback, s_tools, "get_weather", parallel: false);
+        var grammar = ToolCallGrammar.For(LocalToolFamily.Fallback, [s_tools[0]], parallel: false);
 
         var (text, ended) = _decoder.Generate(grammar, maxTokens: 96, prompt: "<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n<tool_call>\n");
 

@@ -129,7 +129,7 @@ internal sealed partial class LocalModel : IAsyncDisposable
         if (offered.Count > 0)
         {
             var family = _format.Family;
-            turn = new LocalToolTurn(family, LocalToolPrompt.Begun(family), ToolCallGrammar.For(family, offered, forced: null, parallel: options.ParallelToolCalls == true));
+            turn = new LocalToolTurn(family, LocalToolPrompt.Begun(family), ToolCallGrammar.For(family, offered, parallel: options.ParallelToolCalls == true));
         }
         var (text, parseSpecial) = _format.Format(messages, offered, turn?.Begun ?? "");
         var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);

@@ -9,14 +9,14 @@ namespace Gateway.Server.Providers.Local.Tools;
 /// </summary>
 internal static class ToolCallGrammar
 {
-    /// <param name="forced">The one tool the call must use, or null for any of <paramref name="tools"/>.</param>
+    /// <param name="tools">The tools a call may use (only the named one when the caller named it).</param>
     /// <param name="parallel">Whether more calls may follow the first (families that write several).</param>
-    public static string For(LocalToolFamily family, IReadOnlyList<ToolDefinition> tools, string? forced, bool parallel)
+    public static string For(LocalToolFamily family, IReadOnlyList<ToolDefinition> tools, bool parallel)
     {
         var grammar = new GbnfWriter();
         var arguments = family == LocalToolFamily.Llama3 ? "parameters" : "arguments";
         var calls = new List<string>();
-        foreach (var tool in tools.Where(t => forced is null || t.Name == forced))
+        foreach (var tool in tools)
         {
             using var schema = JsonDocument.Parse(tool.ParametersSchema.Utf8);
             var name = GbnfWriter.RuleName("call-" + tool.Name);
@@ -26,7 +26,7 @@ internal static class ToolCallGrammar
         if (calls.Count == 0)
         {
             // An empty rule would not parse, and llama.cpp aborts on such a grammar at the first sample.
-            throw new ArgumentException($"No tool named '{forced}' is offered.", nameof(forced));
+            throw new ArgumentException("A required call needs at least one tool.", nameof(tools));
         }
         var call = grammar.Define("call", string.Join(" | ", calls));
         grammar.Define("root", family switch
