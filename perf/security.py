@@ -142,7 +142,7 @@ def bash_section(raw, meta):
              "gateway's utime+stime and its reaped children's (cutime+cstime: the launch chain and the command), from "
              "`/proc/<pid>/stat` around each run.", "",
              "| command | at once | configuration | calls/s | p50 ms | p99 ms | gateway CPU ms/call | children CPU ms/call "
-             "| calls/s vs none | p50 vs none | CPU vs none | errors |",
+             "| calls/s vs none | p50 vs none | CPU (gateway + children) vs none | errors |",
              "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     summary = []
     for command, command_label in COMMANDS:
@@ -239,11 +239,11 @@ def key_section(raw, meta):
             f"{times(ratio(bytes_per, base_alloc and base_alloc['bytesPerSession']))} | "
             f"{errors}{' (' + '; '.join(cells) + ')' if cells else ''} |")
         if name != "keys-none":
-            extra = bytes_per - base_alloc["bytesPerSession"] if bytes_per is not None and base_alloc else None
+            extra = f"{bytes_per - base_alloc['bytesPerSession']:+,.0f}" if bytes_per is not None and base_alloc else "?"
             summary.append(f"{label}: {times(ratio(closed.get('rate'), (base_closed or {}).get('rate')))} the requests/s of no keys, "
                            f"{times(ratio(closed.get('ownCpuMs'), (base_closed or {}).get('ownCpuMs')))} its CPU a request, "
                            f"p99 at {meta.get('secKeyRate', '?')}/s {fmt(fixed.get('p99'))} vs {fmt((base_fixed or {}).get('p99'))} ms, "
-                           f"{fmt(extra)} B more allocated a request.")
+                           f"{extra} B allocated a request against no keys.")
     lines.append("")
     metrics_path = os.path.join(directory, "keys-file", "metrics.txt")
     if os.path.exists(metrics_path):

@@ -17,16 +17,20 @@ sec_file_key=sk-perf-file-key
 sec_uid=""
 if [ "$(id -u)" = 0 ]; then sec_uid=2000000000; fi
 
-# sec_serve NAME ENV...: a Gateway on the mock model (no upstream) with the given variables; its pid in pid[NAME].
+declare -A sec_dead  # the Gateways of this scenario that did not start or exited under load, measured no more
+
+# sec_serve NAME ENV...: a Gateway on the mock model (no upstream) with the given variables; its pid in pid[NAME]. One
+# that does not start (BASH_SANDBOX=bwrap without bubblewrap stops start-up) leaves its rows empty, not the run.
 sec_serve() {
   local name=$1
   shift
   port[$name]=$(free_port)
-  start "$name" "${port[$name]}" "${server_env[@]}" PORT="${port[$name]}" MOCK_MODELS=mock "$@" "$gateway_bin"
-  pid[$name]=$started_pid
+  if try_start "$name" "${port[$name]}" "${server_env[@]}" PORT="${port[$name]}" MOCK_MODELS=mock "$@" "$gateway_bin"; then
+    pid[$name]=$started_pid
+  else
+    sec_dead[$name]=1
+  fi
 }
-
-declare -A sec_dead  # the Gateways of this scenario that exited under load, measured no more
 
 # sec_measure NAME KIND ROUND LOADGEN-ARGS...: one load run against NAME into $sec_dir/NAME/KIND-ROUND.json, with the
 # server's own CPU and its reaped children's (the bash calls) over it in KIND-cpu-ROUND.json (lab_results.fixed_rounds).
@@ -75,6 +79,7 @@ sec_body true 'true'
 sec_body file 'echo hi > f; cat f'
 # What each configuration's call returns, once, for the report: proof that the command ran (and where).
 for name in "${sec_configs[@]}"; do
+  if [ -n "${sec_dead[$name]:-}" ]; then continue; fi
   for command in true file; do
     bounded 30 curl -sSN --max-time 20 -H 'Content-Type: application/json' -d "@$sec_dir/body-$command.json" \
       "http://127.0.0.1:${port[$name]}/chat" >"$sec_dir/$name/probe-$command.txt" 2>&1 || true
@@ -132,6 +137,7 @@ for name in "${sec_key_configs[@]}"; do
   mkdir -p "$sec_dir/$name"
   # shellcheck disable=SC2086 # an empty configuration adds no variable
   sec_serve "$name" ${sec_key_env[$name]}
+  if [ -n "${sec_dead[$name]:-}" ]; then continue; fi
   mapfile -t args < <(sec_key_load "$name")
   bounded 60 "$loadgen" --url "http://127.0.0.1:${port[$name]}$sec_path" --method POST --sse "${args[@]}" --mode closed \
     --connections "$sat_connections" --requests "$sec_warmup_requests" --duration 30s --warmup 0 --timeout 10s --quiet >/dev/null 2>&1 \
@@ -150,7 +156,7 @@ for round in $(seq 1 "$sec_rounds"); do
   done
 done
 # The file's usage per key, as a scraper would see it after the load (issue 14 counts requests per key in /metrics).
-curl -sf --max-time 5 -H "Authorization: Bearer $sec_file_key" "http://127.0.0.1:${port[keys-file]}/metrics" \
+bounded 10 curl -sf --max-time 5 -H "Authorization: Bearer $sec_file_key" "http://127.0.0.1:${port[keys-file]}/metrics" \
   >"$sec_dir/keys-file/metrics.txt" || true
 for name in "${sec_key_configs[@]}"; do sec_stop "$name"; done
 
@@ -159,6 +165,7 @@ for name in "${sec_key_configs[@]}"; do sec_stop "$name"; done
 for name in "${sec_key_configs[@]}"; do
   # shellcheck disable=SC2086
   sec_serve "$name-alloc" ${sec_key_env[$name]} LOG_LEVEL=info
+  if [ -n "${sec_dead[$name-alloc]:-}" ]; then continue; fi
   mapfile -t args < <(sec_key_load "$name")
   load=("$loadgen" --url "http://127.0.0.1:${port[$name-alloc]}$sec_path" --method POST --sse "${args[@]}" --mode closed
     --connections "$sat_connections" --warmup 0 --duration 120s --timeout 10s --quiet)
