@@ -211,7 +211,8 @@ def key_section(raw, meta):
              f"at {meta.get('secKeyRate', '?')}/s for {meta.get('secKeyDuration', '?')} (latency to the first content "
              "chunk and to the end, CPU per request). Bytes allocated per request: a fresh Gateway per configuration at "
              f"`LOG_LEVEL=info`, `kill -USR1` before and after exactly {meta.get('secAllocRequests', '?'):,} requests "
-             "(as scenario 11).", "",
+             "(as scenario 11). On a shared machine the closed loop's requests/s follow the other tenants' load from "
+             "round to round; CPU and bytes per request are the steadier measures.", "",
              "| configuration | closed: req/s | closed: CPU µs/req | fixed: first p50 / p99 ms | fixed: end p50 / p99 ms "
              "| fixed: CPU µs/req | B allocated/req | req/s vs none | CPU/req vs none | p99 vs none | B/req vs none | errors |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
