@@ -240,7 +240,7 @@ def key_section(raw, meta):
             f"{times(ratio(bytes_per, base_alloc and base_alloc['bytesPerSession']))} | "
             f"{errors}{' (' + '; '.join(cells) + ')' if cells else ''} |")
         if name != "keys-none":
-            extra = f"{bytes_per - base_alloc['bytesPerSession']:+,.0f}" if bytes_per is not None and base_alloc else "?"
+            extra = f"{round(bytes_per - base_alloc['bytesPerSession']):+,d}" if bytes_per is not None and base_alloc else "?"
             summary.append(f"{label}: {times(ratio(closed.get('rate'), (base_closed or {}).get('rate')))} the requests/s of no keys, "
                            f"{times(ratio(closed.get('ownCpuMs'), (base_closed or {}).get('ownCpuMs')))} its CPU a request, "
                            f"p99 at {meta.get('secKeyRate', '?')}/s {fmt(fixed.get('p99'))} vs {fmt((base_fixed or {}).get('p99'))} ms, "
