@@ -1,4 +1,4 @@
-"""Scenario 13 of perf/run.sh (issue 14; perf/README.md, "The cost of security"): what the bash sandbox and the key
+"""Scenario 13 of perf/run.sh (issue 14; perf/README.md, row 13): what the bash sandbox and the key
 checks cost, as ratios against the same work without them in the same run. perf/security.sh runs the loads; this
 holds the launch-chain loop, the CPU bookkeeping of each run, and the report section. Standard library only.
 

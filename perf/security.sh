@@ -1,4 +1,4 @@
-# Scenario 13 of perf/run.sh (issue 14; perf/README.md, "The cost of security"): what the sandbox and the keys cost.
+# Scenario 13 of perf/run.sh (issue 14; perf/README.md, row 13): what the sandbox and the keys cost.
 # (a) The same `bash` calls (the mock model's `/tool bash` turn over /chat) through three Gateways, BASH_SANDBOX=none,
 # bwrap in the shared workspace and bwrap with WORKSPACE_MODE=session, one call at a time and $sec_concurrency at once;
 # then the launch chain alone, without Gateway (perf/security.py launch). (b) Streamed /v1/chat/completions on the mock
@@ -6,7 +6,7 @@
 # all set but never reached: a closed loop, a fixed rate, and bytes allocated per request (SIGUSR1, as in scenario 11).
 # perf/security.py renders $raw/s13.
 #
-# Sourced by run.sh; uses its helpers (bounded, start, stop, crashed, allocated, proc_ticks, section, free_port)
+# Sourced by run.sh; uses its helpers (bounded, try_start, stop, crashed, allocated, proc_ticks, section, free_port)
 # and parameters (sec_*, sat_connections). Every process it starts is stopped here, or by run.sh's trap.
 
 sec_dir=$raw/s13
