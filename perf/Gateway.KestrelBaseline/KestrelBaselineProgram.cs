@@ -55,7 +55,7 @@ internal static class KestrelBaselineProgram
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits))
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
             .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions));
 
         await app.StartAsync().ConfigureAwait(false);

@@ -33,6 +33,9 @@ internal sealed record AgentOptions
     /// <summary>The tools offered to agents (ENABLED_TOOLS); all of <see cref="BuiltInToolNames"/> by default.</summary>
     public IReadOnlySet<string> EnabledTools { get; init; } = BuiltInToolNames.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Whether agents may be offered the <c>agent</c> tool at all.</summary>
+    public bool SubagentsEnabled => EnabledTools.Contains(AgentTool.Name);
+
     /// <summary>Sessions that may run at once; beyond it /chat answers 503.</summary>
     public int MaxSessions { get; init; } = 10_000;
 

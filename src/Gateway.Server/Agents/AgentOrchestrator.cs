@@ -32,7 +32,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     public SessionTally Tally { get; } = new(options.Clock);
 
     /// <summary>Whether agents may be offered the <c>agent</c> tool at all (ENABLED_TOOLS).</summary>
-    public bool SubagentsEnabled => options.EnabledTools.Contains(AgentTool.Name);
+    public bool SubagentsEnabled => options.SubagentsEnabled;
 
     /// <summary>The session's view for tools: its workspace and the files it has read.</summary>
     public ToolContext ToolContext { get; } = new(options.WorkspaceRoot, options.BashSandbox);

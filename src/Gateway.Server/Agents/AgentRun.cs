@@ -71,7 +71,7 @@ internal sealed partial class AgentRun
                 history.Add(ChatMessage.System(SummaryInstruction(_request.MaxIterations)));
             }
 
-            var turn = await RunModelTurnAsync(history, summarising ? [] : offered, cancellationToken).ConfigureAwait(false);
+            var turn = await RunModelTurnAsync(history, summarising ? [] : offered, Options(turnNumber == 1 && !summarising), cancellationToken).ConfigureAwait(false);
             if (turn.Error is { } error)
             {
                 outcome = new AgentOutcome(turn.Answer, error);
@@ -94,7 +94,7 @@ internal sealed partial class AgentRun
             {
                 throw new TokenBudgetSpentException();
             }
-            history.Add(ChatMessage.Assistant(turn.Answer, turn.ToolCalls));
+            history.Add(ChatMessage.Assistant(turn.Answer, turn.ToolCalls, turn.Reasoning));
             await RunToolCallsAsync(turn.ToolCalls, history, cancellationToken).ConfigureAwait(false);
         }
 
@@ -106,20 +106,37 @@ internal sealed partial class AgentRun
     private IReadOnlyList<ToolDefinition> OfferedTools() =>
         OffersAgentTool ? [.. _tools.Definitions, AgentTool.Definition] : _tools.Definitions;
 
-    private bool OffersAgentTool => _depth < _request.MaxDepth && _session.SubagentsEnabled;
+    private bool OffersAgentTool => OffersAgentToolAt(_depth, _request.MaxDepth, _session.SubagentsEnabled);
 
     private bool IsOffered(string name) => _tools.Contains(name) || (name == AgentTool.Name && OffersAgentTool);
+
+    /// <summary>Whether the root agent of a session with <paramref name="maxDepth"/> is offered <paramref name="name"/>, as /chat's toolChoice must name one.</summary>
+    public static bool RootOffers(IToolRegistry tools, AgentOptions options, string name, int maxDepth) =>
+        tools.Contains(name) || (name == AgentTool.Name && OffersAgentToolAt(0, maxDepth, options.SubagentsEnabled));
+
+    private static bool OffersAgentToolAt(int depth, int maxDepth, bool subagentsEnabled) => depth < maxDepth && subagentsEnabled;
+
+    /// <summary>The request's toolChoice binds the root's first turn only, so the loop can end (SPEC §3); its reasoningEffort binds every turn.</summary>
+    private TurnOptions Options(bool firstToolTurn)
+    {
+        var toolChoice = _depth == 0 && firstToolTurn ? _request.ToolChoice : default;
+        // The shared default when nothing is asked, so a plain session allocates no options (perf/allocation-budget.json).
+        return toolChoice == default && _request.ReasoningEffort is null
+            ? TurnOptions.Default
+            : new TurnOptions { ToolChoice = toolChoice, ReasoningEffort = _request.ReasoningEffort };
+    }
 
     private static string SummaryInstruction(int maxIterations) => string.Create(CultureInfo.InvariantCulture,
         $"You have reached the iteration limit ({maxIterations} turns) and can no longer call tools. Summarise what you have done and found so far, and what remains to be done.");
 
     /// <summary>Streams one model call, forwarding deltas as they arrive, then reports its usage or its failure.</summary>
-    private async Task<TurnResult> RunModelTurnAsync(List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
+    private async Task<TurnResult> RunModelTurnAsync(
+        List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, TurnOptions options, CancellationToken cancellationToken)
     {
         _session.Tally.AddTurn();
         using var turn = new ModelTurn(_session, RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
-        var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools);
+        var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools) { Options = options, SessionId = _session.SessionId };
         using (var call = ModelCall.Start(_session.Metrics.Upstream, _request.Provider, request, turn, _request.Budget, cancellationToken))
         {
             await _request.Provider.StreamTurnAsync(request, call, cancellationToken).ConfigureAwait(false);
@@ -127,9 +144,9 @@ internal sealed partial class AgentRun
         await turn.EndAsync().ConfigureAwait(false);
         // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
         var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";
-        return new TurnResult(answer, turn.ToolCalls, turn.Error);
+        return new TurnResult(answer, turn.ToolCalls, turn.ReasoningItems, turn.Error);
     }
 
     /// <summary>What the loop takes from a model call once it has ended.</summary>
-    private readonly record struct TurnResult(string Answer, IReadOnlyList<ToolCallRequest> ToolCalls, string? Error);
+    private readonly record struct TurnResult(string Answer, IReadOnlyList<ToolCallRequest> ToolCalls, IReadOnlyList<ReasoningItem> Reasoning, string? Error);
 }

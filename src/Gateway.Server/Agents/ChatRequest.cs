@@ -15,4 +15,10 @@ internal sealed record ChatRequest(
 {
     /// <summary>The tokens of the client's key (tokensPerDay): every model call of the session spends from it; null when no key pays.</summary>
     public ITokenBudget? Budget { get; init; }
+
+    /// <summary>Whether the root agent's first model turn may, must or must not call a tool (SPEC §3 <c>toolChoice</c>); later turns are auto.</summary>
+    public ToolChoice ToolChoice { get; init; }
+
+    /// <summary>Asks every model turn of the session to reason first (SPEC §3 <c>reasoningEffort</c>); null: no request.</summary>
+    public ReasoningEffort? ReasoningEffort { get; init; }
 }

@@ -19,6 +19,7 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
     private readonly PooledBufferWriter _answer = new();
     private readonly PooledBufferWriter _reasoning = new();
     private readonly List<ToolCallRequest> _toolCalls = [];
+    private List<ReasoningItem>? _reasoningItems;
     private string? _reasoningId;
     private TokenUsage _usage;
 
@@ -26,6 +27,9 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
     public string Answer => Encoding.UTF8.GetString(_answer.WrittenMemory.Span);
 
     public IReadOnlyList<ToolCallRequest> ToolCalls => _toolCalls;
+
+    /// <summary>The reasoning the provider wants back in the history, kept with the assistant message.</summary>
+    public IReadOnlyList<ReasoningItem> ReasoningItems => (IReadOnlyList<ReasoningItem>?)_reasoningItems ?? [];
 
     /// <summary>Why the call failed; null when it did not.</summary>
     public string? Error { get; private set; }
@@ -48,6 +52,8 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
         var content = new Utf8Text(_reasoning.WrittenMemory);
         session.Queue(new ReasoningEvent { RunId = _runId, Id = _reasoningId, ParentId = agentRunId, Content = content, AgentId = agentId });
     }
+
+    public void ReasoningItem(ReasoningItem item) => (_reasoningItems ??= []).Add(item);
 
     /// <summary>The agent acts on whole calls only.</summary>
     public void ToolCallStarted(int index, string id, string name)

@@ -32,13 +32,16 @@ internal sealed record GatewayOptions
     /// </summary>
     private const int DefaultSandboxUserBase = 2_000_000_000;
 
-    /// <summary>The built-in upstreams: provider name, protocol, and the variables holding key and base URL.</summary>
-    private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable)[] s_builtInProviders =
+    /// <summary>
+    /// The built-in upstreams: provider name, protocol, the variables holding key and base URL (and, for OpenAI, the API
+    /// style), and whether it takes <c>prompt_cache_key</c> (OpenAI's API does: https://platform.openai.com/docs/guides/prompt-caching).
+    /// </summary>
+    private static readonly (string Name, ProviderProtocol Protocol, string KeyVariable, string UrlVariable, string? StyleVariable, bool PromptCacheKey)[] s_builtInProviders =
     [
-        ("openai", ProviderProtocol.OpenAiCompatible, "OPENAI_API_KEY", "OPENAI_BASE_URL"),
-        ("anthropic", ProviderProtocol.Anthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
-        ("openrouter", ProviderProtocol.OpenAiCompatible, "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"),
-        ("zen", ProviderProtocol.OpenAiCompatible, "ZEN_API_KEY", "ZEN_BASE_URL"),
+        ("openai", ProviderProtocol.OpenAiCompatible, "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_STYLE", true),
+        ("anthropic", ProviderProtocol.Anthropic, "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", null, false),
+        ("openrouter", ProviderProtocol.OpenAiCompatible, "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", null, false),
+        ("zen", ProviderProtocol.OpenAiCompatible, "ZEN_API_KEY", "ZEN_BASE_URL", null, false),
     ];
 
     /// <summary>Every variable the server reads, with its default; <c>--help</c> prints this table.</summary>
@@ -77,13 +80,14 @@ internal sealed record GatewayOptions
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
         new("OPENAI_API_KEY", null, "OpenAI API key; when set, OpenAI's models are served (provider name 'openai')."),
         new("OPENAI_BASE_URL", "https://api.openai.com/v1", "OpenAI API base URL."),
+        new("OPENAI_API_STYLE", "chat", "chat (chat completions) or responses (the Responses API: reasoning summaries, the codex models)."),
         new("ANTHROPIC_API_KEY", null, "Anthropic API key; when set, Anthropic's models are served (provider name 'anthropic')."),
         new("ANTHROPIC_BASE_URL", "https://api.anthropic.com", "Anthropic API base URL (without /v1)."),
         new("OPENROUTER_API_KEY", null, "OpenRouter API key; when set, OpenRouter's models are served (provider name 'openrouter')."),
         new("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1", "OpenRouter API base URL."),
         new("ZEN_API_KEY", null, "OpenCode Zen API key; when set, Zen's models are served (provider name 'zen')."),
         new("ZEN_BASE_URL", "https://opencode.ai/zen/v1", "OpenCode Zen API base URL."),
-        new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?}]}."),
+        new("PROVIDERS_FILE", null, "JSON file of further OpenAI-compatible upstreams: {\"providers\":[{\"name\",\"baseUrl\",\"apiKey\"?,\"api\"?:\"chat\"|\"responses\",\"promptCacheKey\"?}]}."),
         new("UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.FirstByteTimeout.TotalSeconds), "Longest wait for a model API's first byte; then the turn fails."),
         new("UPSTREAM_IDLE_TIMEOUT_SECONDS", Invariant(s_upstreamDefaults.IdleTimeout.TotalSeconds), "Longest silence within a model API's streamed answer after its first byte; then the turn fails."),
         new("MODELS_DIR", $"{SharedModelsDirectory} if that directory exists, else ./{FallbackModelsDirectory}", "Directory of local GGUF models, run in-process (provider name 'local'); each *.gguf is a model named after its file without .gguf."),
@@ -370,11 +374,12 @@ internal sealed record GatewayOptions
         public List<ProviderEndpoint> Providers()
         {
             var providers = new List<ProviderEndpoint>();
-            foreach (var (name, protocol, keyVariable, urlVariable) in s_builtInProviders)
+            foreach (var (name, protocol, keyVariable, urlVariable, styleVariable, promptCacheKey) in s_builtInProviders)
             {
                 if (Text(keyVariable) is { } key)
                 {
-                    providers.Add(new ProviderEndpoint(name, protocol, Url(urlVariable), key));
+                    var style = styleVariable is null ? protocol : OpenAiStyle(styleVariable);
+                    providers.Add(new ProviderEndpoint(name, style, Url(urlVariable), key) { PromptCacheKey = promptCacheKey });
                 }
             }
             if (Text("PROVIDERS_FILE") is { } path)
@@ -409,6 +414,8 @@ internal sealed record GatewayOptions
                 ? address
                 : throw new ConfigurationException($"{name}={text}: expected an IP address such as 127.0.0.1, 0.0.0.0 or ::.");
         }
+
+        public ProviderProtocol OpenAiStyle(string name) => Choice(name, ("chat", ProviderProtocol.OpenAiCompatible), ("responses", ProviderProtocol.OpenAiResponses));
 
         public LogFormat Format(string name) => Choice(name, ("text", LogFormat.Text), ("json", LogFormat.Json));
 

@@ -6,12 +6,15 @@ namespace Gateway.Server.Conversation;
 /// <param name="ToolCallId">For a tool message, the raw provider id of the call it answers.</param>
 internal sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Content, IReadOnlyList<ToolCallRequest> ToolCalls, string? ToolCallId = null)
 {
+    /// <summary>An assistant message's reasoning items, in the order the model produced them, for the API that wrote them.</summary>
+    public IReadOnlyList<ReasoningItem> Reasoning { get; init; } = [];
+
     public static ChatMessage System(string text) => new(ChatRole.System, [ContentPart.FromText(text)], []);
 
     public static ChatMessage User(string text) => new(ChatRole.User, [ContentPart.FromText(text)], []);
 
-    public static ChatMessage Assistant(string text, IReadOnlyList<ToolCallRequest> toolCalls) =>
-        new(ChatRole.Assistant, text.Length == 0 ? [] : [ContentPart.FromText(text)], toolCalls);
+    public static ChatMessage Assistant(string text, IReadOnlyList<ToolCallRequest> toolCalls, IReadOnlyList<ReasoningItem>? reasoning = null) =>
+        new(ChatRole.Assistant, text.Length == 0 ? [] : [ContentPart.FromText(text)], toolCalls) { Reasoning = reasoning ?? [] };
 
     public static ChatMessage ToolResult(string toolCallId, IReadOnlyList<ContentPart> content) => new(ChatRole.Tool, content, [], toolCallId);
 

@@ -7,7 +7,8 @@ namespace Gateway.Server.Endpoints;
 
 /// <summary><c>POST /chat</c> (SPEC §3): validate, rent an orchestrator, register the session, stream it.</summary>
 internal sealed class ChatEndpoint(
-    ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options, KeyLimits keyLimits)
+    ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options, KeyLimits keyLimits,
+    IToolRegistry tools)
     : IEndpoint
 {
     public async ValueTask InvokeAsync(IHttpExchange exchange)
@@ -15,7 +16,8 @@ internal sealed class ChatEndpoint(
         ChatRequest request;
         try
         {
-            request = ChatRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
+            request = ChatRequestParser.Parse(
+                exchange.Body, catalog, defaultModel, exchange.Key, (name, maxDepth) => AgentRun.RootOffers(tools, options, name, maxDepth));
         }
         catch (RequestError e)
         {

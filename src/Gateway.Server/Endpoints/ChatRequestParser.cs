@@ -9,8 +9,8 @@ namespace Gateway.Server.Endpoints;
 /// <remarks>
 /// Checks run in this order: the body is a JSON object; a model that is given is a string (SPEC §3; an empty
 /// one falls back, any other type is refused rather than silently replaced); a model (or DEFAULT_MODEL) and messages
-/// are present; the model is served (404 otherwise); then the messages, permissions and numbers are
-/// validated, each error naming the offending path (e.g. <c>messages[2].role</c>).
+/// are present; the model is served (404 otherwise); then the messages, permissions, numbers, toolChoice and
+/// reasoningEffort are validated, each error naming the offending path (e.g. <c>messages[2].role</c>).
 /// </remarks>
 internal static class ChatRequestParser
 {
@@ -18,8 +18,10 @@ internal static class ChatRequestParser
     public const int DefaultMaxDepth = 2;
 
     /// <param name="key">The key the request presented, whose <c>models</c> the model must match (403 otherwise); null: any model.</param>
+    /// <param name="offersTool">Whether the root agent is offered the named tool, given maxDepth; null: any name is taken.</param>
     /// <exception cref="RequestError">The request is refused; its status and message say why.</exception>
-    public static ChatRequest Parse(ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel, ClientKey? key = null)
+    public static ChatRequest Parse(
+        ReadOnlyMemory<byte> body, ModelCatalog catalog, string? defaultModel, ClientKey? key = null, Func<string, int, bool>? offersTool = null)
     {
         using var document = ParseObject(body);
         var root = document.RootElement;
@@ -48,18 +50,54 @@ internal static class ChatRequestParser
             throw new RequestError(501, "mode \"rlm\" is not implemented by this server");
         }
 
-        return new ChatRequest(
-            provider,
-            providerModel,
-            MessageParser.ParseMessages(messagesElement),
-            PermissionParser.Parse(root),
-            ReadCount(root, "maxIterations", DefaultMaxIterations),
-            ReadCount(root, "maxDepth", DefaultMaxDepth));
+        var messages = MessageParser.ParseMessages(messagesElement);
+        var permissions = PermissionParser.Parse(root);
+        var maxIterations = ReadCount(root, "maxIterations", DefaultMaxIterations);
+        var maxDepth = ReadCount(root, "maxDepth", DefaultMaxDepth);
+        var toolChoice = ReadToolChoice(root, name => offersTool?.Invoke(name, maxDepth) ?? true);
+        if (!provider.CallsTools && toolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
+        {
+            // The model would ignore the tools, so the demand for a call could only be broken silently.
+            throw RequestError.BadRequest($"The model '{model}' does not call tools, so toolChoice cannot require a call");
+        }
+        return new ChatRequest(provider, providerModel, messages, permissions, maxIterations, maxDepth)
+        {
+            ToolChoice = toolChoice,
+            ReasoningEffort = ReadReasoningEffort(root),
+        };
     }
 
     /// <summary>The body as a JSON document whose root is an object, else SPEC §3's "Invalid JSON body", the exact string its clients match (text that is not UTF-8 is not JSON, RFC 8259 §8.1).</summary>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body) =>
         JsonBody.ParseObject(body, out _) ?? throw RequestError.InvalidJson();
+
+    /// <summary>SPEC §3 <c>toolChoice</c>: "auto" (also when absent), "required", "none", or the name of a tool the root agent is offered.</summary>
+    private static ToolChoice ReadToolChoice(JsonElement root, Func<string, bool> offersTool)
+    {
+        if (!root.TryGetProperty("toolChoice", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return default;
+        }
+        return (value.ValueKind == JsonValueKind.String ? value.GetString() : null) switch
+        {
+            "auto" => new ToolChoice(ToolChoiceMode.Auto),
+            "required" => new ToolChoice(ToolChoiceMode.Required),
+            "none" => new ToolChoice(ToolChoiceMode.None),
+            { Length: > 0 } name when offersTool(name) => ToolChoice.Named(name),
+            _ => throw RequestError.BadRequest("toolChoice must be \"auto\", \"required\", \"none\" or the name of a tool"),
+        };
+    }
+
+    /// <summary>SPEC §3 <c>reasoningEffort</c>: "low", "medium" or "high"; absent or null asks for nothing.</summary>
+    private static ReasoningEffort? ReadReasoningEffort(JsonElement root)
+    {
+        if (!root.TryGetProperty("reasoningEffort", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return ReasoningEffortNames.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+            ?? throw RequestError.BadRequest("reasoningEffort must be \"low\", \"medium\" or \"high\"");
+    }
 
     private static int ReadCount(JsonElement root, string name, int fallback)
     {

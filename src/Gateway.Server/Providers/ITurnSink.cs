@@ -17,6 +17,11 @@ internal interface ITurnSink
     /// <summary>A piece of reasoning ("thinking"), as <see cref="Text"/>.</summary>
     void Reasoning(ReadOnlySpan<byte> text);
 
+    /// <summary>A whole reasoning item the API wants back in the next turn's history (thinking signatures, encrypted reasoning).</summary>
+    void ReasoningItem(ReasoningItem item)
+    {
+    }
+
     /// <summary>A tool call begins (for callers that pass calls on as they stream); <see cref="ToolCalled"/> still follows.</summary>
     /// <param name="index">The call's number in its turn, as the provider gave it; its argument pieces and completion carry it too.</param>
     void ToolCallStarted(int index, string id, string name);

@@ -106,6 +106,8 @@ internal sealed class ModelCall : ITurnSink, IDisposable
         _inner.Reasoning(text);
     }
 
+    public void ReasoningItem(ReasoningItem item) => _inner.ReasoningItem(item);
+
     public void ToolCallStarted(int index, string id, string name)
     {
         FirstToken();

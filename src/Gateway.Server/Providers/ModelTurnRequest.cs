@@ -6,4 +6,7 @@ namespace Gateway.Server.Providers;
 internal sealed record ModelTurnRequest(string Model, IReadOnlyList<ChatMessage> Messages, IReadOnlyList<ToolDefinition> Tools)
 {
     public TurnOptions Options { get; init; } = TurnOptions.Default;
+
+    /// <summary>The /chat session the call belongs to, which an upstream may key its prompt cache on; null for /v1 calls.</summary>
+    public string? SessionId { get; init; }
 }

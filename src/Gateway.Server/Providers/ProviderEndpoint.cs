@@ -6,9 +6,12 @@ namespace Gateway.Server.Providers;
 /// <remarks>The key is never printed: <see cref="ToString"/> (records print every member) shows only whether there is one.</remarks>
 internal sealed record ProviderEndpoint(string Name, ProviderProtocol Protocol, Uri BaseUrl, string? ApiKey)
 {
+    /// <summary>Whether /chat turns carry <c>prompt_cache_key</c> = the session id (OpenAI's; other servers may refuse the field).</summary>
+    public bool PromptCacheKey { get; init; }
+
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"Name = {Name}, Protocol = {Protocol}, BaseUrl = {BaseUrl}, ApiKey = {(ApiKey is null ? "unset" : "***")}");
+        builder.Append($"Name = {Name}, Protocol = {Protocol}, BaseUrl = {BaseUrl}, ApiKey = {(ApiKey is null ? "unset" : "***")}, PromptCacheKey = {PromptCacheKey}");
         return true;
     }
 }

@@ -12,13 +12,16 @@ namespace Gateway.Server.Providers;
 /// For a text delta from an OpenAI-compatible API asked for <c>logprobs</c>: the choice's <c>logprobs</c> object for
 /// that text, as the JSON the API sent.
 /// </param>
+/// <param name="Item">For <see cref="ProviderEventKind.ReasoningItem"/>: the item.</param>
 internal readonly record struct ProviderEvent(
     ProviderEventKind Kind, string? Text = null, ToolCallRequest? ToolCall = null, TokenUsage Usage = default, FinishReason Reason = default,
-    int StatusCode = 0, int Index = 0, string? Logprobs = null)
+    int StatusCode = 0, int Index = 0, string? Logprobs = null, ReasoningItem? Item = null)
 {
     public static ProviderEvent TextDelta(string text, string? logprobs = null) => new(ProviderEventKind.TextDelta, Text: text, Logprobs: logprobs);
 
     public static ProviderEvent ReasoningDelta(string text) => new(ProviderEventKind.ReasoningDelta, Text: text);
+
+    public static ProviderEvent ReasoningCaptured(ReasoningItem item) => new(ProviderEventKind.ReasoningItem, Item: item);
 
     /// <summary>A call begins; <see cref="ToolCall"/> holds its id and name, with no arguments yet.</summary>
     public static ProviderEvent ToolCallStarted(int index, string id, string name) =>
@@ -48,6 +51,9 @@ internal readonly record struct ProviderEvent(
             case ProviderEventKind.TextDelta:
             case ProviderEventKind.ReasoningDelta:
                 DeliverText(sink);
+                break;
+            case ProviderEventKind.ReasoningItem:
+                sink.ReasoningItem(Item!);
                 break;
             case ProviderEventKind.ToolCallStart:
                 sink.ToolCallStarted(Index, ToolCall!.Id, ToolCall.Name);

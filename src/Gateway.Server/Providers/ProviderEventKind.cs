@@ -8,6 +8,9 @@ internal enum ProviderEventKind : byte
     /// <summary>A piece of reasoning ("thinking").</summary>
     ReasoningDelta,
 
+    /// <summary>A whole reasoning item the API wants back in the next turn's history.</summary>
+    ReasoningItem,
+
     /// <summary>A tool call begins: its index in the turn, id and name; its arguments follow as <see cref="ToolArguments"/>.</summary>
     /// <remarks>Only for callers that pass calls on as they stream (the OpenAI front door); <see cref="ToolCall"/> still follows.</remarks>
     ToolCallStart,

@@ -14,7 +14,8 @@ internal static class ProviderFactory
         endpoints.Select(IModelProvider (e) => e.Protocol switch
         {
             ProviderProtocol.Anthropic => new AnthropicProvider(e.Name, e.BaseUrl, e.ApiKey, http),
-            _ => new OpenAiCompatibleProvider(e.Name, e.BaseUrl, e.ApiKey, http),
+            ProviderProtocol.OpenAiResponses => new OpenAiResponsesProvider(e.Name, e.BaseUrl, e.ApiKey, http) { SendsPromptCacheKey = e.PromptCacheKey },
+            _ => new OpenAiCompatibleProvider(e.Name, e.BaseUrl, e.ApiKey, http) { SendsPromptCacheKey = e.PromptCacheKey },
         }).ToArray();
 
     /// <summary>

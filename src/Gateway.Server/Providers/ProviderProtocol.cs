@@ -8,4 +8,7 @@ internal enum ProviderProtocol : byte
 
     /// <summary>Anthropic Messages.</summary>
     Anthropic,
+
+    /// <summary>OpenAI's Responses API (reasoning summaries, encrypted reasoning across turns, the codex models).</summary>
+    OpenAiResponses,
 }

@@ -7,7 +7,9 @@ namespace Gateway.Server.Providers;
 /// <c>{"providers":[{"name":"local-llama","baseUrl":"http://127.0.0.1:8080/v1","apiKey":"…"}]}</c>.
 /// </summary>
 /// <remarks>
-/// <c>apiKey</c> is optional (llama-server needs none). Comments and trailing commas are allowed; unknown
+/// <c>apiKey</c> is optional (llama-server needs none); <c>promptCacheKey: true</c> sends /chat's session id as
+/// <c>prompt_cache_key</c>, for servers that take it (off by default: a strict server may refuse unknown fields);
+/// <c>api</c> is <c>"chat"</c> (chat completions, the default) or <c>"responses"</c> (OpenAI's Responses API). Comments and trailing commas are allowed; unknown
 /// properties are ignored so the file can carry notes. A name must be non-empty and free of '/', since it
 /// is the <c>name/model</c> prefix.
 /// </remarks>
@@ -50,14 +52,22 @@ internal static class ProvidersFile
     {
         var where = $"providers[{index}]";
         Expect(reader.TokenType == JsonTokenType.StartObject, $"{where} must be an object");
-        string? name = null, baseUrl = null, apiKey = null;
+        string? name = null, baseUrl = null, apiKey = null, api = null;
+        var promptCacheKey = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("baseUrl"u8) ? 2 : reader.ValueTextEquals("apiKey"u8) ? 3 : 0;
+            var field = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("baseUrl"u8) ? 2 : reader.ValueTextEquals("apiKey"u8) ? 3
+                : reader.ValueTextEquals("promptCacheKey"u8) ? 4 : reader.ValueTextEquals("api"u8) ? 5 : 0;
             reader.Read();
             if (field == 0)
             {
                 reader.Skip();
+                continue;
+            }
+            if (field == 4)
+            {
+                Expect(reader.TokenType is JsonTokenType.True or JsonTokenType.False, $"{where}.promptCacheKey must be true or false");
+                promptCacheKey = reader.GetBoolean();
                 continue;
             }
             Expect(reader.TokenType is JsonTokenType.String or JsonTokenType.Null, $"{where}: values must be strings");
@@ -70,6 +80,10 @@ internal static class ProvidersFile
             {
                 baseUrl = value;
             }
+            else if (field == 5)
+            {
+                api = value;
+            }
             else
             {
                 apiKey = value;
@@ -77,7 +91,16 @@ internal static class ProvidersFile
         }
         Expect(!string.IsNullOrWhiteSpace(name) && !name.Contains('/'), $"{where}.name must be a non-empty string without '/'");
         Expect(TryParseBaseUrl(baseUrl, out var uri), $"{where}.baseUrl must be an absolute http or https URL");
-        return new ProviderEndpoint(name!.Trim(), ProviderProtocol.OpenAiCompatible, uri!, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim());
+        var protocol = api switch
+        {
+            null or "chat" => ProviderProtocol.OpenAiCompatible,
+            "responses" => ProviderProtocol.OpenAiResponses,
+            _ => throw new FormatException($"{where}.api must be \"chat\" or \"responses\""),
+        };
+        return new ProviderEndpoint(name!.Trim(), protocol, uri!, string.IsNullOrWhiteSpace(apiKey) ? null : apiKey.Trim())
+        {
+            PromptCacheKey = promptCacheKey,
+        };
     }
 
     /// <summary>An absolute http(s) URL; shared with the environment variables' base URLs.</summary>

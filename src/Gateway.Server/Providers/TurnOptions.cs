@@ -34,6 +34,9 @@ internal sealed record TurnOptions
     /// <summary>False asks for at most one tool call; null leaves the provider's default (parallel calls allowed).</summary>
     public bool? ParallelToolCalls { get; init; }
 
+    /// <summary>Ask the model to reason first; null leaves reasoning to the provider's default (none for Anthropic).</summary>
+    public ReasoningEffort? ReasoningEffort { get; init; }
+
     /// <summary>The caller's end-user id, forwarded for the upstream's abuse monitoring.</summary>
     public string? User { get; init; }
 

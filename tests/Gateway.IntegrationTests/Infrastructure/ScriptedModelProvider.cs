@@ -16,6 +16,9 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
 
     public string Name => name;
 
+    /// <summary>False plays a model that ignores tools (as a local one did), which /chat must not demand a call of.</summary>
+    public bool CallsTools { get; init; } = true;
+
     public ConcurrentQueue<ModelTurnRequest> Requests { get; } = new();
 
     /// <summary>Completes when a turn observes its cancellation.</summary>

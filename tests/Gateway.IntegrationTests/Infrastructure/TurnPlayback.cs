@@ -71,6 +71,8 @@ internal static class TurnPlayback
 
         public void Reasoning(ReadOnlySpan<byte> text) => output.TryWrite(ProviderEvent.ReasoningDelta(Encoding.UTF8.GetString(text)));
 
+        public void ReasoningItem(Gateway.Server.Conversation.ReasoningItem item) => output.TryWrite(ProviderEvent.ReasoningCaptured(item));
+
         public void ToolCallStarted(int index, string id, string name) => output.TryWrite(ProviderEvent.ToolCallStarted(index, id, name));
 
         public void ToolArguments(int index, string text) => output.TryWrite(ProviderEvent.ToolArgumentsDelta(index, text));

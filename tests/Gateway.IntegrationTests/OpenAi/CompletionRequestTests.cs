@@ -29,6 +29,7 @@ public sealed class CompletionRequestTests
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stop":["a","b","c","d","e"]}""", 400, "stop must be a string or an array of at most 4 strings", "stop" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"n":2}""", 400, "n must be 1: this gateway returns one choice per request", "n" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"stream":"yes"}""", 400, "stream must be a boolean", "stream" },
+        { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"reasoning_effort":3}""", 400, "reasoning_effort must be a string", "reasoning_effort" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"logprobs":true}""", 400, "logprobs are only available from models of OpenAI-compatible providers, not 'test-model'", "logprobs" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"retrieval"}]}""", 400, "tools[0].type must be \"function\"", "tools[0].type" },
         { """{"model":"test-model","messages":[{"role":"user","content":"Hi"}],"tool_choice":"required"}""", 400, "tool_choice is only allowed when tools are specified", "tool_choice" },
@@ -146,5 +147,20 @@ public sealed class CompletionRequestTests
         Assert.Equal(new TurnOptions { Stop = turns[1].Options.Stop, OpenAiFields = turns[1].Options.OpenAiFields }, turns[1].Options);
         Assert.Empty(turns[1].Options.Stop);
         Assert.Empty(turns[1].Options.OpenAiFields);
+    }
+
+    [Fact]
+    public async Task ReasoningEffortIsReadForEveryProviderAndStillForwardedVerbatim()
+    {
+        var model = new ScriptedModelProvider().ThenText("ok").ThenText("ok");
+        await using var host = await ChatTestHost.StartAsync(model);
+
+        await host.CompleteAsync("""{"model":"test-model","reasoning_effort":"high","messages":[{"role":"user","content":"Hi"}]}""");
+        await host.CompleteAsync("""{"model":"test-model","reasoning_effort":"minimal","messages":[{"role":"user","content":"Hi"}]}""");
+
+        var turns = model.Requests.ToArray();
+        Assert.Equal(
+            [(ReasoningEffort.High, """[reasoning_effort, "high"]"""), (null, """[reasoning_effort, "minimal"]""")],
+            turns.Select(t => (t.Options.ReasoningEffort, Assert.Single(t.Options.OpenAiFields).ToString())));
     }
 }

@@ -51,9 +51,9 @@ public sealed class CompletionTranslationTests : IDisposable
         Assert.Equal("""["END"]""", root.GetProperty("stop_sequences").GetRawText());
         Assert.Equal("""{"user_id":"u-7"}""", root.GetProperty("metadata").GetRawText());
         Assert.Equal("""{"type":"any","disable_parallel_tool_use":true}""", root.GetProperty("tool_choice").GetRawText());
-        Assert.Equal("Be brief.", root.GetProperty("system").GetString());
+        Assert.Equal("""[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}]""", root.GetProperty("system").GetRawText());
         Assert.Equal(
-            """[{"name":"bash","description":"Runs a command.","input_schema":{"type":"object","properties":{"command":{"type":"string"}}}}]""",
+            """[{"name":"bash","description":"Runs a command.","input_schema":{"type":"object","properties":{"command":{"type":"string"}}},"cache_control":{"type":"ephemeral"}}]""",
             root.GetProperty("tools").GetRawText());
     }
 
@@ -148,7 +148,7 @@ public sealed class CompletionTranslationTests : IDisposable
             openAi.Requests[1].Body, StringComparison.Ordinal);
         Assert.Contains(
             """
-            "messages":[{"role":"user","content":[{"type":"text","text":"Which is bigger?"},{"type":"image","source":{"type":"url","url":"https://example.com/cat.png"}},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]}]
+            "messages":[{"role":"user","content":[{"type":"text","text":"Which is bigger?"},{"type":"image","source":{"type":"url","url":"https://example.com/cat.png"}},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="},"cache_control":{"type":"ephemeral"}}]}]
             """,
             anthropic.Requests[1].Body, StringComparison.Ordinal);
     }

@@ -14,6 +14,7 @@ public sealed class AnthropicProviderTests : IDisposable
     private static readonly ProviderEvent[] FullEvents =
     [
         ProviderEvent.ReasoningDelta("Let me think…"),
+        ProviderEvent.ReasoningCaptured(new ReasoningItem(ReasoningSource.AnthropicThinking, "Let me think…", "EqQBCgIYAhIM")),
         ProviderEvent.TextDelta("Hel"),
         ProviderEvent.TextDelta("lo 🙂"),
         ProviderEvent.ToolCallStarted(2, "toolu_1", "bash"),

@@ -34,7 +34,7 @@ public sealed class ProviderConfigurationTests : IDisposable
 
         Assert.Equal(
             [
-                new ProviderEndpoint("openai", ProviderProtocol.OpenAiCompatible, new Uri("https://api.openai.com/v1"), "sk-o"),
+                new ProviderEndpoint("openai", ProviderProtocol.OpenAiCompatible, new Uri("https://api.openai.com/v1"), "sk-o") { PromptCacheKey = true },
                 new ProviderEndpoint("anthropic", ProviderProtocol.Anthropic, new Uri("https://api.anthropic.com"), "sk-a"),
                 new ProviderEndpoint("openrouter", ProviderProtocol.OpenAiCompatible, new Uri("https://openrouter.ai/api/v1"), "sk-r"),
                 new ProviderEndpoint("zen", ProviderProtocol.OpenAiCompatible, new Uri("https://opencode.ai/zen/v1"), "sk-z"),
@@ -61,7 +61,7 @@ public sealed class ProviderConfigurationTests : IDisposable
             // Local servers.
             {"providers":[
               {"name":"local-llama","baseUrl":"http://127.0.0.1:8080/v1"},
-              {"name":"vllm","baseUrl":"http://10.0.0.5:8000/v1","apiKey":"secret","note":"ignored"},
+              {"name":"vllm","baseUrl":"http://10.0.0.5:8000/v1","apiKey":"secret","note":"ignored","promptCacheKey":true},
             ]}
             """);
 
@@ -69,12 +69,28 @@ public sealed class ProviderConfigurationTests : IDisposable
 
         Assert.Equal(["anthropic", "local-llama", "vllm"], options.Providers.Select(p => p.Name));
         Assert.Equal(new ProviderEndpoint("local-llama", ProviderProtocol.OpenAiCompatible, new Uri("http://127.0.0.1:8080/v1"), null), options.Providers[1]);
-        Assert.Equal("secret", options.Providers[2].ApiKey);
+        Assert.Equal(("secret", true), (options.Providers[2].ApiKey, options.Providers[2].PromptCacheKey));
+    }
+
+    [Fact]
+    public void EitherOpenAiApiCanServe()
+    {
+        var path = Write("""{"providers":[{"name":"codex","baseUrl":"https://api.openai.com/v1","api":"responses"},{"name":"vllm","baseUrl":"http://x/v1","api":"chat"}]}""");
+
+        var options = GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("OPENAI_API_KEY", "k"), ("OPENAI_API_STYLE", "responses"), ("PROVIDERS_FILE", path)));
+
+        Assert.Equal(
+            [("openai", ProviderProtocol.OpenAiResponses), ("codex", ProviderProtocol.OpenAiResponses), ("vllm", ProviderProtocol.OpenAiCompatible)],
+            options.Providers.Select(p => (p.Name, p.Protocol)));
+        var error = Assert.Throws<ConfigurationException>(() => GatewayOptions.FromEnvironment(EnvironmentVariables.Of(("OPENAI_API_KEY", "k"), ("OPENAI_API_STYLE", "assistants"))));
+        Assert.Equal("OPENAI_API_STYLE=assistants: expected chat or responses.", error.Message);
     }
 
     [Theory]
     [InlineData("""{"providers":[{"name":"a/b","baseUrl":"http://x"}]}""", "providers[0].name must be a non-empty string without '/'")]
+    [InlineData("""{"providers":[{"name":"a","baseUrl":"http://x","api":"assistants"}]}""", "providers[0].api must be \"chat\" or \"responses\"")]
     [InlineData("""{"providers":[{"name":"a","baseUrl":"x"}]}""", "providers[0].baseUrl must be an absolute http or https URL")]
+    [InlineData("""{"providers":[{"name":"a","baseUrl":"http://x","promptCacheKey":"yes"}]}""", "providers[0].promptCacheKey must be true or false")]
     [InlineData("""{"providers":{}}""", "\"providers\" must be an array")]
     [InlineData("""{"other":[]}""", "no \"providers\" array")]
     [InlineData("""{"providers":[{"name":"a","baseUrl":"http://x"},{"name":"a","baseUrl":"http://y"}]}""", "Provider name 'a' is configured twice")]
@@ -115,14 +131,16 @@ public sealed class ProviderConfigurationTests : IDisposable
         using var http = new UpstreamHttp(ProviderTestKit.FastOptions);
         var providers = ProviderFactory.Create(
             [
-                new ProviderEndpoint("openai", ProviderProtocol.OpenAiCompatible, new Uri("https://api.openai.com/v1"), "k"),
+                new ProviderEndpoint("openai", ProviderProtocol.OpenAiCompatible, new Uri("https://api.openai.com/v1"), "k") { PromptCacheKey = true },
                 new ProviderEndpoint("anthropic", ProviderProtocol.Anthropic, new Uri("https://api.anthropic.com"), "k"),
+                new ProviderEndpoint("codex", ProviderProtocol.OpenAiResponses, new Uri("https://api.openai.com/v1"), "k") { PromptCacheKey = true },
             ],
             http);
 
-        Assert.IsType<OpenAiCompatibleProvider>(providers[0]);
+        Assert.True(Assert.IsType<OpenAiCompatibleProvider>(providers[0]).SendsPromptCacheKey);
         Assert.IsType<AnthropicProvider>(providers[1]);
-        Assert.Equal(["openai", "anthropic"], providers.Select(p => p.Name));
+        Assert.True(Assert.IsType<OpenAiResponsesProvider>(providers[2]).SendsPromptCacheKey);
+        Assert.Equal(["openai", "anthropic", "codex"], providers.Select(p => p.Name));
     }
 
 

@@ -89,15 +89,15 @@ public sealed class RequestConversionTests : IDisposable
         await provider.StreamEventsAsync(new ModelTurnRequest("claude-test", Conversation, Tools), default).CollectAsync();
 
         const string expected = """
-            {"model":"claude-test","max_tokens":8192,"stream":true,"system":"You are terse.\n\nSummarise.","messages":[
+            {"model":"claude-test","max_tokens":8192,"stream":true,"system":[{"type":"text","text":"You are terse.\n\nSummarise.","cache_control":{"type":"ephemeral"}}],"messages":[
             {"role":"user","content":[{"type":"text","text":"What is in this picture?"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0K+go="}}]},
             {"role":"assistant","content":[{"type":"text","text":"Let me check."},{"type":"tool_use","id":"call_1","name":"read","input":{"filePath":"a.txt"}},{"type":"tool_use","id":"call_2","name":"shot","input":{}}]},
             {"role":"user","content":[{"type":"tool_result","tool_use_id":"call_1","content":"<file>…</file>"},{"type":"tool_result","tool_use_id":"call_2","content":[{"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/4AAQ"}}]}]},
             {"role":"assistant","content":[{"type":"tool_use","id":"call_3","name":"bash","input":{}}]},
             {"role":"user","content":[{"type":"tool_result","tool_use_id":"call_3","content":"error: invalid arguments"}]},
-            {"role":"user","content":[{"type":"text","text":"And these?"},{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"plain \"notes\" ü"}}]},
-            {"role":"assistant","content":"Done."}],
-            "tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}}]}
+            {"role":"user","content":[{"type":"text","text":"And these?"},{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"plain \"notes\" ü"},"cache_control":{"type":"ephemeral"}}]},
+            {"role":"assistant","content":[{"type":"text","text":"Done.","cache_control":{"type":"ephemeral"}}]}],
+            "tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]},"cache_control":{"type":"ephemeral"}}]}
             """;
         Assert.Equal(expected.Replace("\n", "", StringComparison.Ordinal), Assert.Single(upstream.Requests).Body);
     }
@@ -111,7 +111,7 @@ public sealed class RequestConversionTests : IDisposable
         await provider.StreamEventsAsync(ProviderTestKit.Hello("claude-test"), default).CollectAsync();
 
         Assert.Equal(
-            """{"model":"claude-test","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"Hi"}]}""",
+            """{"model":"claude-test","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"Hi","cache_control":{"type":"ephemeral"}}]}]}""",
             Assert.Single(upstream.Requests).Body);
     }
 
@@ -147,8 +147,8 @@ public sealed class RequestConversionTests : IDisposable
             + ""","tools":[{"type":"function","function":""" + ReadTool + "}]}",
             Encoding.UTF8.GetString(OpenAiCompatibleProvider.WriteRequestBody(withTools)));
         Assert.Equal(
-            """{"model":"m","max_tokens":8192,"stream":true,"messages":[{"role":"user","content":"Hi"}]""" + anthropic
-            + ""","tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]}}]}""",
+            """{"model":"m","max_tokens":8192,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"Hi","cache_control":{"type":"ephemeral"}}]}]""" + anthropic
+            + ""","tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"filePath":{"type":"string"}},"required":["filePath"]},"cache_control":{"type":"ephemeral"}}]}""",
             Encoding.UTF8.GetString(AnthropicProvider.WriteRequestBody(withTools)));
         Assert.DoesNotContain("tool_choice", Encoding.UTF8.GetString(OpenAiCompatibleProvider.WriteRequestBody(withoutTools)), StringComparison.Ordinal);
         Assert.DoesNotContain("tool_choice", Encoding.UTF8.GetString(AnthropicProvider.WriteRequestBody(withoutTools)), StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class RequestConversionTests : IDisposable
             """{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Hi"}],"temperature":0.25,"top_p":0.5,"max_tokens":64,"stop":["END","STOP"],"user":"u-1"}""",
             Encoding.UTF8.GetString(OpenAiCompatibleProvider.WriteRequestBody(request)));
         Assert.Equal(
-            """{"model":"m","max_tokens":64,"stream":true,"temperature":0.25,"top_p":0.5,"stop_sequences":["END","STOP"],"metadata":{"user_id":"u-1"},"messages":[{"role":"user","content":"Hi"}]}""",
+            """{"model":"m","max_tokens":64,"stream":true,"temperature":0.25,"top_p":0.5,"stop_sequences":["END","STOP"],"metadata":{"user_id":"u-1"},"messages":[{"role":"user","content":[{"type":"text","text":"Hi","cache_control":{"type":"ephemeral"}}]}]}""",
             Encoding.UTF8.GetString(AnthropicProvider.WriteRequestBody(request)));
     }
 }

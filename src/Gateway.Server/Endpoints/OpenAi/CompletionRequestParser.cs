@@ -61,6 +61,8 @@ internal static class CompletionRequestParser
             ToolChoice = CompletionToolParser.ParseToolChoice(root, tools),
             ParallelToolCalls = ReadBoolean(root, "parallel_tool_calls"),
             User = ReadString(root, "user"),
+            // Also forwarded verbatim below; other providers honour the three levels they share (minimal, xhigh: OpenAI's alone).
+            ReasoningEffort = ReasoningEffortNames.Parse(ReadString(root, "reasoning_effort")),
             OpenAiFields = [.. s_forwardedFields.Where(name => HasValue(root, name)).Select(name => KeyValuePair.Create(name, RawJson.FromElement(root.GetProperty(name))))],
         };
         if (ReadCount(root, "n") is { } n && n != 1)

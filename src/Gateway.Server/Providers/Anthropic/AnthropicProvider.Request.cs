@@ -9,14 +9,14 @@ internal sealed partial class AnthropicProvider
 {
     /// <summary>
     /// The Messages request body (https://docs.anthropic.com/en/api/messages):
-    /// <c>{"model","max_tokens","stream":true,"system"?,"messages":[…],"tools"?:[…]}</c>.
+    /// <c>{"model","max_tokens","stream":true,"thinking"?,"system"?:[text block],"messages":[…],"tools"?:[…]}</c>.
     /// </summary>
     /// <remarks>
     /// Conversion of SPEC §3 messages:
     /// <list type="bullet">
     /// <item>System messages, wherever they are, are joined (blank line between) into the top-level <c>system</c>;
     /// the API has no system role in <c>messages</c>.</item>
-    /// <item>Content that is all text is one string; otherwise blocks: <c>text</c>; <c>image</c> with a base64
+    /// <item>Content that is all text is one string (one text block where it carries a cache mark); otherwise blocks: <c>text</c>; <c>image</c> with a base64
     /// source, or a <c>url</c> source for an image given by URL (OpenAI's <c>detail</c> has no counterpart and is
     /// dropped); <c>document</c> with a base64 source (PDF), or a <c>text</c> source (media type <c>text/plain</c>)
     /// for textual documents (https://docs.anthropic.com/en/docs/build-with-claude/pdf-support, …/citations).</item>
@@ -25,22 +25,36 @@ internal sealed partial class AnthropicProvider
     /// <item>Consecutive tool messages become one user message of <c>tool_result</c> blocks
     /// (https://docs.anthropic.com/en/docs/build-with-claude/tool-use), whose content may hold images and documents.</item>
     /// <item>Tools are <c>{name,description,input_schema}</c>; <c>tools</c> is left out when there are none.</item>
+    /// <item>Prompt caching marks the last tool, the system text and the ends of the latest and the previous turn
+    /// (<see cref="CacheBreakpoints"/>); a reasoning effort turns on extended thinking (<see cref="ThinkingBudget"/>).</item>
     /// </list>
     /// </remarks>
     internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens)
     {
+        var budget = ThinkingBudget(request);
+        var breakpoints = CacheBreakpoints.Of(request.Messages);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("model"u8, request.Model);
-            json.WriteNumber("max_tokens"u8, request.Options.MaxTokens ?? maxTokens);
+            // The budget is spent from max_tokens, so the answer keeps what it would have had without thinking.
+            json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + (budget ?? 0));
             json.WriteBoolean("stream"u8, true);
-            WriteOptions(json, request.Options);
+            if (budget is { } tokens)
+            {
+                json.WriteStartObject("thinking"u8);
+                json.WriteString("type"u8, "enabled"u8);
+                json.WriteNumber("budget_tokens"u8, tokens);
+                json.WriteEndObject();
+            }
+            WriteOptions(json, request.Options, thinking: budget is not null);
             var system = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
             if (system.Length > 0)
             {
-                json.WriteString("system"u8, system);
+                json.WriteStartArray("system"u8);
+                WriteTextBlock(json, system, cache: true);
+                json.WriteEndArray();
             }
 
             json.WriteStartArray("messages"u8);
@@ -54,14 +68,14 @@ internal sealed partial class AnthropicProvider
                         json.WriteStartObject();
                         json.WriteString("role"u8, "user"u8);
                         json.WritePropertyName("content"u8);
-                        WriteContent(json, message.Content);
+                        WriteContent(json, message.Content, breakpoints.Marks(i));
                         json.WriteEndObject();
                         break;
                     case ChatRole.Assistant:
-                        WriteAssistant(json, message);
+                        WriteAssistant(json, message, breakpoints.Marks(i), replayThinking: budget is not null);
                         break;
                     case ChatRole.Tool:
-                        i = WriteToolResults(json, messages, i) - 1;
+                        i = WriteToolResults(json, messages, i, breakpoints) - 1;
                         break;
                 }
             }
@@ -71,14 +85,15 @@ internal sealed partial class AnthropicProvider
             {
                 WriteToolChoice(json, request.Options);
                 json.WriteStartArray("tools"u8);
-                foreach (var tool in request.Tools)
+                for (var i = 0; i < request.Tools.Count; i++)
                 {
+                    var tool = request.Tools[i];
                     json.WriteStartObject();
                     json.WriteString("name"u8, tool.Name);
                     json.WriteString("description"u8, tool.Description);
                     json.WritePropertyName("input_schema"u8);
                     tool.ParametersSchema.WriteTo(json);
-                    json.WriteEndObject();
+                    EndBlock(json, cache: i == request.Tools.Count - 1);
                 }
                 json.WriteEndArray();
             }
@@ -89,15 +104,16 @@ internal sealed partial class AnthropicProvider
 
     /// <summary>
     /// The caller's sampling options in Anthropic's terms: <c>temperature</c> (Anthropic's range is 0–1, OpenAI's 0–2,
-    /// so higher values are capped at 1), <c>top_p</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>.
+    /// so higher values are capped at 1), <c>top_p</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>. Thinking allows no
+    /// temperature and a top_p of 0.95–1 only (docs.anthropic.com/en/docs/build-with-claude/extended-thinking), so others are left out.
     /// </summary>
-    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options)
+    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool thinking)
     {
-        if (options.Temperature is { } temperature)
+        if (options.Temperature is { } temperature && !thinking)
         {
             json.WriteNumber("temperature"u8, Math.Min(temperature, 1.0));
         }
-        if (options.TopP is { } topP)
+        if (options.TopP is { } topP && (!thinking || topP >= MinThinkingTopP))
         {
             json.WriteNumber("top_p"u8, topP);
         }
@@ -145,42 +161,49 @@ internal sealed partial class AnthropicProvider
         json.WriteEndObject();
     }
 
-    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message)
+    /// <summary>Thinking blocks first and unmodified, as the API requires of a tool-use turn; then text, then tool_use blocks.</summary>
+    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message, bool cache, bool replayThinking)
     {
         var text = ProviderJson.JoinText(message.Content);
         if (text.Length == 0 && message.ToolCalls.Count == 0)
         {
             return;
         }
+        IReadOnlyList<ReasoningItem> reasoning = replayThinking && message.Reasoning.Count > 0 ? [.. message.Reasoning.Where(IsAnthropic)] : [];
         json.WriteStartObject();
         json.WriteString("role"u8, "assistant"u8);
-        if (message.ToolCalls.Count == 0)
+        if (message.ToolCalls.Count == 0 && reasoning.Count == 0 && !cache)
         {
             json.WriteString("content"u8, text);
             json.WriteEndObject();
             return;
         }
         json.WriteStartArray("content"u8);
+        foreach (var item in reasoning)
+        {
+            WriteReasoning(json, item);
+        }
         if (text.Length > 0)
         {
-            ProviderJson.WriteTextPart(json, text);
+            WriteTextBlock(json, text, cache && message.ToolCalls.Count == 0);
         }
-        foreach (var call in message.ToolCalls)
+        for (var i = 0; i < message.ToolCalls.Count; i++)
         {
+            var call = message.ToolCalls[i];
             json.WriteStartObject();
             json.WriteString("type"u8, "tool_use"u8);
             json.WriteString("id"u8, call.Id);
             json.WriteString("name"u8, call.Name);
             json.WritePropertyName("input"u8);
             call.Arguments.WriteTo(json);
-            json.WriteEndObject();
+            EndBlock(json, cache && i == message.ToolCalls.Count - 1);
         }
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
     /// <summary>Writes the tool messages from <paramref name="start"/> on as one user message; returns the index after the run.</summary>
-    private static int WriteToolResults(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, int start)
+    private static int WriteToolResults(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, int start, CacheBreakpoints breakpoints)
     {
         json.WriteStartObject();
         json.WriteString("role"u8, "user"u8);
@@ -192,48 +215,75 @@ internal sealed partial class AnthropicProvider
             json.WriteString("type"u8, "tool_result"u8);
             json.WriteString("tool_use_id"u8, messages[end].ToolCallId);
             json.WritePropertyName("content"u8);
-            WriteContent(json, messages[end].Content);
-            json.WriteEndObject();
+            WriteContent(json, messages[end].Content, cache: false);
+            // A marked index is always the last of its run (the latest message, or the one before an assistant message).
+            EndBlock(json, breakpoints.Marks(end));
         }
         json.WriteEndArray();
         json.WriteEndObject();
         return end;
     }
 
-    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts)
+    /// <summary>A string when all text and unmarked (an empty text block is refused, so it stays a string); else blocks, the last one marked.</summary>
+    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts, bool cache)
     {
         if (ProviderJson.IsAllText(parts))
         {
-            json.WriteStringValue(ProviderJson.JoinText(parts));
+            var text = ProviderJson.JoinText(parts);
+            if (!cache || text.Length == 0)
+            {
+                json.WriteStringValue(text);
+                return;
+            }
+            json.WriteStartArray();
+            WriteTextBlock(json, text, cache: true);
+            json.WriteEndArray();
             return;
         }
         json.WriteStartArray();
-        foreach (var part in parts)
+        for (var i = 0; i < parts.Count; i++)
         {
-            switch (part.Kind)
-            {
-                case ContentPartKind.Image when part.Url is not null:
-                    WriteUrlImage(json, part.Url);
-                    break;
-                case ContentPartKind.Image:
-                    WriteSourceBlock(json, "image"u8, "base64"u8, part.MediaType, part.Data);
-                    break;
-                case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
-                    WriteSourceBlock(json, "document"u8, "text"u8, "text/plain", text);
-                    break;
-                case ContentPartKind.Document:
-                    WriteSourceBlock(json, "document"u8, "base64"u8, part.MediaType, part.Data);
-                    break;
-                default:
-                    ProviderJson.WriteTextPart(json, part.Text ?? "");
-                    break;
-            }
+            StartBlock(json, parts[i]);
+            EndBlock(json, cache && i == parts.Count - 1);
         }
         json.WriteEndArray();
     }
 
+    /// <summary>Opens a part's block and writes its fields; <see cref="EndBlock"/> closes it.</summary>
+    private static void StartBlock(Utf8JsonWriter json, ContentPart part)
+    {
+        switch (part.Kind)
+        {
+            case ContentPartKind.Image when part.Url is not null:
+                StartUrlImage(json, part.Url);
+                break;
+            case ContentPartKind.Image:
+                StartSourceBlock(json, "image"u8, "base64"u8, part.MediaType, part.Data);
+                break;
+            case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
+                StartSourceBlock(json, "document"u8, "text"u8, "text/plain", text);
+                break;
+            case ContentPartKind.Document:
+                StartSourceBlock(json, "document"u8, "base64"u8, part.MediaType, part.Data);
+                break;
+            default:
+                json.WriteStartObject();
+                json.WriteString("type"u8, "text"u8);
+                json.WriteString("text"u8, part.Text ?? "");
+                break;
+        }
+    }
+
+    private static void WriteTextBlock(Utf8JsonWriter json, string text, bool cache)
+    {
+        json.WriteStartObject();
+        json.WriteString("type"u8, "text"u8);
+        json.WriteString("text"u8, text);
+        EndBlock(json, cache);
+    }
+
     /// <summary>An image Anthropic fetches itself: <c>{"type":"image","source":{"type":"url","url"}}</c>.</summary>
-    private static void WriteUrlImage(Utf8JsonWriter json, string url)
+    private static void StartUrlImage(Utf8JsonWriter json, string url)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "image"u8);
@@ -241,10 +291,9 @@ internal sealed partial class AnthropicProvider
         json.WriteString("type"u8, "url"u8);
         json.WriteString("url"u8, url);
         json.WriteEndObject();
-        json.WriteEndObject();
     }
 
-    private static void WriteSourceBlock(Utf8JsonWriter json, ReadOnlySpan<byte> type, ReadOnlySpan<byte> sourceType, string? mediaType, string? data)
+    private static void StartSourceBlock(Utf8JsonWriter json, ReadOnlySpan<byte> type, ReadOnlySpan<byte> sourceType, string? mediaType, string? data)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, type);
@@ -252,7 +301,6 @@ internal sealed partial class AnthropicProvider
         json.WriteString("type"u8, sourceType);
         json.WriteString("media_type"u8, mediaType);
         json.WriteString("data"u8, data);
-        json.WriteEndObject();
         json.WriteEndObject();
     }
 }

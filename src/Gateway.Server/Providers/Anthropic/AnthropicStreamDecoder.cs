@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -9,10 +10,11 @@ namespace Gateway.Server.Providers.Anthropic;
 /// <remarks>
 /// Event flow per https://docs.anthropic.com/en/docs/build-with-claude/streaming: <c>message_start</c>
 /// (usage: <c>input_tokens</c>, <c>cache_read_input_tokens</c>, <c>cache_creation_input_tokens</c>), then per
-/// content block <c>content_block_start</c> (text, tool_use with id and name, thinking), <c>content_block_delta</c>s
-/// (<c>text_delta.text</c>, <c>input_json_delta.partial_json</c> accumulated per block index,
-/// <c>thinking_delta.thinking</c>; <c>signature_delta</c> is dropped), <c>content_block_stop</c> (a tool_use block is
-/// complete here), <c>message_delta</c> (<c>stop_reason</c>, cumulative <c>usage.output_tokens</c>) and the end
+/// content block <c>content_block_start</c> (text, tool_use with id and name, thinking, redacted_thinking with its data),
+/// <c>content_block_delta</c>s (<c>text_delta.text</c>, <c>input_json_delta.partial_json</c> accumulated per block index,
+/// <c>thinking_delta.thinking</c> and <c>signature_delta.signature</c>, kept per block index as well),
+/// <c>content_block_stop</c> (a tool_use block is complete here, and a thinking block becomes a <see cref="ReasoningItem"/>
+/// for the next turn's history), <c>message_delta</c> (<c>stop_reason</c>, cumulative <c>usage.output_tokens</c>) and the end
 /// marker <c>message_stop</c>. <c>ping</c> and event types added later are ignored, as the page asks; an
 /// <c>error</c> event (e.g. <c>overloaded_error</c>) fails the turn.
 /// The type comes from the SSE <c>event:</c> field, or from the data's <c>type</c> when a proxy drops that line.
@@ -20,6 +22,7 @@ namespace Gateway.Server.Providers.Anthropic;
 internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
 {
     private readonly SortedDictionary<int, ToolCallBuffer> _toolBlocks = [];
+    private readonly SortedDictionary<int, ThinkingBlock> _thinkingBlocks = [];
     private long _inputTokens, _outputTokens;
     private byte[]? _scratch;
     private long? _cacheReadTokens, _cacheCreationTokens;
@@ -32,6 +35,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         Other,
         Text,
         Thinking,
+        Signature,
         InputJson,
     }
 
@@ -83,6 +87,11 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                     call.Complete(sink);
                 }
                 _toolBlocks.Clear();
+                foreach (var block in _thinkingBlocks.Values)
+                {
+                    sink.ReasoningItem(block.ToItem());
+                }
+                _thinkingBlocks.Clear();
                 if (_stopReason is { } stopReason)
                 {
                     sink.Finished(stopReason);
@@ -111,7 +120,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     private void ReadBlockStart(ref Utf8JsonReader reader, ITurnSink sink)
     {
         int? index = null;
-        string? type = null, id = null, name = null, text = null, thinking = null;
+        string? type = null, id = null, name = null, text = null, thinking = null, signature = null, data = null;
         byte[]? input = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -132,7 +141,8 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                         continue;
                     }
                     var field = reader.ValueTextEquals("type"u8) ? 1 : reader.ValueTextEquals("id"u8) ? 2 : reader.ValueTextEquals("name"u8) ? 3
-                        : reader.ValueTextEquals("text"u8) ? 4 : reader.ValueTextEquals("thinking"u8) ? 5 : 0;
+                        : reader.ValueTextEquals("text"u8) ? 4 : reader.ValueTextEquals("thinking"u8) ? 5
+                        : reader.ValueTextEquals("signature"u8) ? 6 : reader.ValueTextEquals("data"u8) ? 7 : 0;
                     reader.Read();
                     var value = reader.StringOrNull();
                     switch (field)
@@ -142,6 +152,8 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                         case 3: name = value; break;
                         case 4: text = value; break;
                         case 5: thinking = value; break;
+                        case 6: signature = value; break;
+                        case 7: data = value; break;
                     }
                 }
             }
@@ -155,6 +167,14 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         {
             var call = _toolBlocks[i] = new ToolCallBuffer(i) { Id = id, Name = name, InitialArguments = input };
             call.Append(null, replaced: false, sink);
+        }
+        else if (type is "thinking" or "redacted_thinking" && index is { } block)
+        {
+            _thinkingBlocks[block] = new ThinkingBlock(type == "redacted_thinking", thinking, signature, data);
+            if (!string.IsNullOrEmpty(thinking))
+            {
+                sink.Reasoning(Encoding.UTF8.GetBytes(thinking));
+            }
         }
         else if (!string.IsNullOrEmpty(text))
         {
@@ -194,14 +214,16 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isType = reader.ValueTextEquals("type"u8);
-                // Each delta type carries its payload in its own field; signature_delta's is dropped.
-                var isPayload = !isType && (reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("partial_json"u8) || reader.ValueTextEquals("thinking"u8));
+                // Each delta type carries its payload in its own field.
+                var isPayload = !isType && (reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("partial_json"u8)
+                    || reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("signature"u8));
                 reader.Read();
                 if (isType)
                 {
                     type = reader.TokenType != JsonTokenType.String ? DeltaKind.Other
                         : reader.ValueTextEquals("text_delta"u8) ? DeltaKind.Text
                         : reader.ValueTextEquals("thinking_delta"u8) ? DeltaKind.Thinking
+                        : reader.ValueTextEquals("signature_delta"u8) ? DeltaKind.Signature
                         : reader.ValueTextEquals("input_json_delta"u8) ? DeltaKind.InputJson
                         : DeltaKind.Other;
                     reader.Skip();
@@ -227,6 +249,13 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 break;
             case DeltaKind.Thinking:
                 sink.Reasoning(text);
+                if (index is { } block && _thinkingBlocks.TryGetValue(block, out var thinking))
+                {
+                    thinking.Text.Write(text);
+                }
+                break;
+            case DeltaKind.Signature when index is { } signedBlock && _thinkingBlocks.TryGetValue(signedBlock, out var signed):
+                signed.Signature = Encoding.UTF8.GetString(text);
                 break;
             case DeltaKind.InputJson when index is { } i && _toolBlocks.TryGetValue(i, out var call):
                 call.Append(Encoding.UTF8.GetString(text), replaced, sink);
@@ -236,9 +265,17 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
 
     private void ReadBlockStop(ref Utf8JsonReader reader, ITurnSink sink)
     {
-        if (ReadProperty(ref reader, "index"u8) && reader.NumberOrNull() is { } index && _toolBlocks.Remove((int)index, out var call))
+        if (!ReadProperty(ref reader, "index"u8) || reader.NumberOrNull() is not { } index)
+        {
+            return;
+        }
+        if (_toolBlocks.Remove((int)index, out var call))
         {
             call.Complete(sink);
+        }
+        else if (_thinkingBlocks.Remove((int)index, out var thinking))
+        {
+            sink.ReasoningItem(thinking.ToItem());
         }
     }
 
@@ -353,5 +390,24 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
             return data.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
         }
         return [];
+    }
+
+    /// <summary>A thinking block as it streams: its text and signature, or a redacted block's data, for <see cref="ReasoningItem"/>.</summary>
+    private sealed class ThinkingBlock(bool redacted, string? text, string? signature, string? data)
+    {
+        public ArrayBufferWriter<byte> Text { get; } = FromText(text);
+
+        public string? Signature { get; set; } = signature;
+
+        public ReasoningItem ToItem() => redacted
+            ? new ReasoningItem(ReasoningSource.AnthropicRedacted, null, RedactedData: data)
+            : new ReasoningItem(ReasoningSource.AnthropicThinking, Encoding.UTF8.GetString(Text.WrittenSpan), Signature);
+
+        private static ArrayBufferWriter<byte> FromText(string? text)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            buffer.Write(Encoding.UTF8.GetBytes(text ?? ""));
+            return buffer;
+        }
     }
 }

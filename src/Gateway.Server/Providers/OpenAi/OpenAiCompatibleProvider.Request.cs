@@ -29,7 +29,9 @@ internal sealed partial class OpenAiCompatibleProvider
     /// when there are none.</item>
     /// </list>
     /// </remarks>
-    internal static byte[] WriteRequestBody(ModelTurnRequest request)
+    /// <param name="promptCacheKey">Send the session id as <c>prompt_cache_key</c> (a caller's own, forwarded from /v1, wins).</param>
+    /// <param name="reasoningEffort">Send /chat's reasoningEffort as <c>reasoning_effort</c> (a /v1 caller's own goes verbatim instead).</param>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request, bool promptCacheKey = false, bool reasoningEffort = true)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
@@ -71,7 +73,7 @@ internal sealed partial class OpenAiCompatibleProvider
             }
             json.WriteEndArray();
 
-            WriteOptions(json, request.Options, request.Tools.Count > 0);
+            WriteOptions(json, request.Options, request.Tools.Count > 0, promptCacheKey ? request.SessionId : null, reasoningEffort ? OwnReasoningEffort(request.Options) : null);
             if (request.Tools.Count > 0)
             {
                 json.WriteStartArray("tools"u8);
@@ -95,7 +97,7 @@ internal sealed partial class OpenAiCompatibleProvider
     }
 
     /// <summary>The caller's sampling and limits, under OpenAI's names; what is unset is left out.</summary>
-    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool hasTools)
+    private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool hasTools, string? cacheKey, ReasoningEffort? reasoningEffort)
     {
         if (options.Temperature is { } temperature)
         {
@@ -121,6 +123,15 @@ internal sealed partial class OpenAiCompatibleProvider
         {
             json.WritePropertyName(name);
             value.WriteTo(json);
+        }
+        if (reasoningEffort is { } effort)
+        {
+            json.WriteString("reasoning_effort"u8, ReasoningEffortNames.Name(effort));
+        }
+        // One session's turns share their prefix: keyed alike, OpenAI routes them to the machine that cached it.
+        if (cacheKey is not null && !options.OpenAiFields.Any(field => field.Key == "prompt_cache_key"))
+        {
+            json.WriteString("prompt_cache_key"u8, cacheKey);
         }
         // tool_choice and parallel_tool_calls are refused by OpenAI when no tools are offered.
         if (!hasTools)

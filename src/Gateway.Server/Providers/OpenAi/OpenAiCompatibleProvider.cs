@@ -29,14 +29,22 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public bool SpeaksOpenAi => true;
 
+    /// <summary>Whether a /chat turn carries its session id as <c>prompt_cache_key</c>, so the upstream routes it to its cached prefix.</summary>
+    public bool SendsPromptCacheKey { get; init; }
+
     public Uri ServerUrl => _completionsUri;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
         _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
 
-    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
+        OwnReasoningEffort(request.Options) is null
+            ? SendAsync(request, sink, reasoningEffort: false, cancellationToken)
+            : StreamWithReasoningAsync(request, sink, cancellationToken);
+
+    private Task SendAsync(ModelTurnRequest request, ITurnSink sink, bool reasoningEffort, CancellationToken cancellationToken)
     {
-        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request), out var body, out var failure))
+        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, SendsPromptCacheKey, reasoningEffort), out var body, out var failure))
         {
             failure.Deliver(sink);
             return Task.CompletedTask;
