@@ -134,7 +134,7 @@ internal sealed partial class LocalModel
         {
             var sequence = active[i];
             sequence.Begin(executor.Create(), sequence.Sampling.CreateChain());
-            sequence.Conversation!.Prompt(sequence.Prompt);
+            sequence.Feed(sequence.Prompt);
         }
         return true;
     }
@@ -174,7 +174,7 @@ internal sealed partial class LocalModel
                 over = !sequence.Accept(token, model, ContextPerSequence);
                 if (!over)
                 {
-                    conversation.Prompt(token);
+                    sequence.Feed(token);
                 }
             }
             else if (!over)

@@ -19,6 +19,7 @@ internal sealed class LocalSequence : IDisposable
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
     private readonly TokenTextDecoder _decoder = new();
     private readonly StopStringMatcher _stops;
+    private readonly List<LLamaToken> _kvTokens = [];
     private readonly int _maxTokens;
     private int _abandoned;
     private int _generated;
@@ -50,6 +51,9 @@ internal sealed class LocalSequence : IDisposable
 
     public SafeLLamaSamplerChainHandle? Sampler { get; private set; }
 
+    /// <summary>Exactly the tokens fed into the sequence's KV cache, in order (the last sampled token is not among them until fed).</summary>
+    public IReadOnlyList<LLamaToken> KvTokens => _kvTokens;
+
     /// <summary>The reader is done with this sequence (it may have stopped early); the decode loop frees it at its next step.</summary>
     public void Dispose() => Interlocked.Exchange(ref _abandoned, 1);
 
@@ -58,6 +62,20 @@ internal sealed class LocalSequence : IDisposable
     {
         Conversation = conversation;
         Sampler = sampler;
+    }
+
+    /// <summary>Queues <paramref name="token"/> for the next decode; every token that enters the KV cache goes through here or the span overload.</summary>
+    public void Feed(LLamaToken token)
+    {
+        Conversation!.Prompt(token);
+        _kvTokens.Add(token);
+    }
+
+    /// <summary>Queues <paramref name="tokens"/> (a prompt, or the part of it not yet in the KV cache) for the next decode.</summary>
+    public void Feed(ReadOnlySpan<LLamaToken> tokens)
+    {
+        Conversation!.Prompt(tokens);
+        _kvTokens.AddRange(tokens);
     }
 
     /// <summary>Handles one sampled token: streams its text; returns false when the turn is over (usage then written).</summary>
