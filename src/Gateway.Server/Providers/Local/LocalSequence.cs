@@ -57,11 +57,17 @@ internal sealed class LocalSequence : IDisposable
     /// <summary>The reader is done with this sequence (it may have stopped early); the decode loop frees it at its next step.</summary>
     public void Dispose() => Interlocked.Exchange(ref _abandoned, 1);
 
+    /// <summary>Prompt tokens that were already in the KV cache when the turn began (a parked sequence reused).</summary>
+    public int CachedTokens { get; private set; }
+
     /// <summary>Called by the loop when the sequence gets its llama.cpp sequence and sampler.</summary>
-    public void Begin(LlamaConversation conversation, SafeLLamaSamplerChainHandle sampler)
+    /// <param name="cachedTokens">How many of the prompt's first tokens <paramref name="conversation"/> already holds.</param>
+    public void Begin(LlamaConversation conversation, SafeLLamaSamplerChainHandle sampler, int cachedTokens)
     {
         Conversation = conversation;
         Sampler = sampler;
+        CachedTokens = cachedTokens;
+        _kvTokens.AddRange(Prompt.AsSpan(0, cachedTokens));
     }
 
     /// <summary>Queues <paramref name="token"/> for the next decode; every token that enters the KV cache goes through here or the span overload.</summary>
@@ -110,10 +116,18 @@ internal sealed class LocalSequence : IDisposable
         _events.Writer.TryComplete();
     }
 
-    /// <summary>Called by the loop once the sequence is over: frees its KV cache and sampler.</summary>
-    public void Release()
+    /// <summary>Called by the loop once the sequence is over: frees its sampler, and its KV cache unless parked in <paramref name="keepIn"/>.</summary>
+    /// <remarks>A sequence with tokens still waiting for a decode is never parked: its KV cache would not hold what it recorded.</remarks>
+    public void Release(LocalPrefixCache? keepIn = null)
     {
-        Conversation?.Dispose();
+        if (keepIn is not null && Conversation is { RequiresInference: false } conversation)
+        {
+            keepIn.Park(conversation, _kvTokens);
+        }
+        else
+        {
+            Conversation?.Dispose();
+        }
         Sampler?.Dispose();
         Conversation = null;
         Sampler = null;
@@ -126,7 +140,7 @@ internal sealed class LocalSequence : IDisposable
         Send(_stops.Push(_decoder.Flush()));
         Send(_stops.Flush());
         _events.Writer.TryWrite(ProviderEvent.Finished(reason));
-        _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated)));
+        _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated, CachedTokens > 0 ? CachedTokens : null)));
         _events.Writer.TryComplete();
     }
 
