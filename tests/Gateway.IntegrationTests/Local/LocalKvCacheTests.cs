@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.OpenAi;
 using Gateway.Server.Conversation;
@@ -120,6 +121,55 @@ public sealed class LocalKvCacheTests
         Assert.EndsWith(
             $$""","usage":{"prompt_tokens":{{secondPrompt}},"completion_tokens":5,"total_tokens":{{secondPrompt + 5}},"prompt_tokens_details":{"cached_tokens":{{firstPrompt + 4}}""" + "}}}",
             second.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChatReportsTheReusedPrefixAsCacheReadTokens()
+    {
+        await using var local = Provider();
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
+
+        var first = await ChatUsageAsync(host, """{"model":"successor-tiny","messages":[{"role":"user","content":"Hi"}]}""");
+        var second = await ChatUsageAsync(host, $$"""
+            {"model":"successor-tiny","messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"{{s_alphabet.Replace("\\", "\\\\", StringComparison.Ordinal)}}"},{"role":"user","content":"x"}]}
+            """);
+
+        Assert.Null(first.Field("cacheReadTokens"));
+        var firstPrompt = 2 + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n".Length;
+        Assert.Equal((firstPrompt + s_alphabet.Length).ToString(CultureInfo.InvariantCulture), second.Field("cacheReadTokens"));
+    }
+
+    [Fact]
+    public async Task AnAbandonedTurnIsParkedWithTheTokensItFedAndTheSamePromptReusesThem()
+    {
+        // One sequence: the next turn must run in the parked one, whatever it shares with it.
+        await using var provider = Provider(Options(maxTokens: 100_000, maxSequences: 1));
+        var model = await provider.GetModelAsync(Stories, default);
+        using (var abandoned = await model.StartAsync("Once upon a time", parseSpecial: false, [], maxTokens: 100_000, default))
+        {
+            for (var received = 0; received < 3;)
+            {
+                var item = await abandoned.Events.ReadAsync();
+                received += item.Kind == ProviderEventKind.TextDelta ? 1 : throw new InvalidOperationException($"unexpected {item.Kind}");
+            }
+        }
+        await WithinAsync(TimeSpan.FromSeconds(5), () => model.Statistics.ActiveSequences == 0, "the loop has retired the abandoned turn");
+        Assert.Equal(1, model.Statistics.ParkedSequences);
+
+        var (_, ends) = await CollectAsync(await model.StartAsync("Once upon a time", parseSpecial: false, [], maxTokens: 3, default));
+
+        // The prompt is all in the parked KV cache; every token but its last is reused.
+        var usage = AssertFinished(ends, FinishReason.Length);
+        Assert.Equal(usage.InputTokens - 1, usage.CacheReadTokens);
+    }
+
+    private static async Task<ServerSentEvent> ChatUsageAsync(ChatTestHost host, string json)
+    {
+        var (connection, stream) = await host.OpenChatAsync(json);
+        await using var _ = connection;
+        var events = await stream.ReadAllEventsAsync();
+        Assert.Equal("usage", events[^2].Name);
+        return events[^2];
     }
 
     private static async Task<(string Text, TokenUsage Usage)> TurnAsync(LocalModelProvider provider, string model, params ChatMessage[] messages)
