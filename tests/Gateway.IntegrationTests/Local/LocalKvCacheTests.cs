@@ -76,6 +76,25 @@ public sealed class LocalKvCacheTests
     }
 
     [Fact]
+    public async Task WhenEverySequenceIsTakenTheLeastRecentlyParkedGivesWay()
+    {
+        await using var provider = Provider(Options(maxSequences: 2));
+        var a = await TurnAsync(provider, Successor, ChatMessage.User("a"));
+        var b = await TurnAsync(provider, Successor, ChatMessage.User("bb"));
+        // Both sequences hold a parked history; a third conversation takes the older one (a's), reusing only what it
+        // shares with it: <s>, "▁" and "<|im_start|>user\n", one token per character.
+        var header = 2 + "<|im_start|>user\n".Length;
+        var c = await TurnAsync(provider, Successor, ChatMessage.User("ccc"));
+        Assert.Equal(header, c.Usage.CacheReadTokens);
+
+        var b2 = await TurnAsync(provider, Successor, ChatMessage.User("bb"), ChatMessage.Assistant(b.Text, []), ChatMessage.User("y"));
+        var a2 = await TurnAsync(provider, Successor, ChatMessage.User("a"), ChatMessage.Assistant(a.Text, []), ChatMessage.User("x"));
+
+        Assert.Equal(b.Usage.InputTokens + b.Usage.OutputTokens, b2.Usage.CacheReadTokens);
+        Assert.Equal(header, a2.Usage.CacheReadTokens);
+    }
+
+    [Fact]
     public async Task MoreHistoriesThanSequencesTakeEachOthersPlaceWithoutAnError()
     {
         string[] prompts = ["abc", "ABC", "0123", "pqrstu", "xyz"];

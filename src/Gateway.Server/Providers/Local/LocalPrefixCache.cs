@@ -33,8 +33,9 @@ internal sealed class LocalPrefixCache(int capacity)
     /// (<paramref name="reused"/> of them); null when the turn should get a new sequence.
     /// </summary>
     /// <remarks>
-    /// A prompt that continues most of a parked history (the next turn of that conversation) takes it over. Any other
-    /// prompt leaves the parked histories to their own conversations while a new sequence fits beside
+    /// A prompt that shares at least as many tokens with a parked history as taking it over would discard (the next
+    /// turn of that conversation, or another one with the same long system prompt) takes it over. Any other prompt
+    /// leaves the parked histories to their own conversations while a new sequence fits beside
     /// <paramref name="running"/> ones; once none fits, the least recently parked gives up its sequence (LRU).
     /// </remarks>
     public LlamaConversation? Take(ReadOnlySpan<LLamaToken> prompt, int running, out int reused)
@@ -46,7 +47,7 @@ internal sealed class LocalPrefixCache(int capacity)
         for (var i = 0; i < _parked.Count; i++)
         {
             var common = head.CommonPrefixLength(_parked[i].Tokens);
-            if (common > 0 && common >= reused && 2 * common >= _parked[i].Tokens.Length)
+            if (common > 0 && common >= reused && common >= _parked[i].Tokens.Length - common)
             {
                 (chosen, reused) = (i, common); // Ties go to the most recently parked.
             }
