@@ -37,15 +37,15 @@ def metric(step, name, pct):
     return (((step or {}).get("metrics") or {}).get(name) or {}).get(pct)
 
 
-def fixed_rounds(directory):
-    """The fixed-rate rounds in a directory as (round, step, cpu), files fixed-<n>.json and fixed-cpu-<n>.json."""
+def fixed_rounds(directory, kind="fixed"):
+    """The rounds of a run in a directory as (round, step, cpu), files <kind>-<n>.json and <kind>-cpu-<n>.json."""
     result = []
-    for path in glob.glob(os.path.join(directory, "fixed-*.json")):
-        match = re.search(r"fixed-(\d+)\.json$", path)
+    for path in glob.glob(os.path.join(directory, f"{kind}-*.json")):
+        match = re.fullmatch(re.escape(kind) + r"-(\d+)\.json", os.path.basename(path))
         step = first_step(load(path)) if match else None
         if step:
             number = int(match.group(1))
-            result.append((number, step, load(os.path.join(directory, f"fixed-cpu-{number}.json"))))
+            result.append((number, step, load(os.path.join(directory, f"{kind}-cpu-{number}.json"))))
     return sorted(result, key=lambda r: r[0])
 
 

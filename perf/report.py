@@ -31,6 +31,7 @@ import time
 import hardening
 import mock_sessions
 import openai_front_door
+import security
 import session_cost
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
                          round_median, rss_kib, write_json)
@@ -710,6 +711,8 @@ def render(args):
     lines += session_cost.section(raw, meta)
     many_sessions, many_sessions_summary = mock_sessions.section(raw, meta)
     lines += many_sessions
+    security_costs, security_costs_summary = security.section(raw, meta)
+    lines += security_costs
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -737,6 +740,8 @@ def render(args):
         print("\n".join(slow_clients_summary))
     if many_sessions_summary:
         print("\n".join(many_sessions_summary))
+    if security_costs_summary:
+        print("\n".join(security_costs_summary))
     return 0
 
 

@@ -3,12 +3,13 @@
 # upstream and the load generator native AOT, runs every scenario against Gateway, the Kestrel baseline, the anchor
 # and (for calibration) the mock directly in one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 18 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    about 6 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh            full run, about 22 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh --quick    about 7 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
+#   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
@@ -19,7 +20,10 @@
 # connections and stuck readers, and after; 9. the soak (perf/hardening.sh); 10. CPU per session at saturation and
 # peak RSS; 11. bytes allocated per session and per relayed event, checked against perf/allocation-budget.json (a run
 # over budget exits 3) (perf/session-cost.sh); 12. 10,000 concurrent slow sessions on Gateway's own mock model (MOCK_MODELS):
-# RSS, CPU, time to open them all (perf/mock-sessions.sh). Every process started here is stopped on exit, and every wait is bounded.
+# RSS, CPU, time to open them all (perf/mock-sessions.sh); 13. what issue 14's security costs: bash calls with
+# BASH_SANDBOX=none vs bwrap (shared and per-session workspace) and the launch chain alone, and /v1/chat/completions
+# without keys vs GATEWAY_API_KEYS vs a GATEWAY_KEYS_FILE key with every limit set (perf/security.sh). Every process
+# started here is stopped on exit, and every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -29,6 +33,7 @@ build=1
 soak_minutes=30
 only_hardening=0
 only_mock_sessions=0
+only_security=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
@@ -36,8 +41,9 @@ for arg in "$@"; do
     --soak-minutes=*) soak_minutes=${arg#*=} ;;
     --only-hardening) only_hardening=1 ;;
     --only-mock-sessions) only_mock_sessions=1 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening, --only-mock-sessions)" >&2; exit 2 ;;
+    --only-security) only_security=1 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening, --only-mock-sessions, --only-security)" >&2; exit 2 ;;
   esac
 done
 
@@ -61,6 +67,7 @@ oa_rate=200        # scenario 6: the fixed rate of the latency runs, well below 
 sat_connections=32 # scenarios 10 and 11: the closed loop of the issue's measurements (wrk -c32)
 alloc_sessions=10000 alloc_warmup=1000 alloc_chunks=256  # scenario 11: sessions per run; the second mock's stream
 ms_n=10000 ms_tokens=24 ms_pace=1 ms_limit=120  # scenario 12: sessions held at once, pieces each, pieces a second, time limit
+sec_concurrency=8 sec_key_rate=500  # scenario 13: bash calls at once in the concurrent runs; the fixed rate of the key runs
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -75,6 +82,8 @@ if [ $quick = 1 ]; then
   soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
   sat_warmup=0.5s sat_duration=2s sat_rounds=1
   ms_n=2000 ms_tokens=12
+  sec_rounds=1 sec_calls=100 sec_calls_concurrent=200 sec_launches=100
+  sec_key_warmup=0.5s sec_key_duration=2s sec_key_requests=20000 sec_warmup_requests=500 sec_alloc_requests=5000
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -89,6 +98,9 @@ else
   soak_seconds=$((soak_minutes * 60)) soak_relay_timeout=10 soak_sample=5
   sat_warmup=2s sat_duration=5s sat_rounds=3
   soak_stable_from=$(python3 -c "print(min(300 / max($soak_seconds, 1), 0.5))")  # from minute 5 (the issue's bound)
+  # Scenario 13's key runs stay under the keys file's 100,000 requests a minute: 83,500 in all on its Gateway.
+  sec_rounds=3 sec_calls=400 sec_calls_concurrent=800 sec_launches=400
+  sec_key_warmup=1s sec_key_duration=4s sec_key_requests=25000 sec_warmup_requests=1000 sec_alloc_requests=10000
 fi
 if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
 if [ $only_hardening = 1 ]; then
@@ -97,6 +109,9 @@ if [ $only_hardening = 1 ]; then
 elif [ $only_mock_sessions = 1 ]; then
   report=$(dirname "$report")/$run_id-mock-sessions$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-mock-sessions$( if [ $quick = 1 ]; then echo -quick; fi )
+elif [ $only_security = 1 ]; then
+  report=perf/results/$run_id-security$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-security$( if [ $quick = 1 ]; then echo -quick; fi )
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
@@ -190,13 +205,37 @@ stop() {
   pids=("${kept[@]}")
 }
 
-# utime + stime of a process in clock ticks (/proc/PID/stat fields 14 and 15, counted after the command name).
-cpu_ticks() {
+# utime + stime of a process and cutime + cstime (of the children it has reaped) in clock ticks (/proc/PID/stat fields
+# 14-17, counted after the command name), separated by a space.
+proc_ticks() {
   local stat rest
   read -r stat <"/proc/$1/stat"
   rest=${stat##*) }
   set -- $rest
-  echo $(( ${12} + ${13} ))
+  echo "$(( ${12} + ${13} )) $(( ${14} + ${15} ))"
+}
+
+# utime + stime of a process in clock ticks.
+cpu_ticks() {
+  local ticks
+  ticks=$(proc_ticks "$1")
+  echo "${ticks% *}"
+}
+
+# allocated PID LOG OUT: Gateway's "Allocated: ..." line (Diagnostics/AllocationSignal.cs, an info line), asked for with
+# SIGUSR1 and waited for in LOG (10 s at most), into OUT.
+allocated() {
+  local p=$1 log=$2 before deadline=$((SECONDS + 10))
+  before=$(grep -c ' Allocated: ' "$log" || true)
+  kill -USR1 "$p"
+  until [ "$(grep -c ' Allocated: ' "$log" || true)" -gt "$before" ]; do
+    if [ $SECONDS -ge $deadline ] || ! kill -0 "$p" 2>/dev/null; then
+      echo "perf/run.sh: Gateway wrote no allocation line after SIGUSR1" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+  grep ' Allocated: ' "$log" | tail -1 >"$3"
 }
 
 free_port() { python3 perf/report.py free-port; }
@@ -233,14 +272,14 @@ publish() {
 }
 # The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
 anchor_project=../shared/anchors/kestrel-minimal-api
-only_scenario=$((only_hardening + only_mock_sessions))
+only_scenario=$((only_hardening + only_mock_sessions + only_security))
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
   if [ $only_scenario = 0 ]; then
     publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror
     publish $anchor_project $bin/anchor -r linux-x64 --artifacts-path "$PWD/artifacts/anchor-build"
   fi
-  if [ $only_mock_sessions = 0 ]; then publish perf/Gateway.MockUpstream $bin/mock; fi
+  if [ $((only_mock_sessions + only_security)) = 0 ]; then publish perf/Gateway.MockUpstream $bin/mock; fi
   publish perf/Gateway.LoadGen $bin/loadgen
 fi
 gateway_bin=$bin/gateway/gateway
@@ -249,7 +288,7 @@ anchor_bin=$bin/anchor/kestrel-stack
 mock_bin=$bin/mock/Gateway.MockUpstream
 loadgen=$bin/loadgen/Gateway.LoadGen
 needed=("$gateway_bin" "$loadgen")
-if [ $only_mock_sessions = 0 ]; then needed+=("$mock_bin"); fi
+if [ $((only_mock_sessions + only_security)) = 0 ]; then needed+=("$mock_bin"); fi
 if [ $only_scenario = 0 ]; then needed+=("$kestrel_bin" "$anchor_bin"); fi
 for b in "${needed[@]}"; do
   [ -x "$b" ] || { echo "perf/run.sh: $b is missing (run without --no-build)" >&2; exit 1; }
@@ -367,7 +406,9 @@ json.dump({
   "oaFixedDuration": "$oa_fixed_duration", "oaRounds": $oa_rounds, "satConnections": $sat_connections,
   "satWarmup": "$sat_warmup", "satDuration": "$sat_duration", "satRounds": $sat_rounds, "allocSessions": $alloc_sessions,
   "allocWarmup": $alloc_warmup, "allocChunks": $alloc_chunks, "mockSessions": $ms_n, "mockTokens": $ms_tokens,
-  "mockTokensPerSecond": $ms_pace,
+  "mockTokensPerSecond": $ms_pace, "secConcurrency": $sec_concurrency, "secRounds": $sec_rounds, "secCalls": $sec_calls,
+  "secCallsConcurrent": $sec_calls_concurrent, "secLaunches": $sec_launches, "secKeyRate": $sec_key_rate,
+  "secKeyDuration": "$sec_key_duration", "secKeyRequests": $sec_key_requests, "secAllocRequests": $sec_alloc_requests,
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
@@ -375,6 +416,8 @@ PY
     python3 perf/hardening.py render --raw "$raw" --out "$report" --svg "$svg"
   elif [ $only_mock_sessions = 1 ]; then
     python3 perf/mock_sessions.py render --raw "$raw" --out "$report"
+  elif [ $only_security = 1 ]; then
+    python3 perf/security.py render --raw "$raw" --out "$report"
   else
     python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
   fi
@@ -387,6 +430,11 @@ PY
 
 if [ $only_mock_sessions = 1 ]; then
   source perf/mock-sessions.sh
+  write_report
+  exit 0
+fi
+if [ $only_security = 1 ]; then
+  source perf/security.sh
   write_report
   exit 0
 fi
@@ -565,5 +613,8 @@ stop "${pid[mock]}"
 
 # ---------------------------------------------------------------------------------------------- scenario 12
 source perf/mock-sessions.sh
+
+# ---------------------------------------------------------------------------------------------- scenario 13
+source perf/security.sh
 
 write_report

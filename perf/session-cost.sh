@@ -7,7 +7,7 @@
 # $alloc_sessions sessions. perf/session_cost.py renders $raw/s10 and $raw/s11.
 #
 # Sourced by run.sh after scenario 3, while the mock of scenario 1 runs; uses run.sh's helpers (bounded, serve, start,
-# stop, alive, crashed, cpu_ticks, section, free_port) and parameters (sat_*, alloc_*). Every process it starts is
+# stop, alive, crashed, cpu_ticks, allocated, section, free_port) and parameters (sat_*, alloc_*). Every process it starts is
 # stopped here, or by run.sh's trap.
 
 sc_dir=$raw/s10
@@ -116,21 +116,6 @@ start gateway-alloc "$al_port" "${server_env[@]}" PORT="$al_port" PROVIDERS_FILE
 al_pid=$started_pid
 al_log=$raw/logs/gateway-alloc.log
 
-# allocated OUT: Gateway's "Allocated: ..." line, asked for with SIGUSR1 and waited for (10 s at most), into OUT.
-allocated() {
-  local before deadline=$((SECONDS + 10))
-  before=$(grep -c ' Allocated: ' "$al_log" || true)
-  kill -USR1 "$al_pid"
-  until [ "$(grep -c ' Allocated: ' "$al_log" || true)" -gt "$before" ]; do
-    if [ $SECONDS -ge $deadline ] || ! kill -0 "$al_pid" 2>/dev/null; then
-      echo "perf/run.sh: Gateway wrote no allocation line after SIGUSR1" >&2
-      return 1
-    fi
-    sleep 0.05
-  done
-  grep ' Allocated: ' "$al_log" | tail -1 >"$1"
-}
-
 # allocation NAME PATH MODEL MODE: a warm-up, then $alloc_sessions sessions between two allocation lines.
 allocation() {
   local name=$1 path=$2 model=$3 mode=$4 body sse=() out=$al_dir/$1.json
@@ -145,10 +130,10 @@ allocation() {
   local load=("$loadgen" --url "http://127.0.0.1:$al_port$path" --body "@$body" "${sse[@]}" --mode closed
     --connections "$sat_connections" --warmup 0 --duration 120s --timeout 10s --quiet)
   bounded 150 "${load[@]}" --requests "$alloc_warmup" >/dev/null 2>&1 || echo "perf/run.sh: warm-up of $name failed" >&2
-  allocated "$al_dir/$name-before.txt" || return 0
+  allocated "$al_pid" "$al_log" "$al_dir/$name-before.txt" || return 0
   bounded 150 "${load[@]}" --requests "$alloc_sessions" --label "$name" --json "$out" >"${out%.json}.md" 2>"${out%.json}.log" \
     || echo "perf/run.sh: load generator failed ($name)" >&2
-  allocated "$al_dir/$name-after.txt" || return 0
+  allocated "$al_pid" "$al_log" "$al_dir/$name-after.txt" || return 0
   printf '   %-22s ' "$name"
   python3 perf/session_cost.py allocation "$al_dir" "$name"
 }

@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace Gateway.LocalBench;
 
-/// <summary>Command line: <c>[--models-dir DIR] [--model ID]... [--tokens N] [--rounds R] [--threads T]</c>.</summary>
-internal sealed record BenchSettings(string ModelsDirectory, IReadOnlyList<string> Models, int Tokens, int Rounds, int Threads)
+/// <summary>Command line: <c>[--models-dir DIR] [--model ID]... [--tokens N] [--rounds R] [--threads T] [--turn2]</c>.</summary>
+/// <remarks><c>--turn2</c> measures the KV cache kept across turns (<see cref="Turn2Bench"/>) instead of throughput.</remarks>
+internal sealed record BenchSettings(string ModelsDirectory, IReadOnlyList<string> Models, int Tokens, int Rounds, int Threads, bool Turn2)
 {
     public static readonly int[] Concurrency = [1, 2, 4, 8];
 
@@ -21,21 +22,24 @@ internal sealed record BenchSettings(string ModelsDirectory, IReadOnlyList<strin
         var tokens = 256;
         var rounds = 3;
         var threads = Environment.ProcessorCount;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        var turn2 = false;
+        for (var i = 0; i < args.Length; i++)
         {
-            var value = args[i + 1];
             switch (args[i])
             {
-                case "--models-dir": directory = value; break;
-                case "--model": models.Add(value); break;
-                case "--tokens": tokens = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--threads": threads = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--models-dir": directory = Value(ref i); break;
+                case "--model": models.Add(Value(ref i)); break;
+                case "--tokens": tokens = int.Parse(Value(ref i), CultureInfo.InvariantCulture); break;
+                case "--rounds": rounds = int.Parse(Value(ref i), CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(Value(ref i), CultureInfo.InvariantCulture); break;
+                case "--turn2": turn2 = true; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}");
             }
         }
         directory ??= SharedModels();
-        return new BenchSettings(Path.GetFullPath(directory), models.Count > 0 ? models : ["stories260K", "successor-tiny"], tokens, rounds, threads);
+        return new BenchSettings(Path.GetFullPath(directory), models.Count > 0 ? models : ["stories260K", "successor-tiny"], tokens, rounds, threads, turn2);
+
+        string Value(ref int i) => ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value");
     }
 
     /// <summary>../shared/models beside the repository (the directory holding Gateway.slnx).</summary>

@@ -9,10 +9,15 @@ using Gateway.Server.Providers.Local;
 
 // Tokens/s of local models: LLamaSharp's plain loop (one sequence), the gateway's decode loop in process, and
 // POST /chat over loopback, at 1, 2, 4 and 8 concurrent sessions; each figure is the median of --rounds runs.
+// With --turn2, the prefill a second turn saves by reusing the first turn's KV cache instead (Turn2Bench).
 var settings = BenchSettings.Parse(args);
 var log = GatewayLog.Silent;
 // Before anything touches llama.cpp: the plain loop must get the same CPU build as the gateway.
 LlamaNativeLibrary.EnsureConfigured(log);
+if (settings.Turn2)
+{
+    return await Turn2Bench.RunAsync(settings, log);
+}
 
 var local = new LocalModelOptions
 {

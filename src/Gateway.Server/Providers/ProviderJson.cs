@@ -27,15 +27,6 @@ internal static class ProviderJson
         }
     }
 
-    /// <summary><c>{"type":"text","text":…}</c>: a text part in OpenAI's content arrays and a text block in Anthropic's alike.</summary>
-    public static void WriteTextPart(Utf8JsonWriter json, string text)
-    {
-        json.WriteStartObject();
-        json.WriteString("type"u8, "text"u8);
-        json.WriteString("text"u8, text);
-        json.WriteEndObject();
-    }
-
     /// <summary><c>"name":["a","b"]</c>.</summary>
     public static void WriteStringArray(Utf8JsonWriter json, ReadOnlySpan<byte> name, IReadOnlyList<string> values)
     {

@@ -30,6 +30,9 @@ public sealed class LocalModelMetricsTests
         Assert.Equal(2, Value(body, $"gateway_upstream_time_to_first_token_seconds_count{{{Labels}}}"));
         Assert.Equal(2 * PromptTokens, Value(body, $"gateway_tokens_total{{{Labels},kind=\"input\"}}"));
         Assert.Equal(5 + 3, Value(body, $"gateway_tokens_total{{{Labels},kind=\"output\"}}"));
+        // The second call's prompt is the first's, kept in the KV cache: all of it but the last token, decoded again for its logits.
+        Assert.Equal(PromptTokens - 1, Value(body, $"gateway_tokens_total{{{Labels},kind=\"cache_read\"}}"));
+        Assert.Equal(PromptTokens - 1, Value(body, "gateway_local_cached_prompt_tokens_total{model=\"successor-tiny\"}"));
         Assert.True(Value(body, "gateway_local_generated_tokens_total{model=\"successor-tiny\"}") >= 5 + 3);
         Assert.True(Value(body, "gateway_local_prefill_seconds_total{model=\"successor-tiny\"}") > 0);
         Assert.True(Value(body, "gateway_local_decode_seconds_total{model=\"successor-tiny\"}") > 0);

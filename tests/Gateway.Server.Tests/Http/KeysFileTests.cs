@@ -59,6 +59,26 @@ public sealed class KeysFileTests
         Assert.False(keys[1].AllowsModel("anything"));
     }
 
+    [Fact]
+    public void AModelNamedWithoutItsProviderMatchesAsProviderSlashModelWithoutAllocating()
+    {
+        var key = KeysFile.Parse(Encoding.UTF8.GetBytes($$"""{"keys":[{"name":"a","sha256":"{{s_digest}}","models":["openai/*"]}]}"""))[0];
+        var longModel = new string('m', 300); // past the stack buffer: a rented array
+
+        Assert.True(key.AllowsModel("gpt-5", "openai", "gpt-5"));
+        Assert.True(key.AllowsModel(longModel, "openai", longModel));
+        Assert.False(key.AllowsModel("gpt-5", "azure", "gpt-5"));
+        Assert.False(key.AllowsModel("claude", "anthropic", "claude"));
+        // Every request of a key with models asks this (scenario 13 of perf/README.md): no string a time.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            key.AllowsModel("gpt-5", "openai", "gpt-5");
+            key.AllowsModel("claude", "anthropic", "claude");
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData("[]", "expected a JSON object")]
     [InlineData("{}", "no \"keys\" array with at least one key")]

@@ -13,8 +13,10 @@ namespace Gateway.Server.Providers.Local;
 /// - One step: start the queued turns (their prompts join the batch), decode once (<see cref="BatchedExecutor.Infer"/>),
 ///   then sample one token for every sequence that decode produced logits for and queue it for the next step.
 ///   So N concurrent turns cost one decode per token, not N.
-/// - A sequence whose reader has gone is freed at the first step where none of its tokens wait in a queued batch
-///   (normally the next one): its KV cache is removed, then its slot returned.
+/// - A sequence that ended, or whose reader has gone, is retired at the first step where none of its tokens wait in a
+///   queued batch (normally the next one): its KV cache is parked for a later turn that starts the same way
+///   (<see cref="LocalPrefixCache"/>), then its slot returned. A turn starts in the parked sequence that holds most
+///   of its prompt and prefills only the rest.
 /// - Infer is never given a cancellation token: a cancelled Infer drops its batch, losing other sequences' tokens.
 /// </remarks>
 internal sealed partial class LocalModel
@@ -26,6 +28,9 @@ internal sealed partial class LocalModel
     private bool _disposed;
     private BatchedExecutor? _executor;
 
+    private readonly LocalPrefixCache _parked; // The loop's, like the executor.
+    private int _parkedSequences;
+    private long _cachedPromptTokens;
     private long _decodeCalls;
     private long _generatedTokens;
     private long _prefillTicks;
@@ -133,9 +138,13 @@ internal sealed partial class LocalModel
         for (var i = first; i < active.Count; i++)
         {
             var sequence = active[i];
-            sequence.Begin(executor.Create(), sequence.Sampling.CreateChain());
-            sequence.Conversation!.Prompt(sequence.Prompt);
+            // The sequences before this one in the running set hold theirs already.
+            var conversation = _parked.Take(sequence.Prompt, running: i, out var cached) ?? executor.Create();
+            sequence.Begin(conversation, sequence.Sampling.CreateChain(), cached);
+            sequence.Feed(sequence.Prompt.AsSpan(cached));
+            Interlocked.Add(ref _cachedPromptTokens, cached);
         }
+        Volatile.Write(ref _parkedSequences, _parked.Count);
         return true;
     }
 
@@ -167,6 +176,7 @@ internal sealed partial class LocalModel
                 continue;
             }
             var over = sequence.Abandoned;
+            var lost = false;
             if (!over && conversation.RequiresSampling)
             {
                 sampled++;
@@ -174,18 +184,18 @@ internal sealed partial class LocalModel
                 over = !sequence.Accept(token, model, ContextPerSequence);
                 if (!over)
                 {
-                    conversation.Prompt(token);
+                    sequence.Feed(token);
                 }
             }
             else if (!over)
             {
                 sequence.Fail($"Local model '{Id}': the sequence lost its place in the batch.");
-                over = true;
+                over = lost = true;
             }
 
             if (over)
             {
-                Retire(sequence);
+                Retire(sequence, park: !lost);
                 active.RemoveAt(i);
             }
             else
@@ -201,10 +211,11 @@ internal sealed partial class LocalModel
         }
     }
 
-    /// <summary>Frees the sequence's KV cache and sampler, then gives its slot back.</summary>
-    private void Retire(LocalSequence sequence)
+    /// <summary>Parks the sequence's KV cache for a later turn (or frees it), frees its sampler, then gives its slot back.</summary>
+    private void Retire(LocalSequence sequence, bool park = true)
     {
-        sequence.Release();
+        sequence.Release(park ? _parked : null);
+        Volatile.Write(ref _parkedSequences, _parked.Count);
         _slots.Release();
     }
 
@@ -219,6 +230,7 @@ internal sealed partial class LocalModel
         active.Clear();
         try
         {
+            _parked.Clear();
             _executor?.Dispose();
         }
         catch (Exception e)

@@ -16,7 +16,8 @@ namespace Gateway.Server.Providers.Local;
 /// Every turn on the model is one sequence of the same <see cref="BatchedExecutor"/>, so concurrent turns share
 /// each decode call (one batch per step, see <c>LocalModel.DecodeLoop.cs</c>). At most
 /// <see cref="LocalModelOptions.MaxSequences"/> sequences run; a slot is taken before a turn is queued and given
-/// back only when the loop has freed the sequence's KV cache, so a slot count of zero means no KV state is held.
+/// back only when the loop has freed or parked the sequence's KV cache. A turn's KV cache stays parked after it ends
+/// (<see cref="LocalPrefixCache"/>) until a later turn sharing its first tokens takes it over or a new sequence needs its room.
 /// The context reserves <see cref="ContextPerSequence"/> tokens for every sequence (llama.cpp's non-unified KV
 /// cache: one stream per sequence), so a turn never runs out of room because of the others.
 /// </remarks>
@@ -40,6 +41,7 @@ internal sealed partial class LocalModel : IAsyncDisposable
         _format = format;
         _log = log;
         _slots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
+        _parked = new LocalPrefixCache(options.MaxSequences);
         _bosText = weights.Vocab.BOS is { } bos ? weights.Vocab.LLamaTokenToString(bos, isSpecialToken: true) : null;
         // Created now so that a context that cannot be allocated fails the load, not the first turn.
         _executor = new BatchedExecutor(weights, contextParameters);
@@ -64,6 +66,7 @@ internal sealed partial class LocalModel : IAsyncDisposable
             }
             return new LocalModelStatistics(
                 Interlocked.Read(ref _decodeCalls), Volatile.Read(ref _maxSequencesPerDecode), _options.MaxSequences - _slots.CurrentCount, queued, Interlocked.Read(ref _generatedTokens),
+                Volatile.Read(ref _parkedSequences), Interlocked.Read(ref _cachedPromptTokens),
                 TimeSpan.FromTicks(Interlocked.Read(ref _prefillTicks)), TimeSpan.FromTicks(Interlocked.Read(ref _decodeTicks)));
         }
     }
@@ -190,6 +193,7 @@ internal sealed partial class LocalModel : IAsyncDisposable
         }
         // The loop ends its turns with an error at its next step and exits; only then is the context free to go.
         await loop.ConfigureAwait(false);
+        _parked.Clear();
         _executor?.Dispose();
         _executor = null;
         _weights.Dispose();

@@ -9,6 +9,8 @@ internal static class LocalModelMetrics
     {
         Read("gateway_local_queued_sequences", "Turns waiting for their decode loop to start them.", MetricType.Gauge, s => s.QueuedSequences);
         Read("gateway_local_active_sequences", "Sequences holding a slot: queued or being decoded.", MetricType.Gauge, s => s.ActiveSequences);
+        Read("gateway_local_parked_sequences", "Ended turns whose KV cache is kept for a later turn that starts the same way.", MetricType.Gauge, s => s.ParkedSequences);
+        Read("gateway_local_cached_prompt_tokens_total", "Prompt tokens found already in a kept KV cache, not prefilled again.", MetricType.Counter, s => s.CachedPromptTokens);
         Read("gateway_local_generated_tokens_total", "Tokens generated.", MetricType.Counter, s => s.GeneratedTokens);
         Read("gateway_local_decode_calls_total", "llama.cpp decode calls; sequences decoded together share one.", MetricType.Counter, s => s.DecodeCalls);
         Read("gateway_local_prefill_seconds_total", "Time in decode calls that read a prompt.", MetricType.Counter, s => s.PrefillTime.TotalSeconds);

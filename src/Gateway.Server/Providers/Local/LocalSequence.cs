@@ -21,6 +21,7 @@ internal sealed class LocalSequence : IDisposable
     private readonly TokenTextDecoder _decoder = new();
     private readonly StopStringMatcher _stops;
     private readonly ToolCallTextParser? _toolCalls;
+    private readonly List<LLamaToken> _kvTokens = [];
     private readonly int _maxTokens;
     private int _abandoned;
     private int _generated;
@@ -58,14 +59,37 @@ internal sealed class LocalSequence : IDisposable
 
     public SafeLLamaSamplerChainHandle? Sampler { get; private set; }
 
+    /// <summary>Exactly the tokens fed into the sequence's KV cache, in order (the last sampled token is not among them until fed).</summary>
+    public IReadOnlyList<LLamaToken> KvTokens => _kvTokens;
+
     /// <summary>The reader is done with this sequence (it may have stopped early); the decode loop frees it at its next step.</summary>
     public void Dispose() => Interlocked.Exchange(ref _abandoned, 1);
 
+    /// <summary>Prompt tokens that were already in the KV cache when the turn began (a parked sequence reused).</summary>
+    public int CachedTokens { get; private set; }
+
     /// <summary>Called by the loop when the sequence gets its llama.cpp sequence and sampler.</summary>
-    public void Begin(LlamaConversation conversation, SafeLLamaSamplerChainHandle sampler)
+    /// <param name="cachedTokens">How many of the prompt's first tokens <paramref name="conversation"/> already holds.</param>
+    public void Begin(LlamaConversation conversation, SafeLLamaSamplerChainHandle sampler, int cachedTokens)
     {
         Conversation = conversation;
         Sampler = sampler;
+        CachedTokens = cachedTokens;
+        _kvTokens.AddRange(Prompt.AsSpan(0, cachedTokens));
+    }
+
+    /// <summary>Queues <paramref name="token"/> for the next decode; every token that enters the KV cache goes through here or the span overload.</summary>
+    public void Feed(LLamaToken token)
+    {
+        Conversation!.Prompt(token);
+        _kvTokens.Add(token);
+    }
+
+    /// <summary>Queues <paramref name="tokens"/> (a prompt, or the part of it not yet in the KV cache) for the next decode.</summary>
+    public void Feed(ReadOnlySpan<LLamaToken> tokens)
+    {
+        Conversation!.Prompt(tokens);
+        _kvTokens.AddRange(tokens);
     }
 
     /// <summary>Handles one sampled token: streams its text; returns false when the turn is over (usage then written).</summary>
@@ -100,10 +124,18 @@ internal sealed class LocalSequence : IDisposable
         _events.Writer.TryComplete();
     }
 
-    /// <summary>Called by the loop once the sequence is over: frees its KV cache and sampler.</summary>
-    public void Release()
+    /// <summary>Called by the loop once the sequence is over: frees its sampler, and its KV cache unless parked in <paramref name="keepIn"/>.</summary>
+    /// <remarks>A sequence with tokens still waiting for a decode is never parked: its KV cache would not hold what it recorded.</remarks>
+    public void Release(LocalPrefixCache? keepIn = null)
     {
-        Conversation?.Dispose();
+        if (keepIn is not null && Conversation is { RequiresInference: false } conversation)
+        {
+            keepIn.Park(conversation, _kvTokens);
+        }
+        else
+        {
+            Conversation?.Dispose();
+        }
         Sampler?.Dispose();
         Conversation = null;
         Sampler = null;
@@ -117,7 +149,7 @@ internal sealed class LocalSequence : IDisposable
         Send(_stops.Flush());
         _toolCalls?.Flush();
         _events.Writer.TryWrite(ProviderEvent.Finished(_toolCalls?.Calls > 0 ? FinishReason.ToolCalls : reason));
-        _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated)));
+        _events.Writer.TryWrite(ProviderEvent.UsageReported(new TokenUsage(Prompt.Length, _generated, CachedTokens > 0 ? CachedTokens : null)));
         _events.Writer.TryComplete();
     }
 

@@ -60,14 +60,14 @@ internal sealed partial class OpenAiCompatibleProvider
                         json.WriteStartObject();
                         json.WriteString("role"u8, "user"u8);
                         json.WritePropertyName("content"u8);
-                        WriteContent(json, message.Content);
+                        OpenAiContent.Write(json, message.Content, OpenAiApi.ChatCompletions);
                         json.WriteEndObject();
                         break;
                     case ChatRole.Assistant:
                         WriteAssistant(json, message);
                         break;
                     case ChatRole.Tool:
-                        i = WriteToolRun(json, messages, i) - 1;
+                        i = OpenAiContent.WriteToolRun(json, messages, i, OpenAiApi.ChatCompletions) - 1;
                         break;
                 }
             }
@@ -192,98 +192,5 @@ internal sealed partial class OpenAiCompatibleProvider
             json.WriteEndArray();
         }
         json.WriteEndObject();
-    }
-
-    /// <summary>Writes the tool messages from <paramref name="start"/> on, then their attachments; returns the index after the run.</summary>
-    private static int WriteToolRun(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, int start)
-    {
-        var end = start;
-        var hasAttachments = false;
-        for (; end < messages.Count && messages[end].Role == ChatRole.Tool; end++)
-        {
-            var message = messages[end];
-            var attached = !ProviderJson.IsAllText(message.Content);
-            hasAttachments |= attached;
-            var text = ProviderJson.JoinText(message.Content);
-            json.WriteStartObject();
-            json.WriteString("role"u8, "tool"u8);
-            json.WriteString("tool_call_id"u8, message.ToolCallId);
-            json.WriteString("content"u8, text.Length == 0 && attached ? "The result is attached in the next message." : text);
-            json.WriteEndObject();
-        }
-        if (hasAttachments)
-        {
-            json.WriteStartObject();
-            json.WriteString("role"u8, "user"u8);
-            json.WriteStartArray("content"u8);
-            for (var i = start; i < end; i++)
-            {
-                var message = messages[i];
-                if (ProviderJson.IsAllText(message.Content))
-                {
-                    continue;
-                }
-                ProviderJson.WriteTextPart(json, $"Attachments returned by tool call {message.ToolCallId}:");
-                foreach (var part in message.Content)
-                {
-                    if (part.Kind != ContentPartKind.Text)
-                    {
-                        WritePart(json, part);
-                    }
-                }
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        return end;
-    }
-
-    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts)
-    {
-        if (ProviderJson.IsAllText(parts))
-        {
-            json.WriteStringValue(ProviderJson.JoinText(parts));
-            return;
-        }
-        json.WriteStartArray();
-        foreach (var part in parts)
-        {
-            WritePart(json, part);
-        }
-        json.WriteEndArray();
-    }
-
-    private static void WritePart(Utf8JsonWriter json, ContentPart part)
-    {
-        switch (part.Kind)
-        {
-            case ContentPartKind.Image:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "image_url"u8);
-                json.WriteStartObject("image_url"u8);
-                json.WriteString("url"u8, part.Url ?? ProviderJson.DataUrl(part));
-                if (part.Detail is not null)
-                {
-                    json.WriteString("detail"u8, part.Detail);
-                }
-                json.WriteEndObject();
-                json.WriteEndObject();
-                break;
-            case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
-                ProviderJson.WriteTextPart(json, text);
-                break;
-            case ContentPartKind.Document:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "file"u8);
-                json.WriteStartObject("file"u8);
-                json.WriteString("filename"u8, string.Equals(part.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase) ? "document.pdf" : "document");
-                json.WriteString("file_data"u8, ProviderJson.DataUrl(part));
-                json.WriteEndObject();
-                json.WriteEndObject();
-                break;
-            default:
-                ProviderJson.WriteTextPart(json, part.Text ?? "");
-                break;
-        }
     }
 }

@@ -61,14 +61,14 @@ internal sealed partial class OpenAiResponsesProvider
                         json.WriteStartObject();
                         json.WriteString("role"u8, "user"u8);
                         json.WritePropertyName("content"u8);
-                        WriteContent(json, message.Content);
+                        OpenAiContent.Write(json, message.Content, OpenAiApi.Responses);
                         json.WriteEndObject();
                         break;
                     case ChatRole.Assistant:
                         WriteAssistant(json, message);
                         break;
                     case ChatRole.Tool:
-                        i = WriteToolRun(json, messages, i) - 1;
+                        i = OpenAiContent.WriteToolRun(json, messages, i, OpenAiApi.Responses) - 1;
                         break;
                 }
             }
@@ -192,102 +192,5 @@ internal sealed partial class OpenAiResponsesProvider
             json.WriteString("arguments"u8, call.Arguments.Utf8.Span);
             json.WriteEndObject();
         }
-    }
-
-    /// <summary>Writes the tool messages from <paramref name="start"/> on, then their attachments; returns the index after the run.</summary>
-    private static int WriteToolRun(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, int start)
-    {
-        var end = start;
-        var hasAttachments = false;
-        for (; end < messages.Count && messages[end].Role == ChatRole.Tool; end++)
-        {
-            var message = messages[end];
-            var attached = !ProviderJson.IsAllText(message.Content);
-            hasAttachments |= attached;
-            var text = ProviderJson.JoinText(message.Content);
-            json.WriteStartObject();
-            json.WriteString("type"u8, "function_call_output"u8);
-            json.WriteString("call_id"u8, message.ToolCallId);
-            json.WriteString("output"u8, text.Length == 0 && attached ? "The result is attached in the next message." : text);
-            json.WriteEndObject();
-        }
-        if (hasAttachments)
-        {
-            json.WriteStartObject();
-            json.WriteString("role"u8, "user"u8);
-            json.WriteStartArray("content"u8);
-            for (var i = start; i < end; i++)
-            {
-                var message = messages[i];
-                if (ProviderJson.IsAllText(message.Content))
-                {
-                    continue;
-                }
-                WriteInputText(json, $"Attachments returned by tool call {message.ToolCallId}:");
-                foreach (var part in message.Content)
-                {
-                    if (part.Kind != ContentPartKind.Text)
-                    {
-                        WritePart(json, part);
-                    }
-                }
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        return end;
-    }
-
-    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts)
-    {
-        if (ProviderJson.IsAllText(parts))
-        {
-            json.WriteStringValue(ProviderJson.JoinText(parts));
-            return;
-        }
-        json.WriteStartArray();
-        foreach (var part in parts)
-        {
-            WritePart(json, part);
-        }
-        json.WriteEndArray();
-    }
-
-    private static void WritePart(Utf8JsonWriter json, ContentPart part)
-    {
-        switch (part.Kind)
-        {
-            case ContentPartKind.Image:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "input_image"u8);
-                json.WriteString("image_url"u8, part.Url ?? ProviderJson.DataUrl(part));
-                if (part.Detail is not null)
-                {
-                    json.WriteString("detail"u8, part.Detail);
-                }
-                json.WriteEndObject();
-                break;
-            case ContentPartKind.Document when ProviderJson.TextOfDocument(part) is { } text:
-                WriteInputText(json, text);
-                break;
-            case ContentPartKind.Document:
-                json.WriteStartObject();
-                json.WriteString("type"u8, "input_file"u8);
-                json.WriteString("filename"u8, string.Equals(part.MediaType, "application/pdf", StringComparison.OrdinalIgnoreCase) ? "document.pdf" : "document");
-                json.WriteString("file_data"u8, ProviderJson.DataUrl(part));
-                json.WriteEndObject();
-                break;
-            default:
-                WriteInputText(json, part.Text ?? "");
-                break;
-        }
-    }
-
-    private static void WriteInputText(Utf8JsonWriter json, string text)
-    {
-        json.WriteStartObject();
-        json.WriteString("type"u8, "input_text"u8);
-        json.WriteString("text"u8, text);
-        json.WriteEndObject();
     }
 }
