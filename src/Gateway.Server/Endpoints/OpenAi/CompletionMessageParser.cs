@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Tools;
+using static Gateway.Server.Endpoints.OpenAi.OpenAiRequestFields;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -90,15 +91,17 @@ internal static class CompletionMessageParser
         }
     }
 
+    private static ContentPart ParseImage(JsonElement image, string path) => Image(RequireString(image, "url", path), image, path, $"{path}.url");
+
     /// <summary>
     /// An image as a base64 data URL, or by an http(s) URL that goes to the model's API as it is: OpenAI's and
     /// Anthropic's fetch image URLs themselves, and the gateway fetches nothing on a caller's behalf.
     /// </summary>
-    private static ContentPart ParseImage(JsonElement image, string path)
+    /// <param name="part">The object whose <c>detail</c> goes with the image (chat's <c>image_url</c>, the Responses API's part).</param>
+    internal static ContentPart Image(string url, JsonElement part, string path, string urlParam)
     {
-        var url = RequireString(image, "url", path);
         string? detail = null;
-        if (image.TryGetProperty("detail", out var detailElement) && detailElement.ValueKind != JsonValueKind.Null)
+        if (part.TryGetProperty("detail", out var detailElement) && detailElement.ValueKind != JsonValueKind.Null)
         {
             detail = detailElement.ValueKind == JsonValueKind.String && detailElement.GetString() is "auto" or "low" or "high"
                 ? detailElement.GetString()
@@ -108,11 +111,11 @@ internal static class CompletionMessageParser
         {
             return new ContentPart(ContentPartKind.Image, Url: url, Detail: detail);
         }
-        return FromDataUrl(ContentPartKind.Image, url, $"{path}.url", "an http(s) URL or a base64 data URL") with { Detail = detail };
+        return FromDataUrl(ContentPartKind.Image, url, urlParam, "an http(s) URL or a base64 data URL") with { Detail = detail };
     }
 
     /// <summary>RFC 2397: <c>data:&lt;media type&gt;;base64,&lt;data&gt;</c>; only the base64 form carries binary content.</summary>
-    private static ContentPart FromDataUrl(ContentPartKind kind, string url, string param, string expected = "a base64 data URL")
+    internal static ContentPart FromDataUrl(ContentPartKind kind, string url, string param, string expected = "a base64 data URL")
     {
         const string Scheme = "data:";
         const string Base64Marker = ";base64,";
@@ -147,9 +150,10 @@ internal static class CompletionMessageParser
         return new ToolCallRequest(RequireString(call, "id", callPath), RequireString(function, "name", $"{callPath}.function"), ParseArguments(function));
     }
 
-    private static RawJson ParseArguments(JsonElement function)
+    /// <summary>The <c>arguments</c> string of <paramref name="call"/> (a chat tool call's function, a Responses function_call) as a JSON object.</summary>
+    internal static RawJson ParseArguments(JsonElement call)
     {
-        if (!function.TryGetProperty("arguments", out var arguments) || arguments.ValueKind != JsonValueKind.String)
+        if (!call.TryGetProperty("arguments", out var arguments) || arguments.ValueKind != JsonValueKind.String)
         {
             return RawJson.EmptyObject;
         }
@@ -157,14 +161,4 @@ internal static class CompletionMessageParser
         using var parsed = JsonBody.ParseObject(Encoding.UTF8.GetBytes(arguments.GetString()!), out _);
         return parsed is null ? RawJson.EmptyObject : RawJson.FromElement(parsed.RootElement);
     }
-
-    private static JsonElement RequireObject(JsonElement owner, string name, string path) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value
-            : throw OpenAiError.InvalidRequest($"{path}.{name} must be an object", $"{path}.{name}");
-
-    private static string RequireString(JsonElement owner, string name, string path) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : throw OpenAiError.InvalidRequest($"{path}.{name} must be a string", $"{path}.{name}");
 }

@@ -3,6 +3,7 @@ using Gateway.Server.Conversation;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Tools;
+using static Gateway.Server.Endpoints.OpenAi.OpenAiRequestFields;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -40,11 +41,7 @@ internal static class CompletionRequestParser
         using var document = ParseObject(body);
         var root = document.RootElement;
 
-        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind != JsonValueKind.Null
-            ? modelElement.ValueKind == JsonValueKind.String && modelElement.GetString() is { Length: > 0 } named
-                ? named
-                : throw OpenAiError.InvalidRequest("model must be a non-empty string", "model")
-            : defaultModel ?? throw OpenAiError.InvalidRequest("you must provide a model parameter", "model");
+        var model = ReadModel(root, defaultModel);
         if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind == JsonValueKind.Null)
         {
             throw OpenAiError.InvalidRequest("messages is required", "messages");
@@ -73,29 +70,17 @@ internal static class CompletionRequestParser
         var includeUsage = stream && root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
             && (ReadBoolean(streamOptions, "include_usage", "stream_options.include_usage") ?? false);
 
-        if (!catalog.TryResolve(model, out var provider, out var providerModel))
+        var provider = ResolveModel(catalog, model, key, out var providerModel);
+        if (root.TryGetProperty("response_format", out var format) && StructuredOutput.IsStructured(format))
         {
-            throw OpenAiError.ModelNotFound(model);
-        }
-        if (key is not null && !key.AllowsModel(model, provider.Name, providerModel))
-        {
-            throw OpenAiError.ModelNotAllowed(model);
-        }
-        if (!provider.SpeaksOpenAi && root.TryGetProperty("response_format", out var format) && IsStructured(format))
-        {
-            // Ignoring it would hand back free text to a caller that parses JSON.
-            throw OpenAiError.InvalidRequest($"response_format is only supported for models of OpenAI-compatible providers, not '{model}'", "response_format");
+            StructuredOutput.EnsureHonoured(provider, model, "response_format");
         }
         if (!provider.SpeaksOpenAi && ReadBoolean(root, "logprobs") == true)
         {
             // Anthropic's API and the local runtime report no token probabilities; an answer without them would pass for one.
             throw OpenAiError.InvalidRequest($"logprobs are only available from models of OpenAI-compatible providers, not '{model}'", "logprobs");
         }
-        if (!provider.CallsTools && options.ToolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
-        {
-            // Offered tools are ignored by such a model, but a demand for a call could only be broken silently.
-            throw OpenAiError.InvalidRequest($"The model '{model}' does not call tools, so tool_choice cannot require a call", "tool_choice");
-        }
+        EnsureToolChoiceHonoured(provider, model, options.ToolChoice);
         if (!provider.ReadsBinaryContent && FirstBinaryPart(messages) is { } part)
         {
             // A local model would get a note in its place (LocalPromptFormat); an API caller is better told at once.
@@ -103,10 +88,6 @@ internal static class CompletionRequestParser
         }
         return new CompletionRequest(model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, stream, includeUsage);
     }
-
-    private static JsonDocument ParseObject(ReadOnlyMemory<byte> body) =>
-        JsonBody.ParseObject(body, out var textProblem)
-        ?? throw OpenAiError.InvalidRequest(textProblem is null ? "The request body is not a valid JSON object" : $"The request body is not valid JSON: {textProblem}");
 
     /// <summary>The request path (<c>messages[i].content[j]</c>) of the first image or non-textual document, if any.</summary>
     private static string? FirstBinaryPart(IReadOnlyList<ChatMessage> messages)
@@ -116,7 +97,7 @@ internal static class CompletionRequestParser
             var content = messages[i].Content;
             for (var j = 0; j < content.Count; j++)
             {
-                if (content[j].Kind == ContentPartKind.Image || (content[j].Kind == ContentPartKind.Document && ProviderJson.TextOfDocument(content[j]) is null))
+                if (IsBinary(content[j]))
                 {
                     return $"messages[{i}].content[{j}]";
                 }
@@ -125,58 +106,9 @@ internal static class CompletionRequestParser
         return null;
     }
 
-    /// <summary>Any <c>response_format</c> but the default <c>{"type":"text"}</c>.</summary>
-    private static bool IsStructured(JsonElement format) =>
-        format.ValueKind != JsonValueKind.Null
-        && !(format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text");
-
-    private static bool HasValue(JsonElement owner, string name) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-
-    private static double? ReadNumber(JsonElement root, string name, double min, double max)
-    {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        return value.ValueKind == JsonValueKind.Number && value.GetDouble() is var number && number >= min && number <= max
-            ? number
-            : throw OpenAiError.InvalidRequest($"{name} must be a number from {min} to {max}", name);
-    }
-
-    private static int? ReadCount(JsonElement root, string name)
-    {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= 1
-            ? count
-            : throw OpenAiError.InvalidRequest($"{name} must be a positive integer", name);
-    }
-
-    private static bool? ReadBoolean(JsonElement owner, string name, string? param = null)
-    {
-        if (!owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        return value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw OpenAiError.InvalidRequest($"{param ?? name} must be a boolean", param ?? name),
-        };
-    }
-
-    private static string? ReadString(JsonElement root, string name)
-    {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw OpenAiError.InvalidRequest($"{name} must be a string", name);
-    }
+    /// <summary>An image or a document that is not text, which a model that reads text only cannot take.</summary>
+    internal static bool IsBinary(ContentPart part) =>
+        part.Kind == ContentPartKind.Image || (part.Kind == ContentPartKind.Document && ProviderJson.TextOfDocument(part) is null);
 
     /// <summary><c>stop</c>: one string or an array of up to four; empty strings are dropped (they would stop at once).</summary>
     private static IReadOnlyList<string> ReadStop(JsonElement root)

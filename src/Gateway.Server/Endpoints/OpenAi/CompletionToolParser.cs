@@ -38,10 +38,16 @@ internal static class CompletionToolParser
         {
             throw OpenAiError.InvalidRequest($"{path}.function must be an object", $"{path}.function");
         }
+        return Definition(function, $"{path}.function");
+    }
+
+    /// <summary>A function's <c>name</c>, <c>description</c> and <c>parameters</c>: chat's <c>function</c> object, a Responses API tool itself.</summary>
+    internal static ToolDefinition Definition(JsonElement function, string path)
+    {
         var name = function.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String
             && nameElement.GetString() is { Length: > 0 } named
             ? named
-            : throw OpenAiError.InvalidRequest($"{path}.function.name must be a non-empty string", $"{path}.function.name");
+            : throw OpenAiError.InvalidRequest($"{path}.name must be a non-empty string", $"{path}.name");
         var description = function.TryGetProperty("description", out var descriptionElement) && descriptionElement.ValueKind == JsonValueKind.String
             ? descriptionElement.GetString()!
             : "";
@@ -50,7 +56,7 @@ internal static class CompletionToolParser
         {
             parameters = parametersElement.ValueKind == JsonValueKind.Object
                 ? RawJson.FromElement(parametersElement)
-                : throw OpenAiError.InvalidRequest($"{path}.function.parameters must be a JSON Schema object", $"{path}.function.parameters");
+                : throw OpenAiError.InvalidRequest($"{path}.parameters must be a JSON Schema object", $"{path}.parameters");
         }
         return new ToolDefinition(name, description, parameters);
     }
@@ -75,6 +81,12 @@ internal static class CompletionToolParser
                 && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String => ToolChoice.Named(name.GetString()!),
             _ => throw InvalidChoice(),
         };
+        return Checked(parsed, tools);
+    }
+
+    /// <summary>The parsed choice, once it fits <paramref name="tools"/>.</summary>
+    internal static ToolChoice Checked(ToolChoice parsed, IReadOnlyList<ToolDefinition> tools)
+    {
         if (parsed.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function && tools.Count == 0)
         {
             throw OpenAiError.InvalidRequest("tool_choice is only allowed when tools are specified", "tool_choice");
