@@ -5,6 +5,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Endpoints.OpenAi;
+using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
@@ -54,6 +55,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
+        var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
@@ -67,6 +69,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
             .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits))
+            .Map(RequestMethod.Post, "/v1/responses", new ResponsesEndpoint(catalog, options.DefaultModel, responses, metrics.Upstream, keyLimits))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
 
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
+using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
@@ -20,6 +21,7 @@ internal sealed record GatewayOptions
     private static readonly UpstreamHttpOptions s_upstreamDefaults = new();
     private static readonly LocalModelOptions s_localDefaults = new();
     private static readonly MockModelOptions s_mockDefaults = new();
+    private static readonly ResponseStoreOptions s_responsesDefaults = new();
     private static readonly BashSandbox s_sandboxDefaults = new();
 
     /// <summary>MODELS_DIR when unset: the shared models beside the repository, for running from a checkout with no configuration.</summary>
@@ -77,6 +79,8 @@ internal sealed record GatewayOptions
         new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
+        new("RESPONSES_TTL_SECONDS", Invariant(s_responsesDefaults.TimeToLive.TotalSeconds), "How long POST /v1/responses keeps a response made with store (default true) for previous_response_id, in memory; then it is gone (404)."),
+        new("RESPONSES_MAX_STORED", Invariant(s_responsesDefaults.Capacity), "Most responses kept for previous_response_id; past it the oldest is dropped first."),
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
         new("OPENAI_API_KEY", null, "OpenAI API key; when set, OpenAI's models are served (provider name 'openai')."),
         new("OPENAI_BASE_URL", "https://api.openai.com/v1", "OpenAI API base URL."),
@@ -138,6 +142,9 @@ internal sealed record GatewayOptions
     public UpstreamHttpOptions Upstream { get; init; } = new();
 
     public AgentOptions Agents { get; init; } = new();
+
+    /// <summary>How long and how many responses POST /v1/responses keeps for previous_response_id; their age is read on <see cref="Clock"/>.</summary>
+    public ResponseStoreOptions Responses { get; init; } = new();
 
     /// <summary>What BASH_SANDBOX asks for; <see cref="BashSandboxStartup"/> settles it into <see cref="AgentOptions.BashSandbox"/>.</summary>
     public SandboxMode SandboxMode { get; init; } = SandboxMode.Auto;
@@ -214,6 +221,11 @@ internal sealed record GatewayOptions
                 WorkspaceMode = reader.Workspace("WORKSPACE_MODE"),
                 KeepWorkspaces = reader.Boolean("WORKSPACE_KEEP"),
                 EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
+            },
+            Responses = new ResponseStoreOptions
+            {
+                TimeToLive = reader.Seconds("RESPONSES_TTL_SECONDS"),
+                Capacity = reader.Integer("RESPONSES_MAX_STORED", 1, 1_000_000),
             },
             SandboxMode = reader.Sandbox("BASH_SANDBOX"),
             Sandbox = new BashSandbox

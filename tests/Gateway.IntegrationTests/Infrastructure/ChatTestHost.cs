@@ -5,6 +5,7 @@ using Gateway.Server.Agents;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
+using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
 using Gateway.Server.Providers;
 
@@ -23,7 +24,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
@@ -32,17 +33,21 @@ internal sealed class ChatTestHost : IAsyncDisposable
             DefaultModel = defaultModel,
             Http = http ?? TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
+            ApiKeys = apiKeys ?? [],
+            Clock = clock ?? TimeProvider.System,
+            Responses = responses ?? new ResponseStoreOptions(),
         };
         var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], log ?? GatewayLog.Silent, tools ?? NoToolRegistry.Instance, metrics);
         return new ChatTestHost(host, model);
     }
 
     /// <summary>Sends a POST with this JSON body on a new connection.</summary>
-    public async Task<RawConnection> PostAsync(string path, string json)
+    /// <param name="extraHeaders">Whole header lines with their CRLFs (an <c>Authorization</c>), or empty.</param>
+    public async Task<RawConnection> PostAsync(string path, string json, string extraHeaders = "")
     {
         var connection = await RawConnection.ConnectAsync(Host.EndPoint);
         var body = Encoding.UTF8.GetBytes(json);
-        await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{extraHeaders}Content-Length: {body.Length}\r\n\r\n");
         await connection.SendAsync(body);
         return connection;
     }

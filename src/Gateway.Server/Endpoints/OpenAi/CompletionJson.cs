@@ -57,15 +57,18 @@ internal static class CompletionJson
     }
 
     /// <summary><c>"arguments":"…"</c>; a call whose arguments were not a JSON object goes back as the model wrote it.</summary>
-    public static void WriteArguments(Utf8JsonWriter json, ToolCallRequest call)
+    public static void WriteArguments(Utf8JsonWriter json, ToolCallRequest call) => WriteArguments(json, "arguments"u8, call);
+
+    /// <summary>The arguments as a JSON string under <paramref name="name"/> (a Responses stream's <c>delta</c> carries them too).</summary>
+    public static void WriteArguments(Utf8JsonWriter json, ReadOnlySpan<byte> name, ToolCallRequest call)
     {
         if (call.InvalidArguments is { } raw)
         {
-            json.WriteString("arguments"u8, raw);
+            json.WriteString(name, raw);
         }
         else
         {
-            json.WriteString("arguments"u8, call.Arguments.Utf8.Span);
+            json.WriteString(name, call.Arguments.Utf8.Span);
         }
     }
 
