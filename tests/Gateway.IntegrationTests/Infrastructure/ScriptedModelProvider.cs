@@ -19,6 +19,9 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
     /// <summary>False plays a model that ignores tools (as a local one did), which /chat must not demand a call of.</summary>
     public bool CallsTools { get; init; } = true;
 
+    /// <summary>False plays a model that reads text only (as a local one does), which the front doors refuse images for.</summary>
+    public bool ReadsBinaryContent { get; init; } = true;
+
     public ConcurrentQueue<ModelTurnRequest> Requests { get; } = new();
 
     /// <summary>Completes when a turn observes its cancellation.</summary>
