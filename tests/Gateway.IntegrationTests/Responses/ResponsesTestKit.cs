@@ -79,8 +79,8 @@ internal static partial class ResponsesTestKit
     /// The response object as Gateway writes it for <c>{"model","input"}</c> and nothing else set, normalized: <paramref name="output"/>
     /// and <paramref name="usage"/> (null while in progress) as given.
     /// </summary>
-    public static string Response(string status, string output, string? usage, string model = "test-model", string error = "null", string incomplete = "null", string echo = "") =>
-        $$$"""{"id":"resp_1","object":"response","created_at":0,"status":"{{{status}}}","background":false,"error":{{{error.Trim()}}},"incomplete_details":{{{incomplete.Trim()}}},"instructions":null,"max_output_tokens":null,"model":"{{{model}}}","output":[{{{output.Trim()}}}],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":null,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":null,"truncation":"disabled","usage":{{{usage ?? "null"}}},"user":null,"metadata":{}}""";
+    public static string Response(string status, string output, string? usage, string model = "test-model", string error = "null", string incomplete = "null", string text = """{"format":{"type":"text"}}""") =>
+        $$$"""{"id":"resp_1","object":"response","created_at":0,"status":"{{{status}}}","background":false,"error":{{{error.Trim()}}},"incomplete_details":{{{incomplete.Trim()}}},"instructions":null,"max_output_tokens":null,"model":"{{{model}}}","output":[{{{output.Trim()}}}],"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},"store":true,"temperature":null,"text":{{{text}}},"tool_choice":"auto","tools":[],"top_p":null,"truncation":"disabled","usage":{{{usage ?? "null"}}},"user":null,"metadata":{}}""";
 
     public static string Usage(int input, int output, int cached = 0) =>
         $$"""{"input_tokens":{{input}},"input_tokens_details":{"cached_tokens":{{cached}}},"output_tokens":{{output}},"output_tokens_details":{"reasoning_tokens":0},"total_tokens":{{input + output}}}""";
