@@ -53,7 +53,7 @@ else
     timeout --kill-after=10 600 node --test \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$client_tap" \
-      openai-client.test.js)
+      openai-client.test.js responses-client.test.js)
   client_status=$?
 fi
 
