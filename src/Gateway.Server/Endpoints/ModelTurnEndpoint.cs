@@ -17,7 +17,7 @@ namespace Gateway.Server.Endpoints;
 /// unreachable upstream, a local model that is busy) is answered with the failure's own status, as a whole answer is.
 /// </remarks>
 internal abstract class ModelTurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimits keyLimits) : IEndpoint
-    where TRequest : class
+    where TRequest : class, ITurnRequest
 {
     private const int ShuttingDownStatus = 503;
     private const string ShuttingDownMessage = "Server is shutting down";
@@ -49,9 +49,6 @@ internal abstract class ModelTurnEndpoint<TRequest>(UpstreamMetrics metrics, Key
     /// <summary>The request, or null once it was refused (answered in the door's shape, a 403 counted by <see cref="KeyLimits.RefusedModel"/>).</summary>
     protected abstract TRequest? Parse(IHttpExchange exchange);
 
-    /// <summary>The turn the request asks for, and whether its answer is streamed.</summary>
-    protected abstract (IModelProvider Provider, ModelTurnRequest Turn, bool Stream) TurnOf(TRequest request);
-
     /// <summary>A whole error response in the door's shape.</summary>
     protected abstract void RespondError(IHttpExchange exchange, int statusCode, string message, ReadOnlySpan<byte> extraHeaderLines = default);
 
@@ -64,9 +61,8 @@ internal abstract class ModelTurnEndpoint<TRequest>(UpstreamMetrics metrics, Key
     /// <summary>One metered model call of the request's turn, pushing what it produces into <paramref name="sink"/>.</summary>
     protected async Task RunTurnAsync(TRequest request, ITurnSink sink, ITokenBudget? budget, CancellationToken cancellationToken)
     {
-        var (provider, turn, _) = TurnOf(request);
-        using var call = ModelCall.Start(metrics, provider, turn, sink, budget, cancellationToken);
-        await provider.StreamTurnAsync(turn, call, cancellationToken).ConfigureAwait(false);
+        using var call = ModelCall.Start(metrics, request.Provider, request.Turn, sink, budget, cancellationToken);
+        await request.Provider.StreamTurnAsync(request.Turn, call, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask CompleteOrStreamAsync(IHttpExchange exchange, TRequest request, ITokenBudget? budget)
@@ -76,7 +72,7 @@ internal abstract class ModelTurnEndpoint<TRequest>(UpstreamMetrics metrics, Key
         using var turn = CancellationTokenSource.CreateLinkedTokenSource(aborted, exchange.ServerStopping);
         try
         {
-            await (TurnOf(request).Stream
+            await (request.Stream
                 ? StreamAsync(exchange, request, budget, turn)
                 : CompleteAsync(exchange, request, budget, turn.Token)).ConfigureAwait(false);
         }

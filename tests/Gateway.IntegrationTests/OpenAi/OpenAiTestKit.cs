@@ -18,9 +18,10 @@ internal static partial class OpenAiTestKit
     }
 
     /// <summary>A streamed call: the response head and the de-chunked body, read to its last chunk.</summary>
-    public static async Task<(RawResponse Head, string Body)> StreamAsync(this ChatTestHost host, string json)
+    /// <param name="path">The door: /v1/chat/completions, or another that streams (/v1/responses).</param>
+    public static async Task<(RawResponse Head, string Body)> StreamAsync(this ChatTestHost host, string json, string path = CompletionsPath)
     {
-        await using var connection = await host.PostAsync(CompletionsPath, json);
+        await using var connection = await host.PostAsync(path, json);
         // A stream has no Content-Length, so this reads its head only; an error answered before the first event is whole.
         var head = await connection.ReadResponseAsync();
         if (head.Header("Transfer-Encoding") != "chunked")

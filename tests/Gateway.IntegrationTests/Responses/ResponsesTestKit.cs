@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.OpenAi;
 
 namespace Gateway.IntegrationTests.Responses;
 
@@ -18,22 +18,7 @@ internal static partial class ResponsesTestKit
     }
 
     /// <summary>A streamed call: the response head and the de-chunked body, read to its last chunk.</summary>
-    public static async Task<(RawResponse Head, string Body)> StreamResponseAsync(this ChatTestHost host, string json)
-    {
-        await using var connection = await host.PostAsync(ResponsesPath, json);
-        // A stream has no Content-Length, so this reads its head only; an error answered before the first event is whole.
-        var head = await connection.ReadResponseAsync();
-        if (head.Header("Transfer-Encoding") != "chunked")
-        {
-            return (head, head.Body);
-        }
-        var body = new List<byte>();
-        while (await connection.ReadChunkAsync() is { Length: > 0 } chunk)
-        {
-            body.AddRange(chunk);
-        }
-        return (head, Encoding.UTF8.GetString(body.ToArray()));
-    }
+    public static Task<(RawResponse Head, string Body)> StreamResponseAsync(this ChatTestHost host, string json) => host.StreamAsync(json, ResponsesPath);
 
     /// <summary>The <c>resp_</c> id of a response body (its first id).</summary>
     public static string ResponseId(string body) => IdPattern().Match(body) is { Success: true, Groups: var groups } && groups[1].Value == "resp"

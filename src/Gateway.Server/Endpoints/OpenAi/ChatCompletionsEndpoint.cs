@@ -10,26 +10,10 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// or whole. No agent loop and no server-side tools: tool calls go back to the caller.
 /// </summary>
 internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defaultModel, UpstreamMetrics metrics, KeyLimits keyLimits)
-    : ModelTurnEndpoint<CompletionRequest>(metrics, keyLimits)
+    : OpenAiTurnEndpoint<CompletionRequest>(metrics, keyLimits)
 {
-    protected override CompletionRequest? Parse(IHttpExchange exchange)
-    {
-        try
-        {
-            return CompletionRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
-        }
-        catch (OpenAiError e)
-        {
-            e.Respond(exchange, KeyLimits);
-            return null;
-        }
-    }
-
-    protected override (IModelProvider Provider, ModelTurnRequest Turn, bool Stream) TurnOf(CompletionRequest request) =>
-        (request.Provider, request.Turn, request.Stream);
-
-    protected override void RespondError(IHttpExchange exchange, int statusCode, string message, ReadOnlySpan<byte> extraHeaderLines = default) =>
-        OpenAiError.FromProvider(message, statusCode).Respond(exchange, extraHeaderLines);
+    protected override CompletionRequest ParseRequest(IHttpExchange exchange) =>
+        CompletionRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
 
     protected override async ValueTask CompleteAsync(IHttpExchange exchange, CompletionRequest request, ITokenBudget? budget, CancellationToken cancellationToken)
     {

@@ -222,14 +222,7 @@ internal sealed class CompletionChunkWriter(
     private void BeginFrame()
     {
         _output.Write("data: "u8);
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(_output, JsonStringEncoder.WriterOptions);
-        }
-        else
-        {
-            _writer.Reset(_output);
-        }
+        JsonFrames.Writer(ref _writer, _output);
     }
 
     private void EndFrame()

@@ -78,7 +78,7 @@ internal static class CompletionJson
     /// </summary>
     public static void WriteUsage(Utf8JsonWriter json, TokenUsage usage, bool inputExcludesCache)
     {
-        var prompt = usage.InputTokens + (inputExcludesCache ? (usage.CacheReadTokens ?? 0) + (usage.CacheCreationTokens ?? 0) : 0);
+        var prompt = InputTokens(usage, inputExcludesCache);
         json.WriteStartObject("usage"u8);
         json.WriteNumber("prompt_tokens"u8, prompt);
         json.WriteNumber("completion_tokens"u8, usage.OutputTokens);
@@ -91,6 +91,10 @@ internal static class CompletionJson
         }
         json.WriteEndObject();
     }
+
+    /// <summary>Every input token, cached or not, as OpenAI's APIs count them (Anthropic's count its cache reads and writes apart).</summary>
+    public static long InputTokens(TokenUsage usage, bool inputExcludesCache) =>
+        usage.InputTokens + (inputExcludesCache ? (usage.CacheReadTokens ?? 0) + (usage.CacheCreationTokens ?? 0) : 0);
 
     public static ReadOnlySpan<byte> FinishReasonName(FinishReason reason) => reason switch
     {

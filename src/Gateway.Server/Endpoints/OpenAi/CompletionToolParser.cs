@@ -62,7 +62,17 @@ internal static class CompletionToolParser
     }
 
     /// <summary>A named function must be one of <paramref name="tools"/>; any choice but auto needs tools, as OpenAI requires.</summary>
-    public static ToolChoice ParseToolChoice(JsonElement root, IReadOnlyList<ToolDefinition> tools)
+    public static ToolChoice ParseToolChoice(JsonElement root, IReadOnlyList<ToolDefinition> tools) =>
+        ParseToolChoice(root, tools, static choice =>
+            choice.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+            && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+            "{\"type\":\"function\",\"function\":{\"name\"}}");
+
+    /// <summary><c>"none"</c>, <c>"auto"</c>, <c>"required"</c>, or an object naming a function in its API's shape.</summary>
+    /// <param name="namedFunction">The function an object choice names; null when the object is no such choice.</param>
+    /// <param name="objectShape">The object's shape, for the refusal.</param>
+    internal static ToolChoice ParseToolChoice(
+        JsonElement root, IReadOnlyList<ToolDefinition> tools, Func<JsonElement, string?> namedFunction, string objectShape)
     {
         if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
         {
@@ -75,18 +85,11 @@ internal static class CompletionToolParser
                 "auto" => new ToolChoice(ToolChoiceMode.Auto),
                 "none" => new ToolChoice(ToolChoiceMode.None),
                 "required" => new ToolChoice(ToolChoiceMode.Required),
-                _ => throw InvalidChoice(),
+                _ => throw InvalidChoice(objectShape),
             },
-            JsonValueKind.Object when choice.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
-                && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String => ToolChoice.Named(name.GetString()!),
-            _ => throw InvalidChoice(),
+            JsonValueKind.Object when namedFunction(choice) is { } name => ToolChoice.Named(name),
+            _ => throw InvalidChoice(objectShape),
         };
-        return Checked(parsed, tools);
-    }
-
-    /// <summary>The parsed choice, once it fits <paramref name="tools"/>.</summary>
-    internal static ToolChoice Checked(ToolChoice parsed, IReadOnlyList<ToolDefinition> tools)
-    {
         if (parsed.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function && tools.Count == 0)
         {
             throw OpenAiError.InvalidRequest("tool_choice is only allowed when tools are specified", "tool_choice");
@@ -98,6 +101,6 @@ internal static class CompletionToolParser
         return parsed;
     }
 
-    private static OpenAiError InvalidChoice() =>
-        OpenAiError.InvalidRequest("tool_choice must be \"none\", \"auto\", \"required\" or {\"type\":\"function\",\"function\":{\"name\"}}", "tool_choice");
+    private static OpenAiError InvalidChoice(string objectShape) =>
+        OpenAiError.InvalidRequest($"tool_choice must be \"none\", \"auto\", \"required\" or {objectShape}", "tool_choice");
 }

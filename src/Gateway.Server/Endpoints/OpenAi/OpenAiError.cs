@@ -39,16 +39,6 @@ internal sealed class OpenAiError(int statusCode, string message, string? param 
     public static OpenAiError FromProvider(string message, int statusCode) =>
         new(statusCode, message, code: statusCode == 429 ? "rate_limit_exceeded" : null);
 
-    /// <summary>Answers a refused request, counting a 403 for a model the key may not use.</summary>
-    public void Respond(IHttpExchange exchange, KeyLimits keyLimits)
-    {
-        if (StatusCode == 403)
-        {
-            keyLimits.RefusedModel(exchange.Key);
-        }
-        Respond(exchange);
-    }
-
     public void Respond(IHttpExchange exchange, ReadOnlySpan<byte> extraHeaderLines = default)
     {
         var buffer = new ArrayBufferWriter<byte>(Message.Length + 96);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Primitives;
 using Gateway.Server.Sse;
-using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.Responses;
 
@@ -183,14 +182,7 @@ internal sealed class ResponseEventWriter(
         _output.Write("event: "u8);
         _output.Write(type);
         _output.Write("\ndata: "u8);
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(_output, JsonStringEncoder.WriterOptions);
-        }
-        else
-        {
-            _writer.Reset(_output);
-        }
+        JsonFrames.Writer(ref _writer, _output);
         Json.WriteStartObject();
         Json.WriteString("type"u8, type);
         Json.WriteNumber("sequence_number"u8, _sequence++);

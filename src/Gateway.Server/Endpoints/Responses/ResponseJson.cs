@@ -188,7 +188,7 @@ internal static class ResponseJson
     /// </summary>
     private static void WriteUsage(Utf8JsonWriter json, TokenUsage usage, bool inputExcludesCache)
     {
-        var input = usage.InputTokens + (inputExcludesCache ? (usage.CacheReadTokens ?? 0) + (usage.CacheCreationTokens ?? 0) : 0);
+        var input = CompletionJson.InputTokens(usage, inputExcludesCache);
         json.WriteStartObject("usage"u8);
         json.WriteNumber("input_tokens"u8, input);
         json.WriteStartObject("input_tokens_details"u8);

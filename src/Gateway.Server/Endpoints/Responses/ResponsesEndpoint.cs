@@ -15,26 +15,10 @@ namespace Gateway.Server.Endpoints.Responses;
 /// no server-side tools: function calls go back to the caller, whose outputs come in the next request.
 /// </summary>
 internal sealed class ResponsesEndpoint(ModelCatalog catalog, string? defaultModel, ResponseStore store, UpstreamMetrics metrics, KeyLimits keyLimits)
-    : ModelTurnEndpoint<ResponsesRequest>(metrics, keyLimits)
+    : OpenAiTurnEndpoint<ResponsesRequest>(metrics, keyLimits)
 {
-    protected override ResponsesRequest? Parse(IHttpExchange exchange)
-    {
-        try
-        {
-            return ResponsesRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key, store);
-        }
-        catch (OpenAiError e)
-        {
-            e.Respond(exchange, KeyLimits);
-            return null;
-        }
-    }
-
-    protected override (IModelProvider Provider, ModelTurnRequest Turn, bool Stream) TurnOf(ResponsesRequest request) =>
-        (request.Provider, request.Turn, request.Stream);
-
-    protected override void RespondError(IHttpExchange exchange, int statusCode, string message, ReadOnlySpan<byte> extraHeaderLines = default) =>
-        OpenAiError.FromProvider(message, statusCode).Respond(exchange, extraHeaderLines);
+    protected override ResponsesRequest ParseRequest(IHttpExchange exchange) =>
+        ResponsesRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key, store);
 
     protected override async ValueTask CompleteAsync(IHttpExchange exchange, ResponsesRequest request, ITokenBudget? budget, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Gateway.Server.Endpoints.Responses;
 /// <param name="Conversation">The previous response's conversation, then this input: what a stored response continues with.</param>
 /// <param name="Store">Keep the response for <c>previous_response_id</c>.</param>
 internal sealed record ResponsesRequest(
-    string Model, IModelProvider Provider, ModelTurnRequest Turn, IReadOnlyList<ChatMessage> Conversation, bool Stream, bool Store)
+    string Model, IModelProvider Provider, ModelTurnRequest Turn, IReadOnlyList<ChatMessage> Conversation, bool Stream, bool Store) : ITurnRequest
 {
     public string? Instructions { get; init; }
 

@@ -142,29 +142,11 @@ internal static class ResponsesRequestParser
     }
 
     /// <summary><c>"none"</c>, <c>"auto"</c>, <c>"required"</c> or <c>{"type":"function","name"}</c>.</summary>
-    private static ToolChoice ParseToolChoice(JsonElement root, IReadOnlyList<ToolDefinition> tools)
-    {
-        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
-        {
-            return default;
-        }
-        var parsed = choice.ValueKind switch
-        {
-            JsonValueKind.String => choice.GetString() switch
-            {
-                "auto" => new ToolChoice(ToolChoiceMode.Auto),
-                "none" => new ToolChoice(ToolChoiceMode.None),
-                "required" => new ToolChoice(ToolChoiceMode.Required),
-                _ => throw InvalidChoice(),
-            },
-            JsonValueKind.Object when ReadString(choice, "type", "tool_choice.type") == "function" => ToolChoice.Named(RequireString(choice, "name", "tool_choice")),
-            _ => throw InvalidChoice(),
-        };
-        return CompletionToolParser.Checked(parsed, tools);
-    }
-
-    private static OpenAiError InvalidChoice() =>
-        OpenAiError.InvalidRequest("tool_choice must be \"none\", \"auto\", \"required\" or {\"type\":\"function\",\"name\"}", "tool_choice");
+    private static ToolChoice ParseToolChoice(JsonElement root, IReadOnlyList<ToolDefinition> tools) =>
+        CompletionToolParser.ParseToolChoice(root, tools, static choice =>
+            choice.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "function"
+            && choice.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+            "{\"type\":\"function\",\"name\"}");
 
     /// <summary>
     /// <c>text.format</c> as chat's <c>response_format</c>, the form the turn carries: <c>json_object</c> as it is,
