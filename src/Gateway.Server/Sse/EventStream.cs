@@ -78,6 +78,18 @@ internal sealed class EventStream : IHeartbeatSubscriber
     /// <summary>The pending buffer for a writer that writes its frames itself (the /v1 chunks), under the stream's lock until disposed.</summary>
     public FrameScope BeginFrames() => new(_gate.EnterScope(), _pending);
 
+    /// <summary>As <see cref="BeginFrames()"/>, first opening the stream if it is not open: its head waits for the writer's first event.</summary>
+    /// <param name="opened">Whether this call opened it, so the writer's opening frames go first.</param>
+    public FrameScope BeginFrames(out bool opened)
+    {
+        opened = !IsOpen;
+        if (opened)
+        {
+            Open();
+        }
+        return BeginFrames();
+    }
+
     /// <summary>
     /// Sends what is pending unless a send is already under way (its sender takes these bytes with the next write);
     /// then waits only while the pending buffer is over its bound.

@@ -152,12 +152,7 @@ internal sealed class CompletionChunkWriter(
     /// <remarks>The head waits for the first event, so a turn that fails before producing anything answers with its own status.</remarks>
     private EventStream.FrameScope Begin()
     {
-        var opening = !stream.IsOpen;
-        if (opening)
-        {
-            stream.Open();
-        }
-        var frames = stream.BeginFrames();
+        var frames = stream.BeginFrames(out var opening);
         _output = frames.Output;
         if (opening)
         {

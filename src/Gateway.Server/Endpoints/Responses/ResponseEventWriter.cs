@@ -161,12 +161,7 @@ internal sealed class ResponseEventWriter(
     /// <summary>Takes the stream's pending buffer for this call's events; the first opens the stream with the response's creation.</summary>
     private EventStream.FrameScope Begin()
     {
-        var opening = !stream.IsOpen;
-        if (opening)
-        {
-            stream.Open();
-        }
-        var frames = stream.BeginFrames();
+        var frames = stream.BeginFrames(out var opening);
         _output = frames.Output;
         if (opening)
         {
