@@ -16,7 +16,7 @@ public sealed class ResponsesRequestTests
         var response = await host.RespondAsync("""
             {"model":"test-model","instructions":"Be brief.","max_output_tokens":50,"temperature":0.5,"top_p":0.9,"parallel_tool_calls":false,
              "reasoning":{"effort":"low","summary":"auto"},"tool_choice":{"type":"function","name":"read"},
-             "tools":[{"type":"function","name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"path":{"type":"string"}}},"strict":true}],
+             "tools":[{"type":"function","name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"path":{"type":"string"}}},"strict":true},{"type":"web_search"}],
              "input":[
               {"role":"developer","content":"Answer in English."},
               {"type":"message","role":"user","content":[{"type":"input_text","text":"Read a.txt"},{"type":"input_image","image_url":"https://example.com/a.png","detail":"low"}]},
@@ -38,8 +38,10 @@ public sealed class ResponsesRequestTests
                 "Tool call_1: hello", "Assistant: It says hello.", "User: Thanks",
             ],
             turn.Messages.Select(Describe));
+        // A hosted tool is not offered: the gateway runs none.
+        var tool = Assert.Single(turn.Tools);
         Assert.Equal(("read", "Reads a file.", """{"type":"object","properties":{"path":{"type":"string"}}}"""),
-            (turn.Tools[0].Name, turn.Tools[0].Description, turn.Tools[0].ParametersSchema.ToString()));
+            (tool.Name, tool.Description, tool.ParametersSchema.ToString()));
         var options = turn.Options;
         Assert.Equal((0.5, 0.9, 50, false, ReasoningEffort.Low, new ToolChoice(ToolChoiceMode.Function, "read")),
             (options.Temperature, options.TopP, options.MaxTokens, options.ParallelToolCalls, options.ReasoningEffort, options.ToolChoice));
@@ -52,7 +54,7 @@ public sealed class ResponsesRequestTests
             response.Body, StringComparison.Ordinal);
         Assert.Contains(
             """
-            "parallel_tool_calls":false,"previous_response_id":null,"reasoning":{"effort":"low","summary":"auto"},"store":true,"temperature":0.5,"text":{"format":{"type":"text"}},"tool_choice":{"type":"function","name":"read"},"tools":[{"type":"function","name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"path":{"type":"string"}}},"strict":true}],"top_p":0.9,
+            "parallel_tool_calls":false,"previous_response_id":null,"reasoning":{"effort":"low","summary":"auto"},"store":true,"temperature":0.5,"text":{"format":{"type":"text"}},"tool_choice":{"type":"function","name":"read"},"tools":[{"type":"function","name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"path":{"type":"string"}}},"strict":true},{"type":"web_search"}],"top_p":0.9,
             """,
             response.Body, StringComparison.Ordinal);
     }
@@ -64,7 +66,7 @@ public sealed class ResponsesRequestTests
     [InlineData("""{"model":"test-model","input":[{"role":"tool","content":"x"}]}""", "input[0].role must be one of user, assistant, system, developer", "input[0].role")]
     [InlineData("""{"model":"test-model","input":[{"role":"user","content":[{"type":"input_image","file_id":"file-1"}]}]}""", "input[0].content[0].image_url must be a data URL or an http(s) URL (file_id is not supported)", "input[0].content[0].image_url")]
     [InlineData("""{"model":"test-model","input":[{"type":"function_call","name":"read","arguments":"{}"}]}""", "input[0].call_id must be a string", "input[0].call_id")]
-    [InlineData("""{"model":"test-model","input":"Hi","tools":[{"type":"web_search"}]}""", "tools[0].type must be \"function\": the gateway runs no hosted tools", "tools[0].type")]
+    [InlineData("""{"model":"test-model","input":"Hi","tools":[{"name":"read"}]}""", "tools[0].type must be a string", "tools[0].type")]
     [InlineData("""{"model":"test-model","input":"Hi","tool_choice":"required"}""", "tool_choice is only allowed when tools are specified", "tool_choice")]
     [InlineData("""{"model":"test-model","input":"Hi","reasoning":{"effort":"max"}}""", "reasoning.effort must be one of none, minimal, low, medium, high, xhigh", "reasoning.effort")]
     [InlineData("""{"model":"test-model","input":"Hi","text":{"format":{"type":"json_schema","name":"a","schema":{}}}}""", "text.format is only supported for models of OpenAI-compatible providers, not 'test-model'", "text.format")]

@@ -13,7 +13,7 @@ namespace Gateway.Server.Endpoints.Responses;
 /// <remarks>
 /// The request shape is OpenAI's (https://platform.openai.com/docs/api-reference/responses/create). Read: <c>model</c>
 /// (DEFAULT_MODEL when absent), <c>input</c> (<see cref="ResponsesInputParser"/>), <c>instructions</c>, <c>tools</c>
-/// (function tools only: the gateway runs no hosted tool), <c>tool_choice</c>, <c>max_output_tokens</c>,
+/// (function tools; others are left out: the gateway runs no hosted tool), <c>tool_choice</c>, <c>max_output_tokens</c>,
 /// <c>temperature</c>, <c>top_p</c>, <c>parallel_tool_calls</c>, <c>reasoning.effort</c>, <c>text.format</c> (a
 /// structured format where <see cref="StructuredOutput"/> allows it), <c>store</c> (default true, as OpenAI's),
 /// <c>stream</c>, <c>previous_response_id</c>, <c>metadata</c>, <c>user</c>. <c>background</c> and <c>conversation</c>
@@ -124,7 +124,11 @@ internal static class ResponsesRequestParser
 
     private static RawJson? Raw(JsonElement root, string name) => HasValue(root, name) ? RawJson.FromElement(root.GetProperty(name)) : null;
 
-    /// <summary>Flat function tools: <c>{"type":"function","name","description"?,"parameters"?,"strict"?}</c>.</summary>
+    /// <summary>
+    /// Flat function tools, <c>{"type":"function","name","description"?,"parameters"?,"strict"?}</c>. Tools of other
+    /// types (hosted ones such as <c>web_search</c>, <c>namespace</c> groups) are left out: the gateway runs none, and an
+    /// offer the model does not get only leaves it answering without them (Codex offers some on every request).
+    /// </summary>
     private static List<ToolDefinition> ParseTools(JsonElement root)
     {
         if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
@@ -135,10 +139,21 @@ internal static class ResponsesRequestParser
         {
             throw OpenAiError.InvalidRequest("tools must be an array", "tools");
         }
-        return JsonArrays.ParseEach(tools, "tools", static (tool, path) =>
-            tool.ValueKind == JsonValueKind.Object && ReadString(tool, "type", $"{path}.type") == "function"
-                ? CompletionToolParser.Definition(tool, path)
-                : throw OpenAiError.InvalidRequest($"{path}.type must be \"function\": the gateway runs no hosted tools", $"{path}.type"));
+        var functions = new List<ToolDefinition>(tools.GetArrayLength());
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var path = $"tools[{index++}]";
+            if (tool.ValueKind != JsonValueKind.Object)
+            {
+                throw OpenAiError.InvalidRequest($"{path} must be an object", path);
+            }
+            if (RequireString(tool, "type", path) == "function")
+            {
+                functions.Add(CompletionToolParser.Definition(tool, path));
+            }
+        }
+        return functions;
     }
 
     /// <summary><c>"none"</c>, <c>"auto"</c>, <c>"required"</c> or <c>{"type":"function","name"}</c>.</summary>
