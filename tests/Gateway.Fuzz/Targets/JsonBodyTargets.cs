@@ -1,11 +1,14 @@
 using Gateway.Server.Endpoints;
 using Gateway.Server.Endpoints.OpenAi;
+using Gateway.Server.Endpoints.Responses;
 
 namespace Gateway.Fuzz.Targets;
 
-/// <summary>The JSON body parsers of the three POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
+/// <summary>The JSON body parsers of the four POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
 internal static class JsonBodyTargets
 {
+    private static readonly ResponseStore s_responses = new(TimeProvider.System, TimeSpan.FromHours(1), capacity: 1);
+
     /// <summary><c>POST /chat</c>: ChatRequestParser, refusing with a <see cref="RequestError"/>.</summary>
     public static void Chat(ReadOnlySpan<byte> input) => JsonBodyOracle.Check<RequestError>(input, DescribeChat, e => $"{e.StatusCode} {e.Message}");
 
@@ -15,6 +18,10 @@ internal static class JsonBodyTargets
     /// <summary><c>POST /v1/chat/completions</c>: CompletionRequestParser, refusing with an <see cref="OpenAiError"/>.</summary>
     public static void Completions(ReadOnlySpan<byte> input) =>
         JsonBodyOracle.Check<OpenAiError>(input, DescribeCompletion, e => $"{e.StatusCode} {e.Message} {e.Param} {e.Code}");
+
+    /// <summary><c>POST /v1/responses</c>: ResponsesRequestParser, refusing with an <see cref="OpenAiError"/> (an empty store: any previous id is a 404).</summary>
+    public static void Responses(ReadOnlySpan<byte> input) =>
+        JsonBodyOracle.Check<OpenAiError>(input, DescribeResponse, e => $"{e.StatusCode} {e.Message} {e.Param} {e.Code}");
 
     private static string DescribeChat(ReadOnlyMemory<byte> body)
     {
@@ -35,5 +42,12 @@ internal static class JsonBodyTargets
         var request = CompletionRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null);
         var turn = request.Turn;
         return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {request.IncludeUsage}";
+    }
+
+    private static string DescribeResponse(ReadOnlyMemory<byte> body)
+    {
+        var request = ResponsesRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null, key: null, s_responses);
+        var turn = request.Turn;
+        return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {request.Store}";
     }
 }

@@ -48,6 +48,7 @@ public sealed class MetricsTests
             InstantHistogram(Duration, "route=\"/v1/chat/completions\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/models\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/models/:model\"", 0) +
+            InstantHistogram(Duration, "route=\"/v1/responses\"", 0) +
             InstantHistogram(Duration, "route=\"unmatched\"", 1),
             Families(body, Duration));
         Assert.Equal(
