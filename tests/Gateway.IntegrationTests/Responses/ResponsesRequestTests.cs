@@ -63,6 +63,8 @@ public sealed class ResponsesRequestTests
     [InlineData("""{"model":"test-model"}""", "input is required", "input")]
     [InlineData("""{"model":"test-model","input":7}""", "input must be a string or an array of items", "input")]
     [InlineData("""{"model":"test-model","input":[{"type":"web_search_call","id":"ws_1"}]}""", "input[0].type must be one of message, function_call, function_call_output, reasoning", "input[0].type")]
+    [InlineData("""{"model":"test-model","input":[{"type":"reasoning","summary":[7],"encrypted_content":"x"}]}""", "input[0].summary[0] must be an object", "input[0].summary[0]")]
+    [InlineData("""{"model":"test-model","input":"Hi","metadata":[1]}""", "metadata must be an object", "metadata")]
     [InlineData("""{"model":"test-model","input":[{"role":"tool","content":"x"}]}""", "input[0].role must be one of user, assistant, system, developer", "input[0].role")]
     [InlineData("""{"model":"test-model","input":[{"role":"user","content":[{"type":"input_image","file_id":"file-1"}]}]}""", "input[0].content[0].image_url must be a data URL or an http(s) URL (file_id is not supported)", "input[0].content[0].image_url")]
     [InlineData("""{"model":"test-model","input":[{"type":"function_call","name":"read","arguments":"{}"}]}""", "input[0].call_id must be a string", "input[0].call_id")]

@@ -39,11 +39,7 @@ internal static class ResponsesInputParser
         foreach (var item in input.EnumerateArray())
         {
             var path = $"input[{index++}]";
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw OpenAiError.InvalidRequest($"{path} must be an object", path);
-            }
-            switch (ReadString(item, "type", $"{path}.type") ?? "message")
+            switch (ReadString(Object(item, path), "type", $"{path}.type") ?? "message")
             {
                 case "message" when RequireString(item, "role", path) == "assistant":
                     turn.Text(AssistantContent(item, path));
@@ -73,6 +69,9 @@ internal static class ResponsesInputParser
         return messages;
     }
 
+    private static JsonElement Object(JsonElement element, string path) =>
+        element.ValueKind == JsonValueKind.Object ? element : throw OpenAiError.InvalidRequest($"{path} must be an object", path);
+
     private static ChatRole Role(JsonElement item, string path) => RequireString(item, "role", path) switch
     {
         "user" => ChatRole.User,
@@ -94,11 +93,7 @@ internal static class ResponsesInputParser
 
     private static ContentPart InputPart(JsonElement part, string path)
     {
-        if (part.ValueKind != JsonValueKind.Object)
-        {
-            throw OpenAiError.InvalidRequest($"{path} must be an object", path);
-        }
-        switch (RequireString(part, "type", path))
+        switch (RequireString(Object(part, path), "type", path))
         {
             case "input_text":
                 return ContentPart.FromText(RequireString(part, "text", path));
@@ -122,7 +117,7 @@ internal static class ResponsesInputParser
         return content.ValueKind switch
         {
             JsonValueKind.String => [ContentPart.FromText(content.GetString()!)],
-            JsonValueKind.Array => JsonArrays.ParseEach(content, $"{path}.content", static (part, partPath) => RequireString(part, "type", partPath) switch
+            JsonValueKind.Array => JsonArrays.ParseEach(content, $"{path}.content", static (part, partPath) => RequireString(Object(part, partPath), "type", partPath) switch
             {
                 "output_text" or "input_text" => ContentPart.FromText(RequireString(part, "text", partPath)),
                 "refusal" => ContentPart.FromText(RequireString(part, "refusal", partPath)),
@@ -137,7 +132,7 @@ internal static class ResponsesInputParser
         string? summary = null;
         if (item.TryGetProperty("summary", out var parts) && parts.ValueKind == JsonValueKind.Array)
         {
-            var texts = JsonArrays.ParseEach(parts, $"{path}.summary", static (part, partPath) => RequireString(part, "text", partPath));
+            var texts = JsonArrays.ParseEach(parts, $"{path}.summary", static (part, partPath) => RequireString(Object(part, partPath), "text", partPath));
             summary = texts.Count == 0 ? null : string.Join("\n\n", texts);
         }
         return ReasoningCarrier.Read(summary, ReadString(item, "encrypted_content", $"{path}.encrypted_content"));

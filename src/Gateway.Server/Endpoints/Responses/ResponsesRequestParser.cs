@@ -112,7 +112,7 @@ internal static class ResponsesRequestParser
             ToolChoice = Raw(root, "tool_choice"),
             Text = Raw(root, "text"),
             Reasoning = Raw(root, "reasoning"),
-            Metadata = Raw(root, "metadata"),
+            Metadata = HasValue(root, "metadata") ? RawJson.FromElement(OptionalObject(root, "metadata")) : null,
         };
     }
 
