@@ -14,7 +14,7 @@ public sealed class ResponsesRequestTests
         await using var host = await ChatTestHost.StartAsync(model);
 
         var response = await host.RespondAsync("""
-            {"model":"test-model","instructions":"Be brief.","max_output_tokens":50,"temperature":0.5,"top_p":0.9,"parallel_tool_calls":false,
+            {"model":"test-model","instructions":"Be brief.","prompt_cache_key":"thread-1","max_output_tokens":50,"temperature":0.5,"top_p":0.9,"parallel_tool_calls":false,
              "reasoning":{"effort":"low","summary":"auto"},"tool_choice":{"type":"function","name":"read"},
              "tools":[{"type":"function","name":"read","description":"Reads a file.","parameters":{"type":"object","properties":{"path":{"type":"string"}}},"strict":true},{"type":"web_search"}],
              "input":[
@@ -46,6 +46,7 @@ public sealed class ResponsesRequestTests
         Assert.Equal((0.5, 0.9, 50, false, ReasoningEffort.Low, new ToolChoice(ToolChoiceMode.Function, "read")),
             (options.Temperature, options.TopP, options.MaxTokens, options.ParallelToolCalls, options.ReasoningEffort, options.ToolChoice));
         Assert.Equal(["reasoning_effort=\"low\""], options.OpenAiFields.Select(field => $"{field.Key}={field.Value}"));
+        Assert.Equal("thread-1", turn.SessionId);
         // The settings come back as the caller sent them.
         Assert.Contains(
             """

@@ -16,7 +16,7 @@ namespace Gateway.Server.Endpoints.Responses;
 /// (function tools; others are left out: the gateway runs no hosted tool), <c>tool_choice</c>, <c>max_output_tokens</c>,
 /// <c>temperature</c>, <c>top_p</c>, <c>parallel_tool_calls</c>, <c>reasoning.effort</c>, <c>text.format</c> (a
 /// structured format where <see cref="StructuredOutput"/> allows it), <c>store</c> (default true, as OpenAI's),
-/// <c>stream</c>, <c>previous_response_id</c>, <c>metadata</c>, <c>user</c>. <c>background</c> and <c>conversation</c>
+/// <c>stream</c>, <c>previous_response_id</c>, <c>metadata</c>, <c>user</c>, <c>prompt_cache_key</c>. <c>background</c> and <c>conversation</c>
 /// are refused (the gateway keeps no background jobs or conversations); any other field is accepted and ignored.
 /// </remarks>
 internal static class ResponsesRequestParser
@@ -98,7 +98,8 @@ internal static class ResponsesRequestParser
         }
         List<ChatMessage> messages = instructions is { Length: > 0 } ? [ChatMessage.System(instructions), .. conversation] : conversation;
         return new ResponsesRequest(
-            model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, conversation,
+            // The caller's cache key goes where a /chat session's id goes: to the upstreams that take prompt_cache_key.
+            model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options, SessionId = ReadString(root, "prompt_cache_key") }, conversation,
             ReadBoolean(root, "stream") ?? false, ReadBoolean(root, "store") ?? true)
         {
             Instructions = instructions,
