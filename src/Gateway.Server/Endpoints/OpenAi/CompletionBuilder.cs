@@ -15,7 +15,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// them, its per-chunk <c>content</c> lists joined into one; <c>finish_reason</c>; <c>usage</c> always, zeros when the
 /// provider reported none.
 /// </remarks>
-internal sealed class CompletionBuilder : ITurnSink, IDisposable
+/// <param name="inputExcludesCache">The provider counts cached input apart (<see cref="IModelProvider.CountsCachedInputApart"/>).</param>
+internal sealed class CompletionBuilder(CompletionIdentity identity, bool inputExcludesCache) : IWholeAnswer
 {
     private readonly PooledBufferWriter _content = new();
     private readonly PooledBufferWriter _reasoning = new();
@@ -77,7 +78,7 @@ internal sealed class CompletionBuilder : ITurnSink, IDisposable
         }
     }
 
-    public byte[] ToJson(CompletionIdentity identity, bool inputExcludesCache)
+    public byte[] ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>(_content.WrittenCount + _reasoning.WrittenCount + 512);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))

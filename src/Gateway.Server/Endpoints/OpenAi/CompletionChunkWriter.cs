@@ -20,7 +20,7 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </remarks>
 /// <param name="inputExcludesCache">The provider counts cached input apart (<see cref="IModelProvider.CountsCachedInputApart"/>).</param>
 internal sealed class CompletionChunkWriter(
-    EventStream stream, CompletionIdentity identity, bool includeUsage, bool inputExcludesCache, CancellationToken cancellationToken) : ITurnStreamWriter
+    EventStream stream, CompletionIdentity identity, bool includeUsage, bool inputExcludesCache, CancellationToken cancellationToken) : IStreamedAnswer
 {
     private readonly Dictionary<int, StartedCall> _started = [];
     private readonly FinishTracker _finish = new();

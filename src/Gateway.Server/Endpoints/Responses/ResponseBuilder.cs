@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using Gateway.Server.Conversation;
 using Gateway.Server.Endpoints.OpenAi;
-using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints.Responses;
@@ -13,7 +12,7 @@ namespace Gateway.Server.Endpoints.Responses;
 /// start until the provider completes it (calls may stream side by side). The hooks are where a stream
 /// (<see cref="ResponseEventWriter"/>) writes its events; a whole answer uses the items at the end.
 /// </remarks>
-internal class ResponseBuilder(ResponsesRequest request, ResponseStore store, ClientKey? owner) : ITurnSink, IDisposable
+internal class ResponseBuilder(ResponsesRequest request, ResponseStore store) : ITurnSink, IDisposable
 {
     private readonly List<OutputItem> _items = [];
     private readonly Dictionary<int, CallOutput> _calls = [];
@@ -120,7 +119,7 @@ internal class ResponseBuilder(ResponsesRequest request, ResponseStore store, Cl
         CloseOpen();
         if (request.Store && Failure is null)
         {
-            store.Add(Identity.Id, owner, [.. request.Conversation, AssistantMessage()]);
+            store.Add(Identity.Id, request.Key, [.. request.Conversation, AssistantMessage()]);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Endpoints.OpenAi;
-using Gateway.Server.Primitives;
 using Gateway.Server.Sse;
 
 namespace Gateway.Server.Endpoints.Responses;
@@ -18,8 +17,8 @@ namespace Gateway.Server.Endpoints.Responses;
 /// <c>response.failed</c>; before, the failure's own status and error, as /v1/chat/completions answers.
 /// </remarks>
 internal sealed class ResponseEventWriter(
-    EventStream stream, ResponsesRequest request, ResponseStore store, ClientKey? owner, bool inputExcludesCache, CancellationToken cancellationToken)
-    : ResponseBuilder(request, store, owner), ITurnStreamWriter
+    EventStream stream, ResponsesRequest request, ResponseStore store, CancellationToken cancellationToken)
+    : ResponseBuilder(request, store), IStreamedAnswer
 {
     private Utf8JsonWriter? _writer;
     private IBufferWriter<byte> _output = null!;
@@ -187,7 +186,7 @@ internal sealed class ResponseEventWriter(
     {
         BeginEvent(type);
         Json.WritePropertyName("response"u8);
-        ResponseJson.WriteResponse(Json, this, status, inputExcludesCache);
+        ResponseJson.WriteResponse(Json, this, status);
         EndEvent();
     }
 

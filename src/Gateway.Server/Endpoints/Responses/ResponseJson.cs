@@ -13,7 +13,7 @@ namespace Gateway.Server.Endpoints.Responses;
 internal static class ResponseJson
 {
     /// <param name="response">The turn so far: its items while in progress are left out (the stream's first events list none).</param>
-    public static void WriteResponse(Utf8JsonWriter json, ResponseBuilder response, ResponseStatus status, bool inputExcludesCache)
+    public static void WriteResponse(Utf8JsonWriter json, ResponseBuilder response, ResponseStatus status)
     {
         var request = response.Request;
         json.WriteStartObject();
@@ -67,7 +67,7 @@ internal static class ResponseJson
         json.WriteString("truncation"u8, "disabled"u8);
         if (status is ResponseStatus.Completed or ResponseStatus.Incomplete)
         {
-            WriteUsage(json, response.Tokens, inputExcludesCache);
+            WriteUsage(json, response.Tokens, request.Provider.CountsCachedInputApart);
         }
         else
         {

@@ -15,36 +15,28 @@ namespace Gateway.Server.Endpoints.Responses;
 /// no server-side tools: function calls go back to the caller, whose outputs come in the next request.
 /// </summary>
 internal sealed class ResponsesEndpoint(ModelCatalog catalog, string? defaultModel, ResponseStore store, UpstreamMetrics metrics, KeyLimits keyLimits)
-    : OpenAiTurnEndpoint<ResponsesRequest>(metrics, keyLimits)
+    : TurnEndpoint<ResponsesRequest>(metrics, keyLimits)
 {
-    protected override ResponsesRequest ParseRequest(IHttpExchange exchange) =>
+    protected override ResponsesRequest Parse(IHttpExchange exchange) =>
         ResponsesRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key, store);
 
-    protected override async ValueTask CompleteAsync(IHttpExchange exchange, ResponsesRequest request, ITokenBudget? budget, CancellationToken cancellationToken)
-    {
-        using var response = new WholeResponse(request, store, exchange.Key);
-        await RunTurnAsync(request, response, budget, cancellationToken).ConfigureAwait(false);
-        if (response.Failure is { } failure)
-        {
-            failure.Respond(exchange);
-            return;
-        }
-        exchange.Respond(200, ContentTypes.Json, response.ToJson(request.Provider.CountsCachedInputApart));
-    }
+    protected override OpenAiError Error(int statusCode, string message) => OpenAiError.FromProvider(message, statusCode);
 
-    protected override ITurnStreamWriter StartStream(EventStream stream, ResponsesRequest request, CancellationToken cancellationToken) =>
-        new ResponseEventWriter(stream, request, store, stream.Exchange.Key, request.Provider.CountsCachedInputApart, cancellationToken);
+    protected override IWholeAnswer StartWhole(ResponsesRequest request) => new WholeResponse(request, store);
+
+    protected override IStreamedAnswer StartStream(ResponsesRequest request, EventStream stream, CancellationToken cancellationToken) =>
+        new ResponseEventWriter(stream, request, store, cancellationToken);
 
     /// <summary>A response collected whole, then written as one object.</summary>
-    private sealed class WholeResponse(ResponsesRequest request, ResponseStore store, ClientKey? owner) : ResponseBuilder(request, store, owner)
+    private sealed class WholeResponse(ResponsesRequest request, ResponseStore store) : ResponseBuilder(request, store), IWholeAnswer
     {
-        public byte[] ToJson(bool inputExcludesCache)
+        public byte[] ToJson()
         {
             EndTurn();
             var buffer = new ArrayBufferWriter<byte>(1024);
             using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
             {
-                ResponseJson.WriteResponse(json, this, Status, inputExcludesCache);
+                ResponseJson.WriteResponse(json, this, Status);
             }
             return buffer.WrittenSpan.ToArray();
         }

@@ -1,4 +1,5 @@
 using Gateway.Server.Conversation;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Tools;
 
@@ -12,6 +13,9 @@ namespace Gateway.Server.Endpoints.Responses;
 internal sealed record ResponsesRequest(
     string Model, IModelProvider Provider, ModelTurnRequest Turn, IReadOnlyList<ChatMessage> Conversation, bool Stream, bool Store) : ITurnRequest
 {
+    /// <summary>The key the request presented, which owns the response when it is kept; null when no keys are configured.</summary>
+    public ClientKey? Key { get; init; }
+
     public string? Instructions { get; init; }
 
     public string? PreviousResponseId { get; init; }

@@ -102,6 +102,7 @@ internal static class ResponsesRequestParser
             model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options, SessionId = ReadString(root, "prompt_cache_key") }, conversation,
             ReadBoolean(root, "stream") ?? false, ReadBoolean(root, "store") ?? true)
         {
+            Key = key,
             Instructions = instructions,
             PreviousResponseId = previousId,
             MaxOutputTokens = options.MaxTokens,
