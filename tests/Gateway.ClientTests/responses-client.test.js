@@ -103,6 +103,19 @@ describe('Gateway /v1/responses through the official openai client', () => {
     assert.deepEqual(tool, { role: 'tool', tool_call_id: EXPECTED_CALLS[0].id, content: '{"temperature":21}' });
   });
 
+  it('a streamed function call: its arguments in deltas, assembled by the stream helper into the final function_call item', TEST, async () => {
+    const stream = client.responses.stream({ model: MODELS.chat, tools: TOOLS, input: 'stream-tool-marker: weather?' });
+    const deltas = [];
+    stream.on('response.function_call_arguments.delta', (event) => deltas.push(event.delta));
+    const response = await stream.finalResponse();
+
+    const [call] = response.output.filter((item) => item.type === 'function_call');
+    assert.deepEqual([call.call_id, call.name, call.arguments], [EXPECTED_CALLS[0].id, EXPECTED_CALLS[0].name, EXPECTED_CALLS[0].arguments]);
+    assert.equal(deltas.join(''), EXPECTED_CALLS[0].arguments);
+    assert.ok(deltas.length > 1, `arguments in one piece: ${deltas}`);
+    assert.equal(response.status, 'completed');
+  });
+
   it('an unknown previous_response_id is a NotFoundError (404) with OpenAI\'s message and code', TEST, async () => {
     await assert.rejects(
       client.responses.create({ model: MODELS.chat, previous_response_id: 'resp_unknown', input: 'again' }),
