@@ -17,7 +17,7 @@ namespace Gateway.Server.Endpoints.Responses;
 /// <item><c>function_call</c> (<c>call_id</c>, <c>name</c>, <c>arguments</c> as a JSON string) and
 /// <c>function_call_output</c> (<c>call_id</c>, <c>output</c> a string or input parts);</item>
 /// <item><c>reasoning</c> (<c>summary</c>, <c>encrypted_content</c>), kept for the API that wrote it
-/// (<see cref="ReasoningCarrier"/>).</item>
+/// (<see cref="ReasoningCarrier"/>); without <c>encrypted_content</c> it is left out.</item>
 /// </list>
 /// A model's turn is several items (reasoning, a message, calls), which become one assistant message, as providers take them.
 /// </remarks>
