@@ -1,3 +1,4 @@
+using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
@@ -132,6 +133,35 @@ public sealed class ResponsesStreamingTests
         Assert.Equal(status, head.StatusCode);
         Assert.Equal("application/json", head.Header("Content-Type"));
         Assert.Equal($$"""{"error":{"message":"upstream said no","type":"{{type}}","param":null,"code":{{code}}""" + "}}", body);
+    }
+
+    [Fact]
+    public async Task AStreamStillRunningWhenTheServerCanWaitNoLongerEndsWithResponseFailed()
+    {
+        var http = TestServer.FastOptions with { ShutdownTimeout = TimeSpan.FromSeconds(1) };
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenHang("Hel"), http: http);
+        await using var connection = await host.PostAsync(ResponsesPath, Hi);
+        Assert.Equal("chunked", (await connection.ReadResponseAsync(headRequest: true)).Header("Transfer-Encoding"));
+        var body = new StringBuilder();
+        while (!body.ToString().Contains("\"delta\":\"Hel\"", StringComparison.Ordinal))
+        {
+            body.Append(Encoding.UTF8.GetString(await connection.ReadChunkAsync()));
+        }
+
+        var stopping = host.Host.StopAsync();
+        while (await connection.ReadChunkAsync() is { Length: > 0 } chunk)
+        {
+            body.Append(Encoding.UTF8.GetString(chunk));
+        }
+
+        Assert.EndsWith(
+            ResponseEvent("response.failed", 5, Response(
+                "failed", """ {"id":"msg_1","type":"message","status":"incomplete","content":[{"type":"output_text","annotations":[],"logprobs":[],"text":"Hel"}],"role":"assistant"} """,
+                null, error: """ {"code":"server_error","message":"Server is shutting down"} """)),
+            Normalize(body.ToString()),
+            StringComparison.Ordinal);
+        Assert.True(await connection.IsClosedByServerAsync());
+        await stopping.WaitAsync(RawConnection.ReadTimeout);
     }
 
     [Fact]
