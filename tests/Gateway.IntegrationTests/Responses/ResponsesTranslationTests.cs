@@ -61,6 +61,29 @@ public sealed class ResponsesTranslationTests : IDisposable
     }
 
     [Fact]
+    public async Task AResponsesUpstreamGetsACallersItemsBackAsItsOwn()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiResponsesStreamScripts.ReasoningTextAndCall));
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [new OpenAiResponsesProvider("openai", upstream.Url("/v1"), "sk-test", _http)]);
+
+        var response = await host.RespondAsync("""
+            {"model":"gpt-test","instructions":"Be brief.","input":[
+             {"role":"user","content":"Weather in Paris?"},
+             {"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"**Checking**"}],"encrypted_content":"gAAAAABoENC1"},
+             {"type":"function_call","id":"fc_1","call_id":"call_1234xyz","name":"get_weather","arguments":"{\"location\":\"Paris\"}","status":"completed"},
+             {"type":"function_call_output","call_id":"call_1234xyz","output":"21°C"}]}
+            """);
+
+        Assert.Equal(200, response.StatusCode);
+        // Reasoning goes back id-less with its encrypted content (nothing is stored upstream), before the call it led to.
+        Assert.Contains(
+            """
+            "instructions":"Be brief.","input":[{"role":"user","content":"Weather in Paris?"},{"type":"reasoning","summary":[{"type":"summary_text","text":"**Checking**"}],"encrypted_content":"gAAAAABoENC1"},{"type":"function_call","call_id":"call_1234xyz","name":"get_weather","arguments":"{\"location\":\"Paris\"}"},{"type":"function_call_output","call_id":"call_1234xyz","output":"21°C"}]
+            """,
+            upstream.Requests[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnAnthropicTurnsThinkingGoesBackToItFromAStatelessCallersItems()
     {
         await using var upstream = FakeUpstream.Start(
