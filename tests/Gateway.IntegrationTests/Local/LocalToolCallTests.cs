@@ -42,7 +42,7 @@ public sealed class LocalToolCallTests : IAsyncLifetime
         var call = Assert.Single(events, e => e.Kind == ProviderEventKind.ToolCall).ToolCall!;
         Assert.Equal(("get_weather", "{\"unit\":\"fahrenheit\"}", null), (call.Name, call.Arguments.ToString(), call.InvalidArguments));
         Assert.Equal(call.Id, Assert.Single(events, e => e.Kind == ProviderEventKind.ToolCallStart).ToolCall!.Id);
-        Assert.Equal("{\"unit\": \"fahrenheit\" }", string.Concat(events.Where(e => e.Kind == ProviderEventKind.ToolArguments).Select(e => e.Text)));
+        Assert.Equal("{\"unit\":\"fahrenheit\"}", string.Concat(events.Where(e => e.Kind == ProviderEventKind.ToolArguments).Select(e => e.Text)));
         Assert.Equal(FinishReason.ToolCalls, Assert.Single(events, e => e.Kind == ProviderEventKind.Finish).Reason);
         // The turn beside it samples freely: successor-tiny's own answer.
         Assert.Equal("ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~", string.Concat(deltas));

@@ -12,7 +12,8 @@ namespace Gateway.Server.Providers.Local.Tools;
 /// Objects list their properties in the schema's order, required ones first (no others: <c>additionalProperties</c> is
 /// taken as false); strings may be bounded by <c>minLength</c>/<c>maxLength</c>; arrays by <c>minItems</c>/<c>maxItems</c>;
 /// <c>enum</c>, <c>const</c>, <c>anyOf</c>/<c>oneOf</c>, a list of types and local <c>$ref</c>s are kept. Anything else
-/// allows any JSON value. Whitespace is at most one space, not llama.cpp's newlines and indents: small models wander.
+/// allows any JSON value. Whitespace is at most one space, not llama.cpp's newlines and indents: small models wander;
+/// or none at all when the JSON must come out in one form (a tool call's arguments, replayed later as written).
 /// </remarks>
 internal sealed class JsonSchemaGrammar
 {
@@ -48,11 +49,14 @@ internal sealed class JsonSchemaGrammar
 
     private readonly GbnfWriter _grammar;
     private readonly JsonElement _root;
+    private readonly bool _compact;
 
-    public JsonSchemaGrammar(GbnfWriter grammar, JsonElement root)
+    /// <param name="compact">No whitespace anywhere: the one form <see cref="System.Text.Json.Utf8JsonWriter"/> writes, so a replay of the value matches it token for token.</param>
+    public JsonSchemaGrammar(GbnfWriter grammar, JsonElement root, bool compact = false)
     {
         _grammar = grammar;
         _root = root;
+        _compact = compact;
     }
 
     /// <summary>The grammar (root rule <c>root</c>) for documents valid under <paramref name="schema"/>.</summary>
@@ -203,7 +207,8 @@ internal sealed class JsonSchemaGrammar
     {
         if (!_grammar.Has(name))
         {
-            _grammar.Define(name, s_primitives[name]);
+            // An empty literal is an empty sequence, as the empty alternative of llama.cpp's own space rule is.
+            _grammar.Define(name, _compact && name == "space" ? "\"\"" : s_primitives[name]);
             foreach (var used in s_uses.GetValueOrDefault(name, []))
             {
                 Primitive(used);

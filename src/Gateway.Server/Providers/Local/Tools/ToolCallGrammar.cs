@@ -20,7 +20,7 @@ internal static class ToolCallGrammar
         {
             using var schema = JsonDocument.Parse(tool.ParametersSchema.Utf8);
             var name = GbnfWriter.RuleName("call-" + tool.Name);
-            var argumentsRule = new JsonSchemaGrammar(grammar, schema.RootElement).Rule(schema.RootElement, name + "-args");
+            var argumentsRule = new JsonSchemaGrammar(grammar, schema.RootElement, compact: true).Rule(schema.RootElement, name + "-args");
             calls.Add(grammar.Define(grammar.FreeName(name), $"{GbnfWriter.Literal($"{{\"name\": \"{tool.Name}\", \"{arguments}\": ")} {argumentsRule} \"}}\""));
         }
         if (calls.Count == 0)
