@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests.Local;
 public sealed class LocalPromptFormatTests
 {
     /// <summary>successor-tiny's template (gen_tiny_llama_gguf.py): ChatML written as Jinja.</summary>
-    private const string ChatMl =
+    internal const string ChatMl =
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
         + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 

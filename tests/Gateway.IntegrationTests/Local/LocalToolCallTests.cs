@@ -49,6 +49,33 @@ public sealed class LocalToolCallTests : IAsyncLifetime
         AssertFinished(ends, FinishReason.Stop);
     }
 
+    [Fact]
+    public async Task TheNextTurnReusesTheKeptSequenceThroughTheReplayedCall()
+    {
+        var model = await _provider.GetModelAsync(Successor, default);
+        var format = LocalPromptFormat.Create(LocalPromptFormatTests.ChatMl, out _);
+        var turn = new LocalToolTurn(LocalToolFamily.Fallback, "<tool_call>\n", ToolCallGrammar.For(LocalToolFamily.Fallback, s_tools, parallel: false));
+        ChatMessage[] question = [ChatMessage.User("Weather?")];
+        // Turn 1 must call, with no tools offered in its text: an offer kept on turn 2 as well would not fit successor-tiny's 512 tokens.
+        var (prompt, special) = format.Format(question, begun: turn.Begun);
+        var first = await ReadAsync(await model.StartAsync(prompt, special, format.StopStrings, maxTokens: 128, default, LocalSampling.Greedy, turn));
+        var call = Assert.Single(first, e => e.Kind == ProviderEventKind.ToolCall).ToolCall!;
+        var used = Assert.Single(first, e => e.Kind == ProviderEventKind.Usage).Usage;
+
+        ChatMessage[] history = [.. question, ChatMessage.Assistant("", [call]), ChatMessage.ToolResult(call.Id, [ContentPart.FromText("64 F")])];
+        (prompt, special) = format.Format(history);
+        var (deltas, ends) = await CollectAsync(await model.StartAsync(prompt, special, format.StopStrings, maxTokens: 128, default));
+
+        // The prompt replays the call in the very text the grammar let the model write.
+        Assert.Equal(call.Arguments.ToString(), string.Concat(first.Where(e => e.Kind == ProviderEventKind.ToolArguments).Select(e => e.Text)));
+        Assert.Contains("<|im_start|>assistant\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"fahrenheit\"}}\n</tool_call><|im_end|>\n", prompt, StringComparison.Ordinal);
+        // Token for token it differs: under the grammar successor-tiny writes most characters as byte tokens (<0x7B> for
+        // "{"), which tokenizing the text never yields, so its reuse ends where the call begins (a model that writes its
+        // usual tokens keeps the call too).
+        Assert.Equal(used.InputTokens, ends[^1].Usage.CacheReadTokens);
+        Assert.Equal("ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~", string.Concat(deltas));
+    }
+
     private static async Task<List<ProviderEvent>> ReadAsync(LocalSequence sequence)
     {
         using (sequence)
