@@ -76,6 +76,25 @@ public sealed class LocalPromptFormatTests
     }
 
     [Fact]
+    public void OneTurnsCallsAreReplayedTogetherAndTheirResultsShareAUserTurn()
+    {
+        var format = LocalPromptFormat.Create(ChatMl, out _);
+        ChatMessage[] conversation =
+        [
+            ChatMessage.User("Hi"),
+            ChatMessage.Assistant("Two.", [new ToolCallRequest("c1", "now", Gateway.Tools.RawJson.EmptyObject), new ToolCallRequest("c2", "now", Gateway.Tools.RawJson.EmptyObject)]),
+            ChatMessage.ToolResult("c1", [ContentPart.FromText("noon")]),
+            ChatMessage.ToolResult("c2", [ContentPart.FromText("12:00")]),
+        ];
+
+        // As Qwen 2.5's template writes them: one <tool_call> block per call, every result of the turn in one user turn.
+        Assert.Equal(
+            ("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nTwo.\n<tool_call>\n{\"name\": \"now\", \"arguments\": {}}\n</tool_call>\n<tool_call>\n{\"name\": \"now\", \"arguments\": {}}\n</tool_call><|im_end|>\n"
+                + "<|im_start|>user\n<tool_response>\nnoon\n</tool_response>\n<tool_response>\n12:00\n</tool_response><|im_end|>\n<|im_start|>assistant\n", true),
+            format.Format(conversation), s_textAndFlag);
+    }
+
+    [Fact]
     public void WithoutTemplateTheMessagesTextIsThePromptWithoutRoles()
     {
         var format = LocalPromptFormat.Create(null, out var unsupported);
