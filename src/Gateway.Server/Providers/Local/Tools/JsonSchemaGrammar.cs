@@ -51,7 +51,7 @@ internal sealed class JsonSchemaGrammar
     private readonly JsonElement _root;
     private readonly bool _compact;
 
-    /// <param name="compact">No whitespace anywhere: the one form <see cref="System.Text.Json.Utf8JsonWriter"/> writes, so a replay of the value matches it token for token.</param>
+    /// <param name="compact">No whitespace anywhere: the one form <see cref="System.Text.Json.Utf8JsonWriter"/> writes, so a replay of the value repeats the text the model wrote.</param>
     public JsonSchemaGrammar(GbnfWriter grammar, JsonElement root, bool compact = false)
     {
         _grammar = grammar;

@@ -69,7 +69,8 @@ internal static class LocalToolPrompt
 
     /// <summary>
     /// An assistant's calls in the syntax <see cref="ToolCallGrammar"/> makes the model write, arguments compact as the
-    /// grammar holds them, so a kept KV sequence still covers them when the history comes back (Mistral's ids aside).
+    /// grammar holds them: the text the model wrote, so a kept KV sequence can cover it when the history comes back
+    /// (up to Mistral's ids, which the model does not write, and to tokens the model spelled unlike the tokenizer).
     /// </summary>
     public static string Calls(LocalToolFamily family, IReadOnlyList<ToolCallRequest> calls) => family switch
     {
