@@ -83,6 +83,27 @@ public sealed class LocalToolCallTests : IAsyncLifetime
         Assert.Equal(PromptTokens + Answer.Length, sequence.KvTokens.Count);
     }
 
+    [Fact]
+    public async Task AnAutoTurnIsOfferedTheToolsOnlyWhenTheWholeAnswerStillFitsBesideThem()
+    {
+        var model = await _provider.GetModelAsync(Successor, default);
+
+        var bare = await PromptTokensAsync(model, [], maxTokens: 1);
+        var offered = await PromptTokensAsync(model, s_tools, maxTokens: 1);
+
+        Assert.True(offered > bare, $"{offered} > {bare}");
+        // At the edge the prompt with the offer and the longest answer fill the sequence exactly; one token more and the
+        // turn runs without the tools, as the same request without them would.
+        Assert.Equal(offered, await PromptTokensAsync(model, s_tools, maxTokens: (int)(model.ContextPerSequence - offered)));
+        Assert.Equal(bare, await PromptTokensAsync(model, s_tools, maxTokens: (int)(model.ContextPerSequence - offered + 1)));
+    }
+
+    private static async Task<long> PromptTokensAsync(LocalModel model, IReadOnlyList<ToolDefinition> tools, int maxTokens)
+    {
+        var events = await ReadAsync(await model.StartAsync([ChatMessage.User("Weather?")], new TurnOptions { MaxTokens = maxTokens }, tools, default));
+        return Assert.Single(events, e => e.Kind == ProviderEventKind.Usage).Usage.InputTokens;
+    }
+
     private static async Task<List<ProviderEvent>> ReadAsync(LocalSequence sequence)
     {
         using (sequence)
