@@ -3,6 +3,7 @@ using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Local.Tools;
 using Gateway.Tools;
+using LLama.Native;
 using static Gateway.IntegrationTests.Local.LocalModelFiles;
 
 namespace Gateway.IntegrationTests.Local;
@@ -81,6 +82,30 @@ public sealed class LocalToolCallTests : IAsyncLifetime
 
         // The KV cache holds the prompt and every answer token but the final end of generation, the opener's among them.
         Assert.Equal(PromptTokens + Answer.Length, sequence.KvTokens.Count);
+    }
+
+    [Fact]
+    public async Task AnOpenerTokenSwitchesToTheCallGrammarAndIsReadAsTheOpenersText()
+    {
+        var model = await _provider.GetModelAsync(Successor, default);
+        LLamaToken d;
+        using (var vocabulary = new GrammarDecoder())
+        {
+            d = vocabulary.TokenOf('D');
+        }
+        // "D" stands in for a control token such as <|python_tag|>: told by its id, read as the family's opener.
+        var opener = new ToolCallOpener("<tool_call>", d, ToolCallGrammar.For(LocalToolFamily.Fallback, s_tools, parallel: false, afterOpener: true), ToolCallGrammar.Lead(LocalToolFamily.Fallback));
+        var turn = new LocalToolTurn(LocalToolFamily.Fallback, "", Grammar: null) { Opener = opener };
+
+        var sequence = await model.StartAsync(Prompt, parseSpecial: false, [], maxTokens: 128, default, LocalSampling.Greedy, turn);
+        var events = await ReadAsync(sequence);
+
+        Assert.Equal("ABC", string.Concat(events.Where(e => e.Kind == ProviderEventKind.TextDelta).Select(e => e.Text)));
+        var call = Assert.Single(events, e => e.Kind == ProviderEventKind.ToolCall).ToolCall!;
+        Assert.Equal(("get_weather", null), (call.Name, call.InvalidArguments));
+        Assert.Contains(call.Arguments.ToString(), new[] { "{\"unit\":\"celsius\"}", "{\"unit\":\"fahrenheit\"}" });
+        Assert.Equal(ProviderEvent.Finished(FinishReason.ToolCalls), events[^2]);
+        Assert.Equal(PromptTokens + events[^1].Usage.OutputTokens, sequence.KvTokens.Count);
     }
 
     [Fact]
