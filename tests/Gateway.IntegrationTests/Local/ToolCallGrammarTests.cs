@@ -52,6 +52,13 @@ public sealed class ToolCallGrammarTests : IDisposable
     }
 
     [Fact]
+    public void AfterAnOpenerTheModelWroteAHermesCallMayStartWithTheNewline()
+    {
+        Assert.Contains("\nroot ::= \"\\n\"? call \"\\n</tool_call>\"\n", ToolCallGrammar.For(LocalToolFamily.Hermes, s_tools, parallel: false, afterOpener: true));
+        Assert.Contains("\nroot ::= \" [\" call \"]\"\n", ToolCallGrammar.For(LocalToolFamily.Mistral, s_tools, parallel: false, afterOpener: true));
+    }
+
+    [Fact]
     public void NoToolIsRefused() =>
         Assert.Throws<ArgumentException>(() => ToolCallGrammar.For(LocalToolFamily.Hermes, [], parallel: false));
 
