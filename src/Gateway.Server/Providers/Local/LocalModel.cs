@@ -116,7 +116,10 @@ internal sealed partial class LocalModel : IAsyncDisposable
     /// template's stop strings and the caller's; the caller's sampling. A turn that must call a tool (toolChoice
     /// required or named) is offered the tools, its prompt ends with the family's opener, and a grammar holds the
     /// answer to a call of an offered tool with arguments its schema allows (one call unless parallel calls are asked).
+    /// Any other turn with a <see cref="TurnOptions.ResponseFormat"/> is held to it by a grammar for the whole answer
+    /// (<see cref="JsonSchemaGrammar"/>), which is streamed as text.
     /// </summary>
+    /// <exception cref="LocalModelException">A tool's or the format's schema makes too large a grammar (status 400).</exception>
     /// <remarks>Other turns are not offered tools yet: the offer costs context that small models do not have (design 15 §1.5).</remarks>
     public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
@@ -137,7 +140,13 @@ internal sealed partial class LocalModel : IAsyncDisposable
         var (text, parseSpecial) = _format.Format(messages, offered, turn?.Begun ?? "");
         var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
         IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
-        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options), turn);
+        var sampling = LocalSampling.From(options);
+        if (turn?.Grammar is null && options.ResponseFormat is { } format)
+        {
+            // The text answer takes the format from its first token on; a turn that must call has no text to shape.
+            sampling = sampling with { Grammar = (JsonSchemaGrammar.For(format), _weights.Vocab) };
+        }
+        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, sampling, turn);
     }
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>

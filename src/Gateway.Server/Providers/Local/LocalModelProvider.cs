@@ -27,6 +27,8 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
 
     public bool CallsTools => true;
 
+    public bool ConstrainsOutput => true;
+
     public bool ReadsBinaryContent => false;
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>

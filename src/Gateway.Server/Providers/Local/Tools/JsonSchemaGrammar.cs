@@ -49,6 +49,8 @@ internal sealed class JsonSchemaGrammar
     /// <summary>Rules nested while writing (a chain of <c>$ref</c>s to other definitions nests too): the bound keeps the stack safe.</summary>
     private const int MaxDepth = 64;
 
+    private static readonly ReadOnlyMemory<byte> s_anyObject = """{"type":"object"}"""u8.ToArray();
+
     private readonly GbnfWriter _grammar;
     private readonly JsonElement _root;
 
@@ -74,6 +76,13 @@ internal sealed class JsonSchemaGrammar
             grammar.Define("root", root);
         }
         return grammar.ToString();
+    }
+
+    /// <summary>The grammar of an answer in <paramref name="format"/>: JSON valid under its schema, or any JSON object.</summary>
+    public static string For(ResponseFormat format)
+    {
+        using var schema = JsonDocument.Parse(format.Schema?.Utf8 ?? s_anyObject);
+        return For(schema.RootElement);
     }
 
     /// <summary>Defines the rule for <paramref name="schema"/> (named after <paramref name="name"/>) and returns its name.</summary>
