@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Gateway.Server.Conversation;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Local.Tools;
+using Gateway.Tools;
 
 namespace Gateway.IntegrationTests.Local;
 
@@ -48,6 +50,17 @@ public sealed class HostileSchemaGrammarTests : IDisposable
 
         var (text, ended) = _decoder.Generate(grammar, maxTokens: 24);
         Assert.True(text.Length > 0 || ended);
+    }
+
+    [Theory]
+    [InlineData("""{"enum":["celsius","fahrenheit"]}""")]
+    [InlineData("""{"$ref":"#/$defs/a","$defs":{"a":{"$ref":"#/$defs/a"}}}""")]
+    public void AToolWhoseParametersAreHostileGetsACallGrammarThatLoads(string parameters)
+    {
+        var grammar = ToolCallGrammar.For(LocalToolFamily.Hermes, [new ToolDefinition("get_weather", "", RawJson.Parse(parameters))], parallel: false);
+
+        var (text, _) = _decoder.Generate(grammar, maxTokens: 48);
+        Assert.StartsWith("{\"name\": \"get_weather\", \"arguments\": ", text, StringComparison.Ordinal);
     }
 
     [Fact]
