@@ -14,6 +14,7 @@ namespace Gateway.Server.Providers.Local;
 /// - Tools: a turn that must call one (toolChoice required or named) is offered the tools in the model's tool
 ///   family's syntax and held to a valid call by a grammar (see <c>LocalModel.StartAsync</c>);
 ///   other turns answer with text, so an agent loop on a local model ends after the turn that follows its calls.
+/// - A structured response_format (/v1) holds the text answer to JSON by a grammar from its schema (same place).
 /// - Nor are images and binary documents: the prompt says where one was left out (see <see cref="LocalPromptFormat"/>).
 /// </remarks>
 internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog log) : IModelProvider, IAsyncDisposable
