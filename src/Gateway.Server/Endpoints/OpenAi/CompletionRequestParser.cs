@@ -15,12 +15,15 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// further fields (<see cref="s_forwardedFields"/>) goes verbatim to OpenAI-compatible upstreams; any other field is
 /// accepted and ignored. Each value is checked against OpenAI's documented range, and the error names it in
 /// <c>param</c>. The model is resolved after the body's shape is known to be right, like /chat (SPEC §3); a model
-/// that cannot call tools refuses a <c>tool_choice</c> that requires a call.
+/// that cannot call tools refuses a <c>tool_choice</c> that requires a call, and one whose provider cannot constrain its
+/// answer a structured <c>response_format</c>, which is read for the providers that do not take it verbatim.
 /// </remarks>
 internal static class CompletionRequestParser
 {
     /// <summary>OpenAI accepts up to four stop sequences.</summary>
     private const int MaxStopSequences = 4;
+
+    private const int MaxFormatNameLength = 64;
 
     /// <summary>
     /// Fields passed verbatim to OpenAI-compatible upstreams (which validate them): those that shape the answer without
@@ -81,10 +84,15 @@ internal static class CompletionRequestParser
         {
             throw OpenAiError.ModelNotAllowed(model);
         }
-        if (!provider.SpeaksOpenAi && root.TryGetProperty("response_format", out var format) && IsStructured(format))
+        if (!provider.ConstrainsOutput && root.TryGetProperty("response_format", out var format) && IsStructured(format))
         {
             // Ignoring it would hand back free text to a caller that parses JSON.
-            throw OpenAiError.InvalidRequest($"response_format is only supported for models of OpenAI-compatible providers, not '{model}'", "response_format");
+            throw OpenAiError.InvalidRequest($"response_format is only supported for models of OpenAI's APIs and local models, not '{model}'", "response_format");
+        }
+        if (!provider.SpeaksOpenAi)
+        {
+            // An OpenAI-compatible upstream gets the caller's own (OpenAiFields) and checks it; other providers get it read.
+            options = options with { ResponseFormat = ReadResponseFormat(root) };
         }
         if (!provider.SpeaksOpenAi && ReadBoolean(root, "logprobs") == true)
         {
@@ -130,6 +138,52 @@ internal static class CompletionRequestParser
         format.ValueKind != JsonValueKind.Null
         && !(format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text");
 
+    /// <summary>
+    /// A structured <c>response_format</c>: <c>{"type":"json_object"}</c>, or <c>{"type":"json_schema","json_schema":
+    /// {"name","description"?,"schema"?,"strict"?}}</c> (https://platform.openai.com/docs/api-reference/chat/create); null for text.
+    /// </summary>
+    private static ResponseFormat? ReadResponseFormat(JsonElement root)
+    {
+        if (!root.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        var type = format.ValueKind == JsonValueKind.Object ? ReadString(format, "type", "response_format.type") : null;
+        switch (type)
+        {
+            case "text":
+                return null;
+            case "json_object":
+                return ResponseFormat.JsonObject;
+            case "json_schema":
+                break;
+            default:
+                throw OpenAiError.InvalidRequest("response_format.type must be \"text\", \"json_object\" or \"json_schema\"", "response_format.type");
+        }
+        if (!format.TryGetProperty("json_schema", out var definition) || definition.ValueKind != JsonValueKind.Object)
+        {
+            throw OpenAiError.InvalidRequest("response_format.json_schema must be an object", "response_format.json_schema");
+        }
+        // OpenAI's rule for the name: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
+        var name = ReadString(definition, "name", "response_format.json_schema.name");
+        if (name is not { Length: > 0 and <= MaxFormatNameLength } || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            throw OpenAiError.InvalidRequest($"response_format.json_schema.name must be 1 to {MaxFormatNameLength} letters, digits, underscores or dashes", "response_format.json_schema.name");
+        }
+        RawJson? schema = null;
+        if (definition.TryGetProperty("schema", out var schemaElement) && schemaElement.ValueKind != JsonValueKind.Null)
+        {
+            schema = schemaElement.ValueKind == JsonValueKind.Object
+                ? RawJson.FromElement(schemaElement)
+                : throw OpenAiError.InvalidRequest("response_format.json_schema.schema must be a JSON Schema object", "response_format.json_schema.schema");
+        }
+        return new ResponseFormat(schema, name)
+        {
+            Description = ReadString(definition, "description", "response_format.json_schema.description"),
+            Strict = ReadBoolean(definition, "strict", "response_format.json_schema.strict"),
+        };
+    }
+
     private static bool HasValue(JsonElement owner, string name) =>
         owner.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
@@ -169,13 +223,13 @@ internal static class CompletionRequestParser
         };
     }
 
-    private static string? ReadString(JsonElement root, string name)
+    private static string? ReadString(JsonElement owner, string name, string? param = null)
     {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw OpenAiError.InvalidRequest($"{name} must be a string", name);
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw OpenAiError.InvalidRequest($"{param ?? name} must be a string", param ?? name);
     }
 
     /// <summary><c>stop</c>: one string or an array of up to four; empty strings are dropped (they would stop at once).</summary>

@@ -34,7 +34,8 @@ internal sealed partial class LocalModel
                 var begun = LocalToolPrompt.Begun(family);
                 var (required, requiredSpecial) = _format.Format(messages, offered, begun);
                 return (required, requiredSpecial, new LocalToolTurn(family, begun, ToolCallGrammar.For(family, offered, parallel)));
-            case ToolChoiceMode.Auto when tools.Count > 0 && _format.UsesTemplate:
+            // A structured response_format holds the whole answer, so an auto turn has no room to call (LocalModel.StartAsync).
+            case ToolChoiceMode.Auto when tools.Count > 0 && _format.UsesTemplate && options.ResponseFormat is null:
                 var (text, parseSpecial) = _format.Format(messages, tools);
                 // Tokenized here only to measure it; the start tokenizes the chosen prompt again.
                 var length = Tokenize(text, parseSpecial).Length;

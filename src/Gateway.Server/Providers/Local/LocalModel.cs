@@ -117,13 +117,22 @@ internal sealed partial class LocalModel : IAsyncDisposable
     /// <summary>
     /// Starts a chat turn: the model's prompt format; the caller's token limit, at most LOCAL_MAX_TOKENS; the
     /// template's stop strings and the caller's; the caller's sampling; the tools it may call (<see cref="FormatTurn"/>).
+    /// A turn with a <see cref="TurnOptions.ResponseFormat"/> and no call grammar from the start is held to the format by
+    /// a grammar for the whole answer (<see cref="JsonSchemaGrammar"/>), which is streamed as text.
     /// </summary>
+    /// <exception cref="LocalModelException">A tool's or the format's schema makes too large a grammar (status 400).</exception>
     public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
         var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
         var (text, parseSpecial, turn) = FormatTurn(messages, options, tools, maxTokens);
         IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
-        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options), turn);
+        var sampling = LocalSampling.From(options);
+        if (turn is null && options.ResponseFormat is { } format)
+        {
+            // The text answer takes the format from its first token on; a turn that must call has no text to shape.
+            sampling = sampling with { Grammar = (JsonSchemaGrammar.For(format), _weights.Vocab) };
+        }
+        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, sampling, turn);
     }
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>

@@ -29,6 +29,8 @@ internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 
     public bool SpeaksOpenAi => true;
 
+    public bool ConstrainsOutput => true;
+
     /// <summary>Whether a /chat turn carries its session id as <c>prompt_cache_key</c>, so the upstream routes it to its cached prefix.</summary>
     public bool SendsPromptCacheKey { get; init; }
 

@@ -31,6 +31,8 @@ internal sealed partial class OpenAiResponsesProvider : IModelProvider
 
     public Uri ServerUrl => _responsesUri;
 
+    public bool ConstrainsOutput => true;
+
     /// <summary>Whether a /chat turn carries its session id as <c>prompt_cache_key</c>.</summary>
     public bool SendsPromptCacheKey { get; init; }
 
