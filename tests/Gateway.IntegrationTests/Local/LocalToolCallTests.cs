@@ -60,7 +60,7 @@ public sealed class LocalToolCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheNextTurnReusesTheKeptSequenceThroughTheReplayedCall()
+    public async Task TheNextTurnRepeatsTheCallsTextAndReusesTheKeptPromptBeforeIt()
     {
         var model = await _provider.GetModelAsync(Successor, default);
         var format = LocalPromptFormat.Create(LocalPromptFormatTests.ChatMl, out _);
@@ -87,7 +87,7 @@ public sealed class LocalToolCallTests : IAsyncLifetime
     }
 
     [Fact]
-public async Task TheAnswerSwitchesToTheCallGrammarOnceTheModelWritesTheOpener()
+    public async Task TheAnswerSwitchesToTheCallGrammarOnceTheModelWritesTheOpener()
     {
         var model = await _provider.GetModelAsync(Successor, default);
         // successor-tiny answers "ABCDEF…": "DEF" stands in for the family's opener, written by the model mid-answer.
@@ -150,9 +150,28 @@ public async Task TheAnswerSwitchesToTheCallGrammarOnceTheModelWritesTheOpener()
         Assert.Equal(bare, await PromptTokensAsync(model, s_tools, maxTokens: (int)(model.ContextPerSequence - offered + 1)));
     }
 
-    private static async Task<long> PromptTokensAsync(LocalModel model, IReadOnlyList<ToolDefinition> tools, int maxTokens)
+    [Fact]
+    public async Task ANamedChoiceIsOfferedEveryToolAsTheAutoTurnsAfterItAreAndFallsBackToItsOwnWhenTheyDoNotFit()
     {
-        var events = await ReadAsync(await model.StartAsync([ChatMessage.User("Weather?")], new TurnOptions { MaxTokens = maxTokens }, tools, default));
+        var model = await _provider.GetModelAsync(Successor, default);
+        // Small tools: successor-tiny's context is 512 tokens, one a character.
+        ToolDefinition one = new("a", "", RawJson.Parse("""{"type": "object"}"""));
+        ToolDefinition[] both = [one, new("b", "", RawJson.Parse("""{"type": "object"}"""))];
+        var named = new TurnOptions { ToolChoice = ToolChoice.Named("a") };
+
+        var all = await PromptTokensAsync(model, both, maxTokens: 1, named);
+        var own = await PromptTokensAsync(model, [one], maxTokens: 1, named);
+
+        // The same offer as an auto turn's, so the loop's next turn finds this one's prompt in the kept KV cache.
+        Assert.True(all > own, $"{all} > {own}");
+        Assert.Equal(all, await PromptTokensAsync(model, both, maxTokens: (int)(model.ContextPerSequence - all), named));
+        Assert.Equal(own, await PromptTokensAsync(model, both, maxTokens: (int)(model.ContextPerSequence - all + 1), named));
+    }
+
+    private static async Task<long> PromptTokensAsync(LocalModel model, IReadOnlyList<ToolDefinition> tools, int maxTokens, TurnOptions? options = null)
+    {
+        var turn = (options ?? new TurnOptions()) with { MaxTokens = maxTokens };
+        var events = await ReadAsync(await model.StartAsync([ChatMessage.User("Weather?")], turn, tools, default));
         return Assert.Single(events, e => e.Kind == ProviderEventKind.Usage).Usage.InputTokens;
     }
 

@@ -11,11 +11,13 @@ internal sealed partial class LocalModel
 
     /// <summary>The turn's prompt, and when it offers tools, how its answer is read (<see cref="LocalToolTurn"/>).</summary>
     /// <remarks>
-    /// Required or named: the prompt ends with the family's opener and the call grammar holds from the first token (a
-    /// named tool is the only one offered, so the context stays for the conversation). Auto: every tool is offered if the
-    /// model has a chat template and the prompt with them still leaves room for the whole answer (<paramref name="maxTokens"/>),
-    /// and the grammar takes over once the model writes the opener; otherwise the turn runs without tools, as before. A model
-    /// without a template (a base model) only continues text: an offer on every turn would bury the text it continues.
+    /// Every tool is offered when the model has a chat template and the prompt with them still leaves room for the whole
+    /// answer (<paramref name="maxTokens"/>); the turns of an agent loop then share the offer, so each finds the last one's
+    /// KV cache (a model without a template, a base model, only continues text: an offer would bury what it continues).
+    /// Required or named: the prompt ends with the family's opener and the call grammar holds from the first token, narrowed
+    /// to the named tool; when all of them do not fit, the named one alone is offered. Auto: the grammar takes over once the
+    /// model writes the opener; when the tools do not fit, the turn runs without them, as the same request without tools
+    /// would. A structured response_format holds an auto turn's whole answer, so it is offered no tools: it could not call.
     /// </remarks>
     private (string Text, bool ParseSpecial, LocalToolTurn? Turn) FormatTurn(
         IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, int maxTokens)
@@ -26,32 +28,46 @@ internal sealed partial class LocalModel
         switch (choice.Mode)
         {
             case ToolChoiceMode.Required or ToolChoiceMode.Function:
-                IReadOnlyList<ToolDefinition> offered = choice.Mode == ToolChoiceMode.Required ? tools : [.. tools.Where(t => t.Name == choice.FunctionName)];
-                if (offered.Count == 0)
+                IReadOnlyList<ToolDefinition> callable = choice.Mode == ToolChoiceMode.Required ? tools : [.. tools.Where(t => t.Name == choice.FunctionName)];
+                if (callable.Count == 0)
                 {
                     break;
                 }
                 var begun = LocalToolPrompt.Begun(family);
-                var (required, requiredSpecial) = _format.Format(messages, offered, begun);
-                return (required, requiredSpecial, new LocalToolTurn(family, begun, ToolCallGrammar.For(family, offered, parallel)));
-            // A structured response_format holds the whole answer, so an auto turn has no room to call (LocalModel.StartAsync).
+                var grammar = ToolCallGrammar.For(family, callable, parallel);
+                if (_format.UsesTemplate && Fits(messages, tools, begun, maxTokens) is { } all)
+                {
+                    return (all.Text, all.ParseSpecial, new LocalToolTurn(family, begun, grammar));
+                }
+                var (required, requiredSpecial) = _format.Format(messages, callable, begun);
+                return (required, requiredSpecial, new LocalToolTurn(family, begun, grammar));
             case ToolChoiceMode.Auto when tools.Count > 0 && _format.UsesTemplate && options.ResponseFormat is null:
-                var (text, parseSpecial) = _format.Format(messages, tools);
-                // Tokenized here only to measure it; the start tokenizes the chosen prompt again.
-                var length = Tokenize(text, parseSpecial).Length;
-                if (length + maxTokens <= ContextPerSequence)
+                if (Fits(messages, tools, "", maxTokens) is { } offered)
                 {
                     var opener = new ToolCallOpener(family.Opener(), _openerToken, ToolCallGrammar.For(family, tools, parallel, afterOpener: true), ToolCallGrammar.Lead(family));
-                    return (text, parseSpecial, new LocalToolTurn(family, "", Grammar: null) { Opener = opener });
-                }
-                if (Interlocked.Exchange(ref _toolsLeftOutLogged, 1) == 0)
-                {
-                    _log.Debug(string.Create(CultureInfo.InvariantCulture,
-                        $"Local model {Id}: tools are left out of a turn free to call them: its prompt with them ({length} tokens) and its answer ({maxTokens} tokens) do not fit in {ContextPerSequence} tokens. Logged once per model."));
+                    return (offered.Text, offered.ParseSpecial, new LocalToolTurn(family, "", Grammar: null) { Opener = opener });
                 }
                 break;
         }
         var (plain, plainSpecial) = _format.Format(messages);
         return (plain, plainSpecial, null);
+    }
+
+    /// <summary>The prompt offering <paramref name="tools"/>, when it leaves room for an answer of <paramref name="maxTokens"/>.</summary>
+    private (string Text, bool ParseSpecial)? Fits(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition> tools, string begun, int maxTokens)
+    {
+        var (text, parseSpecial) = _format.Format(messages, tools, begun);
+        // Tokenized here only to measure it; the start tokenizes the chosen prompt again.
+        var length = Tokenize(text, parseSpecial).Length;
+        if (length + maxTokens <= ContextPerSequence)
+        {
+            return (text, parseSpecial);
+        }
+        if (Interlocked.Exchange(ref _toolsLeftOutLogged, 1) == 0)
+        {
+            _log.Debug(string.Create(CultureInfo.InvariantCulture,
+                $"Local model {Id}: a prompt offering every tool ({length} tokens) and its answer ({maxTokens} tokens) do not fit in {ContextPerSequence} tokens, so the tools are left out (or, when a call is required, only the tools it may use are offered). Logged once per model."));
+        }
+        return null;
     }
 }
