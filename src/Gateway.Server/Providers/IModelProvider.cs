@@ -13,6 +13,12 @@ internal interface IModelProvider
     bool CallsTools => true;
 
     /// <summary>
+    /// Whether its models can be held to a structured <see cref="TurnOptions.ResponseFormat"/> (JSON, a JSON Schema):
+    /// OpenAI's APIs take one, the local runtime writes it as a grammar; others have no such control.
+    /// </summary>
+    bool ConstrainsOutput => false;
+
+    /// <summary>
     /// Whether its models take images and binary documents (PDF); the local runtime's read text only, and get a textual
     /// document's text and a note in place of anything else.
     /// </summary>

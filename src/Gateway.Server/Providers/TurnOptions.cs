@@ -37,6 +37,12 @@ internal sealed record TurnOptions
     /// <summary>Ask the model to reason first; null leaves reasoning to the provider's default (none for Anthropic).</summary>
     public ReasoningEffort? ReasoningEffort { get; init; }
 
+    /// <summary>
+    /// The form the answer's text must take, for providers that do not take <see cref="OpenAiFields"/> as they are
+    /// (an OpenAI-compatible upstream gets the caller's <c>response_format</c> verbatim); null: free text.
+    /// </summary>
+    public ResponseFormat? ResponseFormat { get; init; }
+
     /// <summary>The caller's end-user id, forwarded for the upstream's abuse monitoring.</summary>
     public string? User { get; init; }
 

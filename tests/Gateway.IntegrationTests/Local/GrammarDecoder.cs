@@ -22,6 +22,9 @@ internal sealed class GrammarDecoder : IDisposable
 
     public void Dispose() => _weights.Dispose();
 
+    /// <summary>successor-tiny's token for a printable character (the last: SentencePiece puts a "▁" before text).</summary>
+    public LLamaToken TokenOf(char c) => _weights.NativeHandle.Tokenize(c.ToString(), false, false, Encoding.UTF8)[^1];
+
     /// <summary>Greedy decoding of a ChatML prompt under <paramref name="grammar"/>: the text, and whether the model ended it.</summary>
     public (string Text, bool Ended) Generate(string grammar, int maxTokens, string prompt = "<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n")
     {

@@ -126,7 +126,7 @@ public sealed class LocalGenerationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ToolsOfferedToALocalModelAreIgnored()
+    public async Task ALocalModelOfferedToolsMayAnswerInText()
     {
         var tools = new[] { new ToolDefinition("bash", "Runs a command.", Gateway.Tools.RawJson.EmptyObject) };
 

@@ -15,7 +15,7 @@ public class LocalToolPromptTests
     private const string ToolJson =
         """{"type":"function","function":{"name":"get_weather","description":"Weather in a unit.","parameters":{"type":"object","properties":{"unit":{"enum":["celsius","fahrenheit"]}}}}}""";
 
-    private static readonly ToolCallRequest s_call = new("call_1", "get_weather", RawJson.Parse("""{"unit": "celsius"}"""));
+    private static readonly ToolCallRequest s_call = new("abcdefghi", "get_weather", RawJson.Parse("""{"unit": "celsius"}"""));
 
     [Fact]
     public void HermesOffersToolsAsQwenDoes() => Assert.Equal(
@@ -43,12 +43,37 @@ public class LocalToolPromptTests
     [InlineData("Hermes", "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"celsius\"}}\n</tool_call>", "user", "<tool_response>\n18 \"C\"\n</tool_response>")]
     [InlineData("Fallback", "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"celsius\"}}\n</tool_call>", "user", "<tool_response>\n18 \"C\"\n</tool_response>")]
     [InlineData("Llama3", "{\"name\": \"get_weather\", \"parameters\": {\"unit\":\"celsius\"}}", "ipython", "18 \"C\"")]
-    [InlineData("Mistral", "[TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"celsius\"}}]", "user", "[TOOL_RESULTS] {\"content\": \"18 \\\"C\\\"\"}[/TOOL_RESULTS]")]
+    [InlineData("Mistral", "[TOOL_CALLS] [{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"celsius\"}, \"id\": \"abcdefghi\"}]", "user", "[TOOL_RESULTS] {\"content\": \"18 \\\"C\\\"\", \"call_id\": \"abcdefghi\"}[/TOOL_RESULTS]")]
     public void ReplaysCallsAndResults(string family, string call, string role, string result)
     {
         var parsed = Enum.Parse<LocalToolFamily>(family);
 
-        Assert.Equal(call, LocalToolPrompt.Call(parsed, s_call));
-        Assert.Equal((role, result), LocalToolPrompt.Result(parsed, "18 \"C\""));
+        Assert.Equal(call, LocalToolPrompt.Calls(parsed, [s_call]));
+        Assert.Equal((role, result), LocalToolPrompt.Result(parsed, s_call.Id, "18 \"C\""));
+    }
+
+    [Fact]
+    public void SeveralCallsAreOneMistralListAndOneBlockEachElsewhere()
+    {
+        ToolCallRequest[] calls = [s_call, s_call with { Id = "abcdefghj", Arguments = RawJson.Parse("""{"unit": "fahrenheit"}""") }];
+
+        Assert.Equal(
+            """[TOOL_CALLS] [{"name": "get_weather", "arguments": {"unit":"celsius"}, "id": "abcdefghi"}, {"name": "get_weather", "arguments": {"unit":"fahrenheit"}, "id": "abcdefghj"}]""",
+            LocalToolPrompt.Calls(LocalToolFamily.Mistral, calls));
+        Assert.Equal(
+            "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"celsius\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"fahrenheit\"}}\n</tool_call>",
+            LocalToolPrompt.Calls(LocalToolFamily.Hermes, calls));
+    }
+
+    [Fact]
+    public void AMistralIdIsNineLettersOrDigitsDerivedFromTheCallId()
+    {
+        var id = LocalToolPrompt.MistralId("call_0193a1b2c3d4e5f6a7b8c9d0e1f2a3b4");
+
+        Assert.Matches("^[A-Za-z0-9]{9}$", id);
+        Assert.Equal(id, LocalToolPrompt.MistralId("call_0193a1b2c3d4e5f6a7b8c9d0e1f2a3b4"));
+        Assert.NotEqual(id, LocalToolPrompt.MistralId("call_0193a1b2c3d4e5f6a7b8c9d0e1f2a3b5"));
+        Assert.Equal("abcdefghi", LocalToolPrompt.MistralId("abcdefghi"));
+        Assert.Matches("^[A-Za-z0-9]{9}$", LocalToolPrompt.MistralId(""));
     }
 }

@@ -33,7 +33,7 @@ public sealed class ToolCallGrammarTests : IDisposable
             call-get-weather-args-unit ::= ("\"celsius\"" | "\"fahrenheit\"") space
             call-get-weather-args-unit-kv ::= "\"unit\"" space ":" space call-get-weather-args-unit
             root ::= call "\n</tool_call>" ("\n<tool_call>\n" call "\n</tool_call>")*
-            space ::= " "?
+            space ::= ""
             """,
             ToolCallGrammar.For(LocalToolFamily.Hermes, s_tools, parallel: true));
     }
@@ -46,9 +46,16 @@ public sealed class ToolCallGrammarTests : IDisposable
 
         Assert.Contains("call ::= call-get-time\n", llama3);
         Assert.Contains("call-get-time ::= \"{\\\"name\\\": \\\"get_time\\\", \\\"parameters\\\": \" call-get-time-args \"}\"\n", llama3);
-        Assert.EndsWith("root ::= call\nspace ::= \" \"?", llama3);
+        Assert.EndsWith("root ::= call\nspace ::= \"\"", llama3);
         Assert.Contains("root ::= \" [\" call (\", \" call)* \"]\"\n", mistral);
         Assert.DoesNotContain("get_weather", mistral);
+    }
+
+    [Fact]
+    public void AfterAnOpenerTheModelWroteAHermesCallMayStartWithTheNewline()
+    {
+        Assert.Contains("\nroot ::= \"\\n\"? call \"\\n</tool_call>\"\n", ToolCallGrammar.For(LocalToolFamily.Hermes, s_tools, parallel: false, afterOpener: true));
+        Assert.Contains("\nroot ::= \" [\" call \"]\"\n", ToolCallGrammar.For(LocalToolFamily.Mistral, s_tools, parallel: false, afterOpener: true));
     }
 
     [Fact]
@@ -64,7 +71,8 @@ public sealed class ToolCallGrammarTests : IDisposable
         var (text, ended) = _decoder.Generate(grammar, maxTokens: 96, prompt: "<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n<tool_call>\n");
 
         Assert.True(ended);
-        Assert.Equal("{\"name\": \"get_weather\", \"arguments\": {\"unit\": \"fahrenheit\" } }\n</tool_call>", text);
+        // No whitespace inside the arguments: the one form the prompt replays the call in (LocalToolPrompt.Calls).
+        Assert.Equal("{\"name\": \"get_weather\", \"arguments\": {\"unit\":\"fahrenheit\"}}\n</tool_call>", text);
         var channel = Channel.CreateUnbounded<ProviderEvent>();
         var parser = new ToolCallTextParser(LocalToolFamily.Fallback, new ChannelTurnSink(channel.Writer));
         parser.Push("<tool_call>\n" + text);

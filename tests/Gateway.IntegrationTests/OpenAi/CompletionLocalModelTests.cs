@@ -104,20 +104,6 @@ public sealed class CompletionLocalModelTests
             sampled.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
     }
 
-    [Theory]
-    [InlineData("""{"type":"json_object"}""", 400, """{"error":{"message":"response_format is only supported for models of OpenAI-compatible providers, not 'successor-tiny'","type":"invalid_request_error","param":"response_format","code":null}}""")]
-    [InlineData("""{"type":"text"}""", 200, "\"content\":\"AB\"")]
-    public async Task ALocalModelRefusesAStructuredResponseFormat(string format, int status, string expected)
-    {
-        await using var local = Provider();
-        await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
-
-        var response = await host.CompleteAsync("""{"model":"successor-tiny","max_tokens":2,"messages":[{"role":"user","content":"Hi"}],"response_format":""" + format + "}");
-
-        Assert.Equal(status, response.StatusCode);
-        Assert.Contains(expected, response.Body, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task ARequiredToolChoiceMakesALocalModelCallAnOfferedToolWhileAutoAnswersText()
     {

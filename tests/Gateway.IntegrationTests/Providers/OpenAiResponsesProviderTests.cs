@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
+using Gateway.IntegrationTests.OpenAi;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.OpenAi;
@@ -168,6 +169,27 @@ public sealed class OpenAiResponsesProviderTests : IDisposable
             """,
             upstream.Requests[2].Body,
             StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(
+        """{"type":"json_schema","json_schema":{"name":"weather","description":"The unit.","strict":true,"schema":{"type":"object", "properties":{"unit":{"enum":["c","f"]}}}}}""",
+        """{"type":"json_schema","name":"weather","description":"The unit.","schema":{"type":"object","properties":{"unit":{"enum":["c","f"]}}},"strict":true}""")]
+    [InlineData("""{"type":"json_schema","json_schema":{"name":"any"}}""", """{"type":"json_schema","name":"any"}""")]
+    [InlineData("""{"type":"json_object"}""", """{"type":"json_object"}""")]
+    public async Task AV1ResponseFormatBecomesTheTextFormat(string responseFormat, string textFormat)
+    {
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Json("""{"object":"list","data":[{"id":"gpt-5-codex","object":"model"}]}"""),
+            UpstreamReply.Sse(OpenAiResponsesStreamScripts.Incomplete));
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [Provider(upstream)]);
+
+        var response = await host.CompleteAsync("""{"model":"openai/gpt-5-codex","messages":[{"role":"user","content":"Hi"}],"response_format":""" + responseFormat + "}");
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(
+            """{"model":"gpt-5-codex","stream":true,"store":false,"include":["reasoning.encrypted_content"],"input":[{"role":"user","content":"Hi"}],"text":{"format":""" + textFormat + "}}",
+            upstream.Requests[1].Body);
     }
 
     private OpenAiResponsesProvider Provider(FakeUpstream upstream) => new("openai", upstream.Url("/v1"), "sk-test", _http);

@@ -50,4 +50,22 @@ public sealed class ResponsesModelTests
             """{"reason":"max_output_tokens"}""" + Usage(promptTokens, 3),
             last.GetProperty("response").GetProperty("incomplete_details").GetRawText() + last.GetProperty("response").GetProperty("usage").GetRawText());
     }
+
+    [Fact]
+    public async Task TextFormatHoldsTheSuccessorModelToTheSchema()
+    {
+        await using var local = LocalModelFiles.Provider();
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
+
+        var response = await host.RespondAsync("""
+            {"model":"successor-tiny","input":"Hi","text":{"format":{"type":"json_schema","name":"weather","strict":true,
+             "schema":{"type":"object","properties":{"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["unit"],"additionalProperties":false}}}}
+            """);
+
+        // Alone it would answer "ABC…" (above); the grammar from text.format makes the same document /v1's response_format gets.
+        Assert.Equal(200, response.StatusCode);
+        using var answer = JsonDocument.Parse(response.Body);
+        Assert.Equal("completed", answer.RootElement.GetProperty("status").GetString());
+        Assert.Equal("{\"unit\": \"fahrenheit\" } ", answer.RootElement.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
+    }
 }

@@ -72,8 +72,8 @@ public sealed class ResponsesRequestTests
     [InlineData("""{"model":"test-model","input":"Hi","tools":[{"name":"read"}]}""", "tools[0].type must be a string", "tools[0].type")]
     [InlineData("""{"model":"test-model","input":"Hi","tool_choice":"required"}""", "tool_choice is only allowed when tools are specified", "tool_choice")]
     [InlineData("""{"model":"test-model","input":"Hi","reasoning":{"effort":"max"}}""", "reasoning.effort must be one of none, minimal, low, medium, high, xhigh", "reasoning.effort")]
-    [InlineData("""{"model":"test-model","input":"Hi","text":{"format":{"type":"json_schema","name":"a","schema":{}}}}""", "text.format is only supported for models of OpenAI-compatible providers, not 'test-model'", "text.format")]
-    [InlineData("""{"model":"test-model","input":"Hi","text":{"format":{"type":"xml"}}}""", "text.format.type must be one of text, json_schema, json_object", "text.format.type")]
+    [InlineData("""{"model":"test-model","input":"Hi","text":{"format":{"type":"json_schema","name":"a","schema":{}}}}""", "text.format is only supported for models of OpenAI's APIs and local models, not 'test-model'", "text.format")]
+    [InlineData("""{"model":"test-model","input":"Hi","text":{"format":{"type":"xml"}}}""", "text.format.type must be \"text\", \"json_object\" or \"json_schema\"", "text.format.type")]
     [InlineData("""{"model":"test-model","input":"Hi","background":true}""", "background responses are not supported: the gateway answers while the request is open", "background")]
     [InlineData("""{"model":"test-model","input":"Hi","max_output_tokens":0}""", "max_output_tokens must be a positive integer", "max_output_tokens")]
     public async Task MalformedRequestsAreRefusedNamingTheField(string body, string message, string param)

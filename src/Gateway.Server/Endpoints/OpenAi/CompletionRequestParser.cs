@@ -16,7 +16,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// further fields (<see cref="s_forwardedFields"/>) goes verbatim to OpenAI-compatible upstreams; any other field is
 /// accepted and ignored. Each value is checked against OpenAI's documented range, and the error names it in
 /// <c>param</c>. The model is resolved after the body's shape is known to be right, like /chat (SPEC §3); a model
-/// that cannot call tools refuses a <c>tool_choice</c> that requires a call.
+/// that cannot call tools refuses a <c>tool_choice</c> that requires a call, and one whose provider cannot constrain its
+/// answer a structured <c>response_format</c>, which is read for the providers that do not take it verbatim.
 /// </remarks>
 internal static class CompletionRequestParser
 {
@@ -74,6 +75,11 @@ internal static class CompletionRequestParser
         if (root.TryGetProperty("response_format", out var format) && StructuredOutput.IsStructured(format))
         {
             StructuredOutput.EnsureHonoured(provider, model, "response_format");
+            if (!provider.SpeaksOpenAi)
+            {
+                // An OpenAI-compatible upstream gets the caller's own (OpenAiFields) and checks it; other providers get it read.
+                options = options with { ResponseFormat = StructuredOutput.Read(format, "response_format", "json_schema") };
+            }
         }
         if (!provider.SpeaksOpenAi && ReadBoolean(root, "logprobs") == true)
         {

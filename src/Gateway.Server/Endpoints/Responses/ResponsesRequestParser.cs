@@ -53,13 +53,13 @@ internal static class ResponsesRequestParser
         {
             throw OpenAiError.InvalidRequest($"reasoning.effort must be one of {string.Join(", ", s_efforts)}", "reasoning.effort");
         }
-        var format = OptionalObject(root, "text").TryGetProperty("format", out var f) ? f : default;
-        RawJson? responseFormat = format.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null || !StructuredOutput.IsStructured(format) ? null : ChatResponseFormat(format);
+        var format = OptionalObject(root, "text").TryGetProperty("format", out var f) && StructuredOutput.IsStructured(f) ? f : default;
+        var responseFormat = StructuredOutput.Read(format, "text.format", nestedUnder: null);
         // An OpenAI-compatible upstream takes these under their chat-completions names, as /v1/chat/completions forwards them.
         var forwarded = new List<KeyValuePair<string, RawJson>>(2);
-        if (responseFormat is { } chatFormat)
+        if (responseFormat is not null)
         {
-            forwarded.Add(KeyValuePair.Create("response_format", chatFormat));
+            forwarded.Add(KeyValuePair.Create("response_format", ChatResponseFormat(format)));
         }
         if (effort is not null)
         {
@@ -82,6 +82,11 @@ internal static class ResponsesRequestParser
         if (responseFormat is not null)
         {
             StructuredOutput.EnsureHonoured(provider, model, "text.format");
+            if (!provider.SpeaksOpenAi)
+            {
+                // A chat upstream takes the forwarded response_format; other providers hold the answer to it themselves.
+                options = options with { ResponseFormat = responseFormat };
+            }
         }
         EnsureToolChoiceHonoured(provider, model, options.ToolChoice);
         var conversation = input;
@@ -166,16 +171,12 @@ internal static class ResponsesRequestParser
             "{\"type\":\"function\",\"name\"}");
 
     /// <summary>
-    /// <c>text.format</c> as chat's <c>response_format</c>, the form the turn carries: <c>json_object</c> as it is,
-    /// <c>json_schema</c>'s flat <c>name</c>, <c>schema</c>, <c>description</c> and <c>strict</c> nested under <c>json_schema</c>.
+    /// A structured <c>text.format</c> (read by <see cref="StructuredOutput.Read"/>) as chat's <c>response_format</c>:
+    /// <c>json_object</c> as it is, <c>json_schema</c>'s flat <c>name</c>, <c>schema</c>, <c>description</c> and <c>strict</c> nested under <c>json_schema</c>.
     /// </summary>
     private static RawJson ChatResponseFormat(JsonElement format)
     {
-        var type = format.ValueKind == JsonValueKind.Object ? ReadString(format, "type", "text.format.type") : null;
-        if (type is not ("json_object" or "json_schema"))
-        {
-            throw OpenAiError.InvalidRequest("text.format.type must be one of text, json_schema, json_object", "text.format.type");
-        }
+        var type = format.GetProperty("type").GetString();
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
@@ -183,8 +184,6 @@ internal static class ResponsesRequestParser
             json.WriteString("type"u8, type);
             if (type == "json_schema")
             {
-                RequireString(format, "name", "text.format");
-                RequireObject(format, "schema", "text.format");
                 json.WriteStartObject("json_schema"u8);
                 foreach (var field in format.EnumerateObject())
                 {

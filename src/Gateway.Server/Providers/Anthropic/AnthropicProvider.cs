@@ -17,42 +17,27 @@ internal sealed partial class AnthropicProvider : IModelProvider
 
     public const string ApiVersion = "2023-06-01";
 
-    private readonly UpstreamHttp _http;
-    private readonly Uri _messagesUri;
-    private readonly Uri _modelsUri;
-    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly UpstreamApi _api;
 
     public AnthropicProvider(string name, Uri baseUrl, string? apiKey, UpstreamHttp http)
     {
         Name = name;
-        _http = http;
-        var root = baseUrl.AbsoluteUri.TrimEnd('/');
-        _messagesUri = new Uri(root + "/v1/messages");
-        _modelsUri = new Uri(root + "/v1/models?limit=1000");
-        _headers = string.IsNullOrEmpty(apiKey)
+        KeyValuePair<string, string>[] headers = string.IsNullOrEmpty(apiKey)
             ? [new("anthropic-version", ApiVersion)]
             : [new("x-api-key", apiKey), new("anthropic-version", ApiVersion)];
+        _api = UpstreamApi.At(name, http, baseUrl, "/v1/messages", "/v1/models?limit=1000", headers);
     }
 
     public string Name { get; }
 
     public bool CountsCachedInputApart => true;
 
-    public Uri ServerUrl => _messagesUri;
+    public Uri ServerUrl => _api.Turns;
 
     public int MaxTokens { get; init; } = DefaultMaxTokens;
 
-    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
-        _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => _api.ListModelsAsync(cancellationToken);
 
-    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
-    {
-        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, MaxTokens), out var body, out var failure))
-        {
-            failure.Deliver(sink);
-            return Task.CompletedTask;
-        }
-        var upstream = new UpstreamRequest(HttpMethod.Post, _messagesUri, _headers, body, "text/event-stream");
-        return _http.StreamAsync(Name, upstream, new AnthropicStreamDecoder(Name), sink, cancellationToken);
-    }
+    public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
+        _api.StreamTurnAsync(() => WriteRequestBody(request, MaxTokens), new AnthropicStreamDecoder(Name), sink, cancellationToken);
 }

@@ -30,6 +30,7 @@ internal sealed partial class LocalModel : IAsyncDisposable
     private readonly GatewayLog _log;
     private readonly SemaphoreSlim _slots;
     private readonly string? _bosText;
+    private readonly LLamaToken? _openerToken;
 
     private LocalModel(string id, LLamaWeights weights, ModelParams contextParameters, int contextPerSequence, LocalModelOptions options, LocalPromptFormat format, GatewayLog log)
     {
@@ -43,6 +44,8 @@ internal sealed partial class LocalModel : IAsyncDisposable
         _slots = new SemaphoreSlim(options.MaxSequences, options.MaxSequences);
         _parked = new LocalPrefixCache(options.MaxSequences);
         _bosText = weights.Vocab.BOS is { } bos ? weights.Vocab.LLamaTokenToString(bos, isSpecialToken: true) : null;
+        // A call opener that is one token in the vocabulary is watched for by id: a control token decodes to no text.
+        _openerToken = weights.NativeHandle.Tokenize(format.Family.Opener(), false, true, Encoding.UTF8) is [var opener] ? opener : null;
         // Created now so that a context that cannot be allocated fails the load, not the first turn.
         _executor = new BatchedExecutor(weights, contextParameters);
     }
@@ -113,31 +116,23 @@ internal sealed partial class LocalModel : IAsyncDisposable
 
     /// <summary>
     /// Starts a chat turn: the model's prompt format; the caller's token limit, at most LOCAL_MAX_TOKENS; the
-    /// template's stop strings and the caller's; the caller's sampling. A turn that must call a tool (toolChoice
-    /// required or named) is offered the tools, its prompt ends with the family's opener, and a grammar holds the
-    /// answer to a call of an offered tool with arguments its schema allows (one call unless parallel calls are asked).
+    /// template's stop strings and the caller's; the caller's sampling; the tools it may call (<see cref="FormatTurn"/>).
+    /// A turn with a <see cref="TurnOptions.ResponseFormat"/> and no call grammar from the start is held to the format by
+    /// a grammar for the whole answer (<see cref="JsonSchemaGrammar"/>), which is streamed as text.
     /// </summary>
-    /// <remarks>Other turns are not offered tools yet: the offer costs context that small models do not have (design 15 §1.5).</remarks>
+    /// <exception cref="LocalModelException">A tool's or the format's schema makes too large a grammar (status 400).</exception>
     public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
-        var choice = options.ToolChoice;
-        // A named tool is the only one offered: the grammar allows no other, and the context stays for the conversation.
-        IReadOnlyList<ToolDefinition> offered = choice.Mode switch
-        {
-            ToolChoiceMode.Required => tools,
-            ToolChoiceMode.Function => [.. tools.Where(t => t.Name == choice.FunctionName)],
-            _ => [],
-        };
-        LocalToolTurn? turn = null;
-        if (offered.Count > 0)
-        {
-            var family = _format.Family;
-            turn = new LocalToolTurn(family, LocalToolPrompt.Begun(family), ToolCallGrammar.For(family, offered, parallel: options.ParallelToolCalls == true));
-        }
-        var (text, parseSpecial) = _format.Format(messages, offered, turn?.Begun ?? "");
         var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
+        var (text, parseSpecial, turn) = FormatTurn(messages, options, tools, maxTokens);
         IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
-        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, LocalSampling.From(options), turn);
+        var sampling = LocalSampling.From(options);
+        if (turn is null && options.ResponseFormat is { } format)
+        {
+            // The text answer takes the format from its first token on; a turn that must call has no text to shape.
+            sampling = sampling with { Grammar = (JsonSchemaGrammar.For(format), _weights.Vocab) };
+        }
+        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, sampling, turn);
     }
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>

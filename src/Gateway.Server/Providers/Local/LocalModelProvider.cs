@@ -11,9 +11,10 @@ namespace Gateway.Server.Providers.Local;
 ///   session: start-up stays instant (the gateway may serve only remote models) and unused files cost
 ///   nothing; the first turn on a model waits for its load (milliseconds for the test models, seconds for
 ///   billions of parameters). A failed load is reported to that turn and retried by the next.
-/// - Tools: a turn that must call one (toolChoice required or named) is offered the tools in the model's tool
-///   family's syntax and held to a valid call by a grammar (see <c>LocalModel.StartAsync</c>);
-///   other turns answer with text, so an agent loop on a local model ends after the turn that follows its calls.
+/// - Tools: offered in the model's tool family's syntax, and a call is held to a grammar: from the first token when
+///   the turn must call one (toolChoice required or named), from the opener the model writes on an auto turn whose
+///   offer fits beside the answer (see <c>LocalModel.FormatTurn</c>).
+/// - A structured response_format (/v1) holds the text answer to JSON by a grammar from its schema (same place).
 /// - Nor are images and binary documents: the prompt says where one was left out (see <see cref="LocalPromptFormat"/>).
 /// </remarks>
 internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog log) : IModelProvider, IAsyncDisposable
@@ -26,6 +27,8 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
     public string Name => ProviderName;
 
     public bool CallsTools => true;
+
+    public bool ConstrainsOutput => true;
 
     public bool ReadsBinaryContent => false;
 

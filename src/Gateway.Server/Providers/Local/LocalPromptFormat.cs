@@ -94,37 +94,62 @@ internal sealed class LocalPromptFormat
     private List<(string Role, string Text)> Turns(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition> offered)
     {
         var turns = new List<(string Role, string Text)>(messages.Count + 1);
+        // The turns that hold a user's own words (Mistral's tool results are user turns too).
+        var (firstUser, lastUser) = (-1, -1);
+        var results = -1; // The turn that holds the latest tool result.
         foreach (var message in messages)
         {
             var text = PromptText(message);
             switch (message.Role)
             {
                 case ChatRole.Assistant:
-                    text = string.Join('\n', message.ToolCalls.Select(call => LocalToolPrompt.Call(Family, call)).Prepend(text).Where(t => t.Length > 0));
+                    if (message.ToolCalls.Count > 0)
+                    {
+                        text = text.Length == 0 ? LocalToolPrompt.Calls(Family, message.ToolCalls) : text + "\n" + LocalToolPrompt.Calls(Family, message.ToolCalls);
+                    }
                     if (text.Length > 0)
                     {
                         turns.Add(("assistant", text));
                     }
                     break;
                 case ChatRole.Tool:
-                    turns.Add(LocalToolPrompt.Result(Family, text));
+                    var result = LocalToolPrompt.Result(Family, message.ToolCallId ?? "", text);
+                    if (results == turns.Count - 1 && result.Role == "user")
+                    {
+                        // Results of one turn's calls share a user turn, as Qwen 2.5's and Mistral's templates write them.
+                        turns[results] = (result.Role, turns[results].Text + (Family == LocalToolFamily.Mistral ? "" : "\n") + result.Text);
+                        break;
+                    }
+                    results = turns.Count;
+                    turns.Add(result);
                     break;
                 default:
+                    if (message.Role == ChatRole.User)
+                    {
+                        lastUser = turns.Count;
+                        firstUser = firstUser < 0 ? lastUser : firstUser;
+                    }
                     turns.Add((RoleName(message.Role), text));
                     break;
             }
         }
         if (offered.Count > 0)
         {
-            Offer(turns, LocalToolPrompt.Offer(Family, offered));
+            Offer(turns, LocalToolPrompt.Offer(Family, offered), Family switch
+            {
+                // Llama 3.1's template puts custom tools before the first user's words (tools_in_user_message), Mistral's before the last's.
+                LocalToolFamily.Llama3 => firstUser,
+                LocalToolFamily.Mistral => lastUser,
+                _ => -1,
+            });
         }
         return turns;
     }
 
-    /// <summary>Hermes and the fallback offer tools in the system message; Llama 3.1 and Mistral before the last user message's words.</summary>
-    private void Offer(List<(string Role, string Text)> turns, string offer)
+    /// <summary>Puts the offer before the words of the user turn <paramref name="user"/>, or else in the system message (Hermes, the fallback).</summary>
+    private static void Offer(List<(string Role, string Text)> turns, string offer, int user)
     {
-        if (Family is LocalToolFamily.Llama3 or LocalToolFamily.Mistral && turns.FindLastIndex(t => t.Role == "user") is var user and >= 0)
+        if (user >= 0)
         {
             turns[user] = ("user", offer + turns[user].Text);
         }

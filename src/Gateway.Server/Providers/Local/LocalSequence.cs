@@ -21,6 +21,8 @@ internal sealed class LocalSequence : IDisposable
     private readonly TokenTextDecoder _decoder = new();
     private readonly StopStringMatcher _stops;
     private readonly ToolCallTextParser? _toolCalls;
+    private readonly ToolCallOpener? _opener;
+    private ToolCallOpener.Watch? _watch;
     private readonly List<LLamaToken> _kvTokens = [];
     private readonly int _maxTokens;
     private int _abandoned;
@@ -35,8 +37,10 @@ internal sealed class LocalSequence : IDisposable
         _stops = new StopStringMatcher(stopStrings);
         if (tools is not null)
         {
-            _toolCalls = new ToolCallTextParser(tools.Family, new ChannelTurnSink(_events.Writer));
+            _toolCalls = new ToolCallTextParser(tools.Family, new ChannelTurnSink(_events.Writer), tools.Opener?.Text);
             _toolCalls.Push(tools.Begun);
+            _opener = tools.Opener;
+            _watch = _opener?.Start();
         }
     }
 
@@ -57,6 +61,7 @@ internal sealed class LocalSequence : IDisposable
 
     public LlamaConversation? Conversation { get; private set; }
 
+    /// <summary>The sequence's sampler chain; replaced by one with the call grammar once the answer writes a call's opener.</summary>
     public SafeLLamaSamplerChainHandle? Sampler { get; private set; }
 
     /// <summary>Exactly the tokens fed into the sequence's KV cache, in order (the last sampled token is not among them until fed).</summary>
@@ -92,7 +97,7 @@ internal sealed class LocalSequence : IDisposable
         _kvTokens.AddRange(tokens);
     }
 
-    /// <summary>Handles one sampled token: streams its text; returns false when the turn is over (usage then written).</summary>
+    /// <summary>Handles one sampled token: streams its text, switches to the call grammar when it completes a call's opener; returns false when the turn is over (usage then written).</summary>
     /// <param name="contextSize">Tokens the sequence may hold; the token can be fed back only while there is room.</param>
     public bool Accept(LLamaToken token, SafeLlamaModelHandle model, int contextSize)
     {
@@ -103,7 +108,16 @@ internal sealed class LocalSequence : IDisposable
         }
 
         _generated++;
-        Send(_stops.Push(_decoder.Append(model, token)));
+        var text = _decoder.Append(model, token);
+        if (_watch is not null && _watch.Completes(token, ref text, out var rest))
+        {
+            _watch = null; // Once per answer: a further opener is the grammar's own (parallel calls).
+            if (_opener!.Continues(rest))
+            {
+                UseCallGrammar(_opener.Grammar, model.Vocab);
+            }
+        }
+        Send(_stops.Push(text));
         if (_stops.Stopped)
         {
             Finish(FinishReason.Stop);
@@ -115,6 +129,15 @@ internal sealed class LocalSequence : IDisposable
             return false;
         }
         return true;
+    }
+
+    /// <summary>From the next token on, the answer follows <paramref name="grammar"/>: a fresh chain, whose grammar starts at its root.</summary>
+    /// <remarks>The token that completed the opener is still fed (the loop does it), so the KV cache holds the opener the grammar continues.</remarks>
+    private void UseCallGrammar(string grammar, SafeLlamaModelHandle.Vocabulary vocabulary)
+    {
+        var chain = (Sampling with { Grammar = (grammar, vocabulary) }).CreateChain();
+        Sampler!.Dispose(); // On the decode loop's thread, like every use of the chain.
+        Sampler = chain;
     }
 
     /// <summary>Ends the turn with one error event instead of usage.</summary>

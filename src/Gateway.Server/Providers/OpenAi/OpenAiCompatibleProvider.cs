@@ -10,46 +10,32 @@ namespace Gateway.Server.Providers.OpenAi;
 /// <remarks>The key goes in <c>Authorization: Bearer</c>; without one (local servers) the header is left out.</remarks>
 internal sealed partial class OpenAiCompatibleProvider : IModelProvider
 {
-    private readonly UpstreamHttp _http;
-    private readonly Uri _completionsUri;
-    private readonly Uri _modelsUri;
-    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly UpstreamApi _api;
 
     public OpenAiCompatibleProvider(string name, Uri baseUrl, string? apiKey, UpstreamHttp http)
     {
         Name = name;
-        _http = http;
-        var root = baseUrl.AbsoluteUri.TrimEnd('/');
-        _completionsUri = new Uri(root + "/chat/completions");
-        _modelsUri = new Uri(root + "/models");
-        _headers = string.IsNullOrEmpty(apiKey) ? [] : [new("Authorization", "Bearer " + apiKey)];
+        _api = UpstreamApi.At(name, http, baseUrl, "/chat/completions", "/models", UpstreamApi.Bearer(apiKey));
     }
 
     public string Name { get; }
 
     public bool SpeaksOpenAi => true;
 
+    public bool ConstrainsOutput => true;
+
     /// <summary>Whether a /chat turn carries its session id as <c>prompt_cache_key</c>, so the upstream routes it to its cached prefix.</summary>
     public bool SendsPromptCacheKey { get; init; }
 
-    public Uri ServerUrl => _completionsUri;
+    public Uri ServerUrl => _api.Turns;
 
-    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
-        _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => _api.ListModelsAsync(cancellationToken);
 
     public Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken) =>
         OwnReasoningEffort(request.Options) is null
             ? SendAsync(request, sink, reasoningEffort: false, cancellationToken)
             : StreamWithReasoningAsync(request, sink, cancellationToken);
 
-    private Task SendAsync(ModelTurnRequest request, ITurnSink sink, bool reasoningEffort, CancellationToken cancellationToken)
-    {
-        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, SendsPromptCacheKey, reasoningEffort), out var body, out var failure))
-        {
-            failure.Deliver(sink);
-            return Task.CompletedTask;
-        }
-        var upstream = new UpstreamRequest(HttpMethod.Post, _completionsUri, _headers, body, "text/event-stream");
-        return _http.StreamAsync(Name, upstream, new OpenAiStreamDecoder(Name), sink, cancellationToken);
-    }
+    private Task SendAsync(ModelTurnRequest request, ITurnSink sink, bool reasoningEffort, CancellationToken cancellationToken) =>
+        _api.StreamTurnAsync(() => WriteRequestBody(request, SendsPromptCacheKey, reasoningEffort), new OpenAiStreamDecoder(Name), sink, cancellationToken);
 }

@@ -95,7 +95,7 @@ internal sealed partial class OpenAiResponsesProvider
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Sampling, limits, tool choice, reasoning and the cache key under the Responses API's names; what is unset is left out.</summary>
+    /// <summary>Sampling, limits, tool choice, reasoning, the cache key and the text format under the Responses API's names; what is unset is left out.</summary>
     private static void WriteOptions(Utf8JsonWriter json, ModelTurnRequest request, bool promptCacheKey, bool reasoning)
     {
         var options = request.Options;
@@ -127,6 +127,10 @@ internal sealed partial class OpenAiResponsesProvider
         {
             json.WriteString("prompt_cache_key"u8, session);
         }
+        if (options.ResponseFormat is { } format)
+        {
+            WriteTextFormat(json, format);
+        }
         if (request.Tools.Count == 0)
         {
             return;
@@ -150,6 +154,40 @@ internal sealed partial class OpenAiResponsesProvider
         {
             json.WriteBoolean("parallel_tool_calls"u8, parallel);
         }
+    }
+
+    /// <summary>
+    /// <c>text.format</c>: <c>{"type":"json_object"}</c>, or the chat API's <c>json_schema</c> object flattened into it
+    /// (<c>{"type":"json_schema","name","description"?,"schema","strict"?}</c>, openai-python ResponseFormatTextJSONSchemaConfig).
+    /// </summary>
+    private static void WriteTextFormat(Utf8JsonWriter json, ResponseFormat format)
+    {
+        json.WriteStartObject("text"u8);
+        json.WriteStartObject("format"u8);
+        if (format.Name is not { } name)
+        {
+            json.WriteString("type"u8, "json_object"u8);
+        }
+        else
+        {
+            json.WriteString("type"u8, "json_schema"u8);
+            json.WriteString("name"u8, name);
+            if (format.Description is { } description)
+            {
+                json.WriteString("description"u8, description);
+            }
+            if (format.Schema is { } schema)
+            {
+                json.WritePropertyName("schema"u8);
+                schema.WriteTo(json);
+            }
+            if (format.Strict is { } strict)
+            {
+                json.WriteBoolean("strict"u8, strict);
+            }
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message)

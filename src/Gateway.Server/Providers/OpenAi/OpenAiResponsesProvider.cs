@@ -12,30 +12,24 @@ namespace Gateway.Server.Providers.OpenAi;
 /// </remarks>
 internal sealed partial class OpenAiResponsesProvider : IModelProvider
 {
-    private readonly UpstreamHttp _http;
-    private readonly Uri _responsesUri;
-    private readonly Uri _modelsUri;
-    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly UpstreamApi _api;
 
     public OpenAiResponsesProvider(string name, Uri baseUrl, string? apiKey, UpstreamHttp http)
     {
         Name = name;
-        _http = http;
-        var root = baseUrl.AbsoluteUri.TrimEnd('/');
-        _responsesUri = new Uri(root + "/responses");
-        _modelsUri = new Uri(root + "/models");
-        _headers = string.IsNullOrEmpty(apiKey) ? [] : [new("Authorization", "Bearer " + apiKey)];
+        _api = UpstreamApi.At(name, http, baseUrl, "/responses", "/models", UpstreamApi.Bearer(apiKey));
     }
 
     public string Name { get; }
 
-    public Uri ServerUrl => _responsesUri;
+    public Uri ServerUrl => _api.Turns;
+
+    public bool ConstrainsOutput => true;
 
     /// <summary>Whether a /chat turn carries its session id as <c>prompt_cache_key</c>.</summary>
     public bool SendsPromptCacheKey { get; init; }
 
-    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) =>
-        _http.ListModelsAsync(Name, new UpstreamRequest(HttpMethod.Get, _modelsUri, _headers, null, "application/json"), cancellationToken);
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => _api.ListModelsAsync(cancellationToken);
 
     /// <summary>
     /// Asks for reasoning (its effort, its encrypted items), and asks again without when the upstream refuses a reasoning
@@ -51,14 +45,6 @@ internal sealed partial class OpenAiResponsesProvider : IModelProvider
         }
     }
 
-    private Task SendAsync(ModelTurnRequest request, ITurnSink sink, bool reasoning, CancellationToken cancellationToken)
-    {
-        if (!ProviderJson.TryEncode(Name, () => WriteRequestBody(request, SendsPromptCacheKey, reasoning), out var body, out var failure))
-        {
-            failure.Deliver(sink);
-            return Task.CompletedTask;
-        }
-        var upstream = new UpstreamRequest(HttpMethod.Post, _responsesUri, _headers, body, "text/event-stream");
-        return _http.StreamAsync(Name, upstream, new OpenAiResponsesStreamDecoder(Name), sink, cancellationToken);
-    }
+    private Task SendAsync(ModelTurnRequest request, ITurnSink sink, bool reasoning, CancellationToken cancellationToken) =>
+        _api.StreamTurnAsync(() => WriteRequestBody(request, SendsPromptCacheKey, reasoning), new OpenAiResponsesStreamDecoder(Name), sink, cancellationToken);
 }

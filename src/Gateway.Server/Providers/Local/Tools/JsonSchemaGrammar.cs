@@ -12,7 +12,8 @@ namespace Gateway.Server.Providers.Local.Tools;
 /// Objects list their properties in the schema's order, required ones first (no others: <c>additionalProperties</c> is
 /// taken as false); strings may be bounded by <c>minLength</c>/<c>maxLength</c>; arrays by <c>minItems</c>/<c>maxItems</c>;
 /// <c>enum</c>, <c>const</c>, <c>anyOf</c>/<c>oneOf</c>, a list of types and local <c>$ref</c>s are kept. Anything else
-/// allows any JSON value. Whitespace is at most one space, not llama.cpp's newlines and indents: small models wander.
+/// allows any JSON value. Whitespace is at most one space, not llama.cpp's newlines and indents: small models wander;
+/// or none at all when the JSON must come out in one form (a tool call's arguments, replayed later as written).
 /// </remarks>
 internal sealed class JsonSchemaGrammar
 {
@@ -46,13 +47,26 @@ internal sealed class JsonSchemaGrammar
 
     private const int MaxBound = 256;
 
+    /// <summary>Rules nested while writing (a chain of <c>$ref</c>s to other definitions nests too): the bound keeps the stack safe.</summary>
+    private const int MaxDepth = 64;
+
+    private static readonly ReadOnlyMemory<byte> s_anyObject = """{"type":"object"}"""u8.ToArray();
+
     private readonly GbnfWriter _grammar;
     private readonly JsonElement _root;
+    private readonly bool _compact;
 
-    public JsonSchemaGrammar(GbnfWriter grammar, JsonElement root)
+    /// <summary>For each rule, the rules an alternative of it starts with (anyOf choices, a definition that is a <c>$ref</c>).</summary>
+    private readonly Dictionary<string, List<string>> _heads = new(StringComparer.Ordinal);
+
+    private int _depth;
+
+    /// <param name="compact">No whitespace anywhere: the one form <see cref="System.Text.Json.Utf8JsonWriter"/> writes, so a replay of the value repeats the text the model wrote.</param>
+    public JsonSchemaGrammar(GbnfWriter grammar, JsonElement root, bool compact = false)
     {
         _grammar = grammar;
         _root = root;
+        _compact = compact;
     }
 
     /// <summary>The grammar (root rule <c>root</c>) for documents valid under <paramref name="schema"/>.</summary>
@@ -68,36 +82,55 @@ internal sealed class JsonSchemaGrammar
         return grammar.ToString();
     }
 
+    /// <summary>The grammar of an answer in <paramref name="format"/>: JSON valid under its schema, or any JSON object.</summary>
+    public static string For(ResponseFormat format)
+    {
+        using var schema = JsonDocument.Parse(format.Schema?.Utf8 ?? s_anyObject);
+        return For(schema.RootElement);
+    }
+
     /// <summary>Defines the rule for <paramref name="schema"/> (named after <paramref name="name"/>) and returns its name.</summary>
+    /// <exception cref="LocalModelException">The schema nests too deep or makes too large a grammar (status 400).</exception>
     public string Rule(JsonElement schema, string name)
     {
         if (schema.ValueKind != JsonValueKind.Object)
         {
             return Primitive("value");
         }
-        if (schema.TryGetProperty("$ref", out var reference) && Text(reference) is { } path)
+        return schema.TryGetProperty("$ref", out var reference) && Text(reference) is { } path ? Reference(path) : Define(_grammar.FreeName(name), schema);
+    }
+
+    private string Define(string name, JsonElement schema)
+    {
+        if (++_depth > MaxDepth)
         {
-            return Reference(path);
+            throw new LocalModelException($"The JSON Schema nests more than {MaxDepth} levels deep (counting $refs), more than a local model's grammar takes.", statusCode: 400);
         }
-        var free = _grammar.FreeName(name);
-        _grammar.Define(free, ""); // Reserved while its parts are written.
-        return _grammar.Define(free, Body(schema, free));
+        _grammar.Define(name, ""); // Reserved while its parts are written.
+        _grammar.Define(name, Body(schema, name));
+        _depth--;
+        return name;
     }
 
     private string Body(JsonElement schema, string name)
     {
+        if (schema.TryGetProperty("$ref", out var reference) && Text(reference) is { } path)
+        {
+            // A definition that is only a reference to another one.
+            return Head(name, Reference(path));
+        }
         if (schema.TryGetProperty("const", out var constant))
         {
-            return Constant(constant) + " space";
+            return Constant(constant) + " " + Primitive("space");
         }
         // Empty lists would leave an empty alternative, which llama.cpp cannot parse (and then aborts at the first sample).
         if (schema.TryGetProperty("enum", out var members) && members.ValueKind == JsonValueKind.Array && members.GetArrayLength() > 0)
         {
-            return "(" + string.Join(" | ", members.EnumerateArray().Select(Constant)) + ") space";
+            return "(" + string.Join(" | ", members.EnumerateArray().Select(Constant)) + ") " + Primitive("space");
         }
         if ((schema.TryGetProperty("anyOf", out var choices) || schema.TryGetProperty("oneOf", out choices)) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
         {
-            return string.Join(" | ", choices.EnumerateArray().Select((choice, i) => Rule(choice, $"{name}-{i}")));
+            return string.Join(" | ", choices.EnumerateArray().Select((choice, i) => Head(name, Rule(choice, $"{name}-{i}"))));
         }
         if (!schema.TryGetProperty("type", out var type))
         {
@@ -150,7 +183,18 @@ internal sealed class JsonSchemaGrammar
         else if (optional.Count > 0)
         {
             // Any in-order subset: the first one present, then each later one or not (llama.cpp's get_recursive_refs).
-            body.Append(" ( ").AppendJoin(" | ", optional.Select((first, i) => first + string.Concat(optional.Skip(i + 1).Select(later => $" ( \",\" space {later} )?")))).Append(" )?");
+            body.Append(" (");
+            for (var i = 0; i < optional.Count; i++)
+            {
+                body.Append(i == 0 ? " " : " | ").Append(optional[i]);
+                foreach (var later in optional.Skip(i + 1))
+                {
+                    body.Append(" ( \",\" space ").Append(later).Append(" )?");
+                }
+                // The alternatives grow with the square of the properties: stop before they take the memory too.
+                _grammar.EnsureRoom(body.Length);
+            }
+            body.Append(" )?");
         }
         return body.Append(" \"}\" space").ToString();
     }
@@ -195,7 +239,45 @@ internal sealed class JsonSchemaGrammar
             return Primitive("value");
         }
         var name = GbnfWriter.RuleName("ref-" + definition);
-        return _grammar.Has(name) ? name : Rule(target, name);
+        return _grammar.Has(name) ? name : target.ValueKind == JsonValueKind.Object ? Define(name, target) : Primitive("value");
+    }
+
+    /// <summary>
+    /// <paramref name="first"/> as an alternative of <paramref name="rule"/>, unless that would make the rule start with
+    /// itself (a definition <c>{"anyOf": [{"$ref": "#/$defs/itself"}, …]}</c> and the like): llama.cpp refuses left recursion
+    /// (<c>llama_grammar_init_impl</c>), and a grammar it refuses aborts the process, so such an alternative allows any JSON value instead.
+    /// </summary>
+    private string Head(string rule, string first)
+    {
+        if (Starts(first, rule))
+        {
+            return Primitive("value");
+        }
+        if (!_heads.TryGetValue(rule, out var heads))
+        {
+            _heads[rule] = heads = [];
+        }
+        heads.Add(first);
+        return first;
+    }
+
+    /// <summary>Whether <paramref name="from"/> is <paramref name="rule"/> or has an alternative that starts with it, however indirectly.</summary>
+    private bool Starts(string from, string rule)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Stack<string>([from]);
+        while (next.TryPop(out var current))
+        {
+            if (current == rule)
+            {
+                return true;
+            }
+            if (seen.Add(current) && _heads.TryGetValue(current, out var heads))
+            {
+                heads.ForEach(next.Push);
+            }
+        }
+        return false;
     }
 
     /// <summary>Defines a built-in rule and the rules it uses; returns its name.</summary>
@@ -203,7 +285,8 @@ internal sealed class JsonSchemaGrammar
     {
         if (!_grammar.Has(name))
         {
-            _grammar.Define(name, s_primitives[name]);
+            // An empty literal is an empty sequence, as the empty alternative of llama.cpp's own space rule is.
+            _grammar.Define(name, _compact && name == "space" ? "\"\"" : s_primitives[name]);
             foreach (var used in s_uses.GetValueOrDefault(name, []))
             {
                 Primitive(used);

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using Gateway.Server.Conversation;
 
@@ -21,7 +23,11 @@ internal static class LocalToolPrompt
 
     private const string FallbackOutro = "</tools>\nTo call one, answer only <tool_call>\n{\"name\": <tool name>, \"arguments\": <arguments object>}\n</tool_call>";
 
-    /// <summary>The text offering <paramref name="tools"/>: a system message's (Hermes, fallback), or what precedes the user's words (Llama 3.1, Mistral).</summary>
+    private const int MistralIdLength = 9;
+
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>The text offering <paramref name="tools"/>: a system message's (Hermes, fallback), or what precedes a user's words (Llama 3.1's first, Mistral's last).</summary>
     public static string Offer(LocalToolFamily family, IReadOnlyList<ToolDefinition> tools)
     {
         var text = new StringBuilder();
@@ -61,26 +67,50 @@ internal static class LocalToolPrompt
         _ => "<tool_call>\n",
     };
 
-    /// <summary>An assistant's call in the syntax <see cref="ToolCallGrammar"/> makes the model write (arguments compact, so spaces the model chose may differ).</summary>
-    public static string Call(LocalToolFamily family, ToolCallRequest call)
+    /// <summary>
+    /// An assistant's calls in the syntax <see cref="ToolCallGrammar"/> makes the model write, arguments compact as the
+    /// grammar holds them: the text the model wrote, so a kept KV sequence can cover it when the history comes back
+    /// (up to Mistral's ids, which the model does not write, and to tokens the model spelled unlike the tokenizer).
+    /// </summary>
+    public static string Calls(LocalToolFamily family, IReadOnlyList<ToolCallRequest> calls) => family switch
     {
-        var arguments = call.InvalidArguments ?? call.Arguments.ToString();
-        return family switch
-        {
-            LocalToolFamily.Llama3 => $"{{\"name\": \"{call.Name}\", \"parameters\": {arguments}}}",
-            LocalToolFamily.Mistral => $"[TOOL_CALLS] [{{\"name\": \"{call.Name}\", \"arguments\": {arguments}}}]",
-            _ => $"<tool_call>\n{{\"name\": \"{call.Name}\", \"arguments\": {arguments}}}\n</tool_call>",
-        };
-    }
+        LocalToolFamily.Llama3 => string.Join('\n', calls.Select(call => $"{{\"name\": \"{call.Name}\", \"parameters\": {Arguments(call)}}}")),
+        // Mistral's template writes each call's 9-character id after its arguments, and one list for all of them.
+        LocalToolFamily.Mistral => $"[TOOL_CALLS] [{string.Join(", ", calls.Select(call => $"{{\"name\": \"{call.Name}\", \"arguments\": {Arguments(call)}, \"id\": \"{MistralId(call.Id)}\"}}"))}]",
+        _ => string.Join('\n', calls.Select(call => $"<tool_call>\n{{\"name\": \"{call.Name}\", \"arguments\": {Arguments(call)}}}\n</tool_call>")),
+    };
 
-    /// <summary>A tool's result: the role the family's template expects it in, and its text.</summary>
-    public static (string Role, string Text) Result(LocalToolFamily family, string result) => family switch
+    /// <summary>A tool's result to the call <paramref name="toolCallId"/>: the role the family's template expects it in, and its text.</summary>
+    public static (string Role, string Text) Result(LocalToolFamily family, string toolCallId, string result) => family switch
     {
         LocalToolFamily.Llama3 => ("ipython", result),
         // Mistral templates accept only user/assistant turns in alternation (design §1.4): the result rides in a user turn.
-        LocalToolFamily.Mistral => ("user", $"[TOOL_RESULTS] {{\"content\": {PromptJson.String(result)}}}[/TOOL_RESULTS]"),
+        LocalToolFamily.Mistral => ("user", $"[TOOL_RESULTS] {{\"content\": {PromptJson.String(result)}, \"call_id\": \"{MistralId(toolCallId)}\"}}[/TOOL_RESULTS]"),
         _ => ("user", $"<tool_response>\n{result}\n</tool_response>"),
     };
+
+    /// <summary>
+    /// The call id as Mistral's templates require it, nine letters or digits (they refuse any other): the id itself when
+    /// it is one, else nine base-62 digits of its SHA-256, so a call and its result name the same id on every turn.
+    /// </summary>
+    public static string MistralId(string callId)
+    {
+        if (callId.Length == MistralIdLength && callId.All(char.IsAsciiLetterOrDigit))
+        {
+            return callId;
+        }
+        var number = BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(callId)));
+        return string.Create(MistralIdLength, number, static (digits, value) =>
+        {
+            for (var i = digits.Length - 1; i >= 0; i--)
+            {
+                digits[i] = Base62[(int)(value % (ulong)Base62.Length)];
+                value /= (ulong)Base62.Length;
+            }
+        });
+    }
+
+    private static string Arguments(ToolCallRequest call) => call.InvalidArguments ?? call.Arguments.ToString();
 
     /// <summary>A tool as OpenAI-style function JSON, the shape every family's template prints.</summary>
     private static string ToolJson(ToolDefinition tool) => PromptJson.Write(writer =>

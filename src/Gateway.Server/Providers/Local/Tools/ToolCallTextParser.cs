@@ -11,14 +11,15 @@ namespace Gateway.Server.Providers.Local.Tools;
 /// does for stop strings. A call that never got its name (an opener followed by something else, or cut off) is given
 /// back as text, so nothing the model wrote is lost. The input must be the text of every token, control tokens included.
 /// </remarks>
-internal sealed class ToolCallTextParser(LocalToolFamily family, ITurnSink sink)
+/// <param name="opener">The text that opens a call when not the family's own (<see cref="ToolCallOpener.Text"/>).</param>
+internal sealed class ToolCallTextParser(LocalToolFamily family, ITurnSink sink, string? opener = null)
 {
     private const string MistralArgs = "[ARGS]";
 
     // Llama 3.1 may write a call without <|python_tag|>, as the whole answer: {"name": … (llama.cpp common/chat.cpp).
     private const string BareCallStart = "{\"name\"";
 
-    private readonly string _opener = family.Opener();
+    private readonly string _opener = opener ?? family.Opener();
     private readonly string? _closer = family.Closer();
     private readonly StringBuilder _text = new();
     private readonly StringBuilder _held = new();
