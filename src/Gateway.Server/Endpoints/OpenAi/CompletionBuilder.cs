@@ -15,7 +15,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// them, its per-chunk <c>content</c> lists joined into one; <c>finish_reason</c>; <c>usage</c> always, zeros when the
 /// provider reported none.
 /// </remarks>
-internal sealed class CompletionBuilder : ITurnSink, IDisposable
+/// <param name="inputExcludesCache">The provider counts cached input apart (<see cref="IModelProvider.CountsCachedInputApart"/>).</param>
+internal sealed class CompletionBuilder(CompletionIdentity identity, bool inputExcludesCache) : IWholeAnswer
 {
     private readonly PooledBufferWriter _content = new();
     private readonly PooledBufferWriter _reasoning = new();
@@ -24,8 +25,7 @@ internal sealed class CompletionBuilder : ITurnSink, IDisposable
     private List<string>? _tokenLogprobs;
     private TokenUsage _usage;
 
-    /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
-    public OpenAiError? Failure { get; private set; }
+    public ApiError? Failure { get; private set; }
 
     public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
@@ -77,7 +77,7 @@ internal sealed class CompletionBuilder : ITurnSink, IDisposable
         }
     }
 
-    public byte[] ToJson(CompletionIdentity identity, bool inputExcludesCache)
+    public byte[] ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>(_content.WrittenCount + _reasoning.WrittenCount + 512);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))

@@ -18,8 +18,9 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <c>data: [DONE]</c>. A failure after the stream started is one <c>data: {"error":…}</c> line and no [DONE], which
 /// OpenAI's SDKs raise as an error. The stream sends what a provider produced together in one write.
 /// </remarks>
-internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdentity identity, bool includeUsage, CancellationToken cancellationToken)
-    : ITurnSink, IDisposable
+/// <param name="inputExcludesCache">The provider counts cached input apart (<see cref="IModelProvider.CountsCachedInputApart"/>).</param>
+internal sealed class CompletionChunkWriter(
+    EventStream stream, CompletionIdentity identity, bool includeUsage, bool inputExcludesCache, CancellationToken cancellationToken) : IStreamedAnswer
 {
     private readonly Dictionary<int, StartedCall> _started = [];
     private readonly FinishTracker _finish = new();
@@ -114,7 +115,7 @@ internal sealed class CompletionChunkWriter(EventStream stream, CompletionIdenti
     public bool IsBehind => stream.IsBehind;
 
     /// <summary>After the turn: the finish chunk, the usage chunk when the caller asked for it, then the end marker; nothing after a failure.</summary>
-    public void WriteEnd(bool inputExcludesCache)
+    public void WriteEnd()
     {
         if (_failed)
         {

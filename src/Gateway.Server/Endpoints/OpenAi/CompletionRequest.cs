@@ -6,4 +6,4 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// <param name="Model">The model as the caller named it, echoed in every response object.</param>
 /// <param name="Turn">The turn for <paramref name="Provider"/>, in its own model id.</param>
 /// <param name="IncludeUsage">Streaming only: <c>stream_options.include_usage</c>, a last chunk with the usage.</param>
-internal sealed record CompletionRequest(string Model, IModelProvider Provider, ModelTurnRequest Turn, bool Stream, bool IncludeUsage);
+internal sealed record CompletionRequest(string Model, IModelProvider Provider, ModelTurnRequest Turn, bool Stream, bool IncludeUsage) : ITurnRequest;
