@@ -12,17 +12,18 @@ namespace Gateway.Server.Sse;
 /// pending a writer waits for the sender to take the batch, so a slow client slows its agents instead of growing
 /// memory. The pending buffer is rented on the first write and returned after its send: an idle stream holds none.
 /// Pings come from the server's heartbeat (<see cref="OnHeartbeat"/>): <c>: ping</c> after the ping interval with
-/// nothing sent (SPEC §5; WHATWG HTML §9.2.6 lets clients ignore comment lines).
+/// nothing sent (SPEC §5; WHATWG HTML §9.2.6 lets clients ignore comment lines), or the API's own ping event.
 /// </remarks>
 internal sealed class EventStream : IHeartbeatSubscriber
 {
-    private static ReadOnlySpan<byte> Ping => ": ping\n\n"u8;
+    private static readonly byte[] s_commentPing = ": ping\n\n"u8.ToArray();
 
     private readonly Lock _gate = new();
     private readonly PooledBufferWriter _pending = new();
     private readonly IHttpExchange _exchange;
     private readonly CancellationTokenSource _session;
     private readonly long _pingMilliseconds;
+    private readonly byte[] _ping;
     private TaskCompletionSource? _drained;
     private TaskCompletionSource? _idle;
     private long _lastSentAt;
@@ -31,12 +32,14 @@ internal sealed class EventStream : IHeartbeatSubscriber
     private bool _writeFailed;
 
     /// <param name="session">Cancelled when the client can no longer be written to.</param>
-    /// <param name="pingInterval">Idle time before a <c>: ping</c>; zero for none.</param>
-    public EventStream(IHttpExchange exchange, CancellationTokenSource session, TimeSpan pingInterval = default)
+    /// <param name="pingInterval">Idle time before a ping; zero for none.</param>
+    /// <param name="ping">The ping's bytes: a <c>: ping</c> comment unless the stream's API has a ping event of its own.</param>
+    public EventStream(IHttpExchange exchange, CancellationTokenSource session, TimeSpan pingInterval = default, byte[]? ping = null)
     {
         _exchange = exchange;
         _session = session;
         _pingMilliseconds = (long)pingInterval.TotalMilliseconds;
+        _ping = ping ?? s_commentPing;
     }
 
     /// <summary>The exchange the stream is the response of (for a response given instead, before the stream opened).</summary>
@@ -151,7 +154,7 @@ internal sealed class EventStream : IHeartbeatSubscriber
             {
                 return;
             }
-            _pending.Write(Ping);
+            _pending.Write(_ping);
             _sending = true;
         }
         _ = SendPendingAsync().AsTask();

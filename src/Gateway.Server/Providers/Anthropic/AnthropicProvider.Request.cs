@@ -38,8 +38,10 @@ internal sealed partial class AnthropicProvider
         {
             json.WriteStartObject();
             json.WriteString("model"u8, request.Model);
-            // The budget is spent from max_tokens, so the answer keeps what it would have had without thinking.
-            json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + (budget ?? 0));
+            // A budget by effort is added to max_tokens, so the answer keeps what it would have had without thinking; a
+            // Messages caller's own budget is already within its max_tokens.
+            var added = request.Options.ThinkingBudget is null ? budget ?? 0 : 0;
+            json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + added);
             json.WriteBoolean("stream"u8, true);
             if (budget is { } tokens)
             {
@@ -104,8 +106,9 @@ internal sealed partial class AnthropicProvider
 
     /// <summary>
     /// The caller's sampling options in Anthropic's terms: <c>temperature</c> (Anthropic's range is 0–1, OpenAI's 0–2,
-    /// so higher values are capped at 1), <c>top_p</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>. Thinking allows no
-    /// temperature and a top_p of 0.95–1 only (docs.anthropic.com/en/docs/build-with-claude/extended-thinking), so others are left out.
+    /// so higher values are capped at 1), <c>top_p</c>, <c>top_k</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>. Thinking
+    /// allows no temperature or top_k and a top_p of 0.95–1 only (docs.anthropic.com/en/docs/build-with-claude/extended-thinking),
+    /// so others are left out.
     /// </summary>
     private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool thinking)
     {
@@ -116,6 +119,10 @@ internal sealed partial class AnthropicProvider
         if (options.TopP is { } topP && (!thinking || topP >= MinThinkingTopP))
         {
             json.WriteNumber("top_p"u8, topP);
+        }
+        if (options.TopK is { } topK && !thinking)
+        {
+            json.WriteNumber("top_k"u8, topK);
         }
         if (options.Stop.Count > 0)
         {

@@ -12,7 +12,7 @@ internal sealed partial class AnthropicProvider
     private const double MinThinkingTopP = 0.95;
 
     /// <summary>
-    /// The turn's <c>budget_tokens</c>, or null for no thinking: none asked for; a turn that must call a tool (the API
+    /// The turn's <c>budget_tokens</c> (the caller's own, or by its effort), or null for no thinking: none asked for; a turn that must call a tool (the API
     /// allows thinking with tool_choice auto and none only); or a tool-use loop whose first assistant message has no
     /// thinking block (it began without thinking, e.g. forced, or from a /v1 caller, and the API refuses to switch mid-loop).
     /// </summary>
@@ -25,7 +25,7 @@ internal sealed partial class AnthropicProvider
         {
             return null;
         }
-        return effort switch
+        return options.ThinkingBudget ?? effort switch
         {
             ReasoningEffort.Low => LowThinkingBudget,
             ReasoningEffort.Medium => MediumThinkingBudget,

@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace Gateway.Server.Endpoints.Anthropic;
+
+/// <summary>Reads one field of a Messages request object, refusing a wrong type with Anthropic's <c>path: problem</c> message.</summary>
+internal static class MessagesFields
+{
+    /// <summary>The field's value, or false when it is absent or null.</summary>
+    public static bool TryGet(JsonElement owner, string name, out JsonElement value) =>
+        owner.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    public static string RequireString(JsonElement owner, string name, string path) =>
+        TryGet(owner, name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw Invalid(path, name, "a string is required");
+
+    public static string? OptionalString(JsonElement owner, string name, string path) =>
+        !TryGet(owner, name, out var value) ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw Invalid(path, name, "must be a string");
+
+    public static JsonElement RequireObject(JsonElement owner, string name, string path) =>
+        TryGet(owner, name, out var value) && value.ValueKind == JsonValueKind.Object ? value : throw Invalid(path, name, "an object is required");
+
+    public static double? Number(JsonElement owner, string name, double min, double max) =>
+        !TryGet(owner, name, out var value) ? null
+        : value.ValueKind == JsonValueKind.Number && value.GetDouble() is var number && number >= min && number <= max ? number
+        : throw Invalid("", name, $"must be a number from {min} to {max}");
+
+    /// <summary>An integer of at least <paramref name="min"/>.</summary>
+    public static int? Integer(JsonElement owner, string name, string path, int min) =>
+        !TryGet(owner, name, out var value) ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var count) && count >= min ? count
+        : throw Invalid(path, name, $"must be an integer of at least {min}");
+
+    public static bool? Boolean(JsonElement owner, string name, string path) =>
+        !TryGet(owner, name, out var value) ? null
+        : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
+        : throw Invalid(path, name, "must be a boolean");
+
+    /// <summary>Parses every element of an array, handing each its dotted path (<c>tools.2</c>).</summary>
+    public static List<T> ParseEach<T>(JsonElement array, string path, Func<JsonElement, string, T> parse)
+    {
+        var parsed = new List<T>(array.GetArrayLength());
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            parsed.Add(parse(element, $"{path}.{index++}"));
+        }
+        return parsed;
+    }
+
+    /// <summary>Anthropic names a field by its dotted path, array indexes included (<c>messages.0.content.1.type</c>).</summary>
+    public static AnthropicError Invalid(string path, string name, string problem) =>
+        AnthropicError.InvalidRequest($"{(path.Length == 0 ? name : $"{path}.{name}")}: {problem}");
+}
