@@ -69,6 +69,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
             .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits))
             .Map(RequestMethod.Post, "/v1/messages", new MessagesEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits, agentOptions.PingInterval))
+            .Map(RequestMethod.Post, "/v1/messages/count_tokens", new CountTokensEndpoint(catalog, options.DefaultModel, keyLimits))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance)
             .MapRefusalShape("/v1/messages", AnthropicRefusalShape.Instance);
 

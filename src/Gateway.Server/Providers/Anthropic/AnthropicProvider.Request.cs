@@ -29,7 +29,8 @@ internal sealed partial class AnthropicProvider
     /// (<see cref="CacheBreakpoints"/>); a reasoning effort turns on extended thinking (<see cref="ThinkingBudget"/>).</item>
     /// </list>
     /// </remarks>
-    internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens)
+    /// <param name="countOnly">For <c>/v1/messages/count_tokens</c>, which takes the prompt's fields only (no max_tokens, stream or sampling).</param>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens, bool countOnly = false)
     {
         var budget = ThinkingBudget(request);
         var breakpoints = CacheBreakpoints.Of(request.Messages);
@@ -40,9 +41,12 @@ internal sealed partial class AnthropicProvider
             json.WriteString("model"u8, request.Model);
             // A budget by effort is added to max_tokens, so the answer keeps what it would have had without thinking; a
             // Messages caller's own budget is already within its max_tokens.
-            var added = request.Options.ThinkingBudget is null ? budget ?? 0 : 0;
-            json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + added);
-            json.WriteBoolean("stream"u8, true);
+            if (!countOnly)
+            {
+                var added = request.Options.ThinkingBudget is null ? budget ?? 0 : 0;
+                json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + added);
+                json.WriteBoolean("stream"u8, true);
+            }
             if (budget is { } tokens)
             {
                 json.WriteStartObject("thinking"u8);
@@ -50,7 +54,10 @@ internal sealed partial class AnthropicProvider
                 json.WriteNumber("budget_tokens"u8, tokens);
                 json.WriteEndObject();
             }
-            WriteOptions(json, request.Options, thinking: budget is not null);
+            if (!countOnly)
+            {
+                WriteOptions(json, request.Options, thinking: budget is not null);
+            }
             var system = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
             if (system.Length > 0)
             {

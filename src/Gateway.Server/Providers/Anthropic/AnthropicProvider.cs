@@ -19,6 +19,7 @@ internal sealed partial class AnthropicProvider : IModelProvider
 
     private readonly UpstreamHttp _http;
     private readonly Uri _messagesUri;
+    private readonly Uri _countTokensUri;
     private readonly Uri _modelsUri;
     private readonly KeyValuePair<string, string>[] _headers;
 
@@ -28,6 +29,7 @@ internal sealed partial class AnthropicProvider : IModelProvider
         _http = http;
         var root = baseUrl.AbsoluteUri.TrimEnd('/');
         _messagesUri = new Uri(root + "/v1/messages");
+        _countTokensUri = new Uri(root + "/v1/messages/count_tokens");
         _modelsUri = new Uri(root + "/v1/models?limit=1000");
         _headers = string.IsNullOrEmpty(apiKey)
             ? [new("anthropic-version", ApiVersion)]
