@@ -81,6 +81,39 @@ public sealed class MessagesTranslationTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCallersCacheMarksReachAnAnthropicUpstreamWhereItPutThemAndTheGatewayAddsNone()
+    {
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(AnthropicListing), UpstreamReply.Sse(AnthropicStreamScripts.CachedText));
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http)]);
+
+        var response = await host.MessageAsync("""
+            {"model":"claude-test","max_tokens":100,
+             "system":[{"type":"text","text":"You are a CLI."},{"type":"text","text":"Project notes.","cache_control":{"type":"ephemeral","ttl":"1h"}}],
+             "tools":[{"name":"a","input_schema":{"type":"object"}},{"name":"b","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral"}}],
+             "messages":[{"role":"user","content":[{"type":"text","text":"Read a"},{"type":"text","text":"now","cache_control":{"type":"ephemeral"}}]},
+               {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"a","input":{},"cache_control":{"type":"ephemeral"}}]},
+               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"text of a"}]}]}
+            """);
+
+        Assert.Equal(200, response.StatusCode);
+        using var sent = JsonDocument.Parse(upstream.Requests[1].Body);
+        var root = sent.RootElement;
+        Assert.Equal(
+            """[{"type":"text","text":"You are a CLI."},{"type":"text","text":"Project notes.","cache_control":{"type":"ephemeral","ttl":"1h"}}]""",
+            root.GetProperty("system").GetRawText());
+        Assert.Equal(
+            """[{"name":"a","description":"","input_schema":{"type":"object"}},{"name":"b","description":"","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral"}}]""",
+            root.GetProperty("tools").GetRawText());
+        Assert.Equal(
+            """[{"role":"user","content":[{"type":"text","text":"Read a"},{"type":"text","text":"now","cache_control":{"type":"ephemeral"}}]},"""
+            + """{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"a","input":{},"cache_control":{"type":"ephemeral"}}]},"""
+            + """{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"text of a"}]}]""",
+            root.GetProperty("messages").GetRawText());
+        // Its usage reads the cache: 20 uncached, 40 written, 3548 read.
+        Assert.EndsWith(""","usage":{"input_tokens":20,"cache_creation_input_tokens":40,"cache_read_input_tokens":3548,"output_tokens":2}}""", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InterleavedParallelCallsOfAnOpenAiUpstreamBecomeOneBlockAtATime()
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing), UpstreamReply.Sse(OpenAiStreamScripts.ParallelToolCalls));

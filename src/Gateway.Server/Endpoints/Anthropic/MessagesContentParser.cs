@@ -19,7 +19,8 @@ namespace Gateway.Server.Endpoints.Anthropic;
 /// <item>assistant blocks: <c>text</c>; <c>tool_use</c> (<c>id</c>, <c>name</c>, <c>input</c>), its tool calls;
 /// <c>thinking</c> (with its <c>signature</c>) and <c>redacted_thinking</c> (<c>data</c>), its reasoning items, which
 /// only an Anthropic upstream reads back.</item>
-/// <item><c>cache_control</c> on any block is accepted; the Anthropic provider places its own breakpoints (see docs/api.md).</item>
+/// <item><c>cache_control</c> on system, text, image, document, tool_use and tool_result blocks (and on tools) is kept as
+/// sent for an Anthropic upstream, which then gets the caller's breakpoints in place of the gateway's own.</item>
 /// </list>
 /// </remarks>
 internal static class MessagesContentParser
@@ -38,8 +39,9 @@ internal static class MessagesContentParser
         {
             throw Invalid("", "system", "must be a string or an array of text blocks");
         }
-        return ParseEach(system, "system", static (block, path) =>
-            BlockType(block, path) == "text" ? ChatMessage.System(RequireString(block, "text", path)) : throw Invalid(path, "type", "system blocks must be text"));
+        return ParseEach(system, "system", static (block, path) => BlockType(block, path) == "text"
+            ? new ChatMessage(ChatRole.System, [ContentPart.FromText(RequireString(block, "text", path)) with { CacheControl = CacheControl(block, path) }], [])
+            : throw Invalid(path, "type", "system blocks must be text"));
     }
 
     public static List<ChatMessage> ParseMessages(JsonElement root)
@@ -97,7 +99,8 @@ internal static class MessagesContentParser
             var blockPath = $"{path}.{index++}";
             if (BlockType(block, blockPath) == "tool_result")
             {
-                conversation.Add(ChatMessage.ToolResult(RequireString(block, "tool_use_id", blockPath), ParseToolResultContent(block, blockPath)));
+                conversation.Add(ChatMessage.ToolResult(RequireString(block, "tool_use_id", blockPath), ParseToolResultContent(block, blockPath))
+                    with { CacheControl = CacheControl(block, blockPath) });
             }
             else
             {
@@ -127,11 +130,14 @@ internal static class MessagesContentParser
     /// <summary>A text, image or document block.</summary>
     private static ContentPart ParsePart(JsonElement block, string path) => BlockType(block, path) switch
     {
-        "text" => ContentPart.FromText(RequireString(block, "text", path)),
-        "image" => ParseSource(block, path, ContentPartKind.Image),
-        "document" => ParseSource(block, path, ContentPartKind.Document),
+        "text" => ParseText(block, path),
+        "image" => ParseSource(block, path, ContentPartKind.Image) with { CacheControl = CacheControl(block, path) },
+        "document" => ParseSource(block, path, ContentPartKind.Document) with { CacheControl = CacheControl(block, path) },
         _ => throw Invalid(path, "type", "must be one of text, image, document, tool_result in a user message"),
     };
+
+    private static ContentPart ParseText(JsonElement block, string path) =>
+        ContentPart.FromText(RequireString(block, "text", path)) with { CacheControl = CacheControl(block, path) };
 
     /// <summary><c>source</c>: <c>base64</c> (<c>media_type</c>, <c>data</c>), <c>url</c> for an image, <c>text</c> for a document.</summary>
     private static ContentPart ParseSource(JsonElement block, string path, ContentPartKind kind)
@@ -161,11 +167,14 @@ internal static class MessagesContentParser
             switch (BlockType(block, blockPath))
             {
                 case "text":
-                    parts.Add(ContentPart.FromText(RequireString(block, "text", blockPath)));
+                    parts.Add(ParseText(block, blockPath));
                     break;
                 case "tool_use":
                     calls.Add(new ToolCallRequest(
-                        RequireString(block, "id", blockPath), RequireString(block, "name", blockPath), RawJson.FromElement(RequireObject(block, "input", blockPath))));
+                        RequireString(block, "id", blockPath), RequireString(block, "name", blockPath), RawJson.FromElement(RequireObject(block, "input", blockPath)))
+                    {
+                        CacheControl = CacheControl(block, blockPath),
+                    });
                     break;
                 case "thinking":
                     reasoning.Add(new ReasoningItem(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.Anthropic;
 
@@ -37,6 +38,12 @@ internal static class MessagesFields
         !TryGet(owner, name, out var value) ? null
         : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
         : throw Invalid(path, name, "must be a boolean");
+
+    /// <summary>A block's <c>cache_control</c>, kept as sent for an Anthropic upstream (docs.anthropic.com/en/docs/build-with-claude/prompt-caching).</summary>
+    public static RawJson? CacheControl(JsonElement block, string path) =>
+        !TryGet(block, "cache_control", out var value) ? null
+        : value.ValueKind == JsonValueKind.Object ? RawJson.FromElement(value)
+        : throw Invalid(path, "cache_control", "must be an object");
 
     /// <summary>Parses every element of an array, handing each its dotted path (<c>tools.2</c>).</summary>
     public static List<T> ParseEach<T>(JsonElement array, string path, Func<JsonElement, string, T> parse)

@@ -35,7 +35,7 @@ internal static class MessagesToolParser
         }
         var name = RequireString(tool, "name", path);
         var schema = RequireObject(tool, "input_schema", path);
-        return new ToolDefinition(name, OptionalString(tool, "description", path) ?? "", RawJson.FromElement(schema));
+        return new ToolDefinition(name, OptionalString(tool, "description", path) ?? "", RawJson.FromElement(schema)) { CacheControl = CacheControl(tool, path) };
     }
 
     /// <summary>A named tool must be one of <paramref name="tools"/>; <c>disable_parallel_tool_use</c> is OpenAI's <c>parallel_tool_calls:false</c>.</summary>

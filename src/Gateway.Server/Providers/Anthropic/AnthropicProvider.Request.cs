@@ -25,15 +25,16 @@ internal sealed partial class AnthropicProvider
     /// <item>Consecutive tool messages become one user message of <c>tool_result</c> blocks
     /// (https://docs.anthropic.com/en/docs/build-with-claude/tool-use), whose content may hold images and documents.</item>
     /// <item>Tools are <c>{name,description,input_schema}</c>; <c>tools</c> is left out when there are none.</item>
-    /// <item>Prompt caching marks the last tool, the system text and the ends of the latest and the previous turn
-    /// (<see cref="CacheBreakpoints"/>); a reasoning effort turns on extended thinking (<see cref="ThinkingBudget"/>).</item>
+    /// <item>Prompt caching marks the last tool, the system text and the ends of the latest and the previous turn, or
+    /// where a Messages caller marked its blocks (<see cref="CacheBreakpoints"/>); a reasoning effort turns on extended
+    /// thinking (<see cref="ThinkingBudget"/>).</item>
     /// </list>
     /// </remarks>
     /// <param name="countOnly">For <c>/v1/messages/count_tokens</c>, which takes the prompt's fields only (no max_tokens, stream or sampling).</param>
     internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens, bool countOnly = false)
     {
         var budget = ThinkingBudget(request);
-        var breakpoints = CacheBreakpoints.Of(request.Messages);
+        var breakpoints = CacheBreakpoints.Of(request);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
@@ -58,13 +59,7 @@ internal sealed partial class AnthropicProvider
             {
                 WriteOptions(json, request.Options, thinking: budget is not null);
             }
-            var system = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
-            if (system.Length > 0)
-            {
-                json.WriteStartArray("system"u8);
-                WriteTextBlock(json, system, cache: true);
-                json.WriteEndArray();
-            }
+            WriteSystem(json, request.Messages, breakpoints);
 
             json.WriteStartArray("messages"u8);
             var messages = request.Messages;
@@ -77,11 +72,11 @@ internal sealed partial class AnthropicProvider
                         json.WriteStartObject();
                         json.WriteString("role"u8, "user"u8);
                         json.WritePropertyName("content"u8);
-                        WriteContent(json, message.Content, breakpoints.Marks(i));
+                        WriteContent(json, message.Content, breakpoints.Mark(breakpoints.Marks(i)));
                         json.WriteEndObject();
                         break;
                     case ChatRole.Assistant:
-                        WriteAssistant(json, message, breakpoints.Marks(i), replayThinking: budget is not null);
+                        WriteAssistant(json, message, breakpoints.Mark(breakpoints.Marks(i)), replayThinking: budget is not null);
                         break;
                     case ChatRole.Tool:
                         i = WriteToolResults(json, messages, i, breakpoints) - 1;
@@ -102,7 +97,7 @@ internal sealed partial class AnthropicProvider
                     json.WriteString("description"u8, tool.Description);
                     json.WritePropertyName("input_schema"u8);
                     tool.ParametersSchema.WriteTo(json);
-                    EndBlock(json, cache: i == request.Tools.Count - 1);
+                    EndBlock(json, tool.CacheControl ?? breakpoints.Mark(i == request.Tools.Count - 1));
                 }
                 json.WriteEndArray();
             }
@@ -176,7 +171,8 @@ internal sealed partial class AnthropicProvider
     }
 
     /// <summary>Thinking blocks first and unmodified, as the API requires of a tool-use turn; then text, then tool_use blocks.</summary>
-    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message, bool cache, bool replayThinking)
+    /// <param name="mark">The gateway's cache mark for the message's last block, if it gets one.</param>
+    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message, RawJson? mark, bool replayThinking)
     {
         var text = ProviderJson.JoinText(message.Content);
         if (text.Length == 0 && message.ToolCalls.Count == 0)
@@ -186,7 +182,8 @@ internal sealed partial class AnthropicProvider
         IReadOnlyList<ReasoningItem> reasoning = replayThinking && message.Reasoning.Count > 0 ? [.. message.Reasoning.Where(IsAnthropic)] : [];
         json.WriteStartObject();
         json.WriteString("role"u8, "assistant"u8);
-        if (message.ToolCalls.Count == 0 && reasoning.Count == 0 && !cache)
+        var callerMarkedText = message.Content.Any(p => p.CacheControl is not null);
+        if (message.ToolCalls.Count == 0 && reasoning.Count == 0 && mark is null && !callerMarkedText)
         {
             json.WriteString("content"u8, text);
             json.WriteEndObject();
@@ -197,9 +194,17 @@ internal sealed partial class AnthropicProvider
         {
             WriteReasoning(json, item);
         }
-        if (text.Length > 0)
+        if (callerMarkedText)
         {
-            WriteTextBlock(json, text, cache && message.ToolCalls.Count == 0);
+            // Each text block as the caller sent it, so its marks stay where it put them.
+            foreach (var part in message.Content.Where(p => p.Kind == ContentPartKind.Text))
+            {
+                WriteTextBlock(json, part.Text ?? "", part.CacheControl);
+            }
+        }
+        else if (text.Length > 0)
+        {
+            WriteTextBlock(json, text, message.ToolCalls.Count == 0 ? mark : null);
         }
         for (var i = 0; i < message.ToolCalls.Count; i++)
         {
@@ -210,7 +215,7 @@ internal sealed partial class AnthropicProvider
             json.WriteString("name"u8, call.Name);
             json.WritePropertyName("input"u8);
             call.Arguments.WriteTo(json);
-            EndBlock(json, cache && i == message.ToolCalls.Count - 1);
+            EndBlock(json, call.CacheControl ?? (i == message.ToolCalls.Count - 1 ? mark : null));
         }
         json.WriteEndArray();
         json.WriteEndObject();
@@ -229,28 +234,31 @@ internal sealed partial class AnthropicProvider
             json.WriteString("type"u8, "tool_result"u8);
             json.WriteString("tool_use_id"u8, messages[end].ToolCallId);
             json.WritePropertyName("content"u8);
-            WriteContent(json, messages[end].Content, cache: false);
+            WriteContent(json, messages[end].Content, lastMark: null);
             // A marked index is always the last of its run (the latest message, or the one before an assistant message).
-            EndBlock(json, breakpoints.Marks(end));
+            EndBlock(json, messages[end].CacheControl ?? breakpoints.Mark(breakpoints.Marks(end)));
         }
         json.WriteEndArray();
         json.WriteEndObject();
         return end;
     }
 
-    /// <summary>A string when all text and unmarked (an empty text block is refused, so it stays a string); else blocks, the last one marked.</summary>
-    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts, bool cache)
+    /// <summary>
+    /// A string when all text and unmarked (an empty text block is refused, so it stays a string); else blocks, each with
+    /// the caller's mark, the last one with <paramref name="lastMark"/> (the gateway's) when the caller gave it none.
+    /// </summary>
+    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts, RawJson? lastMark)
     {
-        if (ProviderJson.IsAllText(parts))
+        if (ProviderJson.IsAllText(parts) && !parts.Any(p => p.CacheControl is not null))
         {
             var text = ProviderJson.JoinText(parts);
-            if (!cache || text.Length == 0)
+            if (lastMark is null || text.Length == 0)
             {
                 json.WriteStringValue(text);
                 return;
             }
             json.WriteStartArray();
-            WriteTextBlock(json, text, cache: true);
+            WriteTextBlock(json, text, lastMark);
             json.WriteEndArray();
             return;
         }
@@ -258,7 +266,34 @@ internal sealed partial class AnthropicProvider
         for (var i = 0; i < parts.Count; i++)
         {
             StartBlock(json, parts[i]);
-            EndBlock(json, cache && i == parts.Count - 1);
+            EndBlock(json, parts[i].CacheControl ?? (i == parts.Count - 1 ? lastMark : null));
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// System messages, wherever they are, as the top-level <c>system</c>: joined into one text block with the gateway's
+    /// mark, or, when the caller placed the marks, one block per system text as it sent them.
+    /// </summary>
+    private static void WriteSystem(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, CacheBreakpoints breakpoints)
+    {
+        var system = messages.Where(m => m.Role == ChatRole.System).ToList();
+        var joined = string.Join("\n\n", system.Select(m => ProviderJson.JoinText(m.Content)));
+        if (joined.Length == 0)
+        {
+            return;
+        }
+        json.WriteStartArray("system"u8);
+        if (breakpoints.ByCaller)
+        {
+            foreach (var part in system.SelectMany(m => m.Content).Where(p => p.Kind == ContentPartKind.Text && !string.IsNullOrEmpty(p.Text)))
+            {
+                WriteTextBlock(json, part.Text!, part.CacheControl);
+            }
+        }
+        else
+        {
+            WriteTextBlock(json, joined, breakpoints.Mark(true));
         }
         json.WriteEndArray();
     }
@@ -288,12 +323,12 @@ internal sealed partial class AnthropicProvider
         }
     }
 
-    private static void WriteTextBlock(Utf8JsonWriter json, string text, bool cache)
+    private static void WriteTextBlock(Utf8JsonWriter json, string text, RawJson? cacheControl)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "text"u8);
         json.WriteString("text"u8, text);
-        EndBlock(json, cache);
+        EndBlock(json, cacheControl);
     }
 
     /// <summary>An image Anthropic fetches itself: <c>{"type":"image","source":{"type":"url","url"}}</c>.</summary>
