@@ -98,7 +98,8 @@ public sealed class MessagesRequestTests
             [new ReasoningItem(ReasoningSource.AnthropicThinking, "Hmm", Signature: "c2ln"), new ReasoningItem(ReasoningSource.AnthropicRedacted, null, RedactedData: "cmVk")],
             messages[3].Reasoning);
         Assert.Equal(("toolu_1", "file text"), (messages[4].ToolCallId, messages[4].Text));
-        Assert.Equal(("toolu_2", "more"), (messages[5].ToolCallId, messages[5].Text));
+        Assert.Equal(("toolu_2", "more", true), (messages[5].ToolCallId, messages[5].Text, messages[5].IsError));
+        Assert.False(messages[4].IsError);
         Assert.Equal("Go on", messages[6].Text);
         Assert.Equal("Sure", messages[7].Text);
     }

@@ -62,7 +62,7 @@ public sealed class MessagesTranslationTests : IDisposable
              "system":"Be brief.","tools":[{"name":"bash","input_schema":{"type":"object"}}],
              "messages":[{"role":"user","content":"List files"},
                {"role":"assistant","content":[{"type":"thinking","thinking":"Hmm","signature":"c2ln"},{"type":"tool_use","id":"toolu_1","name":"bash","input":{"command":"ls"}}]},
-               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"a.txt"}]}]}
+               {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"a.txt","is_error":true}]}]}
             """);
 
         Assert.Equal(
@@ -78,6 +78,7 @@ public sealed class MessagesTranslationTests : IDisposable
         Assert.Equal(
             """[{"type":"thinking","thinking":"Hmm","signature":"c2ln"},{"type":"tool_use","id":"toolu_1","name":"bash","input":{"command":"ls"}}]""",
             root.GetProperty("messages")[1].GetProperty("content").GetRawText().Replace(""","cache_control":{"type":"ephemeral"}""", "", StringComparison.Ordinal));
+        Assert.True(root.GetProperty("messages")[2].GetProperty("content")[0].GetProperty("is_error").GetBoolean());
     }
 
     [Fact]

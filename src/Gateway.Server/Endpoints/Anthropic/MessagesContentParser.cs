@@ -14,8 +14,7 @@ namespace Gateway.Server.Endpoints.Anthropic;
 /// <item>roles <c>user</c> and <c>assistant</c>; <c>content</c> a string or blocks.</item>
 /// <item>user blocks: <c>text</c>; <c>image</c> with a <c>base64</c> or <c>url</c> source; <c>document</c> with a
 /// <c>base64</c> (PDF) or <c>text</c> source; <c>tool_result</c> (<c>tool_use_id</c>, <c>content</c> a string or
-/// text/image/document blocks), each a tool message of the gateway's, before the user message of the other blocks.
-/// <c>is_error</c> has no counterpart in the gateway's messages and is dropped.</item>
+/// text/image/document blocks; <c>is_error</c>), each a tool message of the gateway's, before the user message of the other blocks.</item>
 /// <item>assistant blocks: <c>text</c>; <c>tool_use</c> (<c>id</c>, <c>name</c>, <c>input</c>), its tool calls;
 /// <c>thinking</c> (with its <c>signature</c>) and <c>redacted_thinking</c> (<c>data</c>), its reasoning items, which
 /// only an Anthropic upstream reads back.</item>
@@ -100,7 +99,7 @@ internal static class MessagesContentParser
             if (BlockType(block, blockPath) == "tool_result")
             {
                 conversation.Add(ChatMessage.ToolResult(RequireString(block, "tool_use_id", blockPath), ParseToolResultContent(block, blockPath))
-                    with { CacheControl = CacheControl(block, blockPath) });
+                    with { CacheControl = CacheControl(block, blockPath), IsError = Boolean(block, "is_error", blockPath) ?? false });
             }
             else
             {

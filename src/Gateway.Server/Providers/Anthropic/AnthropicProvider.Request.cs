@@ -233,6 +233,10 @@ internal sealed partial class AnthropicProvider
             json.WriteStartObject();
             json.WriteString("type"u8, "tool_result"u8);
             json.WriteString("tool_use_id"u8, messages[end].ToolCallId);
+            if (messages[end].IsError)
+            {
+                json.WriteBoolean("is_error"u8, true);
+            }
             json.WritePropertyName("content"u8);
             WriteContent(json, messages[end].Content, lastMark: null);
             // A marked index is always the last of its run (the latest message, or the one before an assistant message).
