@@ -13,14 +13,9 @@ import {
   ANTHROPIC_UPSTREAM_KEY, CLAUDE_COUNT, CLAUDE_MODEL, CLAUDE_TEXT, CLAUDE_USAGE, SIGNATURE, THINKING, startFakeAnthropic,
 } from './fake-anthropic-upstream.js';
 import { REPO_ROOT, startGateway, stopGateway } from './gateway-process.js';
+import { ALPHABET, ALPHABET_PROMPT, ALPHABET_PROMPT_TOKENS, LOCAL_MODEL } from './local-model.js';
 
 const GATEWAY_KEY = 'gw-anthropic-client-key';
-const LOCAL_MODEL = 'successor-tiny';
-// successor-tiny answers each character's successor, so greedy decoding of this prompt spells 'A'..'~' then stops
-// (shared/models/README.md), and its prompt is <s>, "▁", then one byte-level token per character of the ChatML text.
-const ALPHABET_PROMPT = 'Say the alphabet.';
-const ALPHABET = Array.from({ length: '~'.charCodeAt(0) - 'A'.charCodeAt(0) + 1 }, (_, i) => String.fromCharCode(65 + i)).join('');
-const ALPHABET_PROMPT_TOKENS = 2 + `<|im_start|>user\n${ALPHABET_PROMPT}<|im_end|>\n<|im_start|>assistant\n`.length;
 
 const TOOLS = [
   {

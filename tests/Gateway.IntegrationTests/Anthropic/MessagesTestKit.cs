@@ -26,22 +26,12 @@ internal static partial class MessagesTestKit
         return await connection.ReadResponseAsync();
     }
 
-    /// <summary>A streamed call: the response head and the de-chunked body, read to its last chunk.</summary>
+    /// <summary>A streamed call: the response head and the de-chunked body; an error answered before the first event is whole.</summary>
     public static async Task<(RawResponse Head, string Body)> StreamMessageAsync(this ChatTestHost host, string json)
     {
         await using var connection = await host.PostAsync(MessagesPath, json, "anthropic-version: 2023-06-01\r\n");
-        // A stream has no Content-Length, so this reads its head only; an error answered before the first event is whole.
-        var head = await connection.ReadResponseAsync();
-        if (head.Header("Transfer-Encoding") != "chunked")
-        {
-            return (head, head.Body);
-        }
-        var body = new List<byte>();
-        while (await connection.ReadChunkAsync() is { Length: > 0 } chunk)
-        {
-            body.AddRange(chunk);
-        }
-        return (head, Encoding.UTF8.GetString(body.ToArray()));
+        var response = await connection.ReadWholeResponseAsync();
+        return (response, response.Body);
     }
 
     /// <summary>Checks that the body names one <c>msg_</c> id (24 alphanumerics) and replaces it with <c>msg_ID</c>.</summary>

@@ -54,7 +54,7 @@ public sealed class MessagesTranslationTests : IDisposable
     [Fact]
     public async Task TheAnthropicUpstreamGetsTheCallersOptionsThinkingBudgetAndSignedThinkingBack()
     {
-        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(AnthropicListing), UpstreamReply.Sse(StopSequenceScript));
+        await using var upstream = FakeUpstream.Start(UpstreamReply.Json(AnthropicListing), UpstreamReply.Sse(AnthropicStreamScripts.StopSequence));
         await using var host = await ChatTestHost.StartAsync(moreProviders: [new AnthropicProvider("anthropic", upstream.Url(), "sk-ant-test", _http)]);
 
         var response = await host.MessageAsync("""
@@ -168,27 +168,4 @@ public sealed class MessagesTranslationTests : IDisposable
             """[{"role":"system","content":"Be brief."},{"role":"user","content":"Read a"},{"role":"assistant","content":null,"tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"read","arguments":"{\"path\":\"a\"}"}}]},{"role":"tool","tool_call_id":"toolu_1","content":"text of a"}]""",
             root.GetProperty("messages").GetRawText());
     }
-
-    /// <summary>A text answer cut by a stop sequence, which Anthropic names in message_delta.</summary>
-    private const string StopSequenceScript = """
-        event: message_start
-        data: {"type":"message_start","message":{"id":"msg_5","type":"message","role":"assistant","content":[],"model":"claude-test","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":9,"output_tokens":1}}}
-
-        event: content_block_start
-        data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
-
-        event: content_block_delta
-        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a.txt"}}
-
-        event: content_block_stop
-        data: {"type":"content_block_stop","index":0}
-
-        event: message_delta
-        data: {"type":"message_delta","delta":{"stop_reason":"stop_sequence","stop_sequence":"END"},"usage":{"output_tokens":2}}
-
-        event: message_stop
-        data: {"type":"message_stop"}
-
-
-        """;
 }

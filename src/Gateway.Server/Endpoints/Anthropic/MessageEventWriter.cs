@@ -1,9 +1,6 @@
-using System.Buffers;
-using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
-using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.Anthropic;
 
@@ -19,7 +16,8 @@ namespace Gateway.Server.Endpoints.Anthropic;
 /// A failure after the stream started is an <c>error</c> event and nothing after it. Pings are the stream's.
 /// </remarks>
 /// <param name="inputIncludesCache">The provider's input count includes cached input (see <see cref="MessageJson.WriteUsage"/>).</param>
-internal sealed class MessageEventWriter(EventStream stream, string model, bool inputIncludesCache, CancellationToken cancellationToken) : IStreamedAnswer
+internal sealed class MessageEventWriter(EventStream stream, string model, bool inputIncludesCache, CancellationToken cancellationToken)
+    : StreamedAnswerWriter(stream, cancellationToken), IStreamedAnswer
 {
     /// <summary>The stream's ping (https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types).</summary>
     public static readonly byte[] Ping = "event: ping\ndata: {\"type\":\"ping\"}\n\n"u8.ToArray();
@@ -31,9 +29,6 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
     private BlockKind _open;
     private StartedCall? _openCall;
     private List<ToolCallRequest>? _waiting;
-    private bool _failed;
-    private Utf8JsonWriter? _writer;
-    private IBufferWriter<byte> _output = null!;
 
     private enum BlockKind : byte
     {
@@ -43,8 +38,6 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
         RedactedThinking,
         ToolUse,
     }
-
-    private Utf8JsonWriter Json => _writer!;
 
     public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {
@@ -149,31 +142,15 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
 
     public void Usage(TokenUsage usage) => _usage = usage;
 
-    /// <summary>Ends the message with an error: as its whole response before the stream started, else as an <c>error</c> event.</summary>
-    public void Failed(string message, int statusCode)
-    {
-        _failed = true;
-        var error = new AnthropicError(statusCode, message);
-        if (!stream.IsOpen)
-        {
-            error.Respond(stream.Exchange);
-            return;
-        }
-        using var frames = stream.BeginFrames();
-        _output = frames.Output;
-        BeginFrame("error"u8);
-        error.WriteTo(Json);
-        EndFrame();
-    }
+    /// <summary>A failure after the stream started is an <c>error</c> event.</summary>
+    protected override ReadOnlySpan<byte> ErrorEventType => "error"u8;
 
-    public ValueTask FlushAsync() => stream.FlushAsync(cancellationToken);
-
-    public bool IsBehind => stream.IsBehind;
+    protected override ApiError Error(string message, int statusCode) => new AnthropicError(statusCode, message);
 
     /// <summary>After the turn: the open block's stop, <c>message_delta</c> and <c>message_stop</c>; nothing after a failure.</summary>
     public void WriteEnd()
     {
-        if (_failed)
+        if (HasFailed)
         {
             return;
         }
@@ -185,26 +162,18 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
         Json.WriteEndObject();
         MessageJson.WriteUsage(Json, _usage, inputIncludesCache);
         Json.WriteEndObject();
-        EndFrame();
+        Frames.EndFrame();
         BeginEvent("message_stop"u8);
         Json.WriteEndObject();
-        EndFrame();
+        Frames.EndFrame();
     }
-
-    public void Dispose() => _writer?.Dispose();
 
     /// <summary>Takes the stream's pending buffer for this call's events; the first opens the stream with <c>message_start</c>.</summary>
     /// <remarks>The head waits for the first event, so a turn that fails before producing anything answers with its own status.</remarks>
     private EventStream.FrameScope Begin()
     {
-        var opening = !stream.IsOpen;
-        if (opening)
-        {
-            stream.Open();
-        }
-        var frames = stream.BeginFrames();
-        _output = frames.Output;
-        if (opening)
+        var frames = Frames.Begin(out var opened);
+        if (opened)
         {
             BeginEvent("message_start"u8);
             Json.WritePropertyName("message"u8);
@@ -216,7 +185,7 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
             MessageJson.WriteUsage(Json, default, inputIncludesCache: false);
             Json.WriteEndObject();
             Json.WriteEndObject();
-            EndFrame();
+            Frames.EndFrame();
         }
         return frames;
     }
@@ -275,7 +244,7 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
     {
         Json.WriteEndObject();
         Json.WriteEndObject();
-        EndFrame();
+        Frames.EndFrame();
         _open = open;
     }
 
@@ -289,7 +258,7 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
         BeginEvent("content_block_stop"u8);
         Json.WriteNumber("index"u8, _blockCount++);
         Json.WriteEndObject();
-        EndFrame();
+        Frames.EndFrame();
         var closedCall = _open == BlockKind.ToolUse;
         _open = BlockKind.None;
         _openCall = null;
@@ -322,36 +291,15 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
     {
         Json.WriteEndObject();
         Json.WriteEndObject();
-        EndFrame();
+        Frames.EndFrame();
     }
 
     /// <summary><c>event: type</c>, then the <c>data:</c> line's object opened with the same <c>type</c>.</summary>
     private void BeginEvent(ReadOnlySpan<byte> type)
     {
-        BeginFrame(type);
+        Frames.BeginFrame(type);
         Json.WriteStartObject();
         Json.WriteString("type"u8, type);
-    }
-
-    private void BeginFrame(ReadOnlySpan<byte> type)
-    {
-        _output.Write("event: "u8);
-        _output.Write(type);
-        _output.Write("\ndata: "u8);
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(_output, JsonStringEncoder.WriterOptions);
-        }
-        else
-        {
-            _writer.Reset(_output);
-        }
-    }
-
-    private void EndFrame()
-    {
-        Json.Flush();
-        _output.Write("\n\n"u8);
     }
 
     /// <summary>The call whose block is open: the provider's index for it, and whether any argument text followed.</summary>

@@ -38,9 +38,13 @@ internal static class MessagesContentParser
         {
             throw Invalid("", "system", "must be a string or an array of text blocks");
         }
-        return ParseEach(system, "system", static (block, path) => BlockType(block, path) == "text"
-            ? new ChatMessage(ChatRole.System, [ContentPart.FromText(RequireString(block, "text", path)) with { CacheControl = CacheControl(block, path) }], [])
-            : throw Invalid(path, "type", "system blocks must be text"));
+        return JsonArrays.ParseEach(
+            system,
+            "system",
+            static (block, path) => BlockType(block, path) == "text"
+                ? new ChatMessage(ChatRole.System, [ParseText(block, path)], [])
+                : throw Invalid(path, "type", "system blocks must be text"),
+            dotted: true);
     }
 
     public static List<ChatMessage> ParseMessages(JsonElement root)
@@ -121,7 +125,7 @@ internal static class MessagesContentParser
         return content.ValueKind switch
         {
             JsonValueKind.String => [ContentPart.FromText(content.GetString()!)],
-            JsonValueKind.Array => ParseEach(content, $"{path}.content", static (part, partPath) => ParsePart(part, partPath)),
+            JsonValueKind.Array => JsonArrays.ParseEach(content, $"{path}.content", ParsePart, dotted: true),
             _ => throw Invalid(path, "content", "must be a string or an array of content blocks"),
         };
     }

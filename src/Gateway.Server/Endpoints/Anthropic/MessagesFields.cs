@@ -45,18 +45,6 @@ internal static class MessagesFields
         : value.ValueKind == JsonValueKind.Object ? RawJson.FromElement(value)
         : throw Invalid(path, "cache_control", "must be an object");
 
-    /// <summary>Parses every element of an array, handing each its dotted path (<c>tools.2</c>).</summary>
-    public static List<T> ParseEach<T>(JsonElement array, string path, Func<JsonElement, string, T> parse)
-    {
-        var parsed = new List<T>(array.GetArrayLength());
-        var index = 0;
-        foreach (var element in array.EnumerateArray())
-        {
-            parsed.Add(parse(element, $"{path}.{index++}"));
-        }
-        return parsed;
-    }
-
     /// <summary>Anthropic names a field by its dotted path, array indexes included (<c>messages.0.content.1.type</c>).</summary>
     public static AnthropicError Invalid(string path, string name, string problem) =>
         AnthropicError.InvalidRequest($"{(path.Length == 0 ? name : $"{path}.{name}")}: {problem}");

@@ -19,7 +19,7 @@ internal static class MessagesToolParser
         {
             return [];
         }
-        return tools.ValueKind == JsonValueKind.Array ? ParseEach(tools, "tools", ParseTool) : throw Invalid("", "tools", "must be an array");
+        return tools.ValueKind == JsonValueKind.Array ? JsonArrays.ParseEach(tools, "tools", ParseTool, dotted: true) : throw Invalid("", "tools", "must be an array");
     }
 
     /// <summary>A client tool; Anthropic's server tools (a dated <c>type</c> such as <c>web_search_20250305</c>) run at Anthropic, not here.</summary>
