@@ -16,7 +16,7 @@ public sealed class MessagesRequestTests
         { """{"model":"test-model",""" + Hi + "}", 400, "invalid_request_error", "max_tokens: Field required" },
         { """{"model":"test-model","max_tokens":0,""" + Hi + "}", 400, "invalid_request_error", "max_tokens: must be an integer of at least 1" },
         { """{"model":"test-model","max_tokens":5,"messages":[]}""", 400, "invalid_request_error", "messages: a non-empty array is required" },
-        { """{"model":"test-model","max_tokens":5,"messages":[{"role":"system","content":"Hi"}]}""", 400, "invalid_request_error", "messages.0.role: must be one of user, assistant" },
+        { """{"model":"test-model","max_tokens":5,"messages":[{"role":"tool","content":"Hi"}]}""", 400, "invalid_request_error", "messages.0.role: must be one of user, assistant, system" },
         { """{"model":"test-model","max_tokens":5,"messages":[{"role":"user","content":7}]}""", 400, "invalid_request_error", "messages.0.content: a string or an array of content blocks is required" },
         { """{"model":"test-model","max_tokens":5,"messages":[{"role":"user","content":[{"type":"audio"}]}]}""", 400, "invalid_request_error", "messages.0.content.0.type: must be one of text, image, document, tool_result in a user message" },
         { """{"model":"test-model","max_tokens":5,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n"}]}]}""", 400, "invalid_request_error", "messages.0.content.0.input: an object is required" },
@@ -102,6 +102,35 @@ public sealed class MessagesRequestTests
         Assert.False(messages[4].IsError);
         Assert.Equal("Go on", messages[6].Text);
         Assert.Equal("Sure", messages[7].Text);
+    }
+
+    [Fact]
+    public async Task ClaudeCodesRequestShapeIsServed()
+    {
+        var model = new ScriptedModelProvider().ThenText("ok").ThenText("ok");
+        await using var host = await ChatTestHost.StartAsync(model);
+        // As Claude Code 2.1.328 sends it: ?beta=true, a system message among the messages, adaptive thinking with an
+        // effort, a deferred tool, and fields the gateway does not read (context_management).
+        const string Request = """
+            {"model":"test-model","max_tokens":32000,"stream":true,"thinking":{"type":"adaptive","display":"omitted"},"output_config":{"effort":"high"},
+             "context_management":{"edits":[{"type":"clear_thinking_20251015","keep":"all"}]},
+             "system":[{"type":"text","text":"You are a Claude agent.","cache_control":{"type":"ephemeral"}}],
+             "tools":[{"name":"Read","description":"Reads.","input_schema":{"type":"object"}},{"name":"Later","description":"","input_schema":{"type":"object"},"defer_loading":true}],
+             "messages":[{"role":"user","content":[{"type":"text","text":"Read secret.txt"}]},{"role":"system","content":[{"type":"text","text":"# Environment","cache_control":{"type":"ephemeral"}}]}]}
+            """;
+
+        await using var connection = await host.PostAsync("/v1/messages?beta=true", Request, "anthropic-beta: claude-code-20250219,interleaved-thinking-2025-05-14\r\n");
+        var response = await connection.ReadWholeResponseAsync();
+        var tight = await host.MessageAsync(Request.Replace("\"max_tokens\":32000", "\"max_tokens\":5000", StringComparison.Ordinal));
+
+        Assert.Equal((200, 200), (response.StatusCode, tight.StatusCode));
+        var turn = model.Requests.First();
+        Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.System], turn.Messages.Select(m => m.Role));
+        Assert.Equal("# Environment", turn.Messages[2].Text);
+        Assert.Equal(["Read", "Later"], turn.Tools.Select(t => t.Name));
+        // Adaptive thinking: the effort asked for, and its budget within max_tokens.
+        Assert.Equal((ReasoningEffort.High, 16384), (turn.Options.ReasoningEffort, turn.Options.ThinkingBudget));
+        Assert.Equal((ReasoningEffort.High, 4999), (model.Requests.Last().Options.ReasoningEffort, model.Requests.Last().Options.ThinkingBudget));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Gateway.Server.Endpoints.Anthropic;
 /// Shapes (https://docs.anthropic.com/en/api/messages):
 /// <list type="bullet">
 /// <item><c>system</c>: a string or <c>text</c> blocks, each a system message (the Anthropic provider joins them again).</item>
-/// <item>roles <c>user</c> and <c>assistant</c>; <c>content</c> a string or blocks.</item>
+/// <item>roles <c>user</c> and <c>assistant</c>, and <c>system</c> (text blocks) as Claude Code sends one mid-conversation;
+/// <c>content</c> a string or blocks. The Anthropic provider gathers every system message into the top-level <c>system</c>.</item>
 /// <item>user blocks: <c>text</c>; <c>image</c> with a <c>base64</c> or <c>url</c> source; <c>document</c> with a
 /// <c>base64</c> (PDF) or <c>text</c> source; <c>tool_result</c> (<c>tool_use_id</c>, <c>content</c> a string or
 /// text/image/document blocks; <c>is_error</c>), each a tool message of the gateway's, before the user message of the other blocks.</item>
@@ -41,9 +42,7 @@ internal static class MessagesContentParser
         return JsonArrays.ParseEach(
             system,
             "system",
-            static (block, path) => BlockType(block, path) == "text"
-                ? new ChatMessage(ChatRole.System, [ParseText(block, path)], [])
-                : throw Invalid(path, "type", "system blocks must be text"),
+            static (block, path) => new ChatMessage(ChatRole.System, [ParseSystemBlock(block, path)], []),
             dotted: true);
     }
 
@@ -87,8 +86,14 @@ internal static class MessagesContentParser
             case "assistant":
                 conversation.Add(ParseAssistantBlocks(content, $"{path}.content"));
                 break;
+            case "system" when content.ValueKind == JsonValueKind.String:
+                conversation.Add(ChatMessage.System(content.GetString()!));
+                break;
+            case "system":
+                conversation.Add(new ChatMessage(ChatRole.System, JsonArrays.ParseEach(content, $"{path}.content", ParseSystemBlock, dotted: true), []));
+                break;
             default:
-                throw Invalid(path, "role", "must be one of user, assistant");
+                throw Invalid(path, "role", "must be one of user, assistant, system");
         }
     }
 
@@ -138,6 +143,9 @@ internal static class MessagesContentParser
         "document" => ParseSource(block, path, ContentPartKind.Document) with { CacheControl = CacheControl(block, path) },
         _ => throw Invalid(path, "type", "must be one of text, image, document, tool_result in a user message"),
     };
+
+    private static ContentPart ParseSystemBlock(JsonElement block, string path) =>
+        BlockType(block, path) == "text" ? ParseText(block, path) : throw Invalid(path, "type", "system blocks must be text");
 
     private static ContentPart ParseText(JsonElement block, string path) =>
         ContentPart.FromText(RequireString(block, "text", path)) with { CacheControl = CacheControl(block, path) };

@@ -12,7 +12,8 @@ namespace Gateway.Server.Endpoints.Anthropic;
 /// The request shape is Anthropic's (https://docs.anthropic.com/en/api/messages). Read: <c>model</c> (DEFAULT_MODEL when
 /// absent), <c>max_tokens</c> (required, but not by count_tokens), <c>messages</c>, <c>system</c>, <c>tools</c>,
 /// <c>tool_choice</c>, <c>stop_sequences</c>, <c>temperature</c> (0–1), <c>top_p</c>, <c>top_k</c>, <c>metadata.user_id</c>,
-/// <c>thinking</c> (<c>enabled</c> with <c>budget_tokens</c>, which also sets the reasoning effort other providers take)
+/// <c>thinking</c> (<c>enabled</c> with <c>budget_tokens</c>, which also sets the reasoning effort other providers take,
+/// or <c>adaptive</c> with <c>output_config.effort</c>)
 /// and <c>stream</c>; any other field is accepted and ignored. The model is resolved after the body's shape is known to
 /// be right, as /v1/chat/completions does.
 /// </remarks>
@@ -38,7 +39,7 @@ internal static class MessagesRequestParser
         List<ChatMessage> messages = [.. MessagesContentParser.ParseSystem(root), .. MessagesContentParser.ParseMessages(root)];
         var tools = MessagesToolParser.ParseTools(root);
         var (toolChoice, parallelToolCalls) = MessagesToolParser.ParseToolChoice(root, tools);
-        var thinkingBudget = ParseThinking(root, maxTokens);
+        var (thinkingBudget, effort) = ParseThinking(root, maxTokens);
         var options = new TurnOptions
         {
             Temperature = Number(root, "temperature", 0, 1),
@@ -50,13 +51,7 @@ internal static class MessagesRequestParser
             ParallelToolCalls = parallelToolCalls,
             User = TryGet(root, "metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? OptionalString(metadata, "user_id", "metadata") : null,
             ThinkingBudget = thinkingBudget,
-            ReasoningEffort = thinkingBudget switch
-            {
-                null => null,
-                < AnthropicProvider.MediumThinkingBudget => ReasoningEffort.Low,
-                < AnthropicProvider.HighThinkingBudget => ReasoningEffort.Medium,
-                _ => ReasoningEffort.High,
-            },
+            ReasoningEffort = effort,
         };
         var stream = Boolean(root, "stream", "") ?? false;
 
@@ -80,12 +75,16 @@ internal static class MessagesRequestParser
         return new MessagesRequest(model, provider, new ModelTurnRequest(providerModel, messages, tools) { Options = options }, stream);
     }
 
-    /// <summary><c>{"type":"enabled","budget_tokens"}</c> (at least 1024, below max_tokens), or <c>{"type":"disabled"}</c>.</summary>
-    private static int? ParseThinking(JsonElement root, int? maxTokens)
+    /// <summary>
+    /// <c>{"type":"enabled","budget_tokens"}</c> (at least 1024, below max_tokens): that budget, and the effort other
+    /// providers take from it; <c>{"type":"adaptive"}</c> (the model decides how much; Claude Code sends it): the effort of
+    /// <c>output_config.effort</c> (medium when absent) with its budget, kept below max_tokens; <c>{"type":"disabled"}</c>.
+    /// </summary>
+    private static (int? Budget, ReasoningEffort? Effort) ParseThinking(JsonElement root, int? maxTokens)
     {
         if (!TryGet(root, "thinking", out var thinking))
         {
-            return null;
+            return default;
         }
         if (thinking.ValueKind != JsonValueKind.Object)
         {
@@ -94,15 +93,37 @@ internal static class MessagesRequestParser
         switch (RequireString(thinking, "type", "thinking"))
         {
             case "disabled":
-                return null;
+                return default;
             case "enabled":
                 var budget = Integer(thinking, "budget_tokens", "thinking", AnthropicProvider.LowThinkingBudget)
                     ?? throw Invalid("thinking", "budget_tokens", "Field required");
-                return budget < maxTokens || maxTokens is null ? budget : throw Invalid("", "max_tokens", "must be greater than thinking.budget_tokens");
+                return budget < maxTokens || maxTokens is null
+                    ? (budget, EffortOf(budget))
+                    : throw Invalid("", "max_tokens", "must be greater than thinking.budget_tokens");
+            case "adaptive":
+                var effort = TryGet(root, "output_config", out var config) && config.ValueKind == JsonValueKind.Object
+                    ? OptionalString(config, "effort", "output_config") switch
+                    {
+                        "low" => ReasoningEffort.Low,
+                        null or "medium" => ReasoningEffort.Medium,
+                        _ => ReasoningEffort.High, // high, max
+                    }
+                    : ReasoningEffort.Medium;
+                var byEffort = AnthropicProvider.ThinkingBudgetOf(effort);
+                // No room below max_tokens for the API's least budget: no thinking.
+                var room = (maxTokens ?? int.MaxValue) - 1;
+                return room < AnthropicProvider.LowThinkingBudget ? default : (Math.Min(byEffort, room), effort);
             default:
-                throw Invalid("thinking", "type", "must be enabled or disabled");
+                throw Invalid("thinking", "type", "must be enabled, adaptive or disabled");
         }
     }
+
+    private static ReasoningEffort EffortOf(int budget) => budget switch
+    {
+        < AnthropicProvider.MediumThinkingBudget => ReasoningEffort.Low,
+        < AnthropicProvider.HighThinkingBudget => ReasoningEffort.Medium,
+        _ => ReasoningEffort.High,
+    };
 
     private static IReadOnlyList<string> ParseStopSequences(JsonElement root)
     {

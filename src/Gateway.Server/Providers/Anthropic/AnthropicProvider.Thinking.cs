@@ -25,13 +25,15 @@ internal sealed partial class AnthropicProvider
         {
             return null;
         }
-        return options.ThinkingBudget ?? effort switch
-        {
-            ReasoningEffort.Low => LowThinkingBudget,
-            ReasoningEffort.Medium => MediumThinkingBudget,
-            _ => HighThinkingBudget,
-        };
+        return options.ThinkingBudget ?? ThinkingBudgetOf(effort);
     }
+
+    public static int ThinkingBudgetOf(ReasoningEffort effort) => effort switch
+    {
+        ReasoningEffort.Low => LowThinkingBudget,
+        ReasoningEffort.Medium => MediumThinkingBudget,
+        _ => HighThinkingBudget,
+    };
 
     /// <summary>Whether the first assistant message after the last user message, if any, holds Anthropic thinking.</summary>
     private static bool LoopBeganWithThinking(IReadOnlyList<ChatMessage> messages)
