@@ -15,5 +15,6 @@ internal static class FuzzTargets
         ["chat"] = JsonBodyTargets.Chat,
         ["relay"] = JsonBodyTargets.Relay,
         ["completions"] = JsonBodyTargets.Completions,
+        ["messages"] = JsonBodyTargets.Messages,
     };
 }

@@ -1,9 +1,10 @@
 using Gateway.Server.Endpoints;
+using Gateway.Server.Endpoints.Anthropic;
 using Gateway.Server.Endpoints.OpenAi;
 
 namespace Gateway.Fuzz.Targets;
 
-/// <summary>The JSON body parsers of the three POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
+/// <summary>The JSON body parsers of the POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
 internal static class JsonBodyTargets
 {
     /// <summary><c>POST /chat</c>: ChatRequestParser, refusing with a <see cref="RequestError"/>.</summary>
@@ -15,6 +16,9 @@ internal static class JsonBodyTargets
     /// <summary><c>POST /v1/chat/completions</c>: CompletionRequestParser, refusing with an <see cref="OpenAiError"/>.</summary>
     public static void Completions(ReadOnlySpan<byte> input) =>
         JsonBodyOracle.Check<OpenAiError>(input, DescribeCompletion, e => $"{e.StatusCode} {e.Message} {e.Param} {e.Code}");
+
+    /// <summary><c>POST /v1/messages</c>: MessagesRequestParser, refusing with an <see cref="AnthropicError"/>.</summary>
+    public static void Messages(ReadOnlySpan<byte> input) => JsonBodyOracle.Check<AnthropicError>(input, DescribeMessages, e => $"{e.StatusCode} {e.Message}");
 
     private static string DescribeChat(ReadOnlyMemory<byte> body)
     {
@@ -35,5 +39,12 @@ internal static class JsonBodyTargets
         var request = CompletionRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null);
         var turn = request.Turn;
         return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {request.IncludeUsage}";
+    }
+
+    private static string DescribeMessages(ReadOnlyMemory<byte> body)
+    {
+        var request = MessagesRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null, key: null);
+        var turn = request.Turn;
+        return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {turn.Options}";
     }
 }
