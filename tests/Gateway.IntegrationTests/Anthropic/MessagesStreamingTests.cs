@@ -133,6 +133,28 @@ public sealed class MessagesStreamingTests
         Assert.Equal(MessageStart() + MessageEnd("end_turn", Usage(0, 0)), Normalize(body));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheClientLeavingCancelsTheTurnStreamedOrWhole(bool stream)
+    {
+        var model = new ScriptedModelProvider().ThenHang("Wait");
+        await using var host = await ChatTestHost.StartAsync(model);
+        var connection = await host.PostAsync(MessagesPath, Hi.Replace("\"stream\":true", $"\"stream\":{(stream ? "true" : "false")}", StringComparison.Ordinal), "");
+        if (stream)
+        {
+            await connection.ReadResponseAsync(headRequest: true); // the head goes with the first event
+        }
+        else
+        {
+            await AgentScript.WithinAsync(TimeSpan.FromSeconds(5), () => !model.Requests.IsEmpty, "the turn starts");
+        }
+
+        await connection.DisposeAsync();
+
+        await model.Cancelled.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public async Task ASilentStreamCarriesAnthropicsPingEvent()
     {
