@@ -52,6 +52,8 @@ public sealed class RelayAllocationTests(ITestOutputHelper output) : IDisposable
     [InlineData("/v1/chat/completions", """{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}""", false, 1)]
     [InlineData("/chat", """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""", true, 32)]
     [InlineData("/v1/chat/completions", """{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}""", true, 32)]
+    [InlineData("/v1/messages", """{"model":"gpt-test","max_tokens":1000,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", false, 1)]
+    [InlineData("/v1/messages", """{"model":"gpt-test","max_tokens":1000,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", true, 32)]
     public async Task ARelayedEventAllocatesNothing(string path, string json, bool oneWrite, int concurrency)
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing));

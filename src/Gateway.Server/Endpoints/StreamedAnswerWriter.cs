@@ -23,7 +23,7 @@ internal abstract class StreamedAnswerWriter(EventStream stream, CancellationTok
     {
         HasFailed = true;
         var error = Error(message, statusCode);
-        if (!stream.IsOpen)
+        if (stream.TryAbandonUnopened())
         {
             error.Respond(stream.Exchange);
             return;

@@ -22,15 +22,13 @@ internal sealed class JsonFrames(EventStream stream) : IDisposable
     /// <param name="opened">Whether this call opened the stream, so the caller writes its API's opening frame first.</param>
     public EventStream.FrameScope Begin(out bool opened)
     {
-        opened = !stream.IsOpen;
-        if (opened)
-        {
-            stream.Open();
-        }
-        var frames = stream.BeginFrames();
+        var frames = stream.BeginFrames(out opened);
         _output = frames.Output;
         return frames;
     }
+
+    /// <summary>Writes the next frames into <paramref name="output"/> (the stream's pending buffer, under its lock, when the heartbeat opens it).</summary>
+    public void Into(IBufferWriter<byte> output) => _output = output;
 
     /// <summary>An <c>event:</c> line when <paramref name="eventType"/> is not empty, then <c>data: </c>, for <see cref="Json"/> to fill.</summary>
     public void BeginFrame(ReadOnlySpan<byte> eventType = default)

@@ -133,6 +133,32 @@ public sealed class MessagesStreamingTests
         Assert.Equal(MessageStart() + MessageEnd("end_turn", Usage(0, 0)), Normalize(body));
     }
 
+    [Fact]
+    public async Task AFirstEventSlowToComeOpensTheStreamWithMessageStartAndAPing()
+    {
+        var model = new ScriptedModelProvider().Then((_, token) => SilentAsync(token));
+        await using var host = await ChatTestHost.StartAsync(model, agents: new AgentOptions { PingInterval = TimeSpan.FromMilliseconds(50) });
+        await using var connection = await host.PostAsync(MessagesPath, Hi, "");
+
+        // Bounded: the heartbeat opens the stream one ping interval after the request; each read waits at most RawConnection.ReadTimeout.
+        var head = await connection.ReadResponseAsync(headRequest: true);
+        var received = "";
+        while (!received.Contains("event: ping", StringComparison.Ordinal) && received.Length < 10_000)
+        {
+            received += System.Text.Encoding.UTF8.GetString(await connection.ReadChunkAsync());
+        }
+
+        Assert.Equal(200, head.StatusCode);
+        Assert.Equal("text/event-stream", head.Header("Content-Type"));
+        Assert.Equal(MessageStart() + "event: ping\ndata: {\"type\":\"ping\"}\n\n", Normalize(received));
+    }
+
+    private static async IAsyncEnumerable<ProviderEvent> SilentAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
+    {
+        await Task.Delay(Timeout.Infinite, token);
+        yield break;
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

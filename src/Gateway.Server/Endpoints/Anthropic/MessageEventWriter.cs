@@ -1,3 +1,4 @@
+using System.Buffers;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -13,11 +14,12 @@ namespace Gateway.Server.Endpoints.Anthropic;
 /// reports whole calls or interleaves parallel ones) and <c>content_block_stop</c>, one block open at a time (text
 /// after a call began, which no provider sends, would end the call's block early); then <c>message_delta</c> with the
 /// stop reason and the whole usage (input included, which Anthropic's SDKs take from it) and <c>message_stop</c>.
-/// A failure after the stream started is an <c>error</c> event and nothing after it. Pings are the stream's.
+/// A failure after the stream started is an <c>error</c> event and nothing after it. Pings are the stream's, which also
+/// opens with <c>message_start</c> and a ping when the first event is slow to come (<see cref="EventStream.OpenWhenSilent"/>).
 /// </remarks>
 /// <param name="inputIncludesCache">The provider's input count includes cached input (see <see cref="MessageJson.WriteUsage"/>).</param>
 internal sealed class MessageEventWriter(EventStream stream, string model, bool inputIncludesCache, CancellationToken cancellationToken)
-    : StreamedAnswerWriter(stream, cancellationToken), IStreamedAnswer
+    : StreamedAnswerWriter(stream, cancellationToken), IStreamedAnswer, IStreamOpening
 {
     /// <summary>The stream's ping (https://docs.anthropic.com/en/docs/build-with-claude/streaming#event-types).</summary>
     public static readonly byte[] Ping = "event: ping\ndata: {\"type\":\"ping\"}\n\n"u8.ToArray();
@@ -175,19 +177,31 @@ internal sealed class MessageEventWriter(EventStream stream, string model, bool 
         var frames = Frames.Begin(out var opened);
         if (opened)
         {
-            BeginEvent("message_start"u8);
-            Json.WritePropertyName("message"u8);
-            MessageJson.WriteStart(Json, RandomIds.Create("msg_"), model);
-            Json.WriteStartArray("content"u8);
-            Json.WriteEndArray();
-            Json.WriteNull("stop_reason"u8);
-            Json.WriteNull("stop_sequence"u8);
-            MessageJson.WriteUsage(Json, default, inputIncludesCache: false);
-            Json.WriteEndObject();
-            Json.WriteEndObject();
-            Frames.EndFrame();
+            WriteMessageStart();
         }
         return frames;
+    }
+
+    /// <summary>The heartbeat opened the stream before the first event: <c>message_start</c> goes first all the same.</summary>
+    public void WriteOpening(IBufferWriter<byte> output)
+    {
+        Frames.Into(output);
+        WriteMessageStart();
+    }
+
+    private void WriteMessageStart()
+    {
+        BeginEvent("message_start"u8);
+        Json.WritePropertyName("message"u8);
+        MessageJson.WriteStart(Json, RandomIds.Create("msg_"), model);
+        Json.WriteStartArray("content"u8);
+        Json.WriteEndArray();
+        Json.WriteNull("stop_reason"u8);
+        Json.WriteNull("stop_sequence"u8);
+        MessageJson.WriteUsage(Json, default, inputIncludesCache: false);
+        Json.WriteEndObject();
+        Json.WriteEndObject();
+        Frames.EndFrame();
     }
 
     /// <summary>Makes a block of <paramref name="kind"/> the open one, ending another first.</summary>

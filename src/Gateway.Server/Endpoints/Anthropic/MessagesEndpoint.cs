@@ -20,8 +20,13 @@ internal sealed class MessagesEndpoint(ModelCatalog catalog, string? defaultMode
 
     protected override IWholeAnswer StartWhole(MessagesRequest request) => new MessageBuilder(request.Model, !request.Provider.CountsCachedInputApart);
 
-    protected override IStreamedAnswer StartStream(MessagesRequest request, EventStream stream, CancellationToken cancellationToken) =>
-        new MessageEventWriter(stream, request.Model, !request.Provider.CountsCachedInputApart, cancellationToken);
+    /// <summary>A stream silent for the ping interval opens (message_start, ping) before the first event, as Anthropic's does at once.</summary>
+    protected override IStreamedAnswer StartStream(MessagesRequest request, EventStream stream, CancellationToken cancellationToken)
+    {
+        var writer = new MessageEventWriter(stream, request.Model, !request.Provider.CountsCachedInputApart, cancellationToken);
+        stream.OpenWhenSilent(writer);
+        return writer;
+    }
 
     protected override EventStream CreateStream(IHttpExchange exchange, CancellationTokenSource turn) => new(exchange, turn, pingInterval, MessageEventWriter.Ping);
 }
