@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one of Gateway's parsers with afl++ and SharpFuzz (issue 11; perf/README.md, "Fuzzing").
 #
-#   perf/fuzz.sh TARGET SECONDS     TARGET: head | chunked | chat | relay | completions | responses
+#   perf/fuzz.sh TARGET SECONDS     TARGET: head | chunked | chat | relay | completions | responses | messages
 #
 # Installs what is missing (afl++ from apt, the SharpFuzz.CommandLine dotnet tool into artifacts/fuzz/tools), publishes
 # tests/Gateway.Fuzz, instruments its copy of gateway.dll, and runs afl-fuzz for at most SECONDS on the committed seeds
@@ -19,8 +19,8 @@ target=${1:-}
 seconds=${2:-}
 case "$target" in
   head | chunked) dictionary=tests/Gateway.Fuzz/Dictionaries/http.dict ;;
-  chat | relay | completions | responses) dictionary=tests/Gateway.Fuzz/Dictionaries/json.dict ;;
-  *) echo "usage: perf/fuzz.sh head|chunked|chat|relay|completions|responses SECONDS" >&2; exit 2 ;;
+  chat | relay | completions | responses | messages) dictionary=tests/Gateway.Fuzz/Dictionaries/json.dict ;;
+  *) echo "usage: perf/fuzz.sh head|chunked|chat|relay|completions|responses|messages SECONDS" >&2; exit 2 ;;
 esac
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
   echo "usage: perf/fuzz.sh $target SECONDS (a positive whole number)" >&2

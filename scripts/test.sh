@@ -40,7 +40,7 @@ fi
 client=tests/Gateway.ClientTests
 client_tap=$repo/$results/client-tests.tap
 client_status=0
-echo "== client tests: the openai npm package against the gateway ($client)"
+echo "== client tests: the openai and @anthropic-ai/sdk npm packages against the gateway ($client)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "node and npm are needed for the client tests (.ci/run installs them)"
   client_status=127
@@ -53,7 +53,7 @@ else
     timeout --kill-after=10 600 node --test \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$client_tap" \
-      openai-client.test.js responses-client.test.js)
+      openai-client.test.js responses-client.test.js anthropic-client.test.js)
   client_status=$?
 fi
 

@@ -54,6 +54,6 @@ internal sealed class BaselineRoutes(IEndpointRouteBuilder routes, BearerKeyAuth
         var length = Encoding.UTF8.GetByteCount(authorization);
         var bytes = length <= 1024 ? stackalloc byte[length] : new byte[length];
         Encoding.UTF8.GetBytes(authorization, bytes);
-        return keys.Authenticate(bytes) is not null;
+        return keys.Authenticate(BearerKeyAuthenticator.BearerToken(bytes)) is not null;
     }
 }

@@ -4,6 +4,7 @@ using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints;
+using Gateway.Server.Endpoints.Anthropic;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
@@ -70,7 +71,10 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
             .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits))
             .Map(RequestMethod.Post, "/v1/responses", new ResponsesEndpoint(catalog, options.DefaultModel, responses, metrics.Upstream, keyLimits))
-            .MapRefusalShape("/v1", OpenAiRefusalShape.Instance);
+            .Map(RequestMethod.Post, "/v1/messages", new MessagesEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits, agentOptions.PingInterval))
+            .Map(RequestMethod.Post, "/v1/messages/count_tokens", new CountTokensEndpoint(catalog, options.DefaultModel, keyLimits))
+            .MapRefusalShape("/v1", OpenAiRefusalShape.Instance)
+            .MapRefusalShape("/v1/messages", AnthropicRefusalShape.Instance);
 
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
         ClientKey[] keys = [.. apiKeys, .. options.Keys];

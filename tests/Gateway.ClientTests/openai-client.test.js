@@ -9,15 +9,9 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { MODELS, TEXT, TEXT_PIECES, TEXT_USAGE, TOOL_USAGE, UPSTREAM_KEY, startFakeUpstream, toolCallsFor } from './fake-upstream.js';
 import { REPO_ROOT, startGateway, stopGateway } from './gateway-process.js';
+import { ALPHABET, ALPHABET_PROMPT, ALPHABET_PROMPT_TOKENS, LOCAL_MODEL } from './local-model.js';
 
 const GATEWAY_KEY = 'gw-client-test-key';
-const LOCAL_MODEL = 'successor-tiny';
-// successor-tiny answers each character's successor, so greedy decoding of this prompt spells 'A'..'~' (62
-// tokens) then stops (shared/models/README.md; the same prompt as the integration tests' LocalChatTests).
-const ALPHABET_PROMPT = 'Say the alphabet.';
-const ALPHABET = Array.from({ length: '~'.charCodeAt(0) - 'A'.charCodeAt(0) + 1 }, (_, i) => String.fromCharCode(65 + i)).join('');
-// Its prompt tokens: <s>, "▁", then one byte-level token per character of the ChatML-templated conversation.
-const ALPHABET_PROMPT_TOKENS = 2 + `<|im_start|>user\n${ALPHABET_PROMPT}<|im_end|>\n<|im_start|>assistant\n`.length;
 
 const TOOLS = [
   {

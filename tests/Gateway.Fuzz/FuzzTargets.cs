@@ -16,5 +16,6 @@ internal static class FuzzTargets
         ["relay"] = JsonBodyTargets.Relay,
         ["completions"] = JsonBodyTargets.Completions,
         ["responses"] = JsonBodyTargets.Responses,
+        ["messages"] = JsonBodyTargets.Messages,
     };
 }

@@ -3,7 +3,7 @@ using Gateway.Server;
 
 namespace Gateway.IntegrationTests;
 
-/// <summary>Optional bearer keys (SPEC §1): every route but /health needs one when GATEWAY_API_KEYS is set.</summary>
+/// <summary>Optional keys (SPEC §1), as a bearer token or an <c>x-api-key</c>: every route but /health needs one when GATEWAY_API_KEYS is set.</summary>
 public sealed class AuthenticationTests : IAsyncLifetime
 {
     private GatewayHost _host = null!;
@@ -18,6 +18,9 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [InlineData("Authorization: Bearer first-key-but-longer\r\n")]
     [InlineData("Authorization: Basic Zmlyc3Qta2V5\r\n")]
     [InlineData("Authorization: Bearer\r\n")]
+    [InlineData("x-api-key: wrong-key\r\n")]
+    [InlineData("x-api-key: Bearer first-key\r\n")]
+    [InlineData("x-api-key: \r\n")]
     public async Task MissingOrWrongKeyIs401(string authorization)
     {
         var response = await _host.GetAsync("/models", authorization);
@@ -32,6 +35,8 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [InlineData("Authorization: Bearer first-key\r\n")]
     [InlineData("Authorization: Bearer second-key\r\n")]
     [InlineData("authorization: bearer second-key\r\n")]
+    [InlineData("x-api-key: first-key\r\n")]
+    [InlineData("X-Api-Key: second-key\r\n")]
     public async Task AnyConfiguredKeyIsAccepted(string authorization)
     {
         var response = await _host.GetAsync("/models", authorization);
@@ -44,6 +49,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Theory]
     [InlineData("Authorization: Bearer wrong-key\r\nAuthorization: Bearer first-key\r\n")]
     [InlineData("Authorization: Bearer first-key\r\nAuthorization: Bearer first-key\r\n")]
+    [InlineData("x-api-key: first-key\r\nAuthorization: Bearer first-key\r\n")]
     public async Task MoreThanOneAuthorizationHeaderIsRefused(string authorization)
     {
         await using var connection = await _host.ConnectAsync();
@@ -51,7 +57,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         var response = await connection.ReadResponseAsync();
 
         Assert.Equal(400, response.StatusCode);
-        Assert.Equal("""{"error":"More than one Authorization header"}""", response.Body);
+        Assert.Equal("""{"error":"More than one credential (Authorization or x-api-key header)"}""", response.Body);
         Assert.True(await connection.IsClosedByServerAsync());
     }
 

@@ -6,6 +6,7 @@ using Gateway.Server.Providers;
 using Gateway.Server.Providers.Anthropic;
 using Gateway.Server.Providers.OpenAi;
 using Gateway.Server.Providers.Upstream;
+using static Gateway.IntegrationTests.Infrastructure.Upstream.ProviderTestKit;
 using static Gateway.IntegrationTests.OpenAi.OpenAiTestKit;
 
 namespace Gateway.IntegrationTests;
@@ -17,8 +18,6 @@ namespace Gateway.IntegrationTests;
 /// </summary>
 public sealed class InvalidModelTextTests : IDisposable
 {
-    private const string OpenAiListing = """{"object":"list","data":[{"id":"gpt-test","object":"model"}]}""";
-    private const string AnthropicListing = """{"data":[{"type":"model","id":"claude-test"}],"has_more":false}""";
     private const string NotText = "Arguments of echo are not valid Unicode text: ";
 
     /// <summary>U+FFFD, which /v1 writes as it is (its encoder escapes only what JSON must, and astral characters).</summary>

@@ -25,6 +25,8 @@ public sealed class KeySessionTests
 
         var chat = await PostAsync(host, "/chat", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
         var completion = await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
+        var message = await PostAsync(host, "/v1/messages", MockModels.Ask("hi", ",\"max_tokens\":10").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
+        var count = await PostAsync(host, "/v1/messages/count_tokens", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
         var allowed = await PostAsync(host, "/chat", MockModels.Ask("hi"));
 
         Assert.Equal(403, chat.StatusCode);
@@ -33,6 +35,9 @@ public sealed class KeySessionTests
         Assert.Equal(
             """{"error":{"message":"The model 'mock-2' is not allowed for this key","type":"invalid_request_error","param":"model","code":"model_not_allowed"}}""",
             completion.Body);
+        Assert.Equal(
+            (403, 403, """{"type":"error","error":{"type":"permission_error","message":"The model 'mock-2' is not allowed for this key"}}"""),
+            (message.StatusCode, count.StatusCode, message.Body));
         Assert.Equal(200, allowed.StatusCode);
     }
 

@@ -6,6 +6,7 @@ using Gateway.IntegrationTests.Runtime;
 using Gateway.Server.Providers.OpenAi;
 using Gateway.Server.Providers.Upstream;
 using Xunit.Abstractions;
+using static Gateway.IntegrationTests.Infrastructure.Upstream.ProviderTestKit;
 
 namespace Gateway.IntegrationTests;
 
@@ -36,8 +37,6 @@ public sealed class RelayAllocationTests(ITestOutputHelper output) : IDisposable
     /// </summary>
     private const double MaxBytesPerEventConcurrent = 80;
 
-    private const string OpenAiListing = """{"object":"list","data":[{"id":"gpt-test","object":"model"}]}""";
-
     private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
 
     public void Dispose() => _http.Dispose();
@@ -52,6 +51,8 @@ public sealed class RelayAllocationTests(ITestOutputHelper output) : IDisposable
     [InlineData("/v1/chat/completions", """{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}""", false, 1)]
     [InlineData("/chat", """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""", true, 32)]
     [InlineData("/v1/chat/completions", """{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}""", true, 32)]
+    [InlineData("/v1/messages", """{"model":"gpt-test","max_tokens":1000,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", false, 1)]
+    [InlineData("/v1/messages", """{"model":"gpt-test","max_tokens":1000,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", true, 32)]
     public async Task ARelayedEventAllocatesNothing(string path, string json, bool oneWrite, int concurrency)
     {
         await using var upstream = FakeUpstream.Start(UpstreamReply.Json(OpenAiListing));

@@ -152,5 +152,40 @@ public class RouterTests
     public void MapRefusesAnInvalidTemplate(string template) =>
         Assert.Throws<ArgumentException>(() => new Router().Map(RequestMethod.Get, template, _health));
 
+    [Theory]
+    [InlineData("/v1/messages", "inner")]
+    [InlineData("/v1/messages/count_tokens", "inner")]
+    [InlineData("/v1/messagesx", "outer")]
+    [InlineData("/v1/chat/completions", "outer")]
+    [InlineData("/chat", null)]
+    public void TheInnermostRouteGroupGivesTheRefusalShapeWhicheverWasMappedFirst(string path, string? expected)
+    {
+        foreach (var router in new[]
+        {
+            new Router().MapRefusalShape("/v1", NamedShape.Outer).MapRefusalShape("/v1/messages", NamedShape.Inner),
+            new Router().MapRefusalShape("/v1/messages", NamedShape.Inner).MapRefusalShape("/v1", NamedShape.Outer),
+        })
+        {
+            Assert.Equal(expected, (router.RefusalShapeFor(Encoding.ASCII.GetBytes(path)) as NamedShape)?.Name);
+        }
+    }
+
     private RouteMatch Match(RequestMethod method, string path) => _router.Match(method, Encoding.ASCII.GetBytes(path));
+
+    private sealed class NamedShape(string name) : IRefusalShape
+    {
+        public static NamedShape Outer { get; } = new("outer");
+
+        public static NamedShape Inner { get; } = new("inner");
+
+        public string Name => name;
+
+        public ReadOnlySpan<byte> Unauthorized => [];
+
+        public ReadOnlySpan<byte> NotFound => [];
+
+        public ReadOnlySpan<byte> MethodNotAllowed => [];
+
+        public ReadOnlySpan<byte> Rejection(int statusCode, ReadOnlySpan<byte> specBody) => specBody;
+    }
 }

@@ -54,7 +54,7 @@ internal sealed record GatewayOptions
         new("DEFAULT_MODEL", null, "Model used when a request names none; when unset and no remote provider is configured, the first mock model, else the first local model by name."),
         new("LOG_LEVEL", "info", "debug, info, warning, error or none; info writes a line per request and per session."),
         new("LOG_FORMAT", "text", "text (timestamp, level, message, key=value pairs) or json (one object per line)."),
-        new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>'."),
+        new("GATEWAY_API_KEYS", null, "Comma-separated bearer keys; when set (to at least one key), every route but /health needs 'Authorization: Bearer <key>' or 'x-api-key: <key>'."),
         new("GATEWAY_KEYS_FILE", null, "JSON file of named keys with limits: {\"keys\":[{\"name\",\"sha256\" (hex of the key),\"models\"?,\"maxConcurrentSessions\"?,\"requestsPerMinute\"?,\"tokensPerDay\"? (input + output, per UTC day)}]}; beside GATEWAY_API_KEYS; read again on SIGHUP and when it changes."),
         new("METRICS_PUBLIC", "false", "true: GET /metrics needs no key even when GATEWAY_API_KEYS is set."),
         new("MAX_CONNECTIONS", Invariant(s_httpDefaults.MaxConnections), "Open connections beyond this are answered 503 and closed."),

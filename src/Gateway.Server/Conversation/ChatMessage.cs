@@ -1,3 +1,5 @@
+using Gateway.Tools;
+
 namespace Gateway.Server.Conversation;
 
 /// <summary>One message of the conversation (SPEC §3), in the provider-neutral shape the agent loop keeps.</summary>
@@ -8,6 +10,12 @@ internal sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Con
 {
     /// <summary>An assistant message's reasoning items, in the order the model produced them, for the API that wrote them.</summary>
     public IReadOnlyList<ReasoningItem> Reasoning { get; init; } = [];
+
+    /// <summary>A tool message that reports the tool's failure (a Messages caller's <c>is_error</c>); only an Anthropic upstream reads it.</summary>
+    public bool IsError { get; init; }
+
+    /// <summary>A tool message's <c>cache_control</c> from a Messages caller's <c>tool_result</c> block; only an Anthropic upstream reads it.</summary>
+    public RawJson? CacheControl { get; init; }
 
     public static ChatMessage System(string text) => new(ChatRole.System, [ContentPart.FromText(text)], []);
 

@@ -20,4 +20,7 @@ internal sealed record ToolCallRequest(string Id, string Name, RawJson Arguments
 
     /// <summary>What is wrong with <see cref="InvalidArguments"/>, as the agent loop tells the model.</summary>
     public string InvalidReason { get; init; } = "are not a JSON object";
+
+    /// <summary>A Messages caller's <c>cache_control</c> on the call's <c>tool_use</c> block, as sent; only an Anthropic upstream reads it.</summary>
+    public RawJson? CacheControl { get; init; }
 }

@@ -1,4 +1,3 @@
-using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Providers;
 
 namespace Gateway.Server.Endpoints;
@@ -7,7 +6,7 @@ namespace Gateway.Server.Endpoints;
 internal interface IWholeAnswer : ITurnSink, IDisposable
 {
     /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
-    OpenAiError? Failure { get; }
+    ApiError? Failure { get; }
 
     byte[] ToJson();
 }

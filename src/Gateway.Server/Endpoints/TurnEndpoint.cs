@@ -1,5 +1,4 @@
 using Gateway.Server.Diagnostics.Metrics;
-using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -7,15 +6,15 @@ using Gateway.Server.Sse;
 namespace Gateway.Server.Endpoints;
 
 /// <summary>
-/// What the API front doors (<c>/v1/chat/completions</c>, <c>/v1/responses</c>) share: one model turn of any served
-/// model, streamed or whole, under the key's limits and token budget, metered; no agent loop and no server-side tools.
-/// A door supplies its request parser, its error shape and its two answer writers.
+/// What the API front doors (<c>/v1/chat/completions</c>, <c>/v1/messages</c>, <c>/v1/responses</c>) share: one model turn of any served model,
+/// streamed or whole, under the key's limits; no agent loop and no server-side tools. A door supplies its request
+/// parser, its error shape and its two answer writers.
 /// </summary>
 /// <remarks>
 /// The client leaving cancels the turn, and with it the upstream call, whether or not the answer is streamed
 /// (<see cref="IHttpExchange.RequestAborted"/> is watched from the start). A stream's head is sent only with its first
 /// event, so a turn that fails before producing anything (the upstream's 429, an unreachable upstream, a local model
-/// that is busy) is answered with the failure's own status, as a whole answer is.
+/// that is busy) is answered with the failure's own status, as a non-streamed call is.
 /// </remarks>
 internal abstract class TurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimits keyLimits) : IEndpoint
     where TRequest : class, ITurnRequest
@@ -29,7 +28,7 @@ internal abstract class TurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimit
         {
             request = Parse(exchange);
         }
-        catch (OpenAiError e)
+        catch (ApiError e)
         {
             if (e.StatusCode == 403)
             {
@@ -54,16 +53,18 @@ internal abstract class TurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimit
         }
     }
 
-    /// <exception cref="OpenAiError">The request is refused; its status, message and param say why.</exception>
+    /// <exception cref="ApiError">The request is refused.</exception>
     protected abstract TRequest Parse(IHttpExchange exchange);
 
     /// <summary>An error of the door's shape for a status the endpoint itself decides (429, 503, 400).</summary>
-    protected abstract OpenAiError Error(int statusCode, string message);
+    protected abstract ApiError Error(int statusCode, string message);
 
     protected abstract IWholeAnswer StartWhole(TRequest request);
 
-    /// <remarks>The writer's first event opens <paramref name="stream"/>.</remarks>
     protected abstract IStreamedAnswer StartStream(TRequest request, EventStream stream, CancellationToken cancellationToken);
+
+    /// <summary>The response's event stream; a door whose API pings while the answer waits says how.</summary>
+    protected virtual EventStream CreateStream(IHttpExchange exchange, CancellationTokenSource turn) => new(exchange, turn);
 
     private async ValueTask CompleteOrStreamAsync(IHttpExchange exchange, TRequest request, ITokenBudget? budget)
     {
@@ -85,7 +86,7 @@ internal abstract class TurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimit
         if (!exchange.HasStartedResponse)
         {
             // Nobody reads this; the connection still answers every request it took.
-            Error(400, "The client closed the request before the completion was ready").Respond(exchange);
+            Error(400, "The client closed the request before the answer was ready").Respond(exchange);
         }
     }
 
@@ -106,7 +107,7 @@ internal abstract class TurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimit
 
     private async ValueTask StreamAsync(IHttpExchange exchange, TRequest request, ITokenBudget? budget, CancellationTokenSource turn)
     {
-        var stream = new EventStream(exchange, turn);
+        var stream = CreateStream(exchange, turn);
         using var answer = StartStream(request, stream, turn.Token);
         try
         {

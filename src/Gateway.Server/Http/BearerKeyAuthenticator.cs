@@ -6,7 +6,7 @@ using Gateway.Server.Primitives;
 namespace Gateway.Server.Http;
 
 /// <summary>
-/// Finds the configured key an <c>Authorization: Bearer &lt;key&gt;</c> presents (SPEC §1, RFC 6750 §2.1), and holds its
+/// Finds the configured key an <c>Authorization: Bearer &lt;key&gt;</c> (SPEC §1, RFC 6750 §2.1) or an <c>x-api-key</c> presents, and holds its
 /// request rate.
 /// </summary>
 /// <remarks>
@@ -33,17 +33,21 @@ internal sealed class BearerKeyAuthenticator(IReadOnlyList<ClientKey> keys, Time
     public static IEnumerable<ClientKey> Unlimited(IEnumerable<string> secrets) =>
         secrets.Select((secret, i) => new ClientKey($"api-key-{i + 1}", SHA256.HashData(Encoding.UTF8.GetBytes(secret))));
 
-    /// <param name="authorization">The Authorization field value, or empty when the request had none.</param>
-    /// <returns>The key presented, or null when it is none of the configured keys.</returns>
-    public ClientKey? Authenticate(ReadOnlySpan<byte> authorization)
-    {
+    /// <summary>The token of an Authorization field value of the Bearer scheme; empty for any other value.</summary>
+    public static ReadOnlySpan<byte> BearerToken(ReadOnlySpan<byte> authorization) =>
         // The scheme is case-insensitive (RFC 9110 §11.1); exactly one space separates it from the token.
-        if (authorization.Length <= 7 || !Ascii.EqualsIgnoreCase(authorization[..7], "Bearer "u8))
+        authorization.Length > 7 && Ascii.EqualsIgnoreCase(authorization[..7], "Bearer "u8) ? authorization[7..] : [];
+
+    /// <param name="presentedKey">The key a request presented (a bearer token or an <c>x-api-key</c>), or empty when it had none.</param>
+    /// <returns>The key presented, or null when it is none of the configured keys.</returns>
+    public ClientKey? Authenticate(ReadOnlySpan<byte> presentedKey)
+    {
+        if (presentedKey.IsEmpty)
         {
             return null;
         }
         Span<byte> presented = stackalloc byte[DigestLength];
-        SHA256.HashData(authorization[7..], presented);
+        SHA256.HashData(presentedKey, presented);
 
         ClientKey? match = null;
         foreach (var key in _keys)

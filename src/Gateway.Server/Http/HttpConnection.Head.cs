@@ -23,9 +23,9 @@ internal sealed partial class HttpConnection
     private bool _connectionClose;
     private bool _connectionKeepAlive;
     private bool _expectContinue;
-    private byte[] _authorization = [];
-    private int _authorizationLength;
-    private bool _hasAuthorization;
+    private byte[] _credential = [];
+    private int _credentialLength;
+    private bool _hasCredential;
     private bool _firstRequest = true;
 
     /// <summary>Reads until a whole request head is parsed; false when the connection should close quietly instead.</summary>
@@ -146,8 +146,8 @@ internal sealed partial class HttpConnection
         _connectionClose = false;
         _connectionKeepAlive = false;
         _expectContinue = false;
-        _authorizationLength = 0;
-        _hasAuthorization = false;
+        _credentialLength = 0;
+        _hasCredential = false;
         _responseStarted = false;
         ResetTelemetry();
         _route = RouteMatch.None;
@@ -194,8 +194,11 @@ internal sealed partial class HttpConnection
             case 11 when GatewayTracing.IsEnabled && Ascii.EqualsIgnoreCase(name, "traceparent"u8):
                 OnTraceParent(value);
                 break;
+            case 9 when Ascii.EqualsIgnoreCase(name, "x-api-key"u8) && _authenticator is not null:
+                OnCredential(value);
+                break;
             case 13 when Ascii.EqualsIgnoreCase(name, "Authorization"u8) && _authenticator is not null:
-                OnAuthorization(value);
+                OnCredential(BearerKeyAuthenticator.BearerToken(value));
                 break;
             case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
                 OnContentLength(value);
@@ -219,21 +222,24 @@ internal sealed partial class HttpConnection
         }
     }
 
-    /// <summary>Kept (in a buffer reused across requests) only when keys are configured, for the check after routing.</summary>
+    /// <summary>
+    /// The key an <c>Authorization: Bearer</c> or an <c>x-api-key</c> (Anthropic's header, docs.anthropic.com/en/api/overview)
+    /// presents, kept (in a buffer reused across requests) only when keys are configured, for the check after routing.
+    /// </summary>
     /// <remarks>Two credentials are refused, not reconciled: Authorization is no list (RFC 9110 §5.3, §11.6.2), so either pick could be wrong.</remarks>
-    private void OnAuthorization(ReadOnlySpan<byte> value)
+    private void OnCredential(ReadOnlySpan<byte> key)
     {
-        if (_hasAuthorization)
+        if (_hasCredential)
         {
             RequestRejection.Throw(RequestRejectionReason.DuplicateAuthorization);
         }
-        _hasAuthorization = true;
-        if (value.Length > _authorization.Length)
+        _hasCredential = true;
+        if (key.Length > _credential.Length)
         {
-            _authorization = new byte[value.Length];
+            _credential = new byte[key.Length];
         }
-        value.CopyTo(_authorization);
-        _authorizationLength = value.Length;
+        key.CopyTo(_credential);
+        _credentialLength = key.Length;
     }
 
     private void OnConnection(ReadOnlySpan<byte> value)

@@ -40,7 +40,7 @@ internal static class RequestRejection
         RequestRejectionReason.MissingHost => """{"error":"Missing Host header"}"""u8,
         RequestRejectionReason.DuplicateHost => """{"error":"More than one Host header"}"""u8,
         RequestRejectionReason.InvalidHost => """{"error":"Invalid Host header"}"""u8,
-        RequestRejectionReason.DuplicateAuthorization => """{"error":"More than one Authorization header"}"""u8,
+        RequestRejectionReason.DuplicateAuthorization => """{"error":"More than one credential (Authorization or x-api-key header)"}"""u8,
         RequestRejectionReason.InvalidContentLength => """{"error":"Invalid Content-Length"}"""u8,
         RequestRejectionReason.ConflictingContentLength => """{"error":"Conflicting Content-Length values"}"""u8,
         RequestRejectionReason.ContentLengthWithTransferEncoding => """{"error":"Both Content-Length and Transfer-Encoding"}"""u8,

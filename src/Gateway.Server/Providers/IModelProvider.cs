@@ -33,6 +33,13 @@ internal interface IModelProvider
     /// <summary>The API a turn is sent to, for a span's server.address and server.port; null for an in-process model.</summary>
     Uri? ServerUrl => null;
 
+    /// <summary>
+    /// The input tokens <paramref name="request"/> would take (a Messages client's count_tokens): counted where the
+    /// provider can (the local tokenizer, Anthropic's own count), else <see cref="TokenEstimate"/>'s guess.
+    /// </summary>
+    /// <exception cref="HttpRequestException">The upstream could not count them; the message says why.</exception>
+    Task<long> CountInputTokensAsync(ModelTurnRequest request, CancellationToken cancellationToken) => Task.FromResult(TokenEstimate.Of(request));
+
     /// <summary>The ids of the models this provider serves right now.</summary>
     Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken);
 

@@ -35,6 +35,11 @@ internal interface ITurnSink
     /// <summary>Why the turn ended; once, after the content and tool calls, when the provider said.</summary>
     void Finished(FinishReason reason);
 
+    /// <summary>Which of the request's stop sequences ended the turn, when the provider says (Anthropic's <c>stop_sequence</c>); before <see cref="Finished"/>.</summary>
+    void StopSequence(string sequence)
+    {
+    }
+
     /// <summary>The call's token counts; once, after the content.</summary>
     void Usage(TokenUsage usage);
 

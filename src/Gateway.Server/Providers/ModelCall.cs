@@ -134,6 +134,8 @@ internal sealed class ModelCall : ITurnSink, IDisposable
         _inner.Finished(reason);
     }
 
+    public void StopSequence(string sequence) => _inner.StopSequence(sequence);
+
     public void Usage(TokenUsage usage)
     {
         _series.InputTokens.Add(usage.InputTokens);

@@ -74,4 +74,8 @@ internal static class ProviderJson
         var bytes = new byte[(part.Data.Length * 3 / 4) + 3];
         return Convert.TryFromBase64String(part.Data, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : null;
     }
+
+    /// <summary>An image or a document that is not text (<see cref="TextOfDocument"/>), which a model that reads text only cannot take.</summary>
+    public static bool IsBinary(ContentPart part) =>
+        part.Kind == ContentPartKind.Image || (part.Kind == ContentPartKind.Document && TextOfDocument(part) is null);
 }

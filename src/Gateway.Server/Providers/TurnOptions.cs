@@ -4,8 +4,9 @@ namespace Gateway.Server.Providers;
 
 /// <summary>How one model call is sampled and bounded; everything unset leaves the provider's own default.</summary>
 /// <remarks>
-/// The agent loop sends <see cref="Default"/>; the OpenAI front door fills these from the caller's request
-/// (https://platform.openai.com/docs/api-reference/chat/create) and each provider writes them in its own terms.
+/// The agent loop sends <see cref="Default"/>; the API front doors fill these from the caller's request
+/// (https://platform.openai.com/docs/api-reference/chat/create, https://docs.anthropic.com/en/api/messages) and each
+/// provider writes them in its own terms.
 /// </remarks>
 internal sealed record TurnOptions
 {
@@ -16,6 +17,9 @@ internal sealed record TurnOptions
 
     /// <summary>Nucleus sampling mass, 0–1.</summary>
     public double? TopP { get; init; }
+
+    /// <summary>Sample only from this many likeliest tokens (Anthropic's <c>top_k</c>); only Anthropic's API takes it.</summary>
+    public int? TopK { get; init; }
 
     /// <summary>The most tokens the answer may have.</summary>
     public int? MaxTokens { get; init; }
@@ -42,6 +46,12 @@ internal sealed record TurnOptions
     /// (an OpenAI-compatible upstream gets the caller's <c>response_format</c> verbatim); null: free text.
     /// </summary>
     public ResponseFormat? ResponseFormat { get; init; }
+
+    /// <summary>
+    /// Anthropic's <c>thinking.budget_tokens</c> as a Messages caller gave it, spent within <see cref="MaxTokens"/>: the
+    /// Anthropic provider sends it as it is, others go by <see cref="ReasoningEffort"/>, which the caller's budget also sets.
+    /// </summary>
+    public int? ThinkingBudget { get; init; }
 
     /// <summary>The caller's end-user id, forwarded for the upstream's abuse monitoring.</summary>
     public string? User { get; init; }

@@ -35,17 +35,23 @@ internal sealed class Router
         return this;
     }
 
-    /// <summary>The error shape of the route group <paramref name="path"/> falls in, or null for the server's default.</summary>
+    /// <summary>
+    /// The error shape of the route group <paramref name="path"/> falls in, or null for the server's default; of nested groups
+    /// the innermost, so <c>/v1/messages</c> keeps Anthropic's shape within <c>/v1</c>'s.
+    /// </summary>
     public IRefusalShape? RefusalShapeFor(ReadOnlySpan<byte> path)
     {
+        IRefusalShape? found = null;
+        var foundLength = -1;
         foreach (var (prefix, shape) in _refusalShapes)
         {
-            if (path.StartsWith(prefix) && (path.Length == prefix.Length || path[prefix.Length] == (byte)'/'))
+            if (prefix.Length > foundLength && path.StartsWith(prefix) && (path.Length == prefix.Length || path[prefix.Length] == (byte)'/'))
             {
-                return shape;
+                found = shape;
+                foundLength = prefix.Length;
             }
         }
-        return null;
+        return found;
     }
 
     /// <summary>Every route's template, by its position (<see cref="RouteMatch.RouteIndex"/>).</summary>

@@ -12,17 +12,19 @@ namespace Gateway.Server.Sse;
 /// pending a writer waits for the sender to take the batch, so a slow client slows its agents instead of growing
 /// memory. The pending buffer is rented on the first write and returned after its send: an idle stream holds none.
 /// Pings come from the server's heartbeat (<see cref="OnHeartbeat"/>): <c>: ping</c> after the ping interval with
-/// nothing sent (SPEC §5; WHATWG HTML §9.2.6 lets clients ignore comment lines).
+/// nothing sent (SPEC §5; WHATWG HTML §9.2.6 lets clients ignore comment lines), or the API's own ping event.
 /// </remarks>
 internal sealed class EventStream : IHeartbeatSubscriber
 {
-    private static ReadOnlySpan<byte> Ping => ": ping\n\n"u8;
+    private static readonly byte[] s_commentPing = ": ping\n\n"u8.ToArray();
 
     private readonly Lock _gate = new();
     private readonly PooledBufferWriter _pending = new();
     private readonly IHttpExchange _exchange;
     private readonly CancellationTokenSource _session;
     private readonly long _pingMilliseconds;
+    private readonly byte[] _ping;
+    private IStreamOpening? _opening;
     private TaskCompletionSource? _drained;
     private TaskCompletionSource? _idle;
     private long _lastSentAt;
@@ -31,12 +33,15 @@ internal sealed class EventStream : IHeartbeatSubscriber
     private bool _writeFailed;
 
     /// <param name="session">Cancelled when the client can no longer be written to.</param>
-    /// <param name="pingInterval">Idle time before a <c>: ping</c>; zero for none.</param>
-    public EventStream(IHttpExchange exchange, CancellationTokenSource session, TimeSpan pingInterval = default)
+    /// <param name="pingInterval">Idle time before a ping; zero for none.</param>
+    /// <param name="ping">The ping's bytes: a <c>: ping</c> comment unless the stream's API has a ping event of its own.</param>
+    public EventStream(IHttpExchange exchange, CancellationTokenSource session, TimeSpan pingInterval = default, byte[]? ping = null)
     {
         _exchange = exchange;
         _session = session;
         _pingMilliseconds = (long)pingInterval.TotalMilliseconds;
+        _ping = ping ?? s_commentPing;
+        _lastSentAt = Environment.TickCount64;
     }
 
     /// <summary>The exchange the stream is the response of (for a response given instead, before the stream opened).</summary>
@@ -51,13 +56,39 @@ internal sealed class EventStream : IHeartbeatSubscriber
     /// <summary>Sends the stream's head and starts taking the heartbeat's pings.</summary>
     public void Open()
     {
-        _exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
-        IsOpen = true;
-        _lastSentAt = Environment.TickCount64;
+        lock (_gate)
+        {
+            OpenCore();
+        }
+    }
+
+    /// <summary>
+    /// Lets the heartbeat send the head, <paramref name="opening"/>'s frames and a ping when nothing opened the stream within
+    /// the ping interval, so a client waiting long for a first event (a local model reading a long prompt) sees the
+    /// stream alive; until then a failure can still be answered with its own status (<see cref="TryAbandonUnopened"/>).
+    /// </summary>
+    public void OpenWhenSilent(IStreamOpening opening)
+    {
         if (_pingMilliseconds > 0)
         {
+            _opening = opening;
             _exchange.SubscribeHeartbeat(this);
         }
+    }
+
+    /// <summary>Takes no more events if the stream has not opened, so its exchange can be answered otherwise; false once it is open.</summary>
+    public bool TryAbandonUnopened()
+    {
+        lock (_gate)
+        {
+            if (IsOpen)
+            {
+                return false;
+            }
+            _completed = true;
+        }
+        _exchange.SubscribeHeartbeat(null);
+        return true;
     }
 
     /// <summary>Whether the pending frames have reached <see cref="StreamBatch.MaxBytes"/>; read without the lock, as a hint.</summary>
@@ -78,16 +109,17 @@ internal sealed class EventStream : IHeartbeatSubscriber
     /// <summary>The pending buffer for a writer that writes its frames itself (the /v1 chunks), under the stream's lock until disposed.</summary>
     public FrameScope BeginFrames() => new(_gate.EnterScope(), _pending);
 
-    /// <summary>As <see cref="BeginFrames()"/>, first opening the stream if it is not open: its head waits for the writer's first event.</summary>
-    /// <param name="opened">Whether this call opened it, so the writer's opening frames go first.</param>
+    /// <summary><see cref="BeginFrames()"/>, first sending the head if the stream is not open yet.</summary>
+    /// <param name="opened">Whether this call opened it, so the writer writes its API's opening frames first.</param>
     public FrameScope BeginFrames(out bool opened)
     {
+        var scope = _gate.EnterScope();
         opened = !IsOpen;
         if (opened)
         {
-            Open();
+            OpenCore();
         }
-        return BeginFrames();
+        return new FrameScope(scope, _pending);
     }
 
     /// <summary>
@@ -163,10 +195,28 @@ internal sealed class EventStream : IHeartbeatSubscriber
             {
                 return;
             }
-            _pending.Write(Ping);
+            if (!IsOpen)
+            {
+                // Only a stream that asked for it (OpenWhenSilent) is visited before it opens.
+                OpenCore();
+                _opening!.WriteOpening(_pending);
+            }
+            _pending.Write(_ping);
             _sending = true;
         }
         _ = SendPendingAsync().AsTask();
+    }
+
+    /// <summary>Under the lock: the head, and the heartbeat's visits for pings.</summary>
+    private void OpenCore()
+    {
+        _exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
+        IsOpen = true;
+        _lastSentAt = Environment.TickCount64;
+        if (_pingMilliseconds > 0)
+        {
+            _exchange.SubscribeHeartbeat(this);
+        }
     }
 
     /// <summary>Sends batches until nothing is pending; the only writer of the exchange while <see cref="_sending"/> is set.</summary>

@@ -1,10 +1,11 @@
 using Gateway.Server.Endpoints;
+using Gateway.Server.Endpoints.Anthropic;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Endpoints.Responses;
 
 namespace Gateway.Fuzz.Targets;
 
-/// <summary>The JSON body parsers of the four POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
+/// <summary>The JSON body parsers of the POST routes, each with its documented refusal, under <see cref="JsonBodyOracle"/>.</summary>
 internal static class JsonBodyTargets
 {
     private static readonly ResponseStore s_responses = new(TimeProvider.System, TimeSpan.FromHours(1), capacity: 1);
@@ -22,6 +23,9 @@ internal static class JsonBodyTargets
     /// <summary><c>POST /v1/responses</c>: ResponsesRequestParser, refusing with an <see cref="OpenAiError"/> (an empty store: any previous id is a 404).</summary>
     public static void Responses(ReadOnlySpan<byte> input) =>
         JsonBodyOracle.Check<OpenAiError>(input, DescribeResponse, e => $"{e.StatusCode} {e.Message} {e.Param} {e.Code}");
+
+    /// <summary><c>POST /v1/messages</c>: MessagesRequestParser, refusing with an <see cref="AnthropicError"/>.</summary>
+    public static void Messages(ReadOnlySpan<byte> input) => JsonBodyOracle.Check<AnthropicError>(input, DescribeMessages, e => $"{e.StatusCode} {e.Message}");
 
     private static string DescribeChat(ReadOnlyMemory<byte> body)
     {
@@ -49,5 +53,12 @@ internal static class JsonBodyTargets
         var request = ResponsesRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null, key: null, s_responses);
         var turn = request.Turn;
         return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {request.Store}";
+    }
+
+    private static string DescribeMessages(ReadOnlyMemory<byte> body)
+    {
+        var request = MessagesRequestParser.Parse(body, FuzzCatalog.Instance, defaultModel: null, key: null);
+        var turn = request.Turn;
+        return $"{request.Model} {request.Provider.Name}/{turn.Model} [{JsonBodyOracle.Describe(turn.Messages)}] tools {turn.Tools.Count} {request.Stream} {turn.Options}";
     }
 }

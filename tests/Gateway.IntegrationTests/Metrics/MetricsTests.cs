@@ -46,6 +46,8 @@ public sealed class MetricsTests
             InstantHistogram(Duration, "route=\"/metrics\"", 0) +
             InstantHistogram(Duration, "route=\"/models\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/chat/completions\"", 0) +
+            InstantHistogram(Duration, "route=\"/v1/messages\"", 0) +
+            InstantHistogram(Duration, "route=\"/v1/messages/count_tokens\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/models\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/models/:model\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/responses\"", 0) +

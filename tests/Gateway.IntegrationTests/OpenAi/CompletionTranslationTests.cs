@@ -5,6 +5,7 @@ using Gateway.IntegrationTests.Providers;
 using Gateway.Server.Providers.Anthropic;
 using Gateway.Server.Providers.OpenAi;
 using Gateway.Server.Providers.Upstream;
+using static Gateway.IntegrationTests.Infrastructure.Upstream.ProviderTestKit;
 using static Gateway.IntegrationTests.OpenAi.OpenAiTestKit;
 
 namespace Gateway.IntegrationTests.OpenAi;
@@ -15,8 +16,6 @@ namespace Gateway.IntegrationTests.OpenAi;
 /// </summary>
 public sealed class CompletionTranslationTests : IDisposable
 {
-    private const string AnthropicListing = """{"data":[{"type":"model","id":"claude-test"}],"has_more":false}""";
-    private const string OpenAiListing = """{"object":"list","data":[{"id":"gpt-test","object":"model"}]}""";
 
     private const string ToolsAndOptions = """
         "temperature":1.5,"top_p":0.5,"max_tokens":100,"stop":["END"],"user":"u-7","tool_choice":"required","parallel_tool_calls":false,

@@ -5,6 +5,7 @@ using Gateway.IntegrationTests.Providers;
 using Gateway.Server.Providers.Anthropic;
 using Gateway.Server.Providers.OpenAi;
 using Gateway.Server.Providers.Upstream;
+using static Gateway.IntegrationTests.Infrastructure.Upstream.ProviderTestKit;
 using static Gateway.IntegrationTests.Responses.ResponsesTestKit;
 
 namespace Gateway.IntegrationTests.Responses;
@@ -15,8 +16,6 @@ namespace Gateway.IntegrationTests.Responses;
 /// </summary>
 public sealed class ResponsesTranslationTests : IDisposable
 {
-    private const string AnthropicListing = """{"data":[{"type":"model","id":"claude-test"}],"has_more":false}""";
-    private const string OpenAiListing = """{"object":"list","data":[{"id":"gpt-test","object":"model"}]}""";
 
     private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
 

@@ -14,7 +14,7 @@ internal sealed class ChatCompletionsEndpoint(ModelCatalog catalog, string? defa
 {
     protected override CompletionRequest Parse(IHttpExchange exchange) => CompletionRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
 
-    protected override OpenAiError Error(int statusCode, string message) => OpenAiError.FromProvider(message, statusCode);
+    protected override ApiError Error(int statusCode, string message) => OpenAiError.FromProvider(message, statusCode);
 
     protected override IWholeAnswer StartWhole(CompletionRequest request) =>
         new CompletionBuilder(CompletionIdentity.Create(request.Model), request.Provider.CountsCachedInputApart);

@@ -25,8 +25,7 @@ internal sealed class CompletionBuilder(CompletionIdentity identity, bool inputE
     private List<string>? _tokenLogprobs;
     private TokenUsage _usage;
 
-    /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
-    public OpenAiError? Failure { get; private set; }
+    public ApiError? Failure { get; private set; }
 
     public void Text(ReadOnlySpan<byte> text, string? logprobs)
     {

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -20,17 +18,13 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </remarks>
 /// <param name="inputExcludesCache">The provider counts cached input apart (<see cref="IModelProvider.CountsCachedInputApart"/>).</param>
 internal sealed class CompletionChunkWriter(
-    EventStream stream, CompletionIdentity identity, bool includeUsage, bool inputExcludesCache, CancellationToken cancellationToken) : IStreamedAnswer
+    EventStream stream, CompletionIdentity identity, bool includeUsage, bool inputExcludesCache, CancellationToken cancellationToken)
+    : StreamedAnswerWriter(stream, cancellationToken), IStreamedAnswer
 {
     private readonly Dictionary<int, StartedCall> _started = [];
     private readonly FinishTracker _finish = new();
     private TokenUsage _usage;
     private int _toolCalls;
-    private bool _failed;
-    private Utf8JsonWriter? _writer;
-    private IBufferWriter<byte> _output = null!;
-
-    private Utf8JsonWriter Json => _writer!;
 
     /// <param name="logprobs">The upstream's <c>logprobs</c> object for this text, relayed as it came; null for none.</param>
     public void Text(ReadOnlySpan<byte> text, string? logprobs)
@@ -94,30 +88,13 @@ internal sealed class CompletionChunkWriter(
 
     public void Usage(TokenUsage usage) => _usage = usage;
 
-    /// <summary>Ends the call with an error: as its whole response before the stream started, else as the stream's last chunk.</summary>
-    public void Failed(string message, int statusCode)
-    {
-        _failed = true;
-        var error = OpenAiError.FromProvider(message, statusCode);
-        if (!stream.IsOpen)
-        {
-            error.Respond(stream.Exchange);
-            return;
-        }
-        using var frames = Begin();
-        BeginFrame();
-        error.WriteTo(Json);
-        EndFrame();
-    }
-
-    public ValueTask FlushAsync() => stream.FlushAsync(cancellationToken);
-
-    public bool IsBehind => stream.IsBehind;
+    /// <summary>A failure after the stream started is its last chunk, <c>data: {"error":…}</c>.</summary>
+    protected override ApiError Error(string message, int statusCode) => OpenAiError.FromProvider(message, statusCode);
 
     /// <summary>After the turn: the finish chunk, the usage chunk when the caller asked for it, then the end marker; nothing after a failure.</summary>
     public void WriteEnd()
     {
-        if (_failed)
+        if (HasFailed)
         {
             return;
         }
@@ -126,15 +103,15 @@ internal sealed class CompletionChunkWriter(
         EndDelta(_finish.Reason);
         if (includeUsage)
         {
-            BeginFrame();
+            Frames.BeginFrame();
             CompletionJson.WriteStart(Json, identity, "chat.completion.chunk"u8);
             Json.WriteStartArray("choices"u8);
             Json.WriteEndArray();
             CompletionJson.WriteUsage(Json, _usage, inputExcludesCache);
             Json.WriteEndObject();
-            EndFrame();
+            Frames.EndFrame();
         }
-        _output.Write("data: [DONE]\n\n"u8);
+        Frames.WriteRaw("data: [DONE]\n\n"u8);
     }
 
     private void WriteToolCallDelta(ToolCallRequest call, int index, bool argumentsFollow)
@@ -146,15 +123,12 @@ internal sealed class CompletionChunkWriter(
         EndDelta(finishReason: null);
     }
 
-    public void Dispose() => _writer?.Dispose();
-
     /// <summary>Takes the stream's pending buffer for this call's frames; the first opens the stream with the role chunk.</summary>
     /// <remarks>The head waits for the first event, so a turn that fails before producing anything answers with its own status.</remarks>
     private EventStream.FrameScope Begin()
     {
-        var frames = stream.BeginFrames(out var opening);
-        _output = frames.Output;
-        if (opening)
+        var frames = Frames.Begin(out var opened);
+        if (opened)
         {
             BeginDelta();
             Json.WriteString("role"u8, "assistant"u8);
@@ -184,7 +158,7 @@ internal sealed class CompletionChunkWriter(
 
     private void BeginDelta()
     {
-        BeginFrame();
+        Frames.BeginFrame();
         CompletionJson.WriteStartOfChoice(Json, identity, "chat.completion.chunk"u8, "delta"u8);
     }
 
@@ -211,19 +185,7 @@ internal sealed class CompletionChunkWriter(
             Json.WriteNull("usage"u8);
         }
         Json.WriteEndObject();
-        EndFrame();
-    }
-
-    private void BeginFrame()
-    {
-        _output.Write("data: "u8);
-        JsonFrames.Writer(ref _writer, _output);
-    }
-
-    private void EndFrame()
-    {
-        Json.Flush();
-        _output.Write("\n\n"u8);
+        Frames.EndFrame();
     }
 
     /// <summary>A call whose start was sent: its index in this stream, and whether any argument text followed.</summary>

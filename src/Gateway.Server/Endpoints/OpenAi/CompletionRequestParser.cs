@@ -103,7 +103,7 @@ internal static class CompletionRequestParser
             var content = messages[i].Content;
             for (var j = 0; j < content.Count; j++)
             {
-                if (IsBinary(content[j]))
+                if (ProviderJson.IsBinary(content[j]))
                 {
                     return $"messages[{i}].content[{j}]";
                 }
@@ -111,10 +111,6 @@ internal static class CompletionRequestParser
         }
         return null;
     }
-
-    /// <summary>An image or a document that is not text, which a model that reads text only cannot take.</summary>
-    internal static bool IsBinary(ContentPart part) =>
-        part.Kind == ContentPartKind.Image || (part.Kind == ContentPartKind.Document && ProviderJson.TextOfDocument(part) is null);
 
     /// <summary><c>stop</c>: one string or an array of up to four; empty strings are dropped (they would stop at once).</summary>
     private static IReadOnlyList<string> ReadStop(JsonElement root)

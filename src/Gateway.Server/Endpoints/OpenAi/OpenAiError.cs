@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Text.Json;
-using Gateway.Server.Primitives;
-using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -11,10 +8,8 @@ namespace Gateway.Server.Endpoints.OpenAi;
 /// </summary>
 /// <param name="param">The request field at fault, e.g. <c>messages[2].role</c>, or null.</param>
 /// <param name="code">A machine-readable code (<c>model_not_found</c>, <c>rate_limit_exceeded</c>), or null.</param>
-internal sealed class OpenAiError(int statusCode, string message, string? param = null, string? code = null) : Exception(message)
+internal sealed class OpenAiError(int statusCode, string message, string? param = null, string? code = null) : ApiError(statusCode, message)
 {
-    public int StatusCode { get; } = statusCode;
-
     public string? Param { get; } = param;
 
     public string? Code { get; } = code;
@@ -39,18 +34,8 @@ internal sealed class OpenAiError(int statusCode, string message, string? param 
     public static OpenAiError FromProvider(string message, int statusCode) =>
         new(statusCode, message, code: statusCode == 429 ? "rate_limit_exceeded" : null);
 
-    public void Respond(IHttpExchange exchange, ReadOnlySpan<byte> extraHeaderLines = default)
-    {
-        var buffer = new ArrayBufferWriter<byte>(Message.Length + 96);
-        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
-        {
-            WriteTo(json);
-        }
-        exchange.Respond(StatusCode, ContentTypes.Json, buffer.WrittenSpan, extraHeaderLines);
-    }
-
-    /// <summary>The whole error object, also sent as the last chunk of a stream that failed after it started.</summary>
-    public void WriteTo(Utf8JsonWriter json)
+    /// <summary><c>{"error":{…}}</c>, also sent as the last chunk of a stream that failed after it started.</summary>
+    public override void WriteTo(Utf8JsonWriter json)
     {
         json.WriteStartObject();
         json.WriteStartObject("error"u8);

@@ -1,7 +1,4 @@
-using System.Buffers;
-using System.Text.Json;
 using Gateway.Server.Routing;
-using Gateway.Tools;
 
 namespace Gateway.Server.Endpoints.OpenAi;
 
@@ -23,18 +20,6 @@ internal sealed class OpenAiRefusalShape : IRefusalShape
         """{"error":{"message":"Method Not Allowed","type":"invalid_request_error","param":null,"code":"method_not_allowed"}}"""u8;
 
     /// <summary>Rare enough to be built when needed.</summary>
-    public ReadOnlySpan<byte> Rejection(int statusCode, ReadOnlySpan<byte> specBody)
-    {
-        var reader = new Utf8JsonReader(specBody);
-        reader.Read(); // {
-        reader.Read(); // "error"
-        reader.Read();
-        var error = new OpenAiError(statusCode, reader.GetString()!, code: statusCode == 429 ? "rate_limit_exceeded" : null);
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
-        {
-            error.WriteTo(json);
-        }
-        return buffer.WrittenSpan;
-    }
+    public ReadOnlySpan<byte> Rejection(int statusCode, ReadOnlySpan<byte> specBody) =>
+        OpenAiError.FromProvider(ApiError.MessageOfSpecBody(specBody), statusCode).ToJson();
 }

@@ -12,13 +12,13 @@ internal abstract class OutputItem(string id, int outputIndex)
 }
 
 /// <summary>A <c>message</c>: the answer's text, one <c>output_text</c> part.</summary>
-internal sealed class MessageOutput(int outputIndex) : OutputItem(ResponseIds.New("msg_"), outputIndex)
+internal sealed class MessageOutput(int outputIndex) : OutputItem(RandomIds.CreateHex("msg_"), outputIndex)
 {
     public PooledBufferWriter Text { get; } = new();
 }
 
 /// <summary>A <c>reasoning</c> item: the reasoning as its one summary part, and the API's item for the next turn once it came.</summary>
-internal sealed class ReasoningOutput(int outputIndex) : OutputItem(ResponseIds.New("rs_"), outputIndex)
+internal sealed class ReasoningOutput(int outputIndex) : OutputItem(RandomIds.CreateHex("rs_"), outputIndex)
 {
     public PooledBufferWriter Summary { get; } = new();
 
@@ -29,7 +29,7 @@ internal sealed class ReasoningOutput(int outputIndex) : OutputItem(ResponseIds.
 }
 
 /// <summary>A <c>function_call</c>: the provider's call id is its <c>call_id</c>, which the caller's output answers.</summary>
-internal sealed class CallOutput(int outputIndex, string callId, string name) : OutputItem(ResponseIds.New("fc_"), outputIndex)
+internal sealed class CallOutput(int outputIndex, string callId, string name) : OutputItem(RandomIds.CreateHex("fc_"), outputIndex)
 {
     public string CallId { get; } = callId;
 

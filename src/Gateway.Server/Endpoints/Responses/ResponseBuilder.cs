@@ -28,7 +28,7 @@ internal class ResponseBuilder(ResponsesRequest request, ResponseStore store) : 
     public TokenUsage Tokens { get; private set; }
 
     /// <summary>The turn's failure, if it failed: then nothing else counts.</summary>
-    public OpenAiError? Failure { get; private set; }
+    public ApiError? Failure { get; private set; }
 
     /// <summary>A response the token limit or a filter cut is <c>incomplete</c>; otherwise it is <c>completed</c>.</summary>
     public ResponseStatus Status => Failure is not null ? ResponseStatus.Failed

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Sse;
@@ -20,11 +19,10 @@ internal sealed class ResponseEventWriter(
     EventStream stream, ResponsesRequest request, ResponseStore store, CancellationToken cancellationToken)
     : ResponseBuilder(request, store), IStreamedAnswer
 {
-    private Utf8JsonWriter? _writer;
-    private IBufferWriter<byte> _output = null!;
+    private readonly JsonFrames _frames = new(stream);
     private int _sequence;
 
-    private Utf8JsonWriter Json => _writer!;
+    private Utf8JsonWriter Json => _frames.Json;
 
     public override ValueTask FlushAsync() => stream.FlushAsync(cancellationToken);
 
@@ -47,7 +45,7 @@ internal sealed class ResponseEventWriter(
     public override void Failed(string message, int statusCode)
     {
         base.Failed(message, statusCode);
-        if (!stream.IsOpen)
+        if (stream.TryAbandonUnopened())
         {
             Failure!.Respond(stream.Exchange);
             return;
@@ -153,16 +151,15 @@ internal sealed class ResponseEventWriter(
 
     public override void Dispose()
     {
-        _writer?.Dispose();
+        _frames.Dispose();
         base.Dispose();
     }
 
     /// <summary>Takes the stream's pending buffer for this call's events; the first opens the stream with the response's creation.</summary>
     private EventStream.FrameScope Begin()
     {
-        var frames = stream.BeginFrames(out var opening);
-        _output = frames.Output;
-        if (opening)
+        var frames = _frames.Begin(out var opened);
+        if (opened)
         {
             WriteResponseEvent("response.created"u8, ResponseStatus.InProgress);
             WriteResponseEvent("response.in_progress"u8, ResponseStatus.InProgress);
@@ -173,10 +170,7 @@ internal sealed class ResponseEventWriter(
     /// <summary><c>event: type</c>, then the data's <c>{"type","sequence_number"</c>.</summary>
     private void BeginEvent(ReadOnlySpan<byte> type)
     {
-        _output.Write("event: "u8);
-        _output.Write(type);
-        _output.Write("\ndata: "u8);
-        JsonFrames.Writer(ref _writer, _output);
+        _frames.BeginFrame(type);
         Json.WriteStartObject();
         Json.WriteString("type"u8, type);
         Json.WriteNumber("sequence_number"u8, _sequence++);
@@ -229,7 +223,6 @@ internal sealed class ResponseEventWriter(
     private void EndEvent()
     {
         Json.WriteEndObject();
-        Json.Flush();
-        _output.Write("\n\n"u8);
+        _frames.EndFrame();
     }
 }

@@ -20,7 +20,7 @@ internal sealed class ResponsesEndpoint(ModelCatalog catalog, string? defaultMod
     protected override ResponsesRequest Parse(IHttpExchange exchange) =>
         ResponsesRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key, store);
 
-    protected override OpenAiError Error(int statusCode, string message) => OpenAiError.FromProvider(message, statusCode);
+    protected override ApiError Error(int statusCode, string message) => OpenAiError.FromProvider(message, statusCode);
 
     protected override IWholeAnswer StartWhole(ResponsesRequest request) => new WholeResponse(request, store);
 

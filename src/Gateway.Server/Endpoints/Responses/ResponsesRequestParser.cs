@@ -96,7 +96,7 @@ internal static class ResponsesRequestParser
                 ?? throw new OpenAiError(404, $"Previous response with id '{previousId}' not found.", "previous_response_id", "previous_response_not_found");
             conversation = [.. previous, .. input];
         }
-        if (!provider.ReadsBinaryContent && conversation.Any(message => message.Content.Any(CompletionRequestParser.IsBinary)))
+        if (!provider.ReadsBinaryContent && conversation.Any(message => message.Content.Any(ProviderJson.IsBinary)))
         {
             // A local model would get a note in its place (LocalPromptFormat); an API caller is better told at once.
             throw OpenAiError.InvalidRequest($"The model '{model}' reads text only: the input holds an image or a binary file", "input");

@@ -25,22 +25,29 @@ internal sealed partial class AnthropicProvider
     /// <item>Consecutive tool messages become one user message of <c>tool_result</c> blocks
     /// (https://docs.anthropic.com/en/docs/build-with-claude/tool-use), whose content may hold images and documents.</item>
     /// <item>Tools are <c>{name,description,input_schema}</c>; <c>tools</c> is left out when there are none.</item>
-    /// <item>Prompt caching marks the last tool, the system text and the ends of the latest and the previous turn
-    /// (<see cref="CacheBreakpoints"/>); a reasoning effort turns on extended thinking (<see cref="ThinkingBudget"/>).</item>
+    /// <item>Prompt caching marks the last tool, the system text and the ends of the latest and the previous turn, or
+    /// where a Messages caller marked its blocks (<see cref="CacheBreakpoints"/>); a reasoning effort turns on extended
+    /// thinking (<see cref="ThinkingBudget"/>).</item>
     /// </list>
     /// </remarks>
-    internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens)
+    /// <param name="countOnly">For <c>/v1/messages/count_tokens</c>, which takes the prompt's fields only (no max_tokens, stream or sampling).</param>
+    internal static byte[] WriteRequestBody(ModelTurnRequest request, int maxTokens = DefaultMaxTokens, bool countOnly = false)
     {
         var budget = ThinkingBudget(request);
-        var breakpoints = CacheBreakpoints.Of(request.Messages);
+        var breakpoints = CacheBreakpoints.Of(request);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, JsonStringEncoder.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("model"u8, request.Model);
-            // The budget is spent from max_tokens, so the answer keeps what it would have had without thinking.
-            json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + (budget ?? 0));
-            json.WriteBoolean("stream"u8, true);
+            // A budget by effort is added to max_tokens, so the answer keeps what it would have had without thinking; a
+            // Messages caller's own budget is already within its max_tokens.
+            if (!countOnly)
+            {
+                var added = request.Options.ThinkingBudget is null ? budget ?? 0 : 0;
+                json.WriteNumber("max_tokens"u8, (request.Options.MaxTokens ?? maxTokens) + added);
+                json.WriteBoolean("stream"u8, true);
+            }
             if (budget is { } tokens)
             {
                 json.WriteStartObject("thinking"u8);
@@ -48,14 +55,11 @@ internal sealed partial class AnthropicProvider
                 json.WriteNumber("budget_tokens"u8, tokens);
                 json.WriteEndObject();
             }
-            WriteOptions(json, request.Options, thinking: budget is not null);
-            var system = string.Join("\n\n", request.Messages.Where(m => m.Role == ChatRole.System).Select(m => ProviderJson.JoinText(m.Content)));
-            if (system.Length > 0)
+            if (!countOnly)
             {
-                json.WriteStartArray("system"u8);
-                WriteTextBlock(json, system, cache: true);
-                json.WriteEndArray();
+                WriteOptions(json, request.Options, thinking: budget is not null);
             }
+            WriteSystem(json, request.Messages, breakpoints);
 
             json.WriteStartArray("messages"u8);
             var messages = request.Messages;
@@ -68,11 +72,11 @@ internal sealed partial class AnthropicProvider
                         json.WriteStartObject();
                         json.WriteString("role"u8, "user"u8);
                         json.WritePropertyName("content"u8);
-                        WriteContent(json, message.Content, breakpoints.Marks(i));
+                        WriteContent(json, message.Content, breakpoints.Mark(breakpoints.Marks(i)));
                         json.WriteEndObject();
                         break;
                     case ChatRole.Assistant:
-                        WriteAssistant(json, message, breakpoints.Marks(i), replayThinking: budget is not null);
+                        WriteAssistant(json, message, breakpoints.Mark(breakpoints.Marks(i)), replayThinking: budget is not null);
                         break;
                     case ChatRole.Tool:
                         i = WriteToolResults(json, messages, i, breakpoints) - 1;
@@ -93,7 +97,7 @@ internal sealed partial class AnthropicProvider
                     json.WriteString("description"u8, tool.Description);
                     json.WritePropertyName("input_schema"u8);
                     tool.ParametersSchema.WriteTo(json);
-                    EndBlock(json, cache: i == request.Tools.Count - 1);
+                    EndBlock(json, tool.CacheControl ?? breakpoints.Mark(i == request.Tools.Count - 1));
                 }
                 json.WriteEndArray();
             }
@@ -104,8 +108,9 @@ internal sealed partial class AnthropicProvider
 
     /// <summary>
     /// The caller's sampling options in Anthropic's terms: <c>temperature</c> (Anthropic's range is 0–1, OpenAI's 0–2,
-    /// so higher values are capped at 1), <c>top_p</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>. Thinking allows no
-    /// temperature and a top_p of 0.95–1 only (docs.anthropic.com/en/docs/build-with-claude/extended-thinking), so others are left out.
+    /// so higher values are capped at 1), <c>top_p</c>, <c>top_k</c>, <c>stop_sequences</c>, <c>metadata.user_id</c>. Thinking
+    /// allows no temperature or top_k and a top_p of 0.95–1 only (docs.anthropic.com/en/docs/build-with-claude/extended-thinking),
+    /// so others are left out.
     /// </summary>
     private static void WriteOptions(Utf8JsonWriter json, TurnOptions options, bool thinking)
     {
@@ -116,6 +121,10 @@ internal sealed partial class AnthropicProvider
         if (options.TopP is { } topP && (!thinking || topP >= MinThinkingTopP))
         {
             json.WriteNumber("top_p"u8, topP);
+        }
+        if (options.TopK is { } topK && !thinking)
+        {
+            json.WriteNumber("top_k"u8, topK);
         }
         if (options.Stop.Count > 0)
         {
@@ -162,7 +171,8 @@ internal sealed partial class AnthropicProvider
     }
 
     /// <summary>Thinking blocks first and unmodified, as the API requires of a tool-use turn; then text, then tool_use blocks.</summary>
-    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message, bool cache, bool replayThinking)
+    /// <param name="mark">The gateway's cache mark for the message's last block, if it gets one.</param>
+    private static void WriteAssistant(Utf8JsonWriter json, ChatMessage message, RawJson? mark, bool replayThinking)
     {
         var text = ProviderJson.JoinText(message.Content);
         if (text.Length == 0 && message.ToolCalls.Count == 0)
@@ -172,7 +182,8 @@ internal sealed partial class AnthropicProvider
         IReadOnlyList<ReasoningItem> reasoning = replayThinking && message.Reasoning.Count > 0 ? [.. message.Reasoning.Where(IsAnthropic)] : [];
         json.WriteStartObject();
         json.WriteString("role"u8, "assistant"u8);
-        if (message.ToolCalls.Count == 0 && reasoning.Count == 0 && !cache)
+        var callerMarkedText = message.Content.Any(p => p.CacheControl is not null);
+        if (message.ToolCalls.Count == 0 && reasoning.Count == 0 && mark is null && !callerMarkedText)
         {
             json.WriteString("content"u8, text);
             json.WriteEndObject();
@@ -183,9 +194,17 @@ internal sealed partial class AnthropicProvider
         {
             WriteReasoning(json, item);
         }
-        if (text.Length > 0)
+        if (callerMarkedText)
         {
-            WriteTextBlock(json, text, cache && message.ToolCalls.Count == 0);
+            // Each text block as the caller sent it, so its marks stay where it put them.
+            foreach (var part in message.Content.Where(p => p.Kind == ContentPartKind.Text))
+            {
+                WriteTextBlock(json, part.Text ?? "", part.CacheControl);
+            }
+        }
+        else if (text.Length > 0)
+        {
+            WriteTextBlock(json, text, message.ToolCalls.Count == 0 ? mark : null);
         }
         for (var i = 0; i < message.ToolCalls.Count; i++)
         {
@@ -196,7 +215,7 @@ internal sealed partial class AnthropicProvider
             json.WriteString("name"u8, call.Name);
             json.WritePropertyName("input"u8);
             call.Arguments.WriteTo(json);
-            EndBlock(json, cache && i == message.ToolCalls.Count - 1);
+            EndBlock(json, call.CacheControl ?? (i == message.ToolCalls.Count - 1 ? mark : null));
         }
         json.WriteEndArray();
         json.WriteEndObject();
@@ -214,29 +233,36 @@ internal sealed partial class AnthropicProvider
             json.WriteStartObject();
             json.WriteString("type"u8, "tool_result"u8);
             json.WriteString("tool_use_id"u8, messages[end].ToolCallId);
+            if (messages[end].IsError)
+            {
+                json.WriteBoolean("is_error"u8, true);
+            }
             json.WritePropertyName("content"u8);
-            WriteContent(json, messages[end].Content, cache: false);
+            WriteContent(json, messages[end].Content, lastMark: null);
             // A marked index is always the last of its run (the latest message, or the one before an assistant message).
-            EndBlock(json, breakpoints.Marks(end));
+            EndBlock(json, messages[end].CacheControl ?? breakpoints.Mark(breakpoints.Marks(end)));
         }
         json.WriteEndArray();
         json.WriteEndObject();
         return end;
     }
 
-    /// <summary>A string when all text and unmarked (an empty text block is refused, so it stays a string); else blocks, the last one marked.</summary>
-    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts, bool cache)
+    /// <summary>
+    /// A string when all text and unmarked (an empty text block is refused, so it stays a string); else blocks, each with
+    /// the caller's mark, the last one with <paramref name="lastMark"/> (the gateway's) when the caller gave it none.
+    /// </summary>
+    private static void WriteContent(Utf8JsonWriter json, IReadOnlyList<ContentPart> parts, RawJson? lastMark)
     {
-        if (ProviderJson.IsAllText(parts))
+        if (ProviderJson.IsAllText(parts) && !parts.Any(p => p.CacheControl is not null))
         {
             var text = ProviderJson.JoinText(parts);
-            if (!cache || text.Length == 0)
+            if (lastMark is null || text.Length == 0)
             {
                 json.WriteStringValue(text);
                 return;
             }
             json.WriteStartArray();
-            WriteTextBlock(json, text, cache: true);
+            WriteTextBlock(json, text, lastMark);
             json.WriteEndArray();
             return;
         }
@@ -244,7 +270,34 @@ internal sealed partial class AnthropicProvider
         for (var i = 0; i < parts.Count; i++)
         {
             StartBlock(json, parts[i]);
-            EndBlock(json, cache && i == parts.Count - 1);
+            EndBlock(json, parts[i].CacheControl ?? (i == parts.Count - 1 ? lastMark : null));
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>
+    /// System messages, wherever they are, as the top-level <c>system</c>: joined into one text block with the gateway's
+    /// mark, or, when the caller placed the marks, one block per system text as it sent them.
+    /// </summary>
+    private static void WriteSystem(Utf8JsonWriter json, IReadOnlyList<ChatMessage> messages, CacheBreakpoints breakpoints)
+    {
+        var system = messages.Where(m => m.Role == ChatRole.System).ToList();
+        var joined = string.Join("\n\n", system.Select(m => ProviderJson.JoinText(m.Content)));
+        if (joined.Length == 0)
+        {
+            return;
+        }
+        json.WriteStartArray("system"u8);
+        if (breakpoints.ByCaller)
+        {
+            foreach (var part in system.SelectMany(m => m.Content).Where(p => p.Kind == ContentPartKind.Text && !string.IsNullOrEmpty(p.Text)))
+            {
+                WriteTextBlock(json, part.Text!, part.CacheControl);
+            }
+        }
+        else
+        {
+            WriteTextBlock(json, joined, breakpoints.Mark(true));
         }
         json.WriteEndArray();
     }
@@ -274,12 +327,12 @@ internal sealed partial class AnthropicProvider
         }
     }
 
-    private static void WriteTextBlock(Utf8JsonWriter json, string text, bool cache)
+    private static void WriteTextBlock(Utf8JsonWriter json, string text, RawJson? cacheControl)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "text"u8);
         json.WriteString("text"u8, text);
-        EndBlock(json, cache);
+        EndBlock(json, cacheControl);
     }
 
     /// <summary>An image Anthropic fetches itself: <c>{"type":"image","source":{"type":"url","url"}}</c>.</summary>

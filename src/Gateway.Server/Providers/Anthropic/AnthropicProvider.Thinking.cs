@@ -12,7 +12,7 @@ internal sealed partial class AnthropicProvider
     private const double MinThinkingTopP = 0.95;
 
     /// <summary>
-    /// The turn's <c>budget_tokens</c>, or null for no thinking: none asked for; a turn that must call a tool (the API
+    /// The turn's <c>budget_tokens</c> (the caller's own, or by its effort), or null for no thinking: none asked for; a turn that must call a tool (the API
     /// allows thinking with tool_choice auto and none only); or a tool-use loop whose first assistant message has no
     /// thinking block (it began without thinking, e.g. forced, or from a /v1 caller, and the API refuses to switch mid-loop).
     /// </summary>
@@ -25,13 +25,15 @@ internal sealed partial class AnthropicProvider
         {
             return null;
         }
-        return effort switch
-        {
-            ReasoningEffort.Low => LowThinkingBudget,
-            ReasoningEffort.Medium => MediumThinkingBudget,
-            _ => HighThinkingBudget,
-        };
+        return options.ThinkingBudget ?? ThinkingBudgetOf(effort);
     }
+
+    public static int ThinkingBudgetOf(ReasoningEffort effort) => effort switch
+    {
+        ReasoningEffort.Low => LowThinkingBudget,
+        ReasoningEffort.Medium => MediumThinkingBudget,
+        _ => HighThinkingBudget,
+    };
 
     /// <summary>Whether the first assistant message after the last user message, if any, holds Anthropic thinking.</summary>
     private static bool LoopBeganWithThinking(IReadOnlyList<ChatMessage> messages)

@@ -28,6 +28,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
     private long? _cacheReadTokens, _cacheCreationTokens;
     private bool _sawUsage;
     private FinishReason? _stopReason;
+    private string? _stopSequence;
 
     /// <summary>The <c>content_block_delta</c> types read (https://docs.anthropic.com/en/api/messages-streaming#delta-types).</summary>
     private enum DeltaKind : byte
@@ -92,6 +93,10 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                     sink.ReasoningItem(block.ToItem());
                 }
                 _thinkingBlocks.Clear();
+                if (_stopSequence is { } stopSequence)
+                {
+                    sink.StopSequence(stopSequence);
+                }
                 if (_stopReason is { } stopReason)
                 {
                     sink.Finished(stopReason);
@@ -279,7 +284,7 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
         }
     }
 
-    /// <summary><c>{"delta":{"stop_reason",…},"usage":{…}}</c>: the reason is kept for message_stop, after the last calls.</summary>
+    /// <summary><c>{"delta":{"stop_reason","stop_sequence",…},"usage":{…}}</c>: both are kept for message_stop, after the last calls.</summary>
     private void ReadMessageDelta(ref Utf8JsonReader reader)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -294,10 +299,15 @@ internal sealed class AnthropicStreamDecoder(string provider) : IStreamDecoder
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var isStopReason = reader.ValueTextEquals("stop_reason"u8);
+                    var isStopSequence = reader.ValueTextEquals("stop_sequence"u8);
                     reader.Read();
                     if (isStopReason && reader.StringOrNull() is { } reason)
                     {
                         _stopReason = ParseStopReason(reason);
+                    }
+                    else if (isStopSequence && reader.StringOrNull() is { } sequence)
+                    {
+                        _stopSequence = sequence;
                     }
                     else
                     {

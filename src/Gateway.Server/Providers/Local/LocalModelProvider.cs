@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Gateway.Server.Diagnostics;
 
 namespace Gateway.Server.Providers.Local;
@@ -69,6 +70,19 @@ internal sealed class LocalModelProvider(LocalModelOptions options, GatewayLog l
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>The model's own tokenizer over the prompt (<see cref="LocalModel.CountPromptTokens"/>); loads the model on first use.</summary>
+    public async Task<long> CountInputTokensAsync(ModelTurnRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await GetModelAsync(request.Model, cancellationToken).ConfigureAwait(false)).CountPromptTokens(request);
+        }
+        catch (LocalModelException e)
+        {
+            throw new HttpRequestException(e.Message, e, (HttpStatusCode)e.StatusCode);
         }
     }
 

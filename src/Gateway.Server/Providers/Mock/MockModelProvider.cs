@@ -23,6 +23,10 @@ internal sealed class MockModelProvider(MockModelOptions options) : IModelProvid
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => Task.FromResult(options.Models);
 
+    /// <summary>The words its usage would report.</summary>
+    public Task<long> CountInputTokensAsync(ModelTurnRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(MockText.CountInputTokens(request.Messages));
+
     public async Task StreamTurnAsync(ModelTurnRequest request, ITurnSink sink, CancellationToken cancellationToken)
     {
         if (!options.Models.Contains(request.Model, StringComparer.Ordinal))

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Gateway.Server.Providers.Upstream;
@@ -13,34 +12,10 @@ internal sealed partial class UpstreamHttp
     /// <exception cref="HttpRequestException">The upstream failed; the message is the same one a turn would report.</exception>
     public async Task<IReadOnlyList<string>> ListModelsAsync(string provider, UpstreamRequest request, CancellationToken cancellationToken)
     {
-        var attempt = await SendWithRetriesAsync(provider, request, cancellationToken).ConfigureAwait(false);
-        if (attempt.Failure is not null)
-        {
-            throw new HttpRequestException(attempt.Failure);
-        }
-        using var response = attempt.Response!;
-        using var timeout = attempt.Timeout!;
-        var body = new ArrayBufferWriter<byte>(16 * 1024);
-        while (true)
-        {
-            var read = await response.Body.ReadAsync(timeout.Token).ConfigureAwait(false);
-            if (body.WrittenCount + read.Buffer.Length > Options.MaxListingBytes)
-            {
-                throw new HttpRequestException($"{provider} sent a model listing larger than {Options.MaxListingBytes} bytes");
-            }
-            foreach (var segment in read.Buffer)
-            {
-                body.Write(segment.Span);
-            }
-            response.Body.AdvanceTo(read.Buffer.End);
-            if (read.IsCompleted)
-            {
-                break;
-            }
-        }
+        var body = await ReadJsonAsync(provider, request, "model listing", cancellationToken).ConfigureAwait(false);
         try
         {
-            return ParseModelIds(body.WrittenSpan);
+            return ParseModelIds(body);
         }
         catch (JsonException e)
         {

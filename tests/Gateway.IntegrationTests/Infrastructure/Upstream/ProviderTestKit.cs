@@ -4,9 +4,15 @@ using Gateway.Server.Providers.Upstream;
 
 namespace Gateway.IntegrationTests.Infrastructure.Upstream;
 
-/// <summary>Shared helpers for provider tests: fast upstream options and collecting a turn's events.</summary>
+/// <summary>Shared helpers for provider tests: fast upstream options, the fake upstreams' model lists, and collecting a turn's events.</summary>
 internal static class ProviderTestKit
 {
+    /// <summary>An OpenAI-compatible upstream's model list: <c>gpt-test</c>.</summary>
+    public const string OpenAiListing = """{"object":"list","data":[{"id":"gpt-test","object":"model"}]}""";
+
+    /// <summary>An Anthropic upstream's model list: <c>claude-test</c>.</summary>
+    public const string AnthropicListing = """{"data":[{"type":"model","id":"claude-test"}],"has_more":false}""";
+
     /// <summary>Short retry waits so failure tests take milliseconds; a first-byte bound far above any scripted pause.</summary>
     public static UpstreamHttpOptions FastOptions { get; } = new()
     {

@@ -1,8 +1,8 @@
 using Gateway.Server.Providers;
 
-namespace Gateway.Server.Endpoints.OpenAi;
+namespace Gateway.Server.Endpoints;
 
-/// <summary>The turn's finish reason: the provider's when it said one, else <c>tool_calls</c> after a call and <c>stop</c> otherwise.</summary>
+/// <summary>The turn's finish reason: the provider's when it said one, else a tool-calls finish after a call and a plain stop otherwise.</summary>
 internal sealed class FinishTracker
 {
     private FinishReason? _stated;
