@@ -65,6 +65,26 @@ public sealed class CountTokensTests : IDisposable
     }
 
     [Fact]
+    public async Task ALocalModelCountsTheToolsOfferAsTheTurnReadsIt()
+    {
+        await using var local = LocalModelFiles.Provider();
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [local]);
+        const string Request = """
+            "model":"successor-tiny","max_tokens":1,"tools":[{"name":"read","description":"Reads a file.","input_schema":{"type":"object","properties":{"path":{"type":"string"}}}}],"messages":[{"role":"user","content":"Hi"}]
+            """;
+
+        var count = await host.MessageAsync("{" + Request + "}", CountPath);
+        var turn = await host.MessageAsync("{" + Request + "}");
+
+        // An auto turn is offered every tool when they fit beside its answer (max_tokens), so the count is the turn's own
+        // input, well above the bare prompt's.
+        using var usage = JsonDocument.Parse(turn.Body);
+        var input = usage.RootElement.GetProperty("usage").GetProperty("input_tokens").GetInt32();
+        Assert.Equal((200, $$"""{"input_tokens":{{input}}}"""), (count.StatusCode, count.Body));
+        Assert.True(input > 2 + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n".Length, $"input_tokens {input}");
+    }
+
+    [Fact]
     public async Task AnUpstreamThatCannotCountIsA502InAnthropicsShape()
     {
         await using var upstream = FakeUpstream.Start(

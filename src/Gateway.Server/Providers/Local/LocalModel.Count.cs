@@ -3,12 +3,13 @@ namespace Gateway.Server.Providers.Local;
 internal sealed partial class LocalModel
 {
     /// <summary>
-    /// The prompt's tokens as the model's tokenizer reads its template's text of <paramref name="request"/>, as a turn that
-    /// offers no tools writes it (a turn that must call a tool also carries the tools' offer, which this leaves out).
+    /// The prompt's tokens as the model's tokenizer reads the prompt a turn of <paramref name="request"/> starts with,
+    /// the tools' offer included when the turn makes one (<see cref="FormatTurn"/>).
     /// </summary>
     public long CountPromptTokens(ModelTurnRequest request)
     {
-        var (text, parseSpecial) = _format.Format(request.Messages, [], "");
+        var maxTokens = Math.Min(request.Options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
+        var (text, parseSpecial, _) = FormatTurn(request.Messages, request.Options, request.Tools, maxTokens);
         return Tokenize(text, parseSpecial).Length;
     }
 }
