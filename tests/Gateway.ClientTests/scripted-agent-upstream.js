@@ -3,7 +3,7 @@
 // (Claude Code, Codex) in front of the gateway must run the tool itself and send its output back through the gateway,
 // so the answer carries the word only if the file was really read. Streams as OpenAI does
 // (https://platform.openai.com/docs/api-reference/chat/streaming) and records every request.
-import http from 'node:http';
+import { startRecordingServer } from './recording-server.js';
 
 export const SCRIPTED_MODEL = 'scripted-coder';
 
@@ -22,32 +22,22 @@ const READERS = {
 
 /** Starts the upstream on a free loopback port; resolves to `{ baseUrl, requests, toolResults(), close }`. */
 export async function startScriptedUpstream() {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const body = text ? JSON.parse(text) : null;
-      requests.push({ method: req.method, url: req.url, body });
-      if (req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ object: 'list', data: [{ id: SCRIPTED_MODEL, object: 'model', created: 0, owned_by: 'test' }] }));
-      }
-      stream(res, body.model, nextMove(body));
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  const { origin, requests, close } = await startRecordingServer(answer);
   return {
-    baseUrl: `http://127.0.0.1:${server.address().port}/v1`,
+    baseUrl: `${origin}/v1`,
     requests,
     /** The content of every tool message the upstream was sent, as text. */
     toolResults: () => requests.flatMap((r) => r.body?.messages ?? []).filter((m) => m.role === 'tool').map((m) => contentText(m.content)),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+    close,
   };
+}
+
+function answer(request, res) {
+  if (request.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify({ object: 'list', data: [{ id: SCRIPTED_MODEL, object: 'model', created: 0, owned_by: 'test' }] }));
+  }
+  stream(res, request.body.model, nextMove(request.body));
 }
 
 // A tool result last: answer from it. Otherwise read the file the user asked about, with whichever reader is offered.
