@@ -2,7 +2,7 @@
 // (ANTHROPIC_BASE_URL). It streams the way the real API does (https://docs.anthropic.com/en/docs/build-with-claude/streaming),
 // thinking with its signature included, so the tests can check that an Anthropic upstream's answer reaches an Anthropic
 // client intact, and it records every request so the tests can check what the gateway forwarded.
-import http from 'node:http';
+import { startRecordingServer } from './recording-server.js';
 
 export const CLAUDE_MODEL = 'fake-claude';
 
@@ -19,32 +19,12 @@ export const CLAUDE_COUNT = 4321;
 
 /** Starts the upstream on a free loopback port; resolves to `{ baseUrl, requests, close }`. */
 export async function startFakeAnthropic() {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const recorded = { method: req.method, url: req.url, headers: req.headers, body: text ? JSON.parse(text) : null };
-      requests.push(recorded);
-      answer(recorded, res);
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return {
-    baseUrl: `http://127.0.0.1:${server.address().port}`,
-    requests,
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
+  const { origin, requests, close } = await startRecordingServer(answer);
+  return { baseUrl: origin, requests, close };
 }
 
 function answer(request, res) {
+  if (request.body === undefined) return sendError(res, 400, 'invalid_request_error', 'The request body is not valid JSON.');
   if (request.headers['x-api-key'] !== ANTHROPIC_UPSTREAM_KEY || !request.headers['anthropic-version']) {
     return sendError(res, 401, 'authentication_error', 'invalid x-api-key');
   }

@@ -2,7 +2,7 @@
 // It answers the way the real API does (https://platform.openai.com/docs/api-reference/chat/streaming), so the
 // tests can compare what the openai client finally sees with exactly what this upstream said, and it records every
 // request so the tests can check what the gateway forwarded.
-import http from 'node:http';
+import { startRecordingServer } from './recording-server.js';
 
 /**
  * The models this upstream lists. All but `chat` always fail, for the error-path tests: overloaded with 429, broken
@@ -43,28 +43,9 @@ const CREATED = 1_700_000_000;
 
 /** Starts the upstream on a free loopback port; resolves to `{ baseUrl, requests, chatRequestWith, close }`. */
 export async function startFakeUpstream() {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const recorded = { method: req.method, url: req.url, headers: req.headers, body: null };
-      requests.push(recorded);
-      try {
-        const text = Buffer.concat(chunks).toString('utf8');
-        recorded.body = text ? JSON.parse(text) : null;
-      } catch {
-        return sendError(res, 400, 'The request body is not valid JSON.', 'invalid_request_error', null);
-      }
-      answer(recorded, res);
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
+  const { origin, requests, close } = await startRecordingServer(answer);
   return {
-    baseUrl: `http://127.0.0.1:${server.address().port}/v1`,
+    baseUrl: `${origin}/v1`,
     requests,
     /**
      * The one chat request whose messages carry `marker` (each test sends its own, none a part of another), so tests
@@ -77,14 +58,12 @@ export async function startFakeUpstream() {
       }
       return found[0];
     },
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(resolve));
-    },
+    close,
   };
 }
 
 function answer(request, res) {
+  if (request.body === undefined) return sendError(res, 400, 'The request body is not valid JSON.', 'invalid_request_error', null);
   if (request.headers.authorization !== `Bearer ${UPSTREAM_KEY}`) {
     return sendError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
   }
