@@ -7,6 +7,7 @@
 #   perf/run.sh --quick    about 7 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
+#   --only-front-doors     scenario 6 alone (with the mock), about 3½ minutes (quick: 1): <date>-<commit>-front-doors[-quick].md
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
@@ -14,9 +15,9 @@
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
 # idle; 3. GET /health and /models, keep-alive and pipelined, cross-checked with wrk; 4. start-up, idle RSS, binary
-# size; 5. server CPU per /chat session (measured during 1); 6. OpenAI front door: POST /v1/chat/completions to the
-# mock directly, through Gateway and through the Portkey AI gateway (npm, perf/portkey), streamed and not
-# (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
+# size; 5. server CPU per /chat session (measured during 1); 6. front doors: POST /v1/chat/completions, /v1/messages
+# and /v1/responses through Gateway and through the Portkey AI gateway (npm, perf/portkey), beside the mock directly,
+# streamed and not (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
 # connections and stuck readers, and after; 9. the soak (perf/hardening.sh); 10. CPU per session at saturation and
 # peak RSS; 11. bytes allocated per session and per relayed event, checked against perf/allocation-budget.json (a run
 # over budget exits 3) (perf/session-cost.sh); 12. 10,000 concurrent slow sessions on Gateway's own mock model (MOCK_MODELS):
@@ -31,6 +32,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 quick=0
 build=1
 soak_minutes=30
+only_front_doors=0
 only_hardening=0
 only_mock_sessions=0
 only_security=0
@@ -39,11 +41,12 @@ for arg in "$@"; do
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --soak-minutes=*) soak_minutes=${arg#*=} ;;
+    --only-front-doors) only_front_doors=1 ;;
     --only-hardening) only_hardening=1 ;;
     --only-mock-sessions) only_mock_sessions=1 ;;
     --only-security) only_security=1 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening, --only-mock-sessions, --only-security)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security)" >&2; exit 2 ;;
   esac
 done
 
@@ -103,7 +106,10 @@ else
   sec_key_warmup=1s sec_key_duration=4s sec_key_requests=25000 sec_warmup_requests=1000 sec_alloc_requests=10000
 fi
 if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
-if [ $only_hardening = 1 ]; then
+if [ $only_front_doors = 1 ]; then
+  report=$(dirname "$report")/$run_id-front-doors$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-front-doors$( if [ $quick = 1 ]; then echo -quick; fi )
+elif [ $only_hardening = 1 ]; then
   report=$(dirname "$report")/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi )
 elif [ $only_mock_sessions = 1 ]; then
@@ -272,7 +278,7 @@ publish() {
 }
 # The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
 anchor_project=../shared/anchors/kestrel-minimal-api
-only_scenario=$((only_hardening + only_mock_sessions + only_security))
+only_scenario=$((only_front_doors + only_hardening + only_mock_sessions + only_security))
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
   if [ $only_scenario = 0 ]; then
@@ -412,7 +418,9 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
-  if [ $only_hardening = 1 ]; then
+  if [ $only_front_doors = 1 ]; then
+    python3 perf/openai_front_door.py render --raw "$raw" --out "$report"
+  elif [ $only_hardening = 1 ]; then
     python3 perf/hardening.py render --raw "$raw" --out "$report" --svg "$svg"
   elif [ $only_mock_sessions = 1 ]; then
     python3 perf/mock_sessions.py render --raw "$raw" --out "$report"
@@ -443,6 +451,12 @@ fi
 section "mock upstream on $mock_port ($chunks text chunks)"
 serve mock
 
+if [ $only_front_doors = 1 ]; then
+  source perf/openai-front-door.sh
+  stop "${pid[mock]}"
+  write_report
+  exit 0
+fi
 if [ $only_hardening = 1 ]; then
   source perf/hardening.sh
   stop "${pid[mock]}"
