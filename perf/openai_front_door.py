@@ -11,8 +11,9 @@ import sys
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
                          round_median, write_json, write_scenario_report)
 
-TARGETS = ("mock", "gateway-openai", "portkey")
-NAMES = {"mock": "mock (direct)", "gateway-openai": "Gateway", "portkey": "Portkey"}
+TARGETS = ("mock", "gateway-native", "gateway-openai", "portkey")
+NAMES = {"mock": "mock (direct)", "gateway-native": "Gateway (upstream in the door's API)",
+         "gateway-openai": "Gateway", "portkey": "Portkey"}
 MODES = ("stream", "nonstream")
 DOORS = {"chat": "/v1/chat/completions", "messages": "/v1/messages", "responses": "/v1/responses"}
 
@@ -178,10 +179,19 @@ DOOR_TITLES = {
 
 
 def door_dir(base, door, target):
-    """Where run.sh put a door's runs against a target; the mock's chat completions calibrate every door."""
-    if door == "chat" or target == "mock":
-        return os.path.join(base, target)
-    return os.path.join(base, door, target)
+    """Where run.sh put a door's runs against a target (chat completions' where they always were)."""
+    return os.path.join(base, target) if door == "chat" else os.path.join(base, door, target)
+
+
+def reference(door):
+    """The Gateway row a door's other rows are a ratio to: the one whose upstream speaks the door's API, as Portkey's does."""
+    return "gateway-openai" if door == "chat" else "gateway-native"
+
+
+def upstream(door, target):
+    if target == "gateway-openai" or door == "chat":
+        return "chat completions"
+    return {"messages": "Messages API", "responses": "Responses API"}[door]
 
 
 def section(raw, meta):
@@ -201,16 +211,18 @@ def section(raw, meta):
         pass
     rate, connections = meta.get("oaRate"), meta.get("oaConnections")
     lines = ["## 6. Front doors: POST /v1/chat/completions, /v1/messages, /v1/responses", "",
-             f"The mock (32 chunks of `tok `, then a usage chunk and `[DONE]`; or one `chat.completion` with "
-             "Content-Length) called directly, through Gateway (`OPENAI_API_KEY=mock OPENAI_BASE_URL=<mock>/v1`, model "
-             "`openai/mock`) and through the Portkey AI gateway (`@portkey-ai/gateway`, pinned in `perf/portkey`, run "
-             "with node; headers `x-portkey-provider: openai`, `x-portkey-custom-host: <mock>/v1`, "
-             "`Authorization: Bearer mock`). Gateway serves each door from the same chat-completions upstream, "
-             "translating; the mock's chat completions called directly calibrate all three. Each target is first "
-             "checked to relay the mock's answer whole in the door's shape; Portkey 1.15.2 serves `/v1/messages` only "
-             "for providers that speak the Messages API (its `openai` provider answers 500 `messages is not supported "
-             "by openai`) and relays `/v1/responses` unchanged to the upstream's `/responses`, which the mock does not "
-             "serve: it translates neither door to chat completions, so it is measured on chat completions alone. "
+             f"The mock (32 chunks of `tok ` in each door's API: chat completions with a usage chunk and `[DONE]`, "
+             "Anthropic's Messages events, the Responses API's events; or one whole answer with Content-Length) "
+             "called directly, through Gateway (`OPENAI_API_KEY=mock OPENAI_BASE_URL=<mock>/v1`, "
+             "`ANTHROPIC_API_KEY=mock ANTHROPIC_BASE_URL=<mock>`, and a `PROVIDERS_FILE` provider `mock-responses` with "
+             "`\"api\":\"responses\"`) and through the Portkey AI gateway (`@portkey-ai/gateway`, pinned in "
+             "`perf/portkey`, run with node; headers `x-portkey-custom-host: <mock>/v1` and `x-portkey-provider: openai`, "
+             "`Authorization: Bearer mock`, or for `/v1/messages` `x-portkey-provider: anthropic`, `x-api-key: mock`). "
+             "Portkey 1.15.2 relays `/v1/messages` and `/v1/responses` only to an upstream of the same API; Gateway is "
+             "measured on those doors both so (model `anthropic/mock`, `mock-responses/mock`: \"upstream in the door's "
+             "API\", the reference of the doors' \"vs Gateway\" ratios) and translating from chat completions (model "
+             "`openai/mock`: \"Gateway\"), as it serves every model on every door. Each target is first checked to relay "
+             "the mock's answer whole in the door's shape. "
              f"**max req/s**: closed loop, {connections} keep-alive connections, {meta.get('oaMaxDuration')} after "
              f"{meta.get('oaMaxWarmup')}. **Latency**: open loop at {rate}/s (from the scheduled start), median of "
              f"{meta.get('oaRounds')} round(s) of {meta.get('oaFixedDuration')}, the targets taking turns; overhead = "
@@ -225,9 +237,9 @@ def section(raw, meta):
     data = {d: {t: {m: mode_figures(os.path.join(door_dir(base, d, t), m)) for m in MODES} for t in TARGETS} for d in DOORS}
     summary += doors_table(data)
     for door, (name, stream, whole) in DOOR_TITLES.items():
-        summary += table(data[door], "stream", f"{name}, streaming ({stream})",
+        summary += table(data[door], reference(door), "stream", f"{name}, streaming ({stream})",
                          (("firstContent", "first chunk"), ("end", "whole")))
-        summary += table(data[door], "nonstream", f"{name}, non-streaming ({whole})", (("end", "whole"),))
+        summary += table(data[door], reference(door), "nonstream", f"{name}, non-streaming ({whole})", (("end", "whole"),))
     return lines + summary + details(base), summary
 
 
@@ -238,29 +250,32 @@ def mode_figures(directory):
 
 
 def doors_table(data):
-    """Gateway's three doors side by side: each as a ratio to its chat completions in the same mode."""
+    """Gateway's three doors side by side, from either upstream: each as a ratio to its chat completions in the same
+    mode; the overheads are over the mock's own answer on that door."""
     lines = ["### Gateway's doors side by side", "",
-             "| door | mode | max req/s | vs chat completions | first chunk overhead p50 | p99 | whole overhead p50 | p99 "
-             "| CPU ms/req | vs chat completions |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| door | upstream | mode | max req/s | vs chat completions | first chunk overhead p50 | p99 | whole overhead "
+             "p50 | p99 | CPU ms/req | vs chat completions |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for mode in MODES:
-        chat = data["chat"]["gateway-openai"][mode]
-        for door, path in DOORS.items():
-            figures, mock = data[door]["gateway-openai"][mode], data[door]["mock"][mode]["rounds"]
-            if not figures["max"] and not figures["rounds"]:
-                continue
-            overheads = [minus(round_median(figures["rounds"], name, p), round_median(mock, name, p))
-                         for name in ("firstContent", "end") for p in ("p50", "p99")]
-            if mode == "nonstream":
-                overheads[:2] = [None, None]
-            lines.append(f"| `{path}` | {mode} | {fmt(achieved(figures['max']))} | "
-                         f"{ratio_cell(achieved(figures['max']), achieved(chat['max']))} | "
-                         + " | ".join(fmt(o) for o in overheads)
-                         + f" | {fmt(figures['cpu'], 3)} | {ratio_cell(figures['cpu'], chat['cpu'])} |")
+        for door in DOORS:
+            for target in ("gateway-native", "gateway-openai"):
+                if data[door][target][mode]["max"] or data[door][target][mode]["rounds"]:
+                    lines.append(door_row(data, door, target, mode))
     return lines + [""]
 
 
-def table(data, mode, title, metrics):
-    gateway_max = achieved(data["gateway-openai"][mode]["max"])
+def door_row(data, door, target, mode):
+    figures, mock, chat = data[door][target][mode], data[door]["mock"][mode]["rounds"], data["chat"]["gateway-openai"][mode]
+    overheads = [minus(round_median(figures["rounds"], name, p), round_median(mock, name, p))
+                 for name in ("firstContent", "end") for p in ("p50", "p99")]
+    if mode == "nonstream":
+        overheads[:2] = [None, None]
+    return (f"| `{DOORS[door]}` | {upstream(door, target)} | {mode} | {fmt(achieved(figures['max']))} | "
+            f"{ratio_cell(achieved(figures['max']), achieved(chat['max']))} | " + " | ".join(fmt(o) for o in overheads)
+            + f" | {fmt(figures['cpu'], 3)} | {ratio_cell(figures['cpu'], chat['cpu'])} |")
+
+
+def table(data, reference_target, mode, title, metrics):
+    gateway_max = achieved(data[reference_target][mode]["max"])
     mock = data["mock"][mode]["rounds"]
     head = "| target | max req/s | vs Gateway |"
     rule = "|---|---:|---:|"
@@ -293,8 +308,6 @@ def details(base):
              "|---|---|---|---|---:|---|---:|---:|---:|---:|---:|"]
     for door, path in DOORS.items():
         for t in TARGETS:
-            if door != "chat" and t == "mock":
-                continue
             for m in MODES:
                 directory = os.path.join(door_dir(base, door, t), m)
                 runs = [("max", first_step(load(os.path.join(directory, "max.json"))))]

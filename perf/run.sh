@@ -79,7 +79,7 @@ if [ $quick = 1 ]; then
   idle_n=1000 idle_hold=2 idle_settle=1
   small_warmup=0.5s small_duration=1s wrk_duration=0   # no wrk cross-check in the quick run
   startup_runs=3
-  oa_max_warmup=0.5s oa_max_duration=1.5s oa_fixed_warmup=0.5s oa_fixed_duration=2s oa_rounds=1
+  oa_max_warmup=0.3s oa_max_duration=1s oa_fixed_warmup=0.3s oa_fixed_duration=1.5s oa_rounds=1
   slowloris_n=1000 slowloris_headers_timeout=10 hd_load_warmup=0.5s hd_load_duration=2s
   burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=20
   soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
@@ -95,7 +95,7 @@ else
   idle_n=10000 idle_hold=10 idle_settle=2
   small_warmup=1s small_duration=5s wrk_duration=4s
   startup_runs=5
-  oa_max_warmup=1s oa_max_duration=4s oa_fixed_warmup=1s oa_fixed_duration=4s oa_rounds=3
+  oa_max_warmup=1s oa_max_duration=3s oa_fixed_warmup=1s oa_fixed_duration=3s oa_rounds=3
   slowloris_n=1000 slowloris_headers_timeout=30 hd_load_warmup=1s hd_load_duration=5s
   burst_n=15000 stuck_n=200 stuck_write_timeout=10 memory_after=60
   soak_seconds=$((soak_minutes * 60)) soak_relay_timeout=10 soak_sample=5
@@ -316,6 +316,7 @@ mock_port=$(free_port)
 tools_port=$(free_port)
 echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$mock_port/v1\"}]}" >"$raw/providers-text.json"
 echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$tools_port/v1\"}]}" >"$raw/providers-tools.json"
+echo "{\"providers\":[{\"name\":\"mock-responses\",\"baseUrl\":\"http://127.0.0.1:$mock_port/v1\",\"api\":\"responses\"}]}" >"$raw/providers-responses.json"
 echo '{"model":"mock","messages":[{"role":"user","content":"Say something."}]}' >"$raw/chat.json"
 echo '{"model":"mock","stream":true,"messages":[{"role":"user","content":"Say something."}]}' >"$raw/completion.json"
 cat >"$raw/pipeline.lua" <<'LUA'
@@ -352,10 +353,11 @@ serve() {
     anchor)
       port[$t]=$(free_port)
       start "$name" "${port[$t]}" env PORT="${port[$t]}" UPSTREAM="http://127.0.0.1:${port[mock]}/v1" MODELS=mock "$anchor_bin" ;;
-    gateway-openai)
+    gateway-openai)  # the mock as OpenAI (chat completions), as Anthropic and as a Responses-API provider (scenario 6)
       port[$t]=$(free_port)
       try_start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" OPENAI_API_KEY=mock \
-        OPENAI_BASE_URL="http://127.0.0.1:${port[mock]}/v1" "$gateway_bin" || return 1 ;;
+        OPENAI_BASE_URL="http://127.0.0.1:${port[mock]}/v1" ANTHROPIC_API_KEY=mock ANTHROPIC_BASE_URL="http://127.0.0.1:${port[mock]}" \
+        PROVIDERS_FILE="$raw/providers-responses.json" "$gateway_bin" || return 1 ;;
     portkey)
       port[$t]=$(free_port)
       try_start "$name" "${port[$t]}" node "$portkey_entry" --port="${port[$t]}" --headless || return 1 ;;
