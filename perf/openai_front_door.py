@@ -275,14 +275,14 @@ def door_row(data, door, target, mode):
 
 
 def table(data, reference_target, mode, title, metrics):
-    gateway_max = achieved(data[reference_target][mode]["max"])
+    gateway_max, gateway_cpu = achieved(data[reference_target][mode]["max"]), data[reference_target][mode]["cpu"]
     mock = data["mock"][mode]["rounds"]
     head = "| target | max req/s | vs Gateway |"
     rule = "|---|---:|---:|"
     for _, label in metrics:
         head += f" {label} p50 | p99 | overhead p50 | overhead p99 |"
         rule += "---:|---:|---:|---:|"
-    lines = [f"### {title}", "", head + " CPU ms/req | errors |", rule + "---:|---|"]
+    lines = [f"### {title}", "", head + " CPU ms/req | vs Gateway | errors |", rule + "---:|---:|---|"]
     for t in TARGETS:
         figures = data[t][mode]
         if not figures["max"] and not figures["rounds"]:
@@ -297,7 +297,7 @@ def table(data, reference_target, mode, title, metrics):
                           fmt(minus(p99, round_median(mock, name, "p99")))]
         steps = [figures["max"]] + [s for _, s, _ in figures["rounds"]]
         errors = sum((s or {}).get("errors", 0) for s in steps)
-        cells += [fmt(figures["cpu"], 3), str(errors)]
+        cells += [fmt(figures["cpu"], 3), ratio_cell(figures["cpu"], gateway_cpu), str(errors)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines + [""]
 
