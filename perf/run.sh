@@ -3,8 +3,8 @@
 # upstream and the load generator native AOT, runs every scenario against Gateway, the Kestrel baseline, the anchor
 # and (for calibration) the mock directly in one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 22 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    about 7 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh            full run, about 26 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh --quick    about 7½ minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
 #   --only-front-doors     scenario 6 alone (with the mock), about 3½ minutes (quick: 1): <date>-<commit>-front-doors[-quick].md
