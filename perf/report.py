@@ -9,8 +9,9 @@ Subcommands:
   startup --binary B --port P    exec -> first accepted connection (median of --runs), idle RSS, binary size
   idle --pid PID --port P --n N  N concurrent /chat sessions each waiting on a relay: RSS per session and
                                  CPU while idle, read from /proc/PID
-  openai-probe --port P --body F  one POST /v1/chat/completions (streamed if F says "stream":true), checked to
-                                 relay the mock's answer whole (scenario 6, perf/openai_front_door.py)
+  openai-probe --port P --body F  one POST to a front door (--door chat|messages|responses; streamed if F says
+                                 "stream":true), checked to relay the mock's answer whole in the door's shape
+                                 (scenario 6, perf/openai_front_door.py)
   render --raw DIR --out MD --svg SVG
                                  the report: summary table against the issue's goals, per-scenario tables,
                                  and an SVG chart of time-to-first-text percentiles against offered rate

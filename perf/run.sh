@@ -3,10 +3,11 @@
 # upstream and the load generator native AOT, runs every scenario against Gateway, the Kestrel baseline, the anchor
 # and (for calibration) the mock directly in one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 22 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
-#   perf/run.sh --quick    about 7 minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
+#   perf/run.sh            full run, about 26 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh --quick    about 7½ minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
+#   --only-front-doors     scenario 6 alone (with the mock), about 3½ minutes (quick: 1): <date>-<commit>-front-doors[-quick].md
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
@@ -14,9 +15,9 @@
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
 # idle; 3. GET /health and /models, keep-alive and pipelined, cross-checked with wrk; 4. start-up, idle RSS, binary
-# size; 5. server CPU per /chat session (measured during 1); 6. OpenAI front door: POST /v1/chat/completions to the
-# mock directly, through Gateway and through the Portkey AI gateway (npm, perf/portkey), streamed and not
-# (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
+# size; 5. server CPU per /chat session (measured during 1); 6. front doors: POST /v1/chat/completions, /v1/messages
+# and /v1/responses through Gateway and through the Portkey AI gateway (npm, perf/portkey), beside the mock directly,
+# streamed and not (perf/openai-front-door.sh); 7. slowloris connections beside /health and /chat load; 8. memory idle, under idle
 # connections and stuck readers, and after; 9. the soak (perf/hardening.sh); 10. CPU per session at saturation and
 # peak RSS; 11. bytes allocated per session and per relayed event, checked against perf/allocation-budget.json (a run
 # over budget exits 3) (perf/session-cost.sh); 12. 10,000 concurrent slow sessions on Gateway's own mock model (MOCK_MODELS):
@@ -31,6 +32,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 quick=0
 build=1
 soak_minutes=30
+only_front_doors=0
 only_hardening=0
 only_mock_sessions=0
 only_security=0
@@ -39,11 +41,12 @@ for arg in "$@"; do
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --soak-minutes=*) soak_minutes=${arg#*=} ;;
+    --only-front-doors) only_front_doors=1 ;;
     --only-hardening) only_hardening=1 ;;
     --only-mock-sessions) only_mock_sessions=1 ;;
     --only-security) only_security=1 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-hardening, --only-mock-sessions, --only-security)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security)" >&2; exit 2 ;;
   esac
 done
 
@@ -76,7 +79,7 @@ if [ $quick = 1 ]; then
   idle_n=1000 idle_hold=2 idle_settle=1
   small_warmup=0.5s small_duration=1s wrk_duration=0   # no wrk cross-check in the quick run
   startup_runs=3
-  oa_max_warmup=0.5s oa_max_duration=1.5s oa_fixed_warmup=0.5s oa_fixed_duration=2s oa_rounds=1
+  oa_max_warmup=0.3s oa_max_duration=1s oa_fixed_warmup=0.3s oa_fixed_duration=1.5s oa_rounds=1
   slowloris_n=1000 slowloris_headers_timeout=10 hd_load_warmup=0.5s hd_load_duration=2s
   burst_n=5000 stuck_n=200 stuck_write_timeout=5 memory_after=20
   soak_seconds=120 soak_relay_timeout=5 soak_stable_from=0.25 soak_sample=1
@@ -92,7 +95,7 @@ else
   idle_n=10000 idle_hold=10 idle_settle=2
   small_warmup=1s small_duration=5s wrk_duration=4s
   startup_runs=5
-  oa_max_warmup=1s oa_max_duration=4s oa_fixed_warmup=1s oa_fixed_duration=4s oa_rounds=3
+  oa_max_warmup=1s oa_max_duration=3s oa_fixed_warmup=1s oa_fixed_duration=3s oa_rounds=3
   slowloris_n=1000 slowloris_headers_timeout=30 hd_load_warmup=1s hd_load_duration=5s
   burst_n=15000 stuck_n=200 stuck_write_timeout=10 memory_after=60
   soak_seconds=$((soak_minutes * 60)) soak_relay_timeout=10 soak_sample=5
@@ -103,7 +106,10 @@ else
   sec_key_warmup=1s sec_key_duration=4s sec_key_requests=25000 sec_warmup_requests=1000 sec_alloc_requests=10000
 fi
 if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
-if [ $only_hardening = 1 ]; then
+if [ $only_front_doors = 1 ]; then
+  report=$(dirname "$report")/$run_id-front-doors$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-front-doors$( if [ $quick = 1 ]; then echo -quick; fi )
+elif [ $only_hardening = 1 ]; then
   report=$(dirname "$report")/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-hardening$( if [ $quick = 1 ]; then echo -quick; fi )
 elif [ $only_mock_sessions = 1 ]; then
@@ -272,7 +278,7 @@ publish() {
 }
 # The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
 anchor_project=../shared/anchors/kestrel-minimal-api
-only_scenario=$((only_hardening + only_mock_sessions + only_security))
+only_scenario=$((only_front_doors + only_hardening + only_mock_sessions + only_security))
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
   if [ $only_scenario = 0 ]; then
@@ -310,6 +316,7 @@ mock_port=$(free_port)
 tools_port=$(free_port)
 echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$mock_port/v1\"}]}" >"$raw/providers-text.json"
 echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$tools_port/v1\"}]}" >"$raw/providers-tools.json"
+echo "{\"providers\":[{\"name\":\"mock-responses\",\"baseUrl\":\"http://127.0.0.1:$mock_port/v1\",\"api\":\"responses\"}]}" >"$raw/providers-responses.json"
 echo '{"model":"mock","messages":[{"role":"user","content":"Say something."}]}' >"$raw/chat.json"
 echo '{"model":"mock","stream":true,"messages":[{"role":"user","content":"Say something."}]}' >"$raw/completion.json"
 cat >"$raw/pipeline.lua" <<'LUA'
@@ -346,10 +353,11 @@ serve() {
     anchor)
       port[$t]=$(free_port)
       start "$name" "${port[$t]}" env PORT="${port[$t]}" UPSTREAM="http://127.0.0.1:${port[mock]}/v1" MODELS=mock "$anchor_bin" ;;
-    gateway-openai)
+    gateway-openai)  # the mock as OpenAI (chat completions), as Anthropic and as a Responses-API provider (scenario 6)
       port[$t]=$(free_port)
       try_start "$name" "${port[$t]}" "${server_env[@]}" PORT="${port[$t]}" OPENAI_API_KEY=mock \
-        OPENAI_BASE_URL="http://127.0.0.1:${port[mock]}/v1" "$gateway_bin" || return 1 ;;
+        OPENAI_BASE_URL="http://127.0.0.1:${port[mock]}/v1" ANTHROPIC_API_KEY=mock ANTHROPIC_BASE_URL="http://127.0.0.1:${port[mock]}" \
+        PROVIDERS_FILE="$raw/providers-responses.json" "$gateway_bin" || return 1 ;;
     portkey)
       port[$t]=$(free_port)
       try_start "$name" "${port[$t]}" node "$portkey_entry" --port="${port[$t]}" --headless || return 1 ;;
@@ -412,7 +420,9 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
-  if [ $only_hardening = 1 ]; then
+  if [ $only_front_doors = 1 ]; then
+    python3 perf/openai_front_door.py render --raw "$raw" --out "$report"
+  elif [ $only_hardening = 1 ]; then
     python3 perf/hardening.py render --raw "$raw" --out "$report" --svg "$svg"
   elif [ $only_mock_sessions = 1 ]; then
     python3 perf/mock_sessions.py render --raw "$raw" --out "$report"
@@ -443,6 +453,12 @@ fi
 section "mock upstream on $mock_port ($chunks text chunks)"
 serve mock
 
+if [ $only_front_doors = 1 ]; then
+  source perf/openai-front-door.sh
+  stop "${pid[mock]}"
+  write_report
+  exit 0
+fi
 if [ $only_hardening = 1 ]; then
   source perf/hardening.sh
   stop "${pid[mock]}"

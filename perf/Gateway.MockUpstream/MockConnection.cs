@@ -64,7 +64,7 @@ public sealed class MockConnection(Socket socket, MockResponses responses, MockO
     private async ValueTask<bool> AnswerAsync(MockRequest request, CancellationToken stop)
     {
         server.CountRequest();
-        if (request.Route != MockRoute.Chat)
+        if (request.Route is not (MockRoute.Chat or MockRoute.Messages or MockRoute.Responses))
         {
             Append(request.Route switch
             {
@@ -76,11 +76,18 @@ public sealed class MockConnection(Socket socket, MockResponses responses, MockO
             return request.KeepAlive;
         }
         var body = _in.AsSpan(request.BodyStart, request.BodyLength);
-        var tools = options.ToolCalls > 0 && RequestScanner.LastRoleIsUser(body);
+        var tools = request.Route == MockRoute.Chat && options.ToolCalls > 0 && RequestScanner.LastRoleIsUser(body);
         var stream = RequestScanner.IsStream(body);
+        var (segments, streamWhole, answer) = request.Route switch
+        {
+            MockRoute.Messages => (responses.Messages.Segments, responses.Messages.StreamWhole, responses.Messages.Answer),
+            MockRoute.Responses => (responses.Responses.Segments, responses.Responses.StreamWhole, responses.Responses.Answer),
+            _ when tools => (responses.ToolSegments, responses.ToolWhole, responses.ToolCompletion),
+            _ => (responses.TextSegments, responses.TextWhole, responses.TextCompletion),
+        };
         if (options.TtfbMs == 0 && (!stream || options.GapMs == 0))
         {
-            Append(stream ? (tools ? responses.ToolWhole : responses.TextWhole) : (tools ? responses.ToolCompletion : responses.TextCompletion));
+            Append(stream ? streamWhole : answer);
             return request.KeepAlive;
         }
         // A delayed answer goes out after everything before it (responses stay in request order).
@@ -91,10 +98,9 @@ public sealed class MockConnection(Socket socket, MockResponses responses, MockO
         }
         if (!stream || options.GapMs == 0)
         {
-            await SendAsync(stream ? (tools ? responses.ToolWhole : responses.TextWhole) : (tools ? responses.ToolCompletion : responses.TextCompletion)).ConfigureAwait(false);
+            await SendAsync(stream ? streamWhole : answer).ConfigureAwait(false);
             return request.KeepAlive;
         }
-        var segments = tools ? responses.ToolSegments : responses.TextSegments;
         await SendAsync(segments[0]).ConfigureAwait(false);
         // One timer per stream, none per chunk (WaitForNextTickAsync reuses its awaitable): chunk i leaves at
         // ttfb + i × gap without drift; a tick missed while sending fires at once.

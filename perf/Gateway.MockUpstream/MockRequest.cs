@@ -99,6 +99,13 @@ public readonly record struct MockRequest(MockRoute Route, int BodyStart, int Bo
         {
             return path.SequenceEqual("/v1/models"u8) ? MockRoute.Models : path.SequenceEqual("/health"u8) ? MockRoute.Health : MockRoute.NotFound;
         }
-        return method.SequenceEqual("POST"u8) && path.SequenceEqual("/v1/chat/completions"u8) ? MockRoute.Chat : MockRoute.NotFound;
+        if (!method.SequenceEqual("POST"u8))
+        {
+            return MockRoute.NotFound;
+        }
+        return path.SequenceEqual("/v1/chat/completions"u8) ? MockRoute.Chat
+            : path.SequenceEqual("/v1/messages"u8) ? MockRoute.Messages
+            : path.SequenceEqual("/v1/responses"u8) ? MockRoute.Responses
+            : MockRoute.NotFound;
     }
 }

@@ -11,6 +11,7 @@ namespace Gateway.MockUpstream;
 /// content deltas (the first also carries the role, the last the finish reason), one usage chunk, then
 /// <c>data: [DONE]</c>, the shape OpenAI sends with <c>stream_options.include_usage</c>. <see cref="TextSegments"/>
 /// splits that body at the points where <c>--gap-ms</c> pauses; <see cref="TextWhole"/> is the same bytes in one array.
+/// <see cref="Messages"/> and <see cref="Responses"/> are the same text turn in the other two APIs (<see cref="OtherApiShapes"/>).
 /// </remarks>
 public sealed class MockResponses
 {
@@ -37,7 +38,7 @@ public sealed class MockResponses
             events.Add($"{ChunkPrefix}{model}\",\"choices\":[{{\"index\":0,\"delta\":{{{content}}},\"finish_reason\":{finish}}}]}}\n\n");
         }
         var tail = $"{ChunkPrefix}{model}\",\"choices\":[],\"usage\":{usage}}}\n\n";
-        TextSegments = Segments(head, events, tail);
+        TextSegments = Segments(head, events, HttpChunk(tail) + HttpChunk("data: [DONE]\n\n"));
         TextWhole = [.. TextSegments.SelectMany(s => s)];
 
         var toolEvents = new List<string>();
@@ -48,7 +49,9 @@ public sealed class MockResponses
             var finish = i == options.ToolCalls - 1 ? "\"tool_calls\"" : "null";
             toolEvents.Add($"{ChunkPrefix}{model}\",\"choices\":[{{\"index\":0,\"delta\":{{{role}\"tool_calls\":[{{\"index\":{i},\"id\":\"call_{i}\",\"type\":\"function\",\"function\":{{\"name\":\"{Json(options.ToolName)}\",\"arguments\":\"{toolArgs}\"}}}}]}},\"finish_reason\":{finish}}}]}}\n\n");
         }
-        ToolSegments = options.ToolCalls == 0 ? TextSegments : Segments(head, toolEvents, $"{ChunkPrefix}{model}\",\"choices\":[],\"usage\":{Usage(options.ToolCalls)}}}\n\n");
+        ToolSegments = options.ToolCalls == 0
+            ? TextSegments
+            : Segments(head, toolEvents, HttpChunk($"{ChunkPrefix}{model}\",\"choices\":[],\"usage\":{Usage(options.ToolCalls)}}}\n\n") + HttpChunk("data: [DONE]\n\n"));
         ToolWhole = [.. ToolSegments.SelectMany(s => s)];
 
         var joined = Json(string.Concat(Enumerable.Repeat(options.Text, options.Chunks)));
@@ -58,6 +61,10 @@ public sealed class MockResponses
         ToolCompletion = options.ToolCalls == 0
             ? TextCompletion
             : Plain("200 OK", Completion(model, $"\"content\":null,\"tool_calls\":[{calls}]", "tool_calls", Usage(options.ToolCalls)));
+
+        var chunks = options.Chunks;
+        Messages = Turn(head, OtherApiShapes.MessagesStream(model, text, chunks), Plain("200 OK", OtherApiShapes.Message(model, joined, chunks)));
+        Responses = Turn(head, OtherApiShapes.ResponsesStream(model, text, joined, chunks), Plain("200 OK", OtherApiShapes.Response(model, joined, chunks)));
     }
 
     public byte[] Models { get; }
@@ -73,6 +80,20 @@ public sealed class MockResponses
     public byte[] TextCompletion { get; }
     public byte[] ToolCompletion { get; }
 
+    /// <summary>The text turn in Anthropic's Messages API (<c>POST /v1/messages</c>).</summary>
+    public MockTurn Messages { get; }
+
+    /// <summary>The text turn in OpenAI's Responses API (<c>POST /v1/responses</c>).</summary>
+    public MockTurn Responses { get; }
+
+    private static MockTurn Turn(string head, List<string> events, byte[] answer)
+    {
+        var last = events[^1];
+        events.RemoveAt(events.Count - 1);
+        var segments = Segments(head, events, HttpChunk(last));
+        return new MockTurn(segments, [.. segments.SelectMany(s => s)], answer);
+    }
+
     private static string Json(string value) => JsonEncodedText.Encode(value, s_encoder).ToString();
 
     private static string Usage(int completionTokens) =>
@@ -84,7 +105,8 @@ public sealed class MockResponses
     private static byte[] Plain(string status, string body) => Encoding.UTF8.GetBytes(
         $"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}");
 
-    private static byte[][] Segments(string head, List<string> events, string tail)
+    /// <summary>One array per event (the first after the head); <paramref name="ending"/> (HTTP chunks) and the terminator follow the last.</summary>
+    private static byte[][] Segments(string head, List<string> events, string ending)
     {
         // Identical middle chunks share one array: a 10,000-chunk turn costs one chunk of memory.
         var cache = new Dictionary<string, byte[]>();
@@ -98,7 +120,7 @@ public sealed class MockResponses
             }
             if (i == events.Count - 1)
             {
-                text += HttpChunk(tail) + HttpChunk("data: [DONE]\n\n") + "0\r\n\r\n";
+                text += ending + "0\r\n\r\n";
             }
             if (!cache.TryGetValue(text, out var bytes))
             {

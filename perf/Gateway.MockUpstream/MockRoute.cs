@@ -7,5 +7,7 @@ public enum MockRoute
     Models,
     Health,
     Chat,
+    Messages,
+    Responses,
     BadRequest,
 }

@@ -32,11 +32,21 @@ internal static class WireClient
         return (text.ToString(), firstByte ?? TimeSpan.MaxValue, Stopwatch.GetElapsedTime(started));
     }
 
-    public static string ChatRequest(string body) =>
-        $"POST /v1/chat/completions HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+    public static string ChatRequest(string body) => PostRequest("/v1/chat/completions", body);
+
+    public static string PostRequest(string path, string body) =>
+        $"POST {path} HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
 
     /// <summary>The <c>data:</c> payloads of an SSE body carried in HTTP chunks (the chunk framing is dropped).</summary>
-    public static List<string> DataLines(string response)
+    public static List<string> DataLines(string response) =>
+        [.. SseBlocks(response).Select(e => e.StartsWith("data: ", StringComparison.Ordinal) ? e[6..] : "NOT DATA: " + e)];
+
+    /// <summary>The named events of such a body, each <c>event: name</c> then <c>data: payload</c>, as (name, payload).</summary>
+    public static List<(string Name, string Data)> NamedEvents(string response) =>
+        [.. SseBlocks(response).Select(e => e.Split('\n') is [var name, var data] && name.StartsWith("event: ", StringComparison.Ordinal)
+            && data.StartsWith("data: ", StringComparison.Ordinal) ? (name[7..], data[6..]) : ("NOT AN EVENT", e))];
+
+    private static string[] SseBlocks(string response)
     {
         var body = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
         var decoded = new StringBuilder();
@@ -51,6 +61,6 @@ internal static class WireClient
             decoded.Append(body, lineEnd + 2, size);
             body = body[(lineEnd + 2 + size + 2)..];
         }
-        return [.. decoded.ToString().Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e.StartsWith("data: ", StringComparison.Ordinal) ? e[6..] : "NOT DATA: " + e)];
+        return decoded.ToString().Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
     }
 }
