@@ -16,7 +16,6 @@ namespace Gateway.IntegrationTests.Anthropic;
 /// </summary>
 public sealed class MessagesTranslationTests : IDisposable
 {
-
     private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
 
     public void Dispose() => _http.Dispose();

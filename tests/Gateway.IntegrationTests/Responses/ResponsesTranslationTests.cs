@@ -16,7 +16,6 @@ namespace Gateway.IntegrationTests.Responses;
 /// </summary>
 public sealed class ResponsesTranslationTests : IDisposable
 {
-
     private readonly UpstreamHttp _http = new(ProviderTestKit.FastOptions);
 
     public void Dispose() => _http.Dispose();
