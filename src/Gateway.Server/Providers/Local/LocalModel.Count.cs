@@ -8,8 +8,6 @@ internal sealed partial class LocalModel
     /// </summary>
     public long CountPromptTokens(ModelTurnRequest request)
     {
-        var maxTokens = Math.Min(request.Options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
-        var (text, parseSpecial, _) = FormatTurn(request.Messages, request.Options, request.Tools, maxTokens);
-        return Tokenize(text, parseSpecial).Length;
+        return FormatTurn(request.Messages, request.Options, request.Tools, AnswerLimit(request.Options)).Prompt.Length;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers.Local.Tools;
+using LLama.Native;
 
 namespace Gateway.Server.Providers.Local;
 
@@ -19,7 +20,7 @@ internal sealed partial class LocalModel
     /// model writes the opener; when the tools do not fit, the turn runs without them, as the same request without tools
     /// would. A structured response_format holds an auto turn's whole answer, so it is offered no tools: it could not call.
     /// </remarks>
-    private (string Text, bool ParseSpecial, LocalToolTurn? Turn) FormatTurn(
+    private (LLamaToken[] Prompt, LocalToolTurn? Turn) FormatTurn(
         IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, int maxTokens)
     {
         var choice = options.ToolChoice;
@@ -37,31 +38,28 @@ internal sealed partial class LocalModel
                 var grammar = ToolCallGrammar.For(family, callable, parallel);
                 if (_format.UsesTemplate && Fits(messages, tools, begun, maxTokens) is { } all)
                 {
-                    return (all.Text, all.ParseSpecial, new LocalToolTurn(family, begun, grammar));
+                    return (all, new LocalToolTurn(family, begun, grammar));
                 }
-                var (required, requiredSpecial) = _format.Format(messages, callable, begun);
-                return (required, requiredSpecial, new LocalToolTurn(family, begun, grammar));
+                return (Tokenize(_format.Format(messages, callable, begun)), new LocalToolTurn(family, begun, grammar));
             case ToolChoiceMode.Auto when tools.Count > 0 && _format.UsesTemplate && options.ResponseFormat is null:
                 if (Fits(messages, tools, "", maxTokens) is { } offered)
                 {
                     var opener = new ToolCallOpener(family.Opener(), _openerToken, ToolCallGrammar.For(family, tools, parallel, afterOpener: true), ToolCallGrammar.Lead(family));
-                    return (offered.Text, offered.ParseSpecial, new LocalToolTurn(family, "", Grammar: null) { Opener = opener });
+                    return (offered, new LocalToolTurn(family, "", Grammar: null) { Opener = opener });
                 }
                 break;
         }
-        var (plain, plainSpecial) = _format.Format(messages);
-        return (plain, plainSpecial, null);
+        return (Tokenize(_format.Format(messages)), null);
     }
 
-    /// <summary>The prompt offering <paramref name="tools"/>, when it leaves room for an answer of <paramref name="maxTokens"/>.</summary>
-    private (string Text, bool ParseSpecial)? Fits(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition> tools, string begun, int maxTokens)
+    /// <summary>The tokens of the prompt offering <paramref name="tools"/>, when they leave room for an answer of <paramref name="maxTokens"/>.</summary>
+    private LLamaToken[]? Fits(IReadOnlyList<ChatMessage> messages, IReadOnlyList<ToolDefinition> tools, string begun, int maxTokens)
     {
-        var (text, parseSpecial) = _format.Format(messages, tools, begun);
-        // Tokenized here only to measure it; the start tokenizes the chosen prompt again.
-        var length = Tokenize(text, parseSpecial).Length;
+        var prompt = Tokenize(_format.Format(messages, tools, begun));
+        var length = prompt.Length;
         if (length + maxTokens <= ContextPerSequence)
         {
-            return (text, parseSpecial);
+            return prompt;
         }
         if (Interlocked.Exchange(ref _toolsLeftOutLogged, 1) == 0)
         {

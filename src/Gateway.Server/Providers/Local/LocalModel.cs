@@ -123,8 +123,8 @@ internal sealed partial class LocalModel : IAsyncDisposable
     /// <exception cref="LocalModelException">A tool's or the format's schema makes too large a grammar (status 400).</exception>
     public Task<LocalSequence> StartAsync(IReadOnlyList<ChatMessage> messages, TurnOptions options, IReadOnlyList<ToolDefinition> tools, CancellationToken cancellationToken)
     {
-        var maxTokens = Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
-        var (text, parseSpecial, turn) = FormatTurn(messages, options, tools, maxTokens);
+        var maxTokens = AnswerLimit(options);
+        var (prompt, turn) = FormatTurn(messages, options, tools, maxTokens);
         IReadOnlyList<string> stopStrings = options.Stop.Count == 0 ? _format.StopStrings : [.. _format.StopStrings, .. options.Stop];
         var sampling = LocalSampling.From(options);
         if (turn is null && options.ResponseFormat is { } format)
@@ -132,17 +132,20 @@ internal sealed partial class LocalModel : IAsyncDisposable
             // The text answer takes the format from its first token on; a turn that must call has no text to shape.
             sampling = sampling with { Grammar = (JsonSchemaGrammar.For(format), _weights.Vocab) };
         }
-        return StartAsync(text, parseSpecial, stopStrings, maxTokens, cancellationToken, sampling, turn);
+        return StartAsync(prompt, stopStrings, maxTokens, sampling, turn, cancellationToken);
     }
 
     /// <summary>Starts a raw completion of <paramref name="text"/>, no template (tests and benchmarks).</summary>
     /// <exception cref="LocalModelException">The prompt does not fit, or no sequence became free within LOCAL_QUEUE_TIMEOUT_SECONDS.</exception>
     /// <param name="tools">When the model may call tools: how its answer is read, and the grammar it must follow.</param>
-    public async Task<LocalSequence> StartAsync(
+    public Task<LocalSequence> StartAsync(
         string text, bool parseSpecial, IReadOnlyList<string> stopStrings, int maxTokens, CancellationToken cancellationToken, LocalSampling sampling = default,
-        LocalToolTurn? tools = null)
+        LocalToolTurn? tools = null) =>
+        StartAsync(Tokenize(text, parseSpecial), stopStrings, maxTokens, sampling, tools, cancellationToken);
+
+    private async Task<LocalSequence> StartAsync(
+        LLamaToken[] tokens, IReadOnlyList<string> stopStrings, int maxTokens, LocalSampling sampling, LocalToolTurn? tools, CancellationToken cancellationToken)
     {
-        var tokens = Tokenize(text, parseSpecial);
         if (tokens.Length == 0)
         {
             throw new LocalModelException($"Local model '{Id}': the prompt is empty.", statusCode: 400);
@@ -165,6 +168,11 @@ internal sealed partial class LocalModel : IAsyncDisposable
         Enqueue(sequence);
         return sequence;
     }
+
+    /// <summary>The caller's answer limit, at most LOCAL_MAX_TOKENS.</summary>
+    private int AnswerLimit(TurnOptions options) => Math.Min(options.MaxTokens ?? _options.MaxTokens, _options.MaxTokens);
+
+    private LLamaToken[] Tokenize((string Text, bool ParseSpecial) prompt) => Tokenize(prompt.Text, prompt.ParseSpecial);
 
     private LLamaToken[] Tokenize(string text, bool parseSpecial)
     {
