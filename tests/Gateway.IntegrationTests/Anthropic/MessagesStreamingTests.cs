@@ -136,7 +136,7 @@ public sealed class MessagesStreamingTests
     [Fact]
     public async Task AFirstEventSlowToComeOpensTheStreamWithMessageStartAndAPing()
     {
-        var model = new ScriptedModelProvider().Then((_, token) => SilentAsync(token));
+        var model = new ScriptedModelProvider().ThenHang(firstText: null);
         await using var host = await ChatTestHost.StartAsync(model, agents: new AgentOptions { PingInterval = TimeSpan.FromMilliseconds(50) });
         await using var connection = await host.PostAsync(MessagesPath, Hi, "");
 
@@ -151,12 +151,6 @@ public sealed class MessagesStreamingTests
         Assert.Equal(200, head.StatusCode);
         Assert.Equal("text/event-stream", head.Header("Content-Type"));
         Assert.Equal(MessageStart() + "event: ping\ndata: {\"type\":\"ping\"}\n\n", Normalize(received));
-    }
-
-    private static async IAsyncEnumerable<ProviderEvent> SilentAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
-    {
-        await Task.Delay(Timeout.Infinite, token);
-        yield break;
     }
 
     [Theory]

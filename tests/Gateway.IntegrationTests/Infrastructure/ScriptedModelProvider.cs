@@ -42,7 +42,8 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
         Then([.. calls.Select(ProviderEvent.ToolCalled), ProviderEvent.UsageReported(new TokenUsage(5, 1))]);
 
     /// <summary>A turn that sends some text, then waits until it is cancelled.</summary>
-    public ScriptedModelProvider ThenHang(string firstText) => Then((_, token) => HangAsync(firstText, token));
+    /// <summary>A turn that writes <paramref name="firstText"/> (nothing when null) and then waits until it is cancelled.</summary>
+    public ScriptedModelProvider ThenHang(string? firstText) => Then((_, token) => HangAsync(firstText, token));
 
     public ScriptedModelProvider Then(Func<ModelTurnRequest, CancellationToken, IAsyncEnumerable<ProviderEvent>> turn)
     {
@@ -69,9 +70,12 @@ internal sealed class ScriptedModelProvider(string name = "scripted", params str
         }
     }
 
-    private async IAsyncEnumerable<ProviderEvent> HangAsync(string firstText, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ProviderEvent> HangAsync(string? firstText, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        yield return ProviderEvent.TextDelta(firstText);
+        if (firstText is not null)
+        {
+            yield return ProviderEvent.TextDelta(firstText);
+        }
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
