@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Mock;
 using Gateway.Server.Agents;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers;
@@ -63,6 +64,23 @@ public sealed class SummarizeTests
         Assert.Equal(
             [(ChatRole.System, SummaryPrompt.Instruction), (ChatRole.User, "[user]: hello\n[assistant]: hi there")],
             request.Messages.Select(m => (m.Role, m.Text)));
+    }
+
+    [Fact]
+    public async Task TheMockModelSummarisesWithCountedUsage()
+    {
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [MockModels.Provider(tokens: 3)]);
+        var (connection, stream) = await OpenAsync(host, MockModels.Ask("hello"));
+        await using var _ = connection;
+
+        var events = await stream.ReadAllEventsAsync();
+        Assert.Equal(["connected", "text", "text", "text", "usage"], events.Select(e => e.Name));
+        var runId = events[1].Field("runId");
+        var textId = events[1].Field("id");
+        Assert.All(events[1..4], e => Assert.Equal($$"""{"type":"text","runId":"{{runId}}","id":"{{textId}}","content":{{e.Json.GetProperty("content").GetRawText()}}}""", e.Data));
+        Assert.Equal(3, MockModels.TextOf(events).Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+        // One input token per word: the instruction's 18 and the transcript's "[user]: hello".
+        Assert.Equal($$"""{"type":"usage","runId":"{{runId}}","inputTokens":20,"outputTokens":3}""", events[4].Data);
     }
 
     [Fact]
