@@ -67,6 +67,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
+            .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
             .Map(RequestMethod.Post, "/v1/chat/completions", new ChatCompletionsEndpoint(catalog, options.DefaultModel, metrics.Upstream, keyLimits))

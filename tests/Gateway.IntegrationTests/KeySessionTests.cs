@@ -27,10 +27,12 @@ public sealed class KeySessionTests
         var completion = await PostAsync(host, "/v1/chat/completions", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
         var message = await PostAsync(host, "/v1/messages", MockModels.Ask("hi", ",\"max_tokens\":10").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
         var count = await PostAsync(host, "/v1/messages/count_tokens", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
+        var summary = await PostAsync(host, "/summarize", MockModels.Ask("hi").Replace(MockModels.Model, "mock-2", StringComparison.Ordinal));
         var allowed = await PostAsync(host, "/chat", MockModels.Ask("hi"));
 
         Assert.Equal(403, chat.StatusCode);
         Assert.Equal("""{"error":"Model not allowed for this key: mock-2"}""", chat.Body);
+        Assert.Equal((403, chat.Body), (summary.StatusCode, summary.Body));
         Assert.Equal(403, completion.StatusCode);
         Assert.Equal(
             """{"error":{"message":"The model 'mock-2' is not allowed for this key","type":"invalid_request_error","param":"model","code":"model_not_allowed"}}""",
@@ -72,12 +74,12 @@ public sealed class KeySessionTests
         var clock = new CountingClock();
         await using var host = await StartAsync(clock, TimeSpan.FromMinutes(1), maxSessions: 2);
 
-        // Half through /chat, half through /v1: both doors count against the same limit. All are sent before any answer is
+        // Through /chat, /v1 and /summarize in turn: every door counts against the same limit. All are sent before any answer is
         // read, and each answer is read whole, so an admitted session holds its place until the clock is stepped.
         var connections = new List<RawConnection>();
         for (var i = 0; i < 20; i++)
         {
-            connections.Add(await SendAsync(host, i % 2 == 0 ? "/chat" : "/v1/chat/completions", MockModels.Ask($"q{i}")));
+            connections.Add(await SendAsync(host, (i % 3) switch { 0 => "/chat", 1 => "/v1/chat/completions", _ => "/summarize" }, MockModels.Ask($"q{i}")));
         }
         RawResponse[] responses;
         try

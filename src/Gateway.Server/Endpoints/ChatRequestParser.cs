@@ -25,25 +25,7 @@ internal static class ChatRequestParser
     {
         using var document = ParseObject(body);
         var root = document.RootElement;
-
-        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind != JsonValueKind.Null
-            ? modelElement.ValueKind == JsonValueKind.String
-                ? modelElement.GetString() is { Length: > 0 } named ? named : defaultModel
-                : throw RequestError.BadRequest("model must be a string")
-            : defaultModel;
-        if (string.IsNullOrEmpty(model) || !root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind == JsonValueKind.Null)
-        {
-            throw RequestError.BadRequest("model and messages are required");
-        }
-        if (!catalog.TryResolve(model, out var provider, out var providerModel))
-        {
-            throw new RequestError(404, $"Model not found: {model}");
-        }
-        if (key is not null && !key.AllowsModel(model, provider.Name, providerModel))
-        {
-            // RFC 9110 §15.5.4: the key is known and the model exists, but this key may not use it.
-            throw new RequestError(403, $"Model not allowed for this key: {model}");
-        }
+        var (model, provider, providerModel, messagesElement) = ParseHead(root, catalog, defaultModel, key);
 
         if (root.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.GetString() == "rlm")
         {
@@ -65,6 +47,33 @@ internal static class ChatRequestParser
             ToolChoice = toolChoice,
             ReasoningEffort = ReadReasoningEffort(root),
         };
+    }
+
+    /// <summary>The model checks /chat and /summarize share (SPEC §3), with the same messages in the same order.</summary>
+    /// <returns>The model as asked (or DEFAULT_MODEL), where it is served, and the <c>messages</c> value, still to be parsed.</returns>
+    /// <exception cref="RequestError">The request is refused; its status and message say why.</exception>
+    public static (string Model, IModelProvider Provider, string ProviderModel, JsonElement Messages) ParseHead(
+        JsonElement root, ModelCatalog catalog, string? defaultModel, ClientKey? key)
+    {
+        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind != JsonValueKind.Null
+            ? modelElement.ValueKind == JsonValueKind.String
+                ? modelElement.GetString() is { Length: > 0 } named ? named : defaultModel
+                : throw RequestError.BadRequest("model must be a string")
+            : defaultModel;
+        if (string.IsNullOrEmpty(model) || !root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind == JsonValueKind.Null)
+        {
+            throw RequestError.BadRequest("model and messages are required");
+        }
+        if (!catalog.TryResolve(model, out var provider, out var providerModel))
+        {
+            throw new RequestError(404, $"Model not found: {model}");
+        }
+        if (key is not null && !key.AllowsModel(model, provider.Name, providerModel))
+        {
+            // RFC 9110 §15.5.4: the key is known and the model exists, but this key may not use it.
+            throw new RequestError(403, $"Model not allowed for this key: {model}");
+        }
+        return (model, provider, providerModel, messagesElement);
     }
 
     /// <summary>The body as a JSON document whose root is an object, else SPEC §3's "Invalid JSON body", the exact string its clients match (text that is not UTF-8 is not JSON, RFC 8259 §8.1).</summary>

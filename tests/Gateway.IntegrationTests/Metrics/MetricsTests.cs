@@ -45,6 +45,7 @@ public sealed class MetricsTests
             InstantHistogram(Duration, "route=\"/health\"", 2) +
             InstantHistogram(Duration, "route=\"/metrics\"", 0) +
             InstantHistogram(Duration, "route=\"/models\"", 0) +
+            InstantHistogram(Duration, "route=\"/summarize\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/chat/completions\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/messages\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/messages/count_tokens\"", 0) +
@@ -84,7 +85,7 @@ public sealed class MetricsTests
             gateway_sse_events_total{type="tool_call"} 1
             gateway_sse_events_total{type="tool_result"} 1
             gateway_sse_events_total{type="usage"} 2
-            # HELP gateway_upstream_requests_total Model calls (/chat and /v1), by provider, model and the HTTP status they ended with (499: the caller left).
+            # HELP gateway_upstream_requests_total Model calls (/chat, /summarize and /v1), by provider, model and the HTTP status they ended with (499: the caller left).
             # TYPE gateway_upstream_requests_total counter
             gateway_upstream_requests_total{provider="scripted",model="test-model",status="200"} 2
             # HELP gateway_tokens_total Tokens of model calls as the providers reported them, by kind (input, output, cache_read, cache_write).

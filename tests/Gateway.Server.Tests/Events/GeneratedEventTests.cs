@@ -19,6 +19,13 @@ public class GeneratedEventTests
         AssertFrame(new ConnectedEvent { SessionId = "S" }, "connected", """{"type":"connected","sessionId":"S"}""");
 
     [Fact]
+    public void ConnectedOfASummaryEchoesTheSourceIds() =>
+        AssertFrame(
+            new ConnectedEvent { SessionId = "S", SourceIds = RawJson.Parse("""[ "s1", "s2" ]""") },
+            "connected",
+            """{"type":"connected","sessionId":"S","sourceIds":["s1","s2"]}""");
+
+    [Fact]
     public void HarnessStartWithoutOptionalFields() =>
         AssertFrame(
             new HarnessStartEvent { RunId = "A1", AgentId = "G1" },
@@ -38,6 +45,13 @@ public class GeneratedEventTests
             new TextEvent { RunId = "P1", Id = "T1", ParentId = "A1", Content = "Let me look", AgentId = "G1" },
             "text",
             """{"type":"text","runId":"P1","id":"T1","parentId":"A1","content":"Let me look","agentId":"G1"}""");
+
+    [Fact]
+    public void TextOfACallNoAgentMadeHasNoParentOrAgent() =>
+        AssertFrame(
+            new TextEvent { RunId = "P1", Id = "T1", Content = "They agreed." },
+            "text",
+            """{"type":"text","runId":"P1","id":"T1","content":"They agreed."}""");
 
     [Fact]
     public void Reasoning() =>
@@ -94,6 +108,13 @@ public class GeneratedEventTests
             new UsageEvent { RunId = "P1", ParentId = "A1", InputTokens = 900, OutputTokens = 31, AgentId = "G1" },
             "usage",
             """{"type":"usage","runId":"P1","parentId":"A1","inputTokens":900,"outputTokens":31,"agentId":"G1"}""");
+
+    [Fact]
+    public void UsageOfACallNoAgentMadeHasNoParentOrAgent() =>
+        AssertFrame(
+            new UsageEvent { RunId = "P1", InputTokens = 900, OutputTokens = 31 },
+            "usage",
+            """{"type":"usage","runId":"P1","inputTokens":900,"outputTokens":31}""");
 
     [Fact]
     public void UsageWithEveryOptionalField() =>

@@ -24,7 +24,7 @@ internal sealed class UpstreamMetrics
     public UpstreamMetrics(MetricsRegistry registry, TimeProvider clock)
     {
         _clock = clock;
-        _requests = registry.Counters("gateway_upstream_requests_total", "Model calls (/chat and /v1), by provider, model and the HTTP status they ended with (499: the caller left).", "provider", "model", "status");
+        _requests = registry.Counters("gateway_upstream_requests_total", "Model calls (/chat, /summarize and /v1), by provider, model and the HTTP status they ended with (499: the caller left).", "provider", "model", "status");
         _firstToken = registry.Histograms("gateway_upstream_time_to_first_token_seconds", "Time from a model call's start to its first text, reasoning or tool call.", "provider", "model");
         _durations = registry.Histograms("gateway_upstream_duration_seconds", "Time a model call took, start to end.", "provider", "model");
         _retries = registry.Counters("gateway_upstream_retries_total", "Upstream requests sent again after a connect failure, 429 or 5xx before any answer.", "provider");
