@@ -8,8 +8,8 @@ namespace Gateway.IntegrationTests.Tools;
 
 /// <summary>
 /// SPEC §5 <c>tool_progress</c> through /chat: bash's output streams while it runs, coalesced, and the
-/// <c>tool_result</c> after it is unchanged. The clock never moves, so after the first event everything waits
-/// for the end of the call: the event count does not depend on how fast the machine is.
+/// <c>tool_result</c> after it is unchanged. In-process the clock never moves, so after the first event everything
+/// waits for the end of the call: the event count does not depend on how fast the machine is.
 /// </summary>
 public sealed class ToolProgressTests : IDisposable
 {
@@ -46,6 +46,31 @@ public sealed class ToolProgressTests : IDisposable
         var (_, _, events) = await RunBashAsync("true");
 
         Assert.Equal(["connected", "harness_start", "usage", "tool_call", "tool_result", "text", "usage", "harness_end"], events.Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task TheExecutableStreamsProgressForTheMockModelsBashCall()
+    {
+        await using var gateway = GatewayProcess.Start(new Dictionary<string, string>
+        {
+            ["HOST"] = "127.0.0.1", ["PORT"] = "0", ["MODELS_DIR"] = _root, ["MOCK_MODELS"] = "m", ["MOCK_TOKENS"] = "1", ["WORKSPACE_ROOT"] = _root,
+        });
+        var url = $"http://{await gateway.ListeningAsync()}";
+        var request = """
+            {"messages":[{"role":"user","content":"/tool bash {\"command\": \"printf a; sleep 0.6; printf b\"}"}],"permissions":{"allowlist":[{"tool":"bash"}]}}
+            """;
+
+        var (exitCode, stream) = await ClientProcess.RunAsync("curl", "-sSN", "--max-time", "10", "-H", "Content-Type: application/json", "-d", request, url + "/chat");
+
+        Assert.Equal(0, exitCode);
+        var events = Mock.MockModels.ParseEvents(stream);
+        var result = events.FindIndex(e => e.Name == "tool_result");
+        var progress = events.Select((e, i) => (e, i)).Where(p => p.e.Name == "tool_progress").ToList();
+        // Real time here: "a" leaves at once and "b" 0.6 s later, unless a loaded machine read both at once.
+        Assert.InRange(progress.Count, 1, 2);
+        Assert.All(progress, p => Assert.True(p.i < result));
+        Assert.Equal("ab", string.Concat(progress.Select(p => p.e.Field("content"))));
+        Assert.Equal(events[result].Field("id"), progress[0].e.Field("toolCallId"));
     }
 
     private async Task<(string RunId, string AgentId, List<ServerSentEvent> Events)> RunBashAsync(string command)
