@@ -54,7 +54,14 @@ internal sealed class ProgressCoalescer : IAsyncDisposable
             due = sinceLast >= _interval ? TimeSpan.Zero : _interval - sinceLast;
         }
         // Outside the lock: a timer due now may run its callback on this thread (a fake clock does).
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
+        try
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Completed meanwhile (a reader still draining after the call ended): its output was flushed or is dropped.
+        }
     }
 
     /// <summary>Sends what is left (an unfinished character as U+FFFD) and waits until every event has been emitted.</summary>
