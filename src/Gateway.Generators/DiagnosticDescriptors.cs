@@ -99,12 +99,12 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InjectedParameterMisplaced = new(
         id: "GW0011",
-        title: "ToolContext or CancellationToken in the wrong position",
+        title: "ToolContext, IToolProgress or CancellationToken in the wrong position",
         messageFormat: "Parameter '{0}' of tool method '{1}' is a {2}, which must be the {3} parameter",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The dispatcher passes the session's ToolContext as the first argument and the call's CancellationToken as the last; anywhere else they would be mistaken for parameters the model fills in.");
+        description: "The dispatcher passes the session's ToolContext as the first argument, the call's IToolProgress right after it and the call's CancellationToken as the last; anywhere else they would be mistaken for parameters the model fills in.");
 
     public static readonly DiagnosticDescriptor ToolHookNotFound = new(
         id: "GW0012",

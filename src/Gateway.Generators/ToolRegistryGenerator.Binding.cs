@@ -21,7 +21,7 @@ public sealed partial class ToolRegistryGenerator
         private static void WriteInvoke(SourceWriter writer, ToolSpec tool)
         {
             writer.WriteLine(GeneratedSource.CodeAttribute);
-            writer.WriteLine($"private static {ResultTask} Invoke_{tool.Name}({RawJson} arguments, {ToolContext} context, {CancellationToken} cancellationToken)");
+            writer.WriteLine($"private static {ResultTask} Invoke_{tool.Name}({RawJson} arguments, {ToolContext} context, {ToolProgress} progress, {CancellationToken} cancellationToken)");
             writer.OpenBlock();
             foreach (var parameter in tool.Parameters)
             {
@@ -71,7 +71,7 @@ public sealed partial class ToolRegistryGenerator
             writer.WriteLine("return Fail(problems);");
             writer.CloseBlock();
             var arguments = tool.Parameters.Select(static p => $"arg_{p.Name}{(NeedsNullForgiving(p) ? "!" : "")}");
-            writer.WriteLine($"return Run_{tool.Name}({string.Join(", ", arguments.Concat(["context", "cancellationToken"]))});");
+            writer.WriteLine($"return Run_{tool.Name}({string.Join(", ", arguments.Concat(["context", "progress", "cancellationToken"]))});");
             writer.CloseBlock();
         }
 
@@ -116,8 +116,9 @@ public sealed partial class ToolRegistryGenerator
         {
             var isAsync = tool.ReturnKind != ToolReturnKind.Synchronous;
             var parameters = tool.Parameters.Select(static p => $"{ParameterType(p)} arg_{p.Name}")
-                .Concat([$"{ToolContext} context", $"{CancellationToken} cancellationToken"]);
+                .Concat([$"{ToolContext} context", $"{ToolProgress} progress", $"{CancellationToken} cancellationToken"]);
             var arguments = (tool.TakesContext ? ["context"] : Array.Empty<string>())
+                .Concat(tool.TakesProgress ? ["progress"] : Array.Empty<string>())
                 .Concat(tool.Parameters.Select(static p => $"arg_{p.Name}"))
                 .Concat(tool.TakesCancellationToken ? ["cancellationToken"] : Array.Empty<string>());
             var call = $"{tool.ContainingType}.{tool.MethodName}({string.Join(", ", arguments)})";

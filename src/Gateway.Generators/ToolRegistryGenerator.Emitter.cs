@@ -18,6 +18,7 @@ public sealed partial class ToolRegistryGenerator
         private const string RawJson = "global::Gateway.Tools.RawJson";
         private const string ToolContext = "global::Gateway.Tools.ToolContext";
         private const string CancellationToken = "global::System.Threading.CancellationToken";
+        private const string ToolProgress = "global::Gateway.Tools.IToolProgress";
         private const string ToolDescriptor = "global::Gateway.Tools.ToolDescriptor";
         private const string JsonTokenType = "global::System.Text.Json.JsonTokenType";
 
@@ -79,14 +80,19 @@ public sealed partial class ToolRegistryGenerator
             writer.WriteLine("/// and an exception from the tool come back as a failed result; only cancellation of <paramref name=\"cancellationToken\"/> throws.");
             writer.WriteLine("/// </summary>");
             writer.WriteLine(GeneratedSource.CodeAttribute);
-            writer.WriteLine($"public static {ResultTask} InvokeAsync(string name, {RawJson} arguments, {ToolContext} context, {CancellationToken} cancellationToken)");
+            writer.WriteLine($"public static {ResultTask} InvokeAsync(string name, {RawJson} arguments, {ToolContext} context, {CancellationToken} cancellationToken) =>");
+            writer.WriteLine($"    InvokeAsync(name, arguments, context, global::Gateway.Tools.ToolProgress.None, cancellationToken);");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>As above, with <paramref name=\"progress\"/> receiving the live output of tools that report it (SPEC §5 tool_progress).</summary>");
+            writer.WriteLine(GeneratedSource.CodeAttribute);
+            writer.WriteLine($"public static {ResultTask} InvokeAsync(string name, {RawJson} arguments, {ToolContext} context, {ToolProgress} progress, {CancellationToken} cancellationToken)");
             writer.OpenBlock();
             writer.WriteLine("switch (name)");
             writer.OpenBlock();
             foreach (var tool in tools)
             {
                 writer.WriteLine($"case {Literal(tool.Name)}:");
-                writer.WriteLine($"    return Invoke_{tool.Name}(arguments, context, cancellationToken);");
+                writer.WriteLine($"    return Invoke_{tool.Name}(arguments, context, progress, cancellationToken);");
             }
             writer.WriteLine("default:");
             writer.WriteLine("    return Fail(\"Unknown tool: \" + name);");

@@ -20,6 +20,7 @@ public sealed partial class ToolRegistryGenerator
         private const string ToolParameterAttributeName = "Gateway.Tools.ToolParameterAttribute";
         private const string ToolContextTypeName = "global::Gateway.Tools.ToolContext";
         private const string CancellationTokenTypeName = "global::System.Threading.CancellationToken";
+        private const string ToolProgressTypeName = "global::Gateway.Tools.IToolProgress";
         private const string ToolResultTypeName = "global::Gateway.Tools.ToolResult";
         private const string PermissionViewTypeName = "Gateway.Tools.ToolPermissionView";
         private const string AlwaysRuleTypeName = "Gateway.Tools.ToolAlwaysRule";
@@ -42,7 +43,7 @@ public sealed partial class ToolRegistryGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ToolMethodNotCallable, LocationInfo.From(declaration.Identifier), methodName, problem));
             }
             var returnKind = ReadReturnKind(method, declaration, methodName, diagnostics);
-            var parameters = ReadParameters(method, declaration, methodName, diagnostics, out var takesContext, out var takesToken, cancellationToken);
+            var parameters = ReadParameters(method, declaration, methodName, diagnostics, out var takesContext, out var takesProgress, out var takesToken, cancellationToken);
             var compilation = context.SemanticModel.Compilation;
             var permissionView = ReadHook(attribute, "PermissionView", PermissionViewTypeName, method, methodName, compilation, diagnostics, cancellationToken);
             var alwaysRule = ReadHook(attribute, "AlwaysRule", AlwaysRuleTypeName, method, methodName, compilation, diagnostics, cancellationToken);
@@ -58,6 +59,7 @@ public sealed partial class ToolRegistryGenerator
                 Identifiers.Escape(method.Name),
                 returnKind,
                 takesContext,
+                takesProgress,
                 takesToken,
                 parameters,
                 permissionView,
@@ -203,10 +205,12 @@ public sealed partial class ToolRegistryGenerator
             string methodName,
             List<DiagnosticInfo> diagnostics,
             out bool takesContext,
+            out bool takesProgress,
             out bool takesToken,
             CancellationToken cancellationToken)
         {
             takesContext = false;
+            takesProgress = false;
             takesToken = false;
             var parameters = new List<ToolParameterSpec>();
             for (var i = 0; i < method.Parameters.Length; i++)
@@ -216,10 +220,11 @@ public sealed partial class ToolRegistryGenerator
                 var syntax = declaration.ParameterList.Parameters[i];
                 var typeName = parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
-                // Injected, not bound: the session's context first, the call's cancellation last.
+                // Injected, not bound: the session's context first, the call's progress sink next, the call's cancellation last.
                 var injected = typeName switch
                 {
                     ToolContextTypeName => (Name: "ToolContext", Position: "first", InPlace: i == 0),
+                    ToolProgressTypeName => (Name: "IToolProgress", Position: "first after any ToolContext", InPlace: i == (takesContext ? 1 : 0)),
                     CancellationTokenTypeName => (Name: "CancellationToken", Position: "last", InPlace: i == method.Parameters.Length - 1),
                     _ => default,
                 };
@@ -231,6 +236,7 @@ public sealed partial class ToolRegistryGenerator
                             DiagnosticDescriptors.InjectedParameterMisplaced, LocationInfo.From(syntax), parameter.Name, methodName, injected.Name, injected.Position));
                     }
                     takesContext |= injected.Name == "ToolContext" && injected.InPlace;
+                    takesProgress |= injected.Name == "IToolProgress" && injected.InPlace;
                     takesToken |= injected.Name == "CancellationToken" && injected.InPlace;
                     continue;
                 }

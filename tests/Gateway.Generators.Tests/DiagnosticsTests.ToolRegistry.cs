@@ -151,6 +151,8 @@ public partial class DiagnosticsTests
     [InlineData("[ToolParameter(\"The command.\")] string command, [|ToolContext context|]", "context", "ToolContext", "first")]
     [InlineData("[|CancellationToken cancellationToken|], [ToolParameter(\"The command.\")] string command", "cancellationToken", "CancellationToken", "last")]
     [InlineData("ToolContext context, [|ToolContext other|]", "other", "ToolContext", "first")]
+    [InlineData("ToolContext context, [ToolParameter(\"The command.\")] string command, [|IToolProgress progress|]", "progress", "IToolProgress", "first after any ToolContext")]
+    [InlineData("[ToolParameter(\"The command.\")] string command, [|IToolProgress progress|]", "progress", "IToolProgress", "first after any ToolContext")]
     public void GW0011_InjectedParameterIsInTheWrongPosition(string parameters, string name, string type, string position)
     {
         var (diagnostic, _) = RunTool($$"""

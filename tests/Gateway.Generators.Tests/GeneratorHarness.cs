@@ -87,6 +87,18 @@ internal static class GeneratorHarness
                 public string WorkspaceRoot { get; } = workspaceRoot;
             }
 
+            public enum ToolOutputStream { Stdout, Stderr }
+
+            public interface IToolProgress
+            {
+                void Report(System.ReadOnlySpan<byte> utf8, ToolOutputStream stream);
+            }
+
+            public static class ToolProgress
+            {
+                public static IToolProgress None { get; } = null!;
+            }
+
             public readonly record struct ToolResult(string? Context, RawJson? Result, string? Error)
             {
                 public static ToolResult Success(string? context) => new(context, null, null);

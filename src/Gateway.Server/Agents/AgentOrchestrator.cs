@@ -34,6 +34,9 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     /// <summary>Whether agents may be offered the <c>agent</c> tool at all (ENABLED_TOOLS).</summary>
     public bool SubagentsEnabled => options.SubagentsEnabled;
 
+    /// <summary>The clock tool progress is coalesced by (tests step a fake one).</summary>
+    public TimeProvider Clock => options.Clock;
+
     /// <summary>The session's view for tools: its workspace and the files it has read.</summary>
     public ToolContext ToolContext { get; } = new(options.WorkspaceRoot, options.BashSandbox);
 

@@ -119,14 +119,20 @@ internal sealed partial class AgentRun
         ToolResult result;
         if (call.Name != AgentTool.Name)
         {
+            var progress = new ToolProgressSink(_session, RunId, wireId, call.Name, AgentId);
             try
             {
-                result = await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, cancellationToken).ConfigureAwait(false);
+                result = await _tools.InvokeAsync(call.Name, call.Arguments, _session.ToolContext, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 // SPEC §6: a tool that throws still gets a result, and the model can recover from it.
                 result = ToolResult.Failure($"{call.Name} failed: {e.Message}");
+            }
+            finally
+            {
+                // Before the caller emits tool_result: no progress event may follow it (SPEC §5).
+                await progress.CompleteAsync().ConfigureAwait(false);
             }
         }
         else

@@ -28,8 +28,11 @@ internal sealed class BuiltInToolRegistry : IToolRegistry
     public bool Contains(string name) => _enabled.ContainsKey(name);
 
     public ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, CancellationToken cancellationToken) =>
+        InvokeAsync(name, arguments, context, ToolProgress.None, cancellationToken);
+
+    public ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, IToolProgress progress, CancellationToken cancellationToken) =>
         _enabled.ContainsKey(name)
-            ? GeneratedToolRegistry.InvokeAsync(name, arguments, context, cancellationToken)
+            ? GeneratedToolRegistry.InvokeAsync(name, arguments, context, progress, cancellationToken)
             : ValueTask.FromResult(ToolResult.Failure($"Unknown tool: {name}"));
 
     public RawJson PermissionView(string name, JsonElement arguments, ToolContext context) =>

@@ -19,6 +19,10 @@ internal interface IToolRegistry
     /// </summary>
     ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, CancellationToken cancellationToken);
 
+    /// <summary>As above, with <paramref name="progress"/> receiving the live output of tools that report it (SPEC §5 <c>tool_progress</c>).</summary>
+    ValueTask<ToolResult> InvokeAsync(string name, RawJson arguments, ToolContext context, IToolProgress progress, CancellationToken cancellationToken) =>
+        InvokeAsync(name, arguments, context, cancellationToken);
+
     /// <summary>The JSON object permission rules are matched against (SPEC §6); by default the arguments themselves.</summary>
     RawJson PermissionView(string name, JsonElement arguments, ToolContext context) => RawJson.FromElement(arguments);
 

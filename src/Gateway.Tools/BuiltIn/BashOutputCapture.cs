@@ -3,13 +3,13 @@ using System.Text;
 
 namespace Gateway.Tools.BuiltIn;
 
-/// <summary>Reads one output pipe of a <c>bash</c> command to its end, keeping only the first <c>cap</c> bytes.</summary>
+/// <summary>Reads one output pipe of a <c>bash</c> command to its end, keeping only the first <c>cap</c> bytes and reporting them as they arrive.</summary>
 /// <remarks>
 /// The reader keeps draining (and counting) past the cap instead of stopping, so a chatty command never
 /// blocks on a full pipe and memory stays bounded by the cap (issue 4). <see cref="ToText"/> may run while a
 /// reader that could not be cancelled is still appending, hence the lock.
 /// </remarks>
-internal sealed class BashOutputCapture(string streamName, int cap)
+internal sealed class BashOutputCapture(ToolOutputStream stream, int cap, IToolProgress progress)
 {
     private const int ReadSize = 64 * 1024;
 
@@ -17,16 +17,17 @@ internal sealed class BashOutputCapture(string streamName, int cap)
     private readonly MemoryStream _kept = new();
     private long _total;
 
-    /// <summary>Copies <paramref name="stream"/> until EOF, cancellation or a closed pipe; never throws.</summary>
-    public async Task ReadAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>Copies <paramref name="pipe"/> until EOF, cancellation or a closed pipe; never throws.</summary>
+    public async Task ReadAsync(Stream pipe, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
             int read;
-            while ((read = await stream.ReadAsync(buffer.AsMemory(0, ReadSize), cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await pipe.ReadAsync(buffer.AsMemory(0, ReadSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                Append(buffer.AsSpan(0, read));
+                // Live output shows what the result will hold, so a flood stays within the cap on the wire too.
+                progress.Report(Append(buffer.AsSpan(0, read)), stream);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
@@ -58,16 +59,19 @@ internal sealed class BashOutputCapture(string streamName, int cap)
             return text;
         }
         var separator = text.EndsWith('\n') ? "" : "\n";
-        return $"{text}{separator}[{streamName} truncated: showing the first {cap} of {total} bytes]";
+        return $"{text}{separator}[{(stream == ToolOutputStream.Stdout ? "stdout" : "stderr")} truncated: showing the first {cap} of {total} bytes]";
     }
 
-    private void Append(ReadOnlySpan<byte> data)
+    /// <summary>Keeps what fits under the cap and returns it.</summary>
+    private ReadOnlySpan<byte> Append(ReadOnlySpan<byte> data)
     {
         lock (_gate)
         {
             var room = (int)Math.Max(0, cap - _kept.Length);
-            _kept.Write(data[..Math.Min(room, data.Length)]);
+            var kept = data[..Math.Min(room, data.Length)];
+            _kept.Write(kept);
             _total += data.Length;
+            return kept;
         }
     }
 }

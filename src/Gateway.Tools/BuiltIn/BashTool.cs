@@ -28,11 +28,13 @@ public static class BashTool
         AlwaysRule = nameof(AlwaysRule))]
     public static async ValueTask<ToolResult> RunAsync(
         ToolContext context,
+        IToolProgress progress,
         [ToolParameter("The command line to run with sh -c")] string command,
         [ToolParameter("Seconds before the command is killed; fractions allowed", Minimum = MinTimeout, Maximum = MaxTimeout)] double timeout = 5,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(progress);
         cancellationToken.ThrowIfCancellationRequested();
         // The generated binder enforces the schema; these guard direct callers.
         if (string.IsNullOrWhiteSpace(command))
@@ -61,7 +63,7 @@ public static class BashTool
 
         using (process)
         {
-            return await RunStartedAsync(process, timeout, cancellationToken).ConfigureAwait(false);
+            return await RunStartedAsync(process, timeout, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -74,11 +76,11 @@ public static class BashTool
             : null;
     }
 
-    private static async Task<ToolResult> RunStartedAsync(Process process, double timeout, CancellationToken cancellationToken)
+    private static async Task<ToolResult> RunStartedAsync(Process process, double timeout, IToolProgress progress, CancellationToken cancellationToken)
     {
         var groupId = process.Id;
-        var stdout = new BashOutputCapture("stdout", OutputCap);
-        var stderr = new BashOutputCapture("stderr", OutputCap);
+        var stdout = new BashOutputCapture(ToolOutputStream.Stdout, OutputCap, progress);
+        var stderr = new BashOutputCapture(ToolOutputStream.Stderr, OutputCap, progress);
         using var stopReading = new CancellationTokenSource();
         // Both pipes are drained concurrently: a command that fills one while we block on the other would deadlock.
         var readers = Task.WhenAll(

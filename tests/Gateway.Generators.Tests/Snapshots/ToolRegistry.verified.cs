@@ -32,23 +32,28 @@ namespace Sample.Tools
         /// and an exception from the tool come back as a failed result; only cancellation of <paramref name="cancellationToken"/> throws.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        public static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> InvokeAsync(string name, global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        public static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> InvokeAsync(string name, global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken) =>
+            InvokeAsync(name, arguments, context, global::Gateway.Tools.ToolProgress.None, cancellationToken);
+
+        /// <summary>As above, with <paramref name="progress"/> receiving the live output of tools that report it (SPEC §5 tool_progress).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
+        public static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> InvokeAsync(string name, global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             switch (name)
             {
                 case "inspect":
-                    return Invoke_inspect(arguments, context, cancellationToken);
+                    return Invoke_inspect(arguments, context, progress, cancellationToken);
                 case "ping":
-                    return Invoke_ping(arguments, context, cancellationToken);
+                    return Invoke_ping(arguments, context, progress, cancellationToken);
                 case "shell":
-                    return Invoke_shell(arguments, context, cancellationToken);
+                    return Invoke_shell(arguments, context, progress, cancellationToken);
                 default:
                     return Fail("Unknown tool: " + name);
             }
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Invoke_inspect(global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Invoke_inspect(global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             string? arg_label = null;
             var has_label = false;
@@ -332,11 +337,11 @@ namespace Sample.Tools
             {
                 return Fail(problems);
             }
-            return Run_inspect(arg_label!, arg_note, arg_count, arg_depth, arg_total, arg_offset, arg_ratio, arg_score, arg_verbose, arg_strict, arg_class, context, cancellationToken);
+            return Run_inspect(arg_label!, arg_note, arg_count, arg_depth, arg_total, arg_offset, arg_ratio, arg_score, arg_verbose, arg_strict, arg_class, context, progress, cancellationToken);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        private static async global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Run_inspect(string arg_label, string? arg_note, int arg_count, int? arg_depth, long arg_total, long? arg_offset, double arg_ratio, double? arg_score, bool arg_verbose, bool? arg_strict, string arg_class, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        private static async global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Run_inspect(string arg_label, string? arg_note, int arg_count, int? arg_depth, long arg_total, long? arg_offset, double arg_ratio, double? arg_score, bool arg_verbose, bool? arg_strict, string arg_class, global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             try
             {
@@ -353,7 +358,7 @@ namespace Sample.Tools
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Invoke_ping(global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Invoke_ping(global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             if (!TryStartObject(arguments, out var reader))
             {
@@ -369,11 +374,11 @@ namespace Sample.Tools
             {
                 return Fail(problems);
             }
-            return Run_ping(context, cancellationToken);
+            return Run_ping(context, progress, cancellationToken);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Run_ping(global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Run_ping(global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             try
             {
@@ -390,7 +395,7 @@ namespace Sample.Tools
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Invoke_shell(global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        private static global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Invoke_shell(global::Gateway.Tools.RawJson arguments, global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             string? arg_command = null;
             var has_command = false;
@@ -458,15 +463,15 @@ namespace Sample.Tools
             {
                 return Fail(problems);
             }
-            return Run_shell(arg_command!, arg_timeout, context, cancellationToken);
+            return Run_shell(arg_command!, arg_timeout, context, progress, cancellationToken);
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Gateway.Generators", "{version}")]
-        private static async global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Run_shell(string arg_command, int arg_timeout, global::Gateway.Tools.ToolContext context, global::System.Threading.CancellationToken cancellationToken)
+        private static async global::System.Threading.Tasks.ValueTask<global::Gateway.Tools.ToolResult> Run_shell(string arg_command, int arg_timeout, global::Gateway.Tools.ToolContext context, global::Gateway.Tools.IToolProgress progress, global::System.Threading.CancellationToken cancellationToken)
         {
             try
             {
-                return await global::Sample.Tools.ShellTools.ShellAsync(context, arg_command, arg_timeout, cancellationToken).ConfigureAwait(false);
+                return await global::Sample.Tools.ShellTools.ShellAsync(context, progress, arg_command, arg_timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (global::System.OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -21,6 +21,7 @@ public class ToolRegistrySnapshotTests
             [Tool("shell", "Runs a command in the workspace.", PermissionView = nameof(ShellView), AlwaysRule = nameof(ShellRule))]
             public static ValueTask<ToolResult> ShellAsync(
                 ToolContext context,
+                IToolProgress progress,
                 [ToolParameter("The command to run.")] string command,
                 [ToolParameter("Seconds before the command is killed.", Minimum = 1, Maximum = 600)] int timeout = 5,
                 CancellationToken cancellationToken = default) =>

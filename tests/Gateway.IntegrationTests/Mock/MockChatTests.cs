@@ -56,8 +56,9 @@ public sealed class MockChatTests : IDisposable
         await host.AnswerAsync(relay.Field("id")!, head[0].Field("sessionId")!, """{"approved":true}""");
 
         var rest = await stream.ReadAllEventsAsync();
-        Assert.Equal(["tool_call", "tool_result", "text", "text", "text", "usage", "harness_end"], rest.Select(e => e.Name));
-        Assert.Equal("""{"exitCode":0,"stdout":"hello\n","stderr":""}""", rest[1].Json.GetProperty("output").GetProperty("result").GetRawText());
+        Assert.Equal(["tool_call", "tool_progress", "tool_result", "text", "text", "text", "usage", "harness_end"], rest.Select(e => e.Name));
+        Assert.Equal("hello\n", rest[1].Field("content"));
+        Assert.Equal("""{"exitCode":0,"stdout":"hello\n","stderr":""}""", rest[2].Json.GetProperty("output").GetProperty("result").GetRawText());
         Assert.Equal(3, TextOf(rest).Split(' ').Length);
         // "/tool bash {"command": "echo hello"}" (5 words) and the result "stdout:\nhello\n\nexit code: 0" (5).
         Assert.Equal(("10", "3"), (rest[^2].Field("inputTokens"), rest[^2].Field("outputTokens")));

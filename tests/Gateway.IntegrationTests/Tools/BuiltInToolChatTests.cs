@@ -62,12 +62,14 @@ public sealed class BuiltInToolChatTests : IDisposable
         await host.AnswerAsync(relay.Field("id")!, head[0].Field("sessionId")!, """{"approved":true}""");
 
         var rest = await stream.ReadAllEventsAsync();
-        Assert.Equal(["tool_call", "tool_result", "text", "usage", "harness_end"], rest.Select(e => e.Name));
+        // One short write: one tool_progress (SPEC §5), then the result.
+        Assert.Equal(["tool_call", "tool_progress", "tool_result", "text", "usage", "harness_end"], rest.Select(e => e.Name));
         Assert.Equal(relay.Field("toolCallId"), rest[0].Field("id"));
+        Assert.Equal((rest[0].Field("id"), "hello\n"), (rest[1].Field("toolCallId"), rest[1].Field("content")));
         Assert.Equal(
             """{"context":"stdout:\nhello\n\nexit code: 0","result":{"exitCode":0,"stdout":"hello\n","stderr":""}}""",
-            rest[1].Json.GetProperty("output").GetRawText());
-        Assert.Equal("It printed hello.", rest[2].Field("content"));
+            rest[2].Json.GetProperty("output").GetRawText());
+        Assert.Equal("It printed hello.", rest[3].Field("content"));
 
         // The model's next request carries the tool message with the tool's context as its content.
         using var second = JsonDocument.Parse(upstream.Requests[^1].Body);

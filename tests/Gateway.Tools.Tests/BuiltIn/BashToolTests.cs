@@ -16,7 +16,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task StdoutAndExitCodeAreFormattedPerSpec()
     {
-        var result = await BashTool.RunAsync(_workspace.Context, "echo hi");
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "echo hi");
 
         Assert.Null(result.Error);
         Assert.Equal("stdout:\nhi\n\nexit code: 0", result.Context);
@@ -26,7 +26,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task StderrAloneAndANonZeroExitCodeAreReported()
     {
-        var result = await BashTool.RunAsync(_workspace.Context, "echo oops >&2; exit 3");
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "echo oops >&2; exit 3");
 
         Assert.Equal("stderr:\noops\n\nexit code: 3", result.Context);
         Assert.Equal("""{"exitCode":3,"stdout":"","stderr":"oops\n"}""", result.Result.ToString());
@@ -35,7 +35,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task StdoutComesBeforeStderr()
     {
-        var result = await BashTool.RunAsync(_workspace.Context, "printf err >&2; printf out");
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "printf err >&2; printf out");
 
         Assert.Equal("stdout:\nout\nstderr:\nerr\nexit code: 0", result.Context);
     }
@@ -43,7 +43,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task NoOutputGivesOnlyTheExitCode()
     {
-        var result = await BashTool.RunAsync(_workspace.Context, "true");
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "true");
 
         Assert.Equal("exit code: 0", result.Context);
         Assert.Equal("""{"exitCode":0,"stdout":"","stderr":""}""", result.Result.ToString());
@@ -52,7 +52,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task RunsInTheWorkspaceDirectory()
     {
-        var result = await BashTool.RunAsync(_workspace.Context, "pwd -P");
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "pwd -P");
 
         Assert.Equal($"stdout:\n{RealPath(_workspace.Root)}\n\nexit code: 0", result.Context);
     }
@@ -61,7 +61,7 @@ public sealed class BashToolTests : IDisposable
     public async Task StdinIsAtEndOfFile()
     {
         var stopwatch = Stopwatch.StartNew();
-        var result = await BashTool.RunAsync(_workspace.Context, "cat; echo done", timeout: 10);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "cat; echo done", timeout: 10);
 
         Assert.Equal("stdout:\ndone\n\nexit code: 0", result.Context);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
@@ -71,7 +71,7 @@ public sealed class BashToolTests : IDisposable
     public async Task TimeoutIsReportedPerSpecWithinTheBound()
     {
         var stopwatch = Stopwatch.StartNew();
-        var result = await BashTool.RunAsync(_workspace.Context, "echo partial; sleep 30", timeout: 1);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "echo partial; sleep 30", timeout: 1);
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1) + KillBound, $"took {stopwatch.Elapsed}");
         Assert.Null(result.Error);
@@ -84,7 +84,7 @@ public sealed class BashToolTests : IDisposable
     {
         // SPEC §7: timeout is a number of seconds, not only a whole one.
         var stopwatch = Stopwatch.StartNew();
-        var result = await BashTool.RunAsync(_workspace.Context, "sleep 30", timeout: 0.25);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "sleep 30", timeout: 0.25);
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(0.25) + KillBound, $"took {stopwatch.Elapsed}");
         Assert.Equal(ToolResult.Success("Command timed out after 0.25 seconds", RawJson.Parse("""{"exitCode":-1,"stdout":"","stderr":""}""")), result);
@@ -94,7 +94,7 @@ public sealed class BashToolTests : IDisposable
     public async Task EndlessPipelineIsKilledWithinTheBound()
     {
         var stopwatch = Stopwatch.StartNew();
-        var result = await BashTool.RunAsync(_workspace.Context, "yes | sed ''", timeout: 1);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "yes | sed ''", timeout: 1);
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1) + KillBound, $"took {stopwatch.Elapsed}");
         Assert.Equal("Command timed out after 1 seconds", result.Context);
@@ -104,7 +104,7 @@ public sealed class BashToolTests : IDisposable
     public async Task BackgroundJobHoldingThePipeDoesNotHoldTheCall()
     {
         var stopwatch = Stopwatch.StartNew();
-        var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 & echo $! > bg.pid; echo hi", timeout: 3);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "sleep 100 & echo $! > bg.pid; echo hi", timeout: 3);
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3) + KillBound, $"took {stopwatch.Elapsed}");
         // The shell finished: its exit code and output are the result, not a timeout.
@@ -116,7 +116,7 @@ public sealed class BashToolTests : IDisposable
     public async Task BackgroundJobThatRedirectedItsOutputIsLeftRunning()
     {
         // Only unconfined: in the sandbox the PID namespace ends with the shell (SandboxedBashToolTests.ABackgroundJobEndsWithTheCall).
-        var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 >/dev/null 2>&1 & echo $! > bg.pid");
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "sleep 100 >/dev/null 2>&1 & echo $! > bg.pid");
 
         Assert.Equal("exit code: 0", result.Context);
         var pid = ReadPid("bg.pid");
@@ -126,14 +126,14 @@ public sealed class BashToolTests : IDisposable
         }
         finally
         {
-            await BashTool.RunAsync(_workspace.Context, $"kill -9 {pid}");
+            await BashTool.RunAsync(_workspace.Context, ToolProgress.None, $"kill -9 {pid}");
         }
     }
 
     [Fact]
     public async Task TimeoutKillsTheWholeProcessGroup()
     {
-        var result = await BashTool.RunAsync(_workspace.Context, "sleep 100 & echo $! > child.pid; wait", timeout: 1);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "sleep 100 & echo $! > child.pid; wait", timeout: 1);
 
         Assert.Equal("Command timed out after 1 seconds", result.Context);
         await AssertProcessGoneAsync(ReadPid("child.pid"));
@@ -146,7 +146,7 @@ public sealed class BashToolTests : IDisposable
         // call. A bounded binary tree of shells (depth 9: 1,023 shells, each then running `sleep 60`) is still
         // forking on every branch when the timeout kills it.
         const string Spawner = "echo $$ > sh.pid; f() { if [ $1 -gt 0 ]; then f $(($1 - 1)) & f $(($1 - 1)) & fi; sleep 60; }; f 9";
-        var result = await BashTool.RunAsync(_workspace.Context, Spawner, timeout: 0.5);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, Spawner, timeout: 0.5);
         var group = ReadPid("sh.pid");
         try
         {
@@ -163,7 +163,7 @@ public sealed class BashToolTests : IDisposable
     public async Task CancellationKillsTheGroupAndThrows()
     {
         using var cancellation = new CancellationTokenSource();
-        var run = BashTool.RunAsync(_workspace.Context, "sleep 100 & echo $! > child.pid; wait", timeout: 60, cancellation.Token).AsTask();
+        var run = BashTool.RunAsync(_workspace.Context, ToolProgress.None, "sleep 100 & echo $! > child.pid; wait", timeout: 60, cancellation.Token).AsTask();
         var pidFile = _workspace.PathOf("child.pid");
         await WaitUntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), TimeSpan.FromSeconds(10));
 
@@ -179,7 +179,7 @@ public sealed class BashToolTests : IDisposable
     public async Task AlreadyCancelledTokenThrowsWithoutRunning()
     {
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => BashTool.RunAsync(_workspace.Context, "touch ran", cancellationToken: new CancellationToken(true)).AsTask());
+            () => BashTool.RunAsync(_workspace.Context, ToolProgress.None, "touch ran", cancellationToken: new CancellationToken(true)).AsTask());
 
         Assert.False(File.Exists(_workspace.PathOf("ran")));
     }
@@ -188,7 +188,7 @@ public sealed class BashToolTests : IDisposable
     public async Task EachStreamIsCappedAt64KiBWithANote()
     {
         var result = await BashTool.RunAsync(
-            _workspace.Context, "head -c 200000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2", timeout: 30);
+            _workspace.Context, ToolProgress.None, "head -c 200000 /dev/zero | tr '\\0' a; head -c 70000 /dev/zero | tr '\\0' b >&2", timeout: 30);
 
         var stdout = new string('a', 65536) + "\n[stdout truncated: showing the first 65536 of 200000 bytes]";
         var stderr = new string('b', 65536) + "\n[stderr truncated: showing the first 65536 of 70000 bytes]";
@@ -199,16 +199,27 @@ public sealed class BashToolTests : IDisposable
     public async Task ChattyCommandIsDrainedPastTheCap()
     {
         // 50 MB through the pipe: the reader keeps discarding, so the command is never blocked on a full pipe.
-        var result = await BashTool.RunAsync(_workspace.Context, "head -c 50000000 /dev/zero; echo end >&2", timeout: 60);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "head -c 50000000 /dev/zero; echo end >&2", timeout: 60);
 
         Assert.EndsWith("[stdout truncated: showing the first 65536 of 50000000 bytes]\nstderr:\nend\n\nexit code: 0", result.Context);
+    }
+
+    [Fact]
+    public async Task OutputIsReportedAsItArrivesUpToTheCap()
+    {
+        var progress = new RecordingProgress();
+        var result = await BashTool.RunAsync(_workspace.Context, progress, "printf out; printf err >&2; head -c 70000 /dev/zero | tr '\\0' a", timeout: 30);
+
+        Assert.Null(result.Error);
+        Assert.Equal("out" + new string('a', 65536 - 3), progress.Text(ToolOutputStream.Stdout));
+        Assert.Equal("err", progress.Text(ToolOutputStream.Stderr));
     }
 
     [Fact]
     public async Task MultiByteCharacterCutByTheCapIsDropped()
     {
         // 65535 ASCII bytes then "é" (2 bytes): the cap falls inside the character.
-        var result = await BashTool.RunAsync(_workspace.Context, "head -c 65535 /dev/zero | tr '\\0' a; printf 'éé'", timeout: 30);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, "head -c 65535 /dev/zero | tr '\\0' a; printf 'éé'", timeout: 30);
 
         Assert.StartsWith("stdout:\n" + new string('a', 65535) + "\n[stdout truncated", result.Context);
     }
@@ -219,7 +230,7 @@ public sealed class BashToolTests : IDisposable
     [InlineData("echo", 600.5, "timeout must be between 0 and 600 seconds")]
     public async Task InvalidArgumentsAreErrors(string command, double timeout, string error)
     {
-        var result = await BashTool.RunAsync(_workspace.Context, command, timeout);
+        var result = await BashTool.RunAsync(_workspace.Context, ToolProgress.None, command, timeout);
 
         Assert.Equal(error, result.Error);
     }
@@ -227,7 +238,7 @@ public sealed class BashToolTests : IDisposable
     [Fact]
     public async Task MissingWorkspaceIsAnError()
     {
-        var result = await BashTool.RunAsync(new ToolContext(Path.Combine(_workspace.Base, "missing")), "true");
+        var result = await BashTool.RunAsync(new ToolContext(Path.Combine(_workspace.Base, "missing")), ToolProgress.None, "true");
 
         Assert.StartsWith("Workspace directory does not exist: ", result.Error);
     }
@@ -279,5 +290,28 @@ public sealed class BashToolTests : IDisposable
         var parent = info.Parent is null ? "/" : RealPath(info.Parent.FullName);
         var here = Path.Combine(parent, info.Name);
         return new DirectoryInfo(here).LinkTarget is { } target ? Path.GetFullPath(target, parent) : here;
+    }
+
+    /// <summary>Keeps every report, per stream.</summary>
+    private sealed class RecordingProgress : IToolProgress
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<ToolOutputStream, List<byte>> _bytes = [];
+
+        public void Report(ReadOnlySpan<byte> utf8, ToolOutputStream stream)
+        {
+            lock (_gate)
+            {
+                (_bytes.TryGetValue(stream, out var list) ? list : _bytes[stream] = []).AddRange(utf8);
+            }
+        }
+
+        public string Text(ToolOutputStream stream)
+        {
+            lock (_gate)
+            {
+                return System.Text.Encoding.UTF8.GetString([.. _bytes.GetValueOrDefault(stream) ?? []]);
+            }
+        }
     }
 }

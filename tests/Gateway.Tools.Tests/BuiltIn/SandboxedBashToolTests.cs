@@ -103,7 +103,7 @@ public sealed class SandboxedBashToolTests : IDisposable
         var sandbox = NewSandbox(network);
         using var workspace = new TempWorkspace(sandbox);
 
-        var result = await BashTool.RunAsync(workspace.Context, $"bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'");
+        var result = await BashTool.RunAsync(workspace.Context, ToolProgress.None, $"bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'");
 
         Assert.EndsWith($"exit code: {expectedExitCode}", result.Context, StringComparison.Ordinal);
     }
@@ -120,7 +120,7 @@ public sealed class SandboxedBashToolTests : IDisposable
         var stopwatch = Stopwatch.StartNew();
 
         var result = await BashTool.RunAsync(
-            workspace.Context, $"(for i in $(seq 1 1500); do sleep {marker} & done) 2>/dev/null; set -- /proc/[0-9]*; echo $#", timeout: 30);
+            workspace.Context, ToolProgress.None, $"(for i in $(seq 1 1500); do sleep {marker} & done) 2>/dev/null; set -- /proc/[0-9]*; echo $#", timeout: 30);
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
         var counted = int.Parse(result.Context!.Split('\n')[1], CultureInfo.InvariantCulture);
@@ -168,7 +168,7 @@ public sealed class SandboxedBashToolTests : IDisposable
         var sandbox = NewSandbox(cpuSeconds: 1);
         using var workspace = new TempWorkspace(sandbox);
 
-        var result = await BashTool.RunAsync(workspace.Context, "while :; do :; done", timeout: 20);
+        var result = await BashTool.RunAsync(workspace.Context, ToolProgress.None, "while :; do :; done", timeout: 20);
 
         // Soft and hard limit are one: at the hard limit the kernel sends SIGKILL (setrlimit(2)), 128 + 9.
         Assert.Equal("exit code: 137", result.Context);
@@ -180,7 +180,7 @@ public sealed class SandboxedBashToolTests : IDisposable
         var sandbox = NewSandbox(maxMemoryMegabytes: 64);
         using var workspace = new TempWorkspace(sandbox);
 
-        var result = await BashTool.RunAsync(workspace.Context, "head -c 100000000 /dev/zero 2>/dev/null | sort > /dev/null; echo sorted $?", timeout: 20);
+        var result = await BashTool.RunAsync(workspace.Context, ToolProgress.None, "head -c 100000000 /dev/zero 2>/dev/null | sort > /dev/null; echo sorted $?", timeout: 20);
 
         Assert.Equal("stdout:\nsorted 2\n\nstderr:\nsort: memory exhausted\n\nexit code: 0", result.Context);
     }
@@ -212,7 +212,7 @@ public sealed class SandboxedBashToolTests : IDisposable
         {
             _workspace.Write("a/secret.txt", "topsecret");
 
-            var result = await BashTool.RunAsync(second, $"ls -a ..; cat ../a/secret.txt {a}/secret.txt; ln -s {a}/secret.txt link; cat link; ls {_workspace.Root}");
+            var result = await BashTool.RunAsync(second, ToolProgress.None, $"ls -a ..; cat ../a/secret.txt {a}/secret.txt; ln -s {a}/secret.txt link; cat link; ls {_workspace.Root}");
 
             Assert.DoesNotContain("topsecret", result.Context, StringComparison.Ordinal);
             Assert.StartsWith("stdout:\n.\n..\nb\nb\n\nstderr:\n", result.Context, StringComparison.Ordinal);
@@ -247,5 +247,5 @@ public sealed class SandboxedBashToolTests : IDisposable
     }
 
     private async Task<string> RunAsync(string command, double timeout = 5) =>
-        (await BashTool.RunAsync(_workspace.Context, command, timeout)).Context!;
+        (await BashTool.RunAsync(_workspace.Context, ToolProgress.None, command, timeout)).Context!;
 }

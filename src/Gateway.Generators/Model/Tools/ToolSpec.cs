@@ -11,6 +11,7 @@ namespace Gateway.Generators.Model.Tools;
 /// <param name="ContainingType">The declaring type, fully qualified with <c>global::</c>.</param>
 /// <param name="MethodName">The method's name, escaped with <c>@</c> when it is a keyword.</param>
 /// <param name="TakesContext">The method's first parameter is a <c>ToolContext</c>, passed through.</param>
+/// <param name="TakesProgress">The method takes an <c>IToolProgress</c> right after any <c>ToolContext</c>, passed through.</param>
 /// <param name="TakesCancellationToken">The method's last parameter is a <c>CancellationToken</c>, passed through.</param>
 /// <param name="Parameters">The parameters bound from JSON, in declaration order.</param>
 /// <param name="PermissionView">The declaring type's method that is the tool's <c>ToolPermissionView</c>, escaped; null when it has none.</param>
@@ -22,6 +23,7 @@ internal sealed record ToolSpec(
     string MethodName,
     ToolReturnKind ReturnKind,
     bool TakesContext,
+    bool TakesProgress,
     bool TakesCancellationToken,
     EquatableArray<ToolParameterSpec> Parameters,
     string? PermissionView,
