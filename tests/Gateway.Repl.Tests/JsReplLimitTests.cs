@@ -79,6 +79,20 @@ public sealed class JsReplLimitTests
         Assert.Equal("3", await repl.PrintedAsync("print(r.length + 2)"));
     }
 
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(1_000_000)]
+    public async Task Absurdly_nested_code_is_an_error_not_a_crash(int depth)
+    {
+        using var repl = new ReplHarness();
+        await repl.PrintedAsync("let kept = 'state'");
+
+        var result = await repl.RunAsync("x = " + new string('[', depth) + new string(']', depth));
+
+        Assert.Equal("RangeError: Maximum call stack size exceeded", result.Error);
+        await AssertStillUsableAsync(repl);
+    }
+
     [Fact]
     public async Task A_catastrophic_regular_expression_times_out()
     {
