@@ -65,6 +65,7 @@ public sealed partial class JsRepl : IDisposable
         return completion.Task;
     }
 
+    /// <summary>Drops the engine; call it between turns (the run awaits its last turn first).</summary>
     public void Dispose() => _engine.Dispose();
 
     private void RunOnThread(string code, CancellationToken token, TaskCompletionSource<ReplTurnResult> completion)
