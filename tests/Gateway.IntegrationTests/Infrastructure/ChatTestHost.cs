@@ -24,6 +24,9 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
+    /// <summary>No session is registered and every orchestrator is back in the pool: whatever the sessions started has ended.</summary>
+    public bool SessionsGone => Host.Sessions.Count == 0 && Host.Orchestrators.Rented == 0;
+
     public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null)
     {
         model ??= new ScriptedModelProvider();
