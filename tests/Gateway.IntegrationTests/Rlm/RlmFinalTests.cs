@@ -48,6 +48,21 @@ public sealed class RlmFinalTests
     }
 
     [Fact]
+    public async Task TheSystemPromptShowsTheContextsLengthAndFirst200CharactersAsJsonWithoutCuttingACharacter()
+    {
+        // 199 characters, then an emoji whose two UTF-16 units straddle the 200th: the prefix stops before it.
+        var head = "say \"hi\"\n" + new string('a', 190);
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText(Js("FINAL(context.length)")));
+
+        var events = await host.ReadSessionAsync(Request("go", $$""","context":"{{Escaped(head)}}😀tail" """));
+
+        Assert.Equal("205", events[^2].Field("content"));
+        var prompt = Assert.Single(host.Model.Requests).Messages[0].Text;
+        Assert.Contains("`context`: a string of 205 characters.", prompt);
+        Assert.Contains($"Its first 200 characters (as JSON): \"{Escaped(head)}\"\n", prompt);
+    }
+
+    [Fact]
     public async Task EachTurnsOutputIsFedBackAndFinalVarAnswersWithAVariable()
     {
         const string print = "print('hello');\nconsole.log('world')";
