@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Gateway.Repl;
 using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
@@ -33,6 +34,9 @@ internal sealed partial class RlmRun : IRunIds
     /// <summary>The running turn's <c>repl_input</c> id and live output; set only while its code runs.</summary>
     private string _inputId = "";
     private ReplProgressSink? _progress;
+
+    /// <summary>What failed the session inside a host call; the REPL saw it only as its turn's error.</summary>
+    private ExceptionDispatchInfo? _sessionFailure;
 
     private RlmRun(AgentOrchestrator session, ChatRequest request, ReplLimits limits, int depth, string? parentId, string agentId, string context)
     {
@@ -145,6 +149,7 @@ internal sealed partial class RlmRun : IRunIds
             // Before repl_output: no progress of the turn may follow it.
             await progress.CompleteAsync().ConfigureAwait(false);
         }
+        _sessionFailure?.Throw();
         await _session.EmitAsync(new ReplOutputEvent
         {
             RunId = RunId,
