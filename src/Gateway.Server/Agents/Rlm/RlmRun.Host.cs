@@ -31,7 +31,7 @@ internal sealed partial class RlmRun : IReplHost
             }
             else
             {
-                (answer, error) = await CallModelAsync([ChatMessage.User(data.Length > 0 ? $"{prompt}\n\n{data}" : prompt)], usageOnly: true, token).ConfigureAwait(false);
+                (answer, _, error) = await CallModelAsync([ChatMessage.User(data.Length > 0 ? $"{prompt}\n\n{data}" : prompt)], usageOnly: true, token).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -89,7 +89,7 @@ internal sealed partial class RlmRun : IRunIds
                 throw new TokenBudgetSpentException();
             }
             var iteration = iterations++;
-            var (answer, error) = await CallModelAsync(history, usageOnly: false, cancellationToken).ConfigureAwait(false);
+            var (answer, reasoning, error) = await CallModelAsync(history, usageOnly: false, cancellationToken).ConfigureAwait(false);
             if (error is not null)
             {
                 outcome = new AgentOutcome(answer, error);
@@ -97,7 +97,7 @@ internal sealed partial class RlmRun : IRunIds
                 GatewayTracing.RecordError(activity, "model_call_failed");
                 break;
             }
-            history.Add(ChatMessage.Assistant(answer, []));
+            history.Add(ChatMessage.Assistant(answer, [], reasoning));
             if (!CodeBlock.TryExtract(answer, out var code, out var rejection))
             {
                 // The origin's rule: one error event, no REPL turn, and the model is told what to fix.
@@ -168,7 +168,7 @@ internal sealed partial class RlmRun : IRunIds
 
     /// <summary>One model call with no tools; its usage counts in this run's totalUsage (D5).</summary>
     /// <param name="usageOnly">An <c>llm_query</c> flat call: only its usage goes on the wire, its answer goes to the script.</param>
-    private async Task<(string Answer, string? Error)> CallModelAsync(List<ChatMessage> messages, bool usageOnly, CancellationToken cancellationToken)
+    private async Task<(string Answer, IReadOnlyList<ReasoningItem> Reasoning, string? Error)> CallModelAsync(List<ChatMessage> messages, bool usageOnly, CancellationToken cancellationToken)
     {
         _session.Tally.AddTurn();
         using var turn = new ModelTurn(_session, RunId, ParentId, AgentId, usageOnly);
@@ -178,6 +178,6 @@ internal sealed partial class RlmRun : IRunIds
         await turn.RunAsync(_request, request, cancellationToken).ConfigureAwait(false);
         _inputTokens += turn.ReportedUsage.InputTokens;
         _outputTokens += turn.ReportedUsage.OutputTokens;
-        return (turn.Answer, turn.Error);
+        return (turn.Answer, turn.ReasoningItems, turn.Error);
     }
 }
