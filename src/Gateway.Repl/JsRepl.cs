@@ -1,4 +1,3 @@
-using Acornima;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
@@ -66,6 +65,7 @@ public sealed partial class JsRepl : IDisposable
         return completion.Task;
     }
 
+    /// <summary>Drops the engine; call it between turns (the run awaits its last turn first).</summary>
     public void Dispose() => _engine.Dispose();
 
     private void RunOnThread(string code, CancellationToken token, TaskCompletionSource<ReplTurnResult> completion)
@@ -99,16 +99,6 @@ public sealed partial class JsRepl : IDisposable
     private ReplTurnResult RunTurn(string code, CancellationToken token)
     {
         var turn = new ReplTurn(token, _limits.MaxOutputChars);
-        string script;
-        try
-        {
-            script = ReplRewriter.Rewrite(code);
-        }
-        catch (ParseErrorException exception)
-        {
-            return turn.Finish(ReplErrors.Describe(exception, _limits));
-        }
-
         _turn = turn;
         _cancellation.Token = token;
         _clock.Begin(_limits.TurnTime);
@@ -116,7 +106,7 @@ public sealed partial class JsRepl : IDisposable
         try
         {
             // One entry per turn: Jint resets its statement and memory budgets on every entry (design trap 4).
-            _engine.Evaluate(script);
+            _engine.Evaluate(ReplRewriter.Rewrite(code));
             error = turn.Settled ? turn.Rejection : ReplErrors.NeverSettles;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -7,7 +7,7 @@ namespace Gateway.Repl;
 
 /// <summary>
 /// The turn's error text for what ended it from outside the script: a limit's fixed text (the script cannot catch
-/// those, design trap 9), a parse error, or a bug surfacing as "Internal error".
+/// those, design trap 9), code that does not parse, or a bug surfacing as "Internal error".
 /// </summary>
 internal static class ReplErrors
 {
@@ -25,6 +25,8 @@ internal static class ReplErrors
         RegexMatchTimeoutException => "Regular expression timed out",
         ParseErrorException parse => "SyntaxError: " + parse.Error.Description + string.Create(CultureInfo.InvariantCulture,
             $" ({parse.LineNumber}:{parse.Column})"),
+        // The parser's own guard on absurdly nested code; V8 reports the same.
+        InsufficientExecutionStackException => "RangeError: Maximum call stack size exceeded",
         _ => "Internal error: " + exception.Message,
     };
 }

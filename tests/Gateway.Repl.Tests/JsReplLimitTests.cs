@@ -37,36 +37,36 @@ public sealed class JsReplLimitTests
     }
 
     [Fact]
-    public async Task The_statement_limit_ends_a_runaway_loop()
-    {
-        using var repl = new ReplHarness(ReplLimits.Default with { MaxStatements = 10_000 });
-        await repl.PrintedAsync("let kept = 'state'");
-
-        Assert.Equal("Statement limit exceeded: the code ran more than 10000 statements",
-            (await repl.RunAsync("try { while (true) {} } catch { print('caught') }")).Error);
-        await AssertStillUsableAsync(repl);
-    }
+    public Task The_statement_limit_ends_a_runaway_loop() => AssertBreachAsync(
+        ReplLimits.Default with { MaxStatements = 10_000 },
+        "try { while (true) {} } catch { print('caught') }",
+        "Statement limit exceeded: the code ran more than 10000 statements");
 
     [Fact]
-    public async Task The_allocation_budget_ends_a_memory_bomb()
-    {
-        using var repl = new ReplHarness(ReplLimits.Default with { MemoryBytes = 16L * 1024 * 1024 });
-        await repl.PrintedAsync("let kept = 'state'");
-
-        Assert.Equal("Memory limit exceeded: the code allocated more than 16 MiB or made an array longer than 10000000 elements",
-            (await repl.RunAsync("const hold = []; while (true) { hold.push(new Array(100).fill(1)) }")).Error);
-        await AssertStillUsableAsync(repl);
-    }
+    public Task The_allocation_budget_ends_a_memory_bomb() => AssertBreachAsync(
+        ReplLimits.Default with { MemoryBytes = 16L * 1024 * 1024 },
+        "const hold = []; while (true) { hold.push(new Array(100).fill(1)) }",
+        "Memory limit exceeded: the code allocated more than 16 MiB or made an array longer than 10000000 elements");
 
     [Fact]
-    public async Task An_array_longer_than_the_limit_is_a_memory_error()
-    {
-        using var repl = new ReplHarness(ReplLimits.Default with { MaxArrayLength = 1_000 });
-        await repl.PrintedAsync("let kept = 'state'");
+    public Task An_array_longer_than_the_limit_is_a_memory_error() => AssertBreachAsync(
+        ReplLimits.Default with { MaxArrayLength = 1_000 },
+        "const a = new Array(5000).fill(0)",
+        "Memory limit exceeded: the code allocated more than 512 MiB or made an array longer than 1000 elements");
 
-        Assert.StartsWith("Memory limit exceeded:", (await repl.RunAsync("const a = new Array(5000).fill(0)")).Error);
-        await AssertStillUsableAsync(repl);
-    }
+    [Fact]
+    public Task A_catastrophic_regular_expression_times_out() => AssertBreachAsync(
+        ReplLimits.Default with { RegexTimeout = TimeSpan.FromMilliseconds(50) },
+        "/(a+)+b/.test('a'.repeat(40))",
+        "Regular expression timed out");
+
+    [Theory]
+    [InlineData(100_000)]
+    [InlineData(1_000_000)]
+    public Task Absurdly_nested_code_is_an_error_not_a_crash(int depth) => AssertBreachAsync(
+        ReplLimits.Default,
+        "x = " + new string('[', depth) + new string(']', depth),
+        "RangeError: Maximum call stack size exceeded");
 
     [Fact]
     public async Task Deep_recursion_is_a_RangeError_the_script_can_catch()
@@ -75,18 +75,8 @@ public sealed class JsReplLimitTests
 
         Assert.Equal("caught RangeError",
             await repl.PrintedAsync("function r(n) { return r(n + 1) + 1 } try { r(0) } catch (e) { print('caught', e.name) }"));
-        Assert.StartsWith("RangeError: ", (await repl.RunAsync("r(0)")).Error);
+        Assert.Equal("RangeError: Maximum call stack size exceeded", (await repl.RunAsync("r(0)")).Error);
         Assert.Equal("3", await repl.PrintedAsync("print(r.length + 2)"));
-    }
-
-    [Fact]
-    public async Task A_catastrophic_regular_expression_times_out()
-    {
-        using var repl = new ReplHarness(ReplLimits.Default with { RegexTimeout = TimeSpan.FromMilliseconds(50) });
-        await repl.PrintedAsync("let kept = 'state'");
-
-        Assert.Equal("Regular expression timed out", (await repl.RunAsync("/(a+)+b/.test('a'.repeat(40))")).Error);
-        await AssertStillUsableAsync(repl);
     }
 
     [Fact]
@@ -111,6 +101,16 @@ public sealed class JsReplLimitTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => turn);
         await AssertStillUsableAsync(repl, kept: "undefined");
+    }
+
+    /// <summary>The code breaches a limit with <paramref name="error"/>; the state of the turn before stays.</summary>
+    private static async Task AssertBreachAsync(ReplLimits limits, string code, string error)
+    {
+        using var repl = new ReplHarness(limits);
+        await repl.PrintedAsync("let kept = 'state'");
+
+        Assert.Equal(new ReplTurnResult("", false, error, false, null), await repl.RunAsync(code));
+        await AssertStillUsableAsync(repl);
     }
 
     private static async Task AssertStillUsableAsync(ReplHarness repl, string kept = "state") =>
