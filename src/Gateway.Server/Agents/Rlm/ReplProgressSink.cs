@@ -27,10 +27,12 @@ internal sealed class ReplProgressSink(AgentOrchestrator session, IRunIds run, s
     private bool _completed;
 
     /// <summary>Adds output as it is printed; safe from any thread.</summary>
-    public void Report(string chunk, ReplStream stream)
+    /// <remarks>Encoding replaces a lone surrogate with U+FFFD: a Utf8Text must be valid UTF-8 (design trap 18).</remarks>
+    public void Report(string chunk, ReplStream stream) => Report(Encoding.UTF8.GetBytes(chunk), stream);
+
+    /// <summary>Adds output as a command wrote it (raw UTF-8, a character possibly cut between two reports); safe from any thread.</summary>
+    public void Report(ReadOnlySpan<byte> utf8, ReplStream stream)
     {
-        // Encoding replaces a lone surrogate with U+FFFD: a Utf8Text must be valid UTF-8 (design trap 18).
-        var utf8 = Encoding.UTF8.GetBytes(chunk);
         lock (_gate)
         {
             if (_completed || _capped)
@@ -41,7 +43,8 @@ internal sealed class ReplProgressSink(AgentOrchestrator session, IRunIds run, s
             if (_bytes > MaxBytes)
             {
                 _capped = true;
-                (utf8, stream) = (Encoding.UTF8.GetBytes(TruncatedNote), ReplStream.Stderr);
+                utf8 = Encoding.UTF8.GetBytes(TruncatedNote);
+                stream = ReplStream.Stderr;
             }
             // Under the lock, so a flush cannot complete the coalescer between taking it and reporting to it.
             var coalescer = stream == ReplStream.Stdout ? _stdout ??= Coalescer("stdout") : _stderr ??= Coalescer("stderr");

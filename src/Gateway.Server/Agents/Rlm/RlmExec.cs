@@ -55,9 +55,9 @@ internal sealed class RlmExec(AgentOrchestrator session, string? execCwd)
         {
             return new ReplExecResult(result.Stdout, result.Stderr, result.ExitCode);
         }
-        var seconds = timeout.ToString(CultureInfo.InvariantCulture);
-        call.Progress(Encoding.UTF8.GetBytes($"[exec] TIMEOUT after {seconds}s — process killed\n"), ReplStream.Stderr);
-        return new ReplExecResult("", $"exec timeout: killed after {seconds}s", result.ExitCode);
+        call.Progress(Encoding.UTF8.GetBytes(RlmStatusLines.ExecTimedOut(timeout)), ReplStream.Stderr);
+        // The origin's result for a killed command.
+        return new ReplExecResult("", string.Create(CultureInfo.InvariantCulture, $"exec timeout: killed after {timeout}s"), result.ExitCode);
     }
 
     /// <summary>SPEC §6 for the call <c>{"command": …}</c>; an "always" approval allows the command's first word from then on, as for <c>bash</c>.</summary>
