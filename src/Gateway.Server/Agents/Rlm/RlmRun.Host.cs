@@ -49,7 +49,7 @@ internal sealed partial class RlmRun : IReplHost
     }
 
     public Task<ReplExecResult> ExecAsync(string command, double? timeoutSeconds, CancellationToken token) =>
-        Task.FromException<ReplExecResult>(new ReplHostException("exec is not available in this build"));
+        _exec.RunAsync(command, timeoutSeconds, new RlmExecCall(RunId, AgentId, ParentId, _progress!.Report), token);
 
     public void Progress(string chunk, ReplStream stream) => _progress?.Report(chunk, stream);
 }

@@ -28,6 +28,7 @@ internal sealed partial class RlmRun : IRunIds
     private readonly ReplLimits _limits;
     private readonly int _depth;
     private readonly string _context;
+    private readonly RlmExec _exec;
     private long _inputTokens;
     private long _outputTokens;
 
@@ -47,6 +48,7 @@ internal sealed partial class RlmRun : IRunIds
         ParentId = parentId;
         AgentId = agentId;
         _context = context;
+        _exec = new RlmExec(session, request.ExecCwd);
     }
 
     public string RunId { get; } = Ids.New();
