@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Repl;
 using Gateway.Server.Agents;
@@ -27,11 +26,7 @@ public sealed class RlmDisconnectTests
         Assert.Equal("[llm_query] prompt=1 context=0 depth=0\n", head[^1].Field("chunk"));
         await WithinAsync(Patience, () => host.Model.Requests.Count == 2, "the flat call reaches the model");
 
-        var clock = Stopwatch.StartNew();
-        await connection.DisposeAsync();
-        await host.Model.Cancelled.WaitAsync(Limit);
-        await WithinAsync(Limit - clock.Elapsed, () => host.SessionsGone, "the session is removed and its orchestrator returned");
-        Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
+        await host.DisconnectWithinAsync(connection, Limit, host.Model.Cancelled);
     }
 
     [Fact]
@@ -44,11 +39,8 @@ public sealed class RlmDisconnectTests
         var (connection, stream) = await host.OpenChatAsync(Request("go"));
         await stream.ReadUntilAsync("repl_progress");
 
-        var clock = Stopwatch.StartNew();
-        await connection.DisposeAsync();
         // The orchestrator returns only after the run, which awaits its REPL turn: the loop has stopped.
-        await WithinAsync(Limit, () => host.SessionsGone, "the REPL turn stops, the session is removed and its orchestrator returned");
-        Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
+        await host.DisconnectWithinAsync(connection, Limit);
         Assert.Single(host.Model.Requests);
     }
 }
