@@ -30,6 +30,19 @@ public sealed class RlmDisconnectTests
     }
 
     [Fact]
+    public async Task DisconnectingWhileAChildRunWaitsForItsModelCancelsTheCallAndRemovesTheSession()
+    {
+        var model = new ScriptedModelProvider().ThenText(Js("const a = await llm_query('q', 'data');\nFINAL(a)")).ThenHang("thinking...");
+        await using var host = await ChatTestHost.StartAsync(model);
+        var (connection, stream) = await host.OpenChatAsync(Request("go"));
+        await stream.ReadUntilAsync("text");
+        var child = await stream.ReadUntilAsync("text");
+        Assert.Equal(("1", "thinking..."), (child.Single(e => e.Name == "harness_start").Field("depth"), child[^1].Field("content")));
+
+        await host.DisconnectWithinAsync(connection, Limit, host.Model.Cancelled);
+    }
+
+    [Fact]
     public async Task DisconnectingWhileAJavaScriptLoopRunsStopsTheTurnAndRemovesTheSession()
     {
         var model = new ScriptedModelProvider().ThenText(Js("print('looping');\nwhile (true) {}")).ThenText("never");
