@@ -26,7 +26,7 @@ public sealed class DisconnectTests
         var clock = Stopwatch.StartNew();
         await connection.DisposeAsync();
         await host.Model.Cancelled.WaitAsync(Limit);
-        await WithinAsync(Limit - clock.Elapsed, SessionGone(host), "the session is removed and its orchestrator returned");
+        await WithinAsync(Limit - clock.Elapsed, () => host.SessionsGone, "the session is removed and its orchestrator returned");
         Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
     }
 
@@ -41,7 +41,7 @@ public sealed class DisconnectTests
 
         var clock = Stopwatch.StartNew();
         await connection.DisposeAsync();
-        await WithinAsync(Limit, SessionGone(host), "the session is removed and its orchestrator returned");
+        await WithinAsync(Limit, () => host.SessionsGone, "the session is removed and its orchestrator returned");
         Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
 
         var late = await host.AnswerRelayAsync(head[3].Field("id")!, $$$"""{"sessionId":"{{{head[0].Field("sessionId")}}}","response":{"approved":true}}""");
@@ -65,7 +65,7 @@ public sealed class DisconnectTests
         var clock = Stopwatch.StartNew();
         await connection.DisposeAsync();
         await tools.SlowCancelled.WaitAsync(Limit);
-        await WithinAsync(Limit - clock.Elapsed, SessionGone(host), "the session is removed and its orchestrator returned");
+        await WithinAsync(Limit - clock.Elapsed, () => host.SessionsGone, "the session is removed and its orchestrator returned");
         Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
         Assert.Single(host.Model.Requests);
     }
@@ -86,7 +86,7 @@ public sealed class DisconnectTests
         var firstHead = await firstStream.ReadUntilAsync("tool_call");
         await tools.SlowStarted.WaitAsync(Patience);
         await first.DisposeAsync();
-        await WithinAsync(Limit, SessionGone(host), "the first session is removed");
+        await WithinAsync(Limit, () => host.SessionsGone, "the first session is removed");
         Assert.Equal(1, host.Host.Orchestrators.Available);
 
         // Without the first session's allowlist, echo must ask.
@@ -106,7 +106,4 @@ public sealed class DisconnectTests
         Assert.Equal("second session done", rest[2].Field("content"));
         Assert.All(rest, e => Assert.Equal(head[1].Field("agentId"), e.Field("agentId")));
     }
-
-    private static Func<bool> SessionGone(ChatTestHost host) =>
-        () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0;
 }

@@ -30,7 +30,7 @@ public sealed class RlmDisconnectTests
         var clock = Stopwatch.StartNew();
         await connection.DisposeAsync();
         await host.Model.Cancelled.WaitAsync(Limit);
-        await WithinAsync(Limit - clock.Elapsed, SessionGone(host), "the session is removed and its orchestrator returned");
+        await WithinAsync(Limit - clock.Elapsed, () => host.SessionsGone, "the session is removed and its orchestrator returned");
         Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
     }
 
@@ -47,11 +47,8 @@ public sealed class RlmDisconnectTests
         var clock = Stopwatch.StartNew();
         await connection.DisposeAsync();
         // The orchestrator returns only after the run, which awaits its REPL turn: the loop has stopped.
-        await WithinAsync(Limit, SessionGone(host), "the REPL turn stops, the session is removed and its orchestrator returned");
+        await WithinAsync(Limit, () => host.SessionsGone, "the REPL turn stops, the session is removed and its orchestrator returned");
         Assert.True(clock.Elapsed < Limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
         Assert.Single(host.Model.Requests);
     }
-
-    private static Func<bool> SessionGone(ChatTestHost host) =>
-        () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0;
 }

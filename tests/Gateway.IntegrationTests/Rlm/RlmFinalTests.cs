@@ -1,5 +1,6 @@
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Server.Conversation;
+using Gateway.Server.Providers;
 using static Gateway.IntegrationTests.Rlm.RlmScript;
 
 namespace Gateway.IntegrationTests.Rlm;
@@ -45,6 +46,40 @@ public sealed class RlmFinalTests
         Assert.Contains("a string of 5 characters", request.Messages[0].Text);
         Assert.Contains("""(as JSON): "a,b,c" """.TrimEnd(), request.Messages[0].Text);
         Assert.Equal("How many parts?", request.Messages[1].Text);
+    }
+
+    [Fact]
+    public async Task ReasoningCarriesTheRunsIdsAndItsItemStaysInTheHistory()
+    {
+        var thought = new ReasoningItem(ReasoningSource.AnthropicThinking, "Count them.", Signature: "c2ln");
+        var model = new ScriptedModelProvider()
+            .Then(ProviderEvent.ReasoningDelta("Count them."), ProviderEvent.ReasoningCaptured(thought), ProviderEvent.TextDelta(Js("print(2)")), ProviderEvent.UsageReported(new TokenUsage(7, 3)))
+            .ThenText(Js("FINAL('2')"));
+        await using var host = await ChatTestHost.StartAsync(model);
+
+        var events = await host.ReadSessionAsync(Request("go"));
+
+        var (runId, agentId) = (events[1].Field("runId"), events[1].Field("agentId"));
+        Assert.Equal("reasoning", events[2].Name);
+        Assert.Equal($$"""{"type":"reasoning","runId":"{{runId}}","id":"{{events[2].Field("id")}}","content":"Count them.","agentId":"{{agentId}}"}""", events[2].Data);
+        var answer = host.Model.Requests.ToArray()[1].Messages[2];
+        Assert.Equal((ChatRole.Assistant, Js("print(2)")), (answer.Role, answer.Text));
+        Assert.Equal(thought, Assert.Single(answer.Reasoning));
+    }
+
+    [Fact]
+    public async Task TheSystemPromptShowsTheContextsLengthAndFirst200CharactersAsJsonWithoutCuttingACharacter()
+    {
+        // 199 characters, then an emoji whose two UTF-16 units straddle the 200th: the prefix stops before it.
+        var head = "say \"hi\"\n" + new string('a', 190);
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText(Js("FINAL(context.length)")));
+
+        var events = await host.ReadSessionAsync(Request("go", $$""","context":"{{Escaped(head)}}😀tail" """));
+
+        Assert.Equal("205", events[^2].Field("content"));
+        var prompt = Assert.Single(host.Model.Requests).Messages[0].Text;
+        Assert.Contains("`context`: a string of 205 characters.", prompt);
+        Assert.Contains($"Its first 200 characters (as JSON): \"{Escaped(head)}\"\n", prompt);
     }
 
     [Fact]

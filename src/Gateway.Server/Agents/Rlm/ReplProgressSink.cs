@@ -17,7 +17,7 @@ internal sealed class ReplProgressSink(AgentOrchestrator session, IRunIds run, s
     /// <summary>The most output a turn streams live; the whole of it still reaches repl_output (cut at 4,000 characters).</summary>
     public const int MaxBytes = 64 * 1024;
 
-    public const string TruncatedNote = "[repl_progress truncated]\n";
+    private static ReadOnlySpan<byte> TruncatedNote => "[repl_progress truncated]\n"u8;
 
     private readonly Lock _gate = new();
     private ProgressCoalescer? _stdout;
@@ -26,11 +26,11 @@ internal sealed class ReplProgressSink(AgentOrchestrator session, IRunIds run, s
     private bool _capped;
     private bool _completed;
 
-    /// <summary>Adds output as it is printed; safe from any thread.</summary>
+    /// <summary>Adds printed output (a line and its "\n"); safe from any thread.</summary>
     /// <remarks>Encoding replaces a lone surrogate with U+FFFD: a Utf8Text must be valid UTF-8 (design trap 18).</remarks>
     public void Report(string chunk, ReplStream stream) => Report(Encoding.UTF8.GetBytes(chunk), stream);
 
-    /// <summary>Adds output as a command wrote it (raw UTF-8, a character possibly cut between two reports); safe from any thread.</summary>
+    /// <summary>Adds output as it arrives (exec's reads: a character may be cut between two, the coalescer joins it); safe from any thread.</summary>
     public void Report(ReadOnlySpan<byte> utf8, ReplStream stream)
     {
         lock (_gate)
@@ -43,7 +43,7 @@ internal sealed class ReplProgressSink(AgentOrchestrator session, IRunIds run, s
             if (_bytes > MaxBytes)
             {
                 _capped = true;
-                utf8 = Encoding.UTF8.GetBytes(TruncatedNote);
+                utf8 = TruncatedNote;
                 stream = ReplStream.Stderr;
             }
             // Under the lock, so a flush cannot complete the coalescer between taking it and reporting to it.

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Gateway.Repl;
 using Gateway.Server.Conversation;
 
@@ -20,15 +21,24 @@ internal sealed partial class RlmRun : IReplHost
         await progress.FlushAsync().ConfigureAwait(false);
         string? error;
         string answer;
-        if (LevelsLeft > 0)
+        try
         {
-            var child = new RlmRun(_session, _request, _limits, _depth + 1, parentId: _inputId, AgentId, data);
-            var outcome = await child.RunAsync([ChatMessage.User(prompt)], token).ConfigureAwait(false);
-            (answer, error) = (outcome.FinalText, outcome.Error);
+            if (LevelsLeft > 0)
+            {
+                var child = new RlmRun(_session, _request, _limits, _depth + 1, parentId: _inputId, AgentId, data);
+                var outcome = await child.RunAsync([ChatMessage.User(prompt)], token).ConfigureAwait(false);
+                (answer, error) = (outcome.FinalText, outcome.Error);
+            }
+            else
+            {
+                (answer, _, error) = await CallModelAsync([ChatMessage.User(data.Length > 0 ? $"{prompt}\n\n{data}" : prompt)], usageOnly: true, token).ConfigureAwait(false);
+            }
         }
-        else
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            (answer, error) = await CallModelAsync([ChatMessage.User(data.Length > 0 ? $"{prompt}\n\n{data}" : prompt)], usageOnly: true, token).ConfigureAwait(false);
+            // The session fails as a whole (a key's tokens spent in a child run, a bug), not just this turn: rethrown after it.
+            _sessionFailure = ExceptionDispatchInfo.Capture(e);
+            throw;
         }
         if (error is not null)
         {

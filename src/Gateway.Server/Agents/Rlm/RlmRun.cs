@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Gateway.Repl;
 using Gateway.Server.Conversation;
 using Gateway.Server.Diagnostics;
@@ -34,6 +35,9 @@ internal sealed partial class RlmRun : IRunIds
     /// <summary>The running turn's <c>repl_input</c> id and live output; set only while its code runs.</summary>
     private string _inputId = "";
     private ReplProgressSink? _progress;
+
+    /// <summary>What failed the session inside a host call; the REPL saw it only as its turn's error.</summary>
+    private ExceptionDispatchInfo? _sessionFailure;
 
     private RlmRun(AgentOrchestrator session, ChatRequest request, ReplLimits limits, int depth, string? parentId, string agentId, string context)
     {
@@ -87,7 +91,7 @@ internal sealed partial class RlmRun : IRunIds
                 throw new TokenBudgetSpentException();
             }
             var iteration = iterations++;
-            var (answer, error) = await CallModelAsync(history, usageOnly: false, cancellationToken).ConfigureAwait(false);
+            var (answer, reasoning, error) = await CallModelAsync(history, usageOnly: false, cancellationToken).ConfigureAwait(false);
             if (error is not null)
             {
                 outcome = new AgentOutcome(answer, error);
@@ -95,7 +99,7 @@ internal sealed partial class RlmRun : IRunIds
                 GatewayTracing.RecordError(activity, "model_call_failed");
                 break;
             }
-            history.Add(ChatMessage.Assistant(answer, []));
+            history.Add(ChatMessage.Assistant(answer, [], reasoning));
             if (!CodeBlock.TryExtract(answer, out var code, out var rejection))
             {
                 // The origin's rule: one error event, no REPL turn, and the model is told what to fix.
@@ -147,6 +151,7 @@ internal sealed partial class RlmRun : IRunIds
             // Before repl_output: no progress of the turn may follow it.
             await progress.CompleteAsync().ConfigureAwait(false);
         }
+        _sessionFailure?.Throw();
         await _session.EmitAsync(new ReplOutputEvent
         {
             RunId = RunId,
@@ -165,7 +170,7 @@ internal sealed partial class RlmRun : IRunIds
 
     /// <summary>One model call with no tools; its usage counts in this run's totalUsage (D5).</summary>
     /// <param name="usageOnly">An <c>llm_query</c> flat call: only its usage goes on the wire, its answer goes to the script.</param>
-    private async Task<(string Answer, string? Error)> CallModelAsync(List<ChatMessage> messages, bool usageOnly, CancellationToken cancellationToken)
+    private async Task<(string Answer, IReadOnlyList<ReasoningItem> Reasoning, string? Error)> CallModelAsync(List<ChatMessage> messages, bool usageOnly, CancellationToken cancellationToken)
     {
         _session.Tally.AddTurn();
         using var turn = new ModelTurn(_session, RunId, ParentId, AgentId, usageOnly);
@@ -175,6 +180,6 @@ internal sealed partial class RlmRun : IRunIds
         await turn.RunAsync(_request, request, cancellationToken).ConfigureAwait(false);
         _inputTokens += turn.ReportedUsage.InputTokens;
         _outputTokens += turn.ReportedUsage.OutputTokens;
-        return (turn.Answer, turn.Error);
+        return (turn.Answer, turn.ReasoningItems, turn.Error);
     }
 }
