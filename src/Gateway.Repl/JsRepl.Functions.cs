@@ -20,16 +20,22 @@ public sealed partial class JsRepl
     /// <summary>The longest <c>llm_query</c> prompt: data belongs in the context argument (origin's subPromptBudget).</summary>
     private const int MaxPromptChars = 10_000;
 
+    /// <summary>Where each <c>console</c> method writes: warnings and errors to stderr, as the origin's REPL did.</summary>
+    private static readonly (string Name, ReplStream Stream)[] ConsoleMethods =
+    [
+        ("log", ReplStream.Stdout), ("info", ReplStream.Stdout), ("debug", ReplStream.Stdout),
+        ("warn", ReplStream.Stderr), ("error", ReplStream.Stderr),
+    ];
+
     private void DefineGlobals(string context)
     {
         _engine.SetValue("context", context);
         Define(_engine.Global, "print", (_, arguments) => Write(arguments, ReplStream.Stdout));
         var console = new JsObject(_engine);
-        Define(console, "log", (_, arguments) => Write(arguments, ReplStream.Stdout));
-        Define(console, "info", (_, arguments) => Write(arguments, ReplStream.Stdout));
-        Define(console, "debug", (_, arguments) => Write(arguments, ReplStream.Stdout));
-        Define(console, "warn", (_, arguments) => Write(arguments, ReplStream.Stderr));
-        Define(console, "error", (_, arguments) => Write(arguments, ReplStream.Stderr));
+        foreach (var (name, stream) in ConsoleMethods)
+        {
+            Define(console, name, (_, arguments) => Write(arguments, stream));
+        }
         _engine.SetValue("console", console);
         Define(_engine.Global, "FINAL", Final);
         Define(_engine.Global, "FINAL_VAR", FinalVar);

@@ -137,8 +137,9 @@ public sealed partial class JsRepl : IDisposable
         {
             return WellFormed.From(TypeConverter.ToString(value));
         }
-        catch (JavaScriptException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Its toString threw, or ran into a limit: the turn still ends with a text.
             return "Uncaught value that cannot be converted to a string";
         }
     }

@@ -17,6 +17,31 @@ public sealed class JsReplHostTests
     }
 
     [Fact]
+    public async Task A_child_REPL_may_run_its_turns_while_the_parent_waits_in_llm_query()
+    {
+        using var parent = new ReplHarness();
+        var children = new List<ReplHarness>();
+        parent.Host.LlmQuery = async (prompt, context, token) =>
+        {
+            // What a child RLM run does: its own engine and thread, its own context.
+            var child = new ReplHarness(context: context ?? "");
+            children.Add(child);
+            await child.PrintedAsync("const words = context.split(' ')");
+            return (await child.Repl.RunTurnAsync($"FINAL(words.length + ' words for {prompt}')", token)).FinalAnswer ?? "";
+        };
+
+        try
+        {
+            Assert.Equal("3 words for count|2 words for count",
+                await parent.PrintedAsync("print(await llm_query('count', 'a b c') + '|' + await llm_query('count', 'd e'))"));
+        }
+        finally
+        {
+            children.ForEach(child => child.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task An_llm_query_prompt_over_10000_chars_is_an_error_the_host_never_sees()
     {
         using var repl = new ReplHarness();

@@ -21,7 +21,7 @@ internal readonly record struct RlmExecCall(string RunId, string AgentId, string
 internal sealed class RlmExec(AgentOrchestrator session, string? execCwd)
 {
     /// <summary>The tool name rules and relays use (the origin's).</summary>
-    public const string ToolName = "exec";
+    private const string ToolName = "exec";
 
     /// <summary>The origin's default (<c>config.execTimeout ?? 10</c>).</summary>
     private const double DefaultTimeout = 10;
@@ -29,6 +29,7 @@ internal sealed class RlmExec(AgentOrchestrator session, string? execCwd)
     /// <summary>As <c>bash</c>'s own bound (SPEC §7).</summary>
     private const double MaxTimeout = 600;
 
+    /// <summary>Calls so far; the REPL makes one at a time.</summary>
     private int _calls;
 
     /// <exception cref="ReplHostException">Denied, a bad timeout or working directory, or the shell could not start: the script sees an Error.</exception>
@@ -63,7 +64,7 @@ internal sealed class RlmExec(AgentOrchestrator session, string? execCwd)
     /// <summary>SPEC §6 for the call <c>{"command": …}</c>; an "always" approval allows the command's first word from then on, as for <c>bash</c>.</summary>
     private async Task GateAsync(string command, RlmExecCall call, CancellationToken cancellationToken)
     {
-        var rawCallId = $"exec-{Interlocked.Increment(ref _calls)}";
+        var rawCallId = $"exec-{++_calls}";
         var arguments = RawJson.Parse([.. "{\"command\":"u8, .. RawJson.FromString(command).Utf8.Span, .. "}"u8]);
         using var view = JsonDocument.Parse(arguments.Utf8);
         var decision = await PermissionGate.DecideAsync(
