@@ -6,14 +6,25 @@ connection, checks /health, /models and /v1/models, runs one /v1/chat/completion
 the local successor model (the LLamaSharp interop and the OpenAI front door, compiled AOT),
 reads its idle RSS, sends SIGTERM and requires exit code 0. Prints one line per measurement;
 exits non-zero on any failure.
+
+The default binary also runs one RLM session (SPEC §8) against a stdlib fake OpenAI upstream: the
+only test of the JavaScript REPL compiled AOT, where some code that works under the JIT aborts the
+process. `--lean` is for the binary built with -p:GatewayRlm=false, which must refuse that mode
+with today's 501.
 """
+import http.server
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+
+RLM_MODEL = "smoke-gpt"
+# One fenced js block, as the RLM prompt asks: the context's length, one exec (allowlisted), then FINAL.
+RLM_ANSWER = "```js\nconst r = await exec('echo hi')\nprint(context.length, r.stdout.trim(), r.exitCode)\nFINAL('ok')\n```"
 
 
 def free_port():
@@ -39,7 +50,75 @@ def request(port, raw, timeout):
         while chunk := s.recv(65536):
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
+    if b"transfer-encoding: chunked" in head.lower():
+        body = unchunk(body)
     return head.split(b"\r\n")[0].decode(), body.decode()
+
+
+def unchunk(body):
+    """The data of a chunked body (RFC 9112 §7.1): a hex size line, that many bytes and CRLF, until size 0."""
+    data = b""
+    while True:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            return data
+        data, body = data + body[:size], body[size + 2:]
+
+
+class FakeOpenAi(http.server.BaseHTTPRequestHandler):
+    """Lists RLM_MODEL and answers every chat completion with RLM_ANSWER, streamed as OpenAI streams it."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.send_body("application/json", json.dumps({"object": "list", "data": [{"id": RLM_MODEL, "object": "model"}]}).encode())
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        chunks = [
+            {"choices": [{"index": 0, "delta": {"role": "assistant", "content": RLM_ANSWER}, "finish_reason": None}]},
+            {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+            {"choices": [], "usage": {"prompt_tokens": 50, "completion_tokens": 20, "total_tokens": 70}},
+        ]
+        body = "".join(f"data: {json.dumps(dict(c, id='chatcmpl-smoke', object='chat.completion.chunk', model=RLM_MODEL))}\n\n" for c in chunks)
+        self.send_body("text/event-stream", (body + "data: [DONE]\n\n").encode())
+
+    def send_body(self, content_type, body):
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def events(body):
+    """The data of each server-sent event of a /chat stream."""
+    return [json.loads(line[len("data: "):]) for line in body.splitlines() if line.startswith("data: ")]
+
+
+def check_rlm(port):
+    status, body = post(port, "/chat", {
+        "model": RLM_MODEL, "mode": "rlm", "context": "hello world", "maxIterations": 3,
+        "permissions": {"allowlist": [{"tool": "exec"}]},
+        "messages": [{"role": "user", "content": "How long is the context?"}],
+    })
+    stream = events(body)
+    output = next((e for e in stream if e["type"] == "repl_output"), {})
+    end = next((e for e in stream if e["type"] == "harness_end"), {})
+    if (status, output.get("stdout"), output.get("done"), end.get("reason")) != ("HTTP/1.1 200 OK", "11 hi 0", True, "final"):
+        raise SystemExit(f"POST /chat mode rlm: got {status!r} {body!r}")
+    print(f"POST /chat mode rlm: {status} repl_output {json.dumps(output['stdout'])}, harness_end {end['reason']}")
+
+
+def check_lean(port):
+    status, body = post(port, "/chat", {"model": "successor-tiny", "mode": "rlm", "messages": [{"role": "user", "content": "Hi"}]})
+    if (status, json.loads(body).get("error")) != ("HTTP/1.1 501 Not Implemented", 'mode "rlm" is not implemented by this server'):
+        raise SystemExit(f"POST /chat mode rlm (lean): got {status!r} {body!r}")
+    print(f"POST /chat mode rlm (lean): {status} {body}")
 
 
 def rss_kib(pid):
@@ -50,9 +129,14 @@ def rss_kib(pid):
     return -1
 
 
-def main(binary):
+def main(binary, lean):
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="info")
+    upstream = None
+    if not lean:
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAi)
+        threading.Thread(target=upstream.serve_forever, daemon=True).start()
+        env.update(OPENAI_API_KEY="smoke", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_port}/v1")
     started = time.perf_counter()
     process = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -86,6 +170,10 @@ def main(binary):
         if (choice.get("message", {}).get("content"), choice.get("finish_reason")) != ("ABC", "length"):
             raise SystemExit(f"POST /v1/chat/completions: got {status!r} {body!r}")
         print(f"POST /v1/chat/completions: {status} {body}")
+        if lean:
+            check_lean(port)
+        else:
+            check_rlm(port)
 
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=15)
@@ -96,7 +184,9 @@ def main(binary):
     finally:
         if process.poll() is None:
             process.kill()
+        if upstream is not None:
+            upstream.shutdown()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], lean=sys.argv[2:] == ["--lean"])

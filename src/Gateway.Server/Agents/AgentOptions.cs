@@ -1,3 +1,6 @@
+#if GATEWAY_RLM
+using Gateway.Repl;
+#endif
 using Gateway.Tools;
 using Gateway.Tools.BuiltIn;
 
@@ -42,6 +45,11 @@ internal sealed record AgentOptions
     /// <summary>How long an ended session's tools (one that ignores cancellation) may run on before its orchestrator is dropped instead of pooled.</summary>
     public TimeSpan WorkDrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+#if GATEWAY_RLM
+    /// <summary>The limits of each REPL turn in RLM mode (RLM_TURN_SECONDS, RLM_MAX_STATEMENTS, RLM_MEMORY_MB).</summary>
+    public ReplLimits ReplLimits { get; init; } = ReplLimits.Default;
+
+#endif
     /// <summary>The clock of <see cref="WorkDrainTimeout"/>; tests step a fake one.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -7,13 +7,13 @@ internal sealed partial class AgentOrchestrator
     private readonly Lock _runsGate = new();
 
     /// <summary>Runs between their harness_start and harness_end, in start order: a subagent always comes after the run that spawned it.</summary>
-    private readonly List<AgentRun> _openRuns = [];
+    private readonly List<IRunIds> _openRuns = [];
 
     /// <summary>The session has failed as a whole and its open runs were ended for it; no run starts or ends on its own after that.</summary>
     private bool _runsFailed;
 
     /// <summary>Emits a run's harness_start; the run counts as open until <see cref="EndRunAsync"/>.</summary>
-    public ValueTask StartRunAsync(AgentRun run, in HarnessStartEvent start)
+    public ValueTask StartRunAsync(IRunIds run, in HarnessStartEvent start)
     {
         lock (_runsGate)
         {
@@ -29,7 +29,7 @@ internal sealed partial class AgentOrchestrator
     }
 
     /// <summary>Emits a run's harness_end, unless the failing session has already ended the run.</summary>
-    public ValueTask EndRunAsync(AgentRun run, in HarnessEndEvent end)
+    public ValueTask EndRunAsync(IRunIds run, in HarnessEndEvent end)
     {
         lock (_runsGate)
         {
@@ -48,7 +48,7 @@ internal sealed partial class AgentOrchestrator
     /// </summary>
     private async Task FailOpenRunsAsync(ErrorEvent error)
     {
-        AgentRun[] open;
+        IRunIds[] open;
         lock (_runsGate)
         {
             _runsFailed = true;

@@ -1,4 +1,7 @@
 using Gateway.Server.Agents.Permissions;
+#if GATEWAY_RLM
+using Gateway.Server.Agents.Rlm;
+#endif
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Events;
@@ -56,11 +59,10 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
     {
         _events = events;
         _sessionToken = sessionToken;
-        var root = new AgentRun(this, request, tools, depth: 0, parentId: null);
         try
         {
             await EmitAsync(new ConnectedEvent { SessionId = SessionId }).ConfigureAwait(false);
-            var rootRun = root.RunAsync(request.Messages, sessionToken);
+            var rootRun = RunRootAsync(request, sessionToken);
             _work = rootRun;
             // The stream ends with the session: a tool that ignores cancellation is waited for by FinishWorkAsync, not by the client.
             var rootOutcome = await rootRun.WaitAsync(sessionToken).ConfigureAwait(false);
@@ -94,6 +96,18 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
         }
         Tally.Log(log, SessionId, request.Provider.Name, request.ProviderModel);
         metrics.Agents.SessionEnded(Tally.Outcome);
+    }
+
+    /// <summary>The session's root run: the agent loop (SPEC §6), or in RLM mode the REPL harness (SPEC §8).</summary>
+    private Task<AgentOutcome> RunRootAsync(ChatRequest request, CancellationToken sessionToken)
+    {
+#if GATEWAY_RLM
+        if (request.Mode == ChatMode.Rlm)
+        {
+            return RlmRun.Root(this, request, options.ReplLimits).RunAsync(request.Messages, sessionToken);
+        }
+#endif
+        return new AgentRun(this, request, tools, depth: 0, parentId: null).RunAsync(request.Messages, sessionToken);
     }
 
     /// <summary>Sends an event to the client now; waits while the client is behind (bounded buffer).</summary>

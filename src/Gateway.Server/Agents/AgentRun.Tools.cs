@@ -72,26 +72,9 @@ internal sealed partial class AgentRun
 
         using var arguments = JsonDocument.Parse(call.Arguments.Utf8);
         using var view = JsonDocument.Parse(_tools.PermissionView(call.Name, arguments.RootElement, _session.ToolContext).Utf8);
-        var decision = _session.Permissions.Decide(call.Name, call.Id, view.RootElement);
-        if (decision.Verdict == PermissionVerdict.Ask)
-        {
-            var answer = await _session.RequestPermissionAsync(new RelayEvent
-            {
-                RunId = RunId,
-                Id = Ids.New(),
-                ParentId = ParentId,
-                ToolCallId = wireId,
-                Tool = call.Name,
-                Params = call.Arguments,
-                AgentId = AgentId,
-            }, cancellationToken).ConfigureAwait(false);
-            if (answer.Approved && answer.Always)
-            {
-                _session.Permissions.AllowAlways(_tools.DeriveAlwaysRule(call.Name, arguments.RootElement, _session.ToolContext));
-            }
-            decision = answer.Approved ? new(PermissionVerdict.Allow) : new(PermissionVerdict.Deny, answer.Reason);
-        }
-
+        var decision = await PermissionGate.DecideAsync(
+            _session, RunId, ParentId, AgentId, new GatedCall(call.Name, call.Id, wireId, call.Arguments, view.RootElement),
+            () => _tools.DeriveAlwaysRule(call.Name, arguments.RootElement, _session.ToolContext), cancellationToken).ConfigureAwait(false);
         if (decision.Verdict == PermissionVerdict.Deny)
         {
             return await RefuseAsync(call, wireId, ToolOutputs.Denied(decision.Reason)).ConfigureAwait(false);

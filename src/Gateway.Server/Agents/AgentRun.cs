@@ -12,7 +12,7 @@ namespace Gateway.Server.Agents;
 /// are its own (<see cref="ModelTurn"/>); tool events carry this run's id, and the parentId of the agent tool call that
 /// spawned this run (absent for the root).
 /// </remarks>
-internal sealed partial class AgentRun
+internal sealed partial class AgentRun : IRunIds
 {
     /// <summary>harness_end's reason for a run whose model call failed.</summary>
     public const string ErrorReason = "error";
@@ -134,14 +134,10 @@ internal sealed partial class AgentRun
         List<ChatMessage> history, IReadOnlyList<ToolDefinition> tools, TurnOptions options, CancellationToken cancellationToken)
     {
         _session.Tally.AddTurn();
-        using var turn = new ModelTurn(_session, RunId, AgentId);
+        using var turn = new ModelTurn(_session, runId: Ids.New(), parentId: RunId, AgentId);
         // A snapshot: the history grows after the turn, and a provider may keep its request (retries, logs).
         var request = new ModelTurnRequest(_request.ProviderModel, [.. history], tools) { Options = options, SessionId = _session.SessionId };
-        using (var call = ModelCall.Start(_session.Metrics.Upstream, _request.Provider, request, turn, _request.Budget, cancellationToken))
-        {
-            await _request.Provider.StreamTurnAsync(request, call, cancellationToken).ConfigureAwait(false);
-        }
-        await turn.EndAsync().ConfigureAwait(false);
+        await turn.RunAsync(_request, request, cancellationToken).ConfigureAwait(false);
         // The root's last answer goes nowhere but the client's stream: its text is needed for the history or a parent's result.
         var answer = turn.ToolCalls.Count > 0 || _depth > 0 ? turn.Answer : "";
         return new TurnResult(answer, turn.ToolCalls, turn.ReasoningItems, turn.Error);

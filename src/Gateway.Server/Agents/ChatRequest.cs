@@ -21,4 +21,13 @@ internal sealed record ChatRequest(
 
     /// <summary>Asks every model turn of the session to reason first (SPEC §3 <c>reasoningEffort</c>); null: no request.</summary>
     public ReasoningEffort? ReasoningEffort { get; init; }
+
+    /// <summary>The agent loop, or RLM mode (SPEC §8).</summary>
+    public ChatMode Mode { get; init; }
+
+    /// <summary>RLM mode: the REPL's <c>context</c> string; "" when the request has none (the origin's default).</summary>
+    public string Context { get; init; } = "";
+
+    /// <summary>RLM mode: where <c>exec</c> runs; null: the session's workspace.</summary>
+    public string? ExecCwd { get; init; }
 }

@@ -7,14 +7,15 @@ using Gateway.Server.Providers;
 
 namespace Gateway.Server.Agents;
 
-/// <summary>One model call of an agent run: passes its deltas to the client as the provider pushes them, and keeps what the loop needs next.</summary>
+/// <summary>One model call of an agent or RLM run: passes its deltas to the client as the provider pushes them, and keeps what the loop needs next.</summary>
 /// <remarks>
-/// Ids on the wire (SPEC §5): text, reasoning, usage and a failed call's error carry the call's own run id, with the
-/// agent's run id as parentId.
+/// Ids on the wire: text, reasoning, usage and a failed call's error carry <paramref name="runId"/> and
+/// <paramref name="parentId"/>. An agent's call has a run id of its own with the agent's run id as parentId (SPEC §5);
+/// an RLM run's call carries the RLM run's own ids, as the origin tags them (its REPL view groups a run by runId).
 /// </remarks>
-internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, string agentId) : ITurnSink, IDisposable
+/// <param name="usageOnly">Only the usage goes on the wire: an RLM <c>llm_query</c> flat call, whose answer and failure go to the script.</param>
+internal sealed class ModelTurn(AgentOrchestrator session, string runId, string? parentId, string agentId, bool usageOnly = false) : ITurnSink, IDisposable
 {
-    private readonly string _runId = Ids.New();
     private readonly string _textId = Ids.New();
     private readonly PooledBufferWriter _answer = new();
     private readonly PooledBufferWriter _reasoning = new();
@@ -31,6 +32,9 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
     /// <summary>The reasoning the provider wants back in the history, kept with the assistant message.</summary>
     public IReadOnlyList<ReasoningItem> ReasoningItems => (IReadOnlyList<ReasoningItem>?)_reasoningItems ?? [];
 
+    /// <summary>The tokens the call reported.</summary>
+    public TokenUsage ReportedUsage => _usage;
+
     /// <summary>Why the call failed; null when it did not.</summary>
     public string? Error { get; private set; }
 
@@ -39,18 +43,26 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
         // Kept for the history, and framed from there: the event is written before the next delta can move the buffer.
         session.Tally.OnToken();
         _answer.Write(text);
+        if (usageOnly)
+        {
+            return;
+        }
         var content = new Utf8Text(_answer.WrittenMemory[^text.Length..]);
-        session.Queue(new TextEvent { RunId = _runId, Id = _textId, ParentId = agentRunId, Content = content, AgentId = agentId });
+        session.Queue(new TextEvent { RunId = runId, Id = _textId, ParentId = parentId, Content = content, AgentId = agentId });
     }
 
     public void Reasoning(ReadOnlySpan<byte> text)
     {
         session.Tally.OnToken();
+        if (usageOnly)
+        {
+            return;
+        }
         _reasoningId ??= Ids.New();
         _reasoning.Clear();
         _reasoning.Write(text);
         var content = new Utf8Text(_reasoning.WrittenMemory);
-        session.Queue(new ReasoningEvent { RunId = _runId, Id = _reasoningId, ParentId = agentRunId, Content = content, AgentId = agentId });
+        session.Queue(new ReasoningEvent { RunId = runId, Id = _reasoningId, ParentId = parentId, Content = content, AgentId = agentId });
     }
 
     public void ReasoningItem(ReasoningItem item) => (_reasoningItems ??= []).Add(item);
@@ -82,13 +94,23 @@ internal sealed class ModelTurn(AgentOrchestrator session, string agentRunId, st
 
     public bool IsBehind => session.IsBehind;
 
+    /// <summary>Streams the call through this turn, then reports its usage or its failure.</summary>
+    public async Task RunAsync(ChatRequest chat, ModelTurnRequest request, CancellationToken cancellationToken)
+    {
+        using (var call = ModelCall.Start(session.Metrics.Upstream, chat.Provider, request, this, chat.Budget, cancellationToken))
+        {
+            await chat.Provider.StreamTurnAsync(request, call, cancellationToken).ConfigureAwait(false);
+        }
+        await EndAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Reports the call's usage, or its failure (SPEC §5), after everything it streamed.</summary>
-    public ValueTask EndAsync() => Error is { } error
-        ? session.EmitAsync(new ErrorEvent { RunId = _runId, AgentId = agentId, ParentId = agentRunId, Message = error })
+    private ValueTask EndAsync() => Error is { } error
+        ? usageOnly ? ValueTask.CompletedTask : session.EmitAsync(new ErrorEvent { RunId = runId, AgentId = agentId, ParentId = parentId, Message = error })
         : session.EmitAsync(new UsageEvent
         {
-            RunId = _runId,
-            ParentId = agentRunId,
+            RunId = runId,
+            ParentId = parentId,
             InputTokens = _usage.InputTokens,
             OutputTokens = _usage.OutputTokens,
             CacheReadTokens = _usage.CacheReadTokens,

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Net;
+#if GATEWAY_RLM
+using Gateway.Repl;
+#endif
 using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints.Responses;
@@ -33,6 +36,10 @@ internal sealed record GatewayOptions
     /// ranges (systemd-nspawn's reach 1878982656), below 2^31 so no tool reads it as negative.
     /// </summary>
     private const int DefaultSandboxUserBase = 2_000_000_000;
+
+#if GATEWAY_RLM
+    private const long Mebibyte = 1024 * 1024;
+#endif
 
     /// <summary>
     /// The built-in upstreams: provider name, protocol, the variables holding key and base URL (and, for OpenAI, the API
@@ -78,6 +85,11 @@ internal sealed record GatewayOptions
         new("BASH_UID_BASE", Invariant(DefaultSandboxUserBase), "When the gateway is root: sandboxed commands run as this unprivileged uid in a shared workspace (give WORKSPACE_ROOT to it for bash to write there), and as one of the next uids (one per live session) in a session's own directory (which belongs to it); no account needs to exist."),
         new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
+#if GATEWAY_RLM
+        new("RLM_TURN_SECONDS", Invariant(ReplLimits.Default.TurnTime.TotalSeconds), "RLM mode: JavaScript time one REPL turn may run, waits for llm_query and exec excluded; then the turn fails with a time-limit error."),
+        new("RLM_MAX_STATEMENTS", Invariant(ReplLimits.Default.MaxStatements), "RLM mode: JavaScript statements one REPL turn may run."),
+        new("RLM_MEMORY_MB", Invariant(ReplLimits.Default.MemoryBytes / Mebibyte), "RLM mode: MiB one REPL turn may allocate (garbage included: an allocation budget, not a heap limit)."),
+#endif
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
         new("RESPONSES_TTL_SECONDS", Invariant(s_responsesDefaults.TimeToLive.TotalSeconds), "How long POST /v1/responses keeps a response made with store (default true) for previous_response_id, in memory; then it is gone (404)."),
         new("RESPONSES_MAX_STORED", Invariant(s_responsesDefaults.Capacity), "Most responses kept for previous_response_id; past it the oldest is dropped first."),
@@ -221,6 +233,15 @@ internal sealed record GatewayOptions
                 WorkspaceMode = reader.Workspace("WORKSPACE_MODE"),
                 KeepWorkspaces = reader.Boolean("WORKSPACE_KEEP"),
                 EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
+#if GATEWAY_RLM
+                // Finite ranges only: Jint takes its largest values as "no limit" (design trap 20).
+                ReplLimits = ReplLimits.Default with
+                {
+                    TurnTime = reader.Seconds("RLM_TURN_SECONDS"),
+                    MaxStatements = reader.Integer("RLM_MAX_STATEMENTS", 1_000, 1_000_000_000),
+                    MemoryBytes = reader.Integer("RLM_MEMORY_MB", 16, 64 * 1024) * Mebibyte,
+                },
+#endif
             },
             Responses = new ResponseStoreOptions
             {

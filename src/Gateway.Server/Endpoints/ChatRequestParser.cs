@@ -17,6 +17,10 @@ internal static class ChatRequestParser
     public const int DefaultMaxIterations = 10;
     public const int DefaultMaxDepth = 2;
 
+    /// <summary>SPEC §3: RLM mode's own defaults (REPL turns; how deep llm_query may recurse).</summary>
+    public const int RlmMaxIterations = 100;
+    public const int RlmMaxDepth = 4;
+
     /// <param name="key">The key the request presented, whose <c>models</c> the model must match (403 otherwise); null: any model.</param>
     /// <param name="offersTool">Whether the root agent is offered the named tool, given maxDepth; null: any name is taken.</param>
     /// <exception cref="RequestError">The request is refused; its status and message say why.</exception>
@@ -27,16 +31,21 @@ internal static class ChatRequestParser
         var root = document.RootElement;
         var (model, provider, providerModel, messagesElement) = ParseHead(root, catalog, defaultModel, key);
 
-        if (root.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.GetString() == "rlm")
+        // SPEC §3: anything but "rlm" is agent mode.
+        var rlm = root.TryGetProperty("mode", out var mode) && mode.ValueKind == JsonValueKind.String && mode.GetString() == "rlm";
+#if !GATEWAY_RLM
+        if (rlm)
         {
             throw new RequestError(501, "mode \"rlm\" is not implemented by this server");
         }
+#endif
 
         var messages = MessageParser.ParseMessages(messagesElement);
         var permissions = PermissionParser.Parse(root);
-        var maxIterations = ReadCount(root, "maxIterations", DefaultMaxIterations);
-        var maxDepth = ReadCount(root, "maxDepth", DefaultMaxDepth);
-        var toolChoice = ReadToolChoice(root, name => offersTool?.Invoke(name, maxDepth) ?? true);
+        var maxIterations = ReadCount(root, "maxIterations", rlm ? RlmMaxIterations : DefaultMaxIterations);
+        var maxDepth = ReadCount(root, "maxDepth", rlm ? RlmMaxDepth : DefaultMaxDepth);
+        // RLM mode offers the model no tools, so a toolChoice means nothing there and is ignored (as the origin does).
+        var toolChoice = rlm ? default : ReadToolChoice(root, name => offersTool?.Invoke(name, maxDepth) ?? true);
         if (!provider.CallsTools && toolChoice.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function)
         {
             // The model would ignore the tools, so the demand for a call could only be broken silently.
@@ -46,6 +55,9 @@ internal static class ChatRequestParser
         {
             ToolChoice = toolChoice,
             ReasoningEffort = ReadReasoningEffort(root),
+            Mode = rlm ? ChatMode.Rlm : ChatMode.Agent,
+            Context = rlm ? ReadString(root, "context") ?? "" : "",
+            ExecCwd = rlm ? ReadString(root, "execCwd") : null,
         };
     }
 
@@ -106,6 +118,16 @@ internal static class ChatRequestParser
         }
         return ReasoningEffortNames.Parse(value.ValueKind == JsonValueKind.String ? value.GetString() : null)
             ?? throw RequestError.BadRequest("reasoningEffort must be \"low\", \"medium\" or \"high\"");
+    }
+
+    /// <summary>An RLM field that must be a string when given (SPEC §3); absent or null: null.</summary>
+    private static string? ReadString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw RequestError.BadRequest($"{name} must be a string");
     }
 
     private static int ReadCount(JsonElement root, string name, int fallback)

@@ -15,7 +15,8 @@ public static class BwrapCommand
     /// killed with its parent.
     /// </summary>
     /// <param name="environment">Reads the gateway's variables (<see cref="Environment.GetEnvironmentVariable(string)"/>; a test's stand-in).</param>
-    public static List<string> Arguments(ToolContext context, string command, Func<string, string?> environment)
+    /// <param name="workingDirectory">Where the command starts: inside the workspace, the only directory bound (default: the workspace).</param>
+    public static List<string> Arguments(ToolContext context, string command, Func<string, string?> environment, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(environment);
@@ -51,7 +52,7 @@ public static class BwrapCommand
         arguments.AddRange(
         [
             "--bind", workspace, workspace,
-            "--chdir", workspace,
+            "--chdir", workingDirectory ?? workspace,
             "--unshare-all",
             // The PID namespace dies with bwrap, so one SIGKILL to bwrap ends every process of the call.
             "--die-with-parent",

@@ -83,7 +83,7 @@ public sealed class AgentLoopEndTests
         Assert.Equal($$"""{"type":"error","runId":"{{events[2].Field("runId")}}","agentId":"{{agentId}}","parentId":"{{runId}}","message":"upstream returned 500: overloaded"}""", events[3].Data);
         Assert.Equal($$"""{"type":"harness_end","runId":"{{runId}}","agentId":"{{agentId}}","reason":"error"}""", events[4].Data);
         Assert.True(stream.Ended);
-        await WithinAsync(Patience, () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0, "the session is removed after its stream ended");
+        await WithinAsync(Patience, () => host.SessionsGone, "the session is removed after its stream ended");
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class OrchestratorReuseTests
         {
             await Task.WhenAll(connections.Select(c => c.DisposeAsync().AsTask()));
         }
-        await WithinAsync(Patience, () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0, "every session ends with its client");
+        await WithinAsync(Patience, () => host.SessionsGone, "every session ends with its client");
     }
 
     /// <summary>Runs a session whose model calls <c>files</c>; returns what that tool saw of the session's reads.</summary>

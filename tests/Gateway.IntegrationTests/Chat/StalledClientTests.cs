@@ -21,7 +21,7 @@ public sealed class StalledClientTests
         await using var connection = await host.PostAsync("/chat", """{"model":"test-model","messages":[{"role":"user","content":"talk"}]}""");
 
         await cancelled.Task.WaitAsync(Patience);
-        await WithinAsync(Patience, () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0, "the stalled session is removed");
+        await WithinAsync(Patience, () => host.SessionsGone, "the stalled session is removed");
     }
 
     [Fact]

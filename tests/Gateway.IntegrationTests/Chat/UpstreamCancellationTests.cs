@@ -40,7 +40,7 @@ public sealed class UpstreamCancellationTests(ITestOutputHelper output) : IDispo
         await connection.DisposeAsync();
         var closedAt = await upstream.ClientClosedHeldConnection.WaitAsync(TimeSpan.FromSeconds(5));
         await AgentScript.WithinAsync(TimeSpan.FromSeconds(1) - clock.Elapsed,
-            () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0, "the session is removed and its orchestrator returned");
+            () => host.SessionsGone, "the session is removed and its orchestrator returned");
 
         var elapsed = closedAt - disconnectedAt;
         output.WriteLine($"client disconnect -> upstream connection closed: {elapsed.TotalMilliseconds:0.0} ms");

@@ -41,6 +41,19 @@ internal static class AgentScript
         return clock.Elapsed;
     }
 
+    /// <summary>
+    /// SPEC §6 [Gateway]: the client leaves, and within <paramref name="limit"/> of it what the session had running
+    /// (<paramref name="stopped"/>, when given) has stopped and the session is removed, its orchestrator returned.
+    /// </summary>
+    public static async Task DisconnectWithinAsync(this ChatTestHost host, RawConnection connection, TimeSpan limit, Task? stopped = null)
+    {
+        var clock = Stopwatch.StartNew();
+        await connection.DisposeAsync();
+        await (stopped ?? Task.CompletedTask).WaitAsync(limit);
+        await WithinAsync(limit - clock.Elapsed, () => host.SessionsGone, "the session is removed and its orchestrator returned");
+        Assert.True(clock.Elapsed < limit, $"Took {clock.Elapsed.TotalMilliseconds} ms");
+    }
+
     /// <summary>Answers a relay and checks the 200 <c>{"success":true}</c> of SPEC §4.</summary>
     public static async Task AnswerAsync(this ChatTestHost host, string relayId, string sessionId, string responseJson)
     {

@@ -7,6 +7,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
+using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
 namespace Gateway.IntegrationTests.Infrastructure;
@@ -24,7 +25,10 @@ internal sealed class ChatTestHost : IAsyncDisposable
 
     public ScriptedModelProvider Model { get; }
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null)
+    /// <summary>No session is registered and every orchestrator is back in the pool: whatever the sessions started has ended.</summary>
+    public bool SessionsGone => Host.Sessions.Count == 0 && Host.Orchestrators.Rented == 0;
+
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null, IReadOnlyList<ClientKey>? keys = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
@@ -34,6 +38,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
             Http = http ?? TestServer.FastOptions,
             Agents = agents ?? new AgentOptions(),
             ApiKeys = apiKeys ?? [],
+            Keys = keys ?? [],
             Clock = clock ?? TimeProvider.System,
             Responses = responses ?? new ResponseStoreOptions(),
         };

@@ -93,7 +93,7 @@ public sealed class MockChatTests : IDisposable
 
         await connection.DisposeAsync();
 
-        await WithinAsync(Patience, () => host.Host.Sessions.Count == 0 && host.Host.Orchestrators.Rented == 0, "the session ends and its orchestrator is returned");
+        await WithinAsync(Patience, () => host.SessionsGone, "the session ends and its orchestrator is returned");
         Assert.Equal(1, clock.Timers);
     }
 

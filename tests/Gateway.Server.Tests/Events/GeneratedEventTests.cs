@@ -173,6 +173,46 @@ public class GeneratedEventTests
             """{"type":"error","runId":"A1","agentId":"G1","parentId":"A0/call_3","message":"tool crashed"}""");
 
     [Fact]
+    public void ReplInputOfAChildRunCarriesItsParent() =>
+        AssertFrame(
+            new ReplInputEvent { RunId = "R2", Id = "I1", ParentId = "I0", Code = "print(context.length)", Iteration = 0, AgentId = "G1" },
+            "repl_input",
+            """{"type":"repl_input","runId":"R2","id":"I1","parentId":"I0","code":"print(context.length)","iteration":0,"agentId":"G1"}""");
+
+    [Fact]
+    public void ReplProgress() =>
+        AssertFrame(
+            new ReplProgressEvent { RunId = "R1", Id = "I1", Chunk = "a 1\n", Stream = "stderr", AgentId = "G1" },
+            "repl_progress",
+            """{"type":"repl_progress","runId":"R1","id":"I1","chunk":"a 1\n","stream":"stderr","agentId":"G1"}""");
+
+    [Fact]
+    public void ReplOutputOmitsErrorAndTruncatedWhenAbsent() =>
+        AssertFrame(
+            new ReplOutputEvent { RunId = "R1", Id = "I1", Stdout = "42", Done = true, Iteration = 2, DurationMs = 17, AgentId = "G1" },
+            "repl_output",
+            """{"type":"repl_output","runId":"R1","id":"I1","stdout":"42","done":true,"iteration":2,"durationMs":17,"agentId":"G1"}""");
+
+    [Fact]
+    public void ReplOutputWithEveryOptionalField() =>
+        AssertFrame(
+            new ReplOutputEvent
+            {
+                RunId = "R2",
+                Id = "I1",
+                ParentId = "I0",
+                Stdout = "x",
+                Error = "ReferenceError: y is not defined",
+                Done = false,
+                Iteration = 0,
+                DurationMs = 3,
+                Truncated = true,
+                AgentId = "G1",
+            },
+            "repl_output",
+            """{"type":"repl_output","runId":"R2","id":"I1","parentId":"I0","stdout":"x","error":"ReferenceError: y is not defined","done":false,"iteration":0,"durationMs":3,"truncated":true,"agentId":"G1"}""");
+
+    [Fact]
     public void StringsAreEscapedAsJsonStringifySoTheFrameStaysThreeLines()
     {
         const string content = "He said \"hi\"\nthen\r\nleft\t\u0001\u001f </script> & 'x' + \\ / café 日本 😀 \u2028";

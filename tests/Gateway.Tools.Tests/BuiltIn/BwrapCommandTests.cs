@@ -49,4 +49,13 @@ public sealed class BwrapCommandTests
         Assert.Contains("--share-net", BwrapCommand.Arguments(new ToolContext("/w", Sandbox(network: true)), "ls", _ => null));
         Assert.DoesNotContain("--share-net", BwrapCommand.Arguments(new ToolContext("/w", Sandbox()), "ls", _ => null));
     }
+
+    [Fact]
+    public void AWorkingDirectoryInsideTheWorkspaceIsWhereTheCommandStartsWithOnlyTheWorkspaceBound()
+    {
+        var arguments = BwrapCommand.Arguments(new ToolContext("/w", Sandbox()), "ls", _ => null, "/w/sub");
+
+        var bind = arguments.IndexOf("--bind");
+        Assert.Equal(["--bind", "/w", "/w", "--chdir", "/w/sub"], arguments[bind..(bind + 5)]);
+    }
 }
