@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the whole solution (perf/ included, so no project rots unnoticed), runs every test project of it (needs the
 # .NET SDK of global.json; packages restore from NuGet), then the client tests: the official `openai` and
-# `@anthropic-ai/sdk` npm packages and the Claude Code and Codex agents against the gateway just built
-# (tests/Gateway.ClientTests; needs Node.js 20+ and npm, packages from npm). Extra arguments go to `dotnet test`.
+# `@anthropic-ai/sdk` npm packages, the Claude Code and Codex agents, and Node's fetch reading RLM mode's and
+# /summarize's event streams against the gateway just built (tests/Gateway.ClientTests; needs Node.js 20+ and npm,
+# packages from npm). Extra arguments go to `dotnet test`.
 # The last line printed is "N passed, N failed", summed from the TRX result files and the node run's TAP
 # summary, which is what CI reads; the exit status is non-zero if either part failed or could not run.
 set -uo pipefail
@@ -41,7 +42,7 @@ fi
 client=tests/Gateway.ClientTests
 client_tap=$repo/$results/client-tests.tap
 client_status=0
-echo "== client tests: the openai and @anthropic-ai/sdk npm packages, Claude Code and Codex against the gateway ($client)"
+echo "== client tests: the openai and @anthropic-ai/sdk npm packages, Claude Code, Codex and fetch (RLM, /summarize) against the gateway ($client)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "node and npm are needed for the client tests (.ci/run installs them)"
   client_status=127
@@ -55,7 +56,7 @@ else
     timeout --kill-after=10 600 node --test \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$client_tap" \
-      openai-client.test.js responses-client.test.js anthropic-client.test.js coding-agents.test.js)
+      openai-client.test.js responses-client.test.js anthropic-client.test.js coding-agents.test.js rlm-client.test.js)
   client_status=$?
 fi
 
