@@ -45,6 +45,8 @@ describe('RLM mode and /summarize through fetch, as the origin\'s JavaScript cli
     await stopGateway(gateway);
     await upstream?.close();
     if (workspace) await rm(workspace, { recursive: true, force: true });
+    // The gateway's own log explains a failure from its side; test.sh keeps it beside the other results.
+    if (gateway && process.env.GATEWAY_LOG_FILE) await writeFile(process.env.GATEWAY_LOG_FILE.replace(/(\.log)?$/, '-rlm.log'), `${gateway.log.join('\n')}\n`);
   });
 
   const rlm = (task, text, extra = {}, onEvent) =>
