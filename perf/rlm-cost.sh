@@ -1,7 +1,8 @@
 # Scenario 14 of perf/run.sh (issue 17; perf/README.md, row 14): what an RLM session (SPEC §8) costs against an
 # agent-mode /chat session on the same mock upstream. The mock answers every model call with one ```js block that
 # counts the lines and words of `context` and calls FINAL, so an RLM session is one model call and one REPL turn, and
-# an agent session (the same request body without "mode":"rlm") is that model call relayed as text. Per row (a small
+# an agent session (the same request body without "mode":"rlm") is that model call relayed as text. A second mock
+# answers a block that only calls FINAL (mode "bare": the harness and the engine without the script's work). Per row (a small
 # context and, optionally, 1 MB): a fresh Gateway per mode whose first session is measured cold, then $rc_sequential
 # sessions one at a time and a closed loop of $rc_concurrency for $rc_duration, each between two SIGUSR1 allocation
 # lines and two readings of the server's CPU; more fresh Gateways for more cold samples; RSS idle, after the runs and
@@ -12,25 +13,33 @@
 
 rc_dir=$raw/s14
 mkdir -p "$rc_dir"
-# What the mock answers: one fenced js block (the RLM prompt's format) doing a little work over `context`.
+# What the mocks answer: one fenced js block (the RLM prompt's format) doing a little work over `context`, and one
+# doing none (rlm_cost.py's probe checks both FINALs).
 rc_answer=$'```js\nconst lines = context.split(\'\\n\')\nlet words = 0\nfor (const line of lines) words += line.split(\' \').length\nprint(lines.length, words)\nFINAL(String(words))\n```'
+rc_bare_answer=$'```js\nFINAL(String(context.length))\n```'
 rc_rows=(small)
 if [ "$rc_large_bytes" != 0 ]; then rc_rows+=(large); fi
-rc_modes=(agent rlm)
+rc_modes=(agent rlm bare)
 python3 perf/rlm_cost.py bodies --dir "$rc_dir" --small-bytes "$rc_small_bytes" --large-bytes "$rc_large_bytes"
 
 section "14. RLM session cost: $rc_sequential sessions one at a time and $rc_concurrency at once for $rc_duration, agent mode vs rlm"
-rc_mock_port=$(free_port)
-start mock-rlm "$rc_mock_port" "$mock_bin" --port "$rc_mock_port" --chunks 1 --text "$rc_answer"
-rc_mock_pid=$started_pid
-echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$rc_mock_port/v1\"}]}" >"$rc_dir/providers.json"
+rc_mock_pids=()
+for rc_mock in work bare; do
+  rc_mock_port=$(free_port)
+  if [ $rc_mock = work ]; then rc_text=$rc_answer; else rc_text=$rc_bare_answer; fi
+  start "mock-rlm-$rc_mock" "$rc_mock_port" "$mock_bin" --port "$rc_mock_port" --chunks 1 --text "$rc_text"
+  rc_mock_pids+=("$started_pid")
+  echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$rc_mock_port/v1\"}]}" >"$rc_dir/providers-$rc_mock.json"
+done
 
 declare -A rc_dead  # the Gateways of this scenario that exited under load, measured no more
 
-# rc_serve NAME: a fresh Gateway at LOG_LEVEL=info (the SIGUSR1 line is an info line) on the RLM mock; pid[NAME].
+# rc_serve NAME MODE: a fresh Gateway at LOG_LEVEL=info (the SIGUSR1 line is an info line) on MODE's mock; pid[NAME].
 rc_serve() {
+  local mock=work
+  if [ "$2" = bare ]; then mock=bare; fi
   port[$1]=$(free_port)
-  start "$1" "${port[$1]}" "${server_env[@]}" PORT="${port[$1]}" PROVIDERS_FILE="$rc_dir/providers.json" LOG_LEVEL=info "$gateway_bin"
+  start "$1" "${port[$1]}" "${server_env[@]}" PORT="${port[$1]}" PROVIDERS_FILE="$rc_dir/providers-$mock.json" LOG_LEVEL=info "$gateway_bin"
   pid[$1]=$started_pid
   unset "rc_dead[$1]"
 }
@@ -75,7 +84,7 @@ for round in $(seq 1 "$rc_cold_runs"); do
       name=rlm-$mode-$row
       if [ "$round" != 1 ]; then name=$name-cold$round; fi
       mkdir -p "$rc_dir/$mode-$row/cold$round"
-      rc_serve "$name"
+      rc_serve "$name" "$mode"
       rc_cold "$name" "$rc_dir/body-$mode-$row.json" "$rc_dir/$mode-$row/cold$round"
       if [ "$round" = 1 ] && [ -z "${rc_dead[$name]:-}" ]; then
         # One probe through the Gateway the warm runs measure, after its cold session: the mode's answer, checked once.
@@ -114,4 +123,4 @@ for row in "${rc_rows[@]}"; do
     fi
   done
 done
-stop "$rc_mock_pid"
+for rc_mock_pid in "${rc_mock_pids[@]}"; do stop "$rc_mock_pid"; done

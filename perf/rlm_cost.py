@@ -3,7 +3,7 @@ answer is a ```js block, one REPL turn that calls FINAL) costs against an agent-
 upstream, as ratios between the two measured in the same run. perf/rlm-cost.sh runs the loads. Standard library only.
 
   rlm_cost.py bodies --dir DIR --small-bytes N --large-bytes N   the request bodies (0 bytes: no large row)
-  rlm_cost.py probe --url URL --mode agent|rlm --body FILE --json OUT   one session, its answer checked
+  rlm_cost.py probe --url URL --mode agent|rlm|bare --body FILE --json OUT   one session, its answer checked
   rlm_cost.py render --raw DIR --out REPORT.md      (a report of this scenario alone: run.sh --only-rlm)
 """
 import argparse
@@ -18,7 +18,8 @@ import urllib.parse
 from lab_results import first_step, fmt, load, metric, ratio, write_json, write_scenario_report
 from session_cost import allocation_run
 
-MODES = ("agent", "rlm")
+# agent: the RLM request without "mode"; rlm: the block that works over context; bare: a block that only calls FINAL.
+MODES = ("agent", "bare", "rlm")
 ROWS = (("small", "small context"), ("large", "1 MB context"))
 LINE = "line {} of the context: the quick brown fox jumps over the lazy dog"
 
@@ -32,13 +33,14 @@ def context(size):
     return "\n".join(lines)
 
 
-def expected_answer(text):
-    """What the mock's js block computes over a context: its words, counted as the script counts them."""
-    return str(sum(len(line.split(" ")) for line in text.split("\n")))
+def expected_answer(mode, text):
+    """What the mock's js block computes over a context: its words, counted as the script counts them; bare: its
+    length (the context is ASCII, so code points are UTF-16 units)."""
+    return str(len(text) if mode == "bare" else sum(len(line.split(" ")) for line in text.split("\n")))
 
 
 def cmd_bodies(args):
-    """The same request for both modes (agent mode ignores `context`, but reads it), differing only in "mode"."""
+    """The same request for every mode (agent mode ignores `context`, but reads it), differing only in "mode"."""
     for row, size in (("small", args.small_bytes), ("large", args.large_bytes)):
         if not size:
             continue
@@ -46,13 +48,13 @@ def cmd_bodies(args):
                 "messages": [{"role": "user", "content": "How many words are in the context?"}]}
         for mode in MODES:
             with open(os.path.join(args.dir, f"body-{mode}-{row}.json"), "w") as f:
-                json.dump({**body, "mode": mode} if mode == "rlm" else body, f)
+                json.dump({**body, "mode": "rlm"} if mode != "agent" else body, f)
     return 0
 
 
 def cmd_probe(args):
-    """One session through the Gateway: rlm must run one REPL turn that ends with FINAL and answer the context's word
-    count; agent must relay the model's answer (the js block) as text. The verdict and the event types, in OUT."""
+    """One session through the Gateway: rlm and bare must run one REPL turn that ends with FINAL and answer what their
+    block computes; agent must relay the model's answer (the js block) as text. The verdict and the event types, in OUT."""
     body = open(args.body, "rb").read()
     url = urllib.parse.urlsplit(args.url)
     connection = http.client.HTTPConnection(url.hostname, url.port, timeout=20)
@@ -66,10 +68,10 @@ def cmd_probe(args):
     types = [e.get("type") for e in events]
     text = "".join(e.get("content", "") for e in events if e.get("type") == "text")
     end = next((e for e in events if e.get("type") == "harness_end"), {})
-    if args.mode == "rlm":
+    if args.mode != "agent":
         outputs = [e for e in events if e.get("type") == "repl_output"]
         answer = next((e.get("content") for e in reversed(events) if e.get("type") == "text"), None)
-        expected = expected_answer(json.loads(body)["context"])
+        expected = expected_answer(args.mode, json.loads(body)["context"])
         ok = status == 200 and len(outputs) == 1 and outputs[0].get("done") and end.get("reason") == "final" and answer == expected
         verdict = f"one REPL turn, FINAL({answer}), expected {expected}"
     else:
@@ -130,10 +132,10 @@ def measured(raw, mode, row):
 
 # ---------------------------------------------------------------- the report
 
-def cells(agent, rlm, digits):
-    """The agent and rlm values and rlm / agent."""
-    x = ratio(rlm, agent)
-    return [fmt(agent, digits), fmt(rlm, digits), f"{fmt(x)}×" if x else "–"]
+def cells(values, digits):
+    """Each mode's value, then bare / agent and rlm / agent."""
+    agent, bare, rlm = (values.get(mode) for mode in MODES)
+    return [fmt(v, digits) for v in (agent, bare, rlm)] + [f"{fmt(x)}×" if x else "–" for x in (ratio(bare, agent), ratio(rlm, agent))]
 
 
 def mib(value_kib):
@@ -146,74 +148,78 @@ def get(m, *keys):
     return m
 
 
+def table(n, c, d, settle):
+    """The rows of a row's table: (label, the value of one mode's measurements, digits); a heading has no value."""
+    return [
+        ("**first session of a fresh process (cold)**", None, None),
+        ("wall ms", lambda m: get(m, "cold", "p50"), 2),
+        ("CPU ms", lambda m: get(m, "cold", "cpuMs"), 1),
+        ("bytes allocated", lambda m: get(m, "cold", "bytes"), 0),
+        ("RSS growth over idle, MiB", lambda m: mib(get(m, "coldRss")), 2),
+        (f"**{fmt(n)} sessions one at a time (warm)**", None, None),
+        ("wall p50 ms", lambda m: get(m, "sequential", "p50"), 3),
+        ("wall p99 ms", lambda m: get(m, "sequential", "p99"), 3),
+        ("CPU ms per session", lambda m: get(m, "sequential", "cpuMs"), 3),
+        ("bytes allocated per session", lambda m: get(m, "sequential", "bytes"), 0),
+        (f"**{c} at once for {d} (warm)**", None, None),
+        ("sessions/s", lambda m: get(m, "concurrent", "rate"), 0),
+        ("wall p50 ms", lambda m: get(m, "concurrent", "p50"), 3),
+        ("wall p99 ms", lambda m: get(m, "concurrent", "p99"), 3),
+        ("CPU ms per session", lambda m: get(m, "concurrent", "cpuMs"), 3),
+        ("bytes allocated per session", lambda m: get(m, "concurrent", "bytes"), 0),
+        ("**the first session over a warm one (cold − one at a time)**", None, None),
+        ("wall ms", lambda m: difference(m, "p50"), 2),
+        ("bytes allocated", lambda m: difference(m, "bytes"), 0),
+        ("**RSS, MiB**", None, None),
+        ("idle", lambda m: mib(get(m, "rssIdle")), 1),
+        ("after the runs", lambda m: mib(get(m, "rssAfter")), 1),
+        (f"{settle} s later", lambda m: mib(get(m, "rssSettled")), 1),
+        ("growth after the runs (after − idle)", growth, 1),
+    ]
+
+
 def section(raw, meta):
     """Scenario 14 as markdown lines, and its summary lines; both empty when the run has none."""
     rows = [(row, name, {mode: measured(raw, mode, row) for mode in MODES}) for row, name in ROWS]
-    rows = [(row, name, m) for row, name, m in rows if m["agent"] or m["rlm"]]
+    rows = [(row, name, m) for row, name, m in rows if any(m.values())]
     if not rows:
         return [], []
     n, c, d = meta.get("rlmSequential"), meta.get("rlmConcurrency"), meta.get("rlmDuration")
     lines = ["## 14. RLM session cost", "",
-             "Two fresh Gateways per row (`LOG_LEVEL=info`), one per mode, on one mock upstream (`Gateway.MockUpstream "
-             "--chunks 1 --text …`) whose every answer is one ```js block: split `context` into lines, count the words, "
-             "`print` them, `FINAL` the count. An RLM session (`\"mode\":\"rlm\"`, `maxIterations` 3) is one model call "
-             "and one REPL turn in a new Jint engine; the agent-mode session (the same body without `mode`, its `context` "
-             "read and ignored) is the same model call relayed as text: the baseline. A probe checks each mode's answer "
-             "first. Per Gateway: its first session (cold), "
-             f"{meta.get('rlmWarmup')} sessions of warm-up, {fmt(n)} sessions one at a time, then a closed loop of "
-             f"{c} connections for {d}, the modes taking turns; each run between two SIGUSR1 allocation lines "
-             "(scenario 11) and two readings of the server's utime+stime. Cold figures are the median of "
-             f"{meta.get('rlmColdRuns')} fresh processes' first sessions (CPU in 10 ms clock ticks, so coarse); RSS is "
-             f"VmRSS idle (1 s after start), after the runs and {meta.get('rlmSettle')} s later (past the idle memory "
-             "trimmer's two next looks, 5 s apart). Wall time is the load generator's, request written to stream ended.", ""]
+             "Three fresh Gateways per row (`LOG_LEVEL=info`), one per mode. Two mock upstreams (`Gateway.MockUpstream "
+             "--chunks 1 --text …`): one whose every answer is one ```js block that splits `context` into lines, counts "
+             "the words, `print`s them and `FINAL`s the count; one whose block only calls `FINAL(String(context.length))`. "
+             "**RLM** (`\"mode\":\"rlm\"`, `maxIterations` 3, the first mock) is one model call and one REPL turn in a "
+             "new Jint engine; **bare** is the same on the second mock: the harness and the engine without the script's "
+             "work; **agent mode** (the same body without `mode`, its `context` read and ignored; the first mock) is the "
+             "same model call relayed as text: the baseline of the ratios. A probe checks each mode's answer after its "
+             f"cold session. Per Gateway: its first session (cold), {meta.get('rlmWarmup')} sessions of warm-up, "
+             f"{fmt(n)} sessions one at a time, then a closed loop of {c} connections for {d}, the modes taking turns; "
+             "each run between two SIGUSR1 allocation lines (scenario 11) and two readings of the server's utime+stime. "
+             f"Cold figures are the median of {meta.get('rlmColdRuns')} fresh processes' first sessions (CPU in 10 ms "
+             "clock ticks, so coarse); RSS is VmRSS idle (1 s after start), after the runs and "
+             f"{meta.get('rlmSettle')} s later (the idle memory trimmer's next two looks, 5 s apart). Wall time is the "
+             "load generator's, request written to stream ended.", ""]
     summary = []
     for row, name, m in rows:
-        agent, rlm = m["agent"], m["rlm"]
         probes = "; ".join(f"{mode}: {'ok' if get(m[mode], 'probe', 'ok') else 'FAILED'} ({get(m[mode], 'probe', 'verdict') or 'no probe'})"
                            for mode in MODES)
-        table = [
-            ("**first session of a fresh process (cold)**", None, None, None),
-            ("wall ms", get(agent, "cold", "p50"), get(rlm, "cold", "p50"), 2),
-            ("CPU ms", get(agent, "cold", "cpuMs"), get(rlm, "cold", "cpuMs"), 1),
-            ("bytes allocated", get(agent, "cold", "bytes"), get(rlm, "cold", "bytes"), 0),
-            ("RSS growth over idle, MiB", mib(get(agent, "coldRss")), mib(get(rlm, "coldRss")), 2),
-            (f"**{fmt(n)} sessions one at a time (warm)**", None, None, None),
-            ("wall p50 ms", get(agent, "sequential", "p50"), get(rlm, "sequential", "p50"), 3),
-            ("wall p99 ms", get(agent, "sequential", "p99"), get(rlm, "sequential", "p99"), 3),
-            ("CPU ms per session", get(agent, "sequential", "cpuMs"), get(rlm, "sequential", "cpuMs"), 3),
-            ("bytes allocated per session", get(agent, "sequential", "bytes"), get(rlm, "sequential", "bytes"), 0),
-            (f"**{c} at once for {d} (warm)**", None, None, None),
-            ("sessions/s", get(agent, "concurrent", "rate"), get(rlm, "concurrent", "rate"), 0),
-            ("wall p50 ms", get(agent, "concurrent", "p50"), get(rlm, "concurrent", "p50"), 3),
-            ("wall p99 ms", get(agent, "concurrent", "p99"), get(rlm, "concurrent", "p99"), 3),
-            ("CPU ms per session", get(agent, "concurrent", "cpuMs"), get(rlm, "concurrent", "cpuMs"), 3),
-            ("bytes allocated per session", get(agent, "concurrent", "bytes"), get(rlm, "concurrent", "bytes"), 0),
-            ("**the first session over a warm one (cold − one at a time)**", None, None, None),
-            ("wall ms", difference(agent, "p50"), difference(rlm, "p50"), 2),
-            ("bytes allocated", difference(agent, "bytes"), difference(rlm, "bytes"), 0),
-            ("**RSS, MiB**", None, None, None),
-            ("idle", mib(get(agent, "rssIdle")), mib(get(rlm, "rssIdle")), 1),
-            ("after the runs", mib(get(agent, "rssAfter")), mib(get(rlm, "rssAfter")), 1),
-            (f"{meta.get('rlmSettle')} s later", mib(get(agent, "rssSettled")), mib(get(rlm, "rssSettled")), 1),
-            ("growth after the runs (after − idle)", growth(agent), growth(rlm), 1),
-        ]
         lines += [f"### {name} ({fmt(len(context_of(raw, row)) / 1024)} KiB)", "", f"Probes: {probes}.", "",
-                  "| measure | agent mode | RLM | RLM / agent |", "|---|---:|---:|---:|"]
-        for label, a, r, digits in table:
-            if digits is None:
-                lines.append(f"| {label} | | | |")
-                continue
-            lines.append(f"| {label} | {' | '.join(cells(a, r, digits))} |")
-        lines += ["", f"Sessions (errors), events per session: agent {counts(agent)}; RLM {counts(rlm)}.", ""]
-        seq = (get(agent, "sequential"), get(rlm, "sequential"))
-        if all(seq):
+                  "| measure | agent mode | bare (FINAL only) | RLM | bare / agent | RLM / agent |", "|---|---:|---:|---:|---:|---:|"]
+        for label, value, digits in table(n, c, d, meta.get("rlmSettle")):
+            shown = cells({mode: value(m[mode]) for mode in MODES}, digits) if value else [""] * 5
+            lines.append(f"| {label} | {' | '.join(shown)} |")
+        lines += ["", "Sessions (errors), events per session: " + "; ".join(f"{mode} {counts(m[mode])}" for mode in MODES) + ".", ""]
+        agent, bare, rlm = (get(m[mode], "sequential") for mode in MODES)
+        if agent and bare and rlm:
             summary.append(
-                f"Scenario 14 ({name}): an RLM session costs {fmt(ratio(seq[1]['cpuMs'], seq[0]['cpuMs']))}× an agent "
-                f"session's CPU ({fmt(seq[1]['cpuMs'], 3)} / {fmt(seq[0]['cpuMs'], 3)} ms) and "
-                f"{fmt(ratio(seq[1]['bytes'], seq[0]['bytes']))}× its allocation ({fmt(seq[1]['bytes'] / 1024)} / "
-                f"{fmt(seq[0]['bytes'] / 1024)} KiB), wall p50 {fmt(seq[1]['p50'], 3)} / {fmt(seq[0]['p50'], 3)} ms; "
-                f"cold first RLM session {fmt(get(rlm, 'cold', 'p50'))} ms, {fmt((get(rlm, 'cold', 'bytes') or 0) / 1024)} KiB; "
-                f"RSS growth {fmt(growth(rlm))} / {fmt(growth(agent))} MiB.")
+                f"Scenario 14 ({name}): one at a time, an RLM session costs {fmt(ratio(rlm['cpuMs'], agent['cpuMs']))}× an "
+                f"agent session's CPU ({fmt(rlm['cpuMs'], 3)} / {fmt(agent['cpuMs'], 3)} ms) and "
+                f"{fmt(ratio(rlm['bytes'], agent['bytes']))}× its allocation ({fmt(rlm['bytes'] / 1024)} / "
+                f"{fmt(agent['bytes'] / 1024)} KiB; the harness alone {fmt(bare['bytes'] / 1024)} KiB), wall p50 "
+                f"{fmt(rlm['p50'], 3)} / {fmt(agent['p50'], 3)} ms; its cold first session {fmt(get(m['rlm'], 'cold', 'p50'))} ms, "
+                f"{fmt((get(m['rlm'], 'cold', 'bytes') or 0) / 1024)} KiB; RSS growth {fmt(growth(m['rlm']))} / "
+                f"{fmt(growth(m['agent']))} MiB.")
     return lines, summary
 
 
