@@ -3,7 +3,7 @@
 # upstream and the load generator native AOT, runs every scenario against Gateway, the Kestrel baseline, the anchor
 # and (for calibration) the mock directly in one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 26 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh            full run, about 27 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
 #   perf/run.sh --quick    about 7½ minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
@@ -11,7 +11,7 @@
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
-#   --only-rlm             scenario 14 alone, about 1 minute (quick: 25 s): <date>-<commit>-rlm[-quick].md
+#   --only-rlm             scenario 14 alone, about 1¼ minutes (quick: 25 s): <date>-<commit>-rlm[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
@@ -655,6 +655,6 @@ source perf/mock-sessions.sh
 source perf/security.sh
 
 # ---------------------------------------------------------------------------------------------- scenario 14
-source perf/rlm-cost.sh
+if [ $quick = 0 ]; then source perf/rlm-cost.sh; fi  # not in CI's quick run: about 25 s even at its quick size
 
 write_report
