@@ -32,16 +32,20 @@ for rc_mock in work bare; do
   echo "{\"providers\":[{\"name\":\"mock\",\"baseUrl\":\"http://127.0.0.1:$rc_mock_port/v1\"}]}" >"$rc_dir/providers-$rc_mock.json"
 done
 
-declare -A rc_dead  # the Gateways of this scenario that exited under load, measured no more
+declare -A rc_dead  # the Gateways of this scenario that did not start or exited under load, measured no more
 
 # rc_serve NAME MODE: a fresh Gateway at LOG_LEVEL=info (the SIGUSR1 line is an info line) on MODE's mock; pid[NAME].
+# One that does not start leaves its figures empty, not the run (this scenario ends the full one).
 rc_serve() {
   local mock=work
   if [ "$2" = bare ]; then mock=bare; fi
   port[$1]=$(free_port)
-  start "$1" "${port[$1]}" "${server_env[@]}" PORT="${port[$1]}" PROVIDERS_FILE="$rc_dir/providers-$mock.json" LOG_LEVEL=info "$gateway_bin"
-  pid[$1]=$started_pid
-  unset "rc_dead[$1]"
+  if try_start "$1" "${port[$1]}" "${server_env[@]}" PORT="${port[$1]}" PROVIDERS_FILE="$rc_dir/providers-$mock.json" LOG_LEVEL=info \
+    "$gateway_bin"; then
+    pid[$1]=$started_pid
+  else
+    rc_dead[$1]=1
+  fi
 }
 
 # rc_rss NAME OUT: the server's VmRSS in KiB into OUT.
@@ -71,6 +75,7 @@ rc_measure() {
 
 # rc_cold NAME BODY DIR: NAME's first session (a fresh process), with its RSS idle before it and after it.
 rc_cold() {
+  if [ -n "${rc_dead[$1]:-}" ]; then return 0; fi
   sleep 1  # past start-up's own work, so that idle is idle
   rc_rss "$1" "$3/rss-idle.txt"
   rc_measure "$1" "$2" "$3" cold --mode closed --connections 1 --requests 1 --duration 60s
@@ -96,16 +101,17 @@ for round in $(seq 1 "$rc_cold_runs"); do
   done
 done
 
-# Warm: a short warm-up, then the runs, the modes taking turns so that a disturbance from elsewhere falls on both.
+# Warm: a short warm-up, then the runs, the modes taking turns so that a disturbance from elsewhere falls on each.
 for row in "${rc_rows[@]}"; do
-  for mode in "${rc_modes[@]}"; do
-    rc_measure "rlm-$mode-$row" "$rc_dir/body-$mode-$row.json" "$rc_dir/$mode-$row" warmup --mode closed --connections 1 --requests "$rc_warmup" --duration 120s
-  done
-  for mode in "${rc_modes[@]}"; do
-    rc_measure "rlm-$mode-$row" "$rc_dir/body-$mode-$row.json" "$rc_dir/$mode-$row" sequential --mode closed --connections 1 --requests "$rc_sequential" --duration 240s
-  done
-  for mode in "${rc_modes[@]}"; do
-    rc_measure "rlm-$mode-$row" "$rc_dir/body-$mode-$row.json" "$rc_dir/$mode-$row" concurrent --mode closed --connections "$rc_concurrency" --duration "$rc_duration"
+  for kind in warmup sequential concurrent; do
+    case $kind in
+      warmup) rc_load=(--connections 1 --requests "$rc_warmup" --duration 120s) ;;
+      sequential) rc_load=(--connections 1 --requests "$rc_sequential" --duration 240s) ;;
+      concurrent) rc_load=(--connections "$rc_concurrency" --duration "$rc_duration") ;;
+    esac
+    for mode in "${rc_modes[@]}"; do
+      rc_measure "rlm-$mode-$row" "$rc_dir/body-$mode-$row.json" "$rc_dir/$mode-$row" "$kind" --mode closed "${rc_load[@]}"
+    done
   done
 done
 for row in "${rc_rows[@]}"; do

@@ -259,16 +259,15 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("bodies")
     p.add_argument("--dir", required=True)
-    p.add_argument("--small-bytes", type=int, required=True)
-    p.add_argument("--large-bytes", type=int, required=True)
+    for name in ("--small-bytes", "--large-bytes"):
+        p.add_argument(name, type=int, required=True)
     p = sub.add_parser("probe")
-    p.add_argument("--url", required=True)
     p.add_argument("--mode", choices=MODES, required=True)
-    p.add_argument("--body", required=True)
-    p.add_argument("--json", required=True)
+    for name in ("--url", "--body", "--json"):
+        p.add_argument(name, required=True)
     p = sub.add_parser("render")
-    p.add_argument("--raw", required=True)
-    p.add_argument("--out", required=True)
+    for name in ("--raw", "--out"):
+        p.add_argument(name, required=True)
     args = parser.parse_args()
     return {"bodies": cmd_bodies, "probe": cmd_probe, "render": cmd_render}[args.command](args)
 
