@@ -32,6 +32,7 @@ import time
 import hardening
 import mock_sessions
 import openai_front_door
+import rlm_cost
 import security
 import session_cost
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, metric, ratio,
@@ -714,6 +715,8 @@ def render(args):
     lines += many_sessions
     security_costs, security_costs_summary = security.section(raw, meta)
     lines += security_costs
+    rlm_costs, rlm_costs_summary = rlm_cost.section(raw, meta)
+    lines += rlm_costs
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -743,6 +746,8 @@ def render(args):
         print("\n".join(many_sessions_summary))
     if security_costs_summary:
         print("\n".join(security_costs_summary))
+    if rlm_costs_summary:
+        print("\n".join(rlm_costs_summary))
     return 0
 
 

@@ -3,7 +3,7 @@
 # upstream and the load generator native AOT, runs every scenario against Gateway, the Kestrel baseline, the anchor
 # and (for calibration) the mock directly in one run, and writes the report with perf/report.py.
 #
-#   perf/run.sh            full run, about 26 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
+#   perf/run.sh            full run, about 27 minutes plus the soak (30) plus builds: perf/results/<date>-<commit>.md (+ .svg)
 #   perf/run.sh --quick    about 7½ minutes plus builds, for CI: artifacts/perf/<date>-<commit>-quick.md (+ .svg)
 #   --no-build             reuse the binaries under perf/bin
 #   --soak-minutes=N       the full run's soak (scenario 9) lasts N minutes (30; 0 leaves it out); the quick run's lasts 2
@@ -11,6 +11,7 @@
 #   --only-hardening       scenarios 7-9 alone (with the mock): <date>-<commit>-hardening[-quick].md
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
+#   --only-rlm             scenario 14 alone, about 1¼ minutes (quick: 25 s): <date>-<commit>-rlm[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
@@ -23,8 +24,10 @@
 # over budget exits 3) (perf/session-cost.sh); 12. 10,000 concurrent slow sessions on Gateway's own mock model (MOCK_MODELS):
 # RSS, CPU, time to open them all (perf/mock-sessions.sh); 13. what issue 14's security costs: bash calls with
 # BASH_SANDBOX=none vs bwrap (shared and per-session workspace) and the launch chain alone, and /v1/chat/completions
-# without keys vs GATEWAY_API_KEYS vs a GATEWAY_KEYS_FILE key with every limit set (perf/security.sh). Every process
-# started here is stopped on exit, and every wait is bounded.
+# without keys vs GATEWAY_API_KEYS vs a GATEWAY_KEYS_FILE key with every limit set (perf/security.sh); 14. an RLM
+# session (mode "rlm": one model call, one REPL turn) against an agent-mode /chat session on the same mock: CPU, bytes
+# allocated, wall time and RSS, cold and warm (perf/rlm-cost.sh). Every process started here is stopped on exit, and
+# every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -36,6 +39,7 @@ only_front_doors=0
 only_hardening=0
 only_mock_sessions=0
 only_security=0
+only_rlm=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
@@ -45,8 +49,9 @@ for arg in "$@"; do
     --only-hardening) only_hardening=1 ;;
     --only-mock-sessions) only_mock_sessions=1 ;;
     --only-security) only_security=1 ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security)" >&2; exit 2 ;;
+    --only-rlm) only_rlm=1 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security, --only-rlm)" >&2; exit 2 ;;
   esac
 done
 
@@ -71,6 +76,8 @@ sat_connections=32 # scenarios 10 and 11: the closed loop of the issue's measure
 alloc_sessions=10000 alloc_warmup=1000 alloc_chunks=256  # scenario 11: sessions per run; the second mock's stream
 ms_n=10000 ms_tokens=24 ms_pace=1 ms_limit=120  # scenario 12: sessions held at once, pieces each, pieces a second, time limit
 sec_concurrency=8 sec_key_rate=500  # scenario 13: bash calls at once in the concurrent runs; the fixed rate of the key runs
+# Scenario 14: sessions at once in the concurrent run; the small context's size; seconds after the runs before RSS is read again
+rc_concurrency=8 rc_small_bytes=10000 rc_settle=12
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -87,6 +94,7 @@ if [ $quick = 1 ]; then
   ms_n=2000 ms_tokens=12
   sec_rounds=1 sec_calls=100 sec_calls_concurrent=200 sec_launches=100
   sec_key_warmup=0.5s sec_key_duration=2s sec_key_requests=20000 sec_warmup_requests=500 sec_alloc_requests=5000
+  rc_cold_runs=1 rc_warmup=10 rc_sequential=100 rc_duration=1s rc_large_bytes=0
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -104,6 +112,7 @@ else
   # Scenario 13's key runs stay under the keys file's 100,000 requests a minute: 83,500 in all on its Gateway.
   sec_rounds=3 sec_calls=400 sec_calls_concurrent=800 sec_launches=400
   sec_key_warmup=1s sec_key_duration=4s sec_key_requests=25000 sec_warmup_requests=1000 sec_alloc_requests=10000
+  rc_cold_runs=3 rc_warmup=20 rc_sequential=200 rc_duration=3s rc_large_bytes=1000000
 fi
 if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
 if [ $only_front_doors = 1 ]; then
@@ -118,6 +127,9 @@ elif [ $only_mock_sessions = 1 ]; then
 elif [ $only_security = 1 ]; then
   report=perf/results/$run_id-security$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-security$( if [ $quick = 1 ]; then echo -quick; fi )
+elif [ $only_rlm = 1 ]; then
+  report=$(dirname "$report")/$run_id-rlm$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-rlm$( if [ $quick = 1 ]; then echo -quick; fi )
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
@@ -278,7 +290,7 @@ publish() {
 }
 # The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
 anchor_project=../shared/anchors/kestrel-minimal-api
-only_scenario=$((only_front_doors + only_hardening + only_mock_sessions + only_security))
+only_scenario=$((only_front_doors + only_hardening + only_mock_sessions + only_security + only_rlm))
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
   if [ $only_scenario = 0 ]; then
@@ -417,6 +429,8 @@ json.dump({
   "mockTokensPerSecond": $ms_pace, "secConcurrency": $sec_concurrency, "secRounds": $sec_rounds, "secCalls": $sec_calls,
   "secCallsConcurrent": $sec_calls_concurrent, "secLaunches": $sec_launches, "secKeyRate": $sec_key_rate,
   "secKeyDuration": "$sec_key_duration", "secKeyRequests": $sec_key_requests, "secAllocRequests": $sec_alloc_requests,
+  "rlmColdRuns": $rc_cold_runs, "rlmWarmup": $rc_warmup, "rlmSequential": $rc_sequential, "rlmConcurrency": $rc_concurrency,
+  "rlmDuration": "$rc_duration", "rlmSettle": $rc_settle,
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
@@ -428,6 +442,8 @@ PY
     python3 perf/mock_sessions.py render --raw "$raw" --out "$report"
   elif [ $only_security = 1 ]; then
     python3 perf/security.py render --raw "$raw" --out "$report"
+  elif [ $only_rlm = 1 ]; then
+    python3 perf/rlm_cost.py render --raw "$raw" --out "$report"
   else
     python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
   fi
@@ -445,6 +461,11 @@ if [ $only_mock_sessions = 1 ]; then
 fi
 if [ $only_security = 1 ]; then
   source perf/security.sh
+  write_report
+  exit 0
+fi
+if [ $only_rlm = 1 ]; then
+  source perf/rlm-cost.sh
   write_report
   exit 0
 fi
@@ -632,5 +653,8 @@ source perf/mock-sessions.sh
 
 # ---------------------------------------------------------------------------------------------- scenario 13
 source perf/security.sh
+
+# ---------------------------------------------------------------------------------------------- scenario 14
+if [ $quick = 0 ]; then source perf/rlm-cost.sh; fi  # not in CI's quick run: about 25 s even at its quick size
 
 write_report
