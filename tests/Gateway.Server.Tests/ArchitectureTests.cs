@@ -20,6 +20,7 @@ public class ArchitectureTests
         "Events",
         "Providers",
         "Agents",
+        "Mcp",
         "Endpoints",
         "Configuration",
     ];
