@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
@@ -7,7 +8,8 @@ using Gateway.Tools;
 namespace Gateway.Server.Endpoints;
 
 /// <summary><c>GET /mcp/servers</c> (docs/api.md): each MCP server's state, tools and last error; <c>{"servers":[]}</c> when none is configured.</summary>
-internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers) : IEndpoint
+/// <param name="tools">The servers' tools as offered to agents; null when no server is configured.</param>
+internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers, McpToolRegistry? tools) : IEndpoint
 {
     public ValueTask InvokeAsync(IHttpExchange exchange)
     {
@@ -16,9 +18,10 @@ internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers) : IE
         {
             json.WriteStartObject();
             json.WriteStartArray("servers"u8);
+            var offers = (tools?.Catalog ?? McpToolCatalog.Empty).Offers;
             foreach (var server in servers)
             {
-                Write(json, server.State);
+                Write(json, server.State, offers);
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -27,7 +30,7 @@ internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers) : IE
         return ValueTask.CompletedTask;
     }
 
-    private static void Write(Utf8JsonWriter json, McpServerState state)
+    private static void Write(Utf8JsonWriter json, McpServerState state, ImmutableArray<McpToolOffer> offers)
     {
         json.WriteStartObject();
         json.WriteString("name"u8, state.Name);
@@ -53,10 +56,15 @@ internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers) : IE
             json.WriteEndObject();
         }
         json.WriteStartArray("tools"u8);
-        foreach (var tool in state.Tools)
+        foreach (var offer in offers.Where(o => o.Server == state.Name))
         {
             json.WriteStartObject();
-            json.WriteString("original"u8, tool.Name);
+            json.WriteString("name"u8, offer.Name);
+            json.WriteString("original"u8, offer.Original);
+            if (offer.Dropped is { } dropped)
+            {
+                json.WriteString("dropped"u8, dropped);
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();
