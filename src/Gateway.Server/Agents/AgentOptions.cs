@@ -36,6 +36,18 @@ internal sealed record AgentOptions
     /// <summary>The tools offered to agents (ENABLED_TOOLS); all of <see cref="BuiltInToolNames"/> by default.</summary>
     public IReadOnlySet<string> EnabledTools { get; init; } = BuiltInToolNames.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The ENABLED_TOOLS entries that name MCP tools, as names or globs (<c>mcp__github__*</c>); every MCP tool by default.</summary>
+    public IReadOnlyList<string> McpToolPatterns { get; init; } = [AllMcpTools];
+
+    /// <summary>The glob of every MCP tool: each is offered as <c>mcp__&lt;server&gt;__&lt;tool&gt;</c>.</summary>
+    public const string AllMcpTools = McpToolPrefix + "*";
+
+    /// <summary>What every MCP tool's name starts with, so no MCP tool can take a built-in's name.</summary>
+    public const string McpToolPrefix = "mcp__";
+
+    /// <summary>Whether an ENABLED_TOOLS entry names MCP tools (a name or a glob) rather than a built-in tool.</summary>
+    public static bool IsMcpToolPattern(string entry) => entry.StartsWith(McpToolPrefix, StringComparison.Ordinal);
+
     /// <summary>Whether agents may be offered the <c>agent</c> tool at all.</summary>
     public bool SubagentsEnabled => EnabledTools.Contains(AgentTool.Name);
 

@@ -7,6 +7,7 @@ using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
+using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
@@ -83,7 +84,12 @@ internal sealed record GatewayOptions
         new("BASH_MAX_MEMORY_MB", Invariant(s_sandboxDefaults.MaxMemoryMegabytes), "Address space of each sandboxed process, in MiB (RLIMIT_AS)."),
         new("BASH_CPU_SECONDS", Invariant(s_sandboxDefaults.CpuSeconds), "CPU time of each sandboxed process, in seconds (RLIMIT_CPU); the call's timeout still bounds the call."),
         new("BASH_UID_BASE", Invariant(DefaultSandboxUserBase), "When the gateway is root: sandboxed commands run as this unprivileged uid in a shared workspace (give WORKSPACE_ROOT to it for bash to write there), and as one of the next uids (one per live session) in a session's own directory (which belongs to it); no account needs to exist."),
-        new("ENABLED_TOOLS", "agent,bash,read,patch", "Comma-separated tools offered to agents; a subset of the default narrows it."),
+        new("ENABLED_TOOLS", $"agent,bash,read,patch,{AgentOptions.AllMcpTools}", "Comma-separated tools offered to agents: built-in names, and MCP tool names (mcp__<server>__<tool>) or globs of them (mcp__github__*), which never fail start-up as their servers may come later; a subset of the default narrows it."),
+        new("MCP_SERVERS_FILE", null, "JSON file of MCP servers whose tools agents are offered as mcp__<server>__<tool>: {\"mcpServers\":{\"<name>\":{\"command\",\"args\"?,\"env\"?,\"cwd\"?,\"network\"?} or {\"url\",\"headers\"?}}}, as desktop clients write it. See docs/mcp.md."),
+        new("MCP_TOOL_TIMEOUT_SECONDS", Invariant(McpOptions.Default.ToolTimeout.TotalSeconds), "An MCP tool call unanswered this long is cancelled and fails with \"timed out\"."),
+        new("MCP_START_TIMEOUT_SECONDS", Invariant(McpOptions.Default.StartTimeout.TotalSeconds), "Time an MCP server has to answer initialize and list its tools; then it is restarted with backoff."),
+        new("MCP_SANDBOX", McpOptions.Default.Sandbox, "bwrap: stdio MCP servers run in bubblewrap as bash does (BASH_SANDBOX), with network only where the server's entry says \"network\": true; none: unconfined; auto: as BASH_SANDBOX settles. Their environment is always the allowlist of bash plus the entry's env."),
+        new("MCP_RESTART_MAX_SECONDS", Invariant(McpOptions.Default.RestartMax.TotalSeconds), "Longest wait between restarts of a failed MCP server (the wait doubles from 1 s up to it)."),
         new("RELAY_TIMEOUT_SECONDS", Invariant(s_agentDefaults.RelayTimeout.TotalSeconds), "A permission relay unanswered this long is denied (\"relay timed out\")."),
 #if GATEWAY_RLM
         new("RLM_TURN_SECONDS", Invariant(ReplLimits.Default.TurnTime.TotalSeconds), "RLM mode: JavaScript time one REPL turn may run, waits for llm_query and exec excluded; then the turn fails with a time-limit error."),
@@ -170,6 +176,9 @@ internal sealed record GatewayOptions
     /// <summary>The mock models; the provider is registered after the local one.</summary>
     public MockModelOptions Mock { get; init; } = new();
 
+    /// <summary>The MCP servers' file and timings (MCP_*).</summary>
+    public McpOptions Mcp { get; init; } = McpOptions.Default;
+
     /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
     public static GatewayOptions FromEnvironment(Func<string, string?> variable)
     {
@@ -233,6 +242,7 @@ internal sealed record GatewayOptions
                 WorkspaceMode = reader.Workspace("WORKSPACE_MODE"),
                 KeepWorkspaces = reader.Boolean("WORKSPACE_KEEP"),
                 EnabledTools = reader.ToolNames("ENABLED_TOOLS"),
+                McpToolPatterns = reader.McpToolPatterns("ENABLED_TOOLS"),
 #if GATEWAY_RLM
                 // Finite ranges only: Jint takes its largest values as "no limit" (design trap 20).
                 ReplLimits = ReplLimits.Default with
@@ -266,6 +276,12 @@ internal sealed record GatewayOptions
             },
             Local = local,
             Mock = mock,
+            Mcp = new McpOptions(
+                reader.FilePath("MCP_SERVERS_FILE"),
+                reader.Seconds("MCP_TOOL_TIMEOUT_SECONDS"),
+                reader.Seconds("MCP_START_TIMEOUT_SECONDS"),
+                reader.McpSandbox("MCP_SANDBOX"),
+                reader.Seconds("MCP_RESTART_MAX_SECONDS")),
         };
     }
 
@@ -327,15 +343,18 @@ internal sealed record GatewayOptions
                 : throw new ConfigurationException($"{name}={value}: no such directory.");
         }
 
-        /// <summary>A subset of the built-in tools (SPEC §7), or the error naming the unknown ones.</summary>
+        /// <summary>The built-in tools (SPEC §7) the list names, or the error naming unknown ones; MCP names are <see cref="McpToolPatterns"/>'.</summary>
         public IReadOnlySet<string> ToolNames(string name)
         {
-            var names = List(name);
+            var names = List(name).Where(n => !AgentOptions.IsMcpToolPattern(n)).ToList();
             var unknown = names.Where(n => !AgentOptions.BuiltInToolNames.Contains(n)).ToList();
             return unknown.Count == 0
                 ? names.ToHashSet(StringComparer.Ordinal)
-                : throw new ConfigurationException($"{name}: unknown tool(s) {string.Join(", ", unknown)}; the tools are {string.Join(", ", AgentOptions.BuiltInToolNames)}.");
+                : throw new ConfigurationException($"{name}: unknown tool(s) {string.Join(", ", unknown)}; the tools are {string.Join(", ", AgentOptions.BuiltInToolNames)} and mcp__<server>__<tool> names or globs.");
         }
+
+        /// <summary>The MCP tool names and globs the list names, unchecked: their servers list their tools only once running.</summary>
+        public string[] McpToolPatterns(string name) => [.. List(name).Where(AgentOptions.IsMcpToolPattern)];
 
         /// <summary>Bearer keys; set but naming none (<c>","</c>, <c>" "</c>) is refused rather than read as "no authentication".</summary>
         public string[] Keys(string name)
@@ -455,6 +474,8 @@ internal sealed record GatewayOptions
         public WorkspaceMode Workspace(string name) => Choice(name, ("shared", WorkspaceMode.Shared), ("session", WorkspaceMode.Session));
 
         public SandboxMode Sandbox(string name) => Choice(name, ("auto", SandboxMode.Auto), ("bwrap", SandboxMode.Bwrap), ("none", SandboxMode.None));
+
+        public string McpSandbox(string name) => Choice(name, ("auto", "auto"), ("none", "none"), ("bwrap", "bwrap"));
 
         public LogLevel Level(string name) => Choice(
             name, ("debug", LogLevel.Debug), ("info", LogLevel.Info), ("warning", LogLevel.Warning), ("warn", LogLevel.Warning), ("error", LogLevel.Error), ("none", LogLevel.None));
