@@ -26,6 +26,17 @@ internal static class ProcessGroup
     /// <exception cref="System.ComponentModel.Win32Exception">setsid cannot be started.</exception>
     public static async Task<Process> StartAsync(IEnumerable<string> arguments, string workingDirectory)
     {
+        var process = await StartWithInputAsync(arguments, workingDirectory, environment: null).ConfigureAwait(false);
+        // A command that reads stdin (cat, read) gets EOF instead of waiting for input that never comes.
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>As <see cref="StartAsync"/>, with stdin left open for the caller, and only <paramref name="environment"/> when given.</summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">setsid cannot be started.</exception>
+    public static Task<Process> StartWithInputAsync(
+        IEnumerable<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>>? environment)
+    {
         var info = new ProcessStartInfo("setsid")
         {
             WorkingDirectory = workingDirectory,
@@ -38,10 +49,15 @@ internal static class ProcessGroup
         {
             info.ArgumentList.Add(argument);
         }
-        var process = await ProcessLauncher.StartAsync(info).ConfigureAwait(false);
-        // A command that reads stdin (cat, read) gets EOF instead of waiting for input that never comes.
-        process.StandardInput.Close();
-        return process;
+        if (environment is not null)
+        {
+            info.Environment.Clear();
+            foreach (var (name, value) in environment)
+            {
+                info.Environment[name] = value;
+            }
+        }
+        return ProcessLauncher.StartAsync(info);
     }
 
     /// <summary>How often the group is killed again while a member is still alive.</summary>

@@ -58,4 +58,33 @@ public sealed class BwrapCommandTests
         var bind = arguments.IndexOf("--bind");
         Assert.Equal(["--bind", "/w", "/w", "--chdir", "/w/sub"], arguments[bind..(bind + 5)]);
     }
+
+    [Fact]
+    public void ServerArgumentsRunTheCommandItselfWithNoCpuLimitNoEnvironmentOfTheirOwnAndTmpDirectoriesItNamesReadOnly()
+    {
+        var arguments = BwrapCommand.ServerArguments(
+            new ToolContext("/tmp/ws", Sandbox(network: true)), ["node", "/tmp/npm/node_modules/srv/index.js", "/tmp/npm/data", "/tmp/../tmp/other/x", "/srv/y", "/tmp/"], network: false);
+
+        Assert.Equal(
+            [
+                "prlimit", "--nproc=50:50", "--as=104857600:104857600",
+                "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                "--ro-bind-try", "/tmp/npm", "/tmp/npm", "--ro-bind-try", "/tmp/other", "/tmp/other",
+                "--bind", "/tmp/ws", "/tmp/ws", "--chdir", "/tmp/ws", "--unshare-all", "--die-with-parent", "--new-session",
+                "--", "node", "/tmp/npm/node_modules/srv/index.js", "/tmp/npm/data", "/tmp/../tmp/other/x", "/srv/y", "/tmp/",
+            ],
+            arguments);
+    }
+
+    [Fact]
+    public void AServersNetworkIsItsOwnAndItsWorkingDirectoryUnderTmpIsBound()
+    {
+        var context = new ToolContext("/w", Sandbox());
+
+        var arguments = BwrapCommand.ServerArguments(context, ["srv"], network: true, "/tmp/cwd/sub");
+
+        Assert.Contains("--share-net", arguments);
+        Assert.Equal(["--ro-bind-try", "/tmp/cwd", "/tmp/cwd", "--bind", "/w", "/w", "--chdir", "/tmp/cwd/sub"], arguments[(arguments.IndexOf("--ro-bind-try"))..(arguments.IndexOf("--chdir") + 2)]);
+        Assert.DoesNotContain("--share-net", BwrapCommand.ServerArguments(new ToolContext("/w", Sandbox(network: true)), ["srv"], network: false));
+    }
 }
