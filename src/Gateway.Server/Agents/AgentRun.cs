@@ -57,7 +57,6 @@ internal sealed partial class AgentRun : IRunIds
         }).ConfigureAwait(false);
 
         var history = new List<ChatMessage>(messages);
-        var offered = OfferedTools();
         var outcome = new AgentOutcome("", null);
         string? endReason = null;
         for (var turnNumber = 1; ; turnNumber++)
@@ -71,7 +70,8 @@ internal sealed partial class AgentRun : IRunIds
                 history.Add(ChatMessage.System(SummaryInstruction(_request.MaxIterations)));
             }
 
-            var turn = await RunModelTurnAsync(history, summarising ? [] : offered, Options(turnNumber == 1 && !summarising), cancellationToken).ConfigureAwait(false);
+            // Read each turn: MCP servers' tools come and go while a run goes on (issue 18).
+            var turn = await RunModelTurnAsync(history, summarising ? [] : OfferedTools(), Options(turnNumber == 1 && !summarising), cancellationToken).ConfigureAwait(false);
             if (turn.Error is { } error)
             {
                 outcome = new AgentOutcome(turn.Answer, error);
