@@ -29,15 +29,25 @@ server.registerTool("crash", { description: "Exits with code 3 during the call",
   process.exit(3);
 });
 
-// Reports steps progress notifications, then answers.
-server.registerTool("progress", { description: "Reports progress", inputSchema: { steps: z.number() } }, async ({ steps }, extra) => {
+// Reports steps progress notifications, then answers once "release" is called: the SDK may hand a notification on after
+// the answer that followed it, so a test waits for one before it lets the call end.
+let releases = [];
+server.registerTool("progress", { description: "Reports progress, answers after release", inputSchema: { steps: z.number() } }, async ({ steps }, extra) => {
   const token = extra._meta?.progressToken;
   for (let step = 1; step <= steps; step++) {
     if (token !== undefined) {
       await extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: step, total: steps, message: `step ${step}` } });
     }
   }
+  await new Promise((resolve) => { releases.push(resolve); extra.signal.addEventListener("abort", resolve); });
   return text(`${steps} steps`);
+});
+
+server.registerTool("release", { description: "Lets every held progress call answer", inputSchema: {} }, async () => {
+  const held = releases.length;
+  releases.forEach((resolve) => resolve());
+  releases = [];
+  return text(`released ${held}`);
 });
 
 // Registers one more tool: the SDK then sends notifications/tools/list_changed.
