@@ -24,12 +24,15 @@ internal sealed class McpStdioConnection : IMcpConnection
     private readonly Process _process;
     private readonly McpStderrTail _stderr;
 
+    /// <summary>Read as soon as it exits: the supervisor may dispose the process while a call still asks why it ended.</summary>
+    private int? _exitCode;
+
     private McpStdioConnection(Process process, string server, GatewayLog log)
     {
         _process = process;
         Pid = process.Id;
         _stderr = new McpStderrTail(process.StandardError, server, log);
-        Ended = process.WaitForExitAsync();
+        Ended = RecordExitAsync();
         Transport = new StreamClientTransport(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, loggerFactory: null);
     }
 
@@ -55,7 +58,7 @@ internal sealed class McpStdioConnection : IMcpConnection
 
     public async Task<string?> EndedBecauseAsync() =>
         await CompletesWithinAsync(Ended, ExitSeen).ConfigureAwait(false)
-            ? string.Create(CultureInfo.InvariantCulture, $"exited (code {_process.ExitCode})")
+            ? string.Create(CultureInfo.InvariantCulture, $"exited (code {_exitCode})")
             : null;
 
     public async ValueTask DisposeAsync()
@@ -75,6 +78,12 @@ internal sealed class McpStdioConnection : IMcpConnection
         // A process that left the group may hold stderr open: it is not waited for.
         await CompletesWithinAsync(_stderr.Reading, ExitGrace).ConfigureAwait(false);
         _process.Dispose();
+    }
+
+    private async Task RecordExitAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _exitCode = _process.ExitCode;
     }
 
     private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan limit)
