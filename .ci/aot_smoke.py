@@ -11,6 +11,10 @@ The default binary also runs one RLM session (SPEC §8) against a stdlib fake Op
 only test of the JavaScript REPL compiled AOT, where some code that works under the JIT aborts the
 process. `--lean` is for the binary built with -p:GatewayRlm=false, which must refuse that mode
 with today's 501.
+
+It also runs one /chat session whose model calls an MCP tool (issue 18): server-everything over stdio, installed in
+tests/mcp-servers by scripts/test.sh, through the MCP client library compiled AOT (whose JSON is source-generated;
+a reflection path would fail only here).
 """
 import http.server
 import json
@@ -19,12 +23,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 RLM_MODEL = "smoke-gpt"
 # One fenced js block, as the RLM prompt asks: the context's length, one exec (allowlisted), then FINAL.
 RLM_ANSWER = "```js\nconst r = await exec('echo hi')\nprint(context.length, r.stdout.trim(), r.exitCode)\nFINAL('ok')\n```"
+MCP_MODEL = "smoke-mcp"
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVER_EVERYTHING = os.path.join(REPOSITORY, "tests/mcp-servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js")
 
 
 def free_port():
@@ -67,21 +75,30 @@ def unchunk(body):
 
 
 class FakeOpenAi(http.server.BaseHTTPRequestHandler):
-    """Lists RLM_MODEL and answers every chat completion with RLM_ANSWER, streamed as OpenAI streams it."""
+    """Lists RLM_MODEL and MCP_MODEL, streamed as OpenAI streams: RLM_MODEL answers RLM_ANSWER; MCP_MODEL calls
+    mcp__everything__get-sum, then, once a tool message is in, answers with text."""
 
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
-        self.send_body("application/json", json.dumps({"object": "list", "data": [{"id": RLM_MODEL, "object": "model"}]}).encode())
+        models = [{"id": model, "object": "model"} for model in (RLM_MODEL, MCP_MODEL)]
+        self.send_body("application/json", json.dumps({"object": "list", "data": models}).encode())
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        if request["model"] != MCP_MODEL:
+            delta, finish = {"role": "assistant", "content": RLM_ANSWER}, "stop"
+        elif any(m["role"] == "tool" for m in request["messages"]):
+            delta, finish = {"role": "assistant", "content": "done"}, "stop"
+        else:
+            call = {"index": 0, "id": "call_1", "type": "function", "function": {"name": "mcp__everything__get-sum", "arguments": '{"a":2,"b":3}'}}
+            delta, finish = {"role": "assistant", "tool_calls": [call]}, "tool_calls"
         chunks = [
-            {"choices": [{"index": 0, "delta": {"role": "assistant", "content": RLM_ANSWER}, "finish_reason": None}]},
-            {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+            {"choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
+            {"choices": [{"index": 0, "delta": {}, "finish_reason": finish}]},
             {"choices": [], "usage": {"prompt_tokens": 50, "completion_tokens": 20, "total_tokens": 70}},
         ]
-        body = "".join(f"data: {json.dumps(dict(c, id='chatcmpl-smoke', object='chat.completion.chunk', model=RLM_MODEL))}\n\n" for c in chunks)
+        body = "".join(f"data: {json.dumps(dict(c, id='chatcmpl-smoke', object='chat.completion.chunk', model=request['model']))}\n\n" for c in chunks)
         self.send_body("text/event-stream", (body + "data: [DONE]\n\n").encode())
 
     def send_body(self, content_type, body):
@@ -114,6 +131,41 @@ def check_rlm(port):
     print(f"POST /chat mode rlm: {status} repl_output {json.dumps(output['stdout'])}, harness_end {end['reason']}")
 
 
+def write_mcp_servers_file(directory):
+    if not os.path.exists(SERVER_EVERYTHING):
+        raise SystemExit(f"{SERVER_EVERYTHING} is missing: run npm ci in tests/mcp-servers (scripts/test.sh does)")
+    path = os.path.join(directory, "mcp.json")
+    with open(path, "w") as file:
+        json.dump({"mcpServers": {"everything": {"command": "node", "args": [SERVER_EVERYTHING, "stdio"]}}}, file)
+    return path
+
+
+def check_mcp(port):
+    # The server starts in the background after the gateway: wait (bounded) until GET /mcp/servers says it is ready.
+    deadline = time.perf_counter() + 30
+    while True:
+        status, body = get(port, "/mcp/servers")
+        server = json.loads(body)["servers"][0] if status == "HTTP/1.1 200 OK" else {}
+        if server.get("state") == "ready":
+            break
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"GET /mcp/servers: not ready within 30 s: {status!r} {body!r}")
+        time.sleep(0.1)
+    print(f"GET /mcp/servers: {status} everything ready, {len(server['tools'])} tools, protocol {server.get('protocolVersion')}")
+    status, body = post(port, "/chat", {
+        "model": MCP_MODEL, "permissions": {"allowlist": [{"tool": "mcp__everything__get-sum"}]},
+        "messages": [{"role": "user", "content": "What is 2 + 3?"}],
+    })
+    stream = events(body)
+    result = next((e for e in stream if e["type"] == "tool_result"), {})
+    text = "".join(e["content"] for e in stream if e["type"] == "text")
+    # harness_end without a reason: the run simply finished (SPEC §5).
+    ends = [e.get("reason") for e in stream if e["type"] == "harness_end"]
+    if (status, result.get("output"), text, ends) != ("HTTP/1.1 200 OK", {"context": "The sum of 2 and 3 is 5."}, "done", [None]):
+        raise SystemExit(f"POST /chat with an MCP tool: got {status!r} {body!r}")
+    print(f"POST /chat with an MCP tool: {status} tool_result {json.dumps(result['output'])}, then {text!r}")
+
+
 def check_lean(port):
     status, body = post(port, "/chat", {"model": "successor-tiny", "mode": "rlm", "messages": [{"role": "user", "content": "Hi"}]})
     if (status, json.loads(body).get("error")) != ("HTTP/1.1 501 Not Implemented", 'mode "rlm" is not implemented by this server'):
@@ -133,10 +185,12 @@ def main(binary, lean):
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", LOG_LEVEL="info")
     upstream = None
+    scratch = tempfile.TemporaryDirectory(prefix="aot-smoke-")
     if not lean:
         upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAi)
         threading.Thread(target=upstream.serve_forever, daemon=True).start()
-        env.update(OPENAI_API_KEY="smoke", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_port}/v1")
+        env.update(OPENAI_API_KEY="smoke", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_port}/v1",
+                   MCP_SERVERS_FILE=write_mcp_servers_file(scratch.name))
     started = time.perf_counter()
     process = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -174,6 +228,7 @@ def main(binary, lean):
             check_lean(port)
         else:
             check_rlm(port)
+            check_mcp(port)
 
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=15)
@@ -186,6 +241,7 @@ def main(binary, lean):
             process.kill()
         if upstream is not None:
             upstream.shutdown()
+        scratch.cleanup()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ using Gateway.Server.Endpoints.Anthropic;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
+using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
@@ -21,12 +22,15 @@ internal sealed class GatewayHost : IAsyncDisposable
     private readonly HttpServer _server;
     private readonly KeysFileWatcher? _keysFile;
     private readonly SessionWorkspaces? _workspaces;
+    private readonly McpServers? _mcp;
 
-    private GatewayHost(HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces)
+    private GatewayHost(
+        HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces, McpServers? mcp)
     {
         _server = server;
         _keysFile = keysFile;
         _workspaces = workspaces;
+        _mcp = mcp;
         Catalog = catalog;
         Sessions = sessions;
         Orchestrators = orchestrators;
@@ -42,18 +46,24 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public int ConnectionCount => _server.ConnectionCount;
 
-    /// <param name="tools">The tools agents may call; the built-in tools of ENABLED_TOOLS when null.</param>
+    /// <param name="tools">The tools agents may call; when null, the built-in tools and the MCP servers' tools of ENABLED_TOOLS.</param>
     /// <param name="metrics">What GET /metrics exposes; a new set on the system clock when null.</param>
+    /// <exception cref="McpConfigException">MCP_SERVERS_FILE cannot be read or is not a servers file; nothing has started.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, GatewayMetrics? metrics = null,
         CancellationToken cancellationToken = default)
     {
+        var mcpConfigs = options.Mcp.ServersFile is { } serversFile ? McpServersFile.Load(serversFile) : [];
         metrics ??= new GatewayMetrics(TimeProvider.System);
         var catalog = new ModelCatalog(providers, options.DefaultModel, log);
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
-        var registry = tools ?? new BuiltInToolRegistry(agentOptions.EnabledTools);
+        var mcp = mcpConfigs.Count == 0 ? null : new McpServers(
+            mcpConfigs, options.Mcp, agentOptions.WorkspaceRoot, McpServers.Sandbox(options.Mcp.Sandbox, agentOptions.BashSandbox, options.Sandbox), log, options.Clock);
+        var mcpTools = mcp is null ? null : new McpToolRegistry(mcp.Servers, agentOptions.McpToolPatterns, options.Mcp, log, options.Clock);
+        var builtIn = new BuiltInToolRegistry(agentOptions.EnabledTools);
+        var registry = tools ?? (mcpTools is null ? builtIn : new CompositeToolRegistry([builtIn, mcpTools]));
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
@@ -67,6 +77,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
+            .Map(RequestMethod.Get, "/mcp/servers", new McpServersEndpoint(mcp?.Servers ?? [], mcpTools))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
@@ -87,6 +98,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         metrics.Registry.CounterReadAtScrape(
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
+        McpMetrics.Register(metrics.Registry, mcp?.Servers ?? []);
         // Before any session can make a directory there.
         var workspaces = agentOptions.WorkspaceMode == WorkspaceMode.Session ? SessionWorkspaces.Open(agentOptions, log) : null;
         try
@@ -98,8 +110,10 @@ internal sealed class GatewayHost : IAsyncDisposable
             workspaces?.Dispose();
             throw;
         }
+        // After the server listens: MCP servers start in the background and never delay start-up or /health.
+        mcp?.Start();
         var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
-        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces);
+        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces, mcp);
     }
 
     /// <summary>Reads GATEWAY_KEYS_FILE again (SIGHUP); false when it is unset, or cannot be read and the keys in force stay.</summary>
@@ -111,6 +125,11 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         _keysFile?.Dispose();
         await _server.DisposeAsync().ConfigureAwait(false);
+        // After the sessions, whose calls the servers answered until the end.
+        if (_mcp is not null)
+        {
+            await _mcp.DisposeAsync().ConfigureAwait(false);
+        }
         _workspaces?.Dispose();
     }
 }

@@ -4,6 +4,7 @@ using Gateway.Server;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
+using Gateway.Server.Mcp;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Upstream;
@@ -54,7 +55,18 @@ if (options.DefaultModel is { } defaultModel)
     log.Info($"Default model: {defaultModel}");
 }
 
-await using var host = await GatewayHost.StartAsync(options, providers, log, metrics: metrics);
+GatewayHost started;
+try
+{
+    started = await GatewayHost.StartAsync(options, providers, log, metrics: metrics);
+}
+catch (McpConfigException e)
+{
+    // As a bad GATEWAY_KEYS_FILE does: the operator fixes the file, the gateway does not run without its servers.
+    log.Error(e.Message);
+    return 2;
+}
+await using var host = started;
 using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
 {
     context.Cancel = true; // SIGHUP's default action ends the process; here it reloads GATEWAY_KEYS_FILE, as daemons reload their configuration.

@@ -7,6 +7,7 @@ using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
+using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 
@@ -28,7 +29,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
     /// <summary>No session is registered and every orchestrator is back in the pool: whatever the sessions started has ended.</summary>
     public bool SessionsGone => Host.Sessions.Count == 0 && Host.Orchestrators.Rented == 0;
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null, IReadOnlyList<ClientKey>? keys = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null, IReadOnlyList<ClientKey>? keys = null, McpOptions? mcp = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
@@ -41,8 +42,11 @@ internal sealed class ChatTestHost : IAsyncDisposable
             Keys = keys ?? [],
             Clock = clock ?? TimeProvider.System,
             Responses = responses ?? new ResponseStoreOptions(),
+            Mcp = mcp ?? McpOptions.Default,
         };
-        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], log ?? GatewayLog.Silent, tools ?? NoToolRegistry.Instance, metrics);
+        // With MCP servers and no tools of the test's, the gateway offers its own: the built-in tools and the servers'.
+        var registry = tools ?? (mcp is null ? NoToolRegistry.Instance : null);
+        var host = await GatewayHost.StartAsync(options, [model, .. moreProviders ?? []], log ?? GatewayLog.Silent, registry, metrics);
         return new ChatTestHost(host, model);
     }
 

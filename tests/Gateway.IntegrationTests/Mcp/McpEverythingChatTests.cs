@@ -1,0 +1,113 @@
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Server.Conversation;
+using static Gateway.IntegrationTests.Infrastructure.AgentScript;
+
+namespace Gateway.IntegrationTests.Mcp;
+
+/// <summary>server-everything's tools (stdio, from npm) called by a scripted model through POST /chat: permissions, relays, progress, images.</summary>
+public sealed class McpEverythingChatTests
+{
+    private const string Go = """{"role":"user","content":"go"}""";
+
+    [Fact]
+    public async Task AnAllowlistedToolRunsWithoutARelayAndItsTextIsTheContext()
+    {
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__echo", """{"message":"hi"}""")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
+        await mcp.ReadyAsync("everything");
+
+        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__echo"}]}""");
+
+        Assert.Equal(["connected", "harness_start", "usage", "tool_call", "tool_result", "text", "usage", "harness_end"], events.Select(e => e.Name));
+        Assert.Equal(("mcp__everything__echo", """{"message":"hi"}"""), (events[3].Field("name"), events[3].Json.GetProperty("input").GetRawText()));
+        Assert.Equal("""{"context":"Echo: hi"}""", events[4].Json.GetProperty("output").GetRawText());
+        var offered = model.Requests.First().Tools.Single(t => t.Name == "mcp__everything__echo");
+        Assert.Equal("Echoes back the input string", offered.Description);
+        Assert.DoesNotContain("$schema", offered.ParametersSchema.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Echo: hi", model.Requests.ToArray()[1].Messages[^1].Text);
+    }
+
+    [Fact]
+    public async Task ARelayApprovedWithAlwaysAllowsTheToolByNameForTheRestOfTheSession()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("c1", "mcp__everything__get-sum", """{"a":2,"b":3}"""))
+            .ThenCalls(Call("c2", "mcp__everything__get-sum", """{"a":40,"b":2}"""))
+            .ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
+        await mcp.ReadyAsync("everything");
+        var (connection, stream) = await mcp.Chat.OpenChatAsync($$"""{"model":"test-model","messages":[{{Go}}]}""");
+        await using var _ = connection;
+
+        var head = await stream.ReadUntilAsync("relay");
+        var relay = head[^1];
+        Assert.Equal(("mcp__everything__get-sum", """{"a":2,"b":3}"""), (relay.Field("tool"), relay.Json.GetProperty("params").GetRawText()));
+        await mcp.Chat.AnswerAsync(relay.Field("id")!, head[0].Field("sessionId")!, """{"approved":true,"always":true}""");
+
+        var rest = await stream.ReadAllEventsAsync();
+        Assert.Equal(["tool_call", "tool_result", "usage", "tool_call", "tool_result", "text", "usage", "harness_end"], rest.Select(e => e.Name));
+        Assert.Equal("""{"context":"The sum of 2 and 3 is 5."}""", rest[1].Json.GetProperty("output").GetRawText());
+        Assert.Equal("""{"context":"The sum of 40 and 2 is 42."}""", rest[4].Json.GetProperty("output").GetRawText());
+    }
+
+    [Fact]
+    public async Task ProgressNotificationsStreamAsToolProgressBeforeTheResult()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("c1", "mcp__everything__trigger-long-running-operation", """{"duration":2,"steps":4}"""))
+            .ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
+        await mcp.ReadyAsync("everything");
+
+        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__trigger-long-running-operation"}]}""");
+
+        // MCP does not order the last notification before the answer (design trap 2): at least one comes first, none after.
+        var progress = events.SkipWhile(e => e.Name != "tool_call").Skip(1).TakeWhile(e => e.Name == "tool_progress").ToList();
+        Assert.NotEmpty(progress);
+        Assert.StartsWith("progress 1/4", progress[0].Field("content"), StringComparison.Ordinal);
+        Assert.Equal("tool_result", events[events.IndexOf(progress[^1]) + 1].Name);
+        Assert.DoesNotContain(events.SkipWhile(e => e.Name != "tool_result"), e => e.Name == "tool_progress");
+        Assert.Equal(
+            """{"context":"Long running operation completed. Duration: 2 seconds, Steps: 4."}""",
+            events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
+    }
+
+    [Fact]
+    public async Task AnImageResultReachesTheNextModelRequestAsAnImagePartAndItsTextsAsContext()
+    {
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__get-tiny-image", "{}")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
+        await mcp.ReadyAsync("everything");
+
+        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__get-tiny-image"}]}""");
+
+        var output = events.Single(e => e.Name == "tool_result").Json.GetProperty("output");
+        Assert.Equal("Here's the image you requested:\nThe image above is the MCP logo.", output.GetProperty("context").GetString());
+        var image = Assert.Single(output.GetProperty("result").EnumerateArray());
+        Assert.Equal(("image", "image/png"), (image.GetProperty("type").GetString(), image.GetProperty("mediaType").GetString()));
+        var part = model.Requests.ToArray()[1].Messages.SelectMany(m => m.Content).Single(p => p.Kind == ContentPartKind.Image);
+        Assert.Equal(("image/png", image.GetProperty("data").GetString()), (part.MediaType, part.Data));
+    }
+
+    [Fact]
+    public async Task AnEmbeddedResourceIsText()
+    {
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__get-resource-reference", """{"resourceType":"Text","resourceId":1}""")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
+        await mcp.ReadyAsync("everything");
+
+        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__get-resource-reference"}]}""");
+
+        var context = events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetProperty("context").GetString();
+        Assert.StartsWith(
+            "Returning resource reference for Resource 1:\n[resource demo://resource/dynamic/text/1]\nResource 1: This is a plaintext resource created at ",
+            context, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<ServerSentEvent>> ChatAsync(McpTestHost mcp, string permissions)
+    {
+        var (connection, stream) = await mcp.Chat.OpenChatAsync($$"""{"model":"test-model","messages":[{{Go}}],"permissions":{{permissions}}}""");
+        await using var _ = connection;
+        return await stream.ReadAllEventsAsync();
+    }
+}
