@@ -43,6 +43,7 @@ public sealed class MetricsTests
             InstantHistogram(Duration, "route=\"/chat\"", 1) +
             InstantHistogram(Duration, "route=\"/chat/relay/:relayId\"", 1) +
             InstantHistogram(Duration, "route=\"/health\"", 2) +
+            InstantHistogram(Duration, "route=\"/mcp/servers\"", 0) +
             InstantHistogram(Duration, "route=\"/metrics\"", 0) +
             InstantHistogram(Duration, "route=\"/models\"", 0) +
             InstantHistogram(Duration, "route=\"/summarize\"", 0) +
