@@ -24,12 +24,15 @@ internal sealed class McpStdioConnection : IMcpConnection
     private readonly Process _process;
     private readonly McpStderrTail _stderr;
 
+    /// <summary>Set when <see cref="Ended"/> completes: a call failing as the process is disposed still says how it ended.</summary>
+    private int? _exitCode;
+
     private McpStdioConnection(Process process, string server, GatewayLog log)
     {
         _process = process;
         Pid = process.Id;
         _stderr = new McpStderrTail(process.StandardError, server, log);
-        Ended = process.WaitForExitAsync();
+        Ended = WaitForExitAsync();
         Transport = new StreamClientTransport(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, loggerFactory: null);
     }
 
@@ -54,9 +57,15 @@ internal sealed class McpStdioConnection : IMcpConnection
     }
 
     public async Task<string?> EndedBecauseAsync() =>
-        await CompletesWithinAsync(Ended, ExitSeen).ConfigureAwait(false)
-            ? string.Create(CultureInfo.InvariantCulture, $"exited (code {_process.ExitCode})")
+        await CompletesWithinAsync(Ended, ExitSeen).ConfigureAwait(false) && _exitCode is { } code
+            ? string.Create(CultureInfo.InvariantCulture, $"exited (code {code})")
             : null;
+
+    private async Task WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _exitCode = _process.ExitCode;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -72,6 +81,8 @@ internal sealed class McpStdioConnection : IMcpConnection
         await CompletesWithinAsync(Ended, ExitGrace).ConfigureAwait(false);
         // The whole group, also what the server started and left running.
         await ServerProcess.KillAsync(_process.Id).ConfigureAwait(false);
+        // Seen exiting before the process is disposed, so its exit code stays known.
+        await CompletesWithinAsync(Ended, ExitGrace).ConfigureAwait(false);
         // A process that left the group may hold stderr open: it is not waited for.
         await CompletesWithinAsync(_stderr.Reading, ExitGrace).ConfigureAwait(false);
         _process.Dispose();
