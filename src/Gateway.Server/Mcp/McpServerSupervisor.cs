@@ -71,12 +71,12 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the server (its calls fail as unavailable) and waits for it to be gone.</summary>
+    /// <summary>Stops the server (its calls fail as unavailable) and waits for it to be gone; again, waits again.</summary>
+    /// <remarks><see cref="_stop"/> is not disposed: it has no timer, and a second call still reads it.</remarks>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _running.ConfigureAwait(false);
-        _stop.Dispose();
     }
 
     private async Task RunAsync()

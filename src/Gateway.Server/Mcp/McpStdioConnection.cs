@@ -24,7 +24,7 @@ internal sealed class McpStdioConnection : IMcpConnection
     private readonly Process _process;
     private readonly McpStderrTail _stderr;
 
-    /// <summary>Read as soon as it exits: the supervisor may dispose the process while a call still asks why it ended.</summary>
+    /// <summary>Set when <see cref="Ended"/> completes: a call failing as the process is disposed still says how it ended.</summary>
     private int? _exitCode;
 
     private McpStdioConnection(Process process, string server, GatewayLog log)
@@ -32,7 +32,7 @@ internal sealed class McpStdioConnection : IMcpConnection
         _process = process;
         Pid = process.Id;
         _stderr = new McpStderrTail(process.StandardError, server, log);
-        Ended = RecordExitAsync();
+        Ended = WaitForExitAsync();
         Transport = new StreamClientTransport(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, loggerFactory: null);
     }
 
@@ -57,9 +57,15 @@ internal sealed class McpStdioConnection : IMcpConnection
     }
 
     public async Task<string?> EndedBecauseAsync() =>
-        await CompletesWithinAsync(Ended, ExitSeen).ConfigureAwait(false)
-            ? string.Create(CultureInfo.InvariantCulture, $"exited (code {_exitCode})")
+        await CompletesWithinAsync(Ended, ExitSeen).ConfigureAwait(false) && _exitCode is { } code
+            ? string.Create(CultureInfo.InvariantCulture, $"exited (code {code})")
             : null;
+
+    private async Task WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _exitCode = _process.ExitCode;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -75,15 +81,11 @@ internal sealed class McpStdioConnection : IMcpConnection
         await CompletesWithinAsync(Ended, ExitGrace).ConfigureAwait(false);
         // The whole group, also what the server started and left running.
         await ServerProcess.KillAsync(_process.Id).ConfigureAwait(false);
+        // Seen exiting before the process is disposed, so its exit code stays known.
+        await CompletesWithinAsync(Ended, ExitGrace).ConfigureAwait(false);
         // A process that left the group may hold stderr open: it is not waited for.
         await CompletesWithinAsync(_stderr.Reading, ExitGrace).ConfigureAwait(false);
         _process.Dispose();
-    }
-
-    private async Task RecordExitAsync()
-    {
-        await _process.WaitForExitAsync().ConfigureAwait(false);
-        _exitCode = _process.ExitCode;
     }
 
     private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan limit)

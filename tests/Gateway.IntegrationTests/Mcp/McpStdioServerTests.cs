@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Mcp;
@@ -141,6 +142,34 @@ public sealed class McpStdioServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AServerThatNeverAnswersInitializeBacksOffAfterTheStartTimeout()
+    {
+        var server = Start(Stdio("silent", "sh", "-c", "exec sleep 100"), options: Options with { StartTimeout = TimeSpan.FromSeconds(0.5) });
+
+        var state = await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
+
+        Assert.Equal("did not initialize and list its tools within 0.5 s", state.LastError);
+    }
+
+    [Fact]
+    public async Task StoppingEndsAServerBusyWithACallWithinItsBound()
+    {
+        var server = Start(Probe());
+        var ready = await McpServerStates.ReadyAsync(server);
+        var call = server.CallToolAsync("wait", Arguments("""{"ms":60000}"""), new RecordedProgress(), CancellationToken.None);
+        await LogLineAsync("start ");
+
+        var stopping = Stopwatch.StartNew();
+        await _servers!.DisposeAsync();
+
+        // Node outlives stdin EOF while a call is pending (trap 3): 1 s, then its group is killed.
+        Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        await Assert.ThrowsAsync<McpUnavailableException>(() => call);
+        Assert.Equal(McpServerStatus.Stopped, server.State.Status);
+        Assert.Empty(HostProcesses.MembersOf(ready.Pid!.Value));
+    }
+
+    [Fact]
     public async Task AListChangedNotificationListsTheToolsAgain()
     {
         var server = Start(Probe());
@@ -177,9 +206,9 @@ public sealed class McpStdioServerTests : IAsyncLifetime
     private McpServerConfig Stdio(string name, string command, params string[] args) =>
         new(name, "stdio", McpServerConfig.Shared) { Stdio = new McpStdioCommand(command, [.. args, _marker], [], Cwd: null, Network: false) };
 
-    private IMcpServer Start(McpServerConfig config, BashSandbox? sandbox = null)
+    private IMcpServer Start(McpServerConfig config, BashSandbox? sandbox = null, McpOptions? options = null)
     {
-        _servers = new McpServers([config], Options, _directory, sandbox, GatewayLog.Silent, _time);
+        _servers = new McpServers([config], options ?? Options, _directory, sandbox, GatewayLog.Silent, _time);
         _servers.Start();
         return Assert.Single(_servers.Servers);
     }
