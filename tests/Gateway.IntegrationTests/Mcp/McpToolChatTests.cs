@@ -39,17 +39,23 @@ public sealed class McpToolChatTests : IDisposable
         return ChatTestHost.StartAsync(model, tools, agents);
     }
 
+    /// <summary>A session whose permissions allow <paramref name="tool"/>, read to its end.</summary>
+    private static async Task<List<ServerSentEvent>> RunAllowedAsync(ChatTestHost host, string tool)
+    {
+        var (connection, stream) = await host.OpenChatAsync($$$"""
+            {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"{{{tool}}}"}]}}
+            """);
+        await using var _ = connection;
+        return await stream.ReadAllEventsAsync();
+    }
+
     [Fact]
     public async Task AnAllowedCallRunsAndTheModelWasOfferedTheCleanedTool()
     {
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__echo", """{"message":"hi"}""")).ThenText("done");
         await using var host = await StartAsync(model);
 
-        var (connection, stream) = await host.OpenChatAsync("""
-            {"model":"test-model","messages":[{"role":"user","content":"echo hi"}],"permissions":{"allowlist":[{"tool":"mcp__everything__echo"}]}}
-            """);
-        await using var _ = connection;
-        var events = await stream.ReadAllEventsAsync();
+        var events = await RunAllowedAsync(host, "mcp__everything__echo");
 
         Assert.Equal(["connected", "harness_start", "usage", "tool_call", "tool_result", "text", "usage", "harness_end"], events.Select(e => e.Name));
         Assert.Equal("""{"context":"Echo: hi"}""", events[4].Json.GetProperty("output").GetRawText());
@@ -109,13 +115,10 @@ public sealed class McpToolChatTests : IDisposable
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__wait", "{}")).ThenText("done");
         await using var host = await StartAsync(model);
 
-        var (connection, stream) = await host.OpenChatAsync("""
-            {"model":"test-model","messages":[{"role":"user","content":"wait"}],"permissions":{"allowlist":[{"tool":"mcp__everything__wait"}]}}
-            """);
-        await using var _ = connection;
+        var run = RunAllowedAsync(host, "mcp__everything__wait");
         await called.Task.WaitAsync(TimeSpan.FromSeconds(10));
         _clock.Advance(McpOptions.Default.ToolTimeout);
-        var events = await stream.ReadAllEventsAsync();
+        var events = await run;
 
         Assert.Equal("""{"error":"mcp__everything__wait timed out after 60 s"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
         Assert.Equal("harness_end", events[^1].Name);
@@ -133,11 +136,7 @@ public sealed class McpToolChatTests : IDisposable
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__wait", "{}")).ThenText("done");
         await using var host = await StartAsync(model);
 
-        var (connection, stream) = await host.OpenChatAsync("""
-            {"model":"test-model","messages":[{"role":"user","content":"wait"}],"permissions":{"allowlist":[{"tool":"mcp__everything__wait"}]}}
-            """);
-        await using var _ = connection;
-        var events = await stream.ReadAllEventsAsync();
+        var events = await RunAllowedAsync(host, "mcp__everything__wait");
 
         var progress = events.FindIndex(e => e.Name == "tool_progress");
         Assert.InRange(progress, 0, events.FindIndex(e => e.Name == "tool_result") - 1);
@@ -156,11 +155,7 @@ public sealed class McpToolChatTests : IDisposable
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__wait", "{}")).ThenText("a logo");
         await using var host = await StartAsync(model);
 
-        var (connection, stream) = await host.OpenChatAsync("""
-            {"model":"test-model","messages":[{"role":"user","content":"show"}],"permissions":{"allowlist":[{"tool":"mcp__everything__wait"}]}}
-            """);
-        await using var _ = connection;
-        var events = await stream.ReadAllEventsAsync();
+        var events = await RunAllowedAsync(host, "mcp__everything__wait");
 
         var data = Convert.ToBase64String(png);
         Assert.Equal(

@@ -1,4 +1,3 @@
-using System.Text;
 using Gateway.Server.Mcp;
 using Gateway.Tools;
 using ModelContextProtocol;
@@ -22,16 +21,4 @@ public sealed class McpProgressAdapterTests
         Assert.All(progress.Streams, s => Assert.Equal(ToolOutputStream.Stdout, s));
     }
 
-    private sealed class RecordingProgress : IToolProgress
-    {
-        public StringBuilder Text { get; } = new();
-
-        public List<ToolOutputStream> Streams { get; } = [];
-
-        public void Report(ReadOnlySpan<byte> utf8, ToolOutputStream stream)
-        {
-            Text.Append(Encoding.UTF8.GetString(utf8));
-            Streams.Add(stream);
-        }
-    }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
@@ -131,7 +130,7 @@ public sealed class McpToolRegistryTests
                 return Task.FromResult(FakeMcpServer.Text("done"));
             },
         };
-        var progress = new TextProgress();
+        var progress = new RecordingProgress();
 
         await Registry(null, server).InvokeAsync("mcp__s__long", Json("{}"), _context, progress, CancellationToken.None);
 
@@ -222,10 +221,4 @@ public sealed class McpToolRegistryTests
     private static string Nested(int depth) =>
         """{"type":"object","properties":{"a":""" + string.Concat(Enumerable.Repeat("""{"type":"array","items":""", depth)) + "{}" + new string('}', depth + 2);
 
-    private sealed class TextProgress : IToolProgress
-    {
-        public StringBuilder Text { get; } = new();
-
-        public void Report(ReadOnlySpan<byte> utf8, ToolOutputStream stream) => Text.Append(Encoding.UTF8.GetString(utf8));
-    }
 }
