@@ -343,7 +343,7 @@ internal sealed record GatewayOptions
                 : throw new ConfigurationException($"{name}={value}: no such directory.");
         }
 
-        /// <summary>The built-in tools (SPEC §7) the list names, or the error naming unknown ones; MCP names are <see cref="McpToolPatterns"/>'.</summary>
+        /// <summary>The built-in tools (SPEC §7) the list names, or the error naming unknown ones; MCP names go to <see cref="McpToolPatterns"/>.</summary>
         public IReadOnlySet<string> ToolNames(string name)
         {
             var names = List(name).Where(n => !AgentOptions.IsMcpToolPattern(n)).ToList();

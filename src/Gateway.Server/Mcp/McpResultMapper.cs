@@ -20,30 +20,28 @@ internal static class McpResultMapper
     {
         var context = new StringBuilder();
         var media = new ArrayBufferWriter<byte>();
-        using var json = new Utf8JsonWriter(media, JsonStringEncoder.WriterOptions);
-        json.WriteStartArray();
         var mediaCount = 0;
-        foreach (var block in result.Content)
+        using (var json = new Utf8JsonWriter(media, JsonStringEncoder.WriterOptions))
         {
-            var text = block switch
+            json.WriteStartArray();
+            foreach (var block in result.Content)
             {
-                TextContentBlock t => t.Text,
-                ImageContentBlock image => WriteMedia(json, "image", image.MimeType, image.Data, ref mediaCount),
-                AudioContentBlock audio => $"[audio {audio.MimeType}, {Bytes(audio.Data)} bytes]",
-                EmbeddedResourceBlock { Resource: TextResourceContents resource } => $"[resource {resource.Uri}]\n{resource.Text}",
-                EmbeddedResourceBlock { Resource: BlobResourceContents blob } => MediaKind(blob.MimeType) is { } kind
-                    ? WriteMedia(json, kind, blob.MimeType!, blob.Blob, ref mediaCount)
-                    : $"[resource {blob.Uri} {blob.MimeType ?? "application/octet-stream"}, {Bytes(blob.Blob)} bytes]",
-                ResourceLinkBlock link => $"[link {link.Uri}{(link.Name is { Length: > 0 } name ? " " + name : "")}]",
-                _ => $"[{block.Type} content]",
-            };
-            if (text is not null)
-            {
-                context.Append(context.Length > 0 ? "\n" : "").Append(text);
+                if (Media(block) is var (type, mediaType, base64))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type"u8, type);
+                    json.WriteString("mediaType"u8, mediaType);
+                    json.WriteString("data"u8, base64.Span);
+                    json.WriteEndObject();
+                    mediaCount++;
+                }
+                else
+                {
+                    context.Append(context.Length > 0 ? "\n" : "").Append(Text(block));
+                }
             }
+            json.WriteEndArray();
         }
-        json.WriteEndArray();
-        json.Flush();
 
         if (result.IsError == true)
         {
@@ -55,25 +53,26 @@ internal static class McpResultMapper
         return ToolResult.Success(Cut(context), value);
     }
 
-    /// <summary>Writes <c>{"type","mediaType","data"}</c>; nothing goes to the context, the model sees the part itself.</summary>
-    private static string? WriteMedia(Utf8JsonWriter json, string type, string mediaType, ReadOnlyMemory<byte> base64, ref int count)
+    /// <summary>A block the model takes as a part of its own (SPEC §7 read: images and PDFs), or null.</summary>
+    private static (string Type, string MediaType, ReadOnlyMemory<byte> Base64)? Media(ContentBlock block) => block switch
     {
-        json.WriteStartObject();
-        json.WriteString("type"u8, type);
-        json.WriteString("mediaType"u8, mediaType);
-        json.WriteString("data"u8, base64.Span);
-        json.WriteEndObject();
-        count++;
-        return null;
-    }
-
-    /// <summary>The media a model takes as a part of its own (SPEC §7 read): images and PDFs.</summary>
-    private static string? MediaKind(string? mimeType) => mimeType switch
-    {
-        null => null,
-        "application/pdf" => "document",
-        _ when mimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) => "image",
+        ImageContentBlock image => ("image", image.MimeType, image.Data),
+        EmbeddedResourceBlock { Resource: BlobResourceContents { MimeType: { } mimeType } blob } when MediaKind(mimeType) is { } kind => (kind, mimeType, blob.Blob),
         _ => null,
+    };
+
+    private static string? MediaKind(string mimeType) =>
+        mimeType == "application/pdf" ? "document" : mimeType.StartsWith("image/", StringComparison.OrdinalIgnoreCase) ? "image" : null;
+
+    /// <summary>What the model reads of a block that is not media.</summary>
+    private static string Text(ContentBlock block) => block switch
+    {
+        TextContentBlock text => text.Text,
+        AudioContentBlock audio => $"[audio {audio.MimeType}, {Bytes(audio.Data)} bytes]",
+        EmbeddedResourceBlock { Resource: TextResourceContents resource } => $"[resource {resource.Uri}]\n{resource.Text}",
+        EmbeddedResourceBlock { Resource: BlobResourceContents blob } => $"[resource {blob.Uri} {blob.MimeType ?? "application/octet-stream"}, {Bytes(blob.Blob)} bytes]",
+        ResourceLinkBlock link => $"[link {link.Uri}{(link.Name is { Length: > 0 } name ? " " + name : "")}]",
+        _ => $"[{block.Type} content]",
     };
 
     private static int Bytes(ReadOnlyMemory<byte> base64) => base64.Length / 4 * 3 - (base64.Span.EndsWith("=="u8) ? 2 : base64.Span.EndsWith("="u8) ? 1 : 0);

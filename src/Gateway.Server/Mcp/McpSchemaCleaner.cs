@@ -72,17 +72,17 @@ internal static class McpSchemaCleaner
             {
                 json.WriteString("type"u8, "object"u8);
             }
-            if (!schema.TryGetProperty("properties", out _))
-            {
-                json.WriteStartObject("properties"u8);
-                json.WriteEndObject();
-            }
             foreach (var property in schema.EnumerateObject())
             {
                 if (!property.NameEquals("$schema"u8))
                 {
                     property.WriteTo(json);
                 }
+            }
+            if (!schema.TryGetProperty("properties", out _))
+            {
+                json.WriteStartObject("properties"u8);
+                json.WriteEndObject();
             }
             json.WriteEndObject();
         }
