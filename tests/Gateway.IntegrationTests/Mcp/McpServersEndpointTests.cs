@@ -6,6 +6,7 @@ using Gateway.Server.Endpoints;
 using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
 using Gateway.Server.Routing;
+using Gateway.Server.Tests.Mcp;
 using ModelContextProtocol.Protocol;
 
 namespace Gateway.IntegrationTests.Mcp;

@@ -16,6 +16,13 @@ internal sealed class FakeMcpServer : IMcpServer
         _state = new McpServerState(name, "stdio", "shared", McpServerStatus.Ready, [.. tools], Restarts: 0);
     }
 
+    /// <summary>A server in whatever state the test gives (the admin view's figures: pid, errors, backoff).</summary>
+    public FakeMcpServer(McpServerState state)
+    {
+        Name = state.Name;
+        _state = state;
+    }
+
     public string Name { get; }
 
     public McpServerState State => _state;
