@@ -1,10 +1,14 @@
+using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Infrastructure.Upstream;
 using Gateway.Server.Conversation;
+using Gateway.Server.Providers.OpenAi;
+using Gateway.Server.Providers.Upstream;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
 namespace Gateway.IntegrationTests.Mcp;
 
-/// <summary>server-everything's tools (stdio, from npm) called by a scripted model through POST /chat: permissions, relays, progress, images.</summary>
+/// <summary>server-everything's tools (stdio, from npm) called through POST /chat by a scripted model or an OpenAI upstream: permissions, relays, progress, images.</summary>
 public sealed class McpEverythingChatTests
 {
     private const string Go = """{"role":"user","content":"go"}""";
@@ -25,6 +29,48 @@ public sealed class McpEverythingChatTests
         Assert.Equal("Echoes back the input string", offered.Description);
         Assert.DoesNotContain("$schema", offered.ParametersSchema.ToString(), StringComparison.Ordinal);
         Assert.Equal("Echo: hi", model.Requests.ToArray()[1].Messages[^1].Text);
+    }
+
+    [Fact]
+    public async Task AnOpenAiUpstreamIsOfferedTheCleanedSchemaAndReadsTheResult()
+    {
+        using var http = new UpstreamHttp(ProviderTestKit.FastOptions);
+        await using var upstream = FakeUpstream.Start(
+            UpstreamReply.Json("""{"object":"list","data":[{"id":"gpt-test","object":"model"}]}"""),
+            UpstreamReply.Sse("""
+                data: {"choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"mcp__everything__echo","arguments":"{\"message\":\"hi\"}"}}]},"finish_reason":null}]}
+
+                data: {"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}
+
+                data: [DONE]
+
+
+                """),
+            UpstreamReply.Sse("""
+                data: {"choices":[{"index":0,"delta":{"content":"It said hi."},"finish_reason":"stop"}]}
+
+                data: [DONE]
+
+
+                """));
+        await using var mcp = await McpTestHost.StartAsync(
+            McpTestHost.Everything, upstreams: [new OpenAiCompatibleProvider("upstream", upstream.Url("/v1"), "sk-test", http)]);
+        await mcp.ReadyAsync("everything");
+
+        var (connection, stream) = await mcp.Chat.OpenChatAsync(
+            $$$"""{"model":"gpt-test","messages":[{{{Go}}}],"permissions":{"allowlist":[{"tool":"mcp__everything__echo"}]}}""");
+        await using var _ = connection;
+        var events = await stream.ReadAllEventsAsync();
+
+        Assert.Equal("""{"context":"Echo: hi"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
+        using var first = JsonDocument.Parse(upstream.Requests[1].Body);
+        var echo = first.RootElement.GetProperty("tools").EnumerateArray().Single(t => t.GetProperty("function").GetProperty("name").GetString() == "mcp__everything__echo");
+        Assert.Equal(
+            """{"type":"object","properties":{"message":{"type":"string","description":"Message to echo"}},"required":["message"]}""",
+            echo.GetProperty("function").GetProperty("parameters").GetRawText());
+        using var second = JsonDocument.Parse(upstream.Requests[^1].Body);
+        var toolMessage = second.RootElement.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
+        Assert.Equal(("call_1", "Echo: hi"), (toolMessage.GetProperty("tool_call_id").GetString(), toolMessage.GetProperty("content").GetString()));
     }
 
     [Fact]
