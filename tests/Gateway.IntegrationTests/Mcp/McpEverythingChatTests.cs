@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Infrastructure.Upstream;
+using Gateway.Server.Agents;
 using Gateway.Server.Conversation;
 using Gateway.Server.Providers.OpenAi;
 using Gateway.Server.Providers.Upstream;
@@ -29,6 +30,23 @@ public sealed class McpEverythingChatTests
         Assert.Equal("Echoes back the input string", offered.Description);
         Assert.DoesNotContain("$schema", offered.ParametersSchema.ToString(), StringComparison.Ordinal);
         Assert.Equal("Echo: hi", model.Requests.ToArray()[1].Messages[^1].Text);
+    }
+
+    [Fact]
+    public async Task EnabledToolsGlobsChooseWhichToolsAreOfferedAndTheAdminViewSaysWhyTheOthersAreNot()
+    {
+        var model = new ScriptedModelProvider().ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(
+            McpTestHost.Everything, model, agents: new AgentOptions { EnabledTools = new HashSet<string>(), McpToolPatterns = ["mcp__everything__get-*", "mcp__nowhere__tool"] });
+        var ready = await mcp.ReadyAsync("everything");
+
+        await ChatAsync(mcp, "{}");
+
+        var offered = model.Requests.Single().Tools.Select(t => t.Name).ToArray();
+        Assert.Contains("mcp__everything__get-sum", offered);
+        Assert.All(offered, name => Assert.StartsWith("mcp__everything__get-", name, StringComparison.Ordinal));
+        var echo = ready.GetProperty("tools").EnumerateArray().Single(t => t.GetProperty("original").GetString() == "echo");
+        Assert.Equal("not enabled by ENABLED_TOOLS", echo.GetProperty("dropped").GetString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Mcp;
 using Gateway.Server.Providers;
@@ -50,7 +51,7 @@ internal sealed class McpTestHost : IAsyncDisposable
     /// <param name="servers">The members of <c>mcpServers</c>, comma-separated (<see cref="Everything"/>, <see cref="Stdio"/>…), where <see cref="DirectoryToken"/> is the test's directory.</param>
     public static async Task<McpTestHost> StartAsync(
         string servers, ScriptedModelProvider? model = null, McpOptions? options = null, TimeProvider? clock = null, string[]? apiKeys = null, GatewayMetrics? metrics = null,
-        IReadOnlyList<IModelProvider>? upstreams = null)
+        IReadOnlyList<IModelProvider>? upstreams = null, AgentOptions? agents = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("gateway-mcp-");
         var file = Path.Combine(directory.FullName, "mcp.json");
@@ -58,7 +59,7 @@ internal sealed class McpTestHost : IAsyncDisposable
         var mcp = (options ?? McpOptions.Default with { Sandbox = "none" }) with { ServersFile = file };
         try
         {
-            var chat = await ChatTestHost.StartAsync(model, moreProviders: upstreams, clock: clock, apiKeys: apiKeys, metrics: metrics, mcp: mcp);
+            var chat = await ChatTestHost.StartAsync(model, agents: agents, moreProviders: upstreams, clock: clock, apiKeys: apiKeys, metrics: metrics, mcp: mcp);
             return new McpTestHost(directory, chat);
         }
         catch
