@@ -35,6 +35,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
     private volatile McpServerState _state;
     private volatile Link? _link;
     private Task _running = Task.CompletedTask;
+    private int _started;
 
     /// <param name="connect">Starts the server (stdio) or opens its endpoint (HTTP), once per life.</param>
     /// <param name="time">The clock of the backoff and the pings; tests step a fake one.</param>
@@ -65,7 +66,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
     /// <summary>Starts keeping the server running, in the background; an invalid, disabled or per-session one stays as it is.</summary>
     public void Start()
     {
-        if (_state.Status == McpServerStatus.Starting)
+        if (_state.Status == McpServerStatus.Starting && Interlocked.Exchange(ref _started, 1) == 0)
         {
             _running = Task.Run(RunAsync);
         }
