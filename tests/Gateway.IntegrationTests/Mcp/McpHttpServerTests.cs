@@ -58,6 +58,26 @@ public sealed class McpHttpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AServerThatRestartedBetweenCallsHasLostTheSessionAndIsConnectedAgain()
+    {
+        await StartEverythingAsync();
+        var server = Start();
+        await McpServerStates.ReadyAsync(server);
+
+        await StopEverythingAsync();
+        await StartEverythingAsync();
+        // It answers the old session id with 400, not the 404 that makes the SDK initialize again (trap 22).
+        var lost = await Assert.ThrowsAsync<McpUnavailableException>(
+            () => server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None));
+        Assert.StartsWith("server failed during the call: Request failed (remote)", lost.Message, StringComparison.Ordinal);
+        await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
+        _time.Advance(TimeSpan.FromSeconds(1.2));
+
+        Assert.Equal(1, (await McpServerStates.ReadyAsync(server)).Restarts);
+        Assert.Equal("Echo: hi", Text(await server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task AnIdleHttpServerThatDiesIsFoundByAPing()
     {
         await StartEverythingAsync();
