@@ -62,12 +62,15 @@ internal sealed partial class McpServerSupervisor
         };
     }
 
-    /// <summary>Serves until the server ends, a call or a ping finds it gone, or the gateway stops; says why it ended.</summary>
-    private async Task<string> ServeAsync(Link link, ChannelReader<bool> toolsChanged)
+    /// <summary>Publishes <paramref name="ready"/> and serves until the server ends, a call or a ping finds it gone, or the gateway stops; says why it ended.</summary>
+    private async Task<string> ServeAsync(Link link, McpServerState ready, ChannelReader<bool> toolsChanged)
     {
         using var serving = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        var relisting = RelistAsync(link, toolsChanged, serving.Token);
+        // The first ping is on the clock before the state says ready: a test steps a fake clock once it sees it.
         var pinging = link.Connection.IsRemote ? PingAsync(link, serving.Token) : Task.CompletedTask;
+        Publish(ready);
+        // After: a re-list publishes over the ready state.
+        var relisting = RelistAsync(link, toolsChanged, serving.Token);
         try
         {
             var stopped = Task.Delay(Timeout.InfiniteTimeSpan, _stop.Token);

@@ -35,6 +35,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
     private volatile McpServerState _state;
     private volatile Link? _link;
     private Task _running = Task.CompletedTask;
+    private int _started;
 
     /// <param name="connect">Starts the server (stdio) or opens its endpoint (HTTP), once per life.</param>
     /// <param name="time">The clock of the backoff and the pings; tests step a fake one.</param>
@@ -65,7 +66,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
     /// <summary>Starts keeping the server running, in the background; an invalid, disabled or per-session one stays as it is.</summary>
     public void Start()
     {
-        if (_state.Status == McpServerStatus.Starting)
+        if (_state.Status == McpServerStatus.Starting && Interlocked.Exchange(ref _started, 1) == 0)
         {
             _running = Task.Run(RunAsync);
         }
@@ -96,10 +97,12 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
             var delay = McpBackoff.Delay(failures++, _options.RestartMax, Random.Shared.NextDouble());
             var now = _time.GetUtcNow();
             _log.Warning(string.Create(CultureInfo.InvariantCulture, $"mcp server {Name} {error}; restarting in {delay.TotalSeconds:0.0} s"));
+            // On the clock before the state says so: a test steps a fake clock once it sees the backoff.
+            var waiting = Task.Delay(delay, _time, _stop.Token);
             Publish(_state with { Status = McpServerStatus.Backoff, Tools = [], Pid = null, LastError = error, LastErrorAt = now, NextAttemptAt = now + delay });
             try
             {
-                await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -129,17 +132,17 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
             _link = link;
             readySince = _time.GetTimestamp();
             var info = client.ServerInfo;
-            Publish(_state with
+            _log.Info(string.Create(CultureInfo.InvariantCulture,
+                $"mcp server {Name} ready: {tools.Length} tools, {info?.Name} {info?.Version}, protocol {client.NegotiatedProtocolVersion}{(connection.Pid is { } pid ? $", pid {pid}" : "")}"));
+            var ready = _state with
             {
                 Status = McpServerStatus.Ready,
                 Tools = tools,
                 ProtocolVersion = client.NegotiatedProtocolVersion,
                 ServerName = info?.Name,
                 ServerVersion = info?.Version,
-            });
-            _log.Info(string.Create(CultureInfo.InvariantCulture,
-                $"mcp server {Name} ready: {tools.Length} tools, {info?.Name} {info?.Version}, protocol {client.NegotiatedProtocolVersion}{(connection.Pid is { } pid ? $", pid {pid}" : "")}"));
-            var error = await ServeAsync(link, toolsChanged.Reader).ConfigureAwait(false);
+            };
+            var error = await ServeAsync(link, ready, toolsChanged.Reader).ConfigureAwait(false);
             return (WithErrorTail(error, connection), _time.GetElapsedTime(readySince));
         }
         catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException)

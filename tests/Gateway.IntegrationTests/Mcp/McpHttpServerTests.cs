@@ -36,13 +36,7 @@ public sealed class McpHttpServerTests : IAsyncLifetime
     public async Task AnHttpServerIsReadyAnswersAndAfterItRestartsGetsANewSession()
     {
         await StartEverythingAsync();
-        var config = new McpServerConfig("everything", "http", McpServerConfig.Shared)
-        {
-            Http = new McpHttpEndpoint(new Uri($"http://127.0.0.1:{_port}/mcp"), [new("X-Test", "1")]),
-        };
-        _servers = new McpServers([config], McpOptions.Default, _directory, sandbox: null, GatewayLog.Silent, _time);
-        _servers.Start();
-        var server = Assert.Single(_servers.Servers);
+        var server = Start();
 
         var ready = await McpServerStates.ReadyAsync(server);
         Assert.Equal(("http", null, "2025-11-25", "mcp-servers/everything"), (ready.Transport, ready.Pid, ready.ProtocolVersion, ready.ServerName));
@@ -61,6 +55,40 @@ public sealed class McpHttpServerTests : IAsyncLifetime
         var again = await McpServerStates.ReadyAsync(server);
         Assert.Equal(1, again.Restarts);
         Assert.Equal("Echo: again", Text(await server.CallToolAsync("echo", Arguments("""{"message":"again"}"""), new RecordedProgress(), CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task AServerThatRestartedBetweenCallsHasLostTheSessionAndIsConnectedAgain()
+    {
+        await StartEverythingAsync();
+        var server = Start();
+        await McpServerStates.ReadyAsync(server);
+
+        await StopEverythingAsync();
+        await StartEverythingAsync();
+        // It answers the old session id with 400, not the 404 that makes the SDK initialize again (trap 22).
+        var lost = await Assert.ThrowsAsync<McpUnavailableException>(
+            () => server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None));
+        Assert.StartsWith("server failed during the call: Request failed (remote)", lost.Message, StringComparison.Ordinal);
+        await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
+        _time.Advance(TimeSpan.FromSeconds(1.2));
+
+        Assert.Equal(1, (await McpServerStates.ReadyAsync(server)).Restarts);
+        Assert.Equal("Echo: hi", Text(await server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task AnIdleHttpServerThatDiesIsFoundByAPing()
+    {
+        await StartEverythingAsync();
+        var server = Start();
+        await McpServerStates.ReadyAsync(server);
+
+        await StopEverythingAsync();
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        var backoff = await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
+        Assert.StartsWith("did not answer a ping: ", backoff.LastError, StringComparison.Ordinal);
     }
 
     /// <summary>Starts server-everything's Streamable HTTP mode on the test's port and waits (bounded) until it says it listens.</summary>
@@ -96,6 +124,17 @@ public sealed class McpHttpServerTests : IAsyncLifetime
             await everything.WaitForExitAsync().WaitAsync(McpServerStates.Bound);
             everything.Dispose();
         }
+    }
+
+    private IMcpServer Start()
+    {
+        var config = new McpServerConfig("everything", "http", McpServerConfig.Shared)
+        {
+            Http = new McpHttpEndpoint(new Uri($"http://127.0.0.1:{_port}/mcp"), []),
+        };
+        _servers = new McpServers([config], McpOptions.Default, _directory, sandbox: null, GatewayLog.Silent, _time);
+        _servers.Start();
+        return Assert.Single(_servers.Servers);
     }
 
     private static int FreePort()

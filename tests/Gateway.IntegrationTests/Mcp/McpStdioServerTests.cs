@@ -118,6 +118,17 @@ public sealed class McpStdioServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LinesThatAreNotTheProtocolOnStdoutDoNotBreakTheServer()
+    {
+        // stdout is the protocol (trap 19): a server that prints to it anyway is read past, not dropped.
+        var server = Start(Stdio("noisy", "sh", "-c", $"echo 'Starting server...'; exec {McpFixtures.Node} {McpFixtures.Probe} \"$0\"").WithEnv("PROBE_LOG", ProbeLog));
+
+        await McpServerStates.ReadyAsync(server);
+
+        Assert.Equal("waited", Text(await server.CallToolAsync("wait", Arguments("""{"ms":1}"""), new RecordedProgress(), CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task AServerThatCannotStartBacksOffWithWhatItWroteToStderr()
     {
         var missing = Path.Combine(_directory, "missing.js");
