@@ -33,6 +33,25 @@ public sealed class McpEverythingChatTests
     }
 
     [Fact]
+    public async Task WithMcpSandboxBwrapTheServerRunsInBubblewrapWithOnlyTheAllowedVariables()
+    {
+        RequiredTool.Path("bwrap", "bubblewrap");
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__get-env", "{}")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model, sandbox: "bwrap");
+        var ready = await mcp.ReadyAsync("everything");
+
+        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__get-env"}]}""");
+
+        // The process the gateway started (setsid and prlimit exec onwards) is bwrap, holding the server in its namespaces.
+        var pid = ready.GetProperty("pid").GetInt32();
+        Assert.Contains("bwrap", File.ReadAllText($"/proc/{pid}/cmdline").Split('\0'));
+        using var environment = JsonDocument.Parse(events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetProperty("context").GetString()!);
+        Assert.Subset(
+            new HashSet<string> { "PATH", "LANG", "LC_ALL", "TZ", "TERM", "HOME", "PWD" },
+            environment.RootElement.EnumerateObject().Select(v => v.Name).ToHashSet());
+    }
+
+    [Fact]
     public async Task EnabledToolsGlobsChooseWhichToolsAreOfferedAndTheAdminViewSaysWhyTheOthersAreNot()
     {
         var model = new ScriptedModelProvider().ThenText("done");

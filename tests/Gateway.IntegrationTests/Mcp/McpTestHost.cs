@@ -44,19 +44,20 @@ internal sealed class McpTestHost : IAsyncDisposable
     /// <summary>Stands for <see cref="Directory"/> in the servers given to <see cref="StartAsync"/>.</summary>
     public const string DirectoryToken = "$DIRECTORY";
 
-    /// <summary>One stdio entry of <c>mcpServers</c>: <c>"name":{"command","args"}</c>.</summary>
-    public static string Stdio(string name, string command, string[] args, string more = "") =>
-        $$"""{{Json(name)}}:{"command":{{Json(command)}},"args":[{{string.Join(',', args.Select(Json))}}]{{more}}}""";
+    /// <summary>One stdio entry of <c>mcpServers</c>: <c>"name":{"command","args"}</c>, then <paramref name="moreKeys"/> (JSON starting with a comma).</summary>
+    public static string Stdio(string name, string command, string[] args, string moreKeys = "") =>
+        $$"""{{Json(name)}}:{"command":{{Json(command)}},"args":[{{string.Join(',', args.Select(Json))}}]{{moreKeys}}}""";
 
+    /// <param name="sandbox">MCP_SANDBOX: unconfined unless a test is about the sandbox.</param>
     /// <param name="servers">The members of <c>mcpServers</c>, comma-separated (<see cref="Everything"/>, <see cref="Stdio"/>…), where <see cref="DirectoryToken"/> is the test's directory.</param>
     public static async Task<McpTestHost> StartAsync(
-        string servers, ScriptedModelProvider? model = null, McpOptions? options = null, TimeProvider? clock = null, string[]? apiKeys = null, GatewayMetrics? metrics = null,
-        IReadOnlyList<IModelProvider>? upstreams = null, AgentOptions? agents = null)
+        string servers, ScriptedModelProvider? model = null, TimeProvider? clock = null, string[]? apiKeys = null, GatewayMetrics? metrics = null,
+        IReadOnlyList<IModelProvider>? upstreams = null, AgentOptions? agents = null, string sandbox = "none")
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("gateway-mcp-");
         var file = Path.Combine(directory.FullName, "mcp.json");
         await File.WriteAllTextAsync(file, "{\"mcpServers\":{" + servers.Replace(DirectoryToken, directory.FullName, StringComparison.Ordinal) + "}}");
-        var mcp = (options ?? McpOptions.Default with { Sandbox = "none" }) with { ServersFile = file };
+        var mcp = McpOptions.Default with { ServersFile = file, Sandbox = sandbox };
         try
         {
             var chat = await ChatTestHost.StartAsync(model, agents: agents, moreProviders: upstreams, clock: clock, apiKeys: apiKeys, metrics: metrics, mcp: mcp);
