@@ -12,8 +12,6 @@ namespace Gateway.IntegrationTests.Mcp;
 /// <summary>server-everything's tools (stdio, from npm) called through POST /chat by a scripted model or an OpenAI upstream: permissions, relays, progress, images.</summary>
 public sealed class McpEverythingChatTests
 {
-    private const string Go = """{"role":"user","content":"go"}""";
-
     [Fact]
     public async Task AnAllowlistedToolRunsWithoutARelayAndItsTextIsTheContext()
     {
@@ -21,7 +19,7 @@ public sealed class McpEverythingChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
         await mcp.ReadyAsync("everything");
 
-        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__echo"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__everything__echo"}]}""");
 
         Assert.Equal(["connected", "harness_start", "usage", "tool_call", "tool_result", "text", "usage", "harness_end"], events.Select(e => e.Name));
         Assert.Equal(("mcp__everything__echo", """{"message":"hi"}"""), (events[3].Field("name"), events[3].Json.GetProperty("input").GetRawText()));
@@ -40,7 +38,7 @@ public sealed class McpEverythingChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model, sandbox: "bwrap");
         var ready = await mcp.ReadyAsync("everything");
 
-        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__get-env"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__everything__get-env"}]}""");
 
         // The process the gateway started (setsid and prlimit exec onwards) is bwrap, holding the server in its namespaces.
         var pid = ready.GetProperty("pid").GetInt32();
@@ -59,7 +57,7 @@ public sealed class McpEverythingChatTests
             McpTestHost.Everything, model, agents: new AgentOptions { EnabledTools = new HashSet<string>(), McpToolPatterns = ["mcp__everything__get-*", "mcp__nowhere__tool"] });
         var ready = await mcp.ReadyAsync("everything");
 
-        await ChatAsync(mcp, "{}");
+        await mcp.ChatAsync("{}");
 
         var offered = model.Requests.Single().Tools.Select(t => t.Name).ToArray();
         Assert.Contains("mcp__everything__get-sum", offered);
@@ -94,8 +92,7 @@ public sealed class McpEverythingChatTests
             McpTestHost.Everything, upstreams: [new OpenAiCompatibleProvider("upstream", upstream.Url("/v1"), "sk-test", http)]);
         await mcp.ReadyAsync("everything");
 
-        var (connection, stream) = await mcp.Chat.OpenChatAsync(
-            $$$"""{"model":"gpt-test","messages":[{{{Go}}}],"permissions":{"allowlist":[{"tool":"mcp__everything__echo"}]}}""");
+        var (connection, stream) = await mcp.OpenChatAsync("""{"allowlist":[{"tool":"mcp__everything__echo"}]}""", model: "gpt-test");
         await using var _ = connection;
         var events = await stream.ReadAllEventsAsync();
 
@@ -119,7 +116,7 @@ public sealed class McpEverythingChatTests
             .ThenText("done");
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
         await mcp.ReadyAsync("everything");
-        var (connection, stream) = await mcp.Chat.OpenChatAsync($$"""{"model":"test-model","messages":[{{Go}}]}""");
+        var (connection, stream) = await mcp.OpenChatAsync("{}");
         await using var _ = connection;
 
         var head = await stream.ReadUntilAsync("relay");
@@ -142,7 +139,7 @@ public sealed class McpEverythingChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
         await mcp.ReadyAsync("everything");
 
-        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__trigger-long-running-operation"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__everything__trigger-long-running-operation"}]}""");
 
         // MCP does not order the last notification before the answer (design trap 2): at least one comes first, none after.
         var progress = events.SkipWhile(e => e.Name != "tool_call").Skip(1).TakeWhile(e => e.Name == "tool_progress").ToList();
@@ -162,7 +159,7 @@ public sealed class McpEverythingChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
         await mcp.ReadyAsync("everything");
 
-        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__get-tiny-image"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__everything__get-tiny-image"}]}""");
 
         var output = events.Single(e => e.Name == "tool_result").Json.GetProperty("output");
         Assert.Equal("Here's the image you requested:\nThe image above is the MCP logo.", output.GetProperty("context").GetString());
@@ -179,18 +176,11 @@ public sealed class McpEverythingChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model);
         await mcp.ReadyAsync("everything");
 
-        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__everything__get-resource-reference"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__everything__get-resource-reference"}]}""");
 
         var context = events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetProperty("context").GetString();
         Assert.StartsWith(
             "Returning resource reference for Resource 1:\n[resource demo://resource/dynamic/text/1]\nResource 1: This is a plaintext resource created at ",
             context, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<ServerSentEvent>> ChatAsync(McpTestHost mcp, string permissions)
-    {
-        var (connection, stream) = await mcp.Chat.OpenChatAsync($$"""{"model":"test-model","messages":[{{Go}}],"permissions":{{permissions}}}""");
-        await using var _ = connection;
-        return await stream.ReadAllEventsAsync();
     }
 }

@@ -19,12 +19,8 @@ public sealed class McpFilesystemChatTests
             .ThenText("done");
         await mcp.ReadyAsync("files");
 
-        var (connection, stream) = await mcp.Chat.OpenChatAsync("""
-            {"model":"test-model","messages":[{"role":"user","content":"go"}],
-             "permissions":{"allowlist":[{"tool":"mcp__files__list_directory"},{"tool":"mcp__files__read_text_file"}]}}
-            """);
-        await using var _ = connection;
-        var results = (await stream.ReadAllEventsAsync()).Where(e => e.Name == "tool_result").Select(e => e.Json.GetProperty("output")).ToArray();
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__files__list_directory"},{"tool":"mcp__files__read_text_file"}]}""");
+        var results = events.Where(e => e.Name == "tool_result").Select(e => e.Json.GetProperty("output")).ToArray();
 
         Assert.Equal("[FILE] mcp.json", results[0].GetProperty("context").GetString());
         Assert.StartsWith("Access denied - path outside allowed directories", results[1].GetProperty("error").GetString(), StringComparison.Ordinal);

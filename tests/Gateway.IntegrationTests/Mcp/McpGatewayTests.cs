@@ -64,13 +64,7 @@ public sealed class McpGatewayTests
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__everything__echo", """{"message":"hi"}""")).ThenText("done");
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Everything, model, metrics: metrics);
         var ready = await mcp.ReadyAsync("everything");
-        var (connection, stream) = await mcp.Chat.OpenChatAsync("""
-            {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"mcp__everything__echo"}]}}
-            """);
-        await using (connection)
-        {
-            await stream.ReadAllEventsAsync();
-        }
+        await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__everything__echo"}]}""");
 
         var body = (await mcp.Chat.Host.GetAsync("/metrics")).Body;
 

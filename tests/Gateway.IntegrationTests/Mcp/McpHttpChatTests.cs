@@ -18,7 +18,7 @@ public sealed class McpHttpChatTests
         Assert.Equal("http", ready.GetProperty("transport").GetString());
         Assert.All(server.Requests, headers => Assert.Equal("Bearer remote-secret", headers["authorization"]));
 
-        var (connection, stream) = await OpenAsync(mcp);
+        var (connection, stream) = await mcp.OpenChatAsync(AllowAll);
         await using var _ = connection;
         var head = await stream.ReadUntilAsync("tool_progress");
         // The server waits for the test after its first report: MCP does not order notifications before the answer.
@@ -36,7 +36,7 @@ public sealed class McpHttpChatTests
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__remote__block", "{}"));
         await using var mcp = await McpTestHost.StartAsync(Remote(server), model);
         await mcp.ReadyAsync("remote");
-        var (connection, _) = await OpenAsync(mcp);
+        var (connection, _) = await mcp.OpenChatAsync(AllowAll);
         await server.BlockStarted.WaitAsync(Patience);
 
         await mcp.Chat.DisconnectWithinAsync(connection, TimeSpan.FromSeconds(1));
@@ -49,7 +49,4 @@ public sealed class McpHttpChatTests
         $$$""""
         "remote":{"url":"{{{server.Url}}}","headers":{"Authorization":"Bearer remote-secret"}}
         """";
-
-    private static Task<(RawConnection Connection, EventStreamReader Events)> OpenAsync(McpTestHost mcp) =>
-        mcp.Chat.OpenChatAsync($$"""{"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{{AllowAll}}}""");
 }

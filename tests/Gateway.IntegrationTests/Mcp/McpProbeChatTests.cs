@@ -20,7 +20,7 @@ public sealed class McpProbeChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Probe, model);
         await mcp.ReadyAsync("probe");
 
-        var events = await ChatAsync(mcp, """{"deny":[{"tool":"mcp__probe__wait"}]}""");
+        var events = await mcp.ChatAsync("""{"deny":[{"tool":"mcp__probe__wait"}]}""");
 
         Assert.Equal("""{"status":"denied"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
         Assert.DoesNotContain(mcp.ProbeLines(), line => line.StartsWith("start", StringComparison.Ordinal));
@@ -33,7 +33,7 @@ public sealed class McpProbeChatTests
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__probe__wait", """{"ms":60000}""")).ThenText("done");
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Probe, model, clock: clock);
         await mcp.ReadyAsync("probe");
-        var (connection, stream) = await OpenAsync(mcp, """{"allowlist":[{"tool":"mcp__probe__wait"}]}""");
+        var (connection, stream) = await mcp.OpenChatAsync("""{"allowlist":[{"tool":"mcp__probe__wait"}]}""");
         await using var _ = connection;
 
         var started = await mcp.ProbeLineAsync("start ");
@@ -53,14 +53,14 @@ public sealed class McpProbeChatTests
             .ThenText("done");
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Probe, model);
         await mcp.ReadyAsync("probe");
-        var (connection, _) = await OpenAsync(mcp, """{"allowlist":[{"tool":"mcp__probe__wait"}]}""");
+        var (connection, _) = await mcp.OpenChatAsync("""{"allowlist":[{"tool":"mcp__probe__wait"}]}""");
         var started = await mcp.ProbeLineAsync("start ");
 
         // SPEC §6: the session and what it runs end within a second of the client leaving; the server is told.
         await mcp.Chat.DisconnectWithinAsync(connection, TimeSpan.FromSeconds(1));
         Assert.Equal("cancelled " + started["start ".Length..], await mcp.ProbeLineAsync("cancelled "));
 
-        var events = await ChatAsync(mcp, """{"allowlist":[{"tool":"mcp__probe__wait"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__probe__wait"}]}""");
         Assert.Equal("""{"context":"waited"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
     }
 
@@ -75,7 +75,7 @@ public sealed class McpProbeChatTests
         await using var mcp = await McpTestHost.StartAsync(McpTestHost.Probe, model);
         var first = await mcp.ReadyAsync("probe");
 
-        var events = await ChatAsync(mcp, AllowAll);
+        var events = await mcp.ChatAsync(AllowAll);
 
         var error = events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetProperty("error").GetString();
         Assert.StartsWith("mcp__probe__crash: ", error, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class McpProbeChatTests
         Assert.NotEqual(first.GetProperty("pid").GetInt32(), again.GetProperty("pid").GetInt32());
         Assert.Contains("exited", again.GetProperty("lastError").GetString(), StringComparison.Ordinal);
 
-        events = await ChatAsync(mcp, AllowAll);
+        events = await mcp.ChatAsync(AllowAll);
         Assert.Equal("""{"context":"waited"}""", events.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
     }
 
@@ -98,22 +98,12 @@ public sealed class McpProbeChatTests
         var listed = mcp.ServerAsync("probe", s => s.GetProperty("tools").EnumerateArray().Any(t => t.GetProperty("name").GetString() == "mcp__probe__added"), "listing added");
         model.Then(After(listed, ProviderEvent.ToolCalled(Call("c2", "mcp__probe__added", "{}")))).ThenText("done");
 
-        var events = await ChatAsync(mcp, AllowAll);
+        var events = await mcp.ChatAsync(AllowAll);
 
         Assert.Equal(
             ["""{"context":"added added"}""", """{"context":"added ran"}"""],
             events.Where(e => e.Name == "tool_result").Select(e => e.Json.GetProperty("output").GetRawText()));
         Assert.DoesNotContain(model.Requests.First().Tools, t => t.Name == "mcp__probe__added");
         Assert.Contains(model.Requests.Last().Tools, t => t.Name == "mcp__probe__added");
-    }
-
-    private static Task<(RawConnection Connection, EventStreamReader Events)> OpenAsync(McpTestHost mcp, string permissions) =>
-        mcp.Chat.OpenChatAsync($$"""{"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{{permissions}}}""");
-
-    private static async Task<List<ServerSentEvent>> ChatAsync(McpTestHost mcp, string permissions)
-    {
-        var (connection, stream) = await OpenAsync(mcp, permissions);
-        await using var _ = connection;
-        return await stream.ReadAllEventsAsync();
     }
 }

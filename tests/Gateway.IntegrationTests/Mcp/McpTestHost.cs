@@ -99,6 +99,18 @@ internal sealed class McpTestHost : IAsyncDisposable
     public Task<JsonElement> ReadyAsync(string server, string authorization = "") =>
         ServerAsync(server, s => s.GetProperty("state").GetString() == "ready", "ready", authorization);
 
+    /// <summary>POSTs /chat: "go" to the scripted model, with these <c>permissions</c> (SPEC §6).</summary>
+    public Task<(RawConnection Connection, EventStreamReader Events)> OpenChatAsync(string permissions, string model = "test-model") =>
+        Chat.OpenChatAsync($$"""{"model":"{{model}}","messages":[{"role":"user","content":"go"}],"permissions":{{permissions}}}""");
+
+    /// <summary>A whole /chat session (<see cref="OpenChatAsync"/>): its events.</summary>
+    public async Task<List<ServerSentEvent>> ChatAsync(string permissions)
+    {
+        var (connection, stream) = await OpenChatAsync(permissions);
+        await using var _ = connection;
+        return await stream.ReadAllEventsAsync();
+    }
+
     /// <summary>The probe's log lines so far.</summary>
     public string[] ProbeLines() => File.Exists(ProbeLog) ? File.ReadAllLines(ProbeLog) : [];
 
