@@ -61,21 +61,15 @@ internal sealed class McpStdioConnection : IMcpConnection
             ? string.Create(CultureInfo.InvariantCulture, $"exited (code {code})")
             : null;
 
-    private async Task WaitForExitAsync()
-    {
-        await _process.WaitForExitAsync().ConfigureAwait(false);
-        _exitCode = _process.ExitCode;
-    }
-
     public async ValueTask DisposeAsync()
     {
         try
         {
             _process.StandardInput.Close();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            // Its end of the pipe is gone already.
+            // Its end of the pipe is gone already, or the client closed ours.
         }
         // Node servers outlive stdin EOF while work is pending (trap 3): then the group is killed.
         await CompletesWithinAsync(Ended, ExitGrace).ConfigureAwait(false);
@@ -86,6 +80,12 @@ internal sealed class McpStdioConnection : IMcpConnection
         // A process that left the group may hold stderr open: it is not waited for.
         await CompletesWithinAsync(_stderr.Reading, ExitGrace).ConfigureAwait(false);
         _process.Dispose();
+    }
+
+    private async Task WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _exitCode = _process.ExitCode;
     }
 
     private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan limit)

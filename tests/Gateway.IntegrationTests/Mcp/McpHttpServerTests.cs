@@ -40,21 +40,14 @@ public sealed class McpHttpServerTests : IAsyncLifetime
 
         var ready = await McpServerStates.ReadyAsync(server);
         Assert.Equal(("http", null, "2025-11-25", "mcp-servers/everything"), (ready.Transport, ready.Pid, ready.ProtocolVersion, ready.ServerName));
-        Assert.Equal("Echo: hi", Text(await server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None)));
+        Assert.Equal("Echo: hi", await EchoAsync(server, "hi"));
 
         await StopEverythingAsync();
         // The call finds it gone, unless the client's event stream already did.
-        await Assert.ThrowsAsync<McpUnavailableException>(
-            () => server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None));
-        var backoff = await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
-        Assert.Empty(backoff.Tools);
-
+        await Assert.ThrowsAsync<McpUnavailableException>(() => EchoAsync(server, "hi"));
         await StartEverythingAsync();
-        _time.Advance(TimeSpan.FromSeconds(1.2));
 
-        var again = await McpServerStates.ReadyAsync(server);
-        Assert.Equal(1, again.Restarts);
-        Assert.Equal("Echo: again", Text(await server.CallToolAsync("echo", Arguments("""{"message":"again"}"""), new RecordedProgress(), CancellationToken.None)));
+        await AssertRestartedAsync(server);
     }
 
     [Fact]
@@ -67,14 +60,10 @@ public sealed class McpHttpServerTests : IAsyncLifetime
         await StopEverythingAsync();
         await StartEverythingAsync();
         // It answers the old session id with 400, not the 404 that makes the SDK initialize again (trap 22).
-        var lost = await Assert.ThrowsAsync<McpUnavailableException>(
-            () => server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None));
+        var lost = await Assert.ThrowsAsync<McpUnavailableException>(() => EchoAsync(server, "hi"));
         Assert.StartsWith("server failed during the call: Request failed (remote)", lost.Message, StringComparison.Ordinal);
-        await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
-        _time.Advance(TimeSpan.FromSeconds(1.2));
 
-        Assert.Equal(1, (await McpServerStates.ReadyAsync(server)).Restarts);
-        Assert.Equal("Echo: hi", Text(await server.CallToolAsync("echo", Arguments("""{"message":"hi"}"""), new RecordedProgress(), CancellationToken.None)));
+        await AssertRestartedAsync(server);
     }
 
     [Fact]
@@ -89,6 +78,19 @@ public sealed class McpHttpServerTests : IAsyncLifetime
 
         var backoff = await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
         Assert.StartsWith("did not answer a ping: ", backoff.LastError, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> EchoAsync(IMcpServer server, string message) =>
+        Text(await server.CallToolAsync("echo", Arguments($$"""{"message":"{{message}}"}"""), new RecordedProgress(), CancellationToken.None));
+
+    /// <summary>The server backs off with its tools withdrawn, and after its first wait is ready again with a new session.</summary>
+    private async Task AssertRestartedAsync(IMcpServer server)
+    {
+        Assert.Empty((await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff)).Tools);
+        _time.Advance(TimeSpan.FromSeconds(1.2));
+
+        Assert.Equal(1, (await McpServerStates.ReadyAsync(server)).Restarts);
+        Assert.Equal("Echo: again", await EchoAsync(server, "again"));
     }
 
     /// <summary>Starts server-everything's Streamable HTTP mode on the test's port and waits (bounded) until it says it listens.</summary>

@@ -129,6 +129,23 @@ public sealed class McpStdioServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheBackoffDoublesWhileFailuresFollowEachOtherAndStartsAgainAfterAMinuteReady()
+    {
+        var server = Start(Probe());
+        await McpServerStates.ReadyAsync(server);
+
+        Assert.InRange(await CrashAsync(server), TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+        _time.Advance(TimeSpan.FromSeconds(1.2));
+        await McpServerStates.WaitForAsync(server, s => s is { Status: McpServerStatus.Ready, Restarts: 1 });
+        Assert.InRange(await CrashAsync(server), TimeSpan.FromSeconds(1.6), TimeSpan.FromSeconds(2.4));
+        _time.Advance(TimeSpan.FromSeconds(2.4));
+        await McpServerStates.WaitForAsync(server, s => s is { Status: McpServerStatus.Ready, Restarts: 2 });
+        _time.Advance(McpBackoff.Recovered);
+
+        Assert.InRange(await CrashAsync(server), TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(1.2));
+    }
+
+    [Fact]
     public async Task AServerThatCannotStartBacksOffWithWhatItWroteToStderr()
     {
         var missing = Path.Combine(_directory, "missing.js");
@@ -210,6 +227,14 @@ public sealed class McpStdioServerTests : IAsyncLifetime
         Assert.True(names.IsSubsetOf([.. BwrapCommand.PassedVariables, "HOME", "PWD", "SERVER_TOKEN"]), string.Join(", ", names));
         Assert.Equal("t", environment.RootElement.GetProperty("SERVER_TOKEN").GetString());
         Assert.Equal(_directory, environment.RootElement.GetProperty("HOME").GetString());
+    }
+
+    /// <summary>Crashes the probe with a call and returns the backoff it then waits.</summary>
+    private async Task<TimeSpan> CrashAsync(IMcpServer server)
+    {
+        await Assert.ThrowsAsync<McpUnavailableException>(() => server.CallToolAsync("crash", Arguments("{}"), new RecordedProgress(), CancellationToken.None));
+        var backoff = await McpServerStates.WaitForAsync(server, s => s.Status == McpServerStatus.Backoff);
+        return backoff.NextAttemptAt!.Value - _time.GetUtcNow();
     }
 
     private McpServerConfig Probe() => Stdio("probe", McpFixtures.Node, McpFixtures.Probe).WithEnv("PROBE_LOG", ProbeLog);
