@@ -40,6 +40,30 @@ public sealed class McpGatewayTests
     }
 
     [Fact]
+    public async Task EntriesThatAreNotStartedShowWhyAndTheOthersStillRun()
+    {
+        await using var mcp = await McpTestHost.StartAsync(string.Join(',',
+            McpTestHost.Everything,
+            McpTestHost.Stdio("bad_name", "node", []),
+            McpTestHost.Stdio("off", "node", [], ",\"disabled\":true"),
+            McpTestHost.Stdio("mine", "node", [], ",\"scope\":\"session\"")));
+
+        await mcp.ReadyAsync("everything");
+        var servers = JsonDocument.Parse((await mcp.Chat.Host.GetAsync("/mcp/servers")).Body).RootElement.GetProperty("servers");
+
+        Assert.Equal(
+            [
+                ("bad_name", "invalid", "$.mcpServers.bad_name: a server name is 1 to 24 letters, digits and '-'"),
+                ("off", "stopped", null),
+                ("mine", "stopped", "scope \"session\" is not supported yet"),
+            ],
+            servers.EnumerateArray().Skip(1).Select(s => (
+                s.GetProperty("name").GetString(),
+                s.GetProperty("state").GetString(),
+                s.TryGetProperty("lastError", out var error) ? error.GetString() : null)));
+    }
+
+    [Fact]
     public async Task AServersFileOfAnotherShapeStopsStartUpWithExitCode2SayingWhere()
     {
         var file = Path.Combine(Path.GetTempPath(), $"gateway-mcp-{Guid.NewGuid():N}.json");
