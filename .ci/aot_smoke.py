@@ -166,6 +166,24 @@ def check_mcp(port):
     print(f"POST /chat with an MCP tool: {status} tool_result {json.dumps(result['output'])}, then {text!r}")
 
 
+def check_mcp_stopped():
+    """After the gateway's exit no process of its MCP server is left (it is killed with its process group)."""
+    deadline = time.perf_counter() + 2
+    while left := [pid for pid in os.listdir("/proc") if pid.isdigit() and SERVER_EVERYTHING in read_cmdline(pid)]:
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"MCP server processes left after the gateway stopped: {left}")
+        time.sleep(0.05)
+    print("MCP server stopped with the gateway")
+
+
+def read_cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().decode(errors="replace")
+    except OSError:
+        return ""  # the process ended while /proc was listed
+
+
 def check_lean(port):
     status, body = post(port, "/chat", {"model": "successor-tiny", "mode": "rlm", "messages": [{"role": "user", "content": "Hi"}]})
     if (status, json.loads(body).get("error")) != ("HTTP/1.1 501 Not Implemented", 'mode "rlm" is not implemented by this server'):
@@ -236,6 +254,8 @@ def main(binary, lean):
         if code != 0:
             raise SystemExit(f"exit code after SIGTERM: {code}\n{output}")
         print(f"SIGTERM: exit code {code}")
+        if not lean:
+            check_mcp_stopped()
     finally:
         if process.poll() is None:
             process.kill()
