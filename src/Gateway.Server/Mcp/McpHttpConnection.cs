@@ -1,4 +1,3 @@
-using System.Net;
 using ModelContextProtocol.Client;
 
 namespace Gateway.Server.Mcp;
@@ -14,7 +13,6 @@ internal sealed class McpHttpConnection : IMcpConnection
     {
         ConnectTimeout = TimeSpan.FromSeconds(10),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        AutomaticDecompression = DecompressionMethods.None,
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 

@@ -105,7 +105,8 @@ internal static class ProcessGroup
             fields = fields[(fields.IndexOf(' ') + 1)..];
             fields = fields[(fields.IndexOf(' ') + 1)..];
             var pgrp = fields[..fields.IndexOf(' ')];
-            if (state != 'Z' && int.Parse(pgrp, NumberStyles.None, CultureInfo.InvariantCulture) == groupId)
+            // pgrp is a signed %d (proc(5)): a FormatException for "-1" failed an MCP test once (issue 18).
+            if (state != 'Z' && int.Parse(pgrp, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) == groupId)
             {
                 return true;
             }
