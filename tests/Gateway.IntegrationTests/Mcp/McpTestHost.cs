@@ -96,8 +96,9 @@ internal sealed class McpTestHost : IAsyncDisposable
     }
 
     /// <summary>The server's entry once it is ready (its tools offered).</summary>
+    /// <remarks>The tools listed come from the registry's catalog, which follows the server's state a moment later: wait for both.</remarks>
     public Task<JsonElement> ReadyAsync(string server, string authorization = "") =>
-        ServerAsync(server, s => s.GetProperty("state").GetString() == "ready", "ready", authorization);
+        ServerAsync(server, s => s.GetProperty("state").GetString() == "ready" && s.GetProperty("tools").GetArrayLength() > 0, "ready", authorization);
 
     /// <summary>POSTs /chat: "go" to the scripted model, with these <c>permissions</c> (SPEC §6).</summary>
     public Task<(RawConnection Connection, EventStreamReader Events)> OpenChatAsync(string permissions, string model = "test-model") =>
