@@ -11,38 +11,11 @@ internal sealed class ChatEndpoint(
     IToolRegistry tools)
     : IEndpoint
 {
-    public async ValueTask InvokeAsync(IHttpExchange exchange)
-    {
-        ChatRequest request;
-        try
-        {
-            request = ChatRequestParser.Parse(
-                exchange.Body, catalog, defaultModel, exchange.Key, (name, maxDepth) => AgentRun.RootOffers(tools, options, name, maxDepth));
-        }
-        catch (RequestError e)
-        {
-            if (e.StatusCode == 403)
-            {
-                keyLimits.RefusedModel(exchange.Key);
-            }
-            ErrorResponses.Respond(exchange, e.StatusCode, e.Message);
-            return;
-        }
-        var key = exchange.Key;
-        if (!keyLimits.TryEnter(key, out var budget, out var refusal))
-        {
-            ErrorResponses.Respond(exchange, 429, refusal.Message, refusal.RetryAfterLine);
-            return;
-        }
-        try
-        {
-            await RunAsync(exchange, request with { Budget = budget }).ConfigureAwait(false);
-        }
-        finally
-        {
-            keyLimits.Exit(key);
-        }
-    }
+    public ValueTask InvokeAsync(IHttpExchange exchange) => KeyedStreamRequest.InvokeAsync(
+        exchange,
+        keyLimits,
+        () => ChatRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key, (name, maxDepth) => AgentRun.RootOffers(tools, options, name, maxDepth)),
+        (request, budget) => RunAsync(exchange, request with { Budget = budget }));
 
     private async ValueTask RunAsync(IHttpExchange exchange, ChatRequest request)
     {

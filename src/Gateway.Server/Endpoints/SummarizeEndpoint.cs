@@ -15,46 +15,25 @@ internal sealed class SummarizeEndpoint(
     ModelCatalog catalog, string? defaultModel, KeyLimits keyLimits, AgentOptions options, UpstreamMetrics metrics, GatewayLog log)
     : IEndpoint
 {
-    public async ValueTask InvokeAsync(IHttpExchange exchange)
+    public ValueTask InvokeAsync(IHttpExchange exchange) => KeyedStreamRequest.InvokeAsync(
+        exchange,
+        keyLimits,
+        () => SummarizeRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key),
+        (request, budget) => StreamAsync(exchange, request with { Budget = budget }));
+
+    private async ValueTask StreamAsync(IHttpExchange exchange, SummarizeRequest request)
     {
-        SummarizeRequest request;
+        // As /chat's session: it ends when the client leaves or stops reading, or when the server can wait no longer.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
+        var events = new EventStream(exchange, session, options.PingInterval);
+        events.Open();
         try
         {
-            request = SummarizeRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key);
-        }
-        catch (RequestError e)
-        {
-            if (e.StatusCode == 403)
-            {
-                keyLimits.RefusedModel(exchange.Key);
-            }
-            ErrorResponses.Respond(exchange, e.StatusCode, e.Message);
-            return;
-        }
-        var key = exchange.Key;
-        if (!keyLimits.TryEnter(key, out var budget, out var refusal))
-        {
-            ErrorResponses.Respond(exchange, 429, refusal.Message, refusal.RetryAfterLine);
-            return;
-        }
-        try
-        {
-            // As /chat's session: it ends when the client leaves or stops reading, or when the server can wait no longer.
-            using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
-            var events = new EventStream(exchange, session, options.PingInterval);
-            events.Open();
-            try
-            {
-                await SummaryRun.RunAsync(request with { Budget = budget }, events, metrics, log, session.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                await events.CompleteAsync().ConfigureAwait(false);
-            }
+            await SummaryRun.RunAsync(request, events, metrics, log, session.Token).ConfigureAwait(false);
         }
         finally
         {
-            keyLimits.Exit(key);
+            await events.CompleteAsync().ConfigureAwait(false);
         }
     }
 }
