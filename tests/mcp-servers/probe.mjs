@@ -57,5 +57,12 @@ server.registerTool("add-tool", { description: "Adds a tool named name", inputSc
   return text(`added ${name}`);
 });
 
+// State of this process: which process answers, and how many times it did (per-session servers keep theirs apart).
+let counted = 0;
+server.registerTool("count", { description: "Says this process's pid and how many times it counted", inputSchema: {} }, async () =>
+  text(`${process.pid} ${++counted}`));
+
+server.registerTool("cwd", { description: "Says where this process works", inputSchema: {} }, async () => text(process.cwd()));
+
 await server.connect(new StdioServerTransport());
 log(`ready ${process.pid}`);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
@@ -39,7 +40,12 @@ internal sealed class McpTestHost : IAsyncDisposable
     public static string Everything => Stdio("everything", McpFixtures.Node, [McpFixtures.ServerEverything, "stdio"]);
 
     /// <summary>tests/mcp-servers/probe.mjs, named <c>probe</c>, logging to <see cref="ProbeLog"/>.</summary>
-    public static string Probe => Stdio("probe", McpFixtures.Node, [McpFixtures.Probe], $$""","env":{"PROBE_LOG":"{{DirectoryToken}}/probe.log"}""");
+    public static string Probe => Stdio("probe", McpFixtures.Node, [McpFixtures.Probe], ProbeEnv);
+
+    /// <summary>The probe as a per-session server (<c>"scope":"session"</c>): a process of its own for each session that calls it.</summary>
+    public static string SessionProbe => Stdio("probe", McpFixtures.Node, [McpFixtures.Probe], ProbeEnv + ",\"scope\":\"session\"");
+
+    private const string ProbeEnv = $$""","env":{"PROBE_LOG":"{{DirectoryToken}}/probe.log"}""";
 
     /// <summary>Stands for <see cref="Directory"/> in the servers given to <see cref="StartAsync"/>.</summary>
     public const string DirectoryToken = "$DIRECTORY";
@@ -131,7 +137,8 @@ internal sealed class McpTestHost : IAsyncDisposable
             int[] pids;
             lock (_pids)
             {
-                pids = [.. _pids];
+                // Also the probe's processes of its own that sessions had (scope "session"), which GET /mcp/servers does not name.
+                pids = [.. _pids.Union(ProbeLines().Where(l => l.StartsWith("ready ", StringComparison.Ordinal)).Select(l => int.Parse(l["ready ".Length..], CultureInfo.InvariantCulture)))];
             }
             await AgentScript.WithinAsync(AgentScript.Patience, () => pids.All(pid => HostProcesses.MembersOf(pid).Count == 0), $"the servers' process groups {string.Join(',', pids)} are gone");
         }

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Server.Agents;
+using Gateway.Tools.Tests.BuiltIn;
+using static Gateway.IntegrationTests.Infrastructure.AgentScript;
+
+namespace Gateway.IntegrationTests.Mcp;
+
+/// <summary>
+/// A per-session server (<c>"scope":"session"</c>, docs/mcp.md) through POST /chat: the probe's <c>count</c> says which
+/// process answered and how many times it has, so sessions' own processes and their kept state show in the results.
+/// </summary>
+public sealed class McpSessionScopeChatTests
+{
+    private const string AllowCount = """{"allowlist":[{"tool":"mcp__probe__count"}]}""";
+
+    [Fact]
+    public async Task EachSessionGetsAProcessOfItsOwnThatKeepsItsStateAndEndsWithTheSession()
+    {
+        var model = new ScriptedModelProvider()
+            // The first session counts twice, then its model turn hangs: it stays open while the second one runs.
+            .ThenCalls(Call("a1", "mcp__probe__count", "{}"))
+            .ThenCalls(Call("a2", "mcp__probe__count", "{}"))
+            .ThenHang(firstText: null)
+            .ThenCalls(Call("b1", "mcp__probe__count", "{}"))
+            .ThenCalls(Call("b2", "mcp__probe__count", "{}"))
+            .ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.SessionProbe, model);
+        var template = (await mcp.ReadyAsync("probe")).GetProperty("pid").GetInt32();
+        Assert.Equal(0, (await mcp.ReadyAsync("probe")).GetProperty("sessions").GetInt32());
+
+        var (first, firstEvents) = await mcp.OpenChatAsync(AllowCount);
+        var firstResults = new[] { await NextResultAsync(firstEvents), await NextResultAsync(firstEvents) };
+        await WithinAsync(Patience, () => model.Requests.Count == 3, "the first session's third turn");
+        var secondResults = (await mcp.ChatAsync(AllowCount)).Where(e => e.Name == "tool_result").Select(Context).ToArray();
+
+        var a = int.Parse(firstResults[0].Split(' ')[0], CultureInfo.InvariantCulture);
+        var b = int.Parse(secondResults[0].Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.Equal([$"{a} 1", $"{a} 2"], firstResults);
+        Assert.Equal([$"{b} 1", $"{b} 2"], secondResults);
+        Assert.Equal(3, new[] { template, a, b }.Distinct().Count());
+        // The second session has ended: its process is gone; the first one's still serves it.
+        await WithinAsync(Patience, () => HostProcesses.MembersOf(b).Count == 0, "the second session's server is gone");
+        Assert.NotEmpty(HostProcesses.MembersOf(a));
+        Assert.Equal(1, (await mcp.ReadyAsync("probe")).GetProperty("sessions").GetInt32());
+
+        // The client leaves: the session ends, and its server with it.
+        await first.DisposeAsync();
+        await WithinAsync(Patience, () => mcp.Chat.SessionsGone && HostProcesses.MembersOf(a).Count == 0, "the first session and its server are gone");
+        Assert.Equal(0, (await mcp.ReadyAsync("probe")).GetProperty("sessions").GetInt32());
+        Assert.NotEmpty(HostProcesses.MembersOf(template));
+    }
+
+    [Fact]
+    public async Task UnderWorkspaceModeSessionTheSessionsServerWorksInTheSessionsDirectory()
+    {
+        var root = Directory.CreateTempSubdirectory("gateway-mcp-workspaces-").FullName;
+        try
+        {
+            var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__probe__cwd", "{}")).ThenText("done");
+            var agents = new AgentOptions { WorkspaceRoot = root, WorkspaceMode = WorkspaceMode.Session };
+            await using var mcp = await McpTestHost.StartAsync(McpTestHost.SessionProbe, model, agents: agents);
+            await mcp.ReadyAsync("probe");
+
+            var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__probe__cwd"}]}""");
+
+            var sessionId = events.Single(e => e.Name == "connected").Field("sessionId");
+            Assert.Equal(Path.Join(root, sessionId), Context(events.Single(e => e.Name == "tool_result")));
+            // Its server was ended before its directory was removed.
+            await WithinAsync(Patience, () => mcp.Chat.SessionsGone, "the session is gone");
+            Assert.False(Directory.Exists(Path.Join(root, sessionId)));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<string> NextResultAsync(EventStreamReader events) => Context((await events.ReadUntilAsync("tool_result"))[^1]);
+
+    private static string Context(ServerSentEvent result) => result.Json.GetProperty("output").GetProperty("context").GetString()!;
+}
