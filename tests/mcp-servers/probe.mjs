@@ -64,5 +64,13 @@ server.registerTool("count", { description: "Says this process's pid and how man
 
 server.registerTool("cwd", { description: "Says where this process works", inputSchema: {} }, async () => text(process.cwd()));
 
-await server.connect(new StdioServerTransport());
-log(`ready ${process.pid}`);
+// A server that never answers initialize while the file $PROBE_HANG_IF exists (a start that outlasts the session); it
+// still ends when its input is closed.
+if (process.env.PROBE_HANG_IF && fs.existsSync(process.env.PROBE_HANG_IF)) {
+  log(`hanging ${process.pid}`);
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
+} else {
+  await server.connect(new StdioServerTransport());
+  log(`ready ${process.pid}`);
+}

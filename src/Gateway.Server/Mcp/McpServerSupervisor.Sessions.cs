@@ -44,11 +44,12 @@ internal sealed partial class McpServerSupervisor
         await Task.WhenAll(_sessions.Keys.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
     /// <summary>Starts the session's own instance: a process of its own in the session's workspace (stdio), or a new MCP session (HTTP).</summary>
-    private async Task<Link> StartForSessionAsync(ToolContext session)
+    /// <param name="ended">Fires when the session ends first: its end does not wait out <see cref="McpOptions.StartTimeout"/>.</param>
+    private async Task<Link> StartForSessionAsync(ToolContext session, CancellationToken ended)
     {
         IMcpConnection? connection = null;
         McpClient? client = null;
-        using var starting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, ended);
         starting.CancelAfter(_options.StartTimeout);
         try
         {
@@ -59,11 +60,12 @@ internal sealed partial class McpServerSupervisor
         }
         catch (Exception e) when (IsConnectionFailure(e) || e is System.ComponentModel.Win32Exception)
         {
-            var why = connection is null ? null : await connection.EndedBecauseAsync().ConfigureAwait(false);
-            why ??= _stop.IsCancellationRequested ? "stopped"
-                : e is TimeoutException || (e is OperationCanceledException && starting.IsCancellationRequested)
-                    ? string.Create(CultureInfo.InvariantCulture, $"did not initialize within {_options.StartTimeout.TotalSeconds} s")
-                    : e.Message;
+            // Given up on first: not waiting to see whether it exited (EndedBecauseAsync waits for that up to a second).
+            var why = _stop.IsCancellationRequested ? "stopped" : ended.IsCancellationRequested ? "the session has ended" : null;
+            why ??= connection is null ? null : await connection.EndedBecauseAsync().ConfigureAwait(false);
+            why ??= e is TimeoutException || (e is OperationCanceledException && starting.IsCancellationRequested)
+                ? string.Create(CultureInfo.InvariantCulture, $"did not initialize within {_options.StartTimeout.TotalSeconds} s")
+                : e.Message;
             await CloseAsync(client, connection).ConfigureAwait(false);
             throw new McpUnavailableException(WithErrorTail($"server {Name} failed to start for the session: {why}", connection));
         }
@@ -75,6 +77,7 @@ internal sealed partial class McpServerSupervisor
         private readonly McpServerSupervisor _server;
         private readonly ToolContext _session;
         private readonly Lock _lock = new();
+        private readonly CancellationTokenSource _ended = new();
         private Task<Link>? _link;
         private bool _disposed;
 
@@ -101,7 +104,8 @@ internal sealed partial class McpServerSupervisor
             }
         }
 
-        /// <summary>Ends the instance: its client closed, its process group killed; again, nothing more.</summary>
+        /// <summary>Ends the instance: a start in progress given up, its client closed, its process group killed; again, nothing more.</summary>
+        /// <remarks><see cref="_ended"/> is not disposed: it has no timer, and a start may still be reading it.</remarks>
         public async ValueTask DisposeAsync()
         {
             Task<Link>? link;
@@ -112,6 +116,7 @@ internal sealed partial class McpServerSupervisor
                 _link = null;
             }
             _server._sessions.TryRemove(this, out _);
+            await _ended.CancelAsync().ConfigureAwait(false);
             await CloseAsync(link).ConfigureAwait(false);
         }
 
@@ -125,7 +130,7 @@ internal sealed partial class McpServerSupervisor
                 }
                 if (_link is null || _link.IsFaulted || _link.IsCanceled)
                 {
-                    _link = _server.StartForSessionAsync(_session);
+                    _link = _server.StartForSessionAsync(_session, _ended.Token);
                 }
                 return _link;
             }

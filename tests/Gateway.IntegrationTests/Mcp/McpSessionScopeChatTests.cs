@@ -76,6 +76,22 @@ public sealed class McpSessionScopeChatTests
         }
     }
 
+    [Fact]
+    public async Task ASessionThatEndsWhileItsServerIsStartingDoesNotWaitForTheStart()
+    {
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__probe__count", "{}")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.SessionProbe, model);
+        await mcp.ReadyAsync("probe");
+        mcp.ProbeHangs();
+        var (connection, _) = await mcp.OpenChatAsync(AllowCount);
+        var hanging = int.Parse((await mcp.ProbeLineAsync("hanging "))["hanging ".Length..], CultureInfo.InvariantCulture);
+
+        // SPEC §6: within a second of the client leaving, not MCP_START_TIMEOUT_SECONDS (30) later.
+        await mcp.Chat.DisconnectWithinAsync(connection, TimeSpan.FromSeconds(1));
+        Assert.Empty(HostProcesses.MembersOf(hanging));
+        Assert.Equal(0, (await mcp.ReadyAsync("probe")).GetProperty("sessions").GetInt32());
+    }
+
     private static async Task<string> NextResultAsync(EventStreamReader events) => Context((await events.ReadUntilAsync("tool_result"))[^1]);
 
     private static string Context(ServerSentEvent result) => result.Json.GetProperty("output").GetProperty("context").GetString()!;
