@@ -92,6 +92,25 @@ public sealed class McpSessionScopeChatTests
         Assert.Equal(0, (await mcp.ReadyAsync("probe")).GetProperty("sessions").GetInt32());
     }
 
+    [Fact]
+    public async Task AnHttpServerGivesEachSessionAnMcpSessionOfItsOwnEndedWithTheSession()
+    {
+        await using var server = await McpHttpTestServer.StartAsync();
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__remote__block", "{}")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync($$"""
+            "remote":{"url":"{{server.Url}}","scope":"session"}
+            """, model);
+        await mcp.ReadyAsync("remote");
+        var (connection, _) = await mcp.OpenChatAsync("""{"allowlist":[{"tool":"mcp__remote__block"}]}""");
+
+        await server.BlockStarted.WaitAsync(Patience);
+        Assert.Equal(1, (await mcp.ReadyAsync("remote")).GetProperty("sessions").GetInt32());
+        await mcp.Chat.DisconnectWithinAsync(connection, TimeSpan.FromSeconds(1));
+
+        await server.BlockCancelled.WaitAsync(Patience);
+        Assert.Equal(0, (await mcp.ReadyAsync("remote")).GetProperty("sessions").GetInt32());
+    }
+
     private static async Task<string> NextResultAsync(EventStreamReader events) => Context((await events.ReadUntilAsync("tool_result"))[^1]);
 
     private static string Context(ServerSentEvent result) => result.Json.GetProperty("output").GetProperty("context").GetString()!;
