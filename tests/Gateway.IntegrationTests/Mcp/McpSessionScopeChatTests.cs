@@ -77,6 +77,32 @@ public sealed class McpSessionScopeChatTests
     }
 
     [Fact]
+    public async Task WorkspaceInTheEntryIsTheSessionsDirectoryForItsOwnInstance()
+    {
+        var root = Directory.CreateTempSubdirectory("gateway-mcp-workspaces-").FullName;
+        try
+        {
+            var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__files__list_allowed_directories", "{}")).ThenText("done");
+            var agents = new AgentOptions { WorkspaceRoot = root, WorkspaceMode = WorkspaceMode.Session };
+            var files = McpTestHost.Stdio("files", McpFixtures.Node, [McpFixtures.ServerFilesystem, "${WORKSPACE}"], ",\"scope\":\"session\"");
+            await using var mcp = await McpTestHost.StartAsync(files, model, agents: agents);
+            await mcp.ReadyAsync("files");
+
+            var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__files__list_allowed_directories"}]}""");
+
+            var sessionId = events.Single(e => e.Name == "connected").Field("sessionId");
+            Assert.EndsWith("\n" + Path.Join(root, sessionId), Context(events.Single(e => e.Name == "tool_result")), StringComparison.Ordinal);
+            await WithinAsync(Patience, () => mcp.Chat.SessionsGone, "the session is gone");
+            // The session's server (its argv names the session's directory) ended with it.
+            await HostProcesses.AssertNoneLeftAsync(sessionId!, Patience);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ASessionThatEndsWhileItsServerIsStartingDoesNotWaitForTheStart()
     {
         var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__probe__count", "{}")).ThenText("done");
