@@ -10,9 +10,16 @@ namespace Gateway.IntegrationTests.Mcp;
 /// A per-session server (<c>"scope":"session"</c>, docs/mcp.md) through POST /chat: the probe's <c>count</c> says which
 /// process answered and how many times it has, so sessions' own processes and their kept state show in the results.
 /// </summary>
-public sealed class McpSessionScopeChatTests
+public sealed class McpSessionScopeChatTests : IDisposable
 {
     private const string AllowCount = """{"allowlist":[{"tool":"mcp__probe__count"}]}""";
+
+    /// <summary>WORKSPACE_ROOT of the tests with WORKSPACE_MODE=session (<see cref="SessionWorkspaces"/>).</summary>
+    private readonly string _root = Directory.CreateTempSubdirectory("gateway-mcp-workspaces-").FullName;
+
+    private AgentOptions SessionWorkspaces => new() { WorkspaceRoot = _root, WorkspaceMode = WorkspaceMode.Session };
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
     public async Task EachSessionGetsAProcessOfItsOwnThatKeepsItsStateAndEndsWithTheSession()
@@ -54,52 +61,34 @@ public sealed class McpSessionScopeChatTests
     [Fact]
     public async Task UnderWorkspaceModeSessionTheSessionsServerWorksInTheSessionsDirectory()
     {
-        var root = Directory.CreateTempSubdirectory("gateway-mcp-workspaces-").FullName;
-        try
-        {
-            var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__probe__cwd", "{}")).ThenText("done");
-            var agents = new AgentOptions { WorkspaceRoot = root, WorkspaceMode = WorkspaceMode.Session };
-            await using var mcp = await McpTestHost.StartAsync(McpTestHost.SessionProbe, model, agents: agents);
-            await mcp.ReadyAsync("probe");
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__probe__cwd", "{}")).ThenText("done");
+        await using var mcp = await McpTestHost.StartAsync(McpTestHost.SessionProbe, model, agents: SessionWorkspaces);
+        await mcp.ReadyAsync("probe");
 
-            var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__probe__cwd"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__probe__cwd"}]}""");
 
-            var sessionId = events.Single(e => e.Name == "connected").Field("sessionId");
-            Assert.Equal(Path.Join(root, sessionId), Context(events.Single(e => e.Name == "tool_result")));
-            // Its server was ended before its directory was removed.
-            await WithinAsync(Patience, () => mcp.Chat.SessionsGone, "the session is gone");
-            Assert.False(Directory.Exists(Path.Join(root, sessionId)));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var sessionId = events.Single(e => e.Name == "connected").Field("sessionId");
+        Assert.Equal(Path.Join(_root, sessionId), Context(events.Single(e => e.Name == "tool_result")));
+        // Its server was ended before its directory was removed.
+        await WithinAsync(Patience, () => mcp.Chat.SessionsGone, "the session is gone");
+        Assert.False(Directory.Exists(Path.Join(_root, sessionId)));
     }
 
     [Fact]
     public async Task WorkspaceInTheEntryIsTheSessionsDirectoryForItsOwnInstance()
     {
-        var root = Directory.CreateTempSubdirectory("gateway-mcp-workspaces-").FullName;
-        try
-        {
-            var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__files__list_allowed_directories", "{}")).ThenText("done");
-            var agents = new AgentOptions { WorkspaceRoot = root, WorkspaceMode = WorkspaceMode.Session };
-            var files = McpTestHost.Stdio("files", McpFixtures.Node, [McpFixtures.ServerFilesystem, "${WORKSPACE}"], ",\"scope\":\"session\"");
-            await using var mcp = await McpTestHost.StartAsync(files, model, agents: agents);
-            await mcp.ReadyAsync("files");
+        var model = new ScriptedModelProvider().ThenCalls(Call("c1", "mcp__files__list_allowed_directories", "{}")).ThenText("done");
+        var files = McpTestHost.Stdio("files", McpFixtures.Node, [McpFixtures.ServerFilesystem, "${WORKSPACE}"], ",\"scope\":\"session\"");
+        await using var mcp = await McpTestHost.StartAsync(files, model, agents: SessionWorkspaces);
+        await mcp.ReadyAsync("files");
 
-            var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__files__list_allowed_directories"}]}""");
+        var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__files__list_allowed_directories"}]}""");
 
-            var sessionId = events.Single(e => e.Name == "connected").Field("sessionId");
-            Assert.EndsWith("\n" + Path.Join(root, sessionId), Context(events.Single(e => e.Name == "tool_result")), StringComparison.Ordinal);
-            await WithinAsync(Patience, () => mcp.Chat.SessionsGone, "the session is gone");
-            // The session's server (its argv names the session's directory) ended with it.
-            await HostProcesses.AssertNoneLeftAsync(sessionId!, Patience);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        var sessionId = events.Single(e => e.Name == "connected").Field("sessionId");
+        Assert.EndsWith("\n" + Path.Join(_root, sessionId), Context(events.Single(e => e.Name == "tool_result")), StringComparison.Ordinal);
+        await WithinAsync(Patience, () => mcp.Chat.SessionsGone, "the session is gone");
+        // The session's server (its argv names the session's directory) ended with it.
+        await HostProcesses.AssertNoneLeftAsync(sessionId!, Patience);
     }
 
     [Fact]
