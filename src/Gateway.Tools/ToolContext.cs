@@ -25,11 +25,15 @@ public sealed class ToolContext(string workspaceRoot, BashSandbox? sandbox = nul
     /// </summary>
     public ConcurrentDictionary<string, DateTime> ReadFiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What tools made for this session alone; the session's end disposes it (<see cref="SessionResources.EndAsync"/>).</summary>
+    public SessionResources SessionResources { get; } = new();
+
     /// <summary>Sets the shared workspace for the session about to start.</summary>
     public void Begin(string workspaceRoot)
     {
         End();
         WorkspaceRoot = workspaceRoot;
+        SessionResources.Begin();
     }
 
     /// <summary>Sets the session's own fresh <paramref name="directory"/> (WORKSPACE_MODE=session) and gives it to a uid of the session's.</summary>
@@ -39,6 +43,7 @@ public sealed class ToolContext(string workspaceRoot, BashSandbox? sandbox = nul
         End();
         WorkspaceRoot = directory;
         HiddenRoot = Path.GetDirectoryName(directory);
+        SessionResources.Begin();
         if (sandbox?.RentUser() is { } user)
         {
             SandboxUser = user;

@@ -57,5 +57,20 @@ server.registerTool("add-tool", { description: "Adds a tool named name", inputSc
   return text(`added ${name}`);
 });
 
-await server.connect(new StdioServerTransport());
-log(`ready ${process.pid}`);
+// State of this process: which process answers, and how many times it did (per-session servers keep theirs apart).
+let counted = 0;
+server.registerTool("count", { description: "Says this process's pid and how many times it counted", inputSchema: {} }, async () =>
+  text(`${process.pid} ${++counted}`));
+
+server.registerTool("cwd", { description: "Says where this process works", inputSchema: {} }, async () => text(process.cwd()));
+
+// A server that never answers initialize while the file $PROBE_HANG_IF exists (a start that outlasts the session); it
+// still ends when its input is closed.
+if (process.env.PROBE_HANG_IF && fs.existsSync(process.env.PROBE_HANG_IF)) {
+  log(`hanging ${process.pid}`);
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
+} else {
+  await server.connect(new StdioServerTransport());
+  log(`ready ${process.pid}`);
+}

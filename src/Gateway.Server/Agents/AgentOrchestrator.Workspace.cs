@@ -35,24 +35,27 @@ internal sealed partial class AgentOrchestrator
     }
 
     /// <summary>
-    /// Removes the session's own directory (unless WORKSPACE_KEEP) once its work has stopped or was given up on: one attempt
+    /// Ends what tools made for the session alone (<see cref="Gateway.Tools.SessionResources"/>: its own MCP server processes), then
+    /// removes the session's own directory (unless WORKSPACE_KEEP) once its work has stopped or was given up on: one attempt
     /// on a thread-pool thread, which takes as long as the session made entries; a failure is logged and the directory left
     /// behind. Symbolic links inside are removed, not followed.
     /// </summary>
-    public Task EndWorkspaceAsync()
+    public async Task EndWorkspaceAsync()
     {
+        // First: a server of the session's may be working in the directory.
+        await ToolContext.SessionResources.EndAsync().ConfigureAwait(false);
         ToolContext.End();
         if (_ownWorkspace is not { } path)
         {
-            return Task.CompletedTask;
+            return;
         }
         _ownWorkspace = null;
         if (options.KeepWorkspaces)
         {
-            return Task.CompletedTask;
+            return;
         }
         var sessionId = SessionId;
-        return Task.Run(() =>
+        await Task.Run(() =>
         {
             try
             {
@@ -69,6 +72,6 @@ internal sealed partial class AgentOrchestrator
                 line.Add("path"u8, path);
                 line.Write(e);
             }
-        });
+        }).ConfigureAwait(false);
     }
 }

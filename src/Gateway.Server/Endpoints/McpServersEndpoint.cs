@@ -21,7 +21,7 @@ internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers, McpT
             var offers = (tools?.Catalog ?? McpToolCatalog.Empty).Offers;
             foreach (var server in servers)
             {
-                Write(json, server.State, offers);
+                Write(json, server.State, server.SessionInstances, offers);
             }
             json.WriteEndArray();
             json.WriteEndObject();
@@ -30,7 +30,8 @@ internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers, McpT
         return ValueTask.CompletedTask;
     }
 
-    private static void Write(Utf8JsonWriter json, McpServerState state, ImmutableArray<McpToolOffer> offers)
+    /// <param name="sessions">How many sessions hold an instance of their own (written for a per-session server only).</param>
+    private static void Write(Utf8JsonWriter json, McpServerState state, int sessions, ImmutableArray<McpToolOffer> offers)
     {
         json.WriteStartObject();
         json.WriteString("name"u8, state.Name);
@@ -69,6 +70,10 @@ internal sealed class McpServersEndpoint(IReadOnlyList<IMcpServer> servers, McpT
         }
         json.WriteEndArray();
         json.WriteNumber("restarts"u8, state.Restarts);
+        if (state.Scope == McpServerConfig.PerSession)
+        {
+            json.WriteNumber("sessions"u8, sessions);
+        }
         if (state.LastError is { } lastError)
         {
             json.WriteString("lastError"u8, lastError);

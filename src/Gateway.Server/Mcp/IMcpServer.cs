@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Tools;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -23,4 +24,17 @@ internal interface IMcpServer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired; the server was told (notifications/cancelled).</exception>
     Task<CallToolResult> CallToolAsync(
         string toolName, IReadOnlyDictionary<string, JsonElement> arguments, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="toolName"/> for <paramref name="session"/>: a per-session server ("scope":"session") answers from
+    /// the session's own instance (started on its first call, ended with the session); a shared one as above.
+    /// </summary>
+    /// <exception cref="McpUnavailableException">The server is not ready, its instance did not start, or it ended during the call.</exception>
+    Task<CallToolResult> CallToolAsync(
+        string toolName, IReadOnlyDictionary<string, JsonElement> arguments, IProgress<ProgressNotificationValue> progress, ToolContext session,
+        CancellationToken cancellationToken) =>
+        CallToolAsync(toolName, arguments, progress, cancellationToken);
+
+    /// <summary>How many sessions hold an instance of their own of a per-session server; 0 for a shared one.</summary>
+    int SessionInstances => 0;
 }

@@ -24,7 +24,23 @@ internal sealed record McpServerConfig(string Name, string Transport, string Sco
 /// <param name="Cwd">Where it starts; null: the workspace.</param>
 /// <param name="Network">In the sandbox, whether it reaches the host's network (default: no, like BASH_NETWORK).</param>
 internal sealed record McpStdioCommand(
-    string Command, IReadOnlyList<string> Args, IReadOnlyList<KeyValuePair<string, string>> Env, string? Cwd, bool Network);
+    string Command, IReadOnlyList<string> Args, IReadOnlyList<KeyValuePair<string, string>> Env, string? Cwd, bool Network)
+{
+    /// <summary>Stands for the workspace the server runs for in <see cref="Args"/>, <see cref="Env"/>'s values and <see cref="Cwd"/>.</summary>
+    public const string WorkspaceToken = "${WORKSPACE}";
+
+    /// <summary>This command run for <paramref name="workspace"/>: WORKSPACE_ROOT, or a per-session instance's session directory.</summary>
+    public McpStdioCommand For(string workspace)
+    {
+        string Expand(string value) => value.Replace(WorkspaceToken, workspace, StringComparison.Ordinal);
+        return this with
+        {
+            Args = [.. Args.Select(Expand)],
+            Env = [.. Env.Select(e => KeyValuePair.Create(e.Key, Expand(e.Value)))],
+            Cwd = Cwd is null ? null : Expand(Cwd),
+        };
+    }
+}
 
 /// <summary>Where a Streamable HTTP server answers, and the headers every request to it carries (e.g. Authorization).</summary>
 internal sealed record McpHttpEndpoint(Uri Url, IReadOnlyList<KeyValuePair<string, string>> Headers);

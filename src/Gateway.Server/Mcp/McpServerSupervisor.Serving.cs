@@ -16,10 +16,14 @@ internal sealed partial class McpServerSupervisor
 
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<CallToolResult> CallToolAsync(
-        string toolName, IReadOnlyDictionary<string, JsonElement> arguments, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
+    public Task<CallToolResult> CallToolAsync(
+        string toolName, IReadOnlyDictionary<string, JsonElement> arguments, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken) =>
+        CallAsync(_link ?? throw new McpUnavailableException(NotReady()), toolName, arguments, progress, cancellationToken);
+
+    /// <summary>One call over <paramref name="link"/>: the shared server's, or a session's own (<see cref="SessionInstance"/>).</summary>
+    private async Task<CallToolResult> CallAsync(
+        Link link, string toolName, IReadOnlyDictionary<string, JsonElement> arguments, IProgress<ProgressNotificationValue> progress, CancellationToken cancellationToken)
     {
-        var link = _link ?? throw new McpUnavailableException(NotReady());
         // The SDK's own JSON context writes a boxed JsonElement as it is: no reflection (trap 14).
         var values = new Dictionary<string, object?>(arguments.Count, StringComparer.Ordinal);
         foreach (var (name, value) in arguments)

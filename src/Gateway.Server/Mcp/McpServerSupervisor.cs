@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Threading.Channels;
 using Gateway.Server.Diagnostics;
+using Gateway.Tools;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -28,7 +29,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
 
     private readonly McpServerConfig _config;
     private readonly McpOptions _options;
-    private readonly Func<CancellationToken, Task<IMcpConnection>> _connect;
+    private readonly Func<ToolContext?, CancellationToken, Task<IMcpConnection>> _connect;
     private readonly GatewayLog _log;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
@@ -37,9 +38,9 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
     private Task _running = Task.CompletedTask;
     private int _started;
 
-    /// <param name="connect">Starts the server (stdio) or opens its endpoint (HTTP), once per life.</param>
+    /// <param name="connect">Starts the server (stdio) or opens its endpoint (HTTP), once per life; for a session's own instance, given that session's context (else null).</param>
     /// <param name="time">The clock of the backoff and the pings; tests step a fake one.</param>
-    public McpServerSupervisor(McpServerConfig config, McpOptions options, Func<CancellationToken, Task<IMcpConnection>> connect, GatewayLog log, TimeProvider time)
+    public McpServerSupervisor(McpServerConfig config, McpOptions options, Func<ToolContext?, CancellationToken, Task<IMcpConnection>> connect, GatewayLog log, TimeProvider time)
     {
         _config = config;
         _options = options;
@@ -51,8 +52,6 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
         {
             { Invalid: { } reason } => state with { Status = McpServerStatus.Invalid, LastError = reason },
             { Disabled: true } => state with { Status = McpServerStatus.Stopped },
-            // Per-session servers are not built yet (issue 18: shared servers first).
-            { Scope: McpServerConfig.PerSession } => state with { Status = McpServerStatus.Stopped, LastError = "scope \"session\" is not supported yet" },
             _ => state,
         };
     }
@@ -63,7 +62,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
 
     public event Action? StateChanged;
 
-    /// <summary>Starts keeping the server running, in the background; an invalid, disabled or per-session one stays as it is.</summary>
+    /// <summary>Starts keeping the server (a per-session one's template) running, in the background; an invalid or disabled one stays as it is.</summary>
     public void Start()
     {
         if (_state.Status == McpServerStatus.Starting && Interlocked.Exchange(ref _started, 1) == 0)
@@ -78,6 +77,8 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _running.ConfigureAwait(false);
+        // Sessions still holding an instance (the gateway stops before they end): theirs end too.
+        await EndSessionInstancesAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -124,7 +125,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
         starting.CancelAfter(_options.StartTimeout);
         try
         {
-            connection = await _connect(starting.Token).ConfigureAwait(false);
+            connection = await _connect(null, starting.Token).ConfigureAwait(false);
             Publish(_state with { Pid = connection.Pid });
             client = await McpClient.CreateAsync(connection.Transport, ClientOptions(toolsChanged.Writer), loggerFactory: null, starting.Token).ConfigureAwait(false);
             var tools = await ListToolsAsync(client, starting.Token).ConfigureAwait(false);
@@ -160,18 +161,12 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
         finally
         {
             _link = null;
-            if (client is not null)
-            {
-                await DisposeWithinLimitAsync(client).ConfigureAwait(false);
-            }
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            await CloseAsync(client, connection).ConfigureAwait(false);
         }
     }
 
-    private McpClientOptions ClientOptions(ChannelWriter<bool> toolsChanged) => new()
+    /// <param name="toolsChanged">Told of each notifications/tools/list_changed; null: not listened to (a session's own instance, whose tools are the template's).</param>
+    private McpClientOptions ClientOptions(ChannelWriter<bool>? toolsChanged) => new()
     {
         ClientInfo = s_clientInfo,
         InitializationTimeout = _options.StartTimeout,
@@ -179,7 +174,7 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
         // allowed directories for our roots (trap 21).
         Handlers = new McpClientHandlers
         {
-            NotificationHandlers =
+            NotificationHandlers = toolsChanged is null ? [] :
             [
                 // Coalesced: at most one re-list pending beside the one running (server-everything sends one right after initialize, trap 6).
                 new(NotificationMethods.ToolListChangedNotification, (_, _) =>
@@ -190,6 +185,19 @@ internal sealed partial class McpServerSupervisor : IMcpServer, IAsyncDisposable
             ],
         },
     };
+
+    /// <summary>Closes a client (within <see cref="DisposeLimit"/>), then its connection (a stdio server's group is killed).</summary>
+    private async Task CloseAsync(McpClient? client, IMcpConnection? connection)
+    {
+        if (client is not null)
+        {
+            await DisposeWithinLimitAsync(client).ConfigureAwait(false);
+        }
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>tools/list, every page (MCP 2025-11-25 pagination).</summary>
     private static async Task<ImmutableArray<Tool>> ListToolsAsync(McpClient client, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Server.Mcp;
 
-/// <summary>The servers of MCP_SERVERS_FILE, each kept running by its own <see cref="McpServerSupervisor"/>, shared by every session.</summary>
+/// <summary>The servers of MCP_SERVERS_FILE, each kept running by its own <see cref="McpServerSupervisor"/>: shared by every session, or (scope "session") a template plus an instance per session.</summary>
 internal sealed class McpServers : IAsyncDisposable
 {
     private readonly McpServerSupervisor[] _supervisors;
@@ -43,11 +43,24 @@ internal sealed class McpServers : IAsyncDisposable
     public async ValueTask DisposeAsync() =>
         await Task.WhenAll(_supervisors.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
-    private static Func<CancellationToken, Task<IMcpConnection>> Connect(McpServerConfig config, ToolContext context, GatewayLog log) => config switch
+    private static Func<ToolContext?, CancellationToken, Task<IMcpConnection>> Connect(McpServerConfig config, ToolContext context, GatewayLog log) => config switch
     {
-        { Stdio: { } command } => async _ => await McpStdioConnection.StartAsync(command, context, config.Name, log).ConfigureAwait(false),
-        { Http: { } endpoint } => _ => Task.FromResult<IMcpConnection>(new McpHttpConnection(config.Name, endpoint)),
+        { Stdio: { } command } => async (session, _) => await McpStdioConnection.StartAsync(command, ServerContext(session, context), config.Name, log).ConfigureAwait(false),
+        // A new connection is a new MCP session (Mcp-Session-Id), a session's own one too.
+        { Http: { } endpoint } => (_, _) => Task.FromResult<IMcpConnection>(new McpHttpConnection(config.Name, endpoint)),
         // An invalid entry's supervisor never starts it.
-        _ => _ => throw new InvalidOperationException($"MCP server {config.Name} has nothing to start."),
+        _ => (_, _) => throw new InvalidOperationException($"MCP server {config.Name} has nothing to start."),
+    };
+
+    /// <summary>
+    /// Where a stdio server runs: the servers' own context, or for a session's own instance the session's workspace (its own
+    /// directory under WORKSPACE_MODE=session) — seen as the session's <c>bash</c> sees it (its uid, other sessions hidden)
+    /// when MCP_SANDBOX settled on bash's sandbox.
+    /// </summary>
+    private static ToolContext ServerContext(ToolContext? session, ToolContext servers) => session switch
+    {
+        null => servers,
+        _ when session.Sandbox == servers.Sandbox => session,
+        _ => new ToolContext(session.WorkspaceRoot, servers.Sandbox),
     };
 }

@@ -50,6 +50,7 @@ internal sealed class McpStdioConnection : IMcpConnection
     /// <exception cref="System.ComponentModel.Win32Exception">setsid cannot be started, or not in the working directory.</exception>
     public static async Task<McpStdioConnection> StartAsync(McpStdioCommand command, ToolContext context, string server, GatewayLog log)
     {
+        command = command.For(context.WorkspaceRoot);
         var workingDirectory = command.Cwd ?? context.WorkspaceRoot;
         var environment = ServerProcess.Environment(command.Env, context.WorkspaceRoot, Environment.GetEnvironmentVariable);
         var process = await ServerProcess.StartAsync(context, [command.Command, .. command.Args], environment, command.Network, workingDirectory).ConfigureAwait(false);

@@ -77,7 +77,7 @@ internal sealed class McpToolRegistry : IToolRegistry
         using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var result = await route.Server.CallToolAsync(route.Tool, values, new McpProgressAdapter(progress), call.Token).ConfigureAwait(false);
+            var result = await route.Server.CallToolAsync(route.Tool, values, new McpProgressAdapter(progress), context, call.Token).ConfigureAwait(false);
             return McpResultMapper.Map(result);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

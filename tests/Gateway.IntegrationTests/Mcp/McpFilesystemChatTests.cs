@@ -22,7 +22,8 @@ public sealed class McpFilesystemChatTests
         var events = await mcp.ChatAsync("""{"allowlist":[{"tool":"mcp__files__list_directory"},{"tool":"mcp__files__read_text_file"}]}""");
         var results = events.Where(e => e.Name == "tool_result").Select(e => e.Json.GetProperty("output")).ToArray();
 
-        Assert.Equal("[FILE] mcp.json", results[0].GetProperty("context").GetString());
+        Assert.True(results[0].TryGetProperty("context", out var listed), results[0].GetRawText());
+        Assert.Equal("[FILE] mcp.json", listed.GetString());
         Assert.StartsWith("Access denied - path outside allowed directories", results[1].GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 }

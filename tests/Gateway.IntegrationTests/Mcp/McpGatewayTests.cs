@@ -45,8 +45,7 @@ public sealed class McpGatewayTests
         await using var mcp = await McpTestHost.StartAsync(string.Join(',',
             McpTestHost.Everything,
             McpTestHost.Stdio("bad_name", "node", []),
-            McpTestHost.Stdio("off", "node", [], ",\"disabled\":true"),
-            McpTestHost.Stdio("mine", "node", [], ",\"scope\":\"session\"")));
+            McpTestHost.Stdio("off", "node", [], ",\"disabled\":true")));
 
         await mcp.ReadyAsync("everything");
         var servers = JsonDocument.Parse((await mcp.Chat.Host.GetAsync("/mcp/servers")).Body).RootElement.GetProperty("servers");
@@ -55,7 +54,6 @@ public sealed class McpGatewayTests
             [
                 ("bad_name", "invalid", "$.mcpServers.bad_name: a server name is 1 to 24 letters, digits and '-'"),
                 ("off", "stopped", null),
-                ("mine", "stopped", "scope \"session\" is not supported yet"),
             ],
             servers.EnumerateArray().Skip(1).Select(s => (
                 s.GetProperty("name").GetString(),

@@ -40,7 +40,7 @@ public sealed class McpServersEndpointTests
             {"servers":[
             {"name":"everything","transport":"stdio","scope":"shared","state":"ready","pid":4242,"protocolVersion":"2025-11-25","serverInfo":{"name":"mcp-servers/everything","version":"2.0.0"},"tools":[{"name":"mcp__everything__echo","original":"echo"},{"name":"mcp__everything__get_sum","original":"get.sum"},{"name":"mcp__everything__zip","original":"zip","dropped":"not enabled by ENABLED_TOOLS"}],"restarts":1,"lastError":"exited (code 3)","lastErrorAt":"2026-12-06T18:00:00+00:00"},
             {"name":"remote","transport":"http","scope":"shared","state":"backoff","tools":[],"restarts":0,"lastError":"Connection refused","lastErrorAt":"2026-12-06T18:00:00+00:00","nextAttemptAt":"2026-12-06T18:00:02+00:00"},
-            {"name":"bad","transport":"stdio","scope":"session","state":"invalid","tools":[],"restarts":0,"lastError":"mcpServers.bad.command must be a string"}
+            {"name":"bad","transport":"stdio","scope":"session","state":"invalid","tools":[],"restarts":0,"sessions":0,"lastError":"mcpServers.bad.command must be a string"}
             ]}
             """;
         Assert.Equal(Expected.ReplaceLineEndings(""), await GetAsync(servers));

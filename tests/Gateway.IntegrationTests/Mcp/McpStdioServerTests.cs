@@ -43,7 +43,7 @@ public sealed class McpStdioServerTests : IAsyncLifetime
 
         var state = await McpServerStates.ReadyAsync(server);
 
-        Assert.Equal(["wait", "crash", "progress", "release", "add-tool"], state.Tools.Select(t => t.Name));
+        Assert.Equal(["wait", "crash", "progress", "release", "add-tool", "count", "cwd"], state.Tools.Select(t => t.Name));
         Assert.Equal(("probe", "1.0.0", "2025-11-25", "stdio", "shared", 0), (state.ServerName, state.ServerVersion, state.ProtocolVersion, state.Transport, state.Scope, state.Restarts));
         Assert.NotNull(state.Pid);
         Assert.Contains($"ready {state.Pid}", await File.ReadAllTextAsync(ProbeLog), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
@@ -39,7 +40,13 @@ internal sealed class McpTestHost : IAsyncDisposable
     public static string Everything => Stdio("everything", McpFixtures.Node, [McpFixtures.ServerEverything, "stdio"]);
 
     /// <summary>tests/mcp-servers/probe.mjs, named <c>probe</c>, logging to <see cref="ProbeLog"/>.</summary>
-    public static string Probe => Stdio("probe", McpFixtures.Node, [McpFixtures.Probe], $$""","env":{"PROBE_LOG":"{{DirectoryToken}}/probe.log"}""");
+    public static string Probe => Stdio("probe", McpFixtures.Node, [McpFixtures.Probe], ProbeEnv);
+
+    /// <summary>The probe as a per-session server (<c>"scope":"session"</c>): a process of its own for each session that calls it.</summary>
+    public static string SessionProbe => Stdio("probe", McpFixtures.Node, [McpFixtures.Probe], ProbeEnv + ",\"scope\":\"session\"");
+
+    /// <summary>Where the probe logs, and the file whose existence makes a probe starting then hang before initialize (<see cref="ProbeHangs"/>).</summary>
+    private const string ProbeEnv = $$""","env":{"PROBE_LOG":"{{DirectoryToken}}/probe.log","PROBE_HANG_IF":"{{DirectoryToken}}/hang"}""";
 
     /// <summary>Stands for <see cref="Directory"/> in the servers given to <see cref="StartAsync"/>.</summary>
     public const string DirectoryToken = "$DIRECTORY";
@@ -112,6 +119,9 @@ internal sealed class McpTestHost : IAsyncDisposable
         return await stream.ReadAllEventsAsync();
     }
 
+    /// <summary>Makes every probe started from now on hang before it answers initialize (it still ends when its input is closed).</summary>
+    public void ProbeHangs() => File.WriteAllText(Path.Combine(Directory, "hang"), "");
+
     /// <summary>The probe's log lines so far.</summary>
     public string[] ProbeLines() => File.Exists(ProbeLog) ? File.ReadAllLines(ProbeLog) : [];
 
@@ -132,7 +142,9 @@ internal sealed class McpTestHost : IAsyncDisposable
             int[] pids;
             lock (_pids)
             {
-                pids = [.. _pids];
+                // Also the probe's processes of its own that sessions had (scope "session"), which GET /mcp/servers does not name.
+                pids = [.. _pids.Union(ProbeLines().Where(l => l.StartsWith("ready ", StringComparison.Ordinal) || l.StartsWith("hanging ", StringComparison.Ordinal))
+                    .Select(l => int.Parse(l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture)))];
             }
             await AgentScript.WithinAsync(AgentScript.Patience, () => pids.All(pid => HostProcesses.MembersOf(pid).Count == 0), $"the servers' process groups {string.Join(',', pids)} are gone");
         }

@@ -8,13 +8,12 @@ namespace Gateway.Server.Tests.Mcp;
 public sealed class McpServersTests
 {
     [Fact]
-    public async Task InvalidDisabledAndPerSessionServersAreNeverStarted()
+    public async Task InvalidAndDisabledServersAreNeverStarted()
     {
         McpServerConfig[] configs =
         [
             new("bad", "stdio", McpServerConfig.Shared) { Invalid = "$.mcpServers.bad needs a command (stdio) or a url (Streamable HTTP)" },
             new("off", "stdio", McpServerConfig.Shared) { Disabled = true, Stdio = new McpStdioCommand("x", [], [], null, false) },
-            new("mine", "http", McpServerConfig.PerSession) { Http = new McpHttpEndpoint(new Uri("http://127.0.0.1:1/mcp"), []) },
         ];
         await using var servers = new McpServers(configs, McpOptions.Default, Path.GetTempPath(), sandbox: null, GatewayLog.Silent);
 
@@ -24,7 +23,6 @@ public sealed class McpServersTests
             [
                 ("bad", "stdio", "shared", McpServerStatus.Invalid, "$.mcpServers.bad needs a command (stdio) or a url (Streamable HTTP)"),
                 ("off", "stdio", "shared", McpServerStatus.Stopped, null),
-                ("mine", "http", "session", McpServerStatus.Stopped, "scope \"session\" is not supported yet"),
             ],
             servers.Servers.Select(s => (s.Name, s.State.Transport, s.State.Scope, s.State.Status, s.State.LastError)));
         var failure = await Assert.ThrowsAsync<McpUnavailableException>(() => servers.Servers[0].CallToolAsync("t", new Dictionary<string, System.Text.Json.JsonElement>(), new Progress<ModelContextProtocol.ProgressNotificationValue>(), CancellationToken.None));
