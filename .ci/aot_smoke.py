@@ -9,8 +9,8 @@ exits non-zero on any failure.
 
 The default binary also runs one RLM session (SPEC §8) against a stdlib fake OpenAI upstream: the
 only test of the JavaScript REPL compiled AOT, where some code that works under the JIT aborts the
-process. `--lean` is for the binary built with -p:GatewayRlm=false, which must refuse that mode
-with today's 501.
+process. `--lean` is for the binary built with -p:GatewayRlm=false -p:GatewayMcp=false, which must refuse that mode
+with today's 501, have no GET /mcp/servers, and refuse to start with MCP_SERVERS_FILE set.
 
 It also runs one /chat session whose model calls an MCP tool (issue 18): server-everything over stdio, installed in
 tests/mcp-servers by scripts/test.sh, through the MCP client library compiled AOT (whose JSON is source-generated;
@@ -189,6 +189,22 @@ def check_lean(port):
     if (status, json.loads(body).get("error")) != ("HTTP/1.1 501 Not Implemented", 'mode "rlm" is not implemented by this server'):
         raise SystemExit(f"POST /chat mode rlm (lean): got {status!r} {body!r}")
     print(f"POST /chat mode rlm (lean): {status} {body}")
+    status, body = get(port, "/mcp/servers")
+    if status != "HTTP/1.1 404 Not Found":
+        raise SystemExit(f"GET /mcp/servers (lean): got {status!r} {body!r}")
+    print(f"GET /mcp/servers (lean): {status} {body}")
+
+
+def check_lean_refuses_mcp(binary, env, directory):
+    """A lean binary asked for MCP servers does not start without them: exit code 2, the reason on its log."""
+    env = dict(env, MCP_SERVERS_FILE=os.path.join(directory, "mcp.json"))
+    with open(env["MCP_SERVERS_FILE"], "w") as file:
+        json.dump({"mcpServers": {}}, file)
+    run = subprocess.run([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=15)
+    output = run.stdout.decode(errors="replace")
+    if run.returncode != 2 or "built without the MCP client" not in output:
+        raise SystemExit(f"MCP_SERVERS_FILE with the lean binary: exit code {run.returncode}\n{output}")
+    print(f"MCP_SERVERS_FILE with the lean binary: exit code {run.returncode}")
 
 
 def rss_kib(pid):
@@ -254,7 +270,9 @@ def main(binary, lean):
         if code != 0:
             raise SystemExit(f"exit code after SIGTERM: {code}\n{output}")
         print(f"SIGTERM: exit code {code}")
-        if not lean:
+        if lean:
+            check_lean_refuses_mcp(binary, env, scratch.name)
+        else:
             check_mcp_stopped()
     finally:
         if process.poll() is None:

@@ -22,10 +22,11 @@ internal sealed class GatewayHost : IAsyncDisposable
     private readonly HttpServer _server;
     private readonly KeysFileWatcher? _keysFile;
     private readonly SessionWorkspaces? _workspaces;
-    private readonly McpServers? _mcp;
+    private readonly IAsyncDisposable? _mcp;
 
     private GatewayHost(
-        HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces, McpServers? mcp)
+        HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces,
+        IAsyncDisposable? mcp)
     {
         _server = server;
         _keysFile = keysFile;
@@ -53,17 +54,29 @@ internal sealed class GatewayHost : IAsyncDisposable
         GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, GatewayMetrics? metrics = null,
         CancellationToken cancellationToken = default)
     {
+#if GATEWAY_MCP
         var mcpConfigs = options.Mcp.ServersFile is { } serversFile ? McpServersFile.Load(serversFile) : [];
+#else
+        if (options.Mcp.ServersFile is not null)
+        {
+            throw new McpConfigException("MCP_SERVERS_FILE is set, but this gateway was built without the MCP client (-p:GatewayMcp=false)");
+        }
+#endif
         metrics ??= new GatewayMetrics(TimeProvider.System);
         var catalog = new ModelCatalog(providers, options.DefaultModel, log);
         await catalog.RefreshAsync(cancellationToken).ConfigureAwait(false);
 
         var agentOptions = options.Agents;
+        IToolRegistry builtIn = new BuiltInToolRegistry(agentOptions.EnabledTools);
+#if GATEWAY_MCP
         var mcp = mcpConfigs.Count == 0 ? null : new McpServers(
             mcpConfigs, options.Mcp, agentOptions.WorkspaceRoot, McpServers.Sandbox(options.Mcp.Sandbox, agentOptions.BashSandbox, options.Sandbox), log, options.Clock);
         var mcpTools = mcp is null ? null : new McpToolRegistry(mcp.Servers, agentOptions.McpToolPatterns, options.Mcp, log, options.Clock);
-        var builtIn = new BuiltInToolRegistry(agentOptions.EnabledTools);
+        McpMetrics.Register(metrics.Registry, mcp?.Servers ?? []);
         var registry = tools ?? (mcpTools is null ? builtIn : new CompositeToolRegistry([builtIn, mcpTools]));
+#else
+        var registry = tools ?? builtIn;
+#endif
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
@@ -77,7 +90,6 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
-            .Map(RequestMethod.Get, "/mcp/servers", new McpServersEndpoint(mcp?.Servers ?? [], mcpTools))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
@@ -87,6 +99,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Post, "/v1/messages/count_tokens", new CountTokensEndpoint(catalog, options.DefaultModel, keyLimits))
             .MapRefusalShape("/v1", OpenAiRefusalShape.Instance)
             .MapRefusalShape("/v1/messages", AnthropicRefusalShape.Instance);
+#if GATEWAY_MCP
+        router.Map(RequestMethod.Get, "/mcp/servers", new McpServersEndpoint(mcp?.Servers ?? [], mcpTools));
+#endif
 
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
         ClientKey[] keys = [.. apiKeys, .. options.Keys];
@@ -98,7 +113,6 @@ internal sealed class GatewayHost : IAsyncDisposable
         metrics.Registry.CounterReadAtScrape(
             "gateway_log_lines_dropped_total", "Log lines dropped because standard error could not keep up with them.", () => log.DroppedLines);
         LocalModelMetrics.Register(metrics.Registry, [.. providers.OfType<LocalModelProvider>()]);
-        McpMetrics.Register(metrics.Registry, mcp?.Servers ?? []);
         // Before any session can make a directory there.
         var workspaces = agentOptions.WorkspaceMode == WorkspaceMode.Session ? SessionWorkspaces.Open(agentOptions, log) : null;
         try
@@ -110,8 +124,12 @@ internal sealed class GatewayHost : IAsyncDisposable
             workspaces?.Dispose();
             throw;
         }
+#if GATEWAY_MCP
         // After the server listens: MCP servers start in the background and never delay start-up or /health.
         mcp?.Start();
+#else
+        IAsyncDisposable? mcp = null;
+#endif
         var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
         return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces, mcp);
     }
