@@ -12,7 +12,7 @@
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
 #   --only-rlm             scenario 14 alone, about 1¼ minutes (quick: 25 s): <date>-<commit>-rlm[-quick].md
-#   --only-mcp             scenario 15 alone, about 1½ minutes (quick: 30 s): <date>-<commit>-mcp[-quick].md
+#   --only-mcp             scenario 15 alone, about 70 s (quick: 25 s): <date>-<commit>-mcp[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
