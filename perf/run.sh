@@ -54,7 +54,7 @@ for arg in "$@"; do
     --only-security) only_security=1 ;;
     --only-rlm) only_rlm=1 ;;
     --only-mcp) only_mcp=1 ;;
-    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security, --only-rlm, --only-mcp)" >&2; exit 2 ;;
   esac
 done
