@@ -73,12 +73,12 @@ print(json.dumps({"model": "mock", "messages": [{"role": "user", "content": f"/t
   # mc_measure NAME DIR BODY KIND ROUND LOADGEN-ARGS...: one load run of BODY against NAME into DIR/KIND-ROUND.json, with
   # the gateway's CPU (security.py cpu) and its MCP server's (DIR/server-KIND-ROUND.txt: ticks before and after).
   mc_measure() {
-    local name=$1 dir=$2 body=$3 kind=$4 round=$5 before server_before
+    local name=$1 dir=$2 body=$3 kind=$4 round=$5 before server_before server_after
     shift 5
     if [ -n "${mc_dead[$name]:-}" ]; then return 0; fi
     local out=$dir/$kind-$round.json
     before=$(proc_ticks "${pid[$name]}")
-    server_before=$(python3 perf/mcp_cost.py ticks --pid "${mc_server_pid[$name]}")
+    server_before=$(python3 perf/mcp_cost.py ticks --pid "${mc_server_pid[$name]}" || true)
     bounded 300 "$loadgen" --url "http://127.0.0.1:${port[$name]}/chat" --method POST --body "@$body" --sse --timeout 30s \
       --quiet --label "$name $(basename "$dir") $kind" --json "$out" "$@" >"${out%.json}.md" 2>"${out%.json}.log" \
       || echo "perf/run.sh: load generator failed ($name $(basename "$dir") $kind)" >&2
@@ -88,7 +88,10 @@ print(json.dumps({"model": "mock", "messages": [{"role": "user", "content": f"/t
     fi
     python3 perf/security.py cpu --before "$before" --after "$(proc_ticks "${pid[$name]}")" --load "$out" \
       --json "$dir/$kind-cpu-$round.json"
-    echo "$server_before $(python3 perf/mcp_cost.py ticks --pid "${mc_server_pid[$name]}")" >"$dir/server-$kind-$round.txt"
+    # The server's CPU only when the same process served the whole run (mcp_cost.py ticks fails for a pid that is gone).
+    if server_after=$(python3 perf/mcp_cost.py ticks --pid "${mc_server_pid[$name]}") && [ -n "$server_before" ]; then
+      echo "$server_before $server_after" >"$dir/server-$kind-$round.txt"
+    fi
     printf '   round %s %-10s %-9s %-3s ' "$round" "$name" "$(basename "$dir")" "$kind"
     python3 perf/report.py step "$out" || true
   }

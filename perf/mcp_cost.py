@@ -49,7 +49,8 @@ def cmd_ready(args):
 
 
 def subtree_ticks(root):
-    """utime+stime of ROOT and its descendants now (a server under bwrap is bwrap's grandchild), in clock ticks."""
+    """utime+stime of ROOT and its descendants now (a server under bwrap is bwrap's grandchild), in clock ticks; None
+    when ROOT is gone (a server that exited and was started again has another pid: its run is not counted)."""
     parents, ticks = {}, {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
         try:
@@ -59,6 +60,8 @@ def subtree_ticks(root):
             continue  # gone meanwhile
         pid = int(stat.split("/")[2])
         parents[pid], ticks[pid] = int(fields[1]), int(fields[11]) + int(fields[12])
+    if root not in ticks:
+        return None
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
@@ -68,7 +71,11 @@ def subtree_ticks(root):
 
 
 def cmd_ticks(args):
-    print(subtree_ticks(args.pid))
+    ticks = subtree_ticks(args.pid)
+    if ticks is None:
+        print(f"mcp_cost.py: process {args.pid} is gone", file=sys.stderr)
+        return 1
+    print(ticks)
     return 0
 
 
@@ -87,7 +94,8 @@ def server_cpu_ms(directory, kind):
     ticks, sessions = 0, 0
     for path in glob.glob(os.path.join(directory, f"server-{kind}-*.txt")):
         before, after = map(int, open(path).read().split())
-        step = (load(path.replace("server-", "").replace(".txt", ".json")) or {}).get("steps") or [{}]
+        run = os.path.basename(path)[len("server-"):-len(".txt")]
+        step = (load(os.path.join(directory, f"{run}.json")) or {}).get("steps") or [{}]
         ticks, sessions = ticks + after - before, sessions + step[0].get("ok", 0)
     return 1000 * ticks / os.sysconf("SC_CLK_TCK") / sessions if sessions else None
 
