@@ -28,6 +28,21 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def tool_output(path):
+    """The "output" of the first tool_result event in a /chat stream saved to PATH (a probe), or None."""
+    try:
+        text = open(path, errors="replace").read()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("data:") and '"tool_result"' in line:
+            try:
+                return json.loads(line[5:]).get("output", {})
+            except ValueError:
+                return None
+    return None
+
+
 def first_step(report):
     steps = (report or {}).get("steps") or []
     return steps[0] if steps else None

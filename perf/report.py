@@ -30,6 +30,7 @@ import sys
 import time
 
 import hardening
+import mcp_cost
 import mock_sessions
 import openai_front_door
 import rlm_cost
@@ -717,6 +718,8 @@ def render(args):
     lines += security_costs
     rlm_costs, rlm_costs_summary = rlm_cost.section(raw, meta)
     lines += rlm_costs
+    mcp_costs, mcp_costs_summary = mcp_cost.section(raw, meta)
+    lines += mcp_costs
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -748,6 +751,8 @@ def render(args):
         print("\n".join(security_costs_summary))
     if rlm_costs_summary:
         print("\n".join(rlm_costs_summary))
+    if mcp_costs_summary:
+        print("\n".join(mcp_costs_summary))
     return 0
 
 

@@ -7,7 +7,6 @@ holds the launch-chain loop, the CPU bookkeeping of each run, and the report sec
   security.py render --raw DIR --out REPORT.md      (a report of this scenario alone: run.sh --only-security)
 """
 import argparse
-import json
 import os
 import resource
 import signal
@@ -17,7 +16,7 @@ import sys
 import time
 
 from lab_results import (cpu_ms_per_request, errors_cell, first_step, fixed_rounds, fmt, load, ratio, round_median,
-                         write_json, write_scenario_report)
+                         tool_output, write_json, write_scenario_report)
 from session_cost import allocation_run
 
 BASH_CONFIGS = (("bash-none", "`none`"), ("bash-bwrap", "`bwrap`, shared workspace"),
@@ -115,18 +114,11 @@ def times(value):
 
 def probe_result(raw, name, command):
     """The stdout of the call's tool_result in the probe made before the runs, as the report's proof that it ran."""
-    try:
-        text = open(os.path.join(raw, "s13", name, f"probe-{command}.txt"), errors="replace").read()
-    except OSError:
+    output = tool_output(os.path.join(raw, "s13", name, f"probe-{command}.txt"))
+    if output is None:
         return None
-    for line in text.splitlines():
-        if line.startswith("data:") and '"tool_result"' in line:
-            try:
-                result = json.loads(line[5:]).get("output", {}).get("result", {})
-            except ValueError:
-                return None
-            return f"exit {result.get('exitCode')}, stdout {result.get('stdout', '')!r}"
-    return None
+    result = output.get("result", {})
+    return f"exit {result.get('exitCode')}, stdout {result.get('stdout', '')!r}"
 
 
 def bash_section(raw, meta):
