@@ -1,0 +1,183 @@
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Local;
+using Microsoft.Playwright;
+using static Gateway.IntegrationTests.Infrastructure.AgentScript;
+
+namespace Gateway.IntegrationTests.WebPage;
+
+/// <summary>The web page (issue 19) in a real browser against a real gateway: streaming, relays, the agent tree, a dropped stream, injection.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebPageBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task AChatWithSuccessorTinyStreamsItsKnownAnswer()
+    {
+        await using var local = LocalModelFiles.Provider();
+        await using var host = await ChatTestHost.StartAsync(moreProviders: [local], defaultModel: LocalModelFiles.Successor);
+        var page = await OpenAsync(host);
+        await Screenshots.SaveAsync(page, "empty");
+        Assert.Equal(LocalModelFiles.Successor, await page.Locator("#model").InputValueAsync());
+
+        await SendAsync(page, "Say the alphabet.");
+
+        var alphabet = string.Concat(Enumerable.Range('A', '~' - 'A' + 1).Select(c => (char)c));
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync(alphabet);
+        await Assertions.Expect(page.Locator(".run .end")).ToHaveTextAsync("Finished");
+        // As LocalChatTests counts them: <s>, "▁", then one token per character of the ChatML prompt.
+        var prompt = "<|im_start|>user\nSay the alphabet.<|im_end|>\n<|im_start|>assistant\n";
+        await Assertions.Expect(page.Locator(".run > .usage")).ToHaveTextAsync($"Total: {2 + prompt.Length} tokens in · 62 out");
+        await Screenshots.SaveAsync(page, "answer");
+    }
+
+    [Fact]
+    public async Task RelaysAreApprovedDeniedAndApprovedAlwaysFromTheirCards()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("c1", "echo", """{"text":"one"}"""))
+            .ThenCalls(Call("c2", "echo", """{"text":"rm -rf /"}"""))
+            .ThenCalls(Call("c3", "echo", """{"text":"same"}"""))
+            .ThenCalls(Call("c4", "echo", """{"text":"same"}"""))
+            .ThenText("all **done**");
+        await using var host = await ChatTestHost.StartAsync(model, new TestToolRegistry());
+        var page = await OpenAsync(host);
+        await SendAsync(page, "echo things");
+
+        var cards = page.Locator(".relay");
+        await Assertions.Expect(cards).ToHaveCountAsync(1);
+        await Assertions.Expect(cards.Nth(0)).ToContainTextAsync("Allow echo?");
+        await Assertions.Expect(cards.Nth(0)).ToContainTextAsync("""Approve always adds: {"tool":"echo","params":{"text":"one"}}""");
+        await Assertions.Expect(cards.Nth(0)).ToContainTextAsync("times out in 10:00");
+        await Screenshots.SaveAsync(page, "relay");
+        await cards.Nth(0).GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true }).ClickAsync();
+        await Assertions.Expect(cards.Nth(0).Locator(".outcome")).ToHaveTextAsync("approved");
+
+        await Assertions.Expect(cards).ToHaveCountAsync(2);
+        await Assertions.Expect(cards.Nth(1)).ToContainTextAsync("""{"tool":"echo","params":{"text":"rm **"}}""");
+        await cards.Nth(1).GetByLabel("Reason (optional)").FillAsync("not that");
+        await cards.Nth(1).GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
+        await Assertions.Expect(cards.Nth(1).Locator(".outcome")).ToHaveTextAsync("denied");
+        await Assertions.Expect(page.Locator(".tool").Nth(1).Locator(".denied")).ToHaveTextAsync("Denied: not that");
+
+        // The third card has the focus when it arrives; Shift+A is its "Approve always" key.
+        await Assertions.Expect(cards).ToHaveCountAsync(3);
+        await Assertions.Expect(cards.Nth(2)).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Shift+A");
+        await Assertions.Expect(cards.Nth(2).Locator(".outcome")).ToHaveTextAsync("approved always");
+
+        // The fourth call matches the rule "always" added: it runs without a card.
+        await Assertions.Expect(page.Locator(".run .turn").Last).ToHaveTextAsync("all done");
+        await Assertions.Expect(page.Locator(".run strong")).ToHaveTextAsync("done");
+        await Assertions.Expect(cards).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator(".tool")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator(".tool").Nth(3).Locator(".result pre")).ToHaveTextAsync("echo: same");
+        Assert.Equal(3, host.Model.Requests.Last().Messages.Count(m => m.Text?.StartsWith("echo: ", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public async Task ASubagentAppearsUnderTheToolCallOfItsParent()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("a1", "agent", """{"task":"look around"}"""))
+            .ThenCalls(Call("s1", "echo", """{"text":"inside"}"""))
+            .ThenText("found it")
+            .ThenText("all done");
+        await using var host = await ChatTestHost.StartAsync(model, new TestToolRegistry());
+        var page = await OpenAsync(host);
+        // Both tools allowed from the page's permission editor, so nothing asks.
+        foreach (var tool in new[] { "agent", "echo" })
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+            await page.Locator("#rules li").Last.GetByLabel("Tool").FillAsync(tool);
+            await page.Locator("#rules li").Last.GetByLabel("Tool").BlurAsync();
+        }
+        await SendAsync(page, "go");
+
+        var agentCall = page.Locator(".tool[data-tool-call-id$='/a1']");
+        var subagent = agentCall.Locator(".children > .agent");
+        await Assertions.Expect(subagent).ToHaveCountAsync(1);
+        await Assertions.Expect(subagent.Locator(".agent-head")).ToHaveTextAsync("Subagent (depth 1)");
+        await Assertions.Expect(subagent.Locator(".tool .tool-name")).ToHaveTextAsync("echo");
+        await Assertions.Expect(subagent.Locator(".turn")).ToHaveTextAsync("found it");
+        await Assertions.Expect(agentCall.Locator(":scope > .result pre")).ToHaveTextAsync("found it");
+        await Assertions.Expect(page.Locator(".run > .agent > div > .turn")).ToHaveTextAsync("all done");
+        Assert.Empty(await page.Locator(".relay").AllAsync());
+        await Screenshots.SaveAsync(page, "subagent");
+    }
+
+    [Fact]
+    public async Task UnderAPrefixADroppedStreamIsShownInPlaceAndTheReloadedPageWorks()
+    {
+        var model = new ScriptedModelProvider().ThenHang("partial answer").ThenText("after the reload");
+        await using var host = await ChatTestHost.StartAsync(model);
+        await using var proxy = new PrefixProxy(host.Host.EndPoint, "/gw");
+        var page = await OpenAsync(proxy.Root.ToString());
+        await SendAsync(page, "hello");
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("partial answer");
+
+        proxy.DropAll();
+
+        await Assertions.Expect(page.Locator(".run .error")).ToContainTextAsync("The stream broke off");
+        await WithinAsync(Patience, () => host.SessionsGone, "the gateway saw its client leave and ended the session");
+        await Assertions.Expect(page.Locator("#send")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#prompt")).ToBeEditableAsync();
+
+        await page.ReloadAsync();
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await SendAsync(page, "again");
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("after the reload");
+    }
+
+    [Fact]
+    public async Task ModelTextWithMarkupRendersAsText()
+    {
+        const string hostile = """<script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2; alert(2)"> [click](javascript:alert(3)) `<b>code</b>`""";
+        var model = new ScriptedModelProvider().ThenText(hostile);
+        await using var host = await ChatTestHost.StartAsync(model);
+        var page = await OpenAsync(host);
+        var dialogs = 0;
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs++;
+            _ = dialog.DismissAsync();
+        };
+        await SendAsync(page, "be nasty");
+
+        var turn = page.Locator(".run .turn");
+        await Assertions.Expect(turn).ToContainTextAsync("<script>window.pwned = 1</script>");
+        await Assertions.Expect(turn).ToContainTextAsync("""<img src=x onerror="window.pwned = 2; alert(2)">""");
+        await Assertions.Expect(turn.Locator("code")).ToHaveTextAsync("<b>code</b>");
+        Assert.Equal(0, await page.EvaluateAsync<int>("document.querySelectorAll('.run script, .run img, .run b, .run a, .run iframe').length"));
+        Assert.Equal("undefined", await page.EvaluateAsync<string>("typeof window.pwned"));
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task OnAPhoneTheSidePanelsGoBelowTheChat()
+    {
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("Short answer."));
+        var page = await OpenAsync($"http://{host.Host.EndPoint}/", width: 390, height: 844);
+        await SendAsync(page, "hi");
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("Short answer.");
+        var main = await page.Locator("main").BoundingBoxAsync();
+        var aside = await page.Locator("aside").BoundingBoxAsync();
+        Assert.True(aside!.Y >= main!.Y + main.Height - 1, $"aside at {aside.Y}, main ends at {main.Y + main.Height}");
+        Assert.True(main.Width <= 390);
+        await Screenshots.SaveAsync(page, "phone");
+    }
+
+    private Task<IPage> OpenAsync(ChatTestHost host) => OpenAsync($"http://{host.Host.EndPoint}/");
+
+    private async Task<IPage> OpenAsync(string url, int width = 1200, int height = 900)
+    {
+        var page = await browser.NewPageAsync(width, height);
+        await page.GotoAsync(url);
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        return page;
+    }
+
+    private static async Task SendAsync(IPage page, string text)
+    {
+        await page.Locator("#prompt").FillAsync(text);
+        await page.Locator("#prompt").PressAsync("Enter");
+    }
+}
