@@ -126,7 +126,7 @@ export class RunView {
       progress.hidden = true;
       const result = el('div', undefined, 'result');
       const children = el('div', undefined, 'children');
-      node.append(input, progress, result, children);
+      node.append(input, progress, children, result);
       this.agentNode(agentId).body.append(node);
       tool = { node, input, progress, result, children };
       this.tools.set(id, tool);
