@@ -69,6 +69,7 @@ export function relayCard(event, sessionId, timeoutSeconds) {
   tick();
 
   let settled = false;
+  let answering = false;
   function settle(text) {
     if (settled) return;
     settled = true;
@@ -81,7 +82,8 @@ export function relayCard(event, sessionId, timeoutSeconds) {
   }
 
   async function answer(response, text) {
-    if (settled) return;
+    if (settled || answering) return;
+    answering = true;
     for (const control of [approve, always, deny]) control.disabled = true;
     try {
       const reply = await api(`chat/relay/${encodeURIComponent(event.id)}`, {
@@ -101,6 +103,8 @@ export function relayCard(event, sessionId, timeoutSeconds) {
     } catch (error) {
       outcome.textContent = `Could not answer: ${error.message}`;
       for (const control of [approve, always, deny]) control.disabled = false;
+    } finally {
+      answering = false;
     }
   }
 
@@ -120,5 +124,6 @@ export function relayCard(event, sessionId, timeoutSeconds) {
   });
 
   cards.set(event.id, { settle });
-  return { card, settle };
+  // What the stream shows of the call settles the card too, unless this card's own answer is on its way (its reply says more).
+  return { card, settle: (text) => answering || settle(text) };
 }

@@ -30,6 +30,7 @@ export class RunView {
     this.turns = new Map();
     this.tools = new Map();
     this.relays = new Map();
+    this.relaysByCall = new Map();
     this.total = { input: 0, output: 0 };
     this.rootAgentId = undefined;
     this.finalText = '';
@@ -54,6 +55,7 @@ export class RunView {
 
   on_connected(event) {
     this.sessionId = event.sessionId;
+    this.root.dataset.sessionId = event.sessionId;
   }
 
   on_harness_start(event) {
@@ -140,10 +142,13 @@ export class RunView {
     stamp(card);
     tool.node.append(card);
     this.relays.set(event.id, settle);
+    this.relaysByCall.set(event.toolCallId, settle);
     card.focus({ preventScroll: true });
   }
 
   on_tool_call(event) {
+    // A card still open was answered by another client or tab: the call runs, so it was approved (SPEC §5 order).
+    this.relaysByCall.get(event.id)?.('approved elsewhere');
     const tool = this.tool(event.id, event.name, event.agentId);
     tool.input.hidden = false;
     tool.input.textContent = json(event.input);
@@ -160,6 +165,7 @@ export class RunView {
     const output = event.output ?? {};
     const result = stamp(tool.result);
     if (output.status === 'denied') {
+      this.relaysByCall.get(event.id)?.(`denied${output.reason ? `: ${output.reason}` : ''}`);
       result.replaceChildren(el('p', `Denied${output.reason ? `: ${output.reason}` : ''}`, 'denied'));
       return;
     }

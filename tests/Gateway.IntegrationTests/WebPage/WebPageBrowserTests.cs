@@ -74,6 +74,54 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task ARelayAnsweredByAnotherClientSettlesItsCard()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("c1", "echo", """{"text":"one"}"""), Call("c2", "echo", """{"text":"two"}"""))
+            .ThenText("ok");
+        await using var host = await ChatTestHost.StartAsync(model, new TestToolRegistry());
+        var page = await OpenAsync(host);
+        await SendAsync(page, "echo twice");
+        await Assertions.Expect(page.Locator(".relay")).ToHaveCountAsync(1);
+        var card = page.Locator(".relay").First;
+
+        var relayId = await card.GetAttributeAsync("data-relay-id");
+        var sessionId = await page.Locator(".run").GetAttributeAsync("data-session-id");
+        await host.AnswerAsync(relayId!, sessionId!, """{"approved":true}""");
+        await Assertions.Expect(card.Locator(".outcome")).ToHaveTextAsync("approved elsewhere");
+        await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true })).ToBeDisabledAsync();
+
+        var second = page.Locator(".relay").Nth(1);
+        await Assertions.Expect(second).ToContainTextAsync("two");
+        await host.AnswerAsync((await second.GetAttributeAsync("data-relay-id"))!, sessionId!, """{"approved":false,"reason":"from curl"}""");
+        await Assertions.Expect(second.Locator(".outcome")).ToHaveTextAsync("denied: from curl");
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("ok");
+    }
+
+    [Fact]
+    public async Task WithKeysThePageAsksForOneAndSendsItAsABearerToken()
+    {
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("keyed answer"), apiKeys: ["sesame"]);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"http://{host.Host.EndPoint}/");
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        await Assertions.Expect(page.Locator("#key-message")).ToContainTextAsync("401 Unauthorized");
+        await Assertions.Expect(page.GetByLabel("API key", new() { Exact = true })).ToBeFocusedAsync();
+
+        await page.GetByLabel("API key", new() { Exact = true }).FillAsync("wrong");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Unauthorized: enter the API key.");
+        await page.GetByLabel("API key", new() { Exact = true }).FillAsync("sesame");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#model")).ToHaveValueAsync("test-model");
+
+        await SendAsync(page, "hi");
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("keyed answer");
+        Assert.Equal("sesame", await page.EvaluateAsync<string>("sessionStorage.getItem('gateway.apiKey')"));
+    }
+
+    [Fact]
     public async Task ASubagentAppearsUnderTheToolCallOfItsParent()
     {
         var model = new ScriptedModelProvider()
