@@ -124,12 +124,7 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task ASubagentAppearsUnderTheToolCallOfItsParent()
     {
-        var model = new ScriptedModelProvider()
-            .ThenCalls(Call("a1", "agent", """{"task":"look around"}"""))
-            .ThenCalls(Call("s1", "echo", """{"text":"inside"}"""))
-            .ThenText("found it")
-            .ThenText("all done");
-        await using var host = await ChatTestHost.StartAsync(model, new TestToolRegistry());
+        await using var host = await ChatTestHost.StartAsync(SubagentThatEchoes(), new TestToolRegistry());
         var page = await OpenAsync(host);
         // Both tools allowed from the page's permission editor, so nothing asks.
         foreach (var tool in new[] { "agent", "echo" })
