@@ -1,5 +1,7 @@
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Local;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
 
@@ -206,6 +208,32 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
         Assert.True(aside!.Y >= main!.Y + main.Height - 1, $"aside at {aside.Y}, main ends at {main.Y + main.Height}");
         Assert.True(main.Width <= 390);
         await Screenshots.SaveAsync(page, "phone");
+    }
+
+    [Fact]
+    public async Task AxeFindsNoWcagViolationWithARelayCardAndAnAnswerShown()
+    {
+        var model = new ScriptedModelProvider()
+            .ThenCalls(Call("c1", "echo", """{"text":"one"}"""))
+            .ThenText("# Result\n\nSome *markdown* with `code` and a [link](https://example.com).\n\n- one\n- two");
+        await using var host = await ChatTestHost.StartAsync(model, new TestToolRegistry());
+        var page = await OpenAsync(host);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
+        await SendAsync(page, "check");
+        await Assertions.Expect(page.Locator(".relay")).ToHaveCountAsync(1);
+        AssertNoViolations(await page.RunAxe(s_wcag));
+
+        await page.Locator(".relay").GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".run h1")).ToHaveTextAsync("Result");
+        AssertNoViolations(await page.RunAxe(s_wcag));
+    }
+
+    private static readonly AxeRunOptions s_wcag = new() { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } };
+
+    private static void AssertNoViolations(AxeResult result)
+    {
+        Assert.True(result.Passes.Length > 10, $"axe checked only {result.Passes.Length} rules"); // It ran, under the page's CSP.
+        Assert.True(result.Violations.Length == 0, string.Join("\n", result.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
     }
 
     private Task<IPage> OpenAsync(ChatTestHost host) => OpenAsync($"http://{host.Host.EndPoint}/");
