@@ -56,8 +56,6 @@ internal sealed class WebAsset
         ".html" => "text/html; charset=utf-8",
         ".js" => "text/javascript; charset=utf-8",
         ".css" => "text/css; charset=utf-8",
-        ".svg" => "image/svg+xml",
-        ".json" => "application/json",
         _ => "application/octet-stream",
     };
 

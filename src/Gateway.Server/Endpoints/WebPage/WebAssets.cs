@@ -12,8 +12,6 @@ internal sealed class WebAssets
 
     public static WebAssets Embedded { get; } = Load();
 
-    public IEnumerable<string> Names => _assets.Keys;
-
     public WebAsset? Find(string name) => _assets.TryGetValue(name, out var asset) ? asset.Value : null;
 
     private static WebAssets Load()
