@@ -224,4 +224,5 @@ try {
 } catch { /* the defaults above */ }
 $('attach-limit').textContent = `up to ${formatSize(attachmentBudget())} in all`;
 if (await loadModels()) pollMetrics();
+// Set once the page can be used (models listed or the key field shown): the browser tests wait for it.
 document.body.dataset.ready = 'true';
