@@ -1,5 +1,6 @@
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Local;
+using Gateway.Server.Conversation;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -170,6 +171,29 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
         await page.Locator("body[data-ready=true]").WaitForAsync();
         await SendAsync(page, "again");
         await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("after the reload");
+    }
+
+    [Fact]
+    public async Task AttachedFilesGoAsImageAndDocumentParts()
+    {
+        await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("seen"));
+        var page = await OpenAsync(host);
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3];
+        var pdf = "%PDF-1.4 tiny"u8.ToArray();
+        await page.Locator("#files").SetInputFilesAsync(new FilePayload[]
+        {
+            new() { Name = "dot.png", MimeType = "image/png", Buffer = png },
+            new() { Name = "note.pdf", MimeType = "application/pdf", Buffer = pdf },
+        });
+        await Assertions.Expect(page.Locator("#attachments li")).ToHaveCountAsync(2);
+        await SendAsync(page, "look");
+        await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("seen");
+
+        var parts = host.Model.Requests.Single().Messages.Single().Content;
+        Assert.Equal(
+            [(ContentPartKind.Text, "look", null, null), (ContentPartKind.Image, null, "image/png", Convert.ToBase64String(png)), (ContentPartKind.Document, null, "application/pdf", Convert.ToBase64String(pdf))],
+            parts.Select(p => (p.Kind, p.Text, p.MediaType, p.Data)));
+        await Assertions.Expect(page.Locator("#attachments li")).ToHaveCountAsync(0);
     }
 
     [Fact]
