@@ -12,11 +12,15 @@ only test of the JavaScript REPL compiled AOT, where some code that works under 
 process. `--lean` is for the binary built with -p:GatewayRlm=false -p:GatewayMcp=false, which must refuse that mode
 with today's 501, have no GET /mcp/servers, and refuse to start with MCP_SERVERS_FILE set.
 
+It fetches the web page (issue 19) gzip-compressed and compares it with src/Gateway.Server/WebPage/index.html: the
+embedded resources and the compression, compiled AOT.
+
 It also runs one /chat session whose model calls an MCP tool (issue 18): server-everything over stdio, installed in
 tests/mcp-servers by scripts/test.sh, through the MCP client library compiled AOT (whose JSON is source-generated;
 a reflection path would fail only here).
 """
 import http.server
+import gzip
 import json
 import os
 import signal
@@ -115,6 +119,21 @@ class FakeOpenAi(http.server.BaseHTTPRequestHandler):
 def events(body):
     """The data of each server-sent event of a /chat stream."""
     return [json.loads(line[len("data: "):]) for line in body.splitlines() if line.startswith("data: ")]
+
+
+def check_web_page(port):
+    raw = f"GET / HTTP/1.1\r\nHost: smoke\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(raw)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    with open(os.path.join(REPOSITORY, "src/Gateway.Server/WebPage/index.html"), "rb") as f:
+        page = f.read()
+    if not head.startswith(b"HTTP/1.1 200 OK") or b"\r\ncontent-encoding: gzip" not in head.lower() or gzip.decompress(body) != page:
+        raise SystemExit(f"GET / (gzip): got {head!r}")
+    print(f"GET / (gzip): {len(body)} bytes, the page's {len(page)}")
 
 
 def check_rlm(port):
@@ -258,6 +277,7 @@ def main(binary, lean):
         if (choice.get("message", {}).get("content"), choice.get("finish_reason")) != ("ABC", "length"):
             raise SystemExit(f"POST /v1/chat/completions: got {status!r} {body!r}")
         print(f"POST /v1/chat/completions: {status} {body}")
+        check_web_page(port)
         if lean:
             check_lean(port)
         else:

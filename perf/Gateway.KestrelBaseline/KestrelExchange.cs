@@ -43,6 +43,12 @@ internal sealed class KestrelExchange : IHttpExchange
     /// <summary>Always null: the baseline checks keys (<see cref="BaselineRoutes"/>) but measures no per-key limit.</summary>
     public ClientKey? Key => null;
 
+    /// <summary>Copied per access: the baseline's routes never read it.</summary>
+    public ReadOnlySpan<byte> AcceptEncoding => Encoding.Latin1.GetBytes(_context.Request.Headers.AcceptEncoding.ToString());
+
+    /// <summary>Copied per access: the baseline's routes never read it.</summary>
+    public ReadOnlySpan<byte> IfNoneMatch => Encoding.Latin1.GetBytes(_context.Request.Headers.IfNoneMatch.ToString());
+
     /// <summary>Runs <paramref name="endpoint"/> for one request, as Gateway.Server's connection loop does.</summary>
     /// <param name="routeParameters">The route template's parameter names, in template order (for <see cref="GetRouteValue"/>).</param>
     public static async Task InvokeAsync(HttpContext context, IEndpoint endpoint, string[] routeParameters)

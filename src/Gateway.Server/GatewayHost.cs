@@ -7,6 +7,7 @@ using Gateway.Server.Endpoints;
 using Gateway.Server.Endpoints.Anthropic;
 using Gateway.Server.Endpoints.OpenAi;
 using Gateway.Server.Endpoints.Responses;
+using Gateway.Server.Endpoints.WebPage;
 using Gateway.Server.Http;
 using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
@@ -82,10 +83,16 @@ internal sealed class GatewayHost : IAsyncDisposable
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
 
+        ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
+        ClientKey[] keys = [.. apiKeys, .. options.Keys];
+        var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock, metrics.Keys) : null;
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var router = new Router()
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
+            .Map(RequestMethod.Get, "/", new WebPageEndpoint(WebAssets.Embedded, "index.html"), anonymous: true)
+            .Map(RequestMethod.Get, "/ui/config.json", new WebConfigEndpoint(agentOptions, keysRequired: authenticator is not null, options.Http.MaxBodyBytes), anonymous: true)
+            .Map(RequestMethod.Get, "/ui/:asset", new WebPageEndpoint(WebAssets.Embedded), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
@@ -103,9 +110,6 @@ internal sealed class GatewayHost : IAsyncDisposable
         router.Map(RequestMethod.Get, "/mcp/servers", new McpServersEndpoint(mcp?.Servers ?? [], mcpTools));
 #endif
 
-        ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
-        ClientKey[] keys = [.. apiKeys, .. options.Keys];
-        var authenticator = keys.Length > 0 ? new BearerKeyAuthenticator(keys, options.Clock, metrics.Keys) : null;
         var server = new HttpServer(options.Http, router, log, authenticator, metrics.Http);
         metrics.Http.ReadAtScrape(() => server.ConnectionCount);
         metrics.Agents.ReadAtScrape(() => sessions.Count, () => orchestrators.Available, () => orchestrators.Rented);

@@ -26,6 +26,8 @@ internal sealed partial class HttpConnection
     private byte[] _credential = [];
     private int _credentialLength;
     private bool _hasCredential;
+    private readonly HeaderListCopy _acceptEncoding = new();
+    private readonly HeaderListCopy _ifNoneMatch = new();
     private bool _firstRequest = true;
 
     /// <summary>Reads until a whole request head is parsed; false when the connection should close quietly instead.</summary>
@@ -148,6 +150,8 @@ internal sealed partial class HttpConnection
         _expectContinue = false;
         _credentialLength = 0;
         _hasCredential = false;
+        _acceptEncoding.Clear();
+        _ifNoneMatch.Clear();
         _responseStarted = false;
         ResetTelemetry();
         _route = RouteMatch.None;
@@ -199,6 +203,12 @@ internal sealed partial class HttpConnection
                 break;
             case 13 when Ascii.EqualsIgnoreCase(name, "Authorization"u8) && _authenticator is not null:
                 OnCredential(BearerKeyAuthenticator.BearerToken(value));
+                break;
+            case 13 when Ascii.EqualsIgnoreCase(name, "If-None-Match"u8):
+                _ifNoneMatch.Append(value);
+                break;
+            case 15 when Ascii.EqualsIgnoreCase(name, "Accept-Encoding"u8):
+                _acceptEncoding.Append(value);
                 break;
             case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
                 OnContentLength(value);

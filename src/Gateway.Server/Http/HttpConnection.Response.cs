@@ -38,6 +38,10 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public CancellationToken ServerStopping => _serverStopping;
 
+    public ReadOnlySpan<byte> AcceptEncoding => _acceptEncoding.Span;
+
+    public ReadOnlySpan<byte> IfNoneMatch => _ifNoneMatch.Span;
+
     public string GetRouteValue(int index) =>
         PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
 

@@ -182,7 +182,7 @@ internal sealed partial class HttpConnection
     /// <summary>RFC 9110 §9.1: a method Gateway does not recognise, and CONNECT, which it does not serve, are 501.</summary>
     private bool IsImplemented => _method is not (RequestMethod.Unknown or RequestMethod.Connect);
 
-    /// <summary>With keys configured, only anonymous routes (/health) may skip the key (SPEC §1); the key found becomes <see cref="Key"/>.</summary>
+    /// <summary>With keys configured, only anonymous routes (/health, the web page and its files) may skip the key (SPEC §1); the key found becomes <see cref="Key"/>.</summary>
     private bool Authorize()
     {
         _key = _authenticator is null || _route.IsAnonymous ? null : _authenticator.Authenticate(_credential.AsSpan(0, _credentialLength));

@@ -31,7 +31,8 @@ internal static class ResponseHead
         writer.Write("Content-Type: "u8);
         writer.Write(contentType);
         writer.Write("\r\n"u8);
-        if (contentLength >= 0)
+        // RFC 9110 §8.6: a 304 may not give a Content-Length other than the 200's, so it gives none.
+        if (contentLength >= 0 && statusCode != 304)
         {
             writer.Write("Content-Length: "u8);
             writer.WriteNumber(contentLength);

@@ -23,6 +23,12 @@ internal interface IHttpExchange
     /// <summary>The configured key the request presented; null when no keys are configured or the route needs none.</summary>
     ClientKey? Key { get; }
 
+    /// <summary>The request's <c>Accept-Encoding</c> field values (repeated fields joined by ", "), or empty when absent.</summary>
+    ReadOnlySpan<byte> AcceptEncoding { get; }
+
+    /// <summary>The request's <c>If-None-Match</c> field values (repeated fields joined by ", "), or empty when absent.</summary>
+    ReadOnlySpan<byte> IfNoneMatch { get; }
+
     /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
     string GetRouteValue(int index);
 

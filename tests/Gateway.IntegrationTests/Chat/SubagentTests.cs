@@ -11,13 +11,7 @@ public sealed class SubagentTests
     [Fact]
     public async Task TheAgentToolRunsASubagentWhoseFinalTextIsTheToolsResult()
     {
-        // Turns are taken in call order: root calls agent, the subagent calls echo then answers, the root answers.
-        var model = new ScriptedModelProvider()
-            .ThenCalls(Call("a1", "agent", """{"task":"look around"}"""))
-            .ThenCalls(Call("s1", "echo", """{"text":"inside"}"""))
-            .ThenText("found it")
-            .ThenText("all done");
-        await using var host = await ChatTestHost.StartAsync(model, new TestToolRegistry());
+        await using var host = await ChatTestHost.StartAsync(SubagentThatEchoes(), new TestToolRegistry());
         var (connection, stream) = await host.OpenChatAsync("""
             {"model":"test-model","messages":[{"role":"user","content":"go"}],"permissions":{"allowlist":[{"tool":"agent"},{"tool":"echo"}]}}
             """);

@@ -23,6 +23,16 @@ internal static class AgentScript
     public static Func<ModelTurnRequest, CancellationToken, IAsyncEnumerable<ProviderEvent>> CallsWhenCalled(Func<ToolCallRequest[]> calls) =>
         (request, token) => After(Task.CompletedTask, [.. calls().Select(ProviderEvent.ToolCalled), ProviderEvent.UsageReported(new TokenUsage(5, 1))])(request, token);
 
+    /// <summary>
+    /// A session with one subagent, turns taken in call order: the root calls <c>agent {"task":"look around"}</c> (a1), the
+    /// subagent calls <c>echo {"text":"inside"}</c> (s1) then answers "found it", the root answers "all done".
+    /// </summary>
+    public static ScriptedModelProvider SubagentThatEchoes() => new ScriptedModelProvider()
+        .ThenCalls(Call("a1", "agent", """{"task":"look around"}"""))
+        .ThenCalls(Call("s1", "echo", """{"text":"inside"}"""))
+        .ThenText("found it")
+        .ThenText("all done");
+
     /// <summary>Text in one piece followed by usage, the way <see cref="ScriptedModelProvider.ThenText"/> ends a turn.</summary>
     public static ProviderEvent[] Text(string text) => [ProviderEvent.TextDelta(text), ProviderEvent.UsageReported(new TokenUsage(10, 1))];
 

@@ -40,6 +40,7 @@ public sealed class MetricsTests
         Assert.Equal(
             "# HELP gateway_http_request_duration_seconds Time from a request's first byte to the end of its response (a whole stream), by route pattern.\n" +
             "# TYPE gateway_http_request_duration_seconds histogram\n" +
+            InstantHistogram(Duration, "route=\"/\"", 0) +
             InstantHistogram(Duration, "route=\"/chat\"", 1) +
             InstantHistogram(Duration, "route=\"/chat/relay/:relayId\"", 1) +
             InstantHistogram(Duration, "route=\"/health\"", 2) +
@@ -47,6 +48,8 @@ public sealed class MetricsTests
             InstantHistogram(Duration, "route=\"/metrics\"", 0) +
             InstantHistogram(Duration, "route=\"/models\"", 0) +
             InstantHistogram(Duration, "route=\"/summarize\"", 0) +
+            InstantHistogram(Duration, "route=\"/ui/:asset\"", 0) +
+            InstantHistogram(Duration, "route=\"/ui/config.json\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/chat/completions\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/messages\"", 0) +
             InstantHistogram(Duration, "route=\"/v1/messages/count_tokens\"", 0) +
