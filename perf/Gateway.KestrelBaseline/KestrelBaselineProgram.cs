@@ -1,4 +1,5 @@
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
@@ -55,8 +56,8 @@ internal static class KestrelBaselineProgram
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
-            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions));
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, LocalCluster.Instance))
+            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions, LocalCluster.Instance));
 
         await app.StartAsync().ConfigureAwait(false);
         log.Info($"Kestrel baseline listening on http://{options.EndPoint} ({catalog.Current.Models.Count} models)");

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
@@ -23,11 +24,14 @@ internal sealed class GatewayHost : IAsyncDisposable
     private readonly KeysFileWatcher? _keysFile;
     private readonly SessionWorkspaces? _workspaces;
     private readonly McpServers? _mcp;
+    private readonly ICluster _cluster;
 
     private GatewayHost(
-        HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces, McpServers? mcp)
+        HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces, McpServers? mcp,
+        ICluster cluster)
     {
         _server = server;
+        _cluster = cluster;
         _keysFile = keysFile;
         _workspaces = workspaces;
         _mcp = mcp;
@@ -49,6 +53,7 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// <param name="tools">The tools agents may call; when null, the built-in tools and the MCP servers' tools of ENABLED_TOOLS.</param>
     /// <param name="metrics">What GET /metrics exposes; a new set on the system clock when null.</param>
     /// <exception cref="McpConfigException">MCP_SERVERS_FILE cannot be read or is not a servers file; nothing has started.</exception>
+    /// <exception cref="ClusterUnavailableException">REDIS_URL is set and Redis cannot be reached; nothing has started.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, GatewayMetrics? metrics = null,
         CancellationToken cancellationToken = default)
@@ -68,6 +73,11 @@ internal sealed class GatewayHost : IAsyncDisposable
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
+        ICluster cluster = options.Cluster.Redis is null
+            ? LocalCluster.Instance
+            : await RedisCluster.ConnectAsync(
+                options.Cluster, sessions, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), log, metrics.Registry)
+                .ConfigureAwait(false);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -75,8 +85,8 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
-            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
-            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, cluster))
+            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions, cluster))
             .Map(RequestMethod.Get, "/mcp/servers", new McpServersEndpoint(mcp?.Servers ?? [], mcpTools))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
@@ -108,12 +118,13 @@ internal sealed class GatewayHost : IAsyncDisposable
         catch
         {
             workspaces?.Dispose();
+            await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         // After the server listens: MCP servers start in the background and never delay start-up or /health.
         mcp?.Start();
         var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
-        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces, mcp);
+        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces, mcp, cluster);
     }
 
     /// <summary>Reads GATEWAY_KEYS_FILE again (SIGHUP); false when it is unset, or cannot be read and the keys in force stay.</summary>
@@ -125,6 +136,8 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         _keysFile?.Dispose();
         await _server.DisposeAsync().ConfigureAwait(false);
+        // After the sessions, which removed their registrations as they ended.
+        await _cluster.DisposeAsync().ConfigureAwait(false);
         // After the sessions, whose calls the servers answered until the end.
         if (_mcp is not null)
         {

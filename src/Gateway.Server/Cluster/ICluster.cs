@@ -1,0 +1,16 @@
+namespace Gateway.Server.Cluster;
+
+/// <summary>What an instance shares with the others: which sessions it runs, and relay answers for sessions it does not.</summary>
+/// <remarks>Without REDIS_URL it is <see cref="LocalCluster"/>, which does nothing, so running alone costs nothing.</remarks>
+internal interface ICluster : IAsyncDisposable
+{
+    /// <summary>Registers a session this instance runs, so relays posted to other instances reach it; never waits.</summary>
+    void SessionStarted(string sessionId);
+
+    /// <summary>Removes a session this instance ran; never waits.</summary>
+    void SessionEnded(string sessionId);
+
+    /// <summary>Passes a relay answer for a session this instance does not run to its owner, and returns the owner's reply (SPEC §4 steps 3-5).</summary>
+    /// <param name="response">The body's <c>response</c> as JSON text, read by the owner as a local answer is.</param>
+    Task<RelayReply> ForwardRelayAsync(string sessionId, string relayId, string response);
+}

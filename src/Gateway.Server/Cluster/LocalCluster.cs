@@ -1,0 +1,25 @@
+namespace Gateway.Server.Cluster;
+
+/// <summary>One instance on its own (REDIS_URL unset): nothing is registered, and a session it does not run is not found.</summary>
+internal sealed class LocalCluster : ICluster
+{
+    private static readonly Task<RelayReply> s_sessionNotFound = Task.FromResult(RelayReply.SessionNotFound);
+
+    public static LocalCluster Instance { get; } = new();
+
+    private LocalCluster()
+    {
+    }
+
+    public void SessionStarted(string sessionId)
+    {
+    }
+
+    public void SessionEnded(string sessionId)
+    {
+    }
+
+    public Task<RelayReply> ForwardRelayAsync(string sessionId, string relayId, string response) => s_sessionNotFound;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
