@@ -50,7 +50,7 @@ internal static class KestrelBaselineProgram
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System, metrics.Keys) : null;
-        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys), metrics.Keys);
+        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys, LocalCluster.Instance), metrics.Keys, LocalCluster.Instance);
 
         await using var app = Build(options);
         new BaselineRoutes(app, authenticator)

@@ -72,12 +72,14 @@ internal sealed class GatewayHost : IAsyncDisposable
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
-        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
+        var keySessions = new KeySessions();
         ICluster cluster = options.Cluster.Redis is null
             ? LocalCluster.Instance
             : await RedisCluster.ConnectAsync(
-                options.Cluster, sessions, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), log, metrics.Registry)
+                options.Cluster, sessions, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), () => keySessions.Running,
+                log, metrics.Registry)
                 .ConfigureAwait(false);
+        var keyLimits = new KeyLimits(keySessions, new KeyTokens(options.Clock, metrics.Keys, cluster), metrics.Keys, cluster);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
         var started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();

@@ -21,5 +21,13 @@ internal sealed class LocalCluster : ICluster
 
     public Task<RelayReply> ForwardRelayAsync(string sessionId, string relayId, string response) => s_sessionNotFound;
 
+    public ValueTask<KeyVerdict> EnterKeyAsync(string keyName, int? maxSessions, long? tokensPerDay, long day) => ValueTask.FromResult(KeyVerdict.Admitted);
+
+    public void ExitKey(string keyName)
+    {
+    }
+
+    public ValueTask<long?> SpendKeyTokensAsync(string keyName, long day, long tokens) => ValueTask.FromResult<long?>(null);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

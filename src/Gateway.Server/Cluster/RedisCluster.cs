@@ -26,6 +26,7 @@ internal sealed partial class RedisCluster : ICluster
     private readonly ClusterOptions _options;
     private readonly SessionRegistry _sessions;
     private readonly SettleRelay _settle;
+    private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
     private readonly GatewayLog _log;
     private readonly ClusterMetrics _metrics;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RelayReply>> _forwarded = new(StringComparer.Ordinal);
@@ -34,7 +35,8 @@ internal sealed partial class RedisCluster : ICluster
     private long _nextRequest;
 
     private RedisCluster(
-        ConnectionMultiplexer redis, string instanceId, ClusterOptions options, SessionRegistry sessions, SettleRelay settle, GatewayLog log, MetricsRegistry metrics)
+        ConnectionMultiplexer redis, string instanceId, ClusterOptions options, SessionRegistry sessions, SettleRelay settle,
+        Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
     {
         _redis = redis;
         _database = redis.GetDatabase();
@@ -43,6 +45,7 @@ internal sealed partial class RedisCluster : ICluster
         _options = options;
         _sessions = sessions;
         _settle = settle;
+        _keySessions = keySessions;
         _log = log;
         _metrics = new ClusterMetrics(metrics, () => redis.IsConnected);
     }
@@ -51,8 +54,10 @@ internal sealed partial class RedisCluster : ICluster
     public string InstanceId { get; }
 
     /// <summary>Connects (bounded by <see cref="ClusterOptions.ConnectTimeout"/>), listens for relays and registers the instance.</summary>
+    /// <param name="keySessions">Each client key's sessions running on this instance, by name: its shares of the keys' counts.</param>
     /// <exception cref="ClusterUnavailableException">Redis cannot be reached.</exception>
-    public static async Task<RedisCluster> ConnectAsync(ClusterOptions options, SessionRegistry sessions, SettleRelay settle, GatewayLog log, MetricsRegistry metrics)
+    public static async Task<RedisCluster> ConnectAsync(
+        ClusterOptions options, SessionRegistry sessions, SettleRelay settle, Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
     {
         var instanceId = Guid.CreateVersion7().ToString();
         var configuration = options.Redis!.Clone();
@@ -72,7 +77,7 @@ internal sealed partial class RedisCluster : ICluster
         {
             throw new ClusterUnavailableException($"REDIS_URL: cannot connect to Redis at {string.Join(", ", configuration.EndPoints)}: {e.Message}", e);
         }
-        var cluster = new RedisCluster(redis, instanceId, options, sessions, settle, log, metrics);
+        var cluster = new RedisCluster(redis, instanceId, options, sessions, settle, keySessions, log, metrics);
         try
         {
             await cluster.StartAsync().ConfigureAwait(false);
@@ -127,7 +132,7 @@ internal sealed partial class RedisCluster : ICluster
         }
     }
 
-    /// <summary>Sets the instance's key and every live session's in one pipeline (not a round trip per session).</summary>
+    /// <summary>Sets the instance's key, every live session's and its shares of the keys' sessions in one pipeline (not a round trip each).</summary>
     private async Task RefreshAsync()
     {
         if (!_redis.IsConnected)
@@ -140,6 +145,7 @@ internal sealed partial class RedisCluster : ICluster
         {
             writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive));
         }
+        RefreshKeyShares(batch, writes);
         batch.Execute();
         try
         {

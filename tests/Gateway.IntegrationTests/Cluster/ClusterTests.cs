@@ -44,7 +44,7 @@ public sealed class ClusterTests
             Assert.Equal(1, await cluster.MetricAsync(i, "gateway_cluster_redis_connected"));
         }
         // Each session removed its registration as it ended; the instances' own keys stay while they live.
-        await WaitForAsync(async () => await cluster.Redis.CommandAsync("EVAL \"return#redis.call('keys','gateway:session:*')\" 0") == ":0");
+        await cluster.Redis.WaitForAsync("EVAL \"return#redis.call('keys','gateway:session:*')\" 0", ":0");
         Assert.Equal(":3", await cluster.Redis.CommandAsync("EVAL \"return#redis.call('keys','gateway:instance:*')\" 0"));
     }
 
@@ -125,7 +125,7 @@ public sealed class ClusterTests
         {
             await cluster.Instances[i].LineAsync(l => l.Contains("Cluster: Redis connection restored", StringComparison.Ordinal), from[i]);
         }
-        await WaitForAsync(async () => await cluster.Redis.CommandAsync($"EXISTS gateway:session:{remote.SessionId}") == ":1");
+        await cluster.Redis.WaitForAsync($"EXISTS gateway:session:{remote.SessionId}", ":1");
         var healed = await GatewayCluster.AnswerUntilSettledAsync(cluster.EndPoints[0], remote.SessionId, remote.RelayId);
         Assert.Equal((200, Answered), (healed.StatusCode, healed.Body));
         await remote.FinishAsync();
@@ -172,16 +172,6 @@ public sealed class ClusterTests
     {
         var response = await GatewayCluster.RequestAsync(at, path, json);
         return (response.StatusCode, response.Body);
-    }
-
-    /// <summary>Waits (at most 5 s, looking every 50 ms) for a state Redis reaches after a write nobody waits for.</summary>
-    private static async Task WaitForAsync(Func<Task<bool>> reached)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (!await reached())
-        {
-            await Task.Delay(50, bound.Token);
-        }
     }
 
     /// <summary>A loopback port nothing listens on: taken, then released.</summary>

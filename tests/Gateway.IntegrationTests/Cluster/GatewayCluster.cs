@@ -34,11 +34,17 @@ internal sealed class GatewayCluster : IAsyncDisposable
 
     public RoundRobinFront Front { get; }
 
-    public static async Task<GatewayCluster> StartAsync(int instances)
+    /// <param name="more">Further variables of every instance.</param>
+    public static async Task<GatewayCluster> StartAsync(int instances, IReadOnlyDictionary<string, string>? more = null)
     {
         var redis = await RedisServer.StartAsync();
         var models = Directory.CreateTempSubdirectory("gateway-cluster-models-");
-        var processes = Enumerable.Range(0, instances).Select(_ => GatewayProcess.Start(Environment(redis.Url, models))).ToArray();
+        var environment = Environment(redis.Url, models);
+        foreach (var (name, value) in more ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+        var processes = Enumerable.Range(0, instances).Select(_ => GatewayProcess.Start(environment)).ToArray();
         var endPoints = await Task.WhenAll(processes.Select(p => p.ListeningAsync()));
         return new GatewayCluster(redis, models, processes, endPoints);
     }
@@ -62,9 +68,10 @@ internal sealed class GatewayCluster : IAsyncDisposable
     /// <summary>Opens a session through the front and reads it up to its relay; the instance it runs on is the front's <see cref="RoundRobinFront.Next"/> before the call.</summary>
     public Task<WaitingSession> OpenSessionAsync() => OpenSessionAsync(Front.EndPoint);
 
-    public static async Task<WaitingSession> OpenSessionAsync(IPEndPoint at)
+    /// <param name="headers">Further header lines, each ending in CRLF (a key's <c>Authorization</c>).</param>
+    public static async Task<WaitingSession> OpenSessionAsync(IPEndPoint at, string headers = "")
     {
-        var connection = await PostAsync(at, "/chat", WaitsOnARelay);
+        var connection = await PostAsync(at, "/chat", WaitsOnARelay, headers);
         var head = await connection.ReadResponseAsync(headRequest: true);
         Assert.Equal(200, head.StatusCode);
         var events = new EventStreamReader(connection);
@@ -73,12 +80,12 @@ internal sealed class GatewayCluster : IAsyncDisposable
     }
 
     /// <summary>POSTs a relay answer (a denial: bash never runs) the way a client does, on a connection of its own.</summary>
-    public static Task<RawResponse> AnswerAsync(IPEndPoint at, string sessionId, string relayId) =>
-        RequestAsync(at, $"/chat/relay/{relayId}", $$$"""{"sessionId":"{{{sessionId}}}","response":{"approved":false,"reason":"not here"}}""");
+    public static Task<RawResponse> AnswerAsync(IPEndPoint at, string sessionId, string relayId, string headers = "") =>
+        RequestAsync(at, $"/chat/relay/{relayId}", $$$"""{"sessionId":"{{{sessionId}}}","response":{"approved":false,"reason":"not here"}}""", headers);
 
-    public static async Task<RawResponse> RequestAsync(IPEndPoint at, string path, string? json)
+    public static async Task<RawResponse> RequestAsync(IPEndPoint at, string path, string? json, string headers = "")
     {
-        await using var connection = json is null ? await GetAsync(at, path) : await PostAsync(at, path, json);
+        await using var connection = json is null ? await GetAsync(at, path) : await PostAsync(at, path, json, headers);
         return await connection.ReadResponseAsync();
     }
 
@@ -106,11 +113,11 @@ internal sealed class GatewayCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<RawConnection> PostAsync(IPEndPoint at, string path, string json)
+    private static async Task<RawConnection> PostAsync(IPEndPoint at, string path, string json, string headers = "")
     {
         var connection = await RawConnection.ConnectAsync(at);
         var body = Encoding.UTF8.GetBytes(json);
-        await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        await connection.SendAsync($"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n{headers}Content-Length: {body.Length}\r\n\r\n");
         await connection.SendAsync(body);
         return connection;
     }

@@ -78,6 +78,16 @@ internal sealed class RedisServer : IAsyncDisposable
         return await reader.ReadLineAsync(timeout.Token) ?? "";
     }
 
+    /// <summary>Waits (at most 5 s, asking every 50 ms) until <paramref name="command"/> answers <paramref name="reply"/>: a state the instances reach by writes nobody waits for.</summary>
+    public async Task WaitForAsync(string command, string reply)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (await CommandAsync(command) != reply)
+        {
+            await Task.Delay(50, bound.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)
