@@ -43,6 +43,7 @@ public sealed class ClusterTests
             Assert.Equal(1, await cluster.MetricAsync(i, """gateway_cluster_relays_forwarded_total{outcome="answered"}"""));
             Assert.Equal(1, await cluster.MetricAsync(i, "gateway_cluster_redis_connected"));
         }
+        await Promtool.AssertValidAsync(Promtool.Find(), (await GatewayCluster.RequestAsync(cluster.EndPoints[0], "/metrics", null)).Body);
         // Each session removed its registration as it ended; the instances' own keys stay while they live.
         await cluster.Redis.WaitForAsync("EVAL \"return#redis.call('keys','gateway:session:*')\" 0", ":0");
         Assert.Equal(":3", await cluster.Redis.CommandAsync("EVAL \"return#redis.call('keys','gateway:instance:*')\" 0"));
