@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 
+import cluster_cost
 import hardening
 import mock_sessions
 import openai_front_door
@@ -717,6 +718,8 @@ def render(args):
     lines += security_costs
     rlm_costs, rlm_costs_summary = rlm_cost.section(raw, meta)
     lines += rlm_costs
+    cluster_costs, cluster_costs_summary = cluster_cost.section(raw, meta)
+    lines += cluster_costs
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -748,6 +751,8 @@ def render(args):
         print("\n".join(security_costs_summary))
     if rlm_costs_summary:
         print("\n".join(rlm_costs_summary))
+    if cluster_costs_summary:
+        print("\n".join(cluster_costs_summary))
     return 0
 
 

@@ -48,7 +48,7 @@ internal static class KestrelBaselineProgram
         var agentOptions = options.Agents;
         var registry = new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, LocalCluster.Instance), agentOptions.PooledOrchestrators);
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System, metrics.Keys) : null;
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys, LocalCluster.Instance), metrics.Keys, LocalCluster.Instance);
 

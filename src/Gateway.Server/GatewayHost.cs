@@ -70,15 +70,15 @@ internal sealed class GatewayHost : IAsyncDisposable
         var builtIn = new BuiltInToolRegistry(agentOptions.EnabledTools);
         var registry = tools ?? (mcpTools is null ? builtIn : new CompositeToolRegistry([builtIn, mcpTools]));
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
-        var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
         var keySessions = new KeySessions();
         ICluster cluster = options.Cluster.Redis is null
             ? LocalCluster.Instance
             : await RedisCluster.ConnectAsync(
-                options.Cluster, sessions, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), () => keySessions.Running,
+                options.Cluster, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), () => keySessions.Running,
                 log, metrics.Registry)
                 .ConfigureAwait(false);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, cluster), agentOptions.PooledOrchestrators);
+        var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
         var keyLimits = new KeyLimits(keySessions, new KeyTokens(options.Clock, metrics.Keys, cluster), metrics.Keys, cluster);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.

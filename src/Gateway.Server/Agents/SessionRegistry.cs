@@ -11,9 +11,6 @@ internal sealed class SessionRegistry
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>The live sessions' ids, a snapshot (the cluster's heartbeat refreshes their registrations).</summary>
-    public ICollection<string> Ids => _sessions.Keys;
-
     /// <summary>Registers the session unless <paramref name="limit"/> sessions are already live.</summary>
     public bool TryRegister(AgentOrchestrator orchestrator, int limit)
     {

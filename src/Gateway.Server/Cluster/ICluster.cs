@@ -1,13 +1,12 @@
+using Gateway.Server.Agents;
+
 namespace Gateway.Server.Cluster;
 
-/// <summary>What an instance shares with the others: which sessions it runs, and relay answers for sessions it does not.</summary>
+/// <summary>What an instance shares with the others: which of its sessions wait on relays, and relay answers for sessions it does not run.</summary>
 /// <remarks>Without REDIS_URL it is <see cref="LocalCluster"/>, which does nothing, so running alone costs nothing.</remarks>
-internal interface ICluster : IAsyncDisposable
+internal interface ICluster : ISessionDirectory, IAsyncDisposable
 {
-    /// <summary>Registers a session this instance runs, so relays posted to other instances reach it; never waits.</summary>
-    void SessionStarted(string sessionId);
-
-    /// <summary>Removes a session this instance ran; never waits.</summary>
+    /// <summary>Removes the registration of a session this instance ran, if <see cref="ISessionDirectory.RelayPending"/> made one; never waits.</summary>
     void SessionEnded(string sessionId);
 
     /// <summary>Passes a relay answer for a session this instance does not run to its owner, and returns the owner's reply (SPEC §4 steps 3-5).</summary>

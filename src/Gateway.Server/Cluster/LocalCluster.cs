@@ -11,7 +11,7 @@ internal sealed class LocalCluster : ICluster
     {
     }
 
-    public void SessionStarted(string sessionId)
+    public void RelayPending(string sessionId)
     {
     }
 

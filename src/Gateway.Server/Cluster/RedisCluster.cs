@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Gateway.Server.Agents;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
 using StackExchange.Redis;
@@ -11,8 +10,9 @@ namespace Gateway.Server.Cluster;
 internal delegate RelayReply SettleRelay(string sessionId, string relayId, JsonElement response);
 
 /// <summary>
-/// The shared mode (REDIS_URL): this instance's liveness and its sessions' owner keys, refreshed in one pipeline per
-/// heartbeat, and relay answers passed between instances over pub/sub (<see cref="ForwardRelayAsync"/>).
+/// The shared mode (REDIS_URL): this instance's liveness and the owner keys of its sessions that wait on relays,
+/// refreshed in one pipeline per heartbeat, and relay answers passed between instances over pub/sub
+/// (<see cref="ForwardRelayAsync"/>).
 /// </summary>
 /// <remarks>
 /// The heartbeat ticks on <see cref="ClusterOptions.Clock"/>; the keys expire on Redis's clock. Each beat sets every
@@ -24,7 +24,8 @@ internal sealed partial class RedisCluster : ICluster
     private readonly IDatabase _database;
     private readonly ISubscriber _subscriber;
     private readonly ClusterOptions _options;
-    private readonly SessionRegistry _sessions;
+    /// <summary>The sessions registered since their first relay (<see cref="RelayPending"/>), until they end.</summary>
+    private readonly ConcurrentDictionary<string, byte> _registered = new(StringComparer.Ordinal);
     private readonly SettleRelay _settle;
     private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
     private readonly GatewayLog _log;
@@ -35,7 +36,7 @@ internal sealed partial class RedisCluster : ICluster
     private long _nextRequest;
 
     private RedisCluster(
-        ConnectionMultiplexer redis, string instanceId, ClusterOptions options, SessionRegistry sessions, SettleRelay settle,
+        ConnectionMultiplexer redis, string instanceId, ClusterOptions options, SettleRelay settle,
         Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
     {
         _redis = redis;
@@ -43,7 +44,6 @@ internal sealed partial class RedisCluster : ICluster
         _subscriber = redis.GetSubscriber();
         InstanceId = instanceId;
         _options = options;
-        _sessions = sessions;
         _settle = settle;
         _keySessions = keySessions;
         _log = log;
@@ -57,7 +57,7 @@ internal sealed partial class RedisCluster : ICluster
     /// <param name="keySessions">Each client key's sessions running on this instance, by name: its shares of the keys' counts.</param>
     /// <exception cref="ClusterUnavailableException">Redis cannot be reached.</exception>
     public static async Task<RedisCluster> ConnectAsync(
-        ClusterOptions options, SessionRegistry sessions, SettleRelay settle, Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
+        ClusterOptions options, SettleRelay settle, Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
     {
         var instanceId = Guid.CreateVersion7().ToString();
         var configuration = options.Redis!.Clone();
@@ -77,7 +77,7 @@ internal sealed partial class RedisCluster : ICluster
         {
             throw new ClusterUnavailableException($"REDIS_URL: cannot connect to Redis at {string.Join(", ", configuration.EndPoints)}: {e.Message}", e);
         }
-        var cluster = new RedisCluster(redis, instanceId, options, sessions, settle, keySessions, log, metrics);
+        var cluster = new RedisCluster(redis, instanceId, options, settle, keySessions, log, metrics);
         try
         {
             await cluster.StartAsync().ConfigureAwait(false);
@@ -101,9 +101,22 @@ internal sealed partial class RedisCluster : ICluster
         _log.Info($"Cluster: instance {InstanceId} registered in Redis at {string.Join(", ", _redis.GetEndPoints().Select(e => e.ToString()))} (heartbeat {_options.Heartbeat.TotalSeconds} s, TTL {_options.TimeToLive.TotalSeconds} s).");
     }
 
-    public void SessionStarted(string sessionId) => FireAndForget(d => d.StringSet(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive, flags: CommandFlags.FireAndForget));
+    /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 15).</remarks>
+    public void RelayPending(string sessionId)
+    {
+        if (_registered.TryAdd(sessionId, 0))
+        {
+            FireAndForget(d => d.StringSet(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive, flags: CommandFlags.FireAndForget));
+        }
+    }
 
-    public void SessionEnded(string sessionId) => FireAndForget(d => d.KeyDelete(ClusterKeys.Session(sessionId), CommandFlags.FireAndForget));
+    public void SessionEnded(string sessionId)
+    {
+        if (_registered.TryRemove(sessionId, out _))
+        {
+            FireAndForget(d => d.KeyDelete(ClusterKeys.Session(sessionId), CommandFlags.FireAndForget));
+        }
+    }
 
     /// <summary>A write nobody waits for; while Redis is away it is dropped, and the next heartbeat after the reconnection makes up for it.</summary>
     private void FireAndForget(Action<IDatabase> write)
@@ -132,7 +145,7 @@ internal sealed partial class RedisCluster : ICluster
         }
     }
 
-    /// <summary>Sets the instance's key, every live session's and its shares of the keys' sessions in one pipeline (not a round trip each).</summary>
+    /// <summary>Sets the instance's key, its registered sessions' and its shares of the keys' sessions in one pipeline (not a round trip each).</summary>
     private async Task RefreshAsync()
     {
         if (!_redis.IsConnected)
@@ -141,7 +154,7 @@ internal sealed partial class RedisCluster : ICluster
         }
         var batch = _database.CreateBatch();
         var writes = new List<Task> { batch.StringSetAsync(ClusterKeys.Instance(InstanceId), 1, _options.TimeToLive) };
-        foreach (var sessionId in _sessions.Ids)
+        foreach (var sessionId in _registered.Keys)
         {
             writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive));
         }

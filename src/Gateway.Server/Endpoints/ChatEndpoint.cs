@@ -33,8 +33,6 @@ internal sealed class ChatEndpoint(
             ErrorResponses.Respond(exchange, 503, "Too many concurrent sessions");
             return;
         }
-        // Before the stream opens: the client learns the session's id from it, and may post a relay answer to any instance.
-        cluster.SessionStarted(orchestrator.SessionId);
         // The session ends when the client leaves or stops reading (the stream cancels it), or when the server can wait no longer.
         using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
         var events = new EventStream(exchange, session, options.PingInterval);
