@@ -39,8 +39,9 @@ def section(raw, meta):
     ratio = cost["redis"] / cost["alone"] if cost["alone"] else None
     lines = ["## 15. CPU per /chat session with REDIS_URL", "",
              "Two Gateways on the mock model (`MOCK_MODELS=m`, a 32-piece answer), one with `REDIS_URL` naming a "
-             "redis-server of the scenario's own (no persistence), one without; each /chat session of the first sets and "
-             "deletes its registration, and its heartbeat refreshes the live ones every 5 s in one pipeline. "
+             "redis-server of the scenario's own (no persistence), one without. These sessions never wait on a relay, so "
+             "with REDIS_URL they write nothing to Redis of their own (a session is registered at its first relay: one "
+             "SET, and a DEL at its end); the instance's heartbeat runs every 5 s. "
              f"{meta.get('clusterRounds')} rounds of a closed loop of {meta.get('clusterConnections')} connections for "
              f"{meta.get('clusterDuration')}, the two taking turns, after a 2 s warm-up each; the server's utime+stime "
              "(10 ms clock ticks) read before and after each run. Redis's own CPU is not counted.", "",

@@ -6,7 +6,7 @@ namespace Gateway.Server.Cluster;
 /// <remarks>Without REDIS_URL it is <see cref="LocalCluster"/>, which does nothing, so running alone costs nothing.</remarks>
 internal interface ICluster : ISessionDirectory, IAsyncDisposable
 {
-    /// <summary>Removes the registration of a session this instance ran, if <see cref="ISessionDirectory.RelayPending"/> made one; never waits.</summary>
+    /// <summary>Removes the registration of a session this instance ran, if <see cref="ISessionDirectory.RelayPendingAsync"/> made one; never waits.</summary>
     void SessionEnded(string sessionId);
 
     /// <summary>Passes a relay answer for a session this instance does not run to its owner, and returns the owner's reply (SPEC §4 steps 3-5).</summary>

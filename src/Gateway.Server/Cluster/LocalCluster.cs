@@ -11,9 +11,7 @@ internal sealed class LocalCluster : ICluster
     {
     }
 
-    public void RelayPending(string sessionId)
-    {
-    }
+    public ValueTask RelayPendingAsync(string sessionId) => ValueTask.CompletedTask;
 
     public void SessionEnded(string sessionId)
     {

@@ -24,7 +24,7 @@ internal sealed partial class RedisCluster : ICluster
     private readonly IDatabase _database;
     private readonly ISubscriber _subscriber;
     private readonly ClusterOptions _options;
-    /// <summary>The sessions registered since their first relay (<see cref="RelayPending"/>), until they end.</summary>
+    /// <summary>The sessions registered since their first relay (<see cref="RelayPendingAsync"/>), until they end.</summary>
     private readonly ConcurrentDictionary<string, byte> _registered = new(StringComparer.Ordinal);
     private readonly SettleRelay _settle;
     private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
@@ -102,11 +102,19 @@ internal sealed partial class RedisCluster : ICluster
     }
 
     /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 15).</remarks>
-    public void RelayPending(string sessionId)
+    public async ValueTask RelayPendingAsync(string sessionId)
     {
-        if (_registered.TryAdd(sessionId, 0))
+        if (!_registered.TryAdd(sessionId, 0) || !_redis.IsConnected)
         {
-            FireAndForget(d => d.StringSet(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive, flags: CommandFlags.FireAndForget));
+            return;
+        }
+        try
+        {
+            await _database.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Lost meanwhile: the beat after the reconnection registers it with the others.
         }
     }
 
