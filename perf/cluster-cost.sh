@@ -1,17 +1,17 @@
-# Scenario 15 of perf/run.sh (issue 20; perf/README.md, row 15): the CPU a /chat session costs its Gateway with
+# Scenario 16 of perf/run.sh (issue 20; perf/README.md, row 16): the CPU a /chat session costs its Gateway with
 # REDIS_URL (the session's registration set and deleted, the heartbeat's pipeline) against the same Gateway without,
 # on Gateway's own mock model. A redis-server of the scenario's own (no persistence); two Gateways, "alone" and
 # "redis", measured in turns: a warm-up, then $cc_rounds rounds of a closed loop of $cc_connections for $cc_duration
-# each, the server's utime+stime read before and after each run. perf/cluster_cost.py renders $raw/s15.
+# each, the server's utime+stime read before and after each run. perf/cluster_cost.py renders $raw/s16.
 #
 # Sourced by run.sh; uses its helpers (bounded, start, stop, crashed, proc_ticks, section, free_port) and parameters
 # (cc_*). Every process it starts is stopped here, or by run.sh's trap.
 
-cc_dir=$raw/s15
+cc_dir=$raw/s16
 mkdir -p "$cc_dir/redis-data"
 echo '{"model":"m","messages":[{"role":"user","content":"Hello there."}]}' >"$cc_dir/chat.json"
 
-section "15. /chat CPU per session with REDIS_URL and without: $cc_rounds rounds of $cc_connections at once for $cc_duration each"
+section "16. /chat CPU per session with REDIS_URL and without: $cc_rounds rounds of $cc_connections at once for $cc_duration each"
 cc_redis_port=$(free_port)
 start cluster-redis "$cc_redis_port" redis-server --port "$cc_redis_port" --bind 127.0.0.1 --save "" --appendonly no \
   --dir "$cc_dir/redis-data"
@@ -44,7 +44,7 @@ for round in $(seq 1 "$cc_rounds"); do
   for cc_mode in alone redis; do cc_measure $cc_mode "round$round" "$cc_duration"; done
 done
 for cc_mode in alone redis; do
-  if ! crashed "cluster-$cc_mode" "${pid[cluster-$cc_mode]}" "$raw/logs/cluster-$cc_mode.log" "scenario 15"; then
+  if ! crashed "cluster-$cc_mode" "${pid[cluster-$cc_mode]}" "$raw/logs/cluster-$cc_mode.log" "scenario 16"; then
     stop "${pid[cluster-$cc_mode]}"
   fi
 done

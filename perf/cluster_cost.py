@@ -1,4 +1,4 @@
-"""Scenario 15 of perf/run.sh (issue 20; perf/README.md, row 15): the server CPU a /chat session costs with REDIS_URL
+"""Scenario 16 of perf/run.sh (issue 20; perf/README.md, row 16): the server CPU a /chat session costs with REDIS_URL
 against the same Gateway without, from perf/cluster-cost.sh's rounds (the CPU json files of security.py cpu). Goal:
 at most 15% more. Standard library only.
 
@@ -18,7 +18,7 @@ GOAL = 1.15
 def rounds(raw, mode):
     """Each measured round's (CPU seconds, sessions), in order; the warm-up left out."""
     found = []
-    for path in sorted(glob.glob(os.path.join(raw, "s15", mode, "round*-cpu.json"))):
+    for path in sorted(glob.glob(os.path.join(raw, "s16", mode, "round*-cpu.json"))):
         cpu = load(path) or {}
         if cpu.get("sessions"):
             found.append((cpu["cpuSeconds"], cpu["sessions"]))
@@ -31,13 +31,13 @@ def per_session_us(values):
 
 
 def section(raw, meta):
-    """Scenario 15 as markdown lines, and its summary lines; both empty when the run has none."""
+    """Scenario 16 as markdown lines, and its summary lines; both empty when the run has none."""
     measured = {mode: rounds(raw, mode) for mode, _ in MODES}
     if not all(measured.values()):
         return [], []
     cost = {mode: per_session_us(values) for mode, values in measured.items()}
     ratio = cost["redis"] / cost["alone"] if cost["alone"] else None
-    lines = ["## 15. CPU per /chat session with REDIS_URL", "",
+    lines = ["## 16. CPU per /chat session with REDIS_URL", "",
              "Two Gateways on the mock model (`MOCK_MODELS=m`, a 32-piece answer), one with `REDIS_URL` naming a "
              "redis-server of the scenario's own (no persistence), one without. These sessions never wait on a relay, so "
              "with REDIS_URL they write nothing to Redis of their own (a session is registered at its first relay: one "
@@ -53,15 +53,15 @@ def section(raw, meta):
                  if per_session_us([a])]
     lines += ["", f"With REDIS_URL / without: **{fmt(ratio, 3)}×** (goal ≤ {GOAL}×); by round: {', '.join(per_round)}.", ""]
     met = ratio is not None and ratio <= GOAL
-    summary = [f"Scenario 15: CPU per /chat session {fmt(cost['alone'])} µs without REDIS_URL, {fmt(cost['redis'])} µs with: "
+    summary = [f"Scenario 16: CPU per /chat session {fmt(cost['alone'])} µs without REDIS_URL, {fmt(cost['redis'])} µs with: "
                f"{fmt(ratio, 3)}× ({'within' if met else 'OVER'} the goal of {GOAL}×)"]
     return lines, summary
 
 
 def cmd_render(args):
-    """A report of scenario 15 alone (run.sh --only-cluster)."""
+    """A report of scenario 16 alone (run.sh --only-cluster)."""
     lines, summary = section(args.raw, load(os.path.join(args.raw, "meta.json")) or {})
-    return write_scenario_report(args.raw, args.out, "Cluster cost", "Scenario 15", lines, summary, "perf/run.sh --only-cluster")
+    return write_scenario_report(args.raw, args.out, "Cluster cost", "Scenario 16", lines, summary, "perf/run.sh --only-cluster")
 
 
 def main():

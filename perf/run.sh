@@ -12,7 +12,7 @@
 #   --only-mock-sessions   scenario 12 alone: <date>-<commit>-mock-sessions[-quick].md
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
 #   --only-rlm             scenario 14 alone, about 1¼ minutes (quick: 25 s): <date>-<commit>-rlm[-quick].md
-#   --only-cluster         scenario 15 alone, about 1 minute (quick: 15 s): <date>-<commit>-cluster[-quick].md
+#   --only-cluster         scenario 16 alone, about 1 minute (quick: 15 s): <date>-<commit>-cluster[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
@@ -27,7 +27,7 @@
 # BASH_SANDBOX=none vs bwrap (shared and per-session workspace) and the launch chain alone, and /v1/chat/completions
 # without keys vs GATEWAY_API_KEYS vs a GATEWAY_KEYS_FILE key with every limit set (perf/security.sh); 14. an RLM
 # session (mode "rlm": one model call, one REPL turn) against an agent-mode /chat session on the same mock: CPU, bytes
-# allocated, wall time and RSS, cold and warm (perf/rlm-cost.sh); 15. server CPU per /chat session on the mock model
+# allocated, wall time and RSS, cold and warm (perf/rlm-cost.sh); 16. server CPU per /chat session on the mock model
 # with REDIS_URL against the same Gateway without (perf/cluster-cost.sh). Every process started here is stopped on
 # exit, and every wait is bounded.
 set -euo pipefail
@@ -82,7 +82,7 @@ ms_n=10000 ms_tokens=24 ms_pace=1 ms_limit=120  # scenario 12: sessions held at 
 sec_concurrency=8 sec_key_rate=500  # scenario 13: bash calls at once in the concurrent runs; the fixed rate of the key runs
 # Scenario 14: sessions at once in the concurrent run; the small context's size; seconds after the runs before RSS is read again
 rc_concurrency=8 rc_small_bytes=10000 rc_settle=12
-cc_connections=8  # scenario 15: sessions at once in each round
+cc_connections=8  # scenario 16: sessions at once in each round
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -675,7 +675,7 @@ source perf/security.sh
 # ---------------------------------------------------------------------------------------------- scenario 14
 if [ $quick = 0 ]; then source perf/rlm-cost.sh; fi  # not in CI's quick run: about 25 s even at its quick size
 
-# ---------------------------------------------------------------------------------------------- scenario 15
+# ---------------------------------------------------------------------------------------------- scenario 16
 if [ $quick = 0 ]; then source perf/cluster-cost.sh; fi  # not in CI's quick run: it needs redis-server and 15 s
 
 write_report

@@ -101,7 +101,7 @@ internal sealed partial class RedisCluster : ICluster
         _log.Info($"Cluster: instance {InstanceId} registered in Redis at {string.Join(", ", _redis.GetEndPoints().Select(e => e.ToString()))} (heartbeat {_options.Heartbeat.TotalSeconds} s, TTL {_options.TimeToLive.TotalSeconds} s).");
     }
 
-    /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 15).</remarks>
+    /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 16).</remarks>
     public async ValueTask RelayPendingAsync(string sessionId)
     {
         if (!_registered.TryAdd(sessionId, 0) || !_redis.IsConnected)

@@ -33,7 +33,7 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts the server on its port (again, empty: nothing is saved) and waits (bounded) until it answers PING.</summary>
     public async Task RestartAsync()
     {
-        _process = Process.Start(ClientProcess.StartInfo("redis-server", [
+        _process = Process.Start(ClientProcess.StartInfo(RequiredTool.Path("redis-server", "redis-server"), [
             "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory.FullName]))!;
         // Drained, so its log never fills the pipe and stalls it.
         _process.BeginOutputReadLine();
