@@ -133,6 +133,24 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task AnOwnerThatListensButNeverRepliesIsA504AfterTheRelayTimeout()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(1);
+        // A registered session whose instance hears its channel and stays silent (a stalled process).
+        Assert.Equal("+OK", await cluster.Redis.CommandAsync("SET gateway:session:stalled-session silent-instance"));
+        using var silent = await RedisSubscriber.SubscribeAsync(cluster.Redis.Port, "gateway:relays:silent-instance");
+
+        var answer = GatewayCluster.AnswerAsync(cluster.EndPoints[0], "stalled-session", "relay-1");
+        var forwarded = await silent.NextMessageAsync();
+        var response = await answer;
+
+        // The owner is given the client's answer as it was posted, and the channel to reply on.
+        Assert.Matches("""^\{"id":"\d+","replyTo":"[0-9a-f-]{36}","sessionId":"stalled-session","relayId":"relay-1","response":\{"approved":false,"reason":"not here"\}\}$""", forwarded);
+        Assert.Equal((504, """{"error":"The session's instance did not answer in time"}"""), (response.StatusCode, response.Body));
+        Assert.Equal(1, await cluster.MetricAsync(0, """gateway_cluster_relays_forwarded_total{outcome="timed_out"}"""));
+    }
+
+    [Fact]
     public async Task StartUpWithAnUnreachableRedisFailsFastNamingIt()
     {
         var models = Directory.CreateTempSubdirectory("gateway-cluster-models-");
