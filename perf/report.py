@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 
+import cluster_cost
 import hardening
 import mcp_cost
 import mock_sessions
@@ -720,6 +721,8 @@ def render(args):
     lines += rlm_costs
     mcp_costs, mcp_costs_summary = mcp_cost.section(raw, meta)
     lines += mcp_costs
+    cluster_costs, cluster_costs_summary = cluster_cost.section(raw, meta)
+    lines += cluster_costs
     if crashes:
         lines += ["## Crashes", "", "| server | during | exit status | first exception line | log |", "|---|---|---:|---|---|"]
         lines += [f"| {display_name(c['target'])} | {c['during']} | {c['status']} | `{c['message'][:200]}` | "
@@ -753,6 +756,8 @@ def render(args):
         print("\n".join(rlm_costs_summary))
     if mcp_costs_summary:
         print("\n".join(mcp_costs_summary))
+    if cluster_costs_summary:
+        print("\n".join(cluster_costs_summary))
     return 0
 
 

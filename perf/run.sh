@@ -13,6 +13,7 @@
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
 #   --only-rlm             scenario 14 alone, about 1¼ minutes (quick: 25 s): <date>-<commit>-rlm[-quick].md
 #   --only-mcp             scenario 15 alone, about 70 s (quick: 25 s): <date>-<commit>-mcp[-quick].md
+#   --only-cluster         scenario 16 alone, about 1 minute (quick: 15 s): <date>-<commit>-cluster[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while
@@ -29,7 +30,8 @@
 # session (mode "rlm": one model call, one REPL turn) against an agent-mode /chat session on the same mock: CPU, bytes
 # allocated, wall time and RSS, cold and warm (perf/rlm-cost.sh); 15. one MCP tool call (server-everything's echo over
 # stdio, MCP_SANDBOX none and bwrap) per /chat session against a built-in read call and against the same call made
-# without Gateway (perf/mcp-cost.sh). Every process started here is stopped on exit, and every wait is bounded.
+# without Gateway (perf/mcp-cost.sh); 16. server CPU per /chat session on the mock model with REDIS_URL against the
+# same Gateway without (perf/cluster-cost.sh). Every process started here is stopped on exit, and every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -43,6 +45,7 @@ only_mock_sessions=0
 only_security=0
 only_rlm=0
 only_mcp=0
+only_cluster=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
@@ -54,8 +57,9 @@ for arg in "$@"; do
     --only-security) only_security=1 ;;
     --only-rlm) only_rlm=1 ;;
     --only-mcp) only_mcp=1 ;;
-    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security, --only-rlm, --only-mcp)" >&2; exit 2 ;;
+    --only-cluster) only_cluster=1 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "perf/run.sh: unknown argument '$arg' (--quick, --no-build, --soak-minutes=N, --only-front-doors, --only-hardening, --only-mock-sessions, --only-security, --only-rlm, --only-mcp, --only-cluster)" >&2; exit 2 ;;
   esac
 done
 
@@ -83,6 +87,7 @@ sec_concurrency=8 sec_key_rate=500  # scenario 13: bash calls at once in the con
 # Scenario 14: sessions at once in the concurrent run; the small context's size; seconds after the runs before RSS is read again
 rc_concurrency=8 rc_small_bytes=10000 rc_settle=12
 mc_concurrency=4  # scenario 15: tool calls at once in the concurrent runs
+cc_connections=8  # scenario 16: sessions at once in each round
 if [ $quick = 1 ]; then
   report=artifacts/perf/$run_id-quick.md
   raw=artifacts/perf/$run_id-quick
@@ -101,6 +106,7 @@ if [ $quick = 1 ]; then
   sec_key_warmup=0.5s sec_key_duration=2s sec_key_requests=20000 sec_warmup_requests=500 sec_alloc_requests=5000
   rc_cold_runs=1 rc_warmup=10 rc_sequential=100 rc_duration=1s rc_large_bytes=0
   mc_rounds=1 mc_warmup=20 mc_calls=100 mc_calls_concurrent=200
+  cc_rounds=2 cc_duration=3s
 else
   report=perf/results/$run_id.md
   raw=artifacts/perf/$run_id
@@ -120,6 +126,7 @@ else
   sec_key_warmup=1s sec_key_duration=4s sec_key_requests=25000 sec_warmup_requests=1000 sec_alloc_requests=10000
   rc_cold_runs=3 rc_warmup=20 rc_sequential=200 rc_duration=3s rc_large_bytes=1000000
   mc_rounds=3 mc_warmup=50 mc_calls=500 mc_calls_concurrent=1000
+  cc_rounds=5 cc_duration=8s
 fi
 if [ "$soak_minutes" = 0 ]; then soak_seconds=0; fi
 if [ $only_front_doors = 1 ]; then
@@ -140,6 +147,9 @@ elif [ $only_rlm = 1 ]; then
 elif [ $only_mcp = 1 ]; then
   report=perf/results/$run_id-mcp$( if [ $quick = 1 ]; then echo -quick; fi ).md
   raw=artifacts/perf/$run_id-mcp$( if [ $quick = 1 ]; then echo -quick; fi )
+elif [ $only_cluster = 1 ]; then
+  report=$(dirname "$report")/$run_id-cluster$( if [ $quick = 1 ]; then echo -quick; fi ).md
+  raw=artifacts/perf/$run_id-cluster$( if [ $quick = 1 ]; then echo -quick; fi )
 fi
 svg=${report%.md}.svg
 rm -rf "$raw"
@@ -300,14 +310,14 @@ publish() {
 }
 # The anchor is built where it lives (its README): its obj/ and bin/ go under artifacts/, nothing is written beside it.
 anchor_project=../shared/anchors/kestrel-minimal-api
-only_scenario=$((only_front_doors + only_hardening + only_mock_sessions + only_security + only_rlm + only_mcp))
+only_scenario=$((only_front_doors + only_hardening + only_mock_sessions + only_security + only_rlm + only_mcp + only_cluster))
 if [ $build = 1 ]; then
   publish src/Gateway.Server $bin/gateway -warnaserror
   if [ $only_scenario = 0 ]; then
     publish perf/Gateway.KestrelBaseline $bin/kestrel -warnaserror
     publish $anchor_project $bin/anchor -r linux-x64 --artifacts-path "$PWD/artifacts/anchor-build"
   fi
-  if [ $((only_mock_sessions + only_security + only_mcp)) = 0 ]; then publish perf/Gateway.MockUpstream $bin/mock; fi
+  if [ $((only_mock_sessions + only_security + only_mcp + only_cluster)) = 0 ]; then publish perf/Gateway.MockUpstream $bin/mock; fi
   publish perf/Gateway.LoadGen $bin/loadgen
 fi
 gateway_bin=$bin/gateway/gateway
@@ -316,7 +326,7 @@ anchor_bin=$bin/anchor/kestrel-stack
 mock_bin=$bin/mock/Gateway.MockUpstream
 loadgen=$bin/loadgen/Gateway.LoadGen
 needed=("$gateway_bin" "$loadgen")
-if [ $((only_mock_sessions + only_security + only_mcp)) = 0 ]; then needed+=("$mock_bin"); fi
+if [ $((only_mock_sessions + only_security + only_mcp + only_cluster)) = 0 ]; then needed+=("$mock_bin"); fi
 if [ $only_scenario = 0 ]; then needed+=("$kestrel_bin" "$anchor_bin"); fi
 for b in "${needed[@]}"; do
   [ -x "$b" ] || { echo "perf/run.sh: $b is missing (run without --no-build)" >&2; exit 1; }
@@ -442,6 +452,7 @@ json.dump({
   "rlmColdRuns": $rc_cold_runs, "rlmWarmup": $rc_warmup, "rlmSequential": $rc_sequential, "rlmConcurrency": $rc_concurrency,
   "rlmDuration": "$rc_duration", "rlmSettle": $rc_settle, "mcpConcurrency": $mc_concurrency, "mcpRounds": $mc_rounds,
   "mcpWarmup": $mc_warmup, "mcpCalls": $mc_calls, "mcpCallsConcurrent": $mc_calls_concurrent,
+  "clusterRounds": $cc_rounds, "clusterConnections": $cc_connections, "clusterDuration": "$cc_duration",
 }, open(sys.argv[1], "w"), indent=1)
 PY
   echo "== report: $report"
@@ -457,6 +468,8 @@ PY
     python3 perf/rlm_cost.py render --raw "$raw" --out "$report"
   elif [ $only_mcp = 1 ]; then
     python3 perf/mcp_cost.py render --raw "$raw" --out "$report"
+  elif [ $only_cluster = 1 ]; then
+    python3 perf/cluster_cost.py render --raw "$raw" --out "$report"
   else
     python3 perf/report.py render --raw "$raw" --out "$report" --svg "$svg"
   fi
@@ -484,6 +497,11 @@ if [ $only_rlm = 1 ]; then
 fi
 if [ $only_mcp = 1 ]; then
   source perf/mcp-cost.sh
+  write_report
+  exit 0
+fi
+if [ $only_cluster = 1 ]; then
+  source perf/cluster-cost.sh
   write_report
   exit 0
 fi
@@ -677,5 +695,7 @@ if [ $quick = 0 ]; then source perf/rlm-cost.sh; fi  # not in CI's quick run: ab
 
 # ---------------------------------------------------------------------------------------------- scenario 15
 if [ $quick = 0 ]; then source perf/mcp-cost.sh; fi  # not in CI's quick run either: it installs npm packages and starts node
+# ---------------------------------------------------------------------------------------------- scenario 16
+if [ $quick = 0 ]; then source perf/cluster-cost.sh; fi  # not in CI's quick run: it needs redis-server and 15 s
 
 write_report

@@ -1,4 +1,5 @@
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
@@ -47,16 +48,16 @@ internal static class KestrelBaselineProgram
         var agentOptions = options.Agents;
         var registry = new BuiltInToolRegistry(agentOptions.EnabledTools);
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, LocalCluster.Instance), agentOptions.PooledOrchestrators);
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System, metrics.Keys) : null;
-        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys), metrics.Keys);
+        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys, LocalCluster.Instance), metrics.Keys, LocalCluster.Instance);
 
         await using var app = Build(options);
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
-            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions));
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, LocalCluster.Instance))
+            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions, LocalCluster.Instance));
 
         await app.StartAsync().ConfigureAwait(false);
         log.Info($"Kestrel baseline listening on http://{options.EndPoint} ({catalog.Current.Models.Count} models)");

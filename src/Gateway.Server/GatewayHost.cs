@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
@@ -24,12 +25,14 @@ internal sealed class GatewayHost : IAsyncDisposable
     private readonly KeysFileWatcher? _keysFile;
     private readonly SessionWorkspaces? _workspaces;
     private readonly IAsyncDisposable? _mcp;
+    private readonly ICluster _cluster;
 
     private GatewayHost(
         HttpServer server, KeysFileWatcher? keysFile, ModelCatalog catalog, SessionRegistry sessions, OrchestratorPool orchestrators, SessionWorkspaces? workspaces,
-        IAsyncDisposable? mcp)
+        IAsyncDisposable? mcp, ICluster cluster)
     {
         _server = server;
+        _cluster = cluster;
         _keysFile = keysFile;
         _workspaces = workspaces;
         _mcp = mcp;
@@ -51,6 +54,7 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// <param name="tools">The tools agents may call; when null, the built-in tools and the MCP servers' tools of ENABLED_TOOLS.</param>
     /// <param name="metrics">What GET /metrics exposes; a new set on the system clock when null.</param>
     /// <exception cref="McpConfigException">MCP_SERVERS_FILE cannot be read or is not a servers file; nothing has started.</exception>
+    /// <exception cref="ClusterUnavailableException">REDIS_URL is set and Redis cannot be reached; nothing has started.</exception>
     public static async Task<GatewayHost> StartAsync(
         GatewayOptions options, IReadOnlyList<IModelProvider> providers, GatewayLog log, IToolRegistry? tools = null, GatewayMetrics? metrics = null,
         CancellationToken cancellationToken = default)
@@ -79,9 +83,16 @@ internal sealed class GatewayHost : IAsyncDisposable
         var registry = tools ?? builtIn;
 #endif
         var sessions = new SessionRegistry();
-        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
+        var keySessions = new KeySessions();
+        ICluster cluster = options.Cluster.Redis is null
+            ? LocalCluster.Instance
+            : await RedisCluster.ConnectAsync(
+                options.Cluster, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), () => keySessions.Running,
+                log, metrics.Registry)
+                .ConfigureAwait(false);
+        var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, cluster), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
-        var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
+        var keyLimits = new KeyLimits(keySessions, new KeyTokens(options.Clock, metrics.Keys, cluster), metrics.Keys, cluster);
 
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
         ClientKey[] keys = [.. apiKeys, .. options.Keys];
@@ -95,8 +106,8 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/ui/:asset", new WebPageEndpoint(WebAssets.Embedded), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
-            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
-            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, cluster))
+            .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions, cluster))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))
@@ -126,6 +137,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         catch
         {
             workspaces?.Dispose();
+            await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 #if GATEWAY_MCP
@@ -135,7 +147,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         IAsyncDisposable? mcp = null;
 #endif
         var keysFile = options.KeysFilePath is { } path && authenticator is not null ? new KeysFileWatcher(path, apiKeys, authenticator, log) : null;
-        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces, mcp);
+        return new GatewayHost(server, keysFile, catalog, sessions, orchestrators, workspaces, mcp, cluster);
     }
 
     /// <summary>Reads GATEWAY_KEYS_FILE again (SIGHUP); false when it is unset, or cannot be read and the keys in force stay.</summary>
@@ -147,6 +159,8 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         _keysFile?.Dispose();
         await _server.DisposeAsync().ConfigureAwait(false);
+        // After the sessions, which removed their registrations as they ended.
+        await _cluster.DisposeAsync().ConfigureAwait(false);
         // After the sessions, whose calls the servers answered until the end.
         if (_mcp is not null)
         {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Gateway.Server;
+using Gateway.Server.Cluster;
 using Gateway.Server.Configuration;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
@@ -63,6 +64,12 @@ try
 catch (McpConfigException e)
 {
     // As a bad GATEWAY_KEYS_FILE does: the operator fixes the file, the gateway does not run without its servers.
+    log.Error(e.Message);
+    return 2;
+}
+catch (ClusterUnavailableException e)
+{
+    // An instance that ran alone while its peers share Redis would answer its relays "Session not found": it does not start.
     log.Error(e.Message);
     return 2;
 }

@@ -21,6 +21,7 @@ public class ArchitectureTests
         "Providers",
         "Agents",
         "Mcp",
+        "Cluster",
         "Endpoints",
         "Configuration",
     ];

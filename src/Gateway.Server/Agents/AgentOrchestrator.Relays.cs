@@ -27,6 +27,7 @@ internal sealed partial class AgentOrchestrator
         metrics.Agents.RelaysPending.Increment();
         try
         {
+            await directory.RelayPendingAsync(SessionId).ConfigureAwait(false);
             await EmitAsync(relay).ConfigureAwait(false);
             var answer = await waiter.Task.WaitAsync(options.RelayTimeout, cancellationToken).ConfigureAwait(false);
             metrics.Agents.RelaySettled(!answer.Approved ? RelayDecision.Denied : answer.Always ? RelayDecision.Always : RelayDecision.Approved);

@@ -17,7 +17,7 @@ namespace Gateway.Server.Agents;
 /// token, cancelled when the stream ends, when the client leaves, or when the client stops taking events; the session's
 /// end therefore aborts model calls, kills tool work and drops pending relays together.
 /// </remarks>
-internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log, GatewayMetrics metrics)
+internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log, GatewayMetrics metrics, ISessionDirectory directory)
 {
     private EventStream _events = null!;
     private CancellationToken _sessionToken;

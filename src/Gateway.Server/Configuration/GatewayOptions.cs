@@ -4,6 +4,7 @@ using System.Net;
 using Gateway.Repl;
 #endif
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Endpoints.Responses;
 using Gateway.Server.Http;
@@ -27,6 +28,7 @@ internal sealed record GatewayOptions
     private static readonly MockModelOptions s_mockDefaults = new();
     private static readonly ResponseStoreOptions s_responsesDefaults = new();
     private static readonly BashSandbox s_sandboxDefaults = new();
+    private static readonly ClusterOptions s_clusterDefaults = new();
 
     /// <summary>MODELS_DIR when unset: the shared models beside the repository, for running from a checkout with no configuration.</summary>
     private const string SharedModelsDirectory = "../shared/models";
@@ -100,6 +102,10 @@ internal sealed record GatewayOptions
         new("RESPONSES_TTL_SECONDS", Invariant(s_responsesDefaults.TimeToLive.TotalSeconds), "How long POST /v1/responses keeps a response made with store (default true) for previous_response_id, in memory; then it is gone (404)."),
         new("RESPONSES_MAX_STORED", Invariant(s_responsesDefaults.Capacity), "Most responses kept for previous_response_id; past it the oldest is dropped first."),
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
+        new("REDIS_URL", null, $"{RedisUrl.Shape}: instances sharing it register their sessions there, and a relay answer posted to any of them reaches its session; unreachable at start-up stops start-up. See docs/deploy.md."),
+        new("CLUSTER_HEARTBEAT_SECONDS", Invariant(s_clusterDefaults.Heartbeat.TotalSeconds), "With REDIS_URL: how often an instance refreshes its own and its sessions' registrations."),
+        new("CLUSTER_TTL_SECONDS", Invariant(s_clusterDefaults.TimeToLive.TotalSeconds), "With REDIS_URL: registrations not refreshed for this long expire; a dead instance's sessions are then not found. Above CLUSTER_HEARTBEAT_SECONDS."),
+        new("CLUSTER_RELAY_TIMEOUT_SECONDS", Invariant(s_clusterDefaults.RelayTimeout.TotalSeconds), "With REDIS_URL: longest wait for the session's instance to answer a relay passed on to it; then 504."),
         new("OPENAI_API_KEY", null, "OpenAI API key; when set, OpenAI's models are served (provider name 'openai')."),
         new("OPENAI_BASE_URL", "https://api.openai.com/v1", "OpenAI API base URL."),
         new("OPENAI_API_STYLE", "chat", "chat (chat completions) or responses (the Responses API: reasoning summaries, the codex models)."),
@@ -178,6 +184,9 @@ internal sealed record GatewayOptions
 
     /// <summary>The MCP servers' file and timings (MCP_*).</summary>
     public McpOptions Mcp { get; init; } = McpOptions.Default;
+
+    /// <summary>The shared mode (REDIS_URL, CLUSTER_*); its <see cref="ClusterOptions.Redis"/> is null when running alone.</summary>
+    public ClusterOptions Cluster { get; init; } = new();
 
     /// <summary>Reads every variable of <see cref="Variables"/>; throws <see cref="ConfigurationException"/> on the first bad one.</summary>
     public static GatewayOptions FromEnvironment(Func<string, string?> variable)
@@ -282,6 +291,7 @@ internal sealed record GatewayOptions
                 reader.Seconds("MCP_START_TIMEOUT_SECONDS"),
                 reader.McpSandbox("MCP_SANDBOX"),
                 reader.Seconds("MCP_RESTART_MAX_SECONDS")),
+            Cluster = reader.Cluster(),
         };
     }
 
@@ -400,6 +410,27 @@ internal sealed record GatewayOptions
             return ProvidersFile.TryParseBaseUrl(text, out var uri)
                 ? uri!
                 : throw new ConfigurationException($"{name}={text}: expected an absolute http or https URL.");
+        }
+
+        /// <summary>REDIS_URL and its timings; the URL's error never repeats it, as it may hold a password.</summary>
+        public ClusterOptions Cluster()
+        {
+            var url = Text("REDIS_URL");
+            StackExchange.Redis.ConfigurationOptions? redis = null;
+            if (url is not null && !RedisUrl.TryParse(url, out redis, out var error))
+            {
+                throw new ConfigurationException($"REDIS_URL: {error}.");
+            }
+            var options = new ClusterOptions
+            {
+                Redis = redis,
+                Heartbeat = Seconds("CLUSTER_HEARTBEAT_SECONDS"),
+                TimeToLive = Seconds("CLUSTER_TTL_SECONDS"),
+                RelayTimeout = Seconds("CLUSTER_RELAY_TIMEOUT_SECONDS"),
+            };
+            return options.TimeToLive > options.Heartbeat
+                ? options
+                : throw new ConfigurationException("CLUSTER_TTL_SECONDS must be above CLUSTER_HEARTBEAT_SECONDS, or registrations expire between heartbeats.");
         }
 
         /// <summary>The keys file's full path (a reload must find it whatever the working directory), or null when unset.</summary>

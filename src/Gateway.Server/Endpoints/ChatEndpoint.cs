@@ -1,4 +1,5 @@
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Sse;
@@ -8,7 +9,7 @@ namespace Gateway.Server.Endpoints;
 /// <summary><c>POST /chat</c> (SPEC §3): validate, rent an orchestrator, register the session, stream it.</summary>
 internal sealed class ChatEndpoint(
     ModelCatalog catalog, string? defaultModel, OrchestratorPool orchestrators, SessionRegistry sessions, AgentOptions options, KeyLimits keyLimits,
-    IToolRegistry tools)
+    IToolRegistry tools, ICluster cluster)
     : IEndpoint
 {
     public ValueTask InvokeAsync(IHttpExchange exchange) => KeyedStreamRequest.InvokeAsync(
@@ -46,6 +47,7 @@ internal sealed class ChatEndpoint(
             // Whatever the session started and still runs (a tool that ignores cancellation) learns that it is over.
             await session.CancelAsync().ConfigureAwait(false);
             sessions.Unregister(orchestrator);
+            cluster.SessionEnded(orchestrator.SessionId);
             // Not awaited: the response ends now, while the pool waits (bounded) for a tool that ignores the session's end.
             _ = orchestrators.ReturnAsync(orchestrator);
         }

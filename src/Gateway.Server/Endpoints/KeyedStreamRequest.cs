@@ -26,14 +26,15 @@ internal static class KeyedStreamRequest
             return;
         }
         var key = exchange.Key;
-        if (!keyLimits.TryEnter(key, out var budget, out var refusal))
+        var admission = await keyLimits.TryEnterAsync(key).ConfigureAwait(false);
+        if (admission.Refusal is { } refusal)
         {
             ErrorResponses.Respond(exchange, 429, refusal.Message, refusal.RetryAfterLine);
             return;
         }
         try
         {
-            await run(request, budget).ConfigureAwait(false);
+            await run(request, admission.Budget).ConfigureAwait(false);
         }
         finally
         {

@@ -1,38 +1,77 @@
 using System.Text.Json;
 using Gateway.Server.Agents;
+using Gateway.Server.Cluster;
 using Gateway.Server.Primitives;
 
 namespace Gateway.Server.Endpoints;
 
-/// <summary><c>POST /chat/relay/:relayId</c> (SPEC §4): answers a pending permission request.</summary>
-/// <remarks>SPEC §4's checks run in its order: the body is JSON, names a session and a response, the session lives, the relay waits in it; only then is the answer read.</remarks>
-internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
+/// <summary><c>POST /chat/relay/:relayId</c> (SPEC §4): answers a pending permission request, wherever its session runs.</summary>
+/// <remarks>
+/// SPEC §4's checks run in its order: the body is JSON, names a session and a response (checked here), the session
+/// lives, the relay waits in it; only then is the answer read (by the instance that runs the session, <see cref="Settle"/>).
+/// </remarks>
+internal sealed class RelayEndpoint(SessionRegistry sessions, ICluster cluster) : IEndpoint
 {
+    /// <summary>RFC 9110 §10.2.3: Redis or the session's instance is away for now; a client tries again shortly.</summary>
+    private static ReadOnlySpan<byte> RetryAfter => "Retry-After: 1\r\n"u8;
+
     public ValueTask InvokeAsync(IHttpExchange exchange)
     {
         try
         {
-            Respond(exchange, Answer(exchange));
+            using var document = ChatRequestParser.ParseObject(exchange.Body);
+            var (sessionId, response) = ReadRequest(document.RootElement);
+            var relayId = exchange.GetRouteValue(0);
+            if (sessions.TryGet(sessionId, out _))
+            {
+                Respond(exchange, Settle(sessions, sessionId, relayId, response));
+                return ValueTask.CompletedTask;
+            }
+            var forwarded = cluster.ForwardRelayAsync(sessionId, relayId, response.GetRawText());
+            if (forwarded.IsCompletedSuccessfully)
+            {
+                Respond(exchange, forwarded.Result);
+                return ValueTask.CompletedTask;
+            }
+            return RespondAsync(exchange, forwarded);
         }
         catch (RequestError e)
         {
             ErrorResponses.Respond(exchange, e.StatusCode, e.Message);
+            return ValueTask.CompletedTask;
         }
-        return ValueTask.CompletedTask;
     }
 
-    private RelayAnswerStatus Answer(IHttpExchange exchange)
+    /// <summary>SPEC §4 steps 3-5 for a session this instance runs, whether the answer was posted here or forwarded by another instance.</summary>
+    public static RelayReply Settle(SessionRegistry sessions, string sessionId, string relayId, JsonElement response)
     {
-        using var document = ChatRequestParser.ParseObject(exchange.Body);
-        var (sessionId, response) = ReadRequest(document.RootElement);
-        var relayId = exchange.GetRouteValue(0);
         if (!sessions.TryGet(sessionId, out var orchestrator))
         {
-            return RelayAnswerStatus.SessionNotFound;
+            return RelayReply.SessionNotFound;
         }
         var waiting = orchestrator.Find(sessionId, relayId);
-        return waiting == RelayAnswerStatus.Waiting ? orchestrator.Answer(sessionId, relayId, ReadAnswer(response)) : waiting;
+        if (waiting != RelayAnswerStatus.Waiting)
+        {
+            return Reply(waiting);
+        }
+        try
+        {
+            return Reply(orchestrator.Answer(sessionId, relayId, ReadAnswer(response)));
+        }
+        catch (RequestError e)
+        {
+            return RelayReply.Invalid(e.Message);
+        }
     }
+
+    private static RelayReply Reply(RelayAnswerStatus status) => status switch
+    {
+        RelayAnswerStatus.Answered => RelayReply.Answered,
+        RelayAnswerStatus.SessionNotFound => RelayReply.SessionNotFound,
+        _ => RelayReply.RelayNotFound,
+    };
+
+    private static async ValueTask RespondAsync(IHttpExchange exchange, Task<RelayReply> forwarded) => Respond(exchange, await forwarded.ConfigureAwait(false));
 
     /// <summary><c>{"sessionId", "response"}</c>; the response is read by <see cref="ReadAnswer"/> once its relay is found.</summary>
     public static (string SessionId, JsonElement Response) ReadRequest(JsonElement root)
@@ -61,18 +100,27 @@ internal sealed class RelayEndpoint(SessionRegistry sessions) : IEndpoint
         return new RelayAnswer(approved.GetBoolean(), always, reason);
     }
 
-    private static void Respond(IHttpExchange exchange, RelayAnswerStatus status)
+    private static void Respond(IHttpExchange exchange, RelayReply reply)
     {
-        switch (status)
+        switch (reply.Outcome)
         {
-            case RelayAnswerStatus.Answered:
+            case RelayOutcome.Answered:
                 exchange.Respond(200, ContentTypes.Json, """{"success":true}"""u8);
                 break;
-            case RelayAnswerStatus.SessionNotFound:
+            case RelayOutcome.SessionNotFound:
                 ErrorResponses.Respond(exchange, 404, "Session not found");
                 break;
-            default:
+            case RelayOutcome.RelayNotFound:
                 ErrorResponses.Respond(exchange, 404, "Relay not found");
+                break;
+            case RelayOutcome.Invalid:
+                ErrorResponses.Respond(exchange, 400, reply.Error!);
+                break;
+            case RelayOutcome.Unavailable:
+                ErrorResponses.Respond(exchange, 503, "The session's instance cannot be reached now (Redis or the instance is away)", RetryAfter);
+                break;
+            default:
+                ErrorResponses.Respond(exchange, 504, "The session's instance did not answer in time");
                 break;
         }
     }

@@ -38,14 +38,15 @@ internal abstract class TurnEndpoint<TRequest>(UpstreamMetrics metrics, KeyLimit
             return;
         }
         var key = exchange.Key;
-        if (!keyLimits.TryEnter(key, out var budget, out var refusal))
+        var admission = await keyLimits.TryEnterAsync(key).ConfigureAwait(false);
+        if (admission.Refusal is { } refusal)
         {
             Error(429, refusal.Message).Respond(exchange, refusal.RetryAfterLine);
             return;
         }
         try
         {
-            await CompleteOrStreamAsync(exchange, request, budget).ConfigureAwait(false);
+            await CompleteOrStreamAsync(exchange, request, admission.Budget).ConfigureAwait(false);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Gateway.Server.Cluster;
 using Gateway.Server.Diagnostics.Metrics;
 using Gateway.Server.Endpoints;
 using Gateway.Server.Primitives;
@@ -13,7 +14,7 @@ public sealed class KeyTokensTests
     [Fact]
     public void ADayIsSpentAtItsLimitAndStartsOverAtUtcMidnight()
     {
-        var tokens = new KeyTokens(_clock, new KeyMetrics(new MetricsRegistry()));
+        var tokens = new KeyTokens(_clock, new KeyMetrics(new MetricsRegistry()), LocalCluster.Instance);
         var key = Key(100);
 
         Assert.True(tokens.TryAdmit(key, out var budget, out _));
@@ -32,7 +33,7 @@ public sealed class KeyTokensTests
     [Fact]
     public void AReloadedKeyKeepsItsDaysTokensByNameUnderItsNewLimit()
     {
-        var tokens = new KeyTokens(_clock, new KeyMetrics(new MetricsRegistry()));
+        var tokens = new KeyTokens(_clock, new KeyMetrics(new MetricsRegistry()), LocalCluster.Instance);
         Assert.True(tokens.TryAdmit(Key(100), out var budget, out _));
         budget!.Spend(80, 20);
 
@@ -46,7 +47,7 @@ public sealed class KeyTokensTests
     [Fact]
     public void NoKeyMeansNoBudget()
     {
-        var tokens = new KeyTokens(_clock, new KeyMetrics(new MetricsRegistry()));
+        var tokens = new KeyTokens(_clock, new KeyMetrics(new MetricsRegistry()), LocalCluster.Instance);
 
         Assert.True(tokens.TryAdmit(null, out var budget, out _));
         Assert.Null(budget);

@@ -1,0 +1,78 @@
+"""Scenario 16 of perf/run.sh (issue 20; perf/README.md, row 16): the server CPU a /chat session costs with REDIS_URL
+against the same Gateway without, from perf/cluster-cost.sh's rounds (the CPU json files of security.py cpu). Goal:
+at most 15% more. Standard library only.
+
+  cluster_cost.py render --raw DIR --out REPORT.md      (a report of this scenario alone: run.sh --only-cluster)
+"""
+import argparse
+import glob
+import os
+import sys
+
+from lab_results import fmt, load, write_scenario_report
+
+MODES = (("alone", "without REDIS_URL"), ("redis", "with REDIS_URL"))
+GOAL = 1.15
+
+
+def rounds(raw, mode):
+    """Each measured round's (CPU seconds, sessions), in order; the warm-up left out."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(raw, "s16", mode, "round*-cpu.json"))):
+        cpu = load(path) or {}
+        if cpu.get("sessions"):
+            found.append((cpu["cpuSeconds"], cpu["sessions"]))
+    return found
+
+
+def per_session_us(values):
+    sessions = sum(s for _, s in values)
+    return sum(c for c, _ in values) / sessions * 1e6 if sessions else None
+
+
+def section(raw, meta):
+    """Scenario 16 as markdown lines, and its summary lines; both empty when the run has none."""
+    measured = {mode: rounds(raw, mode) for mode, _ in MODES}
+    if not all(measured.values()):
+        return [], []
+    cost = {mode: per_session_us(values) for mode, values in measured.items()}
+    ratio = cost["redis"] / cost["alone"] if cost["alone"] else None
+    lines = ["## 16. CPU per /chat session with REDIS_URL", "",
+             "Two Gateways on the mock model (`MOCK_MODELS=m`, a 32-piece answer), one with `REDIS_URL` naming a "
+             "redis-server of the scenario's own (no persistence), one without. These sessions never wait on a relay, so "
+             "with REDIS_URL they write nothing to Redis of their own (a session is registered at its first relay: one "
+             "SET, and a DEL at its end); the instance's heartbeat runs every 5 s. "
+             f"{meta.get('clusterRounds')} rounds of a closed loop of {meta.get('clusterConnections')} connections for "
+             f"{meta.get('clusterDuration')}, the two taking turns, after a 2 s warm-up each; the server's utime+stime "
+             "(10 ms clock ticks) read before and after each run. Redis's own CPU is not counted.", "",
+             "| Gateway | sessions | CPU s | µs per session |", "|---|---:|---:|---:|"]
+    for mode, name in MODES:
+        values = measured[mode]
+        lines.append(f"| {name} | {sum(s for _, s in values)} | {fmt(sum(c for c, _ in values), 2)} | {fmt(cost[mode])} |")
+    per_round = [f"{fmt(per_session_us([r]) / per_session_us([a]), 2)}×" for a, r in zip(measured["alone"], measured["redis"])
+                 if per_session_us([a])]
+    lines += ["", f"With REDIS_URL / without: **{fmt(ratio, 3)}×** (goal ≤ {GOAL}×); by round: {', '.join(per_round)}.", ""]
+    met = ratio is not None and ratio <= GOAL
+    summary = [f"Scenario 16: CPU per /chat session {fmt(cost['alone'])} µs without REDIS_URL, {fmt(cost['redis'])} µs with: "
+               f"{fmt(ratio, 3)}× ({'within' if met else 'OVER'} the goal of {GOAL}×)"]
+    return lines, summary
+
+
+def cmd_render(args):
+    """A report of scenario 16 alone (run.sh --only-cluster)."""
+    lines, summary = section(args.raw, load(os.path.join(args.raw, "meta.json")) or {})
+    return write_scenario_report(args.raw, args.out, "Cluster cost", "Scenario 16", lines, summary, "perf/run.sh --only-cluster")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("render")
+    for name in ("--raw", "--out"):
+        p.add_argument(name, required=True)
+    args = parser.parse_args()
+    return {"render": cmd_render}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
