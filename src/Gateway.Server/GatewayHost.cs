@@ -13,6 +13,7 @@ using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Routing;
+using Gateway.Server.Sse;
 
 namespace Gateway.Server;
 
@@ -67,6 +68,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var sessions = new SessionRegistry();
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
+        var resumable = new ResumableSessions();
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(options.Clock, metrics.Keys), metrics.Keys);
 
         // OpenAI's model objects carry a creation time that upstream listings do not all give: the gateway's start.
@@ -75,8 +77,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/health", new HealthEndpoint(), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
-            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, options.Resume, resumable))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions))
+            .Map(RequestMethod.Get, "/chat/:sessionId/events", new SessionEventsEndpoint(resumable))
             .Map(RequestMethod.Get, "/mcp/servers", new McpServersEndpoint(mcp?.Servers ?? [], mcpTools))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
