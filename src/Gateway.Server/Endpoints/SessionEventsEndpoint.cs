@@ -17,7 +17,7 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions) : IEndpo
             return;
         }
         // Another key's session is answered as if it did not exist, so its id reveals nothing (docs/security.md).
-        if (!sessions.TryGet(exchange.GetRouteValue(0), out var events) || events.Owner != exchange.Key)
+        if (!sessions.TryGet(exchange.GetRouteValue(0), out var events) || !IsSameKey(events.Owner, exchange.Key))
         {
             ErrorResponses.Respond(exchange, 404, "Session not found");
             return;
@@ -39,6 +39,10 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions) : IEndpo
                 break;
         }
     }
+
+    /// <summary>By digest: a reloaded keys file (SIGHUP) gives the same keys as new objects.</summary>
+    private static bool IsSameKey(ClientKey? owner, ClientKey? key) =>
+        owner == key || (owner is not null && key is not null && owner.Sha256.AsSpan().SequenceEqual(key.Sha256));
 
     /// <summary>409 with the oldest id held, so a client can take what is left or start over.</summary>
     private static void RespondNoLongerHeld(IHttpExchange exchange, long afterId, long oldestId)

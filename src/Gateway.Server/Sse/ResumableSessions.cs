@@ -8,8 +8,6 @@ internal sealed class ResumableSessions
 {
     private readonly ConcurrentDictionary<string, SessionEventLog> _logs = new(StringComparer.Ordinal);
 
-    public int Count => _logs.Count;
-
     public void Add(SessionEventLog log) => _logs[log.SessionId] = log;
 
     public bool TryGet(string sessionId, out IResumableEvents events)
