@@ -45,10 +45,7 @@ public sealed partial class ResumeTests
     {
         var clock = new FakeTimeProvider();
         await using var host = await StartAsync(clock);
-        host.Model.ThenText("done");
-        var (connection, stream) = await host.OpenChatAsync(Go);
-        await using var _ = connection;
-        var events = await stream.ReadAllEventsAsync();
+        var events = await RunSessionAsync(host);
         var sessionId = events[0].Field("sessionId")!;
 
         var (replay, replayStream) = await OpenEventsAsync(host, sessionId, "");
@@ -70,10 +67,7 @@ public sealed partial class ResumeTests
     public async Task AnIdOlderThanTheBufferIs409WithTheOldestHeldAndAnIdNotYetSentIs400()
     {
         await using var host = await StartAsync(new FakeTimeProvider(), s_resume with { BufferEvents = 3 });
-        host.Model.ThenText("done");
-        var (connection, stream) = await host.OpenChatAsync(Go);
-        await using var _ = connection;
-        var events = await stream.ReadAllEventsAsync();
+        var events = await RunSessionAsync(host);
         var sessionId = events[0].Field("sessionId")!;
 
         var tooOld = await GetEventsAsync(host, sessionId, "Last-Event-ID: 1\r\n");
@@ -95,10 +89,7 @@ public sealed partial class ResumeTests
     public async Task ALastEventIdThatIsNoNonNegativeIntegerIs400(string query, string header)
     {
         await using var host = await StartAsync(new FakeTimeProvider());
-        host.Model.ThenText("done");
-        var (connection, stream) = await host.OpenChatAsync(Go);
-        await using var _ = connection;
-        var sessionId = (await stream.ReadAllEventsAsync())[0].Field("sessionId")!;
+        var sessionId = (await RunSessionAsync(host))[0].Field("sessionId")!;
 
         var response = await GetEventsAsync(host, sessionId + "/events" + query, header, pathGiven: true);
         Assert.Equal((400, """{"error":"Invalid Last-Event-ID"}"""), (response.StatusCode, response.Body));
@@ -108,10 +99,7 @@ public sealed partial class ResumeTests
     public async Task TheHeaderWinsOverTheQuery()
     {
         await using var host = await StartAsync(new FakeTimeProvider());
-        host.Model.ThenText("done");
-        var (connection, stream) = await host.OpenChatAsync(Go);
-        await using var _ = connection;
-        var events = await stream.ReadAllEventsAsync();
+        var events = await RunSessionAsync(host);
 
         var (replay, replayStream) = await OpenEventsAsync(host, events[0].Field("sessionId")! + "/events?lastEventId=0", "Last-Event-ID: 3\r\n", pathGiven: true);
         await using (replay)
@@ -201,6 +189,15 @@ public sealed partial class ResumeTests
 
     private static Task<ChatTestHost> StartAsync(FakeTimeProvider clock, ResumeOptions? resume = null, string[]? apiKeys = null) =>
         ChatTestHost.StartAsync(new ScriptedModelProvider(), new TestToolRegistry(), new AgentOptions { Clock = clock }, resume: resume ?? s_resume, apiKeys: apiKeys);
+
+    /// <summary>Runs a session of one answer to its end (five events) and returns its events.</summary>
+    private static async Task<List<ServerSentEvent>> RunSessionAsync(ChatTestHost host)
+    {
+        host.Model.ThenText("done");
+        var (connection, stream) = await host.OpenChatAsync(Go);
+        await using var _ = connection;
+        return await stream.ReadAllEventsAsync();
+    }
 
     /// <summary>Queues the model turns of one <see cref="Session"/>: they are taken in call order, one session at a time.</summary>
     private static void Script(ScriptedModelProvider model) => model
