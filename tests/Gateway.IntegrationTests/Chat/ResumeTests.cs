@@ -130,6 +130,23 @@ public sealed partial class ResumeTests
     }
 
     [Fact]
+    public async Task ARelayIsAnsweredWhileNobodyReadsAndTheReaderThatComesBackSeesTheRest()
+    {
+        await using var host = await StartAsync(new FakeTimeProvider());
+        host.Model.ThenCalls(Call("c1", "echo", """{"text":"hi"}""")).ThenText("done");
+        var (connection, stream) = await host.OpenChatAsync(Go);
+        var head = await stream.ReadUntilAsync("relay");
+        await connection.DisposeAsync();
+
+        await host.AnswerAsync(head[^1].Field("id")!, head[0].Field("sessionId")!, """{"approved":true}""");
+        var (resumed, resumedStream) = await OpenEventsAsync(host, head[0].Field("sessionId")!, $"Last-Event-ID: {head[^1].Id}\r\n");
+        await using var _ = resumed;
+        var rest = await resumedStream.ReadAllEventsAsync();
+        Assert.Equal(["tool_call", "tool_result", "text", "usage", "harness_end"], rest.Select(e => e.Name));
+        Assert.Equal(Enumerable.Range(head.Count + 1, rest.Count).Select(i => (long?)i), rest.Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task ASessionNobodyReadsForTheGraceIsCancelled()
     {
         var clock = new FakeTimeProvider();
