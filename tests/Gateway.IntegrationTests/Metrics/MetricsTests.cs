@@ -41,6 +41,7 @@ public sealed class MetricsTests
             "# HELP gateway_http_request_duration_seconds Time from a request's first byte to the end of its response (a whole stream), by route pattern.\n" +
             "# TYPE gateway_http_request_duration_seconds histogram\n" +
             InstantHistogram(Duration, "route=\"/chat\"", 1) +
+            InstantHistogram(Duration, "route=\"/chat/:sessionId/events\"", 0) +
             InstantHistogram(Duration, "route=\"/chat/relay/:relayId\"", 1) +
             InstantHistogram(Duration, "route=\"/health\"", 2) +
             InstantHistogram(Duration, "route=\"/mcp/servers\"", 0) +
