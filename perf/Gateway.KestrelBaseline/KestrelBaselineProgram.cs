@@ -7,6 +7,7 @@ using Gateway.Server.Http;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Upstream;
+using Gateway.Server.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -50,13 +51,15 @@ internal static class KestrelBaselineProgram
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics), agentOptions.PooledOrchestrators);
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System, metrics.Keys) : null;
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys), metrics.Keys);
+        var resumable = new ResumableSessions();
 
         await using var app = Build(options);
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry))
-            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions));
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, options.Resume, resumable))
+            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions))
+            .MapGet("/chat/{sessionId}/events", new SessionEventsEndpoint(resumable));
 
         await app.StartAsync().ConfigureAwait(false);
         log.Info($"Kestrel baseline listening on http://{options.EndPoint} ({catalog.Current.Models.Count} models)");
