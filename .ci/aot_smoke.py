@@ -150,6 +150,21 @@ def check_rlm(port):
     print(f"POST /chat mode rlm: {status} repl_output {json.dumps(output['stdout'])}, harness_end {end['reason']}")
 
 
+def check_resume(port):
+    """SPEC §9 (RESUME_GRACE_SECONDS): the events carry ids, and an ended session is replayed after a Last-Event-ID."""
+    status, body = post(port, "/chat", {"model": RLM_MODEL, "messages": [{"role": "user", "content": "Hi"}]})
+    stream = events(body)
+    ids = [line for line in body.splitlines() if line.startswith("id: ")]
+    if status != "HTTP/1.1 200 OK" or ids != [f"id: {n}" for n in range(1, len(stream) + 1)]:
+        raise SystemExit(f"POST /chat with RESUME_GRACE_SECONDS: got {status!r} {body!r}")
+    session = stream[0]["sessionId"]
+    raw = f"GET /chat/{session}/events HTTP/1.1\r\nHost: smoke\r\nLast-Event-ID: 1\r\nConnection: close\r\n\r\n"
+    replay_status, replay = request(port, raw.encode(), 10.0)
+    if (replay_status, events(replay)) != ("HTTP/1.1 200 OK", stream[1:]):
+        raise SystemExit(f"GET /chat/:sessionId/events after 1: got {replay_status!r} {replay!r}")
+    print(f"GET /chat/:sessionId/events after 1: {replay_status} {len(stream) - 1} events replayed of {len(stream)}")
+
+
 def write_mcp_servers_file(directory):
     if not os.path.exists(SERVER_EVERYTHING):
         raise SystemExit(f"{SERVER_EVERYTHING} is missing: run npm ci in tests/mcp-servers (scripts/test.sh does)")
@@ -243,7 +258,7 @@ def main(binary, lean):
         upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAi)
         threading.Thread(target=upstream.serve_forever, daemon=True).start()
         env.update(OPENAI_API_KEY="smoke", OPENAI_BASE_URL=f"http://127.0.0.1:{upstream.server_port}/v1",
-                   MCP_SERVERS_FILE=write_mcp_servers_file(scratch.name))
+                   MCP_SERVERS_FILE=write_mcp_servers_file(scratch.name), RESUME_GRACE_SECONDS="30")
     started = time.perf_counter()
     process = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -283,6 +298,7 @@ def main(binary, lean):
         else:
             check_rlm(port)
             check_mcp(port)
+            check_resume(port)
 
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=15)

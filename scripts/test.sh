@@ -2,8 +2,8 @@
 # Builds the whole solution (perf/ included, so no project rots unnoticed), runs every test project of it (needs the
 # .NET SDK of global.json; packages restore from NuGet; the MCP tests' servers from npm, installed first), then the
 # client tests: the official `openai` and `@anthropic-ai/sdk` npm packages, the Claude Code and Codex agents, and
-# Node's fetch reading RLM mode's and /summarize's event streams against the gateway just built
-# (tests/Gateway.ClientTests; needs Node.js 20+ and npm, packages from npm). Extra arguments go to `dotnet test`.
+# Node's fetch reading RLM mode's and /summarize's event streams, and the `eventsource` package's EventSource resuming a
+# cut stream, against the gateway just built (tests/Gateway.ClientTests; needs Node.js 20+ and npm, packages from npm). Extra arguments go to `dotnet test`.
 # The last line printed is "N passed, N failed", summed from the TRX result files and the node run's TAP
 # summary, which is what CI reads; the exit status is non-zero if either part failed or could not run.
 set -uo pipefail
@@ -47,7 +47,7 @@ fi
 client=tests/Gateway.ClientTests
 client_tap=$repo/$results/client-tests.tap
 client_status=0
-echo "== client tests: the openai and @anthropic-ai/sdk npm packages, Claude Code, Codex and fetch (RLM, /summarize) against the gateway ($client)"
+echo "== client tests: the openai and @anthropic-ai/sdk npm packages, Claude Code, Codex, fetch (RLM, /summarize) and EventSource (resumed stream) against the gateway ($client)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "node and npm are needed for the client tests (.ci/run installs them)"
   client_status=127
@@ -61,7 +61,8 @@ else
     timeout --kill-after=10 600 node --test \
       --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination="$client_tap" \
-      openai-client.test.js responses-client.test.js anthropic-client.test.js coding-agents.test.js rlm-client.test.js)
+      openai-client.test.js responses-client.test.js anthropic-client.test.js coding-agents.test.js rlm-client.test.js \
+      eventsource-client.test.js)
   client_status=$?
 fi
 

@@ -8,6 +8,7 @@ using Gateway.Server.Http;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Upstream;
+using Gateway.Server.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -51,13 +52,15 @@ internal static class KestrelBaselineProgram
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, LocalCluster.Instance), agentOptions.PooledOrchestrators);
         var authenticator = options.ApiKeys.Count > 0 ? new BearerKeyAuthenticator([.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)], TimeProvider.System, metrics.Keys) : null;
         var keyLimits = new KeyLimits(new KeySessions(), new KeyTokens(TimeProvider.System, metrics.Keys, LocalCluster.Instance), metrics.Keys, LocalCluster.Instance);
+        var resumable = new ResumableSessions();
 
         await using var app = Build(options);
         new BaselineRoutes(app, authenticator)
             .MapGet("/health", new HealthEndpoint(), anonymous: true)
             .MapGet("/models", new ModelsEndpoint(catalog))
-            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, LocalCluster.Instance))
-            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions, LocalCluster.Instance));
+            .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, LocalCluster.Instance, options.Resume, resumable))
+            .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions, LocalCluster.Instance))
+            .MapGet("/chat/{sessionId}/events", new SessionEventsEndpoint(resumable));
 
         await app.StartAsync().ConfigureAwait(false);
         log.Info($"Kestrel baseline listening on http://{options.EndPoint} ({catalog.Current.Models.Count} models)");

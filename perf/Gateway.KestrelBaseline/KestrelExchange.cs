@@ -77,6 +77,11 @@ internal sealed class KestrelExchange : IHttpExchange
         }
     }
 
+    public ReadOnlySpan<byte> Query =>
+        _context.Request.QueryString.HasValue ? Encoding.ASCII.GetBytes(_context.Request.QueryString.Value![1..]) : default;
+
+    public ReadOnlySpan<byte> LastEventId => Encoding.ASCII.GetBytes(_context.Request.Headers["Last-Event-ID"].ToString());
+
     public string GetRouteValue(int index) =>
         _context.Request.RouteValues[_routeParameters[index]] as string ?? "";
 

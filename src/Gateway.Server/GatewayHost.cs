@@ -15,6 +15,7 @@ using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Routing;
+using Gateway.Server.Sse;
 
 namespace Gateway.Server;
 
@@ -92,6 +93,7 @@ internal sealed class GatewayHost : IAsyncDisposable
                 .ConfigureAwait(false);
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, cluster), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
+        var resumable = new ResumableSessions();
         var keyLimits = new KeyLimits(keySessions, new KeyTokens(options.Clock, metrics.Keys, cluster), metrics.Keys, cluster);
 
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];
@@ -106,8 +108,9 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/ui/:asset", new WebPageEndpoint(WebAssets.Embedded), anonymous: true)
             .Map(RequestMethod.Get, "/metrics", new MetricsEndpoint(metrics.Registry), anonymous: options.MetricsPublic)
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
-            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, cluster))
+            .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, cluster, options.Resume, resumable))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions, cluster))
+            .Map(RequestMethod.Get, "/chat/:sessionId/events", new SessionEventsEndpoint(resumable))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))

@@ -88,7 +88,7 @@ public class AllocationTests
 
         public int HeaderCount { get; private set; }
 
-        public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path)
+        public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
         {
             Method = method;
             path.CopyTo(pathBuffer);

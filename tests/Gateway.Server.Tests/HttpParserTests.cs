@@ -21,16 +21,16 @@ public partial class HttpParserTests
     {
         ["origin-form with query"] = (
             "GET /search?q=a%20b&lang=en&next=/x?y HTTP/1.1\r\nHost: example.com\r\n\r\n",
-            ["Get Http11 Origin /search", "Host: 'example.com'"]),
+            ["Get Http11 Origin /search ?q=a%20b&lang=en&next=/x?y", "Host: 'example.com'"]),
         ["absolute-form http"] = (
             "GET http://example.com/v1/models?limit=5 HTTP/1.1\r\nHost: example.com\r\n\r\n",
-            ["Get Http11 Absolute /v1/models", "Host: 'example.com'"]),
+            ["Get Http11 Absolute /v1/models ?limit=5", "Host: 'example.com'"]),
         ["absolute-form https with empty path"] = (
             "GET https://example.com:8443 HTTP/1.1\r\nHost: example.com:8443\r\n\r\n",
             ["Get Http11 Absolute /", "Host: 'example.com:8443'"]),
         ["absolute-form upper-case scheme, IP literal, empty path and query"] = (
             "HEAD HTTP://[::1]:8080?x=1 HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
-            ["Head Http11 Absolute /", "Host: '[::1]:8080'"]),
+            ["Head Http11 Absolute / ?x=1", "Host: '[::1]:8080'"]),
         ["asterisk-form"] = (
             "OPTIONS * HTTP/1.1\r\nHost: example.com\r\n\r\n",
             ["Options Http11 Asterisk /", "Host: 'example.com'"]),
@@ -60,7 +60,7 @@ public partial class HttpParserTests
             ["Unknown Http11 Origin /cache"]),
         ["lines longer than the stack copy"] = (
             $"DELETE {LongPath}?q=1 HTTP/1.1\r\nAuthorization: Bearer {LongToken}\r\n\r\n",
-            [$"Delete Http11 Origin {LongPath}", $"Authorization: 'Bearer {LongToken}'"]),
+            [$"Delete Http11 Origin {LongPath} ?q=1", $"Authorization: 'Bearer {LongToken}'"]),
         ["lines at the size of the stack copy"] = (
             $"GET / HTTP/1.1\r\nX-A: {StackSizedValue}\r\nX-A: {PoolSizedValue}\r\n\r\n",
             ["Get Http11 Origin /", $"X-A: '{StackSizedValue}'", $"X-A: '{PoolSizedValue}'"]),

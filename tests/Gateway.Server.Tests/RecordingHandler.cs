@@ -9,8 +9,8 @@ namespace Gateway.Server.Tests;
 /// </summary>
 internal readonly struct RecordingHandler(List<string> log) : IHttpRequestLineHandler, IHttpHeadersHandler
 {
-    public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path) =>
-        log.Add($"{method} {version} {form} {TestSequence.Text(path)}");
+    public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query) =>
+        log.Add($"{method} {version} {form} {TestSequence.Text(path)}" + (query.IsEmpty ? "" : $" ?{TestSequence.Text(query)}"));
 
     public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
         log.Add($"{TestSequence.Text(name)}: '{TestSequence.Text(value)}'");

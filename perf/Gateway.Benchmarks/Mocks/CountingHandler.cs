@@ -9,7 +9,7 @@ namespace Gateway.Benchmarks.Mocks;
 /// </summary>
 internal readonly struct CountingHandler(ParsedHead head) : IHttpRequestLineHandler, IHttpHeadersHandler
 {
-    public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path)
+    public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
     {
         head.Method = method;
         head.PathLength = path.Length;

@@ -19,7 +19,7 @@ namespace Gateway.Server.Agents;
 /// </remarks>
 internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOptions options, GatewayLog log, GatewayMetrics metrics, ISessionDirectory directory)
 {
-    private EventStream _events = null!;
+    private IEventSink _events = null!;
     private CancellationToken _sessionToken;
 
     /// <summary>The root agent's run; it ends only after every tool and subagent the session started (<see cref="AgentRun"/> awaits its calls).</summary>
@@ -55,7 +55,7 @@ internal sealed partial class AgentOrchestrator(IToolRegistry tools, AgentOption
 
     /// <summary>Runs the session's agents, writing their events into <paramref name="events"/>, until all have finished or the session ends.</summary>
     /// <param name="sessionToken">Cancelled when the client leaves or stops taking events, or when the server can wait no longer.</param>
-    public async Task RunAsync(ChatRequest request, EventStream events, CancellationToken sessionToken)
+    public async Task RunAsync(ChatRequest request, IEventSink events, CancellationToken sessionToken)
     {
         _events = events;
         _sessionToken = sessionToken;

@@ -14,6 +14,7 @@ using Gateway.Server.Providers;
 using Gateway.Server.Providers.Local;
 using Gateway.Server.Providers.Mock;
 using Gateway.Server.Providers.Upstream;
+using Gateway.Server.Sse;
 using Gateway.Tools.BuiltIn;
 
 namespace Gateway.Server.Configuration;
@@ -27,6 +28,7 @@ internal sealed record GatewayOptions
     private static readonly LocalModelOptions s_localDefaults = new();
     private static readonly MockModelOptions s_mockDefaults = new();
     private static readonly ResponseStoreOptions s_responsesDefaults = new();
+    private static readonly ResumeOptions s_resumeDefaults = new();
     private static readonly BashSandbox s_sandboxDefaults = new();
     private static readonly ClusterOptions s_clusterDefaults = new();
 
@@ -99,6 +101,9 @@ internal sealed record GatewayOptions
         new("RLM_MEMORY_MB", Invariant(ReplLimits.Default.MemoryBytes / Mebibyte), "RLM mode: MiB one REPL turn may allocate (garbage included: an allocation budget, not a heap limit)."),
 #endif
         new("SSE_PING_SECONDS", Invariant(s_agentDefaults.PingInterval.TotalSeconds), "Idle time after which an event stream carries a ': ping' comment."),
+        new("RESUME_GRACE_SECONDS", Invariant(s_resumeDefaults.Grace.TotalSeconds), "Above 0: resumable /chat streams (events carry 'id:' lines; GET /chat/:sessionId/events with Last-Event-ID replays and continues them). A session whose client leaves runs on this long for a reader to come back, else it is cancelled; an ended session stays readable this long. 0: a disconnect ends the session. See docs/resume.md."),
+        new("RESUME_BUFFER_EVENTS", Invariant(s_resumeDefaults.BufferEvents), "Most events a resumable session keeps for replay; past it (or RESUME_BUFFER_BYTES) the oldest fall out, and resuming before them is 409."),
+        new("RESUME_BUFFER_BYTES", Invariant(s_resumeDefaults.BufferBytes), "Most bytes of events a resumable session keeps for replay (held in 16 KiB chunks)."),
         new("RESPONSES_TTL_SECONDS", Invariant(s_responsesDefaults.TimeToLive.TotalSeconds), "How long POST /v1/responses keeps a response made with store (default true) for previous_response_id, in memory; then it is gone (404)."),
         new("RESPONSES_MAX_STORED", Invariant(s_responsesDefaults.Capacity), "Most responses kept for previous_response_id; past it the oldest is dropped first."),
         new("MAX_SESSIONS", Invariant(s_agentDefaults.MaxSessions), "Concurrent /chat sessions; beyond it /chat answers 503."),
@@ -166,6 +171,9 @@ internal sealed record GatewayOptions
     public UpstreamHttpOptions Upstream { get; init; } = new();
 
     public AgentOptions Agents { get; init; } = new();
+
+    /// <summary>Resumable /chat streams (SPEC §9): off unless RESUME_GRACE_SECONDS is above 0.</summary>
+    public ResumeOptions Resume { get; init; } = new();
 
     /// <summary>How long and how many responses POST /v1/responses keeps for previous_response_id; their age is read on <see cref="Clock"/>.</summary>
     public ResponseStoreOptions Responses { get; init; } = new();
@@ -261,6 +269,12 @@ internal sealed record GatewayOptions
                     MemoryBytes = reader.Integer("RLM_MEMORY_MB", 16, 64 * 1024) * Mebibyte,
                 },
 #endif
+            },
+            Resume = new ResumeOptions
+            {
+                Grace = TimeSpan.FromSeconds(reader.Integer("RESUME_GRACE_SECONDS", 0, 86_400)),
+                BufferEvents = reader.Integer("RESUME_BUFFER_EVENTS", 1, 10_000_000),
+                BufferBytes = reader.Integer("RESUME_BUFFER_BYTES", 16 * 1024, int.MaxValue),
             },
             Responses = new ResponseStoreOptions
             {

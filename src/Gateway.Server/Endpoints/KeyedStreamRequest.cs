@@ -7,9 +7,12 @@ namespace Gateway.Server.Endpoints;
 internal static class KeyedStreamRequest
 {
     /// <param name="parse">Validates the body; a <see cref="RequestError"/> is answered (a 403 counted against the key).</param>
-    /// <param name="run">Streams the admitted request with the key's token budget; the key's session slot is held until it returns.</param>
+    /// <param name="run">
+    /// Streams the admitted request with the key's token budget; returns when the response may end, with what still holds
+    /// the key's session slot after that (a resumable session outliving its reader, SPEC §9), or a completed task.
+    /// </param>
     public static async ValueTask InvokeAsync<TRequest>(
-        IHttpExchange exchange, KeyLimits keyLimits, Func<TRequest> parse, Func<TRequest, ITokenBudget?, ValueTask> run)
+        IHttpExchange exchange, KeyLimits keyLimits, Func<TRequest> parse, Func<TRequest, ITokenBudget?, ValueTask<Task>> run)
     {
         TRequest request;
         try
@@ -32,13 +35,27 @@ internal static class KeyedStreamRequest
             ErrorResponses.Respond(exchange, 429, refusal.Message, refusal.RetryAfterLine);
             return;
         }
+        var outliving = Task.CompletedTask;
         try
         {
-            await run(request, admission.Budget).ConfigureAwait(false);
+            outliving = await run(request, admission.Budget).ConfigureAwait(false);
         }
         finally
         {
-            keyLimits.Exit(key);
+            if (outliving.IsCompleted)
+            {
+                keyLimits.Exit(key);
+            }
+            else
+            {
+                _ = ExitAfterAsync(keyLimits, key, outliving);
+            }
         }
+    }
+
+    private static async Task ExitAfterAsync(KeyLimits keyLimits, ClientKey? key, Task outliving)
+    {
+        await outliving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        keyLimits.Exit(key);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class SummarizeEndpoint(
         () => SummarizeRequestParser.Parse(exchange.Body, catalog, defaultModel, exchange.Key),
         (request, budget) => StreamAsync(exchange, request with { Budget = budget }));
 
-    private async ValueTask StreamAsync(IHttpExchange exchange, SummarizeRequest request)
+    private async ValueTask<Task> StreamAsync(IHttpExchange exchange, SummarizeRequest request)
     {
         // As /chat's session: it ends when the client leaves or stops reading, or when the server can wait no longer.
         using var session = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
@@ -35,5 +35,6 @@ internal sealed class SummarizeEndpoint(
         {
             await events.CompleteAsync().ConfigureAwait(false);
         }
+        return Task.CompletedTask;
     }
 }

@@ -12,6 +12,10 @@ internal sealed partial class HttpConnection
     private HttpVersion _version;
     private byte[] _path = new byte[64];
     private int _pathLength;
+    private byte[] _query = [];
+    private int _queryLength;
+    private byte[] _lastEventId = [];
+    private int _lastEventIdLength;
     private bool _parsedRequestLine;
     private int _headerBytesLeft;
     private int _headerCount;
@@ -137,6 +141,8 @@ internal sealed partial class HttpConnection
         _method = RequestMethod.Unknown;
         _version = HttpVersion.Http11;
         _pathLength = 0;
+        _queryLength = 0;
+        _lastEventIdLength = 0;
         _parsedRequestLine = false;
         _headerBytesLeft = _options.MaxHeaderBytes;
         _headerCount = 0;
@@ -162,16 +168,12 @@ internal sealed partial class HttpConnection
         _firstRequest = false;
     }
 
-    private void OnStartLine(RequestMethod method, HttpVersion version, ReadOnlySpan<byte> path)
+    private void OnStartLine(RequestMethod method, HttpVersion version, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query)
     {
         _method = method;
         _version = version;
-        if (path.Length > _path.Length)
-        {
-            _path = new byte[Math.Max(path.Length, 2 * _path.Length)];
-        }
-        path.CopyTo(_path);
-        _pathLength = path.Length;
+        CopyInto(ref _path, ref _pathLength, path);
+        CopyInto(ref _query, ref _queryLength, query);
     }
 
     /// <summary>Known fields are matched by length first, then by name, ignoring case (RFC 9110 §5.1).</summary>
@@ -210,6 +212,10 @@ internal sealed partial class HttpConnection
             case 15 when Ascii.EqualsIgnoreCase(name, "Accept-Encoding"u8):
                 _acceptEncoding.Append(value);
                 break;
+            case 13 when Ascii.EqualsIgnoreCase(name, "Last-Event-ID"u8):
+                // WHATWG HTML §9.2.4: a reconnecting EventSource names the last event it saw (SPEC §9).
+                CopyInto(ref _lastEventId, ref _lastEventIdLength, value);
+                break;
             case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
                 OnContentLength(value);
                 break;
@@ -217,6 +223,17 @@ internal sealed partial class HttpConnection
                 OnTransferEncoding(value);
                 break;
         }
+    }
+
+    /// <summary>Keeps a part of the head in a buffer of the connection's, reused across requests and grown only when a part is longer.</summary>
+    private static void CopyInto(ref byte[] buffer, ref int length, ReadOnlySpan<byte> value)
+    {
+        if (value.Length > buffer.Length)
+        {
+            buffer = new byte[Math.Max(value.Length, 2 * buffer.Length)];
+        }
+        value.CopyTo(buffer);
+        length = value.Length;
     }
 
     /// <summary>RFC 9112 §3.2: more than one Host, or an invalid one, is a 400.</summary>
@@ -347,8 +364,8 @@ internal sealed partial class HttpConnection
     /// <summary>Passes parser callbacks to the connection; a struct so the generic parser devirtualises them.</summary>
     private readonly struct Http1ParsingHandler(HttpConnection connection) : IHttpRequestLineHandler, IHttpHeadersHandler
     {
-        public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path) =>
-            connection.OnStartLine(method, version, path);
+        public void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query) =>
+            connection.OnStartLine(method, version, path, query);
 
         public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => connection.OnHeader(name, value);
     }

@@ -42,6 +42,10 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public ReadOnlySpan<byte> IfNoneMatch => _ifNoneMatch.Span;
 
+    public ReadOnlySpan<byte> Query => _query.AsSpan(0, _queryLength);
+
+    public ReadOnlySpan<byte> LastEventId => _lastEventId.AsSpan(0, _lastEventIdLength);
+
     public string GetRouteValue(int index) =>
         PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
 
@@ -72,12 +76,9 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public async ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data)
     {
-        if (data.IsEmpty)
-        {
-            return !_requestAborted!.IsCancellationRequested;
-        }
         _bytesSent += data.Length;
-        if (_chunkedStream)
+        // Empty, nothing is framed (a zero-size chunk would end the body) and only the head goes out.
+        if (_chunkedStream && !data.IsEmpty)
         {
             // chunk = chunk-size CRLF chunk-data CRLF (RFC 9112 §7.1).
             var writer = new BufferWriter<PipeWriter>(_output);

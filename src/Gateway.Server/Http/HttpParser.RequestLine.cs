@@ -26,8 +26,8 @@ internal static partial class HttpParser
         var version = ParseVersion(rest[(targetEnd + 1)..]);
         var target = rest[..targetEnd];
 
-        var form = ClassifyTarget(method, target, out var path);
-        handler.OnStartLine(method, version, form, path);
+        var form = ClassifyTarget(method, target, out var path, out var query);
+        handler.OnStartLine(method, version, form, path, query);
     }
 
     /// <summary>Known methods by length, then by bytes (STYLE §11); any other token is Unknown.</summary>
@@ -78,11 +78,12 @@ internal static partial class HttpParser
     /// get; absolute-form MUST be accepted (§3.2.2); asterisk-form is only for OPTIONS (§3.2.4) and
     /// authority-form only for CONNECT (§3.2.3).
     /// </summary>
-    private static TargetForm ClassifyTarget(RequestMethod method, ReadOnlySpan<byte> target, out ReadOnlySpan<byte> path)
+    private static TargetForm ClassifyTarget(RequestMethod method, ReadOnlySpan<byte> target, out ReadOnlySpan<byte> path, out ReadOnlySpan<byte> query)
     {
+        query = default;
         if (target[0] == (byte)'/')
         {
-            path = ValidateOriginForm(target);
+            path = ValidateOriginForm(target, out query);
             return TargetForm.Origin;
         }
         if (method == RequestMethod.Connect)
@@ -103,15 +104,16 @@ internal static partial class HttpParser
             path = "/"u8;
             return TargetForm.Asterisk;
         }
-        path = ValidateAbsoluteForm(target);
+        path = ValidateAbsoluteForm(target, out query);
         return TargetForm.Absolute;
     }
 
     /// <summary>origin-form = absolute-path [ "?" query ]; returns the path.</summary>
-    private static ReadOnlySpan<byte> ValidateOriginForm(ReadOnlySpan<byte> target)
+    private static ReadOnlySpan<byte> ValidateOriginForm(ReadOnlySpan<byte> target, out ReadOnlySpan<byte> query)
     {
         var queryStart = target.IndexOf((byte)'?');
         var path = queryStart < 0 ? target : target[..queryStart];
+        query = queryStart < 0 ? default : target[(queryStart + 1)..];
         // A NUL decoded from the path would cut it short wherever it meets a C string (a file name, a log).
         var valid = !path.ContainsAnyExcept(HttpCharacters.PathChar)
             && (queryStart < 0 || !target[(queryStart + 1)..].ContainsAnyExcept(HttpCharacters.QueryChar))
@@ -125,7 +127,7 @@ internal static partial class HttpParser
     }
 
     /// <summary>absolute-form for http and https: scheme "://" authority [ path ] [ "?" query ].</summary>
-    private static ReadOnlySpan<byte> ValidateAbsoluteForm(ReadOnlySpan<byte> target)
+    private static ReadOnlySpan<byte> ValidateAbsoluteForm(ReadOnlySpan<byte> target, out ReadOnlySpan<byte> query)
     {
         var afterScheme = StartsWithIgnoreCase(target, "http://"u8) ? 7
             : StartsWithIgnoreCase(target, "https://"u8) ? 8
@@ -145,13 +147,14 @@ internal static partial class HttpParser
         if (authorityEnd < 0 || rest[authorityEnd] == (byte)'?')
         {
             // An empty path is "/" (RFC 9112 §3.2.1); a query after it still has to be valid.
-            if (authorityEnd >= 0 && !IsValidQuery(rest[(authorityEnd + 1)..]))
+            query = authorityEnd < 0 ? default : rest[(authorityEnd + 1)..];
+            if (!IsValidQuery(query))
             {
                 RequestRejection.Throw(RequestRejectionReason.InvalidRequestTarget);
             }
             return "/"u8;
         }
-        return ValidateOriginForm(rest[authorityEnd..]);
+        return ValidateOriginForm(rest[authorityEnd..], out query);
     }
 
     private static bool IsValidQuery(ReadOnlySpan<byte> query) =>

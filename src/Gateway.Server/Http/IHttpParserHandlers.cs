@@ -6,7 +6,8 @@ namespace Gateway.Server.Http;
 internal interface IHttpRequestLineHandler
 {
     /// <param name="path">The path as sent (still percent-encoded); "/" for an asterisk or authority form.</param>
-    void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path);
+    /// <param name="query">What follows the target's "?" as sent (RFC 3986 §3.4), or empty.</param>
+    void OnStartLine(RequestMethod method, HttpVersion version, TargetForm form, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query);
 }
 
 /// <summary>Receives header (or trailer) field lines, already split and trimmed.</summary>

@@ -14,6 +14,7 @@ internal static class StatusLines
         404 => "HTTP/1.1 404 Not Found\r\n"u8,
         405 => "HTTP/1.1 405 Method Not Allowed\r\n"u8,
         408 => "HTTP/1.1 408 Request Timeout\r\n"u8,
+        409 => "HTTP/1.1 409 Conflict\r\n"u8,
         413 => "HTTP/1.1 413 Content Too Large\r\n"u8,
         414 => "HTTP/1.1 414 URI Too Long\r\n"u8,
         422 => "HTTP/1.1 422 Unprocessable Content\r\n"u8,

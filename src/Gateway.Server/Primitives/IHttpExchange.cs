@@ -29,6 +29,12 @@ internal interface IHttpExchange
     /// <summary>The request's <c>If-None-Match</c> field values (repeated fields joined by ", "), or empty when absent.</summary>
     ReadOnlySpan<byte> IfNoneMatch { get; }
 
+    /// <summary>The request target's query, after its "?", as sent (still percent-encoded); empty when there is none.</summary>
+    ReadOnlySpan<byte> Query { get; }
+
+    /// <summary>The <c>Last-Event-ID</c> header's value (WHATWG HTML §9.2.4), as sent; empty when absent.</summary>
+    ReadOnlySpan<byte> LastEventId { get; }
+
     /// <summary>The percent-decoded value of the route template's <paramref name="index"/>-th parameter.</summary>
     string GetRouteValue(int index);
 
@@ -46,7 +52,7 @@ internal interface IHttpExchange
     /// <param name="extraHeaderLines">Whole header lines with their CRLFs, or empty.</param>
     void StartStream(ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaderLines);
 
-    /// <summary>Sends part of the streamed body and waits until the transport has taken it; false once the client is gone.</summary>
+    /// <summary>Sends part of the streamed body (when empty, only the head) and waits until the transport has taken it; false once the client is gone.</summary>
     ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data);
 
     /// <summary>Has the server's heartbeat visit <paramref name="subscriber"/> while the response streams (null: no longer).</summary>

@@ -14,7 +14,7 @@ namespace Gateway.Server.Sse;
 /// Pings come from the server's heartbeat (<see cref="OnHeartbeat"/>): <c>: ping</c> after the ping interval with
 /// nothing sent (SPEC §5; WHATWG HTML §9.2.6 lets clients ignore comment lines), or the API's own ping event.
 /// </remarks>
-internal sealed class EventStream : IHeartbeatSubscriber
+internal sealed class EventStream : IHeartbeatSubscriber, IEventSink
 {
     private static readonly byte[] s_commentPing = ": ping\n\n"u8.ToArray();
 
@@ -157,6 +157,29 @@ internal sealed class EventStream : IHeartbeatSubscriber
             drained = (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
         return new ValueTask(drained.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Sends the head now, with what is pending: a stream whose first event may be long in coming (a resumed one) shows the client it is open.</summary>
+    public ValueTask SendHeadAsync()
+    {
+        lock (_gate)
+        {
+            if (_sending)
+            {
+                return ValueTask.CompletedTask; // The sender's write carries the head.
+            }
+            _sending = true;
+        }
+        return SendHeadCoreAsync();
+    }
+
+    private async ValueTask SendHeadCoreAsync()
+    {
+        if (_pending.WrittenCount == 0)
+        {
+            await _exchange.WriteStreamAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+        }
+        await SendPendingAsync().ConfigureAwait(false);
     }
 
     /// <summary>Sends what is pending and takes no more; returns once no send is under way, so the exchange can end.</summary>

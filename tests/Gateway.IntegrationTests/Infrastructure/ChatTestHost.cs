@@ -10,6 +10,7 @@ using Gateway.Server.Http;
 using Gateway.Server.Mcp;
 using Gateway.Server.Primitives;
 using Gateway.Server.Providers;
+using Gateway.Server.Sse;
 
 namespace Gateway.IntegrationTests.Infrastructure;
 
@@ -29,7 +30,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
     /// <summary>No session is registered and every orchestrator is back in the pool: whatever the sessions started has ended.</summary>
     public bool SessionsGone => Host.Sessions.Count == 0 && Host.Orchestrators.Rented == 0;
 
-    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null, IReadOnlyList<ClientKey>? keys = null, McpOptions? mcp = null)
+    public static async Task<ChatTestHost> StartAsync(ScriptedModelProvider? model = null, IToolRegistry? tools = null, AgentOptions? agents = null, IReadOnlyList<IModelProvider>? moreProviders = null, string? defaultModel = null, HttpServerOptions? http = null, GatewayLog? log = null, GatewayMetrics? metrics = null, string[]? apiKeys = null, TimeProvider? clock = null, ResponseStoreOptions? responses = null, IReadOnlyList<ClientKey>? keys = null, McpOptions? mcp = null, ResumeOptions? resume = null)
     {
         model ??= new ScriptedModelProvider();
         var options = new GatewayOptions
@@ -43,6 +44,7 @@ internal sealed class ChatTestHost : IAsyncDisposable
             Clock = clock ?? TimeProvider.System,
             Responses = responses ?? new ResponseStoreOptions(),
             Mcp = mcp ?? McpOptions.Default,
+            Resume = resume ?? new ResumeOptions(),
         };
         // With MCP servers and no tools of the test's, the gateway offers its own: the built-in tools and the servers'.
         var registry = tools ?? (mcp is null ? NoToolRegistry.Instance : null);

@@ -4,7 +4,8 @@ namespace Gateway.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Reads a chunked text/event-stream body off a <see cref="RawConnection"/>: undoes the chunk
-/// framing, then splits events at blank lines, checking each is exactly the three lines of SPEC §5.
+/// framing, then splits events at blank lines, checking each is exactly the three lines of SPEC §5
+/// (four on a resumable stream, SPEC §9: <c>id:</c> first).
 /// </summary>
 public sealed class EventStreamReader(RawConnection connection)
 {
@@ -80,9 +81,15 @@ public sealed class EventStreamReader(RawConnection connection)
             return new ServerSentEvent(null, block[1..].Trim(), IsComment: true);
         }
         var lines = block.Split('\n');
+        long? id = null;
+        if (lines[0].StartsWith("id: ", StringComparison.Ordinal))
+        {
+            id = long.Parse(lines[0]["id: ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            lines = lines[1..];
+        }
         Assert.True(lines.Length == 2 && lines[0].StartsWith("event: ", StringComparison.Ordinal) && lines[1].StartsWith("data: ", StringComparison.Ordinal),
             $"An event must be exactly 'event:' and 'data:' lines: {block}");
-        var sse = new ServerSentEvent(lines[0]["event: ".Length..], lines[1]["data: ".Length..], IsComment: false);
+        var sse = new ServerSentEvent(lines[0]["event: ".Length..], lines[1]["data: ".Length..], IsComment: false, id);
         Assert.Equal(sse.Name, sse.Field("type"));
         return sse;
     }

@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Gateway.IntegrationTests.Infrastructure;
 
-/// <summary>One event of a stream as it came off the wire: its name and its data line, or a comment.</summary>
-public sealed record ServerSentEvent(string? Name, string Data, bool IsComment)
+/// <summary>One event of a stream as it came off the wire: its name and its data line (and its id, on a resumable stream), or a comment.</summary>
+public sealed record ServerSentEvent(string? Name, string Data, bool IsComment, long? Id = null)
 {
     public JsonElement Json => JsonDocument.Parse(Data).RootElement;
 

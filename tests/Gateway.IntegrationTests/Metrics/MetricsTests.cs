@@ -42,6 +42,7 @@ public sealed class MetricsTests
             "# TYPE gateway_http_request_duration_seconds histogram\n" +
             InstantHistogram(Duration, "route=\"/\"", 0) +
             InstantHistogram(Duration, "route=\"/chat\"", 1) +
+            InstantHistogram(Duration, "route=\"/chat/:sessionId/events\"", 0) +
             InstantHistogram(Duration, "route=\"/chat/relay/:relayId\"", 1) +
             InstantHistogram(Duration, "route=\"/health\"", 2) +
             InstantHistogram(Duration, "route=\"/mcp/servers\"", 0) +

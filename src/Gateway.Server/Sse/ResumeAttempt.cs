@@ -1,0 +1,19 @@
+namespace Gateway.Server.Sse;
+
+/// <summary>Why a reader could not resume a session's stream, or that it did.</summary>
+internal enum ResumeStatus : byte
+{
+    Reading,
+    SessionNotFound,
+    /// <summary>The events after the reader's last id have fallen out of the replay buffer.</summary>
+    NoLongerHeld,
+    /// <summary>The reader names an event the session has not sent.</summary>
+    NotYetSent,
+}
+
+/// <summary>The outcome of <see cref="SessionEventLog.Resume"/>: while <see cref="ResumeStatus.Reading"/>, <see cref="Served"/> completes when the response may end.</summary>
+/// <param name="EventId">The oldest event held (<see cref="ResumeStatus.NoLongerHeld"/>) or the last sent (<see cref="ResumeStatus.NotYetSent"/>).</param>
+internal readonly record struct ResumeAttempt(ResumeStatus Status, long EventId, Task Served)
+{
+    public static ResumeAttempt Refused(ResumeStatus status, long eventId = 0) => new(status, eventId, Task.CompletedTask);
+}
