@@ -24,8 +24,8 @@ internal sealed partial class RedisCluster : ICluster
     private readonly IDatabase _database;
     private readonly ISubscriber _subscriber;
     private readonly ClusterOptions _options;
-    /// <summary>The sessions registered since their first relay (<see cref="RelayPendingAsync"/>), until they end.</summary>
-    private readonly ConcurrentDictionary<string, byte> _registered = new(StringComparer.Ordinal);
+    /// <summary>The sessions registered since their first relay (<see cref="RelayPendingAsync"/>) or their start (resumable), until they end; each with its registration's value.</summary>
+    private readonly ConcurrentDictionary<string, string> _registered = new(StringComparer.Ordinal);
     private readonly SettleRelay _settle;
     private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
     private readonly GatewayLog _log;
@@ -104,7 +104,7 @@ internal sealed partial class RedisCluster : ICluster
     /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 16).</remarks>
     public async ValueTask RelayPendingAsync(string sessionId)
     {
-        if (!_registered.TryAdd(sessionId, 0) || !_redis.IsConnected)
+        if (!_registered.TryAdd(sessionId, InstanceId) || !_redis.IsConnected)
         {
             return;
         }
@@ -122,16 +122,19 @@ internal sealed partial class RedisCluster : ICluster
     {
         if (_registered.TryRemove(sessionId, out _))
         {
-            FireAndForget(d => d.KeyDelete(ClusterKeys.Session(sessionId), CommandFlags.FireAndForget));
+            FireAndForget(_database, d => d.KeyDelete(ClusterKeys.Session(sessionId), CommandFlags.FireAndForget));
         }
     }
 
+    /// <summary>A resumable session that has ended keeps its registration for the grace, no longer refreshed (<see cref="RedisEventArchive.Complete"/>).</summary>
+    public void Forget(string sessionId) => _registered.TryRemove(sessionId, out _);
+
     /// <summary>A write nobody waits for; while Redis is away it is dropped, and the next heartbeat after the reconnection makes up for it.</summary>
-    private void FireAndForget(Action<IDatabase> write)
+    public static void FireAndForget(IDatabase database, Action<IDatabase> write)
     {
         try
         {
-            write(_database);
+            write(database);
         }
         catch (RedisConnectionException)
         {
@@ -162,9 +165,9 @@ internal sealed partial class RedisCluster : ICluster
         }
         var batch = _database.CreateBatch();
         var writes = new List<Task> { batch.StringSetAsync(ClusterKeys.Instance(InstanceId), 1, _options.TimeToLive) };
-        foreach (var sessionId in _registered.Keys)
+        foreach (var (sessionId, registration) in _registered)
         {
-            writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive));
+            writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), registration, _options.TimeToLive));
         }
         RefreshKeyShares(batch, writes);
         batch.Execute();

@@ -1,0 +1,50 @@
+using Gateway.Server.Primitives;
+using Gateway.Server.Sse;
+using StackExchange.Redis;
+
+namespace Gateway.Server.Cluster;
+
+internal sealed partial class RedisCluster
+{
+    /// <remarks>Registered at its start, not at its first relay: a reader may come back to any instance at any event (SPEC §9).</remarks>
+    public IEventArchive? ArchiveEvents(string sessionId, ClientKey? owner, ResumeOptions resume)
+    {
+        var registration = SessionOwner.Value(InstanceId, owner?.Sha256);
+        _registered[sessionId] = registration;
+        // Queued before the session's first events on the one connection, so a reader that finds them finds the session.
+        FireAndForget(_database, d => d.StringSet(ClusterKeys.Session(sessionId), registration, _options.TimeToLive, flags: CommandFlags.FireAndForget));
+        return new RedisEventArchive(this, _database, sessionId, registration, resume, _options.TimeToLive);
+    }
+
+    public async ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval)
+    {
+        if (!_redis.IsConnected)
+        {
+            return EventsLookup.RedisAway;
+        }
+        try
+        {
+            var batch = _database.CreateBatch();
+            var registration = batch.StringGetAsync(ClusterKeys.Session(sessionId));
+            var first = batch.StreamRangeAsync(ClusterKeys.Events(sessionId), "-", "+", 1);
+            var last = batch.StreamRangeAsync(ClusterKeys.Events(sessionId), "-", "+", 1, Order.Descending);
+            batch.Execute();
+            var value = (string?)await registration.ConfigureAwait(false);
+            var (oldest, newest) = (await first.ConfigureAwait(false), await last.ConfigureAwait(false));
+            var owner = value is null ? null : SessionOwner.InstanceOf(value);
+            // Ours yet not held here: it has expired (or its registration is a leftover of this instance's last run).
+            if (value is null || owner == InstanceId)
+            {
+                return EventsLookup.NotFound;
+            }
+            var events = new RemoteSessionEvents(
+                _database, sessionId, owner!, SessionOwner.KeyDigestOf(value), oldest.Length > 0 ? oldest[0] : null, newest.Length > 0 ? newest[0] : null,
+                _options, pingInterval);
+            return new EventsLookup(events, false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return EventsLookup.RedisAway;
+        }
+    }
+}

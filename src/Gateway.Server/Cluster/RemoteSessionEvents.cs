@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Globalization;
+using Gateway.Server.Events;
+using Gateway.Server.Primitives;
+using Gateway.Server.Sse;
+using StackExchange.Redis;
+
+namespace Gateway.Server.Cluster;
+
+/// <summary>
+/// A session another instance runs, read from its Redis Stream (SPEC §9): the entries after the reader's last id, then the
+/// new ones by polling (the client forbids blocking reads on its shared connection) until the end entry, or until the
+/// owner's instance key has expired: then an <c>error</c> event "session lost" (SPEC §5).
+/// </summary>
+/// <remarks>Ids are checked against what the stream held when the session was looked up; later entries only add to it.</remarks>
+internal sealed class RemoteSessionEvents(
+    IDatabase database, string sessionId, string ownerInstance, byte[]? ownerDigest, StreamEntry? first, StreamEntry? last, ClusterOptions options, TimeSpan pingInterval)
+    : IResumableEvents
+{
+    /// <summary>How often a follower asks for new entries; also how late it sees the session's end.</summary>
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(100);
+
+    private const int PageSize = 256;
+
+    public byte[]? OwnerDigest => ownerDigest;
+
+    public ResumeAttempt Resume(IHttpExchange exchange, long afterId)
+    {
+        var ended = last is { } end && IsEnd(end.Id);
+        var lastId = last is { } newest ? EventId(newest.Id) : 0;
+        if (ended && afterId > lastId)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
+        }
+        if (first is { } oldest && !IsEnd(oldest.Id) && afterId < EventId(oldest.Id) - 1)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, EventId(oldest.Id));
+        }
+        return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
+    }
+
+    private async Task ServeAsync(IHttpExchange exchange, long afterId)
+    {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
+        var events = new EventStream(exchange, reading, pingInterval);
+        events.Open();
+        try
+        {
+            await events.SendHeadAsync().ConfigureAwait(false);
+            await FollowAsync(events, $"({afterId}-0", reading.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RedisException or TimeoutException)
+        {
+            // The client left, the server stops, or Redis went away: the response ends; a reconnect gets 503 while Redis is away.
+        }
+        finally
+        {
+            await events.CompleteAsync().ConfigureAwait(false);
+            RedisCluster.FireAndForget(database, d => d.KeyDelete(ClusterKeys.Reader(sessionId), CommandFlags.FireAndForget));
+        }
+    }
+
+    private async Task FollowAsync(EventStream events, RedisValue after, CancellationToken cancellationToken)
+    {
+        var stream = ClusterKeys.Events(sessionId);
+        var readerTtl = options.TimeToLive;
+        while (true)
+        {
+            // One round trip: the next entries, whether the owner lives, and this reader's mark that keeps the session running.
+            var batch = database.CreateBatch();
+            var page = batch.StreamRangeAsync(stream, after, "+", PageSize);
+            var ownerAlive = batch.KeyExistsAsync(ClusterKeys.Instance(ownerInstance));
+            _ = batch.StringSetAsync(ClusterKeys.Reader(sessionId), 1, readerTtl, flags: CommandFlags.FireAndForget);
+            batch.Execute();
+            var entries = await page.ConfigureAwait(false);
+            var alive = await ownerAlive.ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                if (IsEnd(entry.Id))
+                {
+                    await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                using (var scope = events.BeginFrames())
+                {
+                    scope.Output.Write(((ReadOnlyMemory<byte>)entry[RedisEventArchive.FrameField]).Span);
+                }
+                after = "(" + entry.Id;
+            }
+            if (entries.Length > 0)
+            {
+                await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (entries.Length == PageSize)
+            {
+                continue;
+            }
+            if (!alive)
+            {
+                events.Write(new ErrorEvent { Message = "session lost" });
+                await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(s_poll, options.Clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The end entry is <c>n-1</c>, after event n's <c>n-0</c>.</summary>
+    private static bool IsEnd(RedisValue entryId) => ((string)entryId!).EndsWith("-1", StringComparison.Ordinal);
+
+    private static long EventId(RedisValue entryId)
+    {
+        var id = (string)entryId!;
+        return long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+    }
+}
