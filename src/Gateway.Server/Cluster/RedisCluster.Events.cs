@@ -13,7 +13,7 @@ internal sealed partial class RedisCluster
         _registered[sessionId] = registration;
         // Queued before the session's first events on the one connection, so a reader that finds them finds the session.
         FireAndForget(_database, d => d.StringSet(ClusterKeys.Session(sessionId), registration, _options.TimeToLive, flags: CommandFlags.FireAndForget));
-        return new RedisEventArchive(this, _database, sessionId, registration, resume, _options.TimeToLive);
+        return new RedisEventArchive(_database, sessionId, registration, resume, _options, () => Forget(sessionId));
     }
 
     public async ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval)

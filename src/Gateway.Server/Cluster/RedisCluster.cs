@@ -127,7 +127,7 @@ internal sealed partial class RedisCluster : ICluster
     }
 
     /// <summary>A resumable session that has ended keeps its registration for the grace, no longer refreshed (<see cref="RedisEventArchive.Complete"/>).</summary>
-    public void Forget(string sessionId) => _registered.TryRemove(sessionId, out _);
+    private void Forget(string sessionId) => _registered.TryRemove(sessionId, out _);
 
     /// <summary>A write nobody waits for; while Redis is away it is dropped, and the next heartbeat after the reconnection makes up for it.</summary>
     public static void FireAndForget(IDatabase database, Action<IDatabase> write)

@@ -1,41 +1,74 @@
+using System.Buffers;
 using Gateway.Server.Sse;
 using StackExchange.Redis;
 
 namespace Gateway.Server.Cluster;
 
 /// <summary>
-/// A resumable session's events appended to its Redis Stream (<see cref="ClusterKeys.Events"/>): one pipeline per flush of
-/// the event log, never a round trip per event; entry <c>n-0</c> is event n, so Last-Event-ID maps 1:1 (SPEC §9).
+/// A resumable session's events appended to its Redis Stream (<see cref="ClusterKeys.Events"/>): what the log flushed
+/// within <see cref="Coalescing"/> becomes one entry, whose id <c>n-0</c> is the id of its last event (so the entries after
+/// a Last-Event-ID hold every event after it), sent in one pipeline; the end is an entry <c>n-1</c> (SPEC §9).
 /// </summary>
 /// <remarks>
-/// Writes are fire-and-forget, in order on the one connection. While Redis is away a batch is dropped: the session and its
-/// local readers go on, and readers elsewhere get 503 until it is back (docs/deploy.md).
+/// An entry per span rather than per event: a Redis command per event cost more CPU than the session itself (perf
+/// scenario 16). Writes are fire-and-forget, in order on the one connection; while Redis is away a batch is dropped:
+/// the session and its local readers go on, and readers elsewhere get 503 until it is back (docs/deploy.md).
 /// </remarks>
-internal sealed class RedisEventArchive(RedisCluster cluster, IDatabase database, string sessionId, string registration, ResumeOptions resume, TimeSpan timeToLive)
+internal sealed class RedisEventArchive(IDatabase database, string sessionId, string registration, ResumeOptions resume, ClusterOptions options, Action ended)
     : IEventArchive
 {
-    /// <summary>The entry's one field: the event's frame, its id line first.</summary>
-    public static readonly RedisValue FrameField = "f";
+    /// <summary>The entry's one field: its events' frames, each with its id line first.</summary>
+    public static readonly RedisValue FramesField = "f";
+
+    /// <summary>How long flushed events wait to share an entry: also how much later than the owner's reader a reader elsewhere may see them.</summary>
+    public static readonly TimeSpan Coalescing = TimeSpan.FromMilliseconds(50);
 
     private readonly RedisKey _key = ClusterKeys.Events(sessionId);
     private readonly Lock _gate = new();
-    private readonly List<(long Id, byte[] Frame)> _pending = [];
+    private ArrayBufferWriter<byte>? _pending;
+    private long _pendingLast;
+    private ITimer? _timer;
+    private bool _due;
 
     public void Add(long id, ReadOnlySpan<byte> frame)
     {
         lock (_gate)
         {
-            _pending.Add((id, frame.ToArray()));
+            (_pending ??= new ArrayBufferWriter<byte>(4096)).Write(frame);
+            _pendingLast = id;
         }
     }
 
-    public void Flush() => Send(end: null);
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            if (_pendingLast == 0 || _due)
+            {
+                return;
+            }
+            _due = true;
+            if (_timer is null)
+            {
+                _timer = options.Clock.CreateTimer(static archive => ((RedisEventArchive)archive!).OnDue(), this, Coalescing, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                _timer.Change(Coalescing, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
 
     public void Complete(long lastId)
     {
         // Kept for the grace without the heartbeat: a reader anywhere finds the ended session, and its owner's key, until then.
-        cluster.Forget(sessionId);
-        Send(end: lastId);
+        ended();
+        lock (_gate)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            Send(end: lastId);
+        }
     }
 
     public async ValueTask<bool> IsReadElsewhereAsync()
@@ -50,49 +83,58 @@ internal sealed class RedisEventArchive(RedisCluster cluster, IDatabase database
         }
     }
 
-    /// <summary>Under the lock, so batches reach Redis in id order (an entry id below the stream's last is refused).</summary>
-    private void Send(long? end)
+    private void OnDue()
     {
         lock (_gate)
         {
-            if (_pending.Count == 0 && end is null)
+            _due = false;
+            Send(end: null);
+        }
+    }
+
+    /// <summary>Under the lock, so entries reach Redis in id order (an entry id below the stream's last is refused).</summary>
+    private void Send(long? end)
+    {
+        if (_pendingLast == 0 && end is null)
+        {
+            return;
+        }
+        try
+        {
+            if (database.Multiplexer.IsConnected)
             {
-                return;
+                Pipeline(end);
             }
-            try
-            {
-                if (database.Multiplexer.IsConnected)
-                {
-                    Pipeline(end);
-                }
-            }
-            catch (RedisConnectionException)
-            {
-            }
-            finally
-            {
-                _pending.Clear();
-            }
+        }
+        catch (RedisConnectionException)
+        {
+        }
+        finally
+        {
+            _pending?.ResetWrittenCount();
+            _pendingLast = 0;
         }
     }
 
     private void Pipeline(long? end)
     {
         var pipeline = database.CreateBatch();
-        foreach (var (id, frame) in _pending)
+        if (_pendingLast > 0)
         {
-            _ = pipeline.StreamAddAsync(_key, FrameField, frame, $"{id}-0", resume.BufferEvents, useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
+            _ = pipeline.StreamAddAsync(
+                _key, FramesField, _pending!.WrittenSpan.ToArray(), $"{_pendingLast}-0", resume.BufferEvents, useApproximateMaxLength: true,
+                flags: CommandFlags.FireAndForget);
         }
         if (end is { } lastId)
         {
-            _ = pipeline.StreamAddAsync(_key, FrameField, RedisValue.EmptyString, $"{lastId}-1", resume.BufferEvents, useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
+            _ = pipeline.StreamAddAsync(_key, FramesField, RedisValue.EmptyString, $"{lastId}-1", flags: CommandFlags.FireAndForget);
             _ = pipeline.KeyExpireAsync(_key, resume.Grace, CommandFlags.FireAndForget);
             _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration, resume.Grace, flags: CommandFlags.FireAndForget);
         }
         else
         {
             // A dead owner's stream goes too: its registration's TTL, then the grace a reader had to read it.
-            _ = pipeline.KeyExpireAsync(_key, timeToLive + resume.Grace, CommandFlags.FireAndForget);
+            _ = pipeline.KeyExpireAsync(_key, options.TimeToLive + resume.Grace, CommandFlags.FireAndForget);
         }
         pipeline.Execute();
     }

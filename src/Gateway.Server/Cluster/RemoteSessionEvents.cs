@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using Gateway.Server.Events;
 using Gateway.Server.Primitives;
@@ -12,7 +13,10 @@ namespace Gateway.Server.Cluster;
 /// new ones by polling (the client forbids blocking reads on its shared connection) until the end entry, or until the
 /// owner's instance key has expired: then an <c>error</c> event "session lost" (SPEC §5).
 /// </summary>
-/// <remarks>Ids are checked against what the stream held when the session was looked up; later entries only add to it.</remarks>
+/// <remarks>
+/// Ids are checked against what the stream held when the session was looked up; later entries only add to it. An entry
+/// holds the frames of several events, the last one's id its own (<see cref="RedisEventArchive"/>).
+/// </remarks>
 internal sealed class RemoteSessionEvents(
     IDatabase database, string sessionId, string ownerInstance, byte[]? ownerDigest, StreamEntry? first, StreamEntry? last, ClusterOptions options, TimeSpan pingInterval)
     : IResumableEvents
@@ -32,9 +36,9 @@ internal sealed class RemoteSessionEvents(
         {
             return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
         }
-        if (first is { } oldest && !IsEnd(oldest.Id) && afterId < EventId(oldest.Id) - 1)
+        if (first is { } oldest && !IsEnd(oldest.Id) && FrameId(Frames(oldest)) is var oldestId && afterId < oldestId - 1)
         {
-            return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, EventId(oldest.Id));
+            return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
         }
         return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
     }
@@ -47,7 +51,7 @@ internal sealed class RemoteSessionEvents(
         try
         {
             await events.SendHeadAsync().ConfigureAwait(false);
-            await FollowAsync(events, $"({afterId}-0", reading.Token).ConfigureAwait(false);
+            await FollowAsync(events, afterId, reading.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or RedisException or TimeoutException)
         {
@@ -60,8 +64,9 @@ internal sealed class RemoteSessionEvents(
         }
     }
 
-    private async Task FollowAsync(EventStream events, RedisValue after, CancellationToken cancellationToken)
+    private async Task FollowAsync(EventStream events, long afterId, CancellationToken cancellationToken)
     {
+        RedisValue after = $"({afterId}-0";
         var stream = ClusterKeys.Events(sessionId);
         var readerTtl = options.TimeToLive;
         while (true)
@@ -81,10 +86,7 @@ internal sealed class RemoteSessionEvents(
                     await events.FlushAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                using (var scope = events.BeginFrames())
-                {
-                    scope.Output.Write(((ReadOnlyMemory<byte>)entry[RedisEventArchive.FrameField]).Span);
-                }
+                WriteAfter(events, Frames(entry), afterId);
                 after = "(" + entry.Id;
             }
             if (entries.Length > 0)
@@ -104,6 +106,30 @@ internal sealed class RemoteSessionEvents(
             await Task.Delay(s_poll, options.Clock, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The entry's frames after <paramref name="afterId"/>: only the first entry read can hold earlier ones.</summary>
+    private static void WriteAfter(EventStream events, ReadOnlySpan<byte> frames, long afterId)
+    {
+        using var scope = events.BeginFrames();
+        while (!frames.IsEmpty)
+        {
+            var end = frames.IndexOf("\n\n"u8) + 2;
+            if (end < 2)
+            {
+                return;
+            }
+            if (FrameId(frames) > afterId)
+            {
+                scope.Output.Write(frames[..end]);
+            }
+            frames = frames[end..];
+        }
+    }
+
+    private static ReadOnlySpan<byte> Frames(StreamEntry entry) => ((ReadOnlyMemory<byte>)entry[RedisEventArchive.FramesField]).Span;
+
+    /// <summary>A frame starts with its <c>id: n</c> line (SessionEventLog).</summary>
+    private static long FrameId(ReadOnlySpan<byte> frame) => Utf8Parser.TryParse(frame["id: "u8.Length..], out long id, out _) ? id : 0;
 
     /// <summary>The end entry is <c>n-1</c>, after event n's <c>n-0</c>.</summary>
     private static bool IsEnd(RedisValue entryId) => ((string)entryId!).EndsWith("-1", StringComparison.Ordinal);

@@ -1,0 +1,77 @@
+using System.Text;
+using Gateway.Server.Cluster;
+using Gateway.Server.Sse;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Gateway.IntegrationTests.Cluster;
+
+/// <summary>
+/// <see cref="RedisEventArchive"/> against a real redis-server: what a log flushes within the coalescing span is one entry
+/// whose id is its last event's, the end an entry after it, and the stream trimmed to about RESUME_BUFFER_EVENTS entries.
+/// </summary>
+public sealed class RedisEventArchiveTests
+{
+    private static readonly ResumeOptions s_resume = new() { Grace = TimeSpan.FromSeconds(30), BufferEvents = 20 };
+
+    [Fact]
+    public async Task FlushedEventsBecomeOneEntryPerSpanNamedByTheLastIdAndTheEndAnEntryAfterIt()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
+        var clock = new FakeTimeProvider();
+        var ended = 0;
+        var archive = new RedisEventArchive(connection.GetDatabase(), "s1", "instance-a", s_resume, Options(clock), () => ended++);
+
+        archive.Add(1, Frame(1));
+        archive.Flush();
+        archive.Add(2, Frame(2));
+        archive.Flush();
+        // Nothing is sent within the span: the two flushes share one entry.
+        Assert.Equal(":0", await redis.CommandAsync("XLEN gateway:events:s1"));
+        clock.Advance(RedisEventArchive.Coalescing);
+        await redis.WaitForAsync("XLEN gateway:events:s1", ":1");
+        Assert.Equal($":{Frame(1).Length + Frame(2).Length}", await FieldLengthAsync(redis, "2-0"));
+
+        archive.Add(3, Frame(3));
+        archive.Complete(3);
+        await redis.WaitForAsync("XLEN gateway:events:s1", ":3");
+        Assert.Equal("+3-1", await redis.CommandAsync("EVAL \"return{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}\" 1 gateway:events:s1"));
+        Assert.Equal(1, ended);
+        // The ended session stays findable, and its events readable, for the grace.
+        Assert.Equal("$10", await redis.CommandAsync("GET gateway:session:s1"));
+        Assert.InRange(int.Parse((await redis.CommandAsync("TTL gateway:events:s1"))[1..]), 25, 30);
+        Assert.InRange(int.Parse((await redis.CommandAsync("TTL gateway:session:s1"))[1..]), 25, 30);
+    }
+
+    [Fact]
+    public async Task TheStreamIsTrimmedToAboutTheBufferEventsInEntries()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
+        var clock = new FakeTimeProvider();
+        var archive = new RedisEventArchive(connection.GetDatabase(), "s2", "instance-a", s_resume, Options(clock), () => { });
+
+        for (var id = 1; id <= 250; id++)
+        {
+            archive.Add(id, Frame(id));
+            archive.Flush();
+            clock.Advance(RedisEventArchive.Coalescing);
+        }
+        archive.Complete(250);
+
+        // MAXLEN ~ 20 drops only whole nodes (at most 100 entries or 4 KiB each): never fewer than 20 are left, nor a node more.
+        await redis.WaitForAsync("EVAL \"return{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}\" 1 gateway:events:s2", "+250-1");
+        var length = int.Parse((await redis.CommandAsync("XLEN gateway:events:s2"))[1..]);
+        Assert.InRange(length, 20, 121);
+        // The newest entries stay, in order: events 252 - length to 250, then the end.
+        Assert.Equal($"+{252 - length}-0", await redis.CommandAsync("EVAL \"return{ok=redis.call('xrange',KEYS[1],'-','+','COUNT',1)[1][1]}\" 1 gateway:events:s2"));
+    }
+
+    private static ClusterOptions Options(TimeProvider clock) => new() { Clock = clock, TimeToLive = TimeSpan.FromSeconds(15) };
+
+    private static byte[] Frame(long id) => Encoding.UTF8.GetBytes($"id: {id}\nevent: text\ndata: {{\"type\":\"text\",\"n\":{id}}}\n\n");
+
+    private static Task<string> FieldLengthAsync(RedisServer redis, string entryId) =>
+        redis.CommandAsync($"EVAL \"return#redis.call('xrange',KEYS[1],ARGV[1],ARGV[1])[1][2][2]\" 1 gateway:events:s1 {entryId}");
+}
