@@ -4,7 +4,7 @@ using Gateway.Server.Sse;
 
 namespace Gateway.Server.Cluster;
 
-/// <summary>What an instance shares with the others: which of its sessions wait on relays, and relay answers for sessions it does not run.</summary>
+/// <summary>What an instance shares with the others: which of its sessions wait on relays or can be resumed, their events, and relay answers for sessions it does not run.</summary>
 /// <remarks>Without REDIS_URL it is <see cref="LocalCluster"/>, which does nothing, so running alone costs nothing.</remarks>
 internal interface ICluster : ISessionDirectory, IAsyncDisposable
 {

@@ -6,7 +6,7 @@ internal interface IEventArchive
     /// <summary>Under the log's lock: one event's frame as sent, its id line first; kept until <see cref="Flush"/>.</summary>
     void Add(long id, ReadOnlySpan<byte> frame);
 
-    /// <summary>Sends the events added since the last flush as one batch; never waits.</summary>
+    /// <summary>The events added so far are to be sent, with those flushed soon after them as one batch; never waits.</summary>
     void Flush();
 
     /// <summary>The session has ended after event <paramref name="lastId"/>: sends what is left and the end; the copy expires after the grace.</summary>
