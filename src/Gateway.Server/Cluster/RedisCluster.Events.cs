@@ -6,13 +6,14 @@ namespace Gateway.Server.Cluster;
 
 internal sealed partial class RedisCluster
 {
-    /// <remarks>Registered at its start, not at its first relay: a reader may come back to any instance at any event (SPEC §9).</remarks>
+    /// <remarks>
+    /// Registered from its start, not at its first relay: a reader may come back to any instance at any event (SPEC §9).
+    /// The key is written with the session's first entry, in the same pipeline (or at once by a relay that comes first).
+    /// </remarks>
     public IEventArchive? ArchiveEvents(string sessionId, ClientKey? owner, ResumeOptions resume)
     {
-        var registration = SessionOwner.Value(InstanceId, owner?.Sha256);
+        var registration = new SessionRegistration(SessionOwner.Value(InstanceId, owner?.Sha256));
         _registered[sessionId] = registration;
-        // Queued before the session's first events on the one connection, so a reader that finds them finds the session.
-        FireAndForget(_database, d => d.StringSet(ClusterKeys.Session(sessionId), registration, _options.TimeToLive, flags: CommandFlags.FireAndForget));
         return new RedisEventArchive(_database, sessionId, registration, resume, _options, () => Forget(sessionId));
     }
 

@@ -25,7 +25,7 @@ internal sealed partial class RedisCluster : ICluster
     private readonly ISubscriber _subscriber;
     private readonly ClusterOptions _options;
     /// <summary>The sessions registered since their first relay (<see cref="RelayPendingAsync"/>) or their start (resumable), until they end; each with its registration's value.</summary>
-    private readonly ConcurrentDictionary<string, string> _registered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SessionRegistration> _registered = new(StringComparer.Ordinal);
     private readonly SettleRelay _settle;
     private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
     private readonly GatewayLog _log;
@@ -104,13 +104,15 @@ internal sealed partial class RedisCluster : ICluster
     /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 16).</remarks>
     public async ValueTask RelayPendingAsync(string sessionId)
     {
-        if (!_registered.TryAdd(sessionId, InstanceId) || !_redis.IsConnected)
+        var registration = _registered.GetOrAdd(sessionId, static (_, instanceId) => new SessionRegistration(instanceId), InstanceId);
+        if (registration.Written || !_redis.IsConnected)
         {
             return;
         }
         try
         {
-            await _database.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive).ConfigureAwait(false);
+            await _database.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, _options.TimeToLive).ConfigureAwait(false);
+            registration.Written = true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -167,7 +169,7 @@ internal sealed partial class RedisCluster : ICluster
         var writes = new List<Task> { batch.StringSetAsync(ClusterKeys.Instance(InstanceId), 1, _options.TimeToLive) };
         foreach (var (sessionId, registration) in _registered)
         {
-            writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), registration, _options.TimeToLive));
+            writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, _options.TimeToLive));
         }
         RefreshKeyShares(batch, writes);
         batch.Execute();

@@ -7,14 +7,16 @@ namespace Gateway.Server.Cluster;
 /// <summary>
 /// A resumable session's events appended to its Redis Stream (<see cref="ClusterKeys.Events"/>): what the log flushed
 /// within <see cref="Coalescing"/> becomes one entry, whose id <c>n-0</c> is the id of its last event (so the entries after
-/// a Last-Event-ID hold every event after it), sent in one pipeline; the end is an entry <c>n-1</c> (SPEC §9).
+/// a Last-Event-ID hold every event after it), sent in one pipeline; the last entry, <c>n-1</c>, also marks the end (SPEC §9).
 /// </summary>
 /// <remarks>
-/// An entry per span rather than per event: a Redis command per event cost more CPU than the session itself (perf
-/// scenario 16). Writes are fire-and-forget, in order on the one connection; while Redis is away a batch is dropped:
-/// the session and its local readers go on, and readers elsewhere get 503 until it is back (docs/deploy.md).
+/// An entry per span rather than per event, and the session's registration in its first pipeline: a Redis command per
+/// event cost more CPU than the session itself (perf scenario 16), so a short session is one pipeline in all. Writes
+/// are fire-and-forget, in order on the one connection; while Redis is away a batch is dropped: the session and its
+/// local readers go on, and readers elsewhere get 503 until it is back (docs/deploy.md).
 /// </remarks>
-internal sealed class RedisEventArchive(IDatabase database, string sessionId, string registration, ResumeOptions resume, ClusterOptions options, Action ended)
+internal sealed class RedisEventArchive(
+    IDatabase database, string sessionId, SessionRegistration registration, ResumeOptions resume, ClusterOptions options, Action ended)
     : IEventArchive
 {
     /// <summary>The entry's one field: its events' frames, each with its id line first.</summary>
@@ -119,23 +121,30 @@ internal sealed class RedisEventArchive(IDatabase database, string sessionId, st
     private void Pipeline(long? end)
     {
         var pipeline = database.CreateBatch();
-        if (_pendingLast > 0)
-        {
-            _ = pipeline.StreamAddAsync(
-                _key, FramesField, _pending!.WrittenSpan.ToArray(), $"{_pendingLast}-0", resume.BufferEvents, useApproximateMaxLength: true,
-                flags: CommandFlags.FireAndForget);
-        }
         if (end is { } lastId)
         {
-            _ = pipeline.StreamAddAsync(_key, FramesField, RedisValue.EmptyString, $"{lastId}-1", flags: CommandFlags.FireAndForget);
+            // The last entry: what is left of the events (perhaps nothing) under the end's id, n-1 after event n's n-0.
+            _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, resume.Grace, flags: CommandFlags.FireAndForget);
+            Append(pipeline, $"{lastId}-1");
             _ = pipeline.KeyExpireAsync(_key, resume.Grace, CommandFlags.FireAndForget);
-            _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration, resume.Grace, flags: CommandFlags.FireAndForget);
         }
         else
         {
+            if (!registration.Written)
+            {
+                _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, options.TimeToLive, flags: CommandFlags.FireAndForget);
+                registration.Written = true;
+            }
+            Append(pipeline, $"{_pendingLast}-0");
             // A dead owner's stream goes too: its registration's TTL, then the grace a reader had to read it.
             _ = pipeline.KeyExpireAsync(_key, options.TimeToLive + resume.Grace, CommandFlags.FireAndForget);
         }
         pipeline.Execute();
+    }
+
+    private void Append(IBatch pipeline, string entryId)
+    {
+        var frames = _pendingLast == 0 ? RedisValue.EmptyString : (RedisValue)_pending!.WrittenSpan.ToArray();
+        _ = pipeline.StreamAddAsync(_key, FramesField, frames, entryId, resume.BufferEvents, useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
     }
 }

@@ -36,7 +36,7 @@ internal sealed class RemoteSessionEvents(
         {
             return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
         }
-        if (first is { } oldest && !IsEnd(oldest.Id) && FrameId(Frames(oldest)) is var oldestId && afterId < oldestId - 1)
+        if (first is { } oldest && !Frames(oldest).IsEmpty && FrameId(Frames(oldest)) is var oldestId && afterId < oldestId - 1)
         {
             return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
         }
@@ -81,12 +81,12 @@ internal sealed class RemoteSessionEvents(
             var alive = await ownerAlive.ConfigureAwait(false);
             foreach (var entry in entries)
             {
+                WriteAfter(events, Frames(entry), afterId);
                 if (IsEnd(entry.Id))
                 {
                     await events.FlushAsync(cancellationToken).ConfigureAwait(false);
                     return;
                 }
-                WriteAfter(events, Frames(entry), afterId);
                 after = "(" + entry.Id;
             }
             if (entries.Length > 0)
@@ -131,7 +131,7 @@ internal sealed class RemoteSessionEvents(
     /// <summary>A frame starts with its <c>id: n</c> line (SessionEventLog).</summary>
     private static long FrameId(ReadOnlySpan<byte> frame) => Utf8Parser.TryParse(frame["id: "u8.Length..], out long id, out _) ? id : 0;
 
-    /// <summary>The end entry is <c>n-1</c>, after event n's <c>n-0</c>.</summary>
+    /// <summary>The last entry is <c>n-1</c>, after event n's <c>n-0</c> (if n had an entry of its own).</summary>
     private static bool IsEnd(RedisValue entryId) => ((string)entryId!).EndsWith("-1", StringComparison.Ordinal);
 
     private static long EventId(RedisValue entryId)

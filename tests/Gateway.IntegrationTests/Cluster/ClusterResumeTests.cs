@@ -87,4 +87,23 @@ public sealed class ClusterResumeTests
         var rest = await session.FinishAsync();
         Assert.Equal(Enumerable.Range(1, session.UpToRelay.Count + rest.Count).Select(i => (long?)i), session.UpToRelay.Concat(rest).Select(e => e.Id));
     }
+
+    [Fact]
+    public async Task AReaderOnAnotherInstanceKeepsTheSessionRunningPastTheOwnersGrace()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, new Dictionary<string, string> { ["RESUME_GRACE_SECONDS"] = "1" });
+        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        await session.DisposeAsync();
+        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events");
+        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
+        var reader = new EventStreamReader(follower);
+        await reader.ReadUntilAsync("relay");
+
+        // Not a synchronisation point: three of the owner's graces pass with no local reader; a slow machine only makes
+        // the proof weaker. Without the reader's mark the session would be cancelled and the answer a 404.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var answer = await GatewayCluster.AnswerAsync(cluster.EndPoints[1], session.SessionId, session.RelayId);
+        Assert.Equal((200, """{"success":true}"""), (answer.StatusCode, answer.Body));
+        Assert.Equal("harness_end", (await reader.ReadAllEventsAsync())[^1].Name);
+    }
 }
