@@ -8,13 +8,13 @@ internal sealed partial class RedisCluster
 {
     /// <remarks>
     /// Registered from its start, not at its first relay: a reader may come back to any instance at any event (SPEC §9).
-    /// The key is written with the session's first entry, in the same pipeline (or at once by a relay that comes first).
+    /// The key is written with the session's first entry (or at once by a relay that comes first).
     /// </remarks>
     public IEventArchive? ArchiveEvents(string sessionId, ClientKey? owner, ResumeOptions resume)
     {
         var registration = new SessionRegistration(SessionOwner.Value(InstanceId, owner?.Sha256));
         _registered[sessionId] = registration;
-        return new RedisEventArchive(_database, sessionId, registration, resume, _options, () => Forget(sessionId));
+        return new RedisEventArchive(_shipper!, sessionId, registration, resume, _options.TimeToLive, () => Forget(sessionId));
     }
 
     public async ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval)

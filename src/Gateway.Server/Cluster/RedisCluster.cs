@@ -33,6 +33,8 @@ internal sealed partial class RedisCluster : ICluster
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RelayReply>> _forwarded = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
+    /// <summary>Sends the resumable sessions' events (<see cref="RedisEventArchive"/>); started with the instance.</summary>
+    private EventShipper? _shipper;
     private long _nextRequest;
 
     private RedisCluster(
@@ -98,6 +100,7 @@ internal sealed partial class RedisCluster : ICluster
         _redis.ConnectionFailed += OnConnectionFailed;
         _redis.ConnectionRestored += OnConnectionRestored;
         _heartbeat = BeatAsync(_stop.Token);
+        _shipper = new EventShipper(_database, _options.Clock);
         _log.Info($"Cluster: instance {InstanceId} registered in Redis at {string.Join(", ", _redis.GetEndPoints().Select(e => e.ToString()))} (heartbeat {_options.Heartbeat.TotalSeconds} s, TTL {_options.TimeToLive.TotalSeconds} s).");
     }
 
@@ -204,6 +207,10 @@ internal sealed partial class RedisCluster : ICluster
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _heartbeat.ConfigureAwait(false);
+        if (_shipper is not null)
+        {
+            await _shipper.DisposeAsync().ConfigureAwait(false);
+        }
         _redis.ConnectionFailed -= OnConnectionFailed;
         _redis.ConnectionRestored -= OnConnectionRestored;
         try

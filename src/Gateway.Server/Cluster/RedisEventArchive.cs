@@ -6,31 +6,28 @@ namespace Gateway.Server.Cluster;
 
 /// <summary>
 /// A resumable session's events appended to its Redis Stream (<see cref="ClusterKeys.Events"/>): what the log flushed
-/// within <see cref="Coalescing"/> becomes one entry, whose id <c>n-0</c> is the id of its last event (so the entries after
-/// a Last-Event-ID hold every event after it), sent in one pipeline; the last entry, <c>n-1</c>, also marks the end (SPEC §9).
+/// until the <see cref="EventShipper"/>'s next pipeline becomes one entry, whose id <c>n-0</c> is the id of its last event
+/// (so the entries after a Last-Event-ID hold every event after it); the last entry, <c>n-1</c>, also marks the end (SPEC §9).
 /// </summary>
 /// <remarks>
-/// An entry per span rather than per event, and the session's registration in its first pipeline: a Redis command per
-/// event cost more CPU than the session itself (perf scenario 16), so a short session is one pipeline in all. Writes
-/// are fire-and-forget, in order on the one connection; while Redis is away a batch is dropped: the session and its
-/// local readers go on, and readers elsewhere get 503 until it is back (docs/deploy.md).
+/// Entries per span rather than per event, the registration with the first, and one pipeline for all sessions: a Redis
+/// command per event, then a pipeline per session, cost more CPU than the session itself (perf scenario 16). Writes are
+/// fire-and-forget; while Redis is away they are dropped: the session and its local readers go on, and readers
+/// elsewhere get 503 until it is back (docs/deploy.md).
 /// </remarks>
 internal sealed class RedisEventArchive(
-    IDatabase database, string sessionId, SessionRegistration registration, ResumeOptions resume, ClusterOptions options, Action ended)
+    EventShipper shipper, string sessionId, SessionRegistration registration, ResumeOptions resume, TimeSpan timeToLive, Action ended)
     : IEventArchive
 {
     /// <summary>The entry's one field: its events' frames, each with its id line first.</summary>
     public static readonly RedisValue FramesField = "f";
 
-    /// <summary>How long flushed events wait to share an entry: also how much later than the owner's reader a reader elsewhere may see them.</summary>
-    public static readonly TimeSpan Coalescing = TimeSpan.FromMilliseconds(50);
-
     private readonly RedisKey _key = ClusterKeys.Events(sessionId);
     private readonly Lock _gate = new();
     private ArrayBufferWriter<byte>? _pending;
     private long _pendingLast;
-    private ITimer? _timer;
-    private bool _due;
+    private long? _end;
+    private bool _queued;
 
     public void Add(long id, ReadOnlySpan<byte> frame)
     {
@@ -45,18 +42,9 @@ internal sealed class RedisEventArchive(
     {
         lock (_gate)
         {
-            if (_pendingLast == 0 || _due)
+            if (_pendingLast != 0)
             {
-                return;
-            }
-            _due = true;
-            if (_timer is null)
-            {
-                _timer = options.Clock.CreateTimer(static archive => ((RedisEventArchive)archive!).OnDue(), this, Coalescing, Timeout.InfiniteTimeSpan);
-            }
-            else
-            {
-                _timer.Change(Coalescing, Timeout.InfiniteTimeSpan);
+                Queue();
             }
         }
     }
@@ -67,9 +55,8 @@ internal sealed class RedisEventArchive(
         ended();
         lock (_gate)
         {
-            _timer?.Dispose();
-            _timer = null;
-            Send(end: lastId);
+            _end = lastId;
+            Queue();
         }
     }
 
@@ -77,7 +64,7 @@ internal sealed class RedisEventArchive(
     {
         try
         {
-            return await database.KeyExistsAsync(ClusterKeys.Reader(sessionId)).ConfigureAwait(false);
+            return await shipper.Database.KeyExistsAsync(ClusterKeys.Reader(sessionId)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -85,64 +72,52 @@ internal sealed class RedisEventArchive(
         }
     }
 
-    private void OnDue()
+    /// <summary>Under the lock: at most once in the shipper's queue until it drains this archive.</summary>
+    private void Queue()
     {
-        lock (_gate)
+        if (!_queued)
         {
-            _due = false;
-            Send(end: null);
+            _queued = true;
+            shipper.Enqueue(this);
         }
     }
 
-    /// <summary>Under the lock, so entries reach Redis in id order (an entry id below the stream's last is refused).</summary>
-    private void Send(long? end)
+    /// <summary>By the shipper: adds what is pending to <paramref name="pipeline"/>, or drops it when Redis is away (null).</summary>
+    public void Drain(IBatch? pipeline)
     {
-        if (_pendingLast == 0 && end is null)
+        lock (_gate)
         {
-            return;
-        }
-        try
-        {
-            if (database.Multiplexer.IsConnected)
+            _queued = false;
+            if (pipeline is not null)
             {
-                Pipeline(end);
+                Append(pipeline);
             }
-        }
-        catch (RedisConnectionException)
-        {
-        }
-        finally
-        {
             _pending?.ResetWrittenCount();
             _pendingLast = 0;
         }
     }
 
-    private void Pipeline(long? end)
+    private void Append(IBatch pipeline)
     {
-        var pipeline = database.CreateBatch();
-        if (end is { } lastId)
+        if (_end is { } lastId)
         {
             // The last entry: what is left of the events (perhaps nothing) under the end's id, n-1 after event n's n-0.
             _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, resume.Grace, flags: CommandFlags.FireAndForget);
-            Append(pipeline, $"{lastId}-1");
+            AddEntry(pipeline, $"{lastId}-1");
             _ = pipeline.KeyExpireAsync(_key, resume.Grace, CommandFlags.FireAndForget);
+            return;
         }
-        else
+        if (!registration.Written)
         {
-            if (!registration.Written)
-            {
-                _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, options.TimeToLive, flags: CommandFlags.FireAndForget);
-                registration.Written = true;
-            }
-            Append(pipeline, $"{_pendingLast}-0");
-            // A dead owner's stream goes too: its registration's TTL, then the grace a reader had to read it.
-            _ = pipeline.KeyExpireAsync(_key, options.TimeToLive + resume.Grace, CommandFlags.FireAndForget);
+            _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, timeToLive, flags: CommandFlags.FireAndForget);
+            registration.Written = true;
         }
-        pipeline.Execute();
+        AddEntry(pipeline, $"{_pendingLast}-0");
+        // A dead owner's stream goes too: its registration's TTL, then the grace a reader had to read it.
+        _ = pipeline.KeyExpireAsync(_key, timeToLive + resume.Grace, CommandFlags.FireAndForget);
     }
 
-    private void Append(IBatch pipeline, string entryId)
+    private void AddEntry(IBatch pipeline, string entryId)
     {
         var frames = _pendingLast == 0 ? RedisValue.EmptyString : (RedisValue)_pending!.WrittenSpan.ToArray();
         _ = pipeline.StreamAddAsync(_key, FramesField, frames, entryId, resume.BufferEvents, useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);

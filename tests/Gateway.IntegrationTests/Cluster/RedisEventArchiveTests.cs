@@ -7,12 +7,13 @@ using StackExchange.Redis;
 namespace Gateway.IntegrationTests.Cluster;
 
 /// <summary>
-/// <see cref="RedisEventArchive"/> against a real redis-server: what a log flushes within the coalescing span is one entry
+/// <see cref="RedisEventArchive"/> and <see cref="EventShipper"/> against a real redis-server: what a log flushes between two pipelines is one entry
 /// whose id is its last event's, the last entry marks the end, and the stream is trimmed to about RESUME_BUFFER_EVENTS entries.
 /// </summary>
 public sealed class RedisEventArchiveTests
 {
     private static readonly ResumeOptions s_resume = new() { Grace = TimeSpan.FromSeconds(30), BufferEvents = 20 };
+    private static readonly TimeSpan s_timeToLive = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task FlushedEventsBecomeOneEntryPerSpanNamedByTheLastIdAndTheLastEntryMarksTheEnd()
@@ -20,16 +21,17 @@ public sealed class RedisEventArchiveTests
         await using var redis = await RedisServer.StartAsync();
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
         var clock = new FakeTimeProvider();
+        await using var shipper = new EventShipper(connection.GetDatabase(), clock);
         var ended = 0;
-        var archive = new RedisEventArchive(connection.GetDatabase(), "s1", new SessionRegistration("instance-a"), s_resume, Options(clock), () => ended++);
+        var archive = new RedisEventArchive(shipper, "s1", new SessionRegistration("instance-a"), s_resume, s_timeToLive, () => ended++);
 
         archive.Add(1, Frame(1));
         archive.Flush();
         archive.Add(2, Frame(2));
         archive.Flush();
-        // Nothing is sent within the span: the two flushes share one entry.
+        // Nothing is sent before the shipper's next pipeline: the two flushes share one entry.
         Assert.Equal(":0", await redis.CommandAsync("XLEN gateway:events:s1"));
-        clock.Advance(RedisEventArchive.Coalescing);
+        clock.Advance(EventShipper.Period);
         await redis.WaitForAsync("XLEN gateway:events:s1", ":1");
         Assert.Equal($":{Frame(1).Length + Frame(2).Length}", await FieldLengthAsync(redis, "2-0"));
         // The registration went with the first entry.
@@ -38,6 +40,7 @@ public sealed class RedisEventArchiveTests
         // What is left when the session ends goes under the end's id: event 3 is in entry 3-1.
         archive.Add(3, Frame(3));
         archive.Complete(3);
+        clock.Advance(EventShipper.Period);
         await redis.WaitForAsync("XLEN gateway:events:s1", ":2");
         Assert.Equal($":{Frame(3).Length}", await FieldLengthAsync(redis, "3-1"));
         Assert.Equal(1, ended);
@@ -53,25 +56,30 @@ public sealed class RedisEventArchiveTests
         await using var redis = await RedisServer.StartAsync();
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
         var clock = new FakeTimeProvider();
-        var archive = new RedisEventArchive(connection.GetDatabase(), "s2", new SessionRegistration("instance-a"), s_resume, Options(clock), () => { });
+        await using var shipper = new EventShipper(connection.GetDatabase(), clock);
+        var archive = new RedisEventArchive(shipper, "s2", new SessionRegistration("instance-a"), s_resume, s_timeToLive, () => { });
 
         for (var id = 1; id <= 250; id++)
         {
             archive.Add(id, Frame(id));
             archive.Flush();
-            clock.Advance(RedisEventArchive.Coalescing);
+            clock.Advance(EventShipper.Period);
+            // Each span its own entry: the shipper has sent it before the next event is added.
+            await redis.WaitForAsync(LastEntry("s2"), $"+{id}-0");
         }
         archive.Complete(250);
+        clock.Advance(EventShipper.Period);
 
         // MAXLEN ~ 20 drops only whole nodes (at most 100 entries or 4 KiB each): never fewer than 20 are left, nor a node more.
-        await redis.WaitForAsync("EVAL \"return{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}\" 1 gateway:events:s2", "+250-1");
+        await redis.WaitForAsync(LastEntry("s2"), "+250-1");
         var length = int.Parse((await redis.CommandAsync("XLEN gateway:events:s2"))[1..]);
         Assert.InRange(length, 20, 121);
         // The newest entries stay, in order: events 252 - length to 250, then the end.
         Assert.Equal($"+{252 - length}-0", await redis.CommandAsync("EVAL \"return{ok=redis.call('xrange',KEYS[1],'-','+','COUNT',1)[1][1]}\" 1 gateway:events:s2"));
     }
 
-    private static ClusterOptions Options(TimeProvider clock) => new() { Clock = clock, TimeToLive = TimeSpan.FromSeconds(15) };
+    private static string LastEntry(string sessionId) =>
+        $"EVAL \"return{{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}}\" 1 gateway:events:{sessionId}";
 
     private static byte[] Frame(long id) => Encoding.UTF8.GetBytes($"id: {id}\nevent: text\ndata: {{\"type\":\"text\",\"n\":{id}}}\n\n");
 
