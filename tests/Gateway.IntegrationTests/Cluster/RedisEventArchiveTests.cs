@@ -18,12 +18,10 @@ public sealed class RedisEventArchiveTests
     [Fact]
     public async Task FlushedEventsBecomeOneEntryPerSpanNamedByTheLastIdAndTheLastEntryMarksTheEnd()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
-        var clock = new FakeTimeProvider();
-        await using var shipper = new EventShipper(connection.GetDatabase(), clock);
+        await using var rig = await Rig.StartAsync();
+        var (redis, clock) = (rig.Redis, rig.Clock);
         var ended = 0;
-        var archive = new RedisEventArchive(shipper, "s1", new SessionRegistration("instance-a"), s_resume, s_timeToLive, () => ended++);
+        var archive = rig.Archive("s1", () => ended++);
 
         archive.Add(1, Frame(1));
         archive.Flush();
@@ -53,11 +51,9 @@ public sealed class RedisEventArchiveTests
     [Fact]
     public async Task TheStreamIsTrimmedToAboutTheBufferEventsInEntries()
     {
-        await using var redis = await RedisServer.StartAsync();
-        await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}");
-        var clock = new FakeTimeProvider();
-        await using var shipper = new EventShipper(connection.GetDatabase(), clock);
-        var archive = new RedisEventArchive(shipper, "s2", new SessionRegistration("instance-a"), s_resume, s_timeToLive, () => { });
+        await using var rig = await Rig.StartAsync();
+        var (redis, clock) = (rig.Redis, rig.Clock);
+        var archive = rig.Archive("s2", () => { });
 
         for (var id = 1; id <= 250; id++)
         {
@@ -85,4 +81,38 @@ public sealed class RedisEventArchiveTests
 
     private static Task<string> FieldLengthAsync(RedisServer redis, string entryId) =>
         redis.CommandAsync($"EVAL \"return#redis.call('xrange',KEYS[1],ARGV[1],ARGV[1])[1][2][2]\" 1 gateway:events:s1 {entryId}");
+
+    /// <summary>A redis-server, a client of it, and a shipper on a clock the test steps.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly ConnectionMultiplexer _connection;
+        private readonly EventShipper _shipper;
+
+        private Rig(RedisServer redis, ConnectionMultiplexer connection)
+        {
+            Redis = redis;
+            _connection = connection;
+            _shipper = new EventShipper(connection.GetDatabase(), Clock);
+        }
+
+        public RedisServer Redis { get; }
+
+        public FakeTimeProvider Clock { get; } = new();
+
+        public static async Task<Rig> StartAsync()
+        {
+            var redis = await RedisServer.StartAsync();
+            return new Rig(redis, await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{redis.Port}"));
+        }
+
+        public RedisEventArchive Archive(string sessionId, Action ended) =>
+            new(_shipper, sessionId, new SessionRegistration("instance-a"), s_resume, s_timeToLive, ended);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _shipper.DisposeAsync();
+            await _connection.DisposeAsync();
+            await Redis.DisposeAsync();
+        }
+    }
 }
