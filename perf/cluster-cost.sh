@@ -1,7 +1,7 @@
 # Scenario 16 of perf/run.sh (issue 20; perf/README.md, row 16): the CPU a /chat session costs its Gateway with
-# REDIS_URL (the session's registration set and deleted, the heartbeat's pipeline) against the same Gateway without,
-# on Gateway's own mock model. A redis-server of the scenario's own (no persistence); two Gateways, "alone" and
-# "redis", measured in turns: a warm-up, then $cc_rounds rounds of a closed loop of $cc_connections for $cc_duration
+# REDIS_URL (the heartbeat's pipeline; with RESUME_GRACE_SECONDS the session's registration and its events appended to a
+# Redis Stream) against the same Gateway without, on Gateway's own mock model. A redis-server of the scenario's own (no
+# persistence); four Gateways, "alone" and "redis", each also as "-resume" (RESUME_GRACE_SECONDS=1), measured in turns: a warm-up, then $cc_rounds rounds of a closed loop of $cc_connections for $cc_duration
 # each, the server's utime+stime read before and after each run. perf/cluster_cost.py renders $raw/s16.
 #
 # Sourced by run.sh; uses its helpers (bounded, start, stop, crashed, proc_ticks, section, free_port) and parameters
@@ -16,11 +16,14 @@ cc_redis_port=$(free_port)
 start cluster-redis "$cc_redis_port" redis-server --port "$cc_redis_port" --bind 127.0.0.1 --save "" --appendonly no \
   --dir "$cc_dir/redis-data"
 cc_redis_pid=$started_pid
-for cc_mode in alone redis; do
+cc_modes=(alone redis alone-resume redis-resume)
+for cc_mode in "${cc_modes[@]}"; do
   cc_port=$(free_port)
-  cc_url=()
-  if [ $cc_mode = redis ]; then cc_url=(REDIS_URL="redis://127.0.0.1:$cc_redis_port"); fi
-  start "cluster-$cc_mode" "$cc_port" "${server_env[@]}" PORT="$cc_port" MOCK_MODELS=m MOCK_TOKENS="$chunks" "${cc_url[@]}" "$gateway_bin"
+  cc_env=()
+  if [[ $cc_mode = redis* ]]; then cc_env=(REDIS_URL="redis://127.0.0.1:$cc_redis_port"); fi
+  # A grace of 1 s: each session's events stay held (here, and in Redis) that long after it, for a reader to come back.
+  if [[ $cc_mode = *-resume ]]; then cc_env+=(RESUME_GRACE_SECONDS=1); fi
+  start "cluster-$cc_mode" "$cc_port" "${server_env[@]}" PORT="$cc_port" MOCK_MODELS=m MOCK_TOKENS="$chunks" "${cc_env[@]}" "$gateway_bin"
   pid[cluster-$cc_mode]=$started_pid
   port[cluster-$cc_mode]=$cc_port
   mkdir -p "$cc_dir/$cc_mode"
@@ -39,11 +42,11 @@ cc_measure() {
 }
 
 # The modes take turns, so that a disturbance from elsewhere on the machine falls on both.
-for cc_mode in alone redis; do cc_measure $cc_mode warmup 2s; done
+for cc_mode in "${cc_modes[@]}"; do cc_measure "$cc_mode" warmup 2s; done
 for round in $(seq 1 "$cc_rounds"); do
-  for cc_mode in alone redis; do cc_measure $cc_mode "round$round" "$cc_duration"; done
+  for cc_mode in "${cc_modes[@]}"; do cc_measure "$cc_mode" "round$round" "$cc_duration"; done
 done
-for cc_mode in alone redis; do
+for cc_mode in "${cc_modes[@]}"; do
   if ! crashed "cluster-$cc_mode" "${pid[cluster-$cc_mode]}" "$raw/logs/cluster-$cc_mode.log" "scenario 16"; then
     stop "${pid[cluster-$cc_mode]}"
   fi

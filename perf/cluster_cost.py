@@ -1,6 +1,6 @@
 """Scenario 16 of perf/run.sh (issue 20; perf/README.md, row 16): the server CPU a /chat session costs with REDIS_URL
-against the same Gateway without, from perf/cluster-cost.sh's rounds (the CPU json files of security.py cpu). Goal:
-at most 15% more. Standard library only.
+against the same Gateway without, plain and with RESUME_GRACE_SECONDS (events appended to a Redis Stream), from
+perf/cluster-cost.sh's rounds (the CPU json files of security.py cpu). Goal: at most 15% more. Standard library only.
 
   cluster_cost.py render --raw DIR --out REPORT.md      (a report of this scenario alone: run.sh --only-cluster)
 """
@@ -11,7 +11,11 @@ import sys
 
 from lab_results import fmt, load, write_scenario_report
 
-MODES = (("alone", "without REDIS_URL"), ("redis", "with REDIS_URL"))
+MODES = (("alone", "without REDIS_URL"), ("redis", "with REDIS_URL"),
+         ("alone-resume", "without REDIS_URL, RESUME_GRACE_SECONDS=1"), ("redis-resume", "with REDIS_URL, RESUME_GRACE_SECONDS=1"))
+# Each comparison: (with, without, what it measures).
+PAIRS = (("redis", "alone", "With REDIS_URL / without"),
+         ("redis-resume", "alone-resume", "With RESUME_GRACE_SECONDS=1 on both sides (events to a Redis Stream), with REDIS_URL / without"))
 GOAL = 1.15
 
 
@@ -36,25 +40,29 @@ def section(raw, meta):
     if not all(measured.values()):
         return [], []
     cost = {mode: per_session_us(values) for mode, values in measured.items()}
-    ratio = cost["redis"] / cost["alone"] if cost["alone"] else None
     lines = ["## 16. CPU per /chat session with REDIS_URL", "",
-             "Two Gateways on the mock model (`MOCK_MODELS=m`, a 32-piece answer), one with `REDIS_URL` naming a "
-             "redis-server of the scenario's own (no persistence), one without. These sessions never wait on a relay, so "
-             "with REDIS_URL they write nothing to Redis of their own (a session is registered at its first relay: one "
-             "SET, and a DEL at its end); the instance's heartbeat runs every 5 s. "
+             "Four Gateways on the mock model (`MOCK_MODELS=m`, a 32-piece answer): two with `REDIS_URL` naming a "
+             "redis-server of the scenario's own (no persistence), two without; of each, one with `RESUME_GRACE_SECONDS=1`. "
+             "Plain sessions never wait on a relay, so with REDIS_URL they write nothing to Redis of their own (a session "
+             "is registered at its first relay); a resumable one is registered at its start and appends each flush of its "
+             "events to a Redis Stream in one pipeline. The instance's heartbeat runs every 5 s. "
              f"{meta.get('clusterRounds')} rounds of a closed loop of {meta.get('clusterConnections')} connections for "
-             f"{meta.get('clusterDuration')}, the two taking turns, after a 2 s warm-up each; the server's utime+stime "
+             f"{meta.get('clusterDuration')}, the four taking turns, after a 2 s warm-up each; the server's utime+stime "
              "(10 ms clock ticks) read before and after each run. Redis's own CPU is not counted.", "",
              "| Gateway | sessions | CPU s | µs per session |", "|---|---:|---:|---:|"]
     for mode, name in MODES:
         values = measured[mode]
         lines.append(f"| {name} | {sum(s for _, s in values)} | {fmt(sum(c for c, _ in values), 2)} | {fmt(cost[mode])} |")
-    per_round = [f"{fmt(per_session_us([r]) / per_session_us([a]), 2)}×" for a, r in zip(measured["alone"], measured["redis"])
-                 if per_session_us([a])]
-    lines += ["", f"With REDIS_URL / without: **{fmt(ratio, 3)}×** (goal ≤ {GOAL}×); by round: {', '.join(per_round)}.", ""]
-    met = ratio is not None and ratio <= GOAL
-    summary = [f"Scenario 16: CPU per /chat session {fmt(cost['alone'])} µs without REDIS_URL, {fmt(cost['redis'])} µs with: "
-               f"{fmt(ratio, 3)}× ({'within' if met else 'OVER'} the goal of {GOAL}×)"]
+    lines.append("")
+    summary = []
+    for with_mode, without_mode, label in PAIRS:
+        ratio = cost[with_mode] / cost[without_mode] if cost[without_mode] else None
+        per_round = [f"{fmt(per_session_us([w]) / per_session_us([a]), 2)}×"
+                     for a, w in zip(measured[without_mode], measured[with_mode]) if per_session_us([a])]
+        lines += [f"{label}: **{fmt(ratio, 3)}×** (goal ≤ {GOAL}×); by round: {', '.join(per_round)}.", ""]
+        met = ratio is not None and ratio <= GOAL
+        summary.append(f"Scenario 16 ({without_mode} → {with_mode}): CPU per /chat session {fmt(cost[without_mode])} µs without "
+                       f"REDIS_URL, {fmt(cost[with_mode])} µs with: {fmt(ratio, 3)}× ({'within' if met else 'OVER'} the goal of {GOAL}×)")
     return lines, summary
 
 

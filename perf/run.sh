@@ -13,7 +13,7 @@
 #   --only-security        scenario 13 alone: <date>-<commit>-security[-quick].md
 #   --only-rlm             scenario 14 alone, about 1¼ minutes (quick: 25 s): <date>-<commit>-rlm[-quick].md
 #   --only-mcp             scenario 15 alone, about 70 s (quick: 25 s): <date>-<commit>-mcp[-quick].md
-#   --only-cluster         scenario 16 alone, about 1 minute (quick: 15 s): <date>-<commit>-cluster[-quick].md
+#   --only-cluster         scenario 16 alone, about 2 minutes (quick: 30 s): <date>-<commit>-cluster[-quick].md
 #
 # Scenarios (perf/README.md, "Performance lab"): 1. /chat with the mock streaming 32 text chunks: open-loop rate
 # sweep (the anchor too) and a fixed-rate overhead run; 2. many idle /chat streams waiting on a relay: RSS per session, CPU while

@@ -60,7 +60,7 @@ internal static class KestrelBaselineProgram
             .MapGet("/models", new ModelsEndpoint(catalog))
             .MapPost("/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, LocalCluster.Instance, options.Resume, resumable))
             .MapPost("/chat/relay/{relayId}", new RelayEndpoint(sessions, LocalCluster.Instance))
-            .MapGet("/chat/{sessionId}/events", new SessionEventsEndpoint(resumable));
+            .MapGet("/chat/{sessionId}/events", new SessionEventsEndpoint(resumable, LocalCluster.Instance, agentOptions.PingInterval));
 
         await app.StartAsync().ConfigureAwait(false);
         log.Info($"Kestrel baseline listening on http://{options.EndPoint} ({catalog.Current.Models.Count} models)");

@@ -110,7 +110,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             .Map(RequestMethod.Get, "/models", new ModelsEndpoint(catalog))
             .Map(RequestMethod.Post, "/chat", new ChatEndpoint(catalog, options.DefaultModel, orchestrators, sessions, agentOptions, keyLimits, registry, cluster, options.Resume, resumable))
             .Map(RequestMethod.Post, "/chat/relay/:relayId", new RelayEndpoint(sessions, cluster))
-            .Map(RequestMethod.Get, "/chat/:sessionId/events", new SessionEventsEndpoint(resumable))
+            .Map(RequestMethod.Get, "/chat/:sessionId/events", new SessionEventsEndpoint(resumable, cluster, agentOptions.PingInterval))
             .Map(RequestMethod.Post, "/summarize", new SummarizeEndpoint(catalog, options.DefaultModel, keyLimits, agentOptions, metrics.Upstream, log))
             .Map(RequestMethod.Get, "/v1/models", new OpenAiModelsEndpoint(catalog, started))
             .Map(RequestMethod.Get, "/v1/models/:model", new OpenAiModelEndpoint(catalog, started))

@@ -11,6 +11,12 @@ internal static class ClusterKeys
     /// <summary>A session's owner: the id of the instance that runs it.</summary>
     public static RedisKey Session(string sessionId) => "gateway:session:" + sessionId;
 
+    /// <summary>A resumable session's events: a Redis Stream whose entry <c>n-0</c> is event n, and <c>n-1</c> the end after it.</summary>
+    public static RedisKey Events(string sessionId) => "gateway:events:" + sessionId;
+
+    /// <summary>Present while a reader on some instance follows a session it does not run.</summary>
+    public static RedisKey Reader(string sessionId) => "gateway:reader:" + sessionId;
+
     /// <summary>A client key's running sessions: a hash of instance id to that instance's share, a dead instance's dropped at the next admission.</summary>
     public static RedisKey KeySessions(string keyName) => "gateway:key-sessions:" + keyName;
 

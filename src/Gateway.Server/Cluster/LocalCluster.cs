@@ -1,3 +1,6 @@
+using Gateway.Server.Primitives;
+using Gateway.Server.Sse;
+
 namespace Gateway.Server.Cluster;
 
 /// <summary>One instance on its own (REDIS_URL unset): nothing is registered, and a session it does not run is not found.</summary>
@@ -16,6 +19,10 @@ internal sealed class LocalCluster : ICluster
     public void SessionEnded(string sessionId)
     {
     }
+
+    public IEventArchive? ArchiveEvents(string sessionId, ClientKey? owner, ResumeOptions resume) => null;
+
+    public ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval) => ValueTask.FromResult(EventsLookup.NotFound);
 
     public Task<RelayReply> ForwardRelayAsync(string sessionId, string relayId, string response) => s_sessionNotFound;
 

@@ -56,7 +56,7 @@ internal sealed partial class RedisCluster
     }
 
     public void ExitKey(string keyName) =>
-        FireAndForget(d => d.HashDecrement(ClusterKeys.KeySessions(keyName), InstanceId, flags: CommandFlags.FireAndForget));
+        FireAndForget(_database, d => d.HashDecrement(ClusterKeys.KeySessions(keyName), InstanceId, flags: CommandFlags.FireAndForget));
 
     public async ValueTask<long?> SpendKeyTokensAsync(string keyName, long day, long tokens)
     {

@@ -28,7 +28,8 @@ internal sealed partial class RedisCluster
         _forwarded[id] = waiter;
         try
         {
-            var owner = (string?)await _database.StringGetAsync(ClusterKeys.Session(sessionId)).ConfigureAwait(false);
+            var registration = (string?)await _database.StringGetAsync(ClusterKeys.Session(sessionId)).ConfigureAwait(false);
+            var owner = registration is null ? null : SessionOwner.InstanceOf(registration);
             // Ours yet not in the registry: it ended between the endpoint's look and this one.
             if (owner is null || owner == InstanceId)
             {

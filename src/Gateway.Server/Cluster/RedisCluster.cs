@@ -24,8 +24,8 @@ internal sealed partial class RedisCluster : ICluster
     private readonly IDatabase _database;
     private readonly ISubscriber _subscriber;
     private readonly ClusterOptions _options;
-    /// <summary>The sessions registered since their first relay (<see cref="RelayPendingAsync"/>), until they end.</summary>
-    private readonly ConcurrentDictionary<string, byte> _registered = new(StringComparer.Ordinal);
+    /// <summary>The sessions registered since their first relay (<see cref="RelayPendingAsync"/>) or their start (resumable), until they end; each with its registration's value.</summary>
+    private readonly ConcurrentDictionary<string, SessionRegistration> _registered = new(StringComparer.Ordinal);
     private readonly SettleRelay _settle;
     private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
     private readonly GatewayLog _log;
@@ -33,6 +33,8 @@ internal sealed partial class RedisCluster : ICluster
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RelayReply>> _forwarded = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _heartbeat = Task.CompletedTask;
+    /// <summary>Sends the resumable sessions' events (<see cref="RedisEventArchive"/>); started with the instance.</summary>
+    private EventShipper? _shipper;
     private long _nextRequest;
 
     private RedisCluster(
@@ -98,19 +100,22 @@ internal sealed partial class RedisCluster : ICluster
         _redis.ConnectionFailed += OnConnectionFailed;
         _redis.ConnectionRestored += OnConnectionRestored;
         _heartbeat = BeatAsync(_stop.Token);
+        _shipper = new EventShipper(_database, _options.Clock);
         _log.Info($"Cluster: instance {InstanceId} registered in Redis at {string.Join(", ", _redis.GetEndPoints().Select(e => e.ToString()))} (heartbeat {_options.Heartbeat.TotalSeconds} s, TTL {_options.TimeToLive.TotalSeconds} s).");
     }
 
     /// <remarks>Registered at its first relay rather than at its start: a session that never asks costs Redis nothing (perf scenario 16).</remarks>
     public async ValueTask RelayPendingAsync(string sessionId)
     {
-        if (!_registered.TryAdd(sessionId, 0) || !_redis.IsConnected)
+        var registration = _registered.GetOrAdd(sessionId, static (_, instanceId) => new SessionRegistration(instanceId), InstanceId);
+        if (registration.Written || !_redis.IsConnected)
         {
             return;
         }
         try
         {
-            await _database.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive).ConfigureAwait(false);
+            await _database.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, _options.TimeToLive).ConfigureAwait(false);
+            registration.Written = true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -122,16 +127,19 @@ internal sealed partial class RedisCluster : ICluster
     {
         if (_registered.TryRemove(sessionId, out _))
         {
-            FireAndForget(d => d.KeyDelete(ClusterKeys.Session(sessionId), CommandFlags.FireAndForget));
+            FireAndForget(_database, d => d.KeyDelete(ClusterKeys.Session(sessionId), CommandFlags.FireAndForget));
         }
     }
 
+    /// <summary>A resumable session that has ended keeps its registration for the grace, no longer refreshed (<see cref="RedisEventArchive.Complete"/>).</summary>
+    private void Forget(string sessionId) => _registered.TryRemove(sessionId, out _);
+
     /// <summary>A write nobody waits for; while Redis is away it is dropped, and the next heartbeat after the reconnection makes up for it.</summary>
-    private void FireAndForget(Action<IDatabase> write)
+    public static void FireAndForget(IDatabase database, Action<IDatabase> write)
     {
         try
         {
-            write(_database);
+            write(database);
         }
         catch (RedisConnectionException)
         {
@@ -162,9 +170,9 @@ internal sealed partial class RedisCluster : ICluster
         }
         var batch = _database.CreateBatch();
         var writes = new List<Task> { batch.StringSetAsync(ClusterKeys.Instance(InstanceId), 1, _options.TimeToLive) };
-        foreach (var sessionId in _registered.Keys)
+        foreach (var (sessionId, registration) in _registered)
         {
-            writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), InstanceId, _options.TimeToLive));
+            writes.Add(batch.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, _options.TimeToLive));
         }
         RefreshKeyShares(batch, writes);
         batch.Execute();
@@ -199,6 +207,10 @@ internal sealed partial class RedisCluster : ICluster
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _heartbeat.ConfigureAwait(false);
+        if (_shipper is not null)
+        {
+            await _shipper.DisposeAsync().ConfigureAwait(false);
+        }
         _redis.ConnectionFailed -= OnConnectionFailed;
         _redis.ConnectionRestored -= OnConnectionRestored;
         try

@@ -62,7 +62,9 @@ internal sealed class ChatEndpoint(
     /// <summary>Starts the session on its own and reads it as its first reader; returns the session, which may outlive this response.</summary>
     private async ValueTask<Task> RunResumableAsync(IHttpExchange exchange, AgentOrchestrator orchestrator, ChatRequest request)
     {
-        var log = new SessionEventLog(orchestrator.SessionId, exchange.Key, resume, options.PingInterval, options.Clock, exchange.ServerStopping, resumable);
+        var log = new SessionEventLog(
+            orchestrator.SessionId, exchange.Key, resume, options.PingInterval, options.Clock, exchange.ServerStopping, resumable,
+            cluster.ArchiveEvents(orchestrator.SessionId, exchange.Key, resume));
         resumable.Add(log);
         // Attached before the first event, so this reader misses none.
         var first = log.Resume(exchange, afterId: 0);

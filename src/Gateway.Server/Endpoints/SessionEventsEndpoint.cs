@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gateway.Server.Cluster;
 using Gateway.Server.Primitives;
 using Gateway.Server.Sse;
 using Gateway.Tools;
@@ -7,8 +8,12 @@ using Gateway.Tools;
 namespace Gateway.Server.Endpoints;
 
 /// <summary><c>GET /chat/:sessionId/events</c> (SPEC §9): a reader that comes back resumes its session's stream after its last event.</summary>
-internal sealed class SessionEventsEndpoint(ResumableSessions sessions) : IEndpoint
+/// <remarks>The session's own instance first; else, with REDIS_URL, the instance that runs it, through Redis.</remarks>
+internal sealed class SessionEventsEndpoint(ResumableSessions sessions, ICluster cluster, TimeSpan pingInterval) : IEndpoint
 {
+    /// <summary>RFC 9110 §10.2.3: Redis is away for now; a client tries again shortly.</summary>
+    private static ReadOnlySpan<byte> RetryAfter => "Retry-After: 1\r\n"u8;
+
     public async ValueTask InvokeAsync(IHttpExchange exchange)
     {
         if (!LastEventId.TryRead(exchange, out var afterId))
@@ -16,8 +21,19 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions) : IEndpo
             ErrorResponses.Respond(exchange, 400, "Invalid Last-Event-ID");
             return;
         }
+        var sessionId = exchange.GetRouteValue(0);
+        if (!sessions.TryGet(sessionId, out var events))
+        {
+            var lookup = await cluster.FindEventsAsync(sessionId, pingInterval).ConfigureAwait(false);
+            if (lookup.Unavailable)
+            {
+                ErrorResponses.Respond(exchange, 503, "The session's events cannot be reached now (Redis is away)", RetryAfter);
+                return;
+            }
+            events = lookup.Events;
+        }
         // Another key's session is answered as if it did not exist, so its id reveals nothing (docs/security.md).
-        if (!sessions.TryGet(exchange.GetRouteValue(0), out var events) || !IsSameKey(events.Owner, exchange.Key))
+        if (events is null || !IsSameKey(events.OwnerDigest, exchange.Key))
         {
             ErrorResponses.Respond(exchange, 404, "Session not found");
             return;
@@ -40,9 +56,9 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions) : IEndpo
         }
     }
 
-    /// <summary>By digest: a reloaded keys file (SIGHUP) gives the same keys as new objects.</summary>
-    private static bool IsSameKey(ClientKey? owner, ClientKey? key) =>
-        owner == key || (owner is not null && key is not null && owner.Sha256.AsSpan().SequenceEqual(key.Sha256));
+    /// <summary>By digest: a reloaded keys file (SIGHUP) gives the same keys as new objects, another instance only the digest.</summary>
+    private static bool IsSameKey(byte[]? owner, ClientKey? key) =>
+        owner is null ? key is null : key is not null && owner.AsSpan().SequenceEqual(key.Sha256);
 
     /// <summary>409 with the oldest id held, so a client can take what is left or start over.</summary>
     private static void RespondNoLongerHeld(IHttpExchange exchange, long afterId, long oldestId)

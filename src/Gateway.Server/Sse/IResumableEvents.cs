@@ -6,8 +6,8 @@ namespace Gateway.Server.Sse;
 /// <remarks>The seam for a log kept elsewhere (a Redis Stream read by another instance): the endpoint knows only this.</remarks>
 internal interface IResumableEvents
 {
-    /// <summary>The key that started the session; only it may read the session (null when no keys are configured).</summary>
-    ClientKey? Owner { get; }
+    /// <summary>The SHA-256 of the key that started the session; only it may read the session (null when no keys are configured).</summary>
+    byte[]? OwnerDigest { get; }
 
     /// <summary>
     /// Answers <paramref name="exchange"/> with every event after <paramref name="afterId"/>, then the live ones until the

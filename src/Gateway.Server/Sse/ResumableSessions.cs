@@ -10,10 +10,10 @@ internal sealed class ResumableSessions
 
     public void Add(SessionEventLog log) => _logs[log.SessionId] = log;
 
-    public bool TryGet(string sessionId, out IResumableEvents events)
+    public bool TryGet(string sessionId, out IResumableEvents? events)
     {
         var found = _logs.TryGetValue(sessionId, out var log);
-        events = log!;
+        events = log;
         return found;
     }
 

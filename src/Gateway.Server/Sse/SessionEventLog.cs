@@ -21,6 +21,7 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _session;
     private readonly ResumableSessions _sessions;
+    private readonly IEventArchive? _archive;
     private Reader? _reader;
     private ITimer? _timer;
     private long _lastId;
@@ -29,23 +30,25 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
     private volatile bool _unread;
 
     /// <param name="serverStopping">Ends the session when the server can wait no longer.</param>
+    /// <param name="archive">Where other instances read the session (REDIS_URL), or null when alone.</param>
     public SessionEventLog(
         string sessionId, ClientKey? owner, ResumeOptions options, TimeSpan pingInterval, TimeProvider clock, CancellationToken serverStopping,
-        ResumableSessions sessions)
+        ResumableSessions sessions, IEventArchive? archive)
     {
         SessionId = sessionId;
-        Owner = owner;
+        OwnerDigest = owner?.Sha256;
         _buffer = new ReplayBuffer(options.BufferEvents, options.BufferBytes);
         _grace = options.Grace;
         _pingInterval = pingInterval;
         _clock = clock;
         _session = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         _sessions = sessions;
+        _archive = archive;
     }
 
     public string SessionId { get; }
 
-    public ClientKey? Owner { get; }
+    public byte[]? OwnerDigest { get; }
 
     /// <summary>Cancelled when nobody read the session for the grace, when the server stops, or after the session ended.</summary>
     public CancellationToken SessionToken => _session.Token;
@@ -68,6 +71,7 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
             frame.WriteSseFrame(_frame);
             var bytes = _frame.WrittenMemory.Span;
             _buffer.Append(id, bytes);
+            _archive?.Add(id, bytes);
             if (_reader is { } reader)
             {
                 using var scope = reader.Events.BeginFrames();
@@ -83,6 +87,7 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
         {
             return ValueTask.FromCanceled(cancellationToken);
         }
+        _archive?.Flush();
         // Nobody reading: the events wait in the buffer, and the session does not wait for anyone.
         return Volatile.Read(ref _reader) is { } reader ? reader.Events.FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }
@@ -94,6 +99,7 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
         lock (_gate)
         {
             _ended = true;
+            _archive?.Complete(_lastId);
             _frame.Release();
             reader = _reader;
             _reader = null;
@@ -137,6 +143,33 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
 
     /// <summary>The grace without a reader has passed, unless a reader came back or the session ended meanwhile.</summary>
     private void OnUnread()
+    {
+        if (_archive is { } archive)
+        {
+            _ = CancelUnlessReadElsewhereAsync(archive);
+            return;
+        }
+        CancelUnread();
+    }
+
+    /// <summary>A reader on another instance keeps the session as a local one does: the grace starts again.</summary>
+    private async Task CancelUnlessReadElsewhereAsync(IEventArchive archive)
+    {
+        if (await archive.IsReadElsewhereAsync().ConfigureAwait(false))
+        {
+            lock (_gate)
+            {
+                if (_reader is null && !_ended)
+                {
+                    StartTimer(static log => ((SessionEventLog)log!).OnUnread());
+                }
+            }
+            return;
+        }
+        CancelUnread();
+    }
+
+    private void CancelUnread()
     {
         lock (_gate)
         {

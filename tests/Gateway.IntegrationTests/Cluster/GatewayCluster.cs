@@ -76,7 +76,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
         Assert.Equal(200, head.StatusCode);
         var events = new EventStreamReader(connection);
         var upToRelay = await events.ReadUntilAsync("relay");
-        return new WaitingSession(connection, events, upToRelay[0].Field("sessionId")!, upToRelay[^1].Field("id")!);
+        return new WaitingSession(connection, events, upToRelay[0].Field("sessionId")!, upToRelay[^1].Field("id")!, upToRelay);
     }
 
     /// <summary>POSTs a relay answer (a denial: bash never runs) the way a client does, on a connection of its own.</summary>
@@ -85,7 +85,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
 
     public static async Task<RawResponse> RequestAsync(IPEndPoint at, string path, string? json, string headers = "")
     {
-        await using var connection = json is null ? await GetAsync(at, path) : await PostAsync(at, path, json, headers);
+        await using var connection = json is null ? await GetAsync(at, path, headers) : await PostAsync(at, path, json, headers);
         return await connection.ReadResponseAsync();
     }
 
@@ -122,10 +122,11 @@ internal sealed class GatewayCluster : IAsyncDisposable
         return connection;
     }
 
-    private static async Task<RawConnection> GetAsync(IPEndPoint at, string path)
+    /// <param name="headers">Further header lines, each ending in CRLF (a <c>Last-Event-ID</c>).</param>
+    public static async Task<RawConnection> GetAsync(IPEndPoint at, string path, string headers = "")
     {
         var connection = await RawConnection.ConnectAsync(at);
-        await connection.SendAsync($"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n");
+        await connection.SendAsync($"GET {path} HTTP/1.1\r\nHost: test\r\n{headers}\r\n");
         return connection;
     }
 
@@ -141,8 +142,9 @@ internal sealed class GatewayCluster : IAsyncDisposable
     }
 }
 
-/// <summary>A /chat stream read up to its relay, which waits for an answer.</summary>
-internal sealed record WaitingSession(RawConnection Connection, EventStreamReader Events, string SessionId, string RelayId) : IAsyncDisposable
+/// <summary>A /chat stream read up to its relay (<paramref name="UpToRelay"/>, the relay last), which waits for an answer.</summary>
+internal sealed record WaitingSession(RawConnection Connection, EventStreamReader Events, string SessionId, string RelayId, List<ServerSentEvent> UpToRelay)
+    : IAsyncDisposable
 {
     /// <summary>The rest of the stream, to its end: the denied call's result, the model's text, <c>harness_end</c>.</summary>
     public async Task<List<ServerSentEvent>> FinishAsync()

@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using Gateway.Server.Events;
+using Gateway.Server.Primitives;
+using Gateway.Server.Sse;
+using StackExchange.Redis;
+
+namespace Gateway.Server.Cluster;
+
+/// <summary>
+/// A session another instance runs, read from its Redis Stream (SPEC §9): the entries after the reader's last id, then the
+/// new ones by polling (the client forbids blocking reads on its shared connection) until the end entry, or until the
+/// owner's instance key has expired: then an <c>error</c> event "session lost" (SPEC §5).
+/// </summary>
+/// <remarks>
+/// Ids are checked against what the stream held when the session was looked up; later entries only add to it. An entry
+/// holds the frames of several events, the last one's id its own (<see cref="RedisEventArchive"/>).
+/// </remarks>
+internal sealed class RemoteSessionEvents(
+    IDatabase database, string sessionId, string ownerInstance, byte[]? ownerDigest, StreamEntry? first, StreamEntry? last, ClusterOptions options, TimeSpan pingInterval)
+    : IResumableEvents
+{
+    /// <summary>How often a follower asks for new entries; also how late it sees the session's end.</summary>
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(100);
+
+    private const int PageSize = 256;
+
+    public byte[]? OwnerDigest => ownerDigest;
+
+    public ResumeAttempt Resume(IHttpExchange exchange, long afterId)
+    {
+        var ended = last is { } end && IsEnd(end.Id);
+        var lastId = last is { } newest ? EventId(newest.Id) : 0;
+        if (ended && afterId > lastId)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
+        }
+        if (first is { } oldest && !Frames(oldest).IsEmpty && FrameId(Frames(oldest)) is var oldestId && afterId < oldestId - 1)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
+        }
+        return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
+    }
+
+    private async Task ServeAsync(IHttpExchange exchange, long afterId)
+    {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
+        var events = new EventStream(exchange, reading, pingInterval);
+        events.Open();
+        try
+        {
+            await events.SendHeadAsync().ConfigureAwait(false);
+            await FollowAsync(events, afterId, reading.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or RedisException or TimeoutException)
+        {
+            // The client left, the server stops, or Redis went away: the response ends; a reconnect gets 503 while Redis is away.
+        }
+        finally
+        {
+            await events.CompleteAsync().ConfigureAwait(false);
+            RedisCluster.FireAndForget(database, d => d.KeyDelete(ClusterKeys.Reader(sessionId), CommandFlags.FireAndForget));
+        }
+    }
+
+    private async Task FollowAsync(EventStream events, long afterId, CancellationToken cancellationToken)
+    {
+        RedisValue after = $"({afterId}-0";
+        var stream = ClusterKeys.Events(sessionId);
+        var readerTtl = options.TimeToLive;
+        while (true)
+        {
+            // One round trip: the next entries, whether the owner lives, and this reader's mark that keeps the session running.
+            var batch = database.CreateBatch();
+            var page = batch.StreamRangeAsync(stream, after, "+", PageSize);
+            var ownerAlive = batch.KeyExistsAsync(ClusterKeys.Instance(ownerInstance));
+            _ = batch.StringSetAsync(ClusterKeys.Reader(sessionId), 1, readerTtl, flags: CommandFlags.FireAndForget);
+            batch.Execute();
+            var entries = await page.ConfigureAwait(false);
+            var alive = await ownerAlive.ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                WriteAfter(events, Frames(entry), afterId);
+                if (IsEnd(entry.Id))
+                {
+                    await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                after = "(" + entry.Id;
+            }
+            if (entries.Length > 0)
+            {
+                await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (entries.Length == PageSize)
+            {
+                continue;
+            }
+            if (!alive)
+            {
+                events.Write(new ErrorEvent { Message = "session lost" });
+                await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            await Task.Delay(s_poll, options.Clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The entry's frames after <paramref name="afterId"/>: only the first entry read can hold earlier ones.</summary>
+    private static void WriteAfter(EventStream events, ReadOnlySpan<byte> frames, long afterId)
+    {
+        using var scope = events.BeginFrames();
+        while (!frames.IsEmpty)
+        {
+            var end = frames.IndexOf("\n\n"u8) + 2;
+            if (end < 2)
+            {
+                return;
+            }
+            if (FrameId(frames) > afterId)
+            {
+                scope.Output.Write(frames[..end]);
+            }
+            frames = frames[end..];
+        }
+    }
+
+    private static ReadOnlySpan<byte> Frames(StreamEntry entry) => ((ReadOnlyMemory<byte>)entry[RedisEventArchive.FramesField]).Span;
+
+    /// <summary>A frame starts with its <c>id: n</c> line (SessionEventLog).</summary>
+    private static long FrameId(ReadOnlySpan<byte> frame) => Utf8Parser.TryParse(frame["id: "u8.Length..], out long id, out _) ? id : 0;
+
+    /// <summary>The last entry is <c>n-1</c>, after event n's <c>n-0</c> (if n had an entry of its own).</summary>
+    private static bool IsEnd(RedisValue entryId) => ((string)entryId!).EndsWith("-1", StringComparison.Ordinal);
+
+    private static long EventId(RedisValue entryId)
+    {
+        var id = (string)entryId!;
+        return long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+    }
+}

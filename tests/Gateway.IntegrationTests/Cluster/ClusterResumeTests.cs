@@ -1,0 +1,109 @@
+using Gateway.IntegrationTests.Infrastructure;
+
+namespace Gateway.IntegrationTests.Cluster;
+
+/// <summary>
+/// Issue 20, resumable streams across instances (SPEC §9, docs/resume.md): a resumable session's events go to a Redis
+/// Stream, so GET /chat/:sessionId/events on any instance replays them after Last-Event-ID and follows the rest.
+/// </summary>
+public sealed class ClusterResumeTests
+{
+    private static readonly Dictionary<string, string> s_resumable = new() { ["RESUME_GRACE_SECONDS"] = "30" };
+
+    [Fact]
+    public async Task AClientCutMidStreamResumesThroughTheFrontOnAnotherInstanceAndGetsTheRestExactlyOnce()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(3, s_resumable);
+        Assert.Equal(0, cluster.Front.Next);
+        var session = await cluster.OpenSessionAsync();
+        var before = session.UpToRelay;
+        Assert.True(before.Count >= 4, string.Join(" | ", before));
+        // The client kept all but its last three events: the cut lost them on the way.
+        var kept = before[..^3];
+        await session.DisposeAsync();
+
+        Assert.Equal(1, cluster.Front.Next);
+        await using var resumed = await GatewayCluster.GetAsync(
+            cluster.Front.EndPoint, $"/chat/{session.SessionId}/events", $"Last-Event-ID: {kept[^1].Id}\r\n");
+        Assert.Equal(200, (await resumed.ReadResponseAsync(headRequest: true)).StatusCode);
+        var reader = new EventStreamReader(resumed);
+        var replayed = await reader.ReadUntilAsync("relay");
+        Assert.Equal(before[^3..], replayed);
+
+        // The answer goes through the front to the third instance, which forwards it to the owner.
+        Assert.Equal(2, cluster.Front.Next);
+        var answer = await GatewayCluster.AnswerAsync(cluster.Front.EndPoint, session.SessionId, session.RelayId);
+        Assert.Equal(200, answer.StatusCode);
+        var rest = await reader.ReadAllEventsAsync();
+
+        var whole = kept.Concat(replayed).Concat(rest).ToList();
+        Assert.Equal(Enumerable.Range(1, whole.Count).Select(i => (long?)i), whole.Select(e => e.Id));
+        Assert.Equal("harness_end", whole[^1].Name);
+        Assert.Equal("""{"status":"denied","reason":"not here"}""", whole.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
+        // The stream's last entry is the end, after the last event.
+        Assert.Equal(
+            $"+{whole.Count}-1",
+            await cluster.Redis.CommandAsync($"EVAL \"return{{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}}\" 1 gateway:events:{session.SessionId}"));
+        var ahead = await GatewayCluster.RequestAsync(cluster.EndPoints[2], $"/chat/{session.SessionId}/events", null, $"Last-Event-ID: {whole.Count + 1}\r\n");
+        Assert.Equal((400, $$"""{"error":"Event {{whole.Count + 1}} has not been sent; the last sent is {{whole.Count}}"}"""), (ahead.StatusCode, ahead.Body));
+    }
+
+    [Fact]
+    public async Task AReaderOnAnotherInstanceGetsSessionLostWhenTheOwnerIsKilledAndThenNotFound()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
+        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        await session.DisposeAsync();
+        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events", "Last-Event-ID: 0\r\n");
+        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
+        var reader = new EventStreamReader(follower);
+        Assert.Equal(session.UpToRelay, await reader.ReadUntilAsync("relay"));
+
+        cluster.Instances[0].SendSignal("KILL");
+        Assert.Equal(137, await cluster.Instances[0].WaitForExitAsync());
+        var rest = await reader.ReadAllEventsAsync();
+
+        Assert.Equal(("error", """{"type":"error","message":"session lost"}"""), (rest.Single().Name, rest.Single().Data));
+        await cluster.Redis.WaitForAsync($"EXISTS gateway:session:{session.SessionId}", ":0");
+        var later = await GatewayCluster.RequestAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events", null);
+        Assert.Equal((404, """{"error":"Session not found"}"""), (later.StatusCode, later.Body));
+    }
+
+    [Fact]
+    public async Task WithRedisRestartedALocalSessionGoesOnAndAnotherInstanceAnswers503MeanWhile()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
+        await using var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+
+        await cluster.Redis.KillAsync();
+        await cluster.Instances[1].LineAsync(l => l.Contains("Cluster: Redis connection lost", StringComparison.Ordinal));
+        var away = await GatewayCluster.RequestAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events", null);
+        Assert.Equal((503, "1"), (away.StatusCode, away.Header("Retry-After")));
+        Assert.Equal("""{"error":"The session's events cannot be reached now (Redis is away)"}""", away.Body);
+        await cluster.Redis.RestartAsync();
+
+        var answer = await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId);
+        Assert.Equal(200, answer.StatusCode);
+        var rest = await session.FinishAsync();
+        Assert.Equal(Enumerable.Range(1, session.UpToRelay.Count + rest.Count).Select(i => (long?)i), session.UpToRelay.Concat(rest).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task AReaderOnAnotherInstanceKeepsTheSessionRunningPastTheOwnersGrace()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, new Dictionary<string, string> { ["RESUME_GRACE_SECONDS"] = "1" });
+        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        await session.DisposeAsync();
+        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events");
+        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
+        var reader = new EventStreamReader(follower);
+        await reader.ReadUntilAsync("relay");
+
+        // Not a synchronisation point: three of the owner's graces pass with no local reader; a slow machine only makes
+        // the proof weaker. Without the reader's mark the session would be cancelled and the answer a 404.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var answer = await GatewayCluster.AnswerAsync(cluster.EndPoints[1], session.SessionId, session.RelayId);
+        Assert.Equal((200, """{"success":true}"""), (answer.StatusCode, answer.Body));
+        Assert.Equal("harness_end", (await reader.ReadAllEventsAsync())[^1].Name);
+    }
+}
