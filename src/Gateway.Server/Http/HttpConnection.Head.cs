@@ -10,12 +10,9 @@ internal sealed partial class HttpConnection
 {
     private RequestMethod _method;
     private HttpVersion _version;
-    private byte[] _path = new byte[64];
-    private int _pathLength;
-    private byte[] _query = [];
-    private int _queryLength;
-    private byte[] _lastEventId = [];
-    private int _lastEventIdLength;
+    private readonly HeadPartCopy _path = new(64);
+    private readonly HeadPartCopy _query = new();
+    private readonly HeadPartCopy _lastEventId = new();
     private bool _parsedRequestLine;
     private int _headerBytesLeft;
     private int _headerCount;
@@ -27,11 +24,10 @@ internal sealed partial class HttpConnection
     private bool _connectionClose;
     private bool _connectionKeepAlive;
     private bool _expectContinue;
-    private byte[] _credential = [];
-    private int _credentialLength;
+    private readonly HeadPartCopy _credential = new();
     private bool _hasCredential;
-    private readonly HeaderListCopy _acceptEncoding = new();
-    private readonly HeaderListCopy _ifNoneMatch = new();
+    private readonly HeadPartCopy _acceptEncoding = new();
+    private readonly HeadPartCopy _ifNoneMatch = new();
     private bool _firstRequest = true;
 
     /// <summary>Reads until a whole request head is parsed; false when the connection should close quietly instead.</summary>
@@ -140,9 +136,9 @@ internal sealed partial class HttpConnection
         _state = RequestState.Idle;
         _method = RequestMethod.Unknown;
         _version = HttpVersion.Http11;
-        _pathLength = 0;
-        _queryLength = 0;
-        _lastEventIdLength = 0;
+        _path.Clear();
+        _query.Clear();
+        _lastEventId.Clear();
         _parsedRequestLine = false;
         _headerBytesLeft = _options.MaxHeaderBytes;
         _headerCount = 0;
@@ -154,7 +150,7 @@ internal sealed partial class HttpConnection
         _connectionClose = false;
         _connectionKeepAlive = false;
         _expectContinue = false;
-        _credentialLength = 0;
+        _credential.Clear();
         _hasCredential = false;
         _acceptEncoding.Clear();
         _ifNoneMatch.Clear();
@@ -172,8 +168,8 @@ internal sealed partial class HttpConnection
     {
         _method = method;
         _version = version;
-        CopyInto(ref _path, ref _pathLength, path);
-        CopyInto(ref _query, ref _queryLength, query);
+        _path.Set(path);
+        _query.Set(query);
     }
 
     /// <summary>Known fields are matched by length first, then by name, ignoring case (RFC 9110 §5.1).</summary>
@@ -207,14 +203,14 @@ internal sealed partial class HttpConnection
                 OnCredential(BearerKeyAuthenticator.BearerToken(value));
                 break;
             case 13 when Ascii.EqualsIgnoreCase(name, "If-None-Match"u8):
-                _ifNoneMatch.Append(value);
+                _ifNoneMatch.AppendListItem(value);
                 break;
             case 15 when Ascii.EqualsIgnoreCase(name, "Accept-Encoding"u8):
-                _acceptEncoding.Append(value);
+                _acceptEncoding.AppendListItem(value);
                 break;
             case 13 when Ascii.EqualsIgnoreCase(name, "Last-Event-ID"u8):
                 // WHATWG HTML §9.2.4: a reconnecting EventSource names the last event it saw (SPEC §9).
-                CopyInto(ref _lastEventId, ref _lastEventIdLength, value);
+                _lastEventId.Set(value);
                 break;
             case 14 when Ascii.EqualsIgnoreCase(name, "Content-Length"u8):
                 OnContentLength(value);
@@ -223,17 +219,6 @@ internal sealed partial class HttpConnection
                 OnTransferEncoding(value);
                 break;
         }
-    }
-
-    /// <summary>Keeps a part of the head in a buffer of the connection's, reused across requests and grown only when a part is longer.</summary>
-    private static void CopyInto(ref byte[] buffer, ref int length, ReadOnlySpan<byte> value)
-    {
-        if (value.Length > buffer.Length)
-        {
-            buffer = new byte[Math.Max(value.Length, 2 * buffer.Length)];
-        }
-        value.CopyTo(buffer);
-        length = value.Length;
     }
 
     /// <summary>RFC 9112 §3.2: more than one Host, or an invalid one, is a 400.</summary>
@@ -261,12 +246,7 @@ internal sealed partial class HttpConnection
             RequestRejection.Throw(RequestRejectionReason.DuplicateAuthorization);
         }
         _hasCredential = true;
-        if (key.Length > _credential.Length)
-        {
-            _credential = new byte[key.Length];
-        }
-        key.CopyTo(_credential);
-        _credentialLength = key.Length;
+        _credential.Set(key);
     }
 
     private void OnConnection(ReadOnlySpan<byte> value)

@@ -42,12 +42,12 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public ReadOnlySpan<byte> IfNoneMatch => _ifNoneMatch.Span;
 
-    public ReadOnlySpan<byte> Query => _query.AsSpan(0, _queryLength);
+    public ReadOnlySpan<byte> Query => _query.Span;
 
-    public ReadOnlySpan<byte> LastEventId => _lastEventId.AsSpan(0, _lastEventIdLength);
+    public ReadOnlySpan<byte> LastEventId => _lastEventId.Span;
 
     public string GetRouteValue(int index) =>
-        PercentDecoding.DecodeToString(_path.AsSpan(0, _pathLength)[_route.Values[index]]);
+        PercentDecoding.DecodeToString(_path.Span[_route.Values[index]]);
 
     public void Respond(int statusCode, ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> body, ReadOnlySpan<byte> extraHeaderLines = default)
     {

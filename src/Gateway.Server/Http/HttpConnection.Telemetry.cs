@@ -51,7 +51,7 @@ internal sealed partial class HttpConnection
 
     /// <remarks>Called only while spans are recorded: the peer's address is built only for a span.</remarks>
     private Activity? StartRequestSpan() => GatewayTracing.StartHttpRequest(
-        RequestMethodNames.Of(_method), _route.Template, _path.AsSpan(0, _pathLength), _version == HttpVersion.Http10 ? "1.0" : "1.1",
+        RequestMethodNames.Of(_method), _route.Template, _path.Span, _version == HttpVersion.Http10 ? "1.0" : "1.1",
         _transport.RemoteEndPoint as IPEndPoint, _traceParent.AsSpan(0, _traceParentLength), _traceState);
 
     /// <summary>
@@ -82,7 +82,7 @@ internal sealed partial class HttpConnection
             return;
         }
         line.Add("method"u8, RequestMethodNames.Of(_method));
-        line.AddUtf8("path"u8, _path.AsSpan(0, _pathLength));
+        line.AddUtf8("path"u8, _path.Span);
         line.Add("status"u8, _statusCode);
         line.Add("bytes_sent"u8, _bytesSent);
         line.Add("duration_ms"u8, duration);

@@ -129,7 +129,7 @@ internal sealed partial class HttpConnection
     private ValueTask<bool> HandleRequestAsync()
     {
         ValidateHead();
-        _route = _router.Match(_method, _path.AsSpan(0, _pathLength));
+        _route = _router.Match(_method, _path.Span);
         return GatewayTracing.IsEnabled ? ServeInSpanAsync() : ServeRequestAsync();
     }
 
@@ -172,7 +172,7 @@ internal sealed partial class HttpConnection
         }
         if (!_responseStarted)
         {
-            throw new InvalidOperationException($"The endpoint for {_method} {Encoding.ASCII.GetString(_path, 0, _pathLength)} completed without a response.");
+            throw new InvalidOperationException($"The endpoint for {_method} {Encoding.ASCII.GetString(_path.Span)} completed without a response.");
         }
         RecordRequest();
         ReleaseRequest();
@@ -185,7 +185,7 @@ internal sealed partial class HttpConnection
     /// <summary>With keys configured, only anonymous routes (/health, the web page and its files) may skip the key (SPEC §1); the key found becomes <see cref="Key"/>.</summary>
     private bool Authorize()
     {
-        _key = _authenticator is null || _route.IsAnonymous ? null : _authenticator.Authenticate(_credential.AsSpan(0, _credentialLength));
+        _key = _authenticator is null || _route.IsAnonymous ? null : _authenticator.Authenticate(_credential.Span);
         return _authenticator is null || _route.IsAnonymous || _key is not null;
     }
 
@@ -275,7 +275,7 @@ internal sealed partial class HttpConnection
         WriteResponse(status, _parsedRequestLine ? RefusalShape().Rejection(status, body) : body, default);
     }
 
-    private IRefusalShape RefusalShape() => _router.RefusalShapeFor(_path.AsSpan(0, _pathLength)) ?? SpecRefusalShape.Instance;
+    private IRefusalShape RefusalShape() => _router.RefusalShapeFor(_path.Span) ?? SpecRefusalShape.Instance;
 
     private async ValueTask RespondAfterFailureAsync()
     {
