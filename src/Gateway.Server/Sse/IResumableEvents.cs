@@ -11,7 +11,8 @@ internal interface IResumableEvents
 
     /// <summary>
     /// Answers <paramref name="exchange"/> with every event after <paramref name="afterId"/>, then the live ones until the
-    /// session ends or another reader replaces this one; refused without touching the exchange otherwise.
+    /// session ends or another reader replaces this one; refused without touching the exchange otherwise (and, where
+    /// the log can, when the session has ended with <paramref name="afterId"/> or the request is a HEAD).
     /// </summary>
     ResumeAttempt Resume(IHttpExchange exchange, long afterId);
 }
