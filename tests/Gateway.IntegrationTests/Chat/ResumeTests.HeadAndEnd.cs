@@ -12,15 +12,14 @@ public sealed partial class ResumeTests
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await StartAsync(new FakeTimeProvider());
-        host.Model.Then(After(gate.Task, Text("later")));
-        var (connection, stream) = await host.OpenChatAsync(Go);
+        var (connection, stream, head) = await OpenGatedAsync(host, gate.Task);
         await using var _ = connection;
-        var sessionId = (await stream.ReadUntilAsync("harness_start"))[0].Field("sessionId")!;
+        var sessionId = head[0].Field("sessionId")!;
 
         await using var probe = await RawConnection.ConnectAsync(host.Host.EndPoint);
         await probe.SendAsync($"HEAD /chat/{sessionId}/events HTTP/1.1\r\nHost: test\r\nLast-Event-ID: 2\r\n\r\n");
-        var head = await probe.ReadResponseAsync(headRequest: true);
-        Assert.Equal((200, "text/event-stream", "chunked", "no-cache"), (head.StatusCode, head.Header("Content-Type"), head.Header("Transfer-Encoding"), head.Header("Cache-Control")));
+        var answer = await probe.ReadResponseAsync(headRequest: true);
+        Assert.Equal((200, "text/event-stream", "chunked", "no-cache"), (answer.StatusCode, answer.Header("Content-Type"), answer.Header("Transfer-Encoding"), answer.Header("Cache-Control")));
         // The response ended with its head: the connection's next answer comes next, with no chunk before it.
         await probe.SendAsync($"GET /chat/{sessionId}/events HTTP/1.1\r\nHost: test\r\nLast-Event-ID: 9\r\n\r\n");
         var ahead = await probe.ReadResponseAsync();
@@ -60,12 +59,10 @@ public sealed partial class ResumeTests
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await StartAsync(new FakeTimeProvider());
-        host.Model.Then(After(gate.Task, Text("later")));
-        var (connection, stream) = await host.OpenChatAsync(Go);
-        await using var _ = connection;
-        var head = await stream.ReadUntilAsync("harness_start");
+        var (connection, _, head) = await OpenGatedAsync(host, gate.Task);
+        await using var __ = connection;
         var (reader, readerStream) = await OpenEventsAsync(host, head[0].Field("sessionId")!, "Last-Event-ID: 2\r\n");
-        await using var __ = reader;
+        await using var ___ = reader;
 
         // The session ends while it is read: the reader's stream ends, and its reconnection with the last id is told there is no more.
         gate.SetResult();

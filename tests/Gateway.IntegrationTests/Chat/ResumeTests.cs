@@ -113,10 +113,8 @@ public sealed partial class ResumeTests
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await StartAsync(new FakeTimeProvider());
-        host.Model.Then(After(gate.Task, Text("later")));
-        var (connection, stream) = await host.OpenChatAsync(Go);
+        var (connection, stream, head) = await OpenGatedAsync(host, gate.Task);
         await using var _ = connection;
-        var head = await stream.ReadUntilAsync("harness_start");
 
         var (second, secondStream) = await OpenEventsAsync(host, head[0].Field("sessionId")!, "Last-Event-ID: 2\r\n");
         await using var __ = second;
@@ -201,6 +199,14 @@ public sealed partial class ResumeTests
 
     private static Task<ChatTestHost> StartAsync(FakeTimeProvider clock, ResumeOptions? resume = null, string[]? apiKeys = null) =>
         ChatTestHost.StartAsync(new ScriptedModelProvider(), new TestToolRegistry(), new AgentOptions { Clock = clock }, resume: resume ?? s_resume, apiKeys: apiKeys);
+
+    /// <summary>Starts a session whose answer ("later": text, usage, harness_end) waits for <paramref name="gate"/>; reads up to its harness_start (ids 1, 2).</summary>
+    private static async Task<(RawConnection Connection, EventStreamReader Events, List<ServerSentEvent> Head)> OpenGatedAsync(ChatTestHost host, Task gate)
+    {
+        host.Model.Then(After(gate, Text("later")));
+        var (connection, stream) = await host.OpenChatAsync(Go);
+        return (connection, stream, await stream.ReadUntilAsync("harness_start"));
+    }
 
     /// <summary>Runs a session of one answer to its end (five events) and returns its events.</summary>
     private static async Task<List<ServerSentEvent>> RunSessionAsync(ChatTestHost host)

@@ -3,6 +3,7 @@ using Gateway.Server.Conversation;
 using Gateway.Server.Sse;
 using Microsoft.Playwright;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
+using static Gateway.IntegrationTests.WebPage.BrowserFixture;
 
 namespace Gateway.IntegrationTests.WebPage;
 
@@ -21,7 +22,7 @@ public sealed class WebPageResumeTests(BrowserFixture browser)
     public async Task AReloadedPageDrawsTheWholeRunAgainAndFollowsItLiveToTheEnd()
     {
         await using var host = await ChatTestHost.StartAsync(RelayThenAnswer(), new TestToolRegistry(), resume: s_resume);
-        var page = await OpenAsync($"http://{host.Host.EndPoint}/");
+        var page = await browser.OpenAsync($"http://{host.Host.EndPoint}/");
         await SendAsync(page, "echo it");
         await Assertions.Expect(page.Locator(".relay")).ToHaveCountAsync(1);
         var sessionId = await page.Locator(".run").GetAttributeAsync("data-session-id");
@@ -59,7 +60,7 @@ public sealed class WebPageResumeTests(BrowserFixture browser)
     {
         await using var host = await ChatTestHost.StartAsync(RelayThenAnswer(), new TestToolRegistry(), resume: s_resume);
         await using var proxy = new PrefixProxy(host.Host.EndPoint, "/gw");
-        var page = await OpenAsync(proxy.Root.ToString());
+        var page = await browser.OpenAsync(proxy.Root.ToString());
         await SendAsync(page, "echo it");
         await Assertions.Expect(page.Locator(".relay")).ToHaveCountAsync(1);
 
@@ -74,19 +75,5 @@ public sealed class WebPageResumeTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator(".tool")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".run .end")).ToHaveCountAsync(1);
         Assert.Empty(await page.Locator(".run .error").AllAsync());
-    }
-
-    private async Task<IPage> OpenAsync(string url)
-    {
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(url);
-        await page.Locator("body[data-ready=true]").WaitForAsync();
-        return page;
-    }
-
-    private static async Task SendAsync(IPage page, string text)
-    {
-        await page.Locator("#prompt").FillAsync(text);
-        await page.Locator("#prompt").PressAsync("Enter");
     }
 }
