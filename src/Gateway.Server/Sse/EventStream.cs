@@ -292,7 +292,7 @@ internal sealed class EventStream : IHeartbeatSubscriber, IEventSink
         }
     }
 
-    /// <summary>The client is gone: the session ends, and what its agents still write is dropped.</summary>
+    /// <summary>The client is gone (or takes no body: a HEAD): the session ends, and what its agents still write is dropped.</summary>
     private async ValueTask StopWritingAsync()
     {
         if (_writeFailed)
