@@ -2,7 +2,7 @@
 # REDIS_URL (the heartbeat's pipeline; with RESUME_GRACE_SECONDS the session's registration and its events appended to a
 # Redis Stream) against the same Gateway without, on Gateway's own mock model. A redis-server of the scenario's own (no
 # persistence); four Gateways, "alone" and "redis", each also as "-resume" (RESUME_GRACE_SECONDS=1), measured in turns: a warm-up, then $cc_rounds rounds of a closed loop of $cc_connections for $cc_duration
-# each, the server's utime+stime read before and after each run. perf/cluster_cost.py renders $raw/s16.
+# each, the server's utime+stime (and redis-server's) read before and after each run. perf/cluster_cost.py renders $raw/s16.
 #
 # Sourced by run.sh; uses its helpers (bounded, start, stop, crashed, proc_ticks, section, free_port) and parameters
 # (cc_*). Every process it starts is stopped here, or by run.sh's trap.
@@ -31,12 +31,16 @@ done
 
 # cc_measure MODE KIND: one closed-loop run against MODE's Gateway: DIR/KIND.json (the load) and KIND-cpu.json.
 cc_measure() {
-  local name=cluster-$1 out=$cc_dir/$1/$2.json before
+  local name=cluster-$1 out=$cc_dir/$1/$2.json before redis_before
   before=$(proc_ticks "${pid[$name]}")
+  redis_before=$(proc_ticks "$cc_redis_pid")
   bounded 300 "$loadgen" --url "http://127.0.0.1:${port[$name]}/chat" --method POST --body "@$cc_dir/chat.json" \
     --sse --warmup 0 --timeout 60s --quiet --label "$name $2" --json "$out" --mode closed --connections "$cc_connections" \
     --duration "$3" >"${out%.json}.md" 2>"${out%.json}.log" || echo "perf/run.sh: load generator failed ($name $2)" >&2
   python3 perf/security.py cpu --before "$before" --after "$(proc_ticks "${pid[$name]}")" --load "$out" --json "${out%.json}-cpu.json"
+  # redis-server's CPU meanwhile: shown beside, not in the ratio (it shares the cores, so it slows the Gateway it serves).
+  python3 perf/security.py cpu --before "$redis_before" --after "$(proc_ticks "$cc_redis_pid")" --load "$out" \
+    --json "${out%.json}-cpu-redis.json"
   printf '   %-16s %-10s ' "$name" "$2"
   python3 perf/report.py step "$out" || true
 }

@@ -7,19 +7,24 @@ namespace Gateway.Server.Cluster;
 /// Sends what every resumable session of this instance flushed in the last <see cref="Period"/> as one pipeline: the cost
 /// of a pipeline (the client's thread hops and syscalls) is paid once per span for all sessions, not once per session.
 /// </summary>
-/// <remarks>One sender, so each session's entries reach Redis in id order (an entry id below the stream's last is refused).</remarks>
+/// <remarks>
+/// One sender that waits for Redis's answer to each pipeline before the next, so each session's entries reach Redis in id
+/// order (an entry id below the stream's last is refused) and the frames' pooled arrays go back once Redis has them.
+/// </remarks>
 internal sealed class EventShipper : IAsyncDisposable
 {
     /// <summary>How long flushed events wait for the next pipeline: also how much later than the owner's reader a reader elsewhere may see them.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(50);
 
     private readonly ConcurrentQueue<RedisEventArchive> _due = new();
+    private readonly StreamEntries _entries;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
     public EventShipper(IDatabase database, TimeProvider clock)
     {
         Database = database;
+        _entries = new StreamEntries(database);
         _loop = RunAsync(clock, _stop.Token);
     }
 
@@ -35,7 +40,7 @@ internal sealed class EventShipper : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                Ship();
+                await ShipAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -43,25 +48,28 @@ internal sealed class EventShipper : IAsyncDisposable
         }
     }
 
-    private void Ship()
+    /// <summary>The archives queued so far (not those queued meanwhile: they wait for the next span).</summary>
+    private async Task ShipAsync()
     {
-        if (_due.IsEmpty)
+        var connected = Database.Multiplexer.IsConnected;
+        for (var due = _due.Count; due > 0 && _due.TryDequeue(out var archive); due--)
+        {
+            // While Redis is away the events are dropped, not queued: the session and its local readers go on (docs/deploy.md).
+            archive.Drain(connected ? _entries : null);
+        }
+        if (_entries.Count == 0)
         {
             return;
         }
-        var pipeline = Database.CreateBatch();
-        var connected = Database.Multiplexer.IsConnected;
-        while (_due.TryDequeue(out var archive))
-        {
-            // While Redis is away the events are dropped, not queued: the session and its local readers go on (docs/deploy.md).
-            archive.Drain(connected ? pipeline : null);
-        }
         try
         {
-            pipeline.Execute();
+            await _entries.SendAsync().ConfigureAwait(false);
+            _entries.Clear(returnFrames: true);
         }
-        catch (RedisConnectionException)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            // The client may still hold the frames (a write under way): they go to the GC rather than back to the pool.
+            _entries.Clear(returnFrames: false);
         }
     }
 
@@ -70,7 +78,7 @@ internal sealed class EventShipper : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        Ship();
+        await ShipAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 }

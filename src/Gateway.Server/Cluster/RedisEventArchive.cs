@@ -1,4 +1,5 @@
 using System.Buffers;
+using Gateway.Server.Primitives;
 using Gateway.Server.Sse;
 using StackExchange.Redis;
 
@@ -10,9 +11,10 @@ namespace Gateway.Server.Cluster;
 /// (so the entries after a Last-Event-ID hold every event after it); the last entry, <c>n-1</c>, also marks the end (SPEC §9).
 /// </summary>
 /// <remarks>
-/// Entries per span rather than per event, the registration with the first, and one pipeline for all sessions: a Redis
-/// command per event, then a pipeline per session, cost more CPU than the session itself (perf scenario 16). Writes are
-/// fire-and-forget; while Redis is away they are dropped: the session and its local readers go on, and readers
+/// Entries per span rather than per event, the registration with the first, one pipeline for all sessions, and the frames
+/// in a pooled array: a Redis command per event, then a pipeline per session, cost more CPU than the session itself, and
+/// a fresh array per session that lived until the pipeline was most of what remained (perf scenario 16; the collector
+/// moved it). While Redis is away the entries are dropped: the session and its local readers go on, and readers
 /// elsewhere get 503 until it is back (docs/deploy.md).
 /// </remarks>
 internal sealed class RedisEventArchive(
@@ -23,8 +25,9 @@ internal sealed class RedisEventArchive(
     public static readonly RedisValue FramesField = "f";
 
     private readonly RedisKey _key = ClusterKeys.Events(sessionId);
+    private readonly RedisKey _registrationKey = ClusterKeys.Session(sessionId);
     private readonly Lock _gate = new();
-    private ArrayBufferWriter<byte>? _pending;
+    private readonly PooledBufferWriter _pending = new();
     private long _pendingLast;
     private long? _end;
     private bool _queued;
@@ -33,7 +36,7 @@ internal sealed class RedisEventArchive(
     {
         lock (_gate)
         {
-            (_pending ??= new ArrayBufferWriter<byte>(4096)).Write(frame);
+            _pending.Write(frame);
             _pendingLast = id;
         }
     }
@@ -82,44 +85,35 @@ internal sealed class RedisEventArchive(
         }
     }
 
-    /// <summary>By the shipper: adds what is pending to <paramref name="pipeline"/>, or drops it when Redis is away (null).</summary>
-    public void Drain(IBatch? pipeline)
+    /// <summary>By the shipper: adds what is pending to <paramref name="entries"/>, or drops it when Redis is away (null).</summary>
+    public void Drain(StreamEntries? entries)
     {
         lock (_gate)
         {
             _queued = false;
-            if (pipeline is not null)
+            if (entries is null)
             {
-                Append(pipeline);
+                _pending.Release();
             }
-            _pending?.ResetWrittenCount();
+            else
+            {
+                Append(entries);
+            }
             _pendingLast = 0;
         }
     }
 
-    private void Append(IBatch pipeline)
+    private void Append(StreamEntries entries)
     {
         if (_end is { } lastId)
         {
             // The last entry: what is left of the events (perhaps nothing) under the end's id, n-1 after event n's n-0.
-            _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, resume.Grace, flags: CommandFlags.FireAndForget);
-            AddEntry(pipeline, $"{lastId}-1");
-            _ = pipeline.KeyExpireAsync(_key, resume.Grace, CommandFlags.FireAndForget);
+            entries.Add(_key, _registrationKey, lastId, 1, _pending.Detach(), resume.BufferEvents, resume.Grace, registration.Value, resume.Grace);
             return;
         }
-        if (!registration.Written)
-        {
-            _ = pipeline.StringSetAsync(ClusterKeys.Session(sessionId), registration.Value, timeToLive, flags: CommandFlags.FireAndForget);
-            registration.Written = true;
-        }
-        AddEntry(pipeline, $"{_pendingLast}-0");
+        var owner = registration.Written ? null : registration.Value;
+        registration.Written = true;
         // A dead owner's stream goes too: its registration's TTL, then the grace a reader had to read it.
-        _ = pipeline.KeyExpireAsync(_key, timeToLive + resume.Grace, CommandFlags.FireAndForget);
-    }
-
-    private void AddEntry(IBatch pipeline, string entryId)
-    {
-        var frames = _pendingLast == 0 ? RedisValue.EmptyString : (RedisValue)_pending!.WrittenSpan.ToArray();
-        _ = pipeline.StreamAddAsync(_key, FramesField, frames, entryId, resume.BufferEvents, useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
+        entries.Add(_key, _registrationKey, _pendingLast, 0, _pending.Detach(), resume.BufferEvents, timeToLive + resume.Grace, owner, timeToLive);
     }
 }

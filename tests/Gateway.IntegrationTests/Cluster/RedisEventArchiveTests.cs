@@ -31,7 +31,7 @@ public sealed class RedisEventArchiveTests
         Assert.Equal(":0", await redis.CommandAsync("XLEN gateway:events:s1"));
         clock.Advance(EventShipper.Period);
         await redis.WaitForAsync("XLEN gateway:events:s1", ":1");
-        Assert.Equal($":{Frame(1).Length + Frame(2).Length}", await FieldLengthAsync(redis, "2-0"));
+        Assert.Equal($":{Frame(1).Length + Frame(2).Length}", await FieldLengthAsync(redis, "s1", "2-0"));
         // The registration went with the first entry.
         Assert.Equal("$10", await redis.CommandAsync("GET gateway:session:s1"));
 
@@ -40,7 +40,7 @@ public sealed class RedisEventArchiveTests
         archive.Complete(3);
         clock.Advance(EventShipper.Period);
         await redis.WaitForAsync("XLEN gateway:events:s1", ":2");
-        Assert.Equal($":{Frame(3).Length}", await FieldLengthAsync(redis, "3-1"));
+        Assert.Equal($":{Frame(3).Length}", await FieldLengthAsync(redis, "s1", "3-1"));
         Assert.Equal(1, ended);
         // The ended session stays findable, and its events readable, for the grace.
         Assert.Equal("$10", await redis.CommandAsync("GET gateway:session:s1"));
@@ -74,13 +74,49 @@ public sealed class RedisEventArchiveTests
         Assert.Equal($"+{252 - length}-0", await redis.CommandAsync("EVAL \"return{ok=redis.call('xrange',KEYS[1],'-','+','COUNT',1)[1][1]}\" 1 gateway:events:s2"));
     }
 
+    [Fact]
+    public async Task EachSessionOfASpanGetsItsOwnEntryRegistrationAndTimesToLive()
+    {
+        await using var rig = await Rig.StartAsync();
+        var (redis, clock) = (rig.Redis, rig.Clock);
+        // Running and ended sessions in one pipeline, each to its own keys.
+        const int sessions = 200;
+        for (var n = 1; n <= sessions; n++)
+        {
+            var archive = rig.Archive($"m{n}", () => { });
+            archive.Add(n, Frame(n));
+            if (n % 2 == 0)
+            {
+                archive.Complete(n);
+            }
+            else
+            {
+                archive.Flush();
+            }
+        }
+        clock.Advance(EventShipper.Period);
+
+        await redis.WaitForAsync($"EXISTS gateway:events:m{sessions}", ":1");
+        Assert.Equal($":{2 * sessions}", await redis.CommandAsync("DBSIZE"));
+        foreach (var n in new[] { 1, 2, 3, 199, 200 })
+        {
+            Assert.Equal($"+{n}-{1 - n % 2}", await redis.CommandAsync(LastEntry($"m{n}")));
+            Assert.Equal($":{Frame(n).Length}", await FieldLengthAsync(redis, $"m{n}", $"{n}-{1 - n % 2}"));
+            Assert.Equal("$10", await redis.CommandAsync($"GET gateway:session:m{n}"));
+            // Running: the registration's TTL (15 s), the stream's that plus the grace; ended: the grace (30 s) for both.
+            var (stream, owner) = n % 2 == 0 ? (30, 30) : (45, 15);
+            Assert.InRange(int.Parse((await redis.CommandAsync($"TTL gateway:events:m{n}"))[1..]), stream - 5, stream);
+            Assert.InRange(int.Parse((await redis.CommandAsync($"TTL gateway:session:m{n}"))[1..]), owner - 5, owner);
+        }
+    }
+
     private static string LastEntry(string sessionId) =>
         $"EVAL \"return{{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}}\" 1 gateway:events:{sessionId}";
 
     private static byte[] Frame(long id) => Encoding.UTF8.GetBytes($"id: {id}\nevent: text\ndata: {{\"type\":\"text\",\"n\":{id}}}\n\n");
 
-    private static Task<string> FieldLengthAsync(RedisServer redis, string entryId) =>
-        redis.CommandAsync($"EVAL \"return#redis.call('xrange',KEYS[1],ARGV[1],ARGV[1])[1][2][2]\" 1 gateway:events:s1 {entryId}");
+    private static Task<string> FieldLengthAsync(RedisServer redis, string sessionId, string entryId) =>
+        redis.CommandAsync($"EVAL \"return#redis.call('xrange',KEYS[1],ARGV[1],ARGV[1])[1][2][2]\" 1 gateway:events:{sessionId} {entryId}");
 
     /// <summary>A redis-server, a client of it, and a shipper on a clock the test steps.</summary>
     private sealed class Rig : IAsyncDisposable
