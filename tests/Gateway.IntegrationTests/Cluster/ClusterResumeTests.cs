@@ -99,9 +99,9 @@ public sealed class ClusterResumeTests
         var reader = new EventStreamReader(follower);
         await reader.ReadUntilAsync("relay");
 
-        // Not a synchronisation point: three of the owner's graces pass with no local reader; a slow machine only makes
-        // the proof weaker. Without the reader's mark the session would be cancelled and the answer a 404.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The owner's grace without a local reader passes and the reader's mark starts it again; without the mark the
+        // session would be cancelled, the line never written, and the answer a 404.
+        await cluster.Instances[0].LineAsync(l => l.Contains($"session {session.SessionId} kept past its grace: read on another instance", StringComparison.Ordinal));
         var answer = await GatewayCluster.AnswerAsync(cluster.EndPoints[1], session.SessionId, session.RelayId);
         Assert.Equal((200, """{"success":true}"""), (answer.StatusCode, answer.Body));
         Assert.Equal("harness_end", (await reader.ReadAllEventsAsync())[^1].Name);
