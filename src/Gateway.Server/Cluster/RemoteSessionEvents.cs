@@ -36,7 +36,7 @@ internal sealed class RemoteSessionEvents(
         {
             return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
         }
-        if (first is { } oldest && !Frames(oldest).IsEmpty && FrameId(Frames(oldest)) is var oldestId && afterId < oldestId - 1)
+        if (first is { } oldest && OldestHeld(oldest) is var oldestId && afterId < oldestId - 1)
         {
             return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
         }
@@ -125,6 +125,9 @@ internal sealed class RemoteSessionEvents(
             frames = frames[end..];
         }
     }
+
+    /// <summary>The oldest entry's first event; an empty end entry <c>n-1</c> (trimmed down to it) holds none up to n.</summary>
+    private static long OldestHeld(StreamEntry oldest) => Frames(oldest) is { IsEmpty: false } frames ? FrameId(frames) : EventId(oldest.Id) + 1;
 
     private static ReadOnlySpan<byte> Frames(StreamEntry entry) => ((ReadOnlyMemory<byte>)entry[RedisEventArchive.FramesField]).Span;
 

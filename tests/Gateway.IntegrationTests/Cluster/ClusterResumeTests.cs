@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests.Cluster;
@@ -43,7 +44,7 @@ public sealed class ClusterResumeTests
         // The stream's last entry is the end, after the last event.
         Assert.Equal(
             $"+{whole.Count}-1",
-            await cluster.Redis.CommandAsync($"EVAL \"return{{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}}\" 1 gateway:events:{session.SessionId}"));
+            await cluster.Redis.CommandAsync(LastEntryCommand(session.SessionId)));
         var ahead = await GatewayCluster.RequestAsync(cluster.EndPoints[2], $"/chat/{session.SessionId}/events", null, $"Last-Event-ID: {whole.Count + 1}\r\n");
         Assert.Equal((400, $$"""{"error":"Event {{whole.Count + 1}} has not been sent; the last sent is {{whole.Count}}"}"""), (ahead.StatusCode, ahead.Body));
     }
@@ -106,4 +107,67 @@ public sealed class ClusterResumeTests
         Assert.Equal((200, """{"success":true}"""), (answer.StatusCode, answer.Body));
         Assert.Equal("harness_end", (await reader.ReadAllEventsAsync())[^1].Name);
     }
+
+    [Fact]
+    public async Task AnIdOlderThanTheStreamHoldsIs409OnAnotherInstanceWithTheOldestIdHeldAndThatIdReadsTheRest()
+    {
+        // One event kept per session, and a Redis that trims a stream entry by entry (its node of one entry): only the
+        // session's last entry stays.
+        await using var cluster = await GatewayCluster.StartAsync(2, new Dictionary<string, string> { ["RESUME_GRACE_SECONDS"] = "30", ["RESUME_BUFFER_EVENTS"] = "1" });
+        Assert.Equal("+OK", await cluster.Redis.CommandAsync("CONFIG SET stream-node-max-entries 1"));
+        await using var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        var relayId = session.UpToRelay.Count;
+        // The relay's entry is in the stream before the answer's events exist, so every later entry starts after it.
+        await cluster.Redis.WaitForAsync(LastEntryCommand(session.SessionId), $"+{relayId}-0");
+        Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
+        var lastId = relayId + (await session.FinishAsync()).Count;
+        await cluster.Redis.WaitForAsync(LastEntryCommand(session.SessionId), $"+{lastId}-1");
+        Assert.Equal(":1", await cluster.Redis.CommandAsync($"XLEN gateway:events:{session.SessionId}"));
+
+        var path = $"/chat/{session.SessionId}/events";
+        var refused = await GatewayCluster.RequestAsync(cluster.EndPoints[1], path, null, "Last-Event-ID: 1\r\n");
+        Assert.Equal(409, refused.StatusCode);
+        var oldest = JsonDocument.Parse(refused.Body).RootElement.GetProperty("oldestEventId").GetInt64();
+        Assert.InRange(oldest, relayId + 1, lastId + 1);
+        Assert.Equal($$"""{"error":"Event 1 is no longer held; the oldest held is {{oldest}}","oldestEventId":{{oldest}}}""", refused.Body);
+
+        // What is left, as the 409 invites: every event from the oldest held to the last, and the end.
+        await using var rest = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, $"Last-Event-ID: {oldest - 1}\r\n");
+        Assert.Equal(200, (await rest.ReadResponseAsync(headRequest: true)).StatusCode);
+        var left = await new EventStreamReader(rest).ReadAllEventsAsync();
+        Assert.Equal(Enumerable.Range((int)oldest, lastId - (int)oldest + 1).Select(i => (long?)i), left.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task AReaderOnAnotherInstanceEndsCleanlyWhenRedisGoesAwayAndReadsAgainOnceItIsBack()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
+        await using var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        var path = $"/chat/{session.SessionId}/events";
+        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, "Last-Event-ID: 0\r\n");
+        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
+        var reader = new EventStreamReader(follower);
+        Assert.Equal(session.UpToRelay, await reader.ReadUntilAsync("relay"));
+
+        await cluster.Redis.KillAsync();
+        // The next poll fails: the response ends with its last chunk, a whole HTTP message, so the connection serves on.
+        Assert.Empty(await reader.ReadAllEventsAsync());
+        await follower.SendAsync("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
+        Assert.Equal(200, (await follower.ReadResponseAsync()).StatusCode);
+
+        await cluster.Redis.RestartAsync();
+        foreach (var instance in cluster.Instances)
+        {
+            await instance.LineAsync(l => l.Contains("Cluster: Redis connection restored", StringComparison.Ordinal));
+        }
+        await cluster.Redis.WaitForAsync($"EXISTS gateway:session:{session.SessionId}", ":1");
+        await using var again = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, $"Last-Event-ID: {session.UpToRelay.Count}\r\n");
+        Assert.Equal(200, (await again.ReadResponseAsync(headRequest: true)).StatusCode);
+        Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
+        Assert.Equal(await session.FinishAsync(), await new EventStreamReader(again).ReadAllEventsAsync());
+    }
+
+    /// <summary>The id of the session's newest stream entry, as a status reply (<see cref="RedisServer.CommandAsync"/> reads one line).</summary>
+    private static string LastEntryCommand(string sessionId) =>
+        $"EVAL \"return{{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}}\" 1 gateway:events:{sessionId}";
 }
