@@ -2,9 +2,16 @@ using StackExchange.Redis;
 
 namespace Gateway.Server.Cluster;
 
-/// <remarks>The owner's side of readers on other instances: whether one follows a session (<see cref="ClusterKeys.Reader"/>).</remarks>
+/// <remarks>
+/// The owner's side of readers on other instances (<see cref="ClusterKeys.Reader"/>, <see cref="RemoteSessionEvents"/>):
+/// whether one follows a session, and one live reader across instances (SPEC §9): a reader here removes the remote
+/// reader's token, which that reader's next poll sees; a remote reader's notice ends the reader here (<see cref="RelayMessages.ReaderAttached"/>).
+/// </remarks>
 internal sealed partial class RedisCluster
 {
+    public void ReaderAttached(string sessionId) =>
+        FireAndForget(_database, d => d.KeyDelete(ClusterKeys.Reader(sessionId), CommandFlags.FireAndForget));
+
     /// <summary>Whether a reader on another instance follows the session now; said in the log when it keeps the session past its grace.</summary>
     private async ValueTask<bool> IsReadElsewhereAsync(string sessionId)
     {

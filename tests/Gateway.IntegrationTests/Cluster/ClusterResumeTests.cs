@@ -142,7 +142,8 @@ public sealed class ClusterResumeTests
     public async Task AReaderOnAnotherInstanceEndsCleanlyWhenRedisGoesAwayAndReadsAgainOnceItIsBack()
     {
         await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
-        await using var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        await session.DisposeAsync();
         var path = $"/chat/{session.SessionId}/events";
         await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, "Last-Event-ID: 0\r\n");
         Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
@@ -164,7 +165,56 @@ public sealed class ClusterResumeTests
         await using var again = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, $"Last-Event-ID: {session.UpToRelay.Count}\r\n");
         Assert.Equal(200, (await again.ReadResponseAsync(headRequest: true)).StatusCode);
         Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
-        Assert.Equal(await session.FinishAsync(), await new EventStreamReader(again).ReadAllEventsAsync());
+        var rest = await new EventStreamReader(again).ReadAllEventsAsync();
+        Assert.Equal(Enumerable.Range(session.UpToRelay.Count + 1, rest.Count).Select(i => (long?)i), rest.Select(e => e.Id));
+        Assert.Equal("harness_end", rest[^1].Name);
+    }
+
+    [Fact]
+    public async Task AReaderOnAThirdInstanceReplacesOneOnAnotherWhoseResponseEndsAndGetsTheRestExactlyOnce()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(3, s_resumable);
+        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        await session.DisposeAsync();
+        var path = $"/chat/{session.SessionId}/events";
+        await using var first = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, "Last-Event-ID: 0\r\n");
+        Assert.Equal(200, (await first.ReadResponseAsync(headRequest: true)).StatusCode);
+        var firstReader = new EventStreamReader(first);
+        var upToRelay = await firstReader.ReadUntilAsync("relay");
+
+        await using var second = await GatewayCluster.GetAsync(cluster.EndPoints[2], path, $"Last-Event-ID: {upToRelay[^1].Id}\r\n");
+        Assert.Equal(200, (await second.ReadResponseAsync(headRequest: true)).StatusCode);
+        // The session waits on its relay, so the first response can only end because it was replaced (at its next poll).
+        Assert.Empty(await firstReader.ReadAllEventsAsync());
+
+        Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
+        var whole = upToRelay.Concat(await new EventStreamReader(second).ReadAllEventsAsync()).ToList();
+        Assert.Equal(Enumerable.Range(1, whole.Count).Select(i => (long?)i), whole.Select(e => e.Id));
+        Assert.Equal("harness_end", whole[^1].Name);
+    }
+
+    [Fact]
+    public async Task TheOwnersReaderAndOneOnAnotherInstanceReplaceEachOther()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
+        await using var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        var path = $"/chat/{session.SessionId}/events";
+        var relayEventId = session.UpToRelay[^1].Id;
+
+        // A reader elsewhere tells the owner, whose POST /chat response ends with its last chunk.
+        await using var remote = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, $"Last-Event-ID: {relayEventId}\r\n");
+        Assert.Equal(200, (await remote.ReadResponseAsync(headRequest: true)).StatusCode);
+        Assert.Empty(await session.Events.ReadAllEventsAsync());
+
+        // A reader on the owner takes the mark away, and the remote response ends at its next poll.
+        await using var local = await GatewayCluster.GetAsync(cluster.EndPoints[0], path, $"Last-Event-ID: {relayEventId}\r\n");
+        Assert.Equal(200, (await local.ReadResponseAsync(headRequest: true)).StatusCode);
+        Assert.Empty(await new EventStreamReader(remote).ReadAllEventsAsync());
+
+        Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[1], session.SessionId, session.RelayId)).StatusCode);
+        var rest = await new EventStreamReader(local).ReadAllEventsAsync();
+        Assert.Equal(Enumerable.Range((int)relayEventId! + 1, rest.Count).Select(i => (long?)i), rest.Select(e => e.Id));
+        Assert.Equal("harness_end", rest[^1].Name);
     }
 
     /// <summary>The id of the session's newest stream entry, as a status reply (<see cref="RedisServer.CommandAsync"/> reads one line).</summary>
