@@ -53,16 +53,12 @@ public sealed class ClusterResumeTests
     public async Task AReaderOnAnotherInstanceGetsSessionLostWhenTheOwnerIsKilledAndThenNotFound()
     {
         await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
-        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
-        await session.DisposeAsync();
-        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events", "Last-Event-ID: 0\r\n");
-        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
-        var reader = new EventStreamReader(follower);
-        Assert.Equal(session.UpToRelay, await reader.ReadUntilAsync("relay"));
+        await using var follower = await cluster.FollowElsewhereAsync(1);
+        var session = follower.Session;
 
         cluster.Instances[0].SendSignal("KILL");
         Assert.Equal(137, await cluster.Instances[0].WaitForExitAsync());
-        var rest = await reader.ReadAllEventsAsync();
+        var rest = await follower.Events.ReadAllEventsAsync();
 
         Assert.Equal(("error", """{"type":"error","message":"session lost"}"""), (rest.Single().Name, rest.Single().Data));
         await cluster.Redis.WaitForAsync($"EXISTS gateway:session:{session.SessionId}", ":0");
@@ -93,19 +89,15 @@ public sealed class ClusterResumeTests
     public async Task AReaderOnAnotherInstanceKeepsTheSessionRunningPastTheOwnersGrace()
     {
         await using var cluster = await GatewayCluster.StartAsync(2, new Dictionary<string, string> { ["RESUME_GRACE_SECONDS"] = "1" });
-        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
-        await session.DisposeAsync();
-        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events");
-        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
-        var reader = new EventStreamReader(follower);
-        await reader.ReadUntilAsync("relay");
+        await using var follower = await cluster.FollowElsewhereAsync(1);
+        var session = follower.Session;
 
         // The owner's grace without a local reader passes and the reader's mark starts it again; without the mark the
         // session would be cancelled, the line never written, and the answer a 404.
         await cluster.Instances[0].LineAsync(l => l.Contains($"session {session.SessionId} kept past its grace: read on another instance", StringComparison.Ordinal));
         var answer = await GatewayCluster.AnswerAsync(cluster.EndPoints[1], session.SessionId, session.RelayId);
         Assert.Equal((200, """{"success":true}"""), (answer.StatusCode, answer.Body));
-        Assert.Equal("harness_end", (await reader.ReadAllEventsAsync())[^1].Name);
+        Assert.Equal("harness_end", (await follower.Events.ReadAllEventsAsync())[^1].Name);
     }
 
     [Fact]
@@ -142,19 +134,14 @@ public sealed class ClusterResumeTests
     public async Task AReaderOnAnotherInstanceEndsCleanlyWhenRedisGoesAwayAndReadsAgainOnceItIsBack()
     {
         await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
-        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
-        await session.DisposeAsync();
-        var path = $"/chat/{session.SessionId}/events";
-        await using var follower = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, "Last-Event-ID: 0\r\n");
-        Assert.Equal(200, (await follower.ReadResponseAsync(headRequest: true)).StatusCode);
-        var reader = new EventStreamReader(follower);
-        Assert.Equal(session.UpToRelay, await reader.ReadUntilAsync("relay"));
+        await using var follower = await cluster.FollowElsewhereAsync(1);
+        var session = follower.Session;
 
         await cluster.Redis.KillAsync();
         // The next poll fails: the response ends with its last chunk, a whole HTTP message, so the connection serves on.
-        Assert.Empty(await reader.ReadAllEventsAsync());
-        await follower.SendAsync("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
-        Assert.Equal(200, (await follower.ReadResponseAsync()).StatusCode);
+        Assert.Empty(await follower.Events.ReadAllEventsAsync());
+        await follower.Connection.SendAsync("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
+        Assert.Equal(200, (await follower.Connection.ReadResponseAsync()).StatusCode);
 
         await cluster.Redis.RestartAsync();
         foreach (var instance in cluster.Instances)
@@ -162,7 +149,7 @@ public sealed class ClusterResumeTests
             await instance.LineAsync(l => l.Contains("Cluster: Redis connection restored", StringComparison.Ordinal));
         }
         await cluster.Redis.WaitForAsync($"EXISTS gateway:session:{session.SessionId}", ":1");
-        await using var again = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, $"Last-Event-ID: {session.UpToRelay.Count}\r\n");
+        await using var again = await GatewayCluster.GetAsync(cluster.EndPoints[1], $"/chat/{session.SessionId}/events", $"Last-Event-ID: {session.UpToRelay.Count}\r\n");
         Assert.Equal(200, (await again.ReadResponseAsync(headRequest: true)).StatusCode);
         Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
         var rest = await new EventStreamReader(again).ReadAllEventsAsync();
@@ -174,18 +161,13 @@ public sealed class ClusterResumeTests
     public async Task AReaderOnAThirdInstanceReplacesOneOnAnotherWhoseResponseEndsAndGetsTheRestExactlyOnce()
     {
         await using var cluster = await GatewayCluster.StartAsync(3, s_resumable);
-        var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
-        await session.DisposeAsync();
-        var path = $"/chat/{session.SessionId}/events";
-        await using var first = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, "Last-Event-ID: 0\r\n");
-        Assert.Equal(200, (await first.ReadResponseAsync(headRequest: true)).StatusCode);
-        var firstReader = new EventStreamReader(first);
-        var upToRelay = await firstReader.ReadUntilAsync("relay");
+        await using var first = await cluster.FollowElsewhereAsync(1);
+        var (session, upToRelay) = (first.Session, first.Session.UpToRelay);
 
-        await using var second = await GatewayCluster.GetAsync(cluster.EndPoints[2], path, $"Last-Event-ID: {upToRelay[^1].Id}\r\n");
+        await using var second = await GatewayCluster.GetAsync(cluster.EndPoints[2], $"/chat/{session.SessionId}/events", $"Last-Event-ID: {upToRelay[^1].Id}\r\n");
         Assert.Equal(200, (await second.ReadResponseAsync(headRequest: true)).StatusCode);
         // The session waits on its relay, so the first response can only end because it was replaced (at its next poll).
-        Assert.Empty(await firstReader.ReadAllEventsAsync());
+        Assert.Empty(await first.Events.ReadAllEventsAsync());
 
         Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
         var whole = upToRelay.Concat(await new EventStreamReader(second).ReadAllEventsAsync()).ToList();
