@@ -9,8 +9,8 @@ exits non-zero on any failure.
 
 The default binary also runs one RLM session (SPEC §8) against a stdlib fake OpenAI upstream: the
 only test of the JavaScript REPL compiled AOT, where some code that works under the JIT aborts the
-process. `--lean` is for the binary built with -p:GatewayRlm=false -p:GatewayMcp=false, which must refuse that mode
-with today's 501, have no GET /mcp/servers, and refuse to start with MCP_SERVERS_FILE set.
+process. `--lean` is for the binary built with -p:GatewayRlm=false -p:GatewayMcp=false -p:GatewayCluster=false, which must
+refuse that mode with today's 501, have no GET /mcp/servers, and refuse to start with MCP_SERVERS_FILE or REDIS_URL set.
 
 It fetches the web page (issue 19) gzip-compressed and compares it with src/Gateway.Server/WebPage/index.html: the
 embedded resources and the compression, compiled AOT.
@@ -229,16 +229,13 @@ def check_lean(port):
     print(f"GET /mcp/servers (lean): {status} {body}")
 
 
-def check_lean_refuses_mcp(binary, env, directory):
-    """A lean binary asked for MCP servers does not start without them: exit code 2, the reason on its log."""
-    env = dict(env, MCP_SERVERS_FILE=os.path.join(directory, "mcp.json"))
-    with open(env["MCP_SERVERS_FILE"], "w") as file:
-        json.dump({"mcpServers": {}}, file)
-    run = subprocess.run([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=15)
+def check_lean_refuses(binary, env, variable, value, reason):
+    """A lean binary asked for what it was built without does not start: exit code 2, the reason on its log."""
+    run = subprocess.run([binary], env=dict(env, **{variable: value}), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=15)
     output = run.stdout.decode(errors="replace")
-    if run.returncode != 2 or "built without the MCP client" not in output:
-        raise SystemExit(f"MCP_SERVERS_FILE with the lean binary: exit code {run.returncode}\n{output}")
-    print(f"MCP_SERVERS_FILE with the lean binary: exit code {run.returncode}")
+    if run.returncode != 2 or reason not in output:
+        raise SystemExit(f"{variable} with the lean binary: exit code {run.returncode}\n{output}")
+    print(f"{variable} with the lean binary: exit code {run.returncode}")
 
 
 def rss_kib(pid):
@@ -307,7 +304,11 @@ def main(binary, lean):
             raise SystemExit(f"exit code after SIGTERM: {code}\n{output}")
         print(f"SIGTERM: exit code {code}")
         if lean:
-            check_lean_refuses_mcp(binary, env, scratch.name)
+            servers_file = os.path.join(scratch.name, "mcp.json")
+            with open(servers_file, "w") as file:
+                json.dump({"mcpServers": {}}, file)
+            check_lean_refuses(binary, env, "MCP_SERVERS_FILE", servers_file, "built without the MCP client")
+            check_lean_refuses(binary, env, "REDIS_URL", "redis://127.0.0.1:6379", "built without the Redis client")
         else:
             check_mcp_stopped()
     finally:

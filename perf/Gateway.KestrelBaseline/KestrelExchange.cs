@@ -31,6 +31,9 @@ internal sealed class KestrelExchange : IHttpExchange
         _routeParameters = routeParameters;
     }
 
+    /// <summary>Kestrel itself drops a HEAD response's body; the baseline's routes stream none.</summary>
+    public bool IsHead => HttpMethods.IsHead(_context.Request.Method);
+
     public ReadOnlyMemory<byte> Body => _body.AsMemory(0, _bodyLength);
 
     public CancellationToken RequestAborted => _context.RequestAborted;

@@ -1,6 +1,7 @@
 // Resumable streams (SPEC §9) read by a real EventSource client (the `eventsource` npm package, WHATWG HTML §9.2):
 // a TCP relay in front of the gateway cuts the EventSource's first connection mid-stream, as a dropped network
-// would, and the client must reconnect by itself with Last-Event-ID and get the rest of the session exactly once.
+// would, and the client must reconnect by itself with Last-Event-ID and get the rest of the session exactly once;
+// a client that keeps its EventSource open past the end reconnects once, gets 204 and stops (WHATWG HTML §9.2.3).
 // Hermetic: the gateway's mock model (MOCK_MODELS) paces a long answer, so the cut lands while the session runs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ describe('a resumable stream read by an EventSource that loses its connection', 
   before(async () => {
     // 60 pieces at 15 a second: the answer is still streaming when the client comes back after its 3 s delay.
     gateway = await startGateway({ MOCK_MODELS: MODEL, MOCK_TOKENS: '60', MOCK_TOKENS_PER_SECOND: '15', RESUME_GRACE_SECONDS: '30' });
-    relay = await startCuttingRelay(new URL(gateway.url));
+    relay = await startCuttingRelay(new URL(gateway.url), CUT_AFTER_EVENTS);
   }, { timeout: 120_000 });
 
   after(async () => {
@@ -45,6 +46,35 @@ describe('a resumable stream read by an EventSource that loses its connection', 
     assert.equal(whole[0].type, 'connected');
     assert.equal(whole.at(-1).type, 'harness_end');
     assert.ok(Number(resumedFrom) < whole.length, 'the cut came after the session had ended');
+  });
+
+  it('reconnects once after the end, gets 204 with every event and stops', TEST, async () => {
+    const sessionId = await startSessionAndLeave();
+    const watch = await startCuttingRelay(new URL(gateway.url), Infinity);
+    const source = new EventSource(`${watch.url}/chat/${sessionId}/events`);
+    try {
+      const ids = [];
+      source.addEventListener('usage', (message) => ids.push(message.lastEventId));
+      source.addEventListener('harness_end', (message) => ids.push(message.lastEventId));
+      // Not closed by the client: only the server's 204 may stop it (a 404 would too, so the code is checked).
+      const code = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`still ${source.readyState} after ${DEADLINE_MS} ms`)), DEADLINE_MS);
+        source.addEventListener('error', (error) => {
+          if (source.readyState === source.CLOSED) {
+            clearTimeout(timer);
+            resolve(error.code);
+          }
+        });
+      });
+      assert.equal(code, 204);
+      // The requests, however many connections carried them (fetch keeps its connection for the next).
+      const heads = watch.requests.join('').split('\r\n\r\n').filter(Boolean);
+      assert.equal(heads.length, 2, `requests:\n${heads.join('\n\n')}`);
+      assert.match(heads[1], new RegExp(`^last-event-id: ${ids.at(-1)}\\r?$`, 'im'));
+    } finally {
+      source.close();
+      await watch.close();
+    }
   });
 
   /** POSTs /chat and leaves as soon as the session is named: the session runs on for the grace. */
@@ -106,10 +136,10 @@ async function readWhole(url) {
 }
 
 /**
- * A TCP relay to the gateway that cuts its first connection (both ways) once CUT_AFTER_EVENTS blank lines have come
- * back, and passes later ones whole; it keeps each connection's request head.
+ * A TCP relay to the gateway that cuts its first connection (both ways) once `cutAfterEvents` blank lines have come
+ * back, and passes later ones whole; it keeps what each connection sends (its requests).
  */
-function startCuttingRelay(target) {
+function startCuttingRelay(target, cutAfterEvents) {
   const requests = [];
   const sockets = new Set();
   const server = net.createServer((client) => {
@@ -129,7 +159,7 @@ function startCuttingRelay(target) {
     upstream.on('data', (bytes) => {
       client.write(bytes);
       ends += bytes.toString('latin1').split('\n\n').length - 1;
-      if (first && ends >= CUT_AFTER_EVENTS) {
+      if (first && ends >= cutAfterEvents) {
         client.destroy();
         upstream.destroy();
       }

@@ -1,12 +1,10 @@
-using StackExchange.Redis;
-
 namespace Gateway.Server.Cluster;
 
 /// <summary>The shared mode's settings: where Redis is (REDIS_URL; null runs alone) and its timings.</summary>
 internal sealed record ClusterOptions
 {
     /// <summary>Redis to connect to; null when REDIS_URL is unset and nothing is shared.</summary>
-    public ConfigurationOptions? Redis { get; init; }
+    public RedisAddress? Redis { get; init; }
 
     /// <summary>How often the instance refreshes its own key and its sessions' (CLUSTER_HEARTBEAT_SECONDS).</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(5);

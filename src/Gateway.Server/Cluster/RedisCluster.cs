@@ -68,14 +68,20 @@ internal sealed partial class RedisCluster : ICluster
         MetricsRegistry metrics)
     {
         var instanceId = Guid.CreateVersion7().ToString();
-        var configuration = options.Redis!.Clone();
-        configuration.ClientName = "gateway-" + instanceId;
-        configuration.AbortOnConnectFail = true;
-        configuration.ConnectRetry = 1;
-        configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
-        // A command while Redis is away fails at once (the relay answers 503) instead of queueing; the heartbeat re-sends what matters.
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ReconnectRetryPolicy = new LinearRetry((int)Math.Min(options.Heartbeat.TotalMilliseconds, 1000));
+        var address = options.Redis!;
+        var configuration = new ConfigurationOptions
+        {
+            EndPoints = { address.EndPoint },
+            Password = address.Password,
+            DefaultDatabase = address.Database,
+            ClientName = "gateway-" + instanceId,
+            AbortOnConnectFail = true,
+            ConnectRetry = 1,
+            ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds,
+            // A command while Redis is away fails at once (the relay answers 503) instead of queueing; the heartbeat re-sends what matters.
+            BacklogPolicy = BacklogPolicy.FailFast,
+            ReconnectRetryPolicy = new LinearRetry((int)Math.Min(options.Heartbeat.TotalMilliseconds, 1000)),
+        };
         ConnectionMultiplexer redis;
         try
         {

@@ -1,10 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using StackExchange.Redis;
 
 namespace Gateway.Server.Cluster;
 
-/// <summary>REDIS_URL, <c>redis://[:password@]host:port[/db]</c>, read strictly into the client's options (docs/deploy.md).</summary>
+/// <summary>REDIS_URL, <c>redis://[:password@]host:port[/db]</c>, read strictly (docs/deploy.md).</summary>
 /// <remarks>Ours rather than the client's own "host:port,password=…" syntax: operators write URLs, and a typo must stop start-up rather than connect elsewhere.</remarks>
 internal static class RedisUrl
 {
@@ -12,21 +12,24 @@ internal static class RedisUrl
 
     private const string Scheme = "redis://";
 
-    /// <summary>The options to connect with, or false with why not; the reason never repeats the password.</summary>
-    public static bool TryParse(string text, out ConfigurationOptions options, out string error)
+    /// <summary>The address to connect to, or false with why not; the reason never repeats the password.</summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out RedisAddress? address, out string error)
     {
-        options = new ConfigurationOptions();
-        error = Parse(text, options) is { } reason ? $"{reason}; expected {Shape}" : "";
-        return error.Length == 0;
+        var reason = Parse(text, out address);
+        error = reason is null ? "" : $"{reason}; expected {Shape}";
+        return reason is null;
     }
 
-    private static string? Parse(string text, ConfigurationOptions options)
+    private static string? Parse(string text, out RedisAddress? address)
     {
+        address = null;
         if (!text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
             return "the scheme must be redis://";
         }
         var rest = text.AsSpan(Scheme.Length);
+        string? password = null;
+        int? database = null;
         var at = rest.LastIndexOf('@');
         if (at >= 0)
         {
@@ -36,7 +39,7 @@ internal static class RedisUrl
             {
                 return "the part before '@' must be ':password'";
             }
-            options.Password = Uri.UnescapeDataString(userInfo[1..].ToString());
+            password = Uri.UnescapeDataString(userInfo[1..].ToString());
             rest = rest[(at + 1)..];
         }
         var slash = rest.IndexOf('/');
@@ -44,11 +47,11 @@ internal static class RedisUrl
         if (slash >= 0)
         {
             var db = rest[(slash + 1)..];
-            if (!int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out var database))
+            if (!int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
             {
                 return "the database after '/' must be a whole number";
             }
-            options.DefaultDatabase = database;
+            database = number;
         }
         var colon = authority.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(authority[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
@@ -59,18 +62,18 @@ internal static class RedisUrl
         if (host.StartsWith('[') && host.EndsWith(']'))
         {
             // RFC 3986 §3.2.2: an IPv6 address is written in brackets.
-            if (!IPAddress.TryParse(host[1..^1], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            if (!IPAddress.TryParse(host[1..^1], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
             {
                 return "the host in brackets must be an IPv6 address";
             }
-            options.EndPoints.Add(new IPEndPoint(address, port));
+            address = new RedisAddress(new IPEndPoint(ip, port), password, database);
             return null;
         }
         if (!IsHostName(host))
         {
             return "the host must be a name or an IPv4 address";
         }
-        options.EndPoints.Add(host.ToString(), port);
+        address = new RedisAddress(IPAddress.TryParse(host, out var v4) ? new IPEndPoint(v4, port) : new DnsEndPoint(host.ToString(), port), password, database);
         return null;
     }
 

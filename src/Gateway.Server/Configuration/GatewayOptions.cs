@@ -430,11 +430,17 @@ internal sealed record GatewayOptions
         public ClusterOptions Cluster()
         {
             var url = Text("REDIS_URL");
-            StackExchange.Redis.ConfigurationOptions? redis = null;
+            RedisAddress? redis = null;
             if (url is not null && !RedisUrl.TryParse(url, out redis, out var error))
             {
                 throw new ConfigurationException($"REDIS_URL: {error}.");
             }
+#if !GATEWAY_CLUSTER
+            if (redis is not null)
+            {
+                throw new ConfigurationException("REDIS_URL is set, but this gateway was built without the Redis client (-p:GatewayCluster=false).");
+            }
+#endif
             var options = new ClusterOptions
             {
                 Redis = redis,

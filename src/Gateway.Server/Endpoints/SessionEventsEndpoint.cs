@@ -53,6 +53,14 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions, ICluster
             case ResumeStatus.NoLongerHeld:
                 RespondNoLongerHeld(exchange, afterId, attempt.EventId);
                 break;
+            case ResumeStatus.Finished:
+                // WHATWG HTML §9.2.3: a 204 makes an EventSource stop reconnecting; it has every event (RFC 9110 §15.3.5: no content).
+                exchange.Respond(204, default, default);
+                break;
+            case ResumeStatus.Readable:
+                // RFC 9110 §9.3.2: a HEAD gets the head a GET would, and its response ends at once.
+                exchange.StartStream(EventStreamHead.ContentType, EventStreamHead.HeaderLines);
+                break;
             case ResumeStatus.NotYetSent:
                 ErrorResponses.Respond(exchange, 400, $"Event {afterId} has not been sent; the last sent is {attempt.EventId}");
                 break;

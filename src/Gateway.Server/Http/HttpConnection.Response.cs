@@ -16,6 +16,8 @@ internal sealed partial class HttpConnection : IHttpExchange
     private Task? _disconnectWatch;
     private IHeartbeatSubscriber? _heartbeatSubscriber;
 
+    public bool IsHead => _method == RequestMethod.Head;
+
     public ReadOnlyMemory<byte> Body => _body.Memory;
 
     /// <remarks>
@@ -76,6 +78,12 @@ internal sealed partial class HttpConnection : IHttpExchange
 
     public async ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data)
     {
+        if (IsHead)
+        {
+            // RFC 9110 §9.3.2: the head goes out alone, and the stream's writer learns at once that nothing more is taken.
+            await FlushAsync().ConfigureAwait(false);
+            return false;
+        }
         _bytesSent += data.Length;
         // Empty, nothing is framed (a zero-size chunk would end the body) and only the head goes out.
         if (_chunkedStream && !data.IsEmpty)
@@ -134,7 +142,7 @@ internal sealed partial class HttpConnection : IHttpExchange
         if (_streaming)
         {
             _streaming = false;
-            if (_chunkedStream)
+            if (_chunkedStream && !IsHead)
             {
                 _output.Write("0\r\n\r\n"u8);
             }
@@ -173,7 +181,7 @@ internal sealed partial class HttpConnection : IHttpExchange
     /// <summary>RFC 9110 §9.3.2: a response to HEAD carries the GET response's headers and no content.</summary>
     private void WriteBody(ReadOnlySpan<byte> body)
     {
-        if (_method != RequestMethod.Head)
+        if (!IsHead)
         {
             _output.Write(body);
             _bytesSent += body.Length;

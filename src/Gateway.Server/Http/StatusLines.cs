@@ -7,6 +7,7 @@ internal static class StatusLines
     {
         100 => "HTTP/1.1 100 Continue\r\n"u8,
         200 => "HTTP/1.1 200 OK\r\n"u8,
+        204 => "HTTP/1.1 204 No Content\r\n"u8,
         304 => "HTTP/1.1 304 Not Modified\r\n"u8,
         400 => "HTTP/1.1 400 Bad Request\r\n"u8,
         401 => "HTTP/1.1 401 Unauthorized\r\n"u8,

@@ -8,6 +8,9 @@ namespace Gateway.Server.Primitives;
 /// </remarks>
 internal interface IHttpExchange
 {
+    /// <summary>Whether the request is a HEAD: its response is GET's head alone (RFC 9110 §9.3.2), a stream's too.</summary>
+    bool IsHead { get; }
+
     /// <summary>The whole request body, already de-chunked.</summary>
     ReadOnlyMemory<byte> Body { get; }
 
@@ -52,7 +55,7 @@ internal interface IHttpExchange
     /// <param name="extraHeaderLines">Whole header lines with their CRLFs, or empty.</param>
     void StartStream(ReadOnlySpan<byte> contentType, ReadOnlySpan<byte> extraHeaderLines);
 
-    /// <summary>Sends part of the streamed body (when empty, only the head) and waits until the transport has taken it; false once the client is gone.</summary>
+    /// <summary>Sends part of the streamed body (when empty, only the head) and waits until the transport has taken it; false once the client is gone, or at once for a HEAD (only the head goes out).</summary>
     ValueTask<bool> WriteStreamAsync(ReadOnlyMemory<byte> data);
 
     /// <summary>Has the server's heartbeat visit <paramref name="subscriber"/> while the response streams (null: no longer).</summary>

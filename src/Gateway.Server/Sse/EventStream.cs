@@ -175,9 +175,10 @@ internal sealed class EventStream : IHeartbeatSubscriber, IEventSink
 
     private async ValueTask SendHeadCoreAsync()
     {
-        if (_pending.WrittenCount == 0)
+        // False: the client left already, or it asked for the head alone (a HEAD), so the stream ends now.
+        if (_pending.WrittenCount == 0 && !await _exchange.WriteStreamAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false))
         {
-            await _exchange.WriteStreamAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+            await StopWritingAsync().ConfigureAwait(false);
         }
         await SendPendingAsync().ConfigureAwait(false);
     }
@@ -284,18 +285,27 @@ internal sealed class EventStream : IHeartbeatSubscriber, IEventSink
                 PooledBufferWriter.Return(batch);
             }
             Volatile.Write(ref _lastSentAt, Environment.TickCount64);
-            if (!delivered && !_writeFailed)
+            if (!delivered)
             {
-                // The client is gone: the session ends, and what its agents still write is dropped.
-                _writeFailed = true;
-                lock (_gate)
-                {
-                    _completed = true;
-                    _pending.Release();
-                }
-                await _session.CancelAsync().ConfigureAwait(false);
+                await StopWritingAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The client is gone (or takes no body: a HEAD): the session ends, and what its agents still write is dropped.</summary>
+    private async ValueTask StopWritingAsync()
+    {
+        if (_writeFailed)
+        {
+            return;
+        }
+        _writeFailed = true;
+        lock (_gate)
+        {
+            _completed = true;
+            _pending.Release();
+        }
+        await _session.CancelAsync().ConfigureAwait(false);
     }
 
     /// <summary>Frames written straight into the pending buffer, under the stream's lock.</summary>

@@ -11,7 +11,9 @@ internal interface IResumableEvents
 
     /// <summary>
     /// Answers <paramref name="exchange"/> with every event after <paramref name="afterId"/>, then the live ones until the
-    /// session ends or another reader replaces this one; refused without touching the exchange otherwise.
+    /// session ends or another reader replaces this one; refused without touching the exchange otherwise. A log that can
+    /// tell also answers, untouched, <see cref="ResumeStatus.Finished"/> (ended, nothing after <paramref name="afterId"/>)
+    /// and <see cref="ResumeStatus.Readable"/> (a HEAD a GET would be served for); one that cannot serves those as usual.
     /// </summary>
     ResumeAttempt Resume(IHttpExchange exchange, long afterId);
 }

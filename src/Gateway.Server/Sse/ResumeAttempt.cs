@@ -9,6 +9,10 @@ internal enum ResumeStatus : byte
     NoLongerHeld,
     /// <summary>The reader names an event the session has not sent.</summary>
     NotYetSent,
+    /// <summary>The session has ended and the reader has its last event: there is nothing more to read.</summary>
+    Finished,
+    /// <summary>A HEAD (RFC 9110 §9.3.2): a GET would be read; the request is not made the reader.</summary>
+    Readable,
 }
 
 /// <summary>The outcome of <see cref="SessionEventLog.Resume"/>: while <see cref="ResumeStatus.Reading"/>, <see cref="Served"/> completes when the response may end.</summary>

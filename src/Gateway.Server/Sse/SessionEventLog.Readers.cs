@@ -6,7 +6,9 @@ internal sealed partial class SessionEventLog
 {
     /// <summary>
     /// SPEC §9: replays the events after <paramref name="afterId"/>, then makes <paramref name="exchange"/> the live reader,
-    /// replacing any other (whose response ends cleanly); a session that has ended gets its replay and the end.
+    /// replacing any other (whose response ends cleanly); a session that has ended gets its replay and the end, or
+    /// <see cref="ResumeStatus.Finished"/> when there is none. A HEAD is only told what a GET would get: it neither
+    /// replaces the reader nor stops the grace.
     /// </summary>
     public ResumeAttempt Resume(IHttpExchange exchange, long afterId)
     {
@@ -26,6 +28,14 @@ internal sealed partial class SessionEventLog
             if (afterId < oldest - 1)
             {
                 return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldest);
+            }
+            if (_ended && afterId == _lastId)
+            {
+                return ResumeAttempt.Refused(ResumeStatus.Finished);
+            }
+            if (exchange.IsHead)
+            {
+                return ResumeAttempt.Refused(ResumeStatus.Readable);
             }
             reader = new Reader(this, exchange);
             reader.Events.Open();

@@ -1,5 +1,6 @@
 import { api, apiKey, errorOf, UnauthorizedError } from './api.js';
-import { readEvents } from './sse.js';
+import { renderMarkdown } from './markdown.js';
+import { follow, keptRun, reopen } from './run-stream.js';
 import { RunView } from './run-view.js';
 import { permissions, permissionsEditor } from './permissions.js';
 import { metricsPanel } from './metrics.js';
@@ -78,6 +79,13 @@ function setRunning(controller) {
   conversation.setAttribute('aria-busy', String(Boolean(controller)));
 }
 
+function assistantMessage(text) {
+  const node = document.createElement('div');
+  node.className = 'message assistant';
+  node.append(renderMarkdown(text));
+  conversation.append(node);
+}
+
 async function send() {
   const text = prompt.value.trim();
   if (running || (!text && attachments.length === 0)) return;
@@ -90,22 +98,44 @@ async function send() {
   attachments = [];
   renderAttachments();
 
-  const view = new RunView(conversation, config);
-  const controller = new AbortController();
-  setRunning(controller);
-  say('Streaming…');
-  try {
+  await run(history, 'Streaming…', async (view, afterId, signal) => {
+    if (afterId !== undefined) return reopen(view, view.sessionId, afterId, signal);
     const response = await api('chat', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ model: modelSelect.value, messages: history, permissions: permissions() }),
-      signal: controller.signal,
+      signal,
     });
     if (!response.ok) throw new Error(await errorOf(response));
-    for await (const { event, data } of readEvents(response.body, controller.signal)) {
-      view.apply(event, JSON.parse(data));
+    return response;
+  });
+}
+
+/** After a reload: the conversation of the run this tab was following, and the run drawn again from its first event. */
+async function resumeKeptRun() {
+  const kept = keptRun.load();
+  if (!kept) return;
+  $('empty')?.remove();
+  for (const { role, content } of kept.history) {
+    const parts = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+    const text = parts.filter((part) => part.type === 'text').map((part) => part.text).join('\n');
+    if (role === 'user') userMessage(text, parts.filter((part) => part.type !== 'text').map((part) => ({ name: part.mediaType })));
+    else assistantMessage(text);
+  }
+  messages = kept.history.slice(0, -1);
+  await run(kept.history, 'Resuming the run…', (view, afterId, signal) => reopen(view, kept.sessionId, afterId ?? 0, signal));
+}
+
+/** Follows one run in a new view: `open(view, afterId, signal)` gives its stream (run-stream.js). */
+async function run(history, saying, open) {
+  const view = new RunView(conversation, config);
+  const controller = new AbortController();
+  setRunning(controller);
+  say(saying);
+  try {
+    await follow(view, history, (afterId) => open(view, afterId, controller.signal), controller.signal, () => {
       conversation.scrollTop = conversation.scrollHeight;
-    }
+    });
     messages = [...history, { role: 'assistant', content: view.answer }];
     say('Done.');
   } catch (error) {
@@ -121,6 +151,7 @@ async function send() {
       say('The stream broke off.');
     }
   } finally {
+    keptRun.forget();
     view.close();
     setRunning(undefined);
     prompt.focus();
@@ -183,6 +214,7 @@ prompt.addEventListener('keydown', (e) => {
 stopButton.addEventListener('click', () => running?.abort());
 $('new-chat').addEventListener('click', () => {
   running?.abort();
+  keptRun.forget();
   messages = [];
   conversation.replaceChildren();
   say('New chat.');
@@ -226,3 +258,4 @@ $('attach-limit').textContent = `up to ${formatSize(attachmentBudget())} in all`
 if (await loadModels()) pollMetrics();
 // Set once the page can be used (models listed or the key field shown): the browser tests wait for it.
 document.body.dataset.ready = 'true';
+await resumeKeptRun();

@@ -212,6 +212,11 @@ export class RunView {
     this.error(event.message, event.agentId);
   }
 
+  /** A note on the stream itself (a reconnection, events no longer held), at the end of the run. */
+  note(message) {
+    this.root.append(stamp(el('p', message, 'hint')));
+  }
+
   /** An error shown where it happened: in its agent, else at the end of the run. */
   error(message, agentId) {
     const node = stamp(el('p', `Error: ${message}`, 'error'));

@@ -54,7 +54,7 @@ public sealed partial class ResumeTests
             Assert.Equal(events, await replayStream.ReadAllEventsAsync());
         }
         clock.Advance(s_resume.Grace - TimeSpan.FromSeconds(1));
-        Assert.Equal(200, (await GetEventsAsync(host, sessionId, "Last-Event-ID: 5\r\n")).StatusCode);
+        Assert.Equal(200, (await GetEventsAsync(host, sessionId, "Last-Event-ID: 4\r\n")).StatusCode);
 
         clock.Advance(TimeSpan.FromSeconds(1));
         var gone = await GetEventsAsync(host, sessionId, "Last-Event-ID: 5\r\n");
@@ -113,10 +113,8 @@ public sealed partial class ResumeTests
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await StartAsync(new FakeTimeProvider());
-        host.Model.Then(After(gate.Task, Text("later")));
-        var (connection, stream) = await host.OpenChatAsync(Go);
+        var (connection, stream, head) = await OpenGatedAsync(host, gate.Task);
         await using var _ = connection;
-        var head = await stream.ReadUntilAsync("harness_start");
 
         var (second, secondStream) = await OpenEventsAsync(host, head[0].Field("sessionId")!, "Last-Event-ID: 2\r\n");
         await using var __ = second;
@@ -202,6 +200,14 @@ public sealed partial class ResumeTests
     private static Task<ChatTestHost> StartAsync(FakeTimeProvider clock, ResumeOptions? resume = null, string[]? apiKeys = null) =>
         ChatTestHost.StartAsync(new ScriptedModelProvider(), new TestToolRegistry(), new AgentOptions { Clock = clock }, resume: resume ?? s_resume, apiKeys: apiKeys);
 
+    /// <summary>Starts a session whose answer ("later": text, usage, harness_end) waits for <paramref name="gate"/>; reads up to its harness_start (ids 1, 2).</summary>
+    private static async Task<(RawConnection Connection, EventStreamReader Events, List<ServerSentEvent> Head)> OpenGatedAsync(ChatTestHost host, Task gate)
+    {
+        host.Model.Then(After(gate, Text("later")));
+        var (connection, stream) = await host.OpenChatAsync(Go);
+        return (connection, stream, await stream.ReadUntilAsync("harness_start"));
+    }
+
     /// <summary>Runs a session of one answer to its end (five events) and returns its events.</summary>
     private static async Task<List<ServerSentEvent>> RunSessionAsync(ChatTestHost host)
     {
@@ -249,17 +255,20 @@ public sealed partial class ResumeTests
             }
         }
         var last = before[^1].Id!.Value;
-        var (resumed, resumedStream) = viaQuery
-            ? await OpenEventsAsync(host, $"{before[0].Field("sessionId")}/events?lastEventId={last}", "", pathGiven: true)
-            : await OpenEventsAsync(host, before[0].Field("sessionId")!, $"Last-Event-ID: {last}\r\n");
-        await using (resumed)
+        await using var resumed = viaQuery
+            ? await SendGetAsync(host, $"{before[0].Field("sessionId")}/events?lastEventId={last}", "", pathGiven: true)
+            : await SendGetAsync(host, before[0].Field("sessionId")!, $"Last-Event-ID: {last}\r\n", pathGiven: false);
+        var head = await resumed.ReadResponseAsync(headRequest: true);
+        if (head.StatusCode == 204)
         {
-            if (before[^1].Name == "relay")
-            {
-                await AnswerAsync(host, before, before[^1]);
-            }
-            return (before, await ReadAnsweringRelaysAsync(host, resumedStream, before));
+            return (before, []); // The session had ended with the last event read (an empty stream if it ends just after).
         }
+        Assert.Equal((200, "text/event-stream", "chunked"), (head.StatusCode, head.Header("Content-Type"), head.Header("Transfer-Encoding")));
+        if (before[^1].Name == "relay")
+        {
+            await AnswerAsync(host, before, before[^1]);
+        }
+        return (before, await ReadAnsweringRelaysAsync(host, new EventStreamReader(resumed), before));
     }
 
     private static async Task<List<ServerSentEvent>> ReadAnsweringRelaysAsync(ChatTestHost host, EventStreamReader stream, List<ServerSentEvent> before)

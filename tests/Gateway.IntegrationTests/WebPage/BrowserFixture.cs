@@ -39,6 +39,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new page at <paramref name="url"/>, once it can be used (the page sets <c>body[data-ready]</c>).</summary>
+    public async Task<IPage> OpenAsync(string url, int width = 1200, int height = 900)
+    {
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync(url);
+        await page.Locator("body[data-ready=true]").WaitForAsync();
+        return page;
+    }
+
+    /// <summary>Types <paramref name="text"/> into the composer and sends it with Enter.</summary>
+    public static async Task SendAsync(IPage page, string text)
+    {
+        await page.Locator("#prompt").FillAsync(text);
+        await page.Locator("#prompt").PressAsync("Enter");
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

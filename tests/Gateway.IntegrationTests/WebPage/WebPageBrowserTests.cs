@@ -5,6 +5,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Gateway.IntegrationTests.Infrastructure.AgentScript;
+using static Gateway.IntegrationTests.WebPage.BrowserFixture;
 
 namespace Gateway.IntegrationTests.WebPage;
 
@@ -156,7 +157,7 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
         var model = new ScriptedModelProvider().ThenHang("partial answer").ThenText("after the reload");
         await using var host = await ChatTestHost.StartAsync(model);
         await using var proxy = new PrefixProxy(host.Host.EndPoint, "/gw");
-        var page = await OpenAsync(proxy.Root.ToString());
+        var page = await browser.OpenAsync(proxy.Root.ToString());
         await SendAsync(page, "hello");
         await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("partial answer");
 
@@ -224,7 +225,7 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
     public async Task OnAPhoneTheSidePanelsGoBelowTheChat()
     {
         await using var host = await ChatTestHost.StartAsync(new ScriptedModelProvider().ThenText("Short answer."));
-        var page = await OpenAsync($"http://{host.Host.EndPoint}/", width: 390, height: 844);
+        var page = await browser.OpenAsync($"http://{host.Host.EndPoint}/", width: 390, height: 844);
         await SendAsync(page, "hi");
         await Assertions.Expect(page.Locator(".run .turn")).ToHaveTextAsync("Short answer.");
         var main = await page.Locator("main").BoundingBoxAsync();
@@ -260,19 +261,5 @@ public sealed class WebPageBrowserTests(BrowserFixture browser)
         Assert.True(result.Violations.Length == 0, string.Join("\n", result.Violations.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
     }
 
-    private Task<IPage> OpenAsync(ChatTestHost host) => OpenAsync($"http://{host.Host.EndPoint}/");
-
-    private async Task<IPage> OpenAsync(string url, int width = 1200, int height = 900)
-    {
-        var page = await browser.NewPageAsync(width, height);
-        await page.GotoAsync(url);
-        await page.Locator("body[data-ready=true]").WaitForAsync();
-        return page;
-    }
-
-    private static async Task SendAsync(IPage page, string text)
-    {
-        await page.Locator("#prompt").FillAsync(text);
-        await page.Locator("#prompt").PressAsync("Enter");
-    }
+    private Task<IPage> OpenAsync(ChatTestHost host) => browser.OpenAsync($"http://{host.Host.EndPoint}/");
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Gateway.Server.Cluster;
 using Gateway.Server.Configuration;
 
@@ -15,11 +16,11 @@ public sealed class RedisUrlTests
     [InlineData("redis://[::1]:6379", "[::1]:6379", null, null)]
     public void AValidUrlGivesItsEndpointPasswordAndDatabase(string url, string endPoint, string? password, int? database)
     {
-        Assert.True(RedisUrl.TryParse(url, out var options, out var error), error);
+        Assert.True(RedisUrl.TryParse(url, out var address, out var error), error);
 
-        Assert.Equal(endPoint, Assert.Single(options.EndPoints).ToString());
-        Assert.Equal(password, options.Password);
-        Assert.Equal(database, options.DefaultDatabase);
+        Assert.Equal(endPoint, address.EndPoint.ToString());
+        Assert.Equal(password, address.Password);
+        Assert.Equal(database, address.Database);
     }
 
     [Theory]
@@ -54,10 +55,10 @@ public sealed class RedisUrlTests
         const string url = "redis://:pw@h:6379/2";
         for (var length = 0; length < url.Length; length++)
         {
-            if (RedisUrl.TryParse(url[..length], out var options, out _))
+            if (RedisUrl.TryParse(url[..length], out var address, out _))
             {
                 // A shorter port, or no database: never the whole URL's meaning.
-                Assert.NotEqual(("Unspecified/h:6379", (int?)2), (Assert.Single(options.EndPoints).ToString(), options.DefaultDatabase));
+                Assert.NotEqual(("Unspecified/h:6379", (int?)2), (address.EndPoint.ToString(), address.Database));
             }
         }
     }
@@ -77,8 +78,7 @@ public sealed class RedisUrlTests
         var cluster = GatewayOptions.FromEnvironment(Environment(
             ("REDIS_URL", "redis://:pw@localhost:6390/1"), ("CLUSTER_HEARTBEAT_SECONDS", "0.5"), ("CLUSTER_TTL_SECONDS", "2"), ("CLUSTER_RELAY_TIMEOUT_SECONDS", "3"))).Cluster;
 
-        Assert.Equal("Unspecified/localhost:6390", Assert.Single(cluster.Redis!.EndPoints).ToString());
-        Assert.Equal(("pw", 1), (cluster.Redis.Password, cluster.Redis.DefaultDatabase));
+        Assert.Equal(new RedisAddress(new DnsEndPoint("localhost", 6390), "pw", 1), cluster.Redis);
         Assert.Equal((TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)), (cluster.Heartbeat, cluster.TimeToLive, cluster.RelayTimeout));
     }
 
