@@ -55,6 +55,15 @@ internal sealed class RemoteSessionEvents(
         {
             return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
         }
+        if (ended && afterId == lastId)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.Finished);
+        }
+        // A HEAD is only told what a GET would get: it never takes the session over from its reader.
+        if (exchange.IsHead)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.Readable);
+        }
         return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
     }
 

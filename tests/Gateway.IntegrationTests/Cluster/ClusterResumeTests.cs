@@ -199,6 +199,30 @@ public sealed class ClusterResumeTests
         Assert.Equal("harness_end", rest[^1].Name);
     }
 
+    [Fact]
+    public async Task OnAnotherInstanceAHeadNeverTakesTheSessionOverAndTheLastEventOfAnEndedSessionIs204()
+    {
+        await using var cluster = await GatewayCluster.StartAsync(2, s_resumable);
+        await using var session = await GatewayCluster.OpenSessionAsync(cluster.EndPoints[0]);
+        var path = $"/chat/{session.SessionId}/events";
+        await using (var head = await RawConnection.ConnectAsync(cluster.EndPoints[1]))
+        {
+            await head.SendAsync($"HEAD {path} HTTP/1.1\r\nHost: test\r\n\r\n");
+            var response = await head.ReadResponseAsync(headRequest: true);
+            Assert.Equal((200, "text/event-stream"), (response.StatusCode, response.Header("Content-Type")));
+            // The next answer on the connection comes after the HEAD's endpoint has returned, notice to the owner included had it sent one.
+            await head.SendAsync("GET /health HTTP/1.1\r\nHost: test\r\n\r\n");
+            Assert.Equal(200, (await head.ReadResponseAsync()).StatusCode);
+        }
+
+        // The POST /chat response is still the reader: it gets the rest.
+        Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
+        var lastId = session.UpToRelay.Count + (await session.FinishAsync()).Count;
+        await cluster.Redis.WaitForAsync(LastEntryCommand(session.SessionId), $"+{lastId}-1");
+        var finished = await GatewayCluster.RequestAsync(cluster.EndPoints[1], path, null, $"Last-Event-ID: {lastId}\r\n");
+        Assert.Equal((204, ""), (finished.StatusCode, finished.Body));
+    }
+
     /// <summary>The id of the session's newest stream entry, as a status reply (<see cref="RedisServer.CommandAsync"/> reads one line).</summary>
     private static string LastEntryCommand(string sessionId) =>
         $"EVAL \"return{{ok=redis.call('xrevrange',KEYS[1],'+','-','COUNT',1)[1][1]}}\" 1 gateway:events:{sessionId}";
