@@ -38,8 +38,7 @@ public sealed class ClusterResumeTests
         var rest = await reader.ReadAllEventsAsync();
 
         var whole = kept.Concat(replayed).Concat(rest).ToList();
-        Assert.Equal(Enumerable.Range(1, whole.Count).Select(i => (long?)i), whole.Select(e => e.Id));
-        Assert.Equal("harness_end", whole[^1].Name);
+        AssertRestAfter(0, whole);
         Assert.Equal("""{"status":"denied","reason":"not here"}""", whole.Single(e => e.Name == "tool_result").Json.GetProperty("output").GetRawText());
         // The stream's last entry is the end, after the last event.
         Assert.Equal(
@@ -153,8 +152,7 @@ public sealed class ClusterResumeTests
         Assert.Equal(200, (await again.ReadResponseAsync(headRequest: true)).StatusCode);
         Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
         var rest = await new EventStreamReader(again).ReadAllEventsAsync();
-        Assert.Equal(Enumerable.Range(session.UpToRelay.Count + 1, rest.Count).Select(i => (long?)i), rest.Select(e => e.Id));
-        Assert.Equal("harness_end", rest[^1].Name);
+        AssertRestAfter(session.UpToRelay.Count, rest);
     }
 
     [Fact]
@@ -171,8 +169,7 @@ public sealed class ClusterResumeTests
 
         Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[0], session.SessionId, session.RelayId)).StatusCode);
         var whole = upToRelay.Concat(await new EventStreamReader(second).ReadAllEventsAsync()).ToList();
-        Assert.Equal(Enumerable.Range(1, whole.Count).Select(i => (long?)i), whole.Select(e => e.Id));
-        Assert.Equal("harness_end", whole[^1].Name);
+        AssertRestAfter(0, whole);
     }
 
     [Fact]
@@ -195,8 +192,7 @@ public sealed class ClusterResumeTests
 
         Assert.Equal(200, (await GatewayCluster.AnswerAsync(cluster.EndPoints[1], session.SessionId, session.RelayId)).StatusCode);
         var rest = await new EventStreamReader(local).ReadAllEventsAsync();
-        Assert.Equal(Enumerable.Range((int)relayEventId! + 1, rest.Count).Select(i => (long?)i), rest.Select(e => e.Id));
-        Assert.Equal("harness_end", rest[^1].Name);
+        AssertRestAfter(relayEventId!.Value, rest);
     }
 
     [Fact]
@@ -221,6 +217,13 @@ public sealed class ClusterResumeTests
         await cluster.Redis.WaitForAsync(LastEntryCommand(session.SessionId), $"+{lastId}-1");
         var finished = await GatewayCluster.RequestAsync(cluster.EndPoints[1], path, null, $"Last-Event-ID: {lastId}\r\n");
         Assert.Equal((204, ""), (finished.StatusCode, finished.Body));
+    }
+
+    /// <summary>The events after <paramref name="afterId"/> to the session's end: each id once, in order, <c>harness_end</c> last.</summary>
+    private static void AssertRestAfter(long afterId, List<ServerSentEvent> rest)
+    {
+        Assert.Equal(Enumerable.Range((int)afterId + 1, rest.Count).Select(i => (long?)i), rest.Select(e => e.Id));
+        Assert.Equal("harness_end", rest[^1].Name);
     }
 
     /// <summary>The id of the session's newest stream entry, as a status reply (<see cref="RedisServer.CommandAsync"/> reads one line).</summary>
