@@ -85,19 +85,19 @@ internal sealed class GatewayHost : IAsyncDisposable
 #endif
         var sessions = new SessionRegistry();
         var keySessions = new KeySessions();
+        var resumable = new ResumableSessions();
 #if GATEWAY_CLUSTER
         ICluster cluster = options.Cluster.Redis is null
             ? LocalCluster.Instance
             : await RedisCluster.ConnectAsync(
                 options.Cluster, (sessionId, relayId, response) => RelayEndpoint.Settle(sessions, sessionId, relayId, response), () => keySessions.Running,
-                log, metrics.Registry)
+                resumable, log, metrics.Registry)
                 .ConfigureAwait(false);
 #else
         ICluster cluster = LocalCluster.Instance; // GatewayOptions refused a set REDIS_URL.
 #endif
         var orchestrators = new OrchestratorPool(() => new AgentOrchestrator(registry, agentOptions, log, metrics, cluster), agentOptions.PooledOrchestrators);
         var responses = new ResponseStore(options.Clock, options.Responses.TimeToLive, options.Responses.Capacity);
-        var resumable = new ResumableSessions();
         var keyLimits = new KeyLimits(keySessions, new KeyTokens(options.Clock, metrics.Keys, cluster), metrics.Keys, cluster);
 
         ClientKey[] apiKeys = [.. BearerKeyAuthenticator.Unlimited(options.ApiKeys)];

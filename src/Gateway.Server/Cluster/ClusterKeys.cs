@@ -14,7 +14,7 @@ internal static class ClusterKeys
     /// <summary>A resumable session's events: a Redis Stream whose entry <c>n-0</c> is event n, and <c>n-1</c> the end after it.</summary>
     public static RedisKey Events(string sessionId) => "gateway:events:" + sessionId;
 
-    /// <summary>Present while a reader on some instance follows a session it does not run.</summary>
+    /// <summary>The token of the reader on another instance that follows a session now; absent once a reader on the owner took over.</summary>
     public static RedisKey Reader(string sessionId) => "gateway:reader:" + sessionId;
 
     /// <summary>A client key's running sessions: a hash of instance id to that instance's share, a dead instance's dropped at the next admission.</summary>

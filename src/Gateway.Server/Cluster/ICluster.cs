@@ -14,6 +14,9 @@ internal interface ICluster : ISessionDirectory, IAsyncDisposable
     /// <summary>Makes a resumable session findable by every instance from its start; where its events go for them, or null when alone.</summary>
     IEventArchive? ArchiveEvents(string sessionId, ClientKey? owner, ResumeOptions resume);
 
+    /// <summary>A reader here took over a session this instance runs: a reader on another instance ends at its next poll (SPEC §9: one live reader); never waits.</summary>
+    void ReaderAttached(string sessionId);
+
     /// <summary>A resumable session another instance runs, for <c>GET /chat/:sessionId/events</c> here (SPEC §9).</summary>
     ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval);
 

@@ -22,6 +22,10 @@ internal sealed class LocalCluster : ICluster
 
     public IEventArchive? ArchiveEvents(string sessionId, ClientKey? owner, ResumeOptions resume) => null;
 
+    public void ReaderAttached(string sessionId)
+    {
+    }
+
     public ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval) => ValueTask.FromResult(EventsLookup.NotFound);
 
     public Task<RelayReply> ForwardRelayAsync(string sessionId, string relayId, string response) => s_sessionNotFound;

@@ -14,7 +14,7 @@ internal sealed partial class RedisCluster
     {
         var registration = new SessionRegistration(SessionOwner.Value(InstanceId, owner?.Sha256));
         _registered[sessionId] = registration;
-        return new RedisEventArchive(_shipper!, sessionId, registration, resume, _options.TimeToLive, () => Forget(sessionId));
+        return new RedisEventArchive(_shipper!, sessionId, registration, resume, _options.TimeToLive, () => Forget(sessionId), () => IsReadElsewhereAsync(sessionId));
     }
 
     public async ValueTask<EventsLookup> FindEventsAsync(string sessionId, TimeSpan pingInterval)

@@ -57,7 +57,7 @@ internal sealed partial class RedisCluster
         }
     }
 
-    /// <summary>A relay answer another instance forwarded: settled here as a local one is, its reply published back.</summary>
+    /// <summary>A relay answer another instance forwarded: settled here as a local one is, its reply published back; or a reader elsewhere that took a session over.</summary>
     private void OnRelay(RedisChannel channel, RedisValue message)
     {
         string id, replyTo;
@@ -65,6 +65,11 @@ internal sealed partial class RedisCluster
         try
         {
             using var document = JsonDocument.Parse((ReadOnlyMemory<byte>)message);
+            if (RelayMessages.ReaderAttachedTo(document.RootElement) is { } attached)
+            {
+                _resumable.EndReader(attached);
+                return;
+            }
             (id, replyTo, var sessionId, var relayId, var response) = RelayMessages.ReadRequest(document.RootElement);
             reply = _settle(sessionId, relayId, response);
         }

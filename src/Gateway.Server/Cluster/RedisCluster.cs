@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Gateway.Server.Diagnostics;
 using Gateway.Server.Diagnostics.Metrics;
+using Gateway.Server.Sse;
 using StackExchange.Redis;
 
 namespace Gateway.Server.Cluster;
@@ -28,6 +29,8 @@ internal sealed partial class RedisCluster : ICluster
     private readonly ConcurrentDictionary<string, SessionRegistration> _registered = new(StringComparer.Ordinal);
     private readonly SettleRelay _settle;
     private readonly Func<IEnumerable<KeyValuePair<string, int>>> _keySessions;
+    /// <summary>This instance's resumable sessions, whose live reader ends when a reader elsewhere takes over (<see cref="OnRelay"/>).</summary>
+    private readonly ResumableSessions _resumable;
     private readonly GatewayLog _log;
     private readonly ClusterMetrics _metrics;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RelayReply>> _forwarded = new(StringComparer.Ordinal);
@@ -39,7 +42,7 @@ internal sealed partial class RedisCluster : ICluster
 
     private RedisCluster(
         ConnectionMultiplexer redis, string instanceId, ClusterOptions options, SettleRelay settle,
-        Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
+        Func<IEnumerable<KeyValuePair<string, int>>> keySessions, ResumableSessions resumable, GatewayLog log, MetricsRegistry metrics)
     {
         _redis = redis;
         _database = redis.GetDatabase();
@@ -48,6 +51,7 @@ internal sealed partial class RedisCluster : ICluster
         _options = options;
         _settle = settle;
         _keySessions = keySessions;
+        _resumable = resumable;
         _log = log;
         _metrics = new ClusterMetrics(metrics, () => redis.IsConnected);
     }
@@ -57,9 +61,11 @@ internal sealed partial class RedisCluster : ICluster
 
     /// <summary>Connects (bounded by <see cref="ClusterOptions.ConnectTimeout"/>), listens for relays and registers the instance.</summary>
     /// <param name="keySessions">Each client key's sessions running on this instance, by name: its shares of the keys' counts.</param>
+    /// <param name="resumable">This instance's resumable sessions, whose readers a reader on another instance replaces.</param>
     /// <exception cref="ClusterUnavailableException">Redis cannot be reached.</exception>
     public static async Task<RedisCluster> ConnectAsync(
-        ClusterOptions options, SettleRelay settle, Func<IEnumerable<KeyValuePair<string, int>>> keySessions, GatewayLog log, MetricsRegistry metrics)
+        ClusterOptions options, SettleRelay settle, Func<IEnumerable<KeyValuePair<string, int>>> keySessions, ResumableSessions resumable, GatewayLog log,
+        MetricsRegistry metrics)
     {
         var instanceId = Guid.CreateVersion7().ToString();
         var address = options.Redis!;
@@ -85,7 +91,7 @@ internal sealed partial class RedisCluster : ICluster
         {
             throw new ClusterUnavailableException($"REDIS_URL: cannot connect to Redis at {string.Join(", ", configuration.EndPoints)}: {e.Message}", e);
         }
-        var cluster = new RedisCluster(redis, instanceId, options, settle, keySessions, log, metrics);
+        var cluster = new RedisCluster(redis, instanceId, options, settle, keySessions, resumable, log, metrics);
         try
         {
             await cluster.StartAsync().ConfigureAwait(false);

@@ -18,7 +18,8 @@ namespace Gateway.Server.Cluster;
 /// elsewhere get 503 until it is back (docs/deploy.md).
 /// </remarks>
 internal sealed class RedisEventArchive(
-    EventShipper shipper, string sessionId, SessionRegistration registration, ResumeOptions resume, TimeSpan timeToLive, Action ended)
+    EventShipper shipper, string sessionId, SessionRegistration registration, ResumeOptions resume, TimeSpan timeToLive, Action ended,
+    Func<ValueTask<bool>> readElsewhere)
     : IEventArchive
 {
     /// <summary>The entry's one field: its events' frames, each with its id line first.</summary>
@@ -63,17 +64,7 @@ internal sealed class RedisEventArchive(
         }
     }
 
-    public async ValueTask<bool> IsReadElsewhereAsync()
-    {
-        try
-        {
-            return await shipper.Database.KeyExistsAsync(ClusterKeys.Reader(sessionId)).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            return false;
-        }
-    }
+    public ValueTask<bool> IsReadElsewhereAsync() => readElsewhere();
 
     /// <summary>Under the lock: at most once in the shipper's queue until it drains this archive.</summary>
     private void Queue()

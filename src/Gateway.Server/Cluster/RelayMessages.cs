@@ -5,10 +5,13 @@ namespace Gateway.Server.Cluster;
 
 /// <summary>
 /// The JSON published between instances for a forwarded relay: the request on the owner's channel, naming the channel
-/// its reply goes to and the id that pairs them, and the reply.
+/// its reply goes to and the id that pairs them, and the reply. The owner's channel also carries the notice that a
+/// reader on another instance took one of its sessions over (SPEC §9: one live reader).
 /// </summary>
 internal static class RelayMessages
 {
+    private const string ReaderAttachedName = "readerAttached";
+
     /// <summary>A relay answer for the owner of <paramref name="sessionId"/>; <paramref name="response"/> is the client's JSON, unchanged.</summary>
     public static byte[] Request(string id, string replyTo, string sessionId, string relayId, string response) => Write(writer =>
     {
@@ -29,6 +32,13 @@ internal static class RelayMessages
             writer.WriteString("error", error);
         }
     });
+
+    /// <summary>For the owner of <paramref name="sessionId"/>: a reader elsewhere follows it now, so its reader here ends.</summary>
+    public static byte[] ReaderAttached(string sessionId) => Write(writer => writer.WriteString(ReaderAttachedName, sessionId));
+
+    /// <summary>The session a reader-attached notice names, or null when the message is a relay request.</summary>
+    public static string? ReaderAttachedTo(JsonElement root) =>
+        root.TryGetProperty(ReaderAttachedName, out var sessionId) ? sessionId.GetString() : null;
 
     /// <summary>A request's fields; its <c>response</c> is read where the session runs, as a local answer is.</summary>
     public static (string Id, string ReplyTo, string SessionId, string RelayId, JsonElement Response) ReadRequest(JsonElement root) =>

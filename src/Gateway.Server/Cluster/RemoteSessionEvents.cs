@@ -15,7 +15,9 @@ namespace Gateway.Server.Cluster;
 /// </summary>
 /// <remarks>
 /// Ids are checked against what the stream held when the session was looked up; later entries only add to it. An entry
-/// holds the frames of several events, the last one's id its own (<see cref="RedisEventArchive"/>).
+/// holds the frames of several events, the last one's id its own (<see cref="RedisEventArchive"/>). One live reader
+/// across instances (SPEC §9): the reader's own token in <see cref="ClusterKeys.Reader"/>, checked by each poll, ends it
+/// once another reader took over (within a poll); a notice to the owner ends the owner's reader (within a message).
 /// </remarks>
 internal sealed class RemoteSessionEvents(
     IDatabase database, string sessionId, string ownerInstance, byte[]? ownerDigest, StreamEntry? first, StreamEntry? last, ClusterOptions options, TimeSpan pingInterval)
@@ -25,6 +27,19 @@ internal sealed class RemoteSessionEvents(
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(100);
 
     private const int PageSize = 256;
+
+    /// <summary>Refreshes the reader key for ARGV[2] ms (or deletes it for 0) if it still holds this reader's token ARGV[1]; 1 if so.</summary>
+    private const string IfStillReaderScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+          return 0
+        end
+        if ARGV[2] == '0' then
+          redis.call('DEL', KEYS[1])
+        else
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        end
+        return 1
+        """;
 
     public byte[]? OwnerDigest => ownerDigest;
 
@@ -36,9 +51,18 @@ internal sealed class RemoteSessionEvents(
         {
             return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
         }
-        if (first is { } oldest && !Frames(oldest).IsEmpty && FrameId(Frames(oldest)) is var oldestId && afterId < oldestId - 1)
+        if (first is { } oldest && OldestHeld(oldest) is var oldestId && afterId < oldestId - 1)
         {
             return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
+        }
+        if (ended && afterId == lastId)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.Finished);
+        }
+        // A HEAD is only told what a GET would get: it never takes the session over from its reader.
+        if (exchange.IsHead)
+        {
+            return ResumeAttempt.Refused(ResumeStatus.Readable);
         }
         return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
     }
@@ -48,10 +72,12 @@ internal sealed class RemoteSessionEvents(
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(exchange.RequestAborted, exchange.ServerStopping);
         var events = new EventStream(exchange, reading, pingInterval);
         events.Open();
+        RedisValue token = Guid.NewGuid().ToString("N");
         try
         {
             await events.SendHeadAsync().ConfigureAwait(false);
-            await FollowAsync(events, afterId, reading.Token).ConfigureAwait(false);
+            await TakeOverAsync(token).ConfigureAwait(false);
+            await FollowAsync(events, afterId, token, reading.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or RedisException or TimeoutException)
         {
@@ -60,23 +86,40 @@ internal sealed class RemoteSessionEvents(
         finally
         {
             await events.CompleteAsync().ConfigureAwait(false);
-            RedisCluster.FireAndForget(database, d => d.KeyDelete(ClusterKeys.Reader(sessionId), CommandFlags.FireAndForget));
+            // Only its own mark: a reader that took over keeps the session running.
+            RedisCluster.FireAndForget(database, d => d.ScriptEvaluate(IfStillReaderScript, [ClusterKeys.Reader(sessionId)], [token, 0], CommandFlags.FireAndForget));
         }
     }
 
-    private async Task FollowAsync(EventStream events, long afterId, CancellationToken cancellationToken)
+    /// <summary>This reader's token replaces any other reader's (which sees it at its next poll) and the owner ends its own reader.</summary>
+    private async Task TakeOverAsync(RedisValue token)
+    {
+        var batch = database.CreateBatch();
+        var marked = batch.StringSetAsync(ClusterKeys.Reader(sessionId), token, options.TimeToLive);
+        var told = batch.PublishAsync(ClusterKeys.Relays(ownerInstance), RelayMessages.ReaderAttached(sessionId));
+        batch.Execute();
+        await Task.WhenAll(marked, told).ConfigureAwait(false);
+    }
+
+    private async Task FollowAsync(EventStream events, long afterId, RedisValue token, CancellationToken cancellationToken)
     {
         RedisValue after = $"({afterId}-0";
         var stream = ClusterKeys.Events(sessionId);
-        var readerTtl = options.TimeToLive;
+        RedisKey[] reader = [ClusterKeys.Reader(sessionId)];
+        RedisValue[] refresh = [token, (long)options.TimeToLive.TotalMilliseconds];
         while (true)
         {
-            // One round trip: the next entries, whether the owner lives, and this reader's mark that keeps the session running.
+            // One round trip: whether this reader is still the one (its mark refreshed: it keeps the session running), the next entries, whether the owner lives.
             var batch = database.CreateBatch();
+            var stillReader = batch.ScriptEvaluateAsync(IfStillReaderScript, reader, refresh);
             var page = batch.StreamRangeAsync(stream, after, "+", PageSize);
             var ownerAlive = batch.KeyExistsAsync(ClusterKeys.Instance(ownerInstance));
-            _ = batch.StringSetAsync(ClusterKeys.Reader(sessionId), 1, readerTtl, flags: CommandFlags.FireAndForget);
             batch.Execute();
+            if ((int)await stillReader.ConfigureAwait(false) == 0)
+            {
+                // Another reader took over (SPEC §9): this response ends cleanly, without what it would read twice.
+                return;
+            }
             var entries = await page.ConfigureAwait(false);
             var alive = await ownerAlive.ConfigureAwait(false);
             foreach (var entry in entries)
@@ -125,6 +168,9 @@ internal sealed class RemoteSessionEvents(
             frames = frames[end..];
         }
     }
+
+    /// <summary>The oldest entry's first event; an empty end entry <c>n-1</c> (trimmed down to it) holds none up to n.</summary>
+    private static long OldestHeld(StreamEntry oldest) => Frames(oldest) is { IsEmpty: false } frames ? FrameId(frames) : EventId(oldest.Id) + 1;
 
     private static ReadOnlySpan<byte> Frames(StreamEntry entry) => ((ReadOnlyMemory<byte>)entry[RedisEventArchive.FramesField]).Span;
 

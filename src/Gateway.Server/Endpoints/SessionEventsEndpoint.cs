@@ -22,7 +22,8 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions, ICluster
             return;
         }
         var sessionId = exchange.GetRouteValue(0);
-        if (!sessions.TryGet(sessionId, out var events))
+        var local = sessions.TryGet(sessionId, out var events);
+        if (!local)
         {
             var lookup = await cluster.FindEventsAsync(sessionId, pingInterval).ConfigureAwait(false);
             if (lookup.Unavailable)
@@ -42,6 +43,11 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions, ICluster
         switch (attempt.Status)
         {
             case ResumeStatus.Reading:
+                if (local)
+                {
+                    // One live reader across instances too: one following the session from another instance ends.
+                    cluster.ReaderAttached(sessionId);
+                }
                 await attempt.Served.ConfigureAwait(false);
                 break;
             case ResumeStatus.NoLongerHeld:

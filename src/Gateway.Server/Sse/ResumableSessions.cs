@@ -17,5 +17,14 @@ internal sealed class ResumableSessions
         return found;
     }
 
+    /// <summary>A reader on another instance took the session over (REDIS_URL): its live reader here ends cleanly.</summary>
+    public void EndReader(string sessionId)
+    {
+        if (_logs.TryGetValue(sessionId, out var log))
+        {
+            log.EndReader();
+        }
+    }
+
     public void Remove(SessionEventLog log) => _logs.TryRemove(new KeyValuePair<string, SessionEventLog>(log.SessionId, log));
 }

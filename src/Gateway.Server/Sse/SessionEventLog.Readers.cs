@@ -59,6 +59,17 @@ internal sealed partial class SessionEventLog
         return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(reader));
     }
 
+    /// <summary>A reader elsewhere replaced the live one (REDIS_URL): its response ends cleanly and, with no reader here, the grace starts.</summary>
+    public void EndReader()
+    {
+        Reader? reader;
+        lock (_gate)
+        {
+            reader = _reader;
+        }
+        reader?.Ended.TrySetResult();
+    }
+
     /// <summary>Sends the reader its events until it is detached, then ends its response after what is pending.</summary>
     private async Task ServeAsync(Reader reader)
     {

@@ -79,6 +79,21 @@ internal sealed class GatewayCluster : IAsyncDisposable
         return new WaitingSession(connection, events, upToRelay[0].Field("sessionId")!, upToRelay[^1].Field("id")!, upToRelay);
     }
 
+    /// <summary>
+    /// Opens a session on instance 0, leaves its POST /chat response and reads the session from its start on instance
+    /// <paramref name="at"/>, up to its relay (the same events the POST read).
+    /// </summary>
+    public async Task<RemoteReader> FollowElsewhereAsync(int at)
+    {
+        var session = await OpenSessionAsync(EndPoints[0]);
+        await session.DisposeAsync();
+        var connection = await GetAsync(EndPoints[at], $"/chat/{session.SessionId}/events", "Last-Event-ID: 0\r\n");
+        Assert.Equal(200, (await connection.ReadResponseAsync(headRequest: true)).StatusCode);
+        var events = new EventStreamReader(connection);
+        Assert.Equal(session.UpToRelay, await events.ReadUntilAsync("relay"));
+        return new RemoteReader(session, connection, events);
+    }
+
     /// <summary>POSTs a relay answer (a denial: bash never runs) the way a client does, on a connection of its own.</summary>
     public static Task<RawResponse> AnswerAsync(IPEndPoint at, string sessionId, string relayId, string headers = "") =>
         RequestAsync(at, $"/chat/relay/{relayId}", $$$"""{"sessionId":"{{{sessionId}}}","response":{"approved":false,"reason":"not here"}}""", headers);
@@ -155,5 +170,11 @@ internal sealed record WaitingSession(RawConnection Connection, EventStreamReade
         return rest;
     }
 
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
+
+/// <summary>A session read on another instance than its own (<see cref="GatewayCluster.FollowElsewhereAsync"/>), up to its relay.</summary>
+internal sealed record RemoteReader(WaitingSession Session, RawConnection Connection, EventStreamReader Events) : IAsyncDisposable
+{
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
 }

@@ -142,7 +142,7 @@ public sealed class RedisEventArchiveTests
         }
 
         public RedisEventArchive Archive(string sessionId, Action ended) =>
-            new(_shipper, sessionId, new SessionRegistration("instance-a"), s_resume, s_timeToLive, ended);
+            new(_shipper, sessionId, new SessionRegistration("instance-a"), s_resume, s_timeToLive, ended, () => ValueTask.FromResult(false));
 
         public async ValueTask DisposeAsync()
         {
