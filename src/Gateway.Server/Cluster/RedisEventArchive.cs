@@ -28,7 +28,7 @@ internal sealed class RedisEventArchive(
     private readonly RedisKey _key = ClusterKeys.Events(sessionId);
     private readonly RedisKey _registrationKey = ClusterKeys.Session(sessionId);
     private readonly Lock _gate = new();
-    private readonly PooledBufferWriter _pending = new();
+    private readonly PooledBufferWriter _pending = new(EventShipper.Frames);
     private long _pendingLast;
     private long? _end;
     private bool _queued;

@@ -5,7 +5,7 @@ namespace Gateway.Server.Cluster;
 
 /// <summary>
 /// The sessions' entries of one <see cref="EventShipper"/> pipeline (SPEC §9): per session its entry, its stream's TTL and,
-/// when due, its registration. Each entry's frames are a pooled array, given back only once Redis has answered.
+/// when due, its registration. Each entry's frames are an array of <see cref="EventShipper.Frames"/>, given back only once Redis has answered.
 /// </summary>
 internal sealed class StreamEntries(IDatabase database)
 {
@@ -49,7 +49,7 @@ internal sealed class StreamEntries(IDatabase database)
         {
             foreach (var array in _frames)
             {
-                PooledBufferWriter.Return(array);
+                PooledBufferWriter.Return(array, EventShipper.Frames);
             }
         }
         _frames.Clear();

@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace Gateway.Server.Primitives;
 
-/// <summary>A growing buffer in arrays rented from the shared pool: it holds none until the first write and none after <see cref="Release"/>.</summary>
+/// <summary>A growing buffer in arrays rented from a pool (the shared one unless given another): it holds none until the first write and none after <see cref="Release"/>.</summary>
 /// <remarks>
 /// Past <see cref="MaxPooledBytes"/> it grows in plain arrays, left to the GC: the shared pool keeps what it is given
 /// per size and core until a later full collection finds it unused for a minute, so a burst of long answers (200
@@ -14,8 +14,16 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
 
     public const int MaxPooledBytes = 64 * 1024;
 
+    private readonly ArrayPool<byte> _pool;
     private byte[] _array = [];
     private int _length;
+
+    public PooledBufferWriter()
+        : this(ArrayPool<byte>.Shared)
+    {
+    }
+
+    public PooledBufferWriter(ArrayPool<byte> pool) => _pool = pool;
 
     public int WrittenCount => _length;
 
@@ -35,7 +43,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
         return _array.AsSpan(_length);
     }
 
-    /// <summary>Takes the array and its length (the caller gives it back with <see cref="Return"/>); the writer is empty after this.</summary>
+    /// <summary>Takes the array and its length (the caller gives it back to this writer's pool with <see cref="Return(byte[], ArrayPool{byte})"/>); the writer is empty after this.</summary>
     public (byte[] Array, int Length) Detach()
     {
         if (_length == 0)
@@ -55,17 +63,20 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
     /// <summary>Drops what was written and returns the array.</summary>
     public void Release()
     {
-        Return(_array);
+        Return(_array, _pool);
         _array = [];
         _length = 0;
     }
 
-    /// <summary>Gives an array of this writer's back: to the shared pool when it came from there, else to the GC.</summary>
-    public static void Return(byte[] array)
+    /// <summary>Gives an array of a writer on the shared pool back: to the pool when it came from there, else to the GC.</summary>
+    public static void Return(byte[] array) => Return(array, ArrayPool<byte>.Shared);
+
+    /// <summary>Gives an array of a writer on <paramref name="pool"/> back: to the pool when it came from there, else to the GC.</summary>
+    public static void Return(byte[] array, ArrayPool<byte> pool)
     {
         if (array.Length is > 0 and <= MaxPooledBytes)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            pool.Return(array);
         }
     }
 
@@ -77,9 +88,9 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>
             return;
         }
         var size = Math.Max(needed, Math.Max(FirstRentBytes, 2 * _array.Length));
-        var larger = size <= MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+        var larger = size <= MaxPooledBytes ? _pool.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
         _array.AsSpan(0, _length).CopyTo(larger);
-        Return(_array);
+        Return(_array, _pool);
         _array = larger;
     }
 }

@@ -21,7 +21,7 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _session;
     private readonly ResumableSessions _sessions;
-    private readonly IEventArchive? _archive;
+    private IEventArchive? _archive;
     private Reader? _reader;
     private ITimer? _timer;
     private long _lastId;
@@ -100,6 +100,8 @@ internal sealed partial class SessionEventLog : IEventSink, IResumableEvents
         {
             _ended = true;
             _archive?.Complete(_lastId);
+            // Its shipper holds it until the end is sent: kept here, it (and its keys, lock and closure) would live for the grace.
+            _archive = null;
             _frame.Release();
             reader = _reader;
             _reader = null;
