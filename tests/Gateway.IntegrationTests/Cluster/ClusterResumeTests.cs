@@ -122,9 +122,16 @@ public sealed class ClusterResumeTests
         Assert.InRange(oldest, relayId + 1, lastId + 1);
         Assert.Equal($$"""{"error":"Event 1 is no longer held; the oldest held is {{oldest}}","oldestEventId":{{oldest}}}""", refused.Body);
 
-        // What is left, as the 409 invites: every event from the oldest held to the last, and the end.
+        // What is left, as the 409 invites: every event from the oldest held to the last, and the end; or, when the
+        // shipper sent the last event before the end (an empty end entry is all that is left), 204: nothing to read.
         await using var rest = await GatewayCluster.GetAsync(cluster.EndPoints[1], path, $"Last-Event-ID: {oldest - 1}\r\n");
-        Assert.Equal(200, (await rest.ReadResponseAsync(headRequest: true)).StatusCode);
+        var head = await rest.ReadResponseAsync(headRequest: true);
+        if (oldest == lastId + 1)
+        {
+            Assert.Equal(204, head.StatusCode);
+            return;
+        }
+        Assert.Equal(200, head.StatusCode);
         var left = await new EventStreamReader(rest).ReadAllEventsAsync();
         Assert.Equal(Enumerable.Range((int)oldest, lastId - (int)oldest + 1).Select(i => (long?)i), left.Select(e => e.Id));
     }
