@@ -19,4 +19,7 @@ internal static class ErrorResponses
         }
         exchange.Respond(statusCode, ContentTypes.Json, buffer.WrittenSpan, extraHeaderLines);
     }
+
+    /// <summary>503 for what another instance or Redis holds and cannot be reached now; RFC 9110 §10.2.3: the client tries again in a second.</summary>
+    public static void RespondUnreachable(IHttpExchange exchange, string message) => Respond(exchange, 503, message, "Retry-After: 1\r\n"u8);
 }

@@ -12,9 +12,6 @@ namespace Gateway.Server.Endpoints;
 /// </remarks>
 internal sealed class RelayEndpoint(SessionRegistry sessions, ICluster cluster) : IEndpoint
 {
-    /// <summary>RFC 9110 §10.2.3: Redis or the session's instance is away for now; a client tries again shortly.</summary>
-    private static ReadOnlySpan<byte> RetryAfter => "Retry-After: 1\r\n"u8;
-
     public ValueTask InvokeAsync(IHttpExchange exchange)
     {
         try
@@ -117,7 +114,7 @@ internal sealed class RelayEndpoint(SessionRegistry sessions, ICluster cluster) 
                 ErrorResponses.Respond(exchange, 400, reply.Error!);
                 break;
             case RelayOutcome.Unavailable:
-                ErrorResponses.Respond(exchange, 503, "The session's instance cannot be reached now (Redis or the instance is away)", RetryAfter);
+                ErrorResponses.RespondUnreachable(exchange, "The session's instance cannot be reached now (Redis or the instance is away)");
                 break;
             default:
                 ErrorResponses.Respond(exchange, 504, "The session's instance did not answer in time");

@@ -11,9 +11,6 @@ namespace Gateway.Server.Endpoints;
 /// <remarks>The session's own instance first; else, with REDIS_URL, the instance that runs it, through Redis.</remarks>
 internal sealed class SessionEventsEndpoint(ResumableSessions sessions, ICluster cluster, TimeSpan pingInterval) : IEndpoint
 {
-    /// <summary>RFC 9110 §10.2.3: Redis is away for now; a client tries again shortly.</summary>
-    private static ReadOnlySpan<byte> RetryAfter => "Retry-After: 1\r\n"u8;
-
     public async ValueTask InvokeAsync(IHttpExchange exchange)
     {
         if (!LastEventId.TryRead(exchange, out var afterId))
@@ -28,7 +25,7 @@ internal sealed class SessionEventsEndpoint(ResumableSessions sessions, ICluster
             var lookup = await cluster.FindEventsAsync(sessionId, pingInterval).ConfigureAwait(false);
             if (lookup.Unavailable)
             {
-                ErrorResponses.Respond(exchange, 503, "The session's events cannot be reached now (Redis is away)", RetryAfter);
+                ErrorResponses.RespondUnreachable(exchange, "The session's events cannot be reached now (Redis is away)");
                 return;
             }
             events = lookup.Events;
