@@ -47,24 +47,11 @@ internal sealed class RemoteSessionEvents(
     {
         var ended = last is { } end && IsEnd(end.Id);
         var lastId = last is { } newest ? EventId(newest.Id) : 0;
-        if (ended && afterId > lastId)
-        {
-            return ResumeAttempt.Refused(ResumeStatus.NotYetSent, lastId);
-        }
-        if (first is { } oldest && OldestHeld(oldest) is var oldestId && afterId < oldestId - 1)
-        {
-            return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldestId);
-        }
-        if (ended && afterId == lastId)
-        {
-            return ResumeAttempt.Refused(ResumeStatus.Finished);
-        }
-        // A HEAD is only told what a GET would get: it never takes the session over from its reader.
-        if (exchange.IsHead)
-        {
-            return ResumeAttempt.Refused(ResumeStatus.Readable);
-        }
-        return new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
+        // Ahead of the stream is an error only once it has ended: until then the owner's next entry may be on its way.
+        // A HEAD never takes the session over from its reader.
+        var oldestId = first is { } oldest ? OldestHeld(oldest) : 1;
+        return ResumeAttempt.Refusal(afterId, lastId, lastIsFinal: ended, oldestId, ended, exchange.IsHead)
+            ?? new ResumeAttempt(ResumeStatus.Reading, 0, ServeAsync(exchange, afterId));
     }
 
     private async Task ServeAsync(IHttpExchange exchange, long afterId)

@@ -20,4 +20,27 @@ internal enum ResumeStatus : byte
 internal readonly record struct ResumeAttempt(ResumeStatus Status, long EventId, Task Served)
 {
     public static ResumeAttempt Refused(ResumeStatus status, long eventId = 0) => new(status, eventId, Task.CompletedTask);
+
+    /// <summary>SPEC §9's answers other than reading, in their order, for a reader after <paramref name="afterId"/>; null when it may read.</summary>
+    /// <param name="lastId">The last event sent, as far as the one asking knows.</param>
+    /// <param name="lastIsFinal">Whether no event after <paramref name="lastId"/> can exist yet (an id ahead of it is the client's error).</param>
+    /// <param name="oldestId">The oldest event still held.</param>
+    /// <param name="ended">Whether the session has ended, <paramref name="lastId"/> its last event.</param>
+    /// <param name="isHead">A HEAD (RFC 9110 §9.3.2): told what a GET would get, never made the reader.</param>
+    public static ResumeAttempt? Refusal(long afterId, long lastId, bool lastIsFinal, long oldestId, bool ended, bool isHead)
+    {
+        if (lastIsFinal && afterId > lastId)
+        {
+            return Refused(ResumeStatus.NotYetSent, lastId);
+        }
+        if (afterId < oldestId - 1)
+        {
+            return Refused(ResumeStatus.NoLongerHeld, oldestId);
+        }
+        if (ended && afterId == lastId)
+        {
+            return Refused(ResumeStatus.Finished);
+        }
+        return isHead ? Refused(ResumeStatus.Readable) : null;
+    }
 }

@@ -20,22 +20,9 @@ internal sealed partial class SessionEventLog
             {
                 return ResumeAttempt.Refused(ResumeStatus.SessionNotFound);
             }
-            if (afterId > _lastId)
+            if (ResumeAttempt.Refusal(afterId, _lastId, lastIsFinal: true, _buffer.OldestId, _ended, exchange.IsHead) is { } refusal)
             {
-                return ResumeAttempt.Refused(ResumeStatus.NotYetSent, _lastId);
-            }
-            var oldest = _buffer.OldestId;
-            if (afterId < oldest - 1)
-            {
-                return ResumeAttempt.Refused(ResumeStatus.NoLongerHeld, oldest);
-            }
-            if (_ended && afterId == _lastId)
-            {
-                return ResumeAttempt.Refused(ResumeStatus.Finished);
-            }
-            if (exchange.IsHead)
-            {
-                return ResumeAttempt.Refused(ResumeStatus.Readable);
+                return refusal;
             }
             reader = new Reader(this, exchange);
             reader.Events.Open();
